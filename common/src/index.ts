@@ -1,0 +1,14 @@
+/**
+ * @chaos-lab/common: what every part of the lab shares: the service registry, settings, logger,
+ * database, seeded random source and error class.
+ */
+export * from './registry.js';
+export * from './errors.js';
+export * from './random.js';
+export * from './paths.js';
+export * from './settings.js';
+export * from './logger.js';
+export * from './schema.js';
+export * from './database.js';
+export * from './runs.js';
+export * from './lifecycle.js';

@@ -1,0 +1,42 @@
+/**
+ * Process lifecycle: graceful shutdown on SIGTERM/SIGINT for every long-running lab process.
+ */
+import type { Logger } from 'pino';
+
+/** Something to close on shutdown. */
+export type Closer = () => Promise<void> | void;
+
+/**
+ * Runs `close` once on the first SIGTERM or SIGINT, then exits with status 0 (130 for SIGINT, by
+ * convention, when `exitCodeOnSigint` is set). A second signal while closing exits at once with 1,
+ * so a hung close never traps the user. Close errors are logged and exit with status 1.
+ * @param close what to close (listeners, timers, database); awaited
+ * @param options `logger` for the shutdown lines, `timeoutMs` after which the process exits anyway (default 10000)
+ */
+export function onShutdown(close: Closer, options: { logger?: Logger; timeoutMs?: number; exitCodeOnSigint?: number } = {}): void {
+  let closing = false;
+  const handle = (signal: NodeJS.Signals) => {
+    if (closing) {
+      options.logger?.warn({ signal }, 'second signal while shutting down: exiting now');
+      process.exit(1);
+    }
+    closing = true;
+    options.logger?.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => {
+      options.logger?.error({ timeoutMs: options.timeoutMs ?? 10_000 }, 'shutdown took too long: exiting');
+      process.exit(1);
+    }, options.timeoutMs ?? 10_000);
+    timer.unref();
+    Promise.resolve()
+      .then(close)
+      .then(
+        () => process.exit(signal === 'SIGINT' ? (options.exitCodeOnSigint ?? 0) : 0),
+        (err: unknown) => {
+          options.logger?.error({ err }, 'error while shutting down');
+          process.exit(1);
+        },
+      );
+  };
+  process.once('SIGTERM', handle);
+  process.once('SIGINT', handle);
+}

@@ -1,0 +1,73 @@
+/**
+ * Logging: pino JSON lines appended to `logs/info.log` (system) or `logs/agent.log` (prompts and tool
+ * calls), plus a console form chosen by `LOG_CONSOLE` (auto: readable on a terminal, nothing otherwise,
+ * so child processes of the launcher keep its console clean).
+ *
+ * Every logger is a child bound to its context (`service`, `run_id`, `prompt_index`, `proxy`, …):
+ * bind context with `logger.child({...})`, never by formatting it into messages. File writes are
+ * synchronous so a crash never loses a line already logged.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import pino, { type DestinationStream, type Logger, type StreamEntry } from 'pino';
+import pretty from 'pino-pretty';
+import type { Settings } from './settings.js';
+
+export type { Logger } from 'pino';
+
+/** Which log file a logger appends to. */
+export type LogFile = 'info' | 'agent';
+
+type LoggerSettings = Pick<Settings, 'LOG_DIR' | 'LOG_LEVEL' | 'LOG_CONSOLE'>;
+
+const destinations = new Map<string, DestinationStream>();
+let consoleStream: DestinationStream | undefined;
+
+function fileDestination(path: string): DestinationStream {
+  let dest = destinations.get(path);
+  if (!dest) {
+    dest = pino.destination({ dest: path, append: true, mkdir: true, sync: true });
+    destinations.set(path, dest);
+  }
+  return dest;
+}
+
+function consoleDestination(mode: LoggerSettings['LOG_CONSOLE']): DestinationStream | undefined {
+  const form = mode === 'auto' ? (process.stdout.isTTY ? 'pretty' : 'off') : mode;
+  if (form === 'off') return undefined;
+  if (form === 'json') return process.stdout;
+  consoleStream ??= pretty({
+    colorize: Boolean(process.stdout.isTTY),
+    sync: true,
+    translateTime: 'HH:MM:ss.l',
+    ignore: 'pid,hostname',
+    destination: 1,
+  });
+  return consoleStream;
+}
+
+/**
+ * Creates a logger.
+ * @param options `file`: which log file (default `info`); `name`: the component (`service` field),
+ *   e.g. `weather`, `proxy-manager`; `settings`: where logs go and at which level; `bindings`:
+ *   extra context bound on every line (e.g. `{ run_id }`)
+ * @returns a pino logger writing one JSON object per line to `LOG_DIR/<file>.log`
+ */
+export function createLogger(options: {
+  file?: LogFile;
+  name: string;
+  settings: LoggerSettings;
+  bindings?: Record<string, unknown>;
+}): Logger {
+  const { settings } = options;
+  mkdirSync(settings.LOG_DIR, { recursive: true });
+  const level = settings.LOG_LEVEL;
+  const streamLevel = level === 'silent' ? 'fatal' : level;
+  const streams: StreamEntry[] = [{ level: streamLevel, stream: fileDestination(join(settings.LOG_DIR, `${options.file ?? 'info'}.log`)) }];
+  const out = consoleDestination(settings.LOG_CONSOLE);
+  if (out) streams.push({ level: streamLevel, stream: out });
+  return pino(
+    { level, base: { pid: process.pid, service: options.name, ...options.bindings }, timestamp: pino.stdTimeFunctions.isoTime },
+    pino.multistream(streams),
+  );
+}

@@ -1,0 +1,32 @@
+/**
+ * Shared reads of run state that both sides of the coordination must agree on.
+ */
+import type { Database } from 'better-sqlite3';
+
+/** A run's phase in the `control` table (DESIGN.md). */
+export type Phase = 'starting' | 'active' | 'idle' | 'done';
+
+/** The run the lab is working on now, and its phase. */
+export interface CurrentRun {
+  readonly runId: string;
+  readonly phase: Phase;
+  readonly currentPrompt: number | null;
+  /** Last heartbeat of the agent, ms since the epoch. */
+  readonly heartbeatAt: number;
+}
+
+/**
+ * The current run: the most recently started run that has a `control` row. Runs that are `done`
+ * are still returned (the proxy-manager needs to see `done` to clear its toxics).
+ * @returns the run, or undefined when no run has started yet
+ */
+export function currentRun(db: Database): CurrentRun | undefined {
+  const row = db
+    .prepare(
+      `SELECT c.run_id AS runId, c.phase AS phase, c.current_prompt AS currentPrompt, c.heartbeat_at AS heartbeatAt
+         FROM control c JOIN runs r ON r.run_id = c.run_id
+        ORDER BY r.started_at DESC, r.rowid DESC LIMIT 1`,
+    )
+    .get() as CurrentRun | undefined;
+  return row;
+}

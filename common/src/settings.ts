@@ -1,0 +1,250 @@
+/**
+ * Settings: one zod schema for every variable the lab reads, validated once, failing fast.
+ *
+ * Sources, highest first: the real environment, then `.env` at the project root (when present), then
+ * the defaults below. Empty strings count as unset, so compose files can pass `${VAR:-}` through. A bad
+ * value throws a {@link LabError} `SETTINGS_INVALID` whose message has one line per bad variable, of the
+ * form `TOXIC_PROB=1.5: must be a number from 0 to 1`; nothing ever falls back silently.
+ *
+ * To add a setting: add it to {@link settingsShape} with a `describe()` text (the README and
+ * `.env.example` tables are written from these) and use it through {@link Settings}.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
+import { z } from 'zod';
+import { LabError } from './errors.js';
+import { PROJECT_ROOT, resolveFromRoot } from './paths.js';
+import { PROXY_MANAGER_PORT, SERVICE_NAMES, TOXIPROXY_API_PORT, type ServiceName } from './registry.js';
+
+/** The toxic types Toxiproxy 2.12.0 knows (reference: toxiproxy-api.md, "Toxics"). */
+export const TOXIC_TYPES = [
+  'latency',
+  'bandwidth',
+  'slow_close',
+  'timeout',
+  'reset_peer',
+  'slicer',
+  'limit_data',
+  'noop',
+] as const;
+
+/** A Toxiproxy toxic type name. */
+export type ToxicType = (typeof TOXIC_TYPES)[number];
+
+type RawEnv = Record<string, string | undefined>;
+
+/** A variable's raw text, with empty strings treated as unset. */
+const raw = z.string().optional().transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+function fail(ctx: z.RefinementCtx, message: string): never {
+  ctx.addIssue({ code: 'custom', message });
+  return z.NEVER as never;
+}
+
+/** A number in [min, max]; `integer` rejects fractions. */
+function num<D extends number | undefined>(def: D, min: number, max: number, opts: { integer?: boolean; what?: string } = {}) {
+  const what = opts.what ?? (opts.integer ? 'an integer' : 'a number');
+  const rule = max === Number.MAX_SAFE_INTEGER ? `${what} of at least ${min}` : `${what} from ${min} to ${max}`;
+  return raw.transform((v, ctx): number | D => {
+    if (v === undefined) return def;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < min || n > max || (opts.integer && !Number.isInteger(n))) return fail(ctx, `must be ${rule}`);
+    return n;
+  });
+}
+
+/** A probability in [0, 1]. */
+const prob = (def: number) => num(def, 0, 1);
+
+/** One of a fixed set of words (case-insensitive). */
+function oneOf<const T extends readonly string[]>(def: T[number], allowed: T) {
+  return raw.transform((v, ctx): T[number] => {
+    if (v === undefined) return def;
+    const lower = v.toLowerCase();
+    if (!(allowed as readonly string[]).includes(lower)) return fail(ctx, `must be one of ${allowed.join(', ')}`);
+    return lower as T[number];
+  });
+}
+
+/** Free text with a default (or none). */
+function text(): z.ZodType<string | undefined, string | undefined>;
+function text(def: string): z.ZodType<string, string | undefined>;
+function text(def?: string): z.ZodType<string | undefined, string | undefined> {
+  return raw.transform((v) => v ?? def);
+}
+
+/** An inclusive integer range `MIN-MAX` (or one number `N`, meaning N-N), in [lo, hi]. */
+function range(def: [number, number], lo: number, hi: number) {
+  return raw.transform((v, ctx): { min: number; max: number } => {
+    if (v === undefined) return { min: def[0], max: def[1] };
+    const m = /^(\d+)(?:\s*-\s*(\d+))?$/.exec(v);
+    const min = m ? Number(m[1]) : NaN;
+    const max = m ? Number(m[2] ?? m[1]) : NaN;
+    if (!m || min > max || min < lo || max > hi) return fail(ctx, `must be MIN-MAX (or one number) with ${lo} <= MIN <= MAX <= ${hi}`);
+    return { min, max };
+  });
+}
+
+/** An http(s) URL. */
+function url(def?: string) {
+  return raw.transform((v, ctx) => {
+    if (v === undefined) return def;
+    try {
+      const u = new URL(v);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('protocol');
+      return v.replace(/\/+$/, '');
+    } catch {
+      return fail(ctx, 'must be an http:// or https:// URL');
+    }
+  });
+}
+
+/**
+ * Every setting the lab reads. Descriptions are user-facing: they are shown in `chaos-lab settings`.
+ */
+export const settingsShape = {
+  // Model
+  GROQ_API_KEY: text().describe('Groq API key; with LLM_PROVIDER=auto its presence selects Groq'),
+  LLM_PROVIDER: oneOf('auto', ['auto', 'groq', 'offline'] as const).describe('auto: groq when GROQ_API_KEY is set, else offline'),
+  GROQ_MODEL: text('llama-3.3-70b-versatile').describe('Groq model name'),
+  GROQ_BASE_URL: url().describe("Groq API base URL (unset: Groq's own); for a local Groq-compatible server"),
+  GROQ_MAX_RETRIES: num(2, 0, 10, { integer: true }).describe('retries of one Groq request inside the model client'),
+  // Chaos
+  TOXIC_PROB: prob(0.1).describe('probability, per proxy per chaos tick while the agent is active, that a toxic is injected'),
+  ERROR_PROB: prob(0.1).describe('probability that a tool service answers a request with a simulated HTTP 503'),
+  TOXICS: raw.describe('toxic types the proxy-manager may inject, comma-separated').transform((v, ctx): ToxicType[] => {
+    if (v === undefined) return ['timeout'];
+    const list = v.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
+    const bad = list.filter((t) => !(TOXIC_TYPES as readonly string[]).includes(t));
+    if (list.length === 0 || bad.length > 0) return fail(ctx, `must be a comma list of ${TOXIC_TYPES.join(', ')}`);
+    return [...new Set(list)] as ToxicType[];
+  }),
+  CHAOS_SEED: raw.describe('seed of every random choice (unset or "random": a fresh seed, printed at start)').transform((v, ctx) => {
+    if (v === undefined || v.toLowerCase() === 'random') return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) return fail(ctx, 'must be an integer from 0 to 4294967295, or "random"');
+    return n;
+  }),
+  CHAOS_INTERVAL_MS: num(1000, 50, 3_600_000, { integer: true }).describe('chaos tick period of the proxy-manager, ms'),
+  TOXIC_DURATION_MS: range([2000, 6000], 1, 3_600_000).describe('how long an injected toxic stays, ms, drawn from MIN-MAX'),
+  // Agent
+  TOOL_LIMIT: num(1, 1, 100, { integer: true }).describe('maximum attempts of one tool call through its proxy (1 = no retry)'),
+  PROMPT_LIMIT: num(1, 1, 100, { integer: true }).describe('maximum attempts of one prompt (1 = no retry)'),
+  PROMPTS_FILE: text('agent/prompts.json').describe('the prompts file (relative paths from the project root)'),
+  PROXY_TIMEOUT_MS: num(5000, 1, 3_600_000, { integer: true }).describe('timeout of one tool call attempt through its proxy, ms'),
+  FALLBACK: oneOf('on', ['on', 'off'] as const).describe('on: after TOOL_LIMIT failed attempts, one call goes straight to the service'),
+  FALLBACK_TIMEOUT_MS: num(10000, 1, 3_600_000, { integer: true }).describe('timeout of the direct fallback call, ms'),
+  PROMPT_TIMEOUT_MS: num(60000, 1, 86_400_000, { integer: true }).describe('timeout of one prompt attempt, ms'),
+  AGENT_CONCURRENCY: num(1, 1, 64, { integer: true }).describe('prompts in flight at once'),
+  // Topology
+  TOXIPROXY_URL: url().describe('Toxiproxy API URL (default http://127.0.0.1:8474, shifted by PORT_OFFSET)'),
+  TOXIPROXY_HOST: text('127.0.0.1').describe('host where the agent reaches the proxies'),
+  TOXIPROXY_LISTEN_HOST: text('127.0.0.1').describe('host the proxies listen on, as told to Toxiproxy'),
+  TOOLS_HOST: text('127.0.0.1').describe('host of the tool services (override one with <SERVICE>_TOOL_HOST)'),
+  BIND_HOST: text('127.0.0.1').describe('address the lab\'s own servers bind (0.0.0.0 in containers)'),
+  PORT_OFFSET: num(0, 0, 50000, { integer: true }).describe('added to every default port, to run a second lab beside one'),
+  PROXY_MANAGER_PORT: num(undefined, 1, 65535, { integer: true }).describe('proxy-manager HTTP port (default 8000, shifted by PORT_OFFSET)'),
+  PROXY_MANAGER_URL: url().describe('where the launcher reaches the proxy-manager (default http://127.0.0.1:PROXY_MANAGER_PORT)'),
+  HEALTH_INTERVAL_MS: num(3000, 100, 3_600_000, { integer: true }).describe('period of the proxy-manager\'s tool health checks, ms'),
+  // Files and logs
+  LAB_DB_PATH: text('state/lab.db').describe('the SQLite database (relative paths from the project root)'),
+  LOG_DIR: text('logs').describe('folder of info.log and agent.log'),
+  CHARTS_DIR: text('charts').describe('folder the charts and report are written to'),
+  LOG_LEVEL: oneOf('info', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const).describe('pino log level'),
+  LOG_CONSOLE: oneOf('auto', ['auto', 'pretty', 'json', 'off'] as const).describe('console log form; auto: pretty on a terminal, off otherwise'),
+};
+
+/** The one settings schema. */
+export const settingsSchema = z.object(settingsShape);
+
+type Parsed = z.output<typeof settingsSchema>;
+
+/** Validated settings. Paths are absolute; `CHAOS_SEED` is always a number (fresh when not given). */
+export interface Settings extends Omit<Parsed, 'CHAOS_SEED' | 'PROXY_MANAGER_PORT' | 'TOXIPROXY_URL' | 'PROXY_MANAGER_URL'> {
+  /** The seed in force: `CHAOS_SEED` when given, else a fresh one. */
+  readonly CHAOS_SEED: number;
+  /** True when `CHAOS_SEED` was given rather than drawn. */
+  readonly seedGiven: boolean;
+  readonly PROXY_MANAGER_PORT: number;
+  readonly TOXIPROXY_URL: string;
+  readonly PROXY_MANAGER_URL: string;
+  /** Per-service host overrides from `<SERVICE>_TOOL_HOST` (e.g. `WEATHER_TOOL_HOST=weather_tool`). */
+  readonly toolHosts: Partial<Record<ServiceName, string>>;
+}
+
+/** Reads `.env` at the project root (or `envFile`), returning {} when it does not exist. */
+export function readDotenv(envFile = join(PROJECT_ROOT, '.env')): RawEnv {
+  if (!existsSync(envFile)) return {};
+  return parseDotenv(readFileSync(envFile));
+}
+
+/**
+ * Validates settings.
+ * @param env the environment (default `process.env`), winning over `.env`
+ * @param options `dotenv: false` skips the `.env` file (tests); `envFile` reads another one
+ * @returns frozen {@link Settings}
+ * @throws {LabError} `SETTINGS_INVALID`, message one line per bad variable: `NAME=value: rule`
+ */
+export function loadSettings(env: RawEnv = process.env, options: { dotenv?: boolean; envFile?: string } = {}): Settings {
+  const merged: RawEnv = { ...(options.dotenv === false ? {} : readDotenv(options.envFile)), ...env };
+  const input: RawEnv = {};
+  for (const key of Object.keys(settingsShape)) input[key] = merged[key];
+  const result = settingsSchema.safeParse(input);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      return `${name}=${merged[name] ?? ''}: ${issue.message}`;
+    });
+    throw new LabError('SETTINGS_INVALID', lines.join('\n'), { details: { problems: lines } });
+  }
+  const s = result.data;
+  const toolHosts: Partial<Record<ServiceName, string>> = {};
+  for (const name of SERVICE_NAMES) {
+    const host = merged[`${name.toUpperCase()}_TOOL_HOST`]?.trim();
+    if (host) toolHosts[name] = host;
+  }
+  const pmPort = s.PROXY_MANAGER_PORT ?? PROXY_MANAGER_PORT + s.PORT_OFFSET;
+  return Object.freeze({
+    ...s,
+    CHAOS_SEED: s.CHAOS_SEED ?? randomBytes(4).readUInt32BE(0),
+    seedGiven: s.CHAOS_SEED !== undefined,
+    PROXY_MANAGER_PORT: pmPort,
+    TOXIPROXY_URL: s.TOXIPROXY_URL ?? `http://127.0.0.1:${TOXIPROXY_API_PORT + s.PORT_OFFSET}`,
+    PROXY_MANAGER_URL: s.PROXY_MANAGER_URL ?? `http://127.0.0.1:${pmPort}`,
+    PROMPTS_FILE: resolveFromRoot(s.PROMPTS_FILE),
+    LAB_DB_PATH: resolveFromRoot(s.LAB_DB_PATH),
+    LOG_DIR: resolveFromRoot(s.LOG_DIR),
+    CHARTS_DIR: resolveFromRoot(s.CHARTS_DIR),
+    toolHosts: Object.freeze(toolHosts),
+  }) as Settings;
+}
+
+/** Settings with secrets redacted, for logs and the `runs.settings` column. */
+export function publicSettings(s: Settings): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...s };
+  if (s.GROQ_API_KEY) out.GROQ_API_KEY = '(set)';
+  return out;
+}
+
+let cached: Settings | undefined;
+
+/**
+ * The process's settings, read once from `process.env` and `.env`. A program entry calls this first;
+ * on a bad value it writes the problems to stderr, one line each, and exits with status 2 before
+ * anything starts.
+ */
+export function settings(): Settings {
+  if (cached) return cached;
+  try {
+    cached = loadSettings();
+    return cached;
+  } catch (err) {
+    if (err instanceof LabError && err.code === 'SETTINGS_INVALID') {
+      process.stderr.write(`chaos-lab: invalid settings\n${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { currentRun, MIGRATIONS, openDatabase, schemaVersion } from '@chaos-lab/common';
+import { makeTempDir } from '@chaos-lab/common/testing';
+import Database from 'better-sqlite3';
+
+const tmp = makeTempDir();
+after(() => tmp.cleanup());
+
+function runWriter(dbPath: string, who: string, count: number): Promise<{ code: number | null; stderr: string }> {
+  const fixture = fileURLToPath(new URL('./fixtures/writer.ts', import.meta.url));
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', fixture, dbPath, who, String(count)], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stderr }));
+  });
+}
+
+describe('database', () => {
+  it('creates the five tables in WAL mode at the current schema version', () => {
+    const db = openDatabase(join(tmp.path, 'fresh', 'lab.db'));
+    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+    assert.deepEqual(tables, ['control', 'prompt_results', 'runs', 'tool_calls', 'toxic_events']);
+    assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+    assert.equal(schemaVersion(db), MIGRATIONS.length);
+    db.close();
+  });
+
+  it('keeps rows when reopened and refuses a schema newer than it knows', () => {
+    const path = join(tmp.path, 'keep.db');
+    const db = openDatabase(path);
+    db.prepare("INSERT INTO runs (run_id, started_at, seed) VALUES ('r1', 1, 7)").run();
+    db.close();
+    const again = openDatabase(path);
+    assert.equal((again.prepare('SELECT COUNT(*) AS n FROM runs').get() as { n: number }).n, 1);
+    again.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+    again.close();
+    assert.throws(() => openDatabase(path), (err: Error & { code?: string }) => err.code === 'DATABASE' && /newer/.test(err.message));
+  });
+
+  it('upgrades an older database in place', () => {
+    const path = join(tmp.path, 'old.db');
+    const raw = new Database(path);
+    raw.exec(MIGRATIONS[0]!.sql);
+    raw.pragma('user_version = 1');
+    raw.prepare("INSERT INTO runs (run_id, started_at, seed) VALUES ('old', 1, 1)").run();
+    raw.close();
+    const db = openDatabase(path);
+    assert.equal(schemaVersion(db), MIGRATIONS.length);
+    assert.equal((db.prepare("SELECT seed FROM runs WHERE run_id = 'old'").get() as { seed: number }).seed, 1);
+    db.close();
+  });
+
+  it('finds the current run by its start time', () => {
+    const db = openDatabase(join(tmp.path, 'current.db'));
+    assert.equal(currentRun(db), undefined);
+    db.prepare("INSERT INTO runs (run_id, started_at, seed) VALUES ('a', 100, 1), ('b', 200, 1)").run();
+    db.prepare("INSERT INTO control (run_id, phase, heartbeat_at, updated_at) VALUES ('a', 'done', 1, 1), ('b', 'active', 2, 2)").run();
+    assert.deepEqual(currentRun(db), { runId: 'b', phase: 'active', currentPrompt: null, heartbeatAt: 2 });
+    db.close();
+  });
+
+  it('lets three processes write at once without SQLITE_BUSY', async () => {
+    const path = join(tmp.path, 'concurrent.db');
+    const perWriter = 400;
+    const results = await Promise.all(['a', 'b', 'c'].map((who) => runWriter(path, who, perWriter)));
+    for (const r of results) assert.equal(r.code, 0, r.stderr);
+    const db = openDatabase(path);
+    const rows = db.prepare('SELECT proxy, COUNT(*) AS n, COUNT(DISTINCT name) AS names FROM toxic_events GROUP BY proxy ORDER BY proxy').all();
+    assert.deepEqual(rows, [
+      { proxy: 'a', n: perWriter, names: perWriter },
+      { proxy: 'b', n: perWriter, names: perWriter },
+      { proxy: 'c', n: perWriter, names: perWriter },
+    ]);
+    db.close();
+  });
+});
