@@ -3,15 +3,22 @@
  * and registers itself on the program; this file only assembles them.
  */
 import { Command } from 'commander';
+import { registerAgentCommand } from './commands/agent.js';
+import { registerChartsCommand } from './commands/charts.js';
+import { registerProxyManagerCommand } from './commands/proxy-manager.js';
 import { registerToolCommands } from './commands/tools.js';
+import { registerToxiproxyCommand } from './commands/toxiproxy.js';
 
 /** Builds the program with every subcommand. */
 export function buildProgram(): Command {
   const program = new Command('chaos-lab')
     .description('Agent Chaos Lab: how an LLM agent behaves when the network between it and its tools fails')
-    .showHelpAfterError()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+    .showHelpAfterError();
   registerToolCommands(program);
+  registerToxiproxyCommand(program);
+  registerProxyManagerCommand(program);
+  registerAgentCommand(program);
+  registerChartsCommand(program);
   return program;
 }
 
