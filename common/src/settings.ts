@@ -140,6 +140,8 @@ export const settingsShape = {
   AGENT_CONCURRENCY: num(1, 1, 64, { integer: true }).describe('prompts in flight at once'),
   // Topology
   TOXIPROXY_URL: url().describe('Toxiproxy API URL (default http://127.0.0.1:8474, shifted by PORT_OFFSET)'),
+  TOXIPROXY_TIMEOUT_MS: num(2000, 1, 600_000, { integer: true }).describe('timeout of one Toxiproxy API call by the proxy-manager, ms (each call is tried up to 3 times)'),
+  TOXIPROXY_WAIT_MS: num(30000, 0, 3_600_000, { integer: true }).describe('how long the proxy-manager waits for the Toxiproxy API at start before giving up, ms'),
   TOXIPROXY_HOST: text('127.0.0.1').describe('host where the agent reaches the proxies'),
   TOXIPROXY_LISTEN_HOST: text('127.0.0.1').describe('host the proxies listen on, as told to Toxiproxy'),
   TOOLS_HOST: text('127.0.0.1').describe('host of the tool services (override one with <SERVICE>_TOOL_HOST)'),
