@@ -29,6 +29,8 @@ export const ERROR_CODES = {
   DATABASE: 500,
   /** A call to a dependency timed out. */
   TIMEOUT: 504,
+  /** A Toxiproxy API call failed: no answer in time, unreachable, or an error status (details say which). */
+  TOXIPROXY: 502,
   /** Anything unexpected. */
   INTERNAL: 500,
 } as const;
