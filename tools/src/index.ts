@@ -1,0 +1,9 @@
+/**
+ * @chaos-lab/tools: the seven mock tool services of the lab (search, weather, movie, calendar,
+ * calculator, message, translator), one Express 5 app each on one shared server factory. HTTP
+ * contract: TOOL_API.md.
+ */
+export type { ToolDeps } from './service.js';
+export { createApp } from './create-app.js';
+export { startToolService, startAllTools, type RunningToolService } from './listen.js';
+export { BODY_LIMIT_BYTES, HEALTH_PATH } from './server/app.js';

@@ -1,0 +1,121 @@
+/**
+ * Starting tool services: an app from `createApp` on a TCP port, and its clean shutdown.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  createLogger,
+  createRandom,
+  formatEndpoint,
+  getService,
+  LabError,
+  SERVICE_NAMES,
+  type Logger,
+  type ServiceName,
+  type Settings,
+} from '@chaos-lab/common';
+import { createApp } from './create-app.js';
+
+/** A tool service that is listening. */
+export interface RunningToolService {
+  readonly name: ServiceName;
+  /** The address it is bound to, e.g. `127.0.0.1` or `0.0.0.0`. */
+  readonly host: string;
+  /** The port it listens on (the real one when port 0 was asked for). */
+  readonly port: number;
+  /** Where to reach it, e.g. `http://127.0.0.1:5001` (a wildcard bind is reached on loopback). */
+  readonly url: string;
+  /** Stops accepting connections, lets requests in flight finish, closes idle keep-alive connections. */
+  close(): Promise<void>;
+}
+
+/** The host a client uses for a server bound to `host`: loopback for the wildcard addresses. */
+function reachableHost(host: string): string {
+  if (host === '0.0.0.0' || host === '') return '127.0.0.1';
+  if (host === '::') return '::1';
+  return host;
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      if (err.code === 'EADDRINUSE') {
+        reject(new LabError('PORT_IN_USE', `port ${port} on ${host} is already in use`, { details: { port, host }, cause: err }));
+      } else {
+        reject(new LabError('INTERNAL', `cannot listen on ${formatEndpoint({ host, port })}: ${err.message}`, { details: { port, host }, cause: err }));
+      }
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}
+
+/**
+ * Starts one tool service.
+ * @param name the service, e.g. `weather`
+ * @param settings validated settings; the seeded source is `createRandom(CHAOS_SEED).fork(name)`
+ * @param options `port` (default: registry tool port + `PORT_OFFSET`; 0 = a free port), `host`
+ *   (default `BIND_HOST`), `logger` (default: `createLogger` to `info.log`, named after the service)
+ * @returns the running service
+ * @throws {LabError} `PORT_IN_USE` naming the port when it is taken; `INTERNAL` for a broken data file
+ *   or another listen error
+ */
+export async function startToolService(
+  name: ServiceName,
+  settings: Settings,
+  options: { port?: number; host?: string; logger?: Logger } = {},
+): Promise<RunningToolService> {
+  const spec = getService(name);
+  const logger = options.logger ?? createLogger({ name, settings });
+  const host = options.host ?? settings.BIND_HOST;
+  const app = createApp(name, { settings, logger, random: createRandom(settings.CHAOS_SEED).fork(name) });
+  const server = createServer(app);
+  const port = await listen(server, options.port ?? spec.toolPort + settings.PORT_OFFSET, host);
+  const url = `http://${formatEndpoint({ host: reachableHost(host), port })}`;
+  logger.info({ host, port, url, errorProb: settings.ERROR_PROB, seed: settings.CHAOS_SEED }, 'tool service listening');
+  let closing: Promise<void> | undefined;
+  return {
+    name,
+    host,
+    port,
+    url,
+    close() {
+      closing ??= new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeIdleConnections();
+      }).then(() => logger.info({ port }, 'tool service closed'));
+      return closing;
+    },
+  };
+}
+
+/**
+ * Starts all seven tool services. If one cannot start, those already started are closed and the
+ * error is rethrown.
+ * @param settings validated settings
+ * @param options `host` for all (default `BIND_HOST`); `ports` per service (default registry port +
+ *   `PORT_OFFSET`; 0 = a free port)
+ * @returns the running services, in registry order
+ * @throws {LabError} as {@link startToolService}
+ */
+export async function startAllTools(
+  settings: Settings,
+  options: { host?: string; ports?: Partial<Record<ServiceName, number>> } = {},
+): Promise<RunningToolService[]> {
+  const started: RunningToolService[] = [];
+  try {
+    for (const name of SERVICE_NAMES) {
+      started.push(await startToolService(name, settings, { host: options.host, port: options.ports?.[name] }));
+    }
+    return started;
+  } catch (err) {
+    await Promise.allSettled(started.map((service) => service.close()));
+    throw err;
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * Access logs and request ids: one pino-http line per request in `logs/info.log`, carrying the
+ * service name (bound on the logger), the request id, method, URL, status and response time.
+ *
+ * A client's `X-Request-Id` is kept when it is a sane token, so one id follows a tool call from the
+ * agent's log to the service's; otherwise a fresh UUID is made. The id is echoed in the response's
+ * `X-Request-Id`. Health checks, which the proxy-manager sends every few seconds, log at `debug`.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pinoHttp, type HttpLogger } from 'pino-http';
+import type { Logger } from '@chaos-lab/common';
+import { SIMULATED_FAILURE } from './simulated-failure.js';
+
+const REQUEST_ID_HEADER = 'x-request-id';
+const SANE_REQUEST_ID = /^[\w.:@-]{1,128}$/;
+
+function requestId(req: IncomingMessage, res: ServerResponse): string {
+  const given = req.headers[REQUEST_ID_HEADER];
+  // Ids only label log lines; no behaviour depends on them, so they need not come from the seeded source.
+  const id = typeof given === 'string' && SANE_REQUEST_ID.test(given) ? given : randomUUID();
+  res.setHeader('X-Request-Id', id);
+  return id;
+}
+
+/**
+ * The access-log middleware.
+ * @param logger the service's logger (bound to `service`)
+ * @param healthPath requests to this path log at `debug`
+ */
+export function accessLog(logger: Logger, healthPath: string): HttpLogger {
+  return pinoHttp({
+    logger,
+    genReqId: requestId,
+    customLogLevel(req, res, err) {
+      if (res.statusCode >= 500 || err) {
+        return (res as ServerResponse & { locals?: Record<string, unknown> }).locals?.[SIMULATED_FAILURE] ? 'warn' : 'error';
+      }
+      return req.url?.split('?')[0] === healthPath ? 'debug' : 'info';
+    },
+  });
+}

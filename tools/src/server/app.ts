@@ -1,0 +1,53 @@
+/**
+ * The shared server factory: one Express 5 app per tool service, with the same stack for all seven.
+ *
+ *   request ─▶ access log + request id ─▶ GET /health ─▶ simulated 503 (ERROR_PROB)
+ *           ─▶ JSON body (≤ BODY_LIMIT_BYTES) ─▶ the service's routes ─▶ JSON 404 ─▶ JSON errors
+ *
+ * The app does not listen; `listen.ts` does, so tests can mount it on port 0.
+ */
+import express, { type Express } from 'express';
+import { accessLog } from './access-log.js';
+import { errorHandler, unknownRoute } from './errors.js';
+import { IdempotencyStore } from './idempotency.js';
+import { simulatedFailure } from './simulated-failure.js';
+import type { ToolDeps, ToolService } from '../service.js';
+
+/** Largest JSON body a tool service accepts; larger ones get a 413. */
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+/** The health check path of every tool service. */
+export const HEALTH_PATH = '/health';
+
+/**
+ * Builds the app of one tool service.
+ * @param service the service module (its name and routes)
+ * @param deps settings, logger, seeded random source and clock
+ * @returns an Express app, not yet listening
+ * @throws {LabError} when the service's shipped data cannot be loaded
+ */
+export function createServiceApp(service: ToolService, deps: ToolDeps): Express {
+  const now = deps.now ?? Date.now;
+  const startedAtMs = now();
+  const routes = service.routes({
+    settings: deps.settings,
+    logger: deps.logger,
+    random: deps.random.fork('data'),
+    now,
+    idempotency: new IdempotencyStore(),
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(accessLog(deps.logger, HEALTH_PATH));
+  app.get(HEALTH_PATH, (_req, res) => {
+    res.json({ status: 'ok', service: service.name, uptime_s: Math.max(0, Math.round(now() - startedAtMs) / 1000) });
+  });
+  app.use(simulatedFailure(deps.settings.ERROR_PROB, deps.random.fork('simulated-failure'), HEALTH_PATH));
+  app.use(express.json({ limit: BODY_LIMIT_BYTES }));
+  app.use(routes);
+  app.use(unknownRoute);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

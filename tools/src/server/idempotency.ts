@@ -1,0 +1,45 @@
+/**
+ * Idempotent writes keyed by `request_id` (TOOL_API.md): the agent retries a write whose answer was
+ * lost to a toxic, and the retry must not add a second event or send a second message.
+ *
+ * The first successful answer to a (write, request_id) pair is kept; a repeat gets that answer back,
+ * marked `duplicate: true`, without running the write again. A write that throws (bad input, …) is
+ * not recorded, so the client can correct it and retry under the same id. Ids are scoped per write
+ * (`POST /events` and `DELETE /events` keep separate books) and live in memory, like the data they
+ * guard; the oldest are forgotten past {@link IdempotencyStore} capacity so memory stays bounded.
+ */
+
+/** A write's answer: HTTP status and JSON body. */
+export interface WriteAnswer {
+  readonly status: number;
+  readonly body: Record<string, unknown>;
+}
+
+/** Remembers the answers of idempotent writes. Not shared between services. */
+export class IdempotencyStore {
+  private readonly answers = new Map<string, WriteAnswer>();
+
+  /** @param capacity how many (write, request_id) answers are kept; the oldest go first */
+  constructor(private readonly capacity = 10_000) {}
+
+  /**
+   * Runs `write` unless this `requestId` already succeeded for this `scope`.
+   * @param scope the write, e.g. `POST /events`
+   * @param requestId the client's idempotency key; `undefined` runs the write without recording it
+   * @param write performs the write and returns its answer; if it throws, nothing is recorded
+   * @returns the write's answer, or the first answer with `duplicate: true` on a repeat
+   */
+  run(scope: string, requestId: string | undefined, write: () => WriteAnswer): WriteAnswer {
+    if (requestId === undefined) return write();
+    const key = `${scope}\u0000${requestId}`;
+    const first = this.answers.get(key);
+    if (first) return { status: first.status, body: { ...first.body, duplicate: true } };
+    const answer = write();
+    this.answers.set(key, answer);
+    if (this.answers.size > this.capacity) {
+      const oldest = this.answers.keys().next().value;
+      if (oldest !== undefined) this.answers.delete(oldest);
+    }
+    return answer;
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * What a tool service is made of: the dependencies it is given, and the one interface each of the
+ * seven service modules implements to plug its routes into the shared server (`server/app.ts`).
+ */
+import type { Router } from 'express';
+import type { Logger, Random, ServiceName, Settings } from '@chaos-lab/common';
+import type { IdempotencyStore } from './server/idempotency.js';
+
+/** Dependencies of a tool service app; inject a clock and a seeded source to replay behaviour in tests. */
+export interface ToolDeps {
+  /** Validated settings (`ERROR_PROB`, …). */
+  settings: Settings;
+  /** The service's logger (access logs go here); bind `service` on it. */
+  logger: Logger;
+  /** The service's seeded source, conventionally `createRandom(settings.CHAOS_SEED).fork(serviceName)`. */
+  random: Random;
+  /** Clock in milliseconds since the epoch (default `Date.now`). */
+  now?: () => number;
+}
+
+/** What a service module's routes get: everything in {@link ToolDeps}, resolved, plus shared helpers. */
+export interface ServiceContext {
+  readonly settings: Settings;
+  readonly logger: Logger;
+  /** The service's own stream for its data (weather values, …), independent of the `ERROR_PROB` draws. */
+  readonly random: Random;
+  readonly now: () => number;
+  /** The service's book of idempotent writes. */
+  readonly idempotency: IdempotencyStore;
+}
+
+/** One tool service: a name from the registry and its routes. */
+export interface ToolService {
+  readonly name: ServiceName;
+  /**
+   * Builds the service's routes. Shipped data files are loaded and validated here, once, so a broken
+   * file stops the service at start rather than failing requests.
+   */
+  routes(ctx: ServiceContext): Router;
+}
+
