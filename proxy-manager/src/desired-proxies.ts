@@ -1,0 +1,60 @@
+/**
+ * The seven proxies the proxy-manager owns, computed from the service registry and settings, and how a
+ * proxy Toxiproxy reports is compared with them.
+ */
+import { formatEndpoint, proxyListenAddress, SERVICES, toolEndpoint, type ServiceName, type ServiceSpec, type Settings } from '@chaos-lab/common';
+import type { ProxyConfig, ProxyState } from './toxiproxy-gateway.js';
+
+/** A proxy as it should be: one per tool service. */
+export interface DesiredProxy extends ProxyConfig {
+  /** The service behind it. */
+  readonly service: ServiceName;
+}
+
+/**
+ * One proxy per registry service, in registry order: name `<service>_proxy`, listen
+ * `TOXIPROXY_LISTEN_HOST:<proxy port>`, upstream `<tool host>:<tool port>`.
+ */
+export function desiredProxies(settings: Settings, services: readonly ServiceSpec[] = SERVICES): DesiredProxy[] {
+  return services.map((spec) => ({
+    service: spec.name,
+    name: spec.proxyName,
+    listen: proxyListenAddress(spec, settings),
+    upstream: formatEndpoint(toolEndpoint(spec, settings)),
+  }));
+}
+
+/** Splits `host:port` / `[v6]:port`; undefined when there is no numeric port. */
+function splitAddress(address: string): { host: string; port: number } | undefined {
+  const m = /^(?:\[([^\]]*)\]|(.*)):(\d+)$/.exec(address.trim());
+  if (!m) return undefined;
+  return { host: (m[1] ?? m[2] ?? '').toLowerCase(), port: Number(m[3]) };
+}
+
+const WILDCARD_HOSTS = new Set(['', '0.0.0.0', '::']);
+
+/** Hosts that name the same listening interface: every wildcard alike, `localhost` as `127.0.0.1`. */
+function canonicalListenHost(host: string): string {
+  if (WILDCARD_HOSTS.has(host)) return '*';
+  return host === 'localhost' ? '127.0.0.1' : host;
+}
+
+/**
+ * True when a reported `listen` is the address that was asked for. Toxiproxy reports the address it
+ * bound, so `0.0.0.0:6000` may come back as `[::]:6000` and `localhost:6000` as `127.0.0.1:6000`.
+ */
+export function sameListenAddress(reported: string, wanted: string): boolean {
+  const a = splitAddress(reported);
+  const b = splitAddress(wanted);
+  if (!a || !b) return reported === wanted;
+  return a.port === b.port && canonicalListenHost(a.host) === canonicalListenHost(b.host);
+}
+
+/** What is wrong with a proxy compared with what it should be; empty when it is as wanted. */
+export function proxyDrift(observed: ProxyState, desired: DesiredProxy): string[] {
+  const drift: string[] = [];
+  if (!sameListenAddress(observed.listen, desired.listen)) drift.push(`listen is ${observed.listen}, want ${desired.listen}`);
+  if (observed.upstream !== desired.upstream) drift.push(`upstream is ${observed.upstream}, want ${desired.upstream}`);
+  if (!observed.enabled) drift.push('disabled');
+  return drift;
+}

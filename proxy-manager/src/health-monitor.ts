@@ -1,0 +1,186 @@
+/**
+ * The service health monitor: every `HEALTH_INTERVAL_MS` it asks each tool service's `GET /health`
+ * straight (not through its proxy: the original probed through the chaos proxy and so blamed the tool
+ * for the toxic), and, when a Docker engine is reachable, reads each tool container's state and
+ * health. Changes are logged with the current run's id; the latest state is in `/status`.
+ */
+import { formatEndpoint, SERVICES, toolEndpoint, type Logger, type ServiceSpec, type Settings } from '@chaos-lab/common';
+import type { Clock } from './clock.js';
+import type { ContainerState, DockerProbe } from './docker-probe.js';
+
+/** What the monitor knows about one tool service. */
+export interface ToolHealth {
+  readonly service: string;
+  /** The URL checked, e.g. `http://127.0.0.1:5001/health`. */
+  readonly url: string;
+  /** `unknown` until the first check answers or fails. */
+  readonly status: 'unknown' | 'up' | 'down';
+  /** Why it is down (`HTTP 503`, `ECONNREFUSED`, `no answer within 2000 ms`). */
+  readonly detail?: string;
+  /** When the status last changed, ms since the epoch. */
+  readonly since?: number;
+  /** When it was last checked, ms since the epoch. */
+  readonly checkedAt?: number;
+  /** How long the last check took, ms. */
+  readonly latencyMs?: number;
+  /** Its container, when Docker is monitored and it has one; null when Docker has none. */
+  readonly container?: ContainerState | null;
+}
+
+/** The Docker side of the monitor. */
+export interface DockerStatus {
+  /** Whether container states are read at all. */
+  readonly monitored: boolean;
+  /** Where the engine is, or why it is not monitored. */
+  readonly detail: string;
+  /** The last engine error, if the last listing failed. */
+  readonly error?: string;
+}
+
+/** What the monitor needs. */
+export interface HealthMonitorDeps {
+  readonly settings: Settings;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** The run the proxy-manager follows now, for the logs. */
+  readonly runId: () => string | undefined;
+  /** The Docker engine, or undefined when there is none (see `docker-probe.ts`). */
+  readonly docker: DockerProbe | undefined;
+  readonly services?: readonly ServiceSpec[];
+}
+
+/** Deadline of one health check, ms: 2000, or the interval when that is shorter. */
+export function healthCheckTimeoutMs(intervalMs: number): number {
+  return Math.min(2000, intervalMs);
+}
+
+/** Checks the tool services; see the file comment. */
+export class ToolHealthMonitor {
+  private readonly deps: HealthMonitorDeps;
+  private readonly services: readonly ServiceSpec[];
+  private readonly health = new Map<string, ToolHealth>();
+  private dockerError: string | undefined;
+  private cancelNext: (() => void) | undefined;
+  private stopped = false;
+  private inFlight: Promise<void> | undefined;
+
+  constructor(deps: HealthMonitorDeps) {
+    this.deps = deps;
+    this.services = deps.services ?? SERVICES;
+    for (const spec of this.services) this.health.set(spec.name, { service: spec.name, url: this.healthUrl(spec), status: 'unknown' });
+    if (deps.docker) deps.logger.info({ docker: deps.docker.endpoint }, 'health monitor: reading tool container states from Docker');
+    else deps.logger.info('health monitor: no Docker socket (DOCKER_HOST unset, /var/run/docker.sock absent): container states not monitored');
+  }
+
+  /** Checks now, then every `HEALTH_INTERVAL_MS`. */
+  start(): void {
+    if (this.stopped || this.cancelNext) return;
+    const loop = (): void => {
+      this.inFlight = this.checkOnce().finally(() => {
+        this.inFlight = undefined;
+        if (!this.stopped) this.cancelNext = this.deps.clock.setTimeout(loop, this.deps.settings.HEALTH_INTERVAL_MS);
+      });
+    };
+    loop();
+  }
+
+  /** Stops checking; waits for a check in progress. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.cancelNext?.();
+    await this.inFlight;
+  }
+
+  /** One round: every service's `/health` and (when monitored) one Docker listing, in parallel. Never rejects. */
+  async checkOnce(): Promise<void> {
+    const [containers] = await Promise.all([this.readContainers(), ...this.services.map((spec) => this.checkService(spec))]);
+    if (!containers) return;
+    for (const spec of this.services) {
+      const before = this.health.get(spec.name)!;
+      const container = containers.get(spec.name) ?? null;
+      if (before.container === undefined || !sameContainer(before.container, container)) {
+        this.log().info({ tool: spec.name, container }, container ? `tool container ${container.container}: ${container.status}` : `tool container for ${spec.name}: none`);
+      }
+      this.health.set(spec.name, { ...before, container });
+    }
+  }
+
+  /** The latest state of every tool service, in registry order, and of Docker. */
+  snapshot(): { tools: ToolHealth[]; docker: DockerStatus } {
+    const { docker } = this.deps;
+    return {
+      tools: this.services.map((spec) => this.health.get(spec.name)!),
+      docker: docker
+        ? { monitored: true, detail: docker.endpoint, ...(this.dockerError ? { error: this.dockerError } : {}) }
+        : { monitored: false, detail: 'no Docker socket (DOCKER_HOST unset, /var/run/docker.sock absent)' },
+    };
+  }
+
+  private healthUrl(spec: ServiceSpec): string {
+    return `http://${formatEndpoint(toolEndpoint(spec, this.deps.settings))}/health`;
+  }
+
+  private async checkService(spec: ServiceSpec): Promise<void> {
+    const { clock, settings } = this.deps;
+    const timeoutMs = healthCheckTimeoutMs(settings.HEALTH_INTERVAL_MS);
+    const startedAt = clock.now();
+    let status: 'up' | 'down';
+    let detail: string | undefined;
+    try {
+      const response = await fetch(this.healthUrl(spec), { signal: AbortSignal.timeout(timeoutMs) });
+      await response.body?.cancel();
+      status = response.ok ? 'up' : 'down';
+      if (!response.ok) detail = `HTTP ${response.status}`;
+    } catch (err) {
+      status = 'down';
+      detail = describeFetchError(err, timeoutMs);
+    }
+    const checkedAt = clock.now();
+    const before = this.health.get(spec.name)!;
+    const changed = before.status !== status;
+    this.health.set(spec.name, {
+      ...before,
+      status,
+      detail,
+      since: changed ? checkedAt : before.since,
+      checkedAt,
+      latencyMs: checkedAt - startedAt,
+    });
+    if (!changed) return;
+    const fields = { tool: spec.name, url: before.url, from: before.status, to: status, detail };
+    if (status === 'up') this.log().info(fields, `tool service ${spec.name} is up`);
+    else this.log().warn(fields, `tool service ${spec.name} is down: ${detail}`);
+  }
+
+  private async readContainers(): Promise<Map<string, ContainerState> | undefined> {
+    const { docker } = this.deps;
+    if (!docker) return undefined;
+    try {
+      const containers = await docker.containers(this.services);
+      if (this.dockerError) this.log().info({ docker: docker.endpoint }, 'Docker engine answers again');
+      this.dockerError = undefined;
+      return containers;
+    } catch (err) {
+      const message = (err as Error).message;
+      if (message !== this.dockerError) this.log().warn({ docker: docker.endpoint, err: message }, 'cannot read tool container states from Docker');
+      this.dockerError = message;
+      return undefined;
+    }
+  }
+
+  private log(): Logger {
+    const runId = this.deps.runId();
+    return runId ? this.deps.logger.child({ run_id: runId }) : this.deps.logger;
+  }
+}
+
+function sameContainer(a: ContainerState | null, b: ContainerState | null): boolean {
+  return a?.container === b?.container && a?.state === b?.state && a?.health === b?.health;
+}
+
+/** A short reason for a failed fetch: the socket error code when there is one. */
+function describeFetchError(err: unknown, timeoutMs: number): string {
+  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (e.name === 'TimeoutError' || e.name === 'AbortError') return `no answer within ${timeoutMs} ms`;
+  return e.cause?.code ?? e.cause?.message ?? e.message ?? String(err);
+}

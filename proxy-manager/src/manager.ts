@@ -1,0 +1,163 @@
+/**
+ * Assembles the proxy-manager: HTTP API, wait for Toxiproxy, reconciliation and crash recovery, the
+ * chaos loop and the health monitor; and takes them down again in the order that leaves no toxic
+ * behind.
+ */
+import { createServer, type Server } from 'node:http';
+import { createLogger, formatEndpoint, LabError, openDatabase, type Logger, type Settings } from '@chaos-lab/common';
+import { createApp } from './app.js';
+import { ChaosLoop } from './chaos-loop.js';
+import { systemClock, type Clock } from './clock.js';
+import { desiredProxies } from './desired-proxies.js';
+import { createDockerProbe, type DockerProbe } from './docker-probe.js';
+import { healthCheckTimeoutMs, ToolHealthMonitor } from './health-monitor.js';
+import { healthReport, statusReport, type StatusReport } from './reports.js';
+import { ToxiproxyGateway } from './toxiproxy-gateway.js';
+import { waitForToxiproxy } from './wait-for-toxiproxy.js';
+
+/** A running proxy-manager. */
+export interface ProxyManager {
+  /** Its HTTP API, e.g. `http://127.0.0.1:8000`. */
+  readonly url: string;
+  /** The port it listens on. */
+  readonly port: number;
+  /** Stops the loop, removes its toxics and closes their events, stops the monitor and HTTP, closes the database. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Options of {@link startProxyManager}. */
+export interface StartOptions {
+  /** HTTP port (default `PROXY_MANAGER_PORT`; 0 = a free one). */
+  readonly port?: number;
+  /** Logger (default: `logs/info.log`, service `proxy-manager`). */
+  readonly logger?: Logger;
+  /** Clock and timers (default: the system's). */
+  readonly clock?: Clock;
+  /** The Docker engine to read container states from; null for none (default: detected, see `docker-probe.ts`). */
+  readonly docker?: DockerProbe | null;
+}
+
+/**
+ * Starts the proxy-manager: the HTTP API first (so `/health` answers 503 while it waits), then waits
+ * for Toxiproxy (`TOXIPROXY_WAIT_MS`), reconciles the seven proxies removing every toxic, closes events
+ * an earlier manager left open, and starts the chaos loop and the health monitor.
+ * @param settings validated settings (`TOXIPROXY_URL`, `CHAOS_*`, `TOXIC_*`, `LAB_DB_PATH`, …)
+ * @returns the running manager
+ * @throws {LabError} `NOT_READY` when Toxiproxy never answers, `PORT_IN_USE` when the port is taken,
+ *   `DATABASE` when the database cannot be opened
+ */
+export async function startProxyManager(settings: Settings, options: StartOptions = {}): Promise<ProxyManager> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger({ name: 'proxy-manager', settings });
+  const startedAt = clock.now();
+  logger.info(
+    {
+      seed: settings.CHAOS_SEED,
+      seedGiven: settings.seedGiven,
+      toxiproxy: settings.TOXIPROXY_URL,
+      toxicProb: settings.TOXIC_PROB,
+      toxics: settings.TOXICS,
+      intervalMs: settings.CHAOS_INTERVAL_MS,
+      toxicDurationMs: settings.TOXIC_DURATION_MS,
+    },
+    'proxy-manager starting',
+  );
+  const db = openDatabase(settings.LAB_DB_PATH);
+  const gateway = new ToxiproxyGateway({ url: settings.TOXIPROXY_URL, timeoutMs: settings.TOXIPROXY_TIMEOUT_MS, clock, logger });
+  const desired = desiredProxies(settings);
+  let loop: ChaosLoop | undefined;
+  let monitor: ToolHealthMonitor | undefined;
+  let status: StatusReport['status'] = 'starting';
+
+  const app = createApp({
+    logger,
+    health: () => healthReport(gateway, desired),
+    status: () =>
+      statusReport({ settings, db, gateway, desired, status, startedAt, chaos: loop?.snapshot(), health: monitor?.snapshot() }),
+  });
+  let server: Server;
+  try {
+    server = await listen(app, options.port ?? settings.PROXY_MANAGER_PORT, settings.BIND_HOST);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  const port = (server.address() as { port: number }).port;
+  const url = `http://${formatEndpoint({ host: connectHost(settings.BIND_HOST), port })}`;
+
+  try {
+    await waitForToxiproxy(gateway, { waitMs: settings.TOXIPROXY_WAIT_MS, clock, logger });
+    loop = new ChaosLoop({ settings, db, gateway, clock, logger, desired });
+    await loop.recover();
+  } catch (err) {
+    await closeServer(server);
+    db.close();
+    throw err;
+  }
+  const chaos = loop;
+  monitor = new ToolHealthMonitor({
+    settings,
+    clock,
+    logger,
+    runId: () => chaos.currentRunId(),
+    docker: options.docker === undefined ? detectDocker(settings, logger) : (options.docker ?? undefined),
+  });
+  chaos.start();
+  monitor.start();
+  status = 'running';
+  logger.info({ url, proxies: desired.map((d) => d.name) }, 'proxy-manager running');
+
+  const health = monitor;
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    close() {
+      closing ??= (async () => {
+        status = 'closing';
+        await chaos.stop();
+        await health.stop();
+        await closeServer(server);
+        db.close();
+        logger.info('proxy-manager stopped');
+      })();
+      return closing;
+    },
+  };
+}
+
+/** The Docker probe, or undefined (with the reason logged) when there is none or `DOCKER_HOST` is malformed. */
+function detectDocker(settings: Settings, logger: Logger): DockerProbe | undefined {
+  try {
+    return createDockerProbe({ timeoutMs: healthCheckTimeoutMs(settings.HEALTH_INTERVAL_MS) });
+  } catch (err) {
+    logger.warn({ err: (err as Error).message }, 'Docker engine unusable: container states not monitored');
+    return undefined;
+  }
+}
+
+/** Where a client reaches a server bound to `host`: a wildcard bind is reached on loopback. */
+function connectHost(host: string): string {
+  return host === '0.0.0.0' || host === '::' || host === '' ? '127.0.0.1' : host;
+}
+
+function listen(app: ReturnType<typeof createApp>, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer(app);
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new LabError('PORT_IN_USE', `proxy-manager cannot listen on ${formatEndpoint({ host, port })}: address already in use (set PROXY_MANAGER_PORT or PORT_OFFSET)`, { cause: err })
+          : err,
+      );
+    });
+    server.listen(port, host, () => resolve(server));
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

@@ -1,0 +1,98 @@
+/**
+ * The `toxic_events` table (DESIGN.md "State"): one row per injected toxic, opened when it is added to
+ * Toxiproxy and closed with `ended_at` when it is gone. Writes go through `writeTransaction`, so they
+ * wait for the agent's writes instead of failing. Times are ms since the epoch (UTC).
+ */
+import { writeTransaction, type Database } from '@chaos-lab/common';
+
+/** An injection to record. */
+export interface ToxicEventInput {
+  readonly runId: string;
+  /** Proxy name, e.g. `weather_proxy`. */
+  readonly proxy: string;
+  /** Toxic name. */
+  readonly name: string;
+  readonly type: string;
+  readonly stream: 'upstream' | 'downstream';
+  readonly toxicity: number;
+  readonly attributes: Readonly<Record<string, unknown>>;
+  /** When the toxic was added, ms since the epoch. */
+  readonly startedAt: number;
+}
+
+/** An event left open, as closed by {@link closeOpenToxicEvents}. */
+export interface ClosedEvent {
+  readonly id: number;
+  readonly runId: string | null;
+  readonly proxy: string;
+  readonly name: string;
+}
+
+/** Injections of one run, counted from the table. */
+export interface InjectionCounts {
+  readonly total: number;
+  /** Events not closed yet. */
+  readonly open: number;
+  readonly byProxy: Record<string, number>;
+  readonly byType: Record<string, number>;
+}
+
+/**
+ * Opens an event.
+ * @returns the new row's id
+ */
+export function openToxicEvent(db: Database, event: ToxicEventInput): number {
+  return writeTransaction(db, () => {
+    const info = db
+      .prepare(
+        `INSERT INTO toxic_events (run_id, proxy, name, type, stream, toxicity, attributes, started_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(event.runId, event.proxy, event.name, event.type, event.stream, event.toxicity, JSON.stringify(event.attributes), event.startedAt);
+    return Number(info.lastInsertRowid);
+  });
+}
+
+/** Closes an event (a no-op when it is closed already). */
+export function closeToxicEvent(db: Database, id: number, endedAt: number): void {
+  writeTransaction(db, () => {
+    db.prepare('UPDATE toxic_events SET ended_at = ? WHERE id = ? AND ended_at IS NULL').run(endedAt, id);
+  });
+}
+
+/**
+ * Closes every open event but `keep`'s, whatever its run: at start, an open event belongs to a
+ * proxy-manager that died without closing it (SIGKILL, crash), and its toxic is removed by
+ * reconciliation.
+ * @param keep ids of events the caller is still tracking (its own injections)
+ * @returns the events closed
+ */
+export function closeOpenToxicEvents(db: Database, endedAt: number, keep: ReadonlySet<number> = new Set()): ClosedEvent[] {
+  return writeTransaction(db, () => {
+    const open = (db
+      .prepare('SELECT id, run_id AS runId, proxy, name FROM toxic_events WHERE ended_at IS NULL ORDER BY id')
+      .all() as ClosedEvent[]).filter((e) => !keep.has(e.id));
+    // ended_at never precedes started_at, even when two machines' clocks disagree.
+    const close = db.prepare('UPDATE toxic_events SET ended_at = max(?, started_at) WHERE id = ?');
+    for (const e of open) close.run(endedAt, e.id);
+    return open;
+  });
+}
+
+/** Counts a run's injections. */
+export function injectionCounts(db: Database, runId: string): InjectionCounts {
+  const groups = db
+    .prepare(
+      `SELECT proxy, type, COUNT(*) AS total, SUM(ended_at IS NULL) AS open
+         FROM toxic_events WHERE run_id = ? GROUP BY proxy, type`,
+    )
+    .all(runId) as { proxy: string; type: string; total: number; open: number }[];
+  const counts = { total: 0, open: 0, byProxy: {} as Record<string, number>, byType: {} as Record<string, number> };
+  for (const g of groups) {
+    counts.total += g.total;
+    counts.open += g.open;
+    counts.byProxy[g.proxy] = (counts.byProxy[g.proxy] ?? 0) + g.total;
+    counts.byType[g.type] = (counts.byType[g.type] ?? 0) + g.total;
+  }
+  return counts;
+}
