@@ -1,0 +1,10 @@
+/**
+ * @chaos-lab/agent: the LangChain tool-calling agent that runs prompts.json under chaos
+ * (DESIGN.md "The agent"). The launcher and the `chaos-lab agent` command call {@link runAgent}.
+ */
+export { runAgent, newRunId, type RunAgentOptions } from './run.js';
+export { loadPrompts, parsePrompts, type Prompt } from './prompts.js';
+export { formatSummary, type RunSummary } from './summary.js';
+export { OFFLINE_MODEL_LABEL } from './model.js';
+export type { PromptErrorType, RunStatus } from './records.js';
+export { TOOL_SPECS, type ToolSpec } from './tool-specs.js';

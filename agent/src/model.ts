@@ -1,0 +1,51 @@
+/**
+ * Which chat model the agent runs (`LLM_PROVIDER`, DESIGN.md "The agent"):
+ *
+ *   groq    → ChatGroq (`GROQ_MODEL`, `GROQ_BASE_URL`, `GROQ_MAX_RETRIES`), its HTTP requests counted
+ *   offline → the project's deterministic chat model (agent/src/offline), no key, no network
+ *   auto    → groq when `GROQ_API_KEY` is set, else offline
+ */
+import { LabError, type Settings } from '@chaos-lab/common';
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import { ChatGroq } from '@langchain/groq';
+import type { ModelCallCounter } from './model-calls.js';
+
+/** The model of a run and how it was chosen. */
+export interface ModelChoice {
+  readonly model: BaseChatModel;
+  /** What the logs, the `runs.model` column and the report call it, e.g. `groq:llama-3.3-70b-versatile`. */
+  readonly label: string;
+  /** Why this one, for the start-up line, e.g. `LLM_PROVIDER=auto and GROQ_API_KEY is not set`. */
+  readonly reason: string;
+}
+
+/** The label of the offline model: what it is, said plainly. */
+export const OFFLINE_MODEL_LABEL = 'offline (deterministic)';
+
+/**
+ * Chooses and builds the chat model.
+ * @param settings `LLM_PROVIDER`, `GROQ_*`
+ * @param counter counts the Groq client's HTTP requests (its retries)
+ * @param now the clock the offline model resolves relative dates against, ms since the epoch
+ * @throws {LabError} `SETTINGS_INVALID` when `LLM_PROVIDER=groq` and `GROQ_API_KEY` is not set
+ */
+export async function chooseModel(settings: Settings, counter: ModelCallCounter, now: () => number): Promise<ModelChoice> {
+  const provider = settings.LLM_PROVIDER;
+  if (provider === 'groq' || (provider === 'auto' && settings.GROQ_API_KEY)) {
+    if (!settings.GROQ_API_KEY) throw new LabError('SETTINGS_INVALID', 'LLM_PROVIDER=groq: GROQ_API_KEY must be set (or use LLM_PROVIDER=offline)');
+    const model = new ChatGroq({
+      model: settings.GROQ_MODEL,
+      apiKey: settings.GROQ_API_KEY,
+      baseUrl: settings.GROQ_BASE_URL,
+      maxRetries: settings.GROQ_MAX_RETRIES,
+      temperature: 0,
+      fetch: counter.fetch,
+    });
+    const reason = provider === 'groq' ? 'LLM_PROVIDER=groq' : 'LLM_PROVIDER=auto and GROQ_API_KEY is set';
+    return { model, label: `groq:${settings.GROQ_MODEL}`, reason };
+  }
+  // Loaded only when chosen: a Groq run does not load the offline model's parsers.
+  const { OfflineChatModel } = await import('./offline/index.js');
+  const reason = provider === 'offline' ? 'LLM_PROVIDER=offline' : 'LLM_PROVIDER=auto and GROQ_API_KEY is not set';
+  return { model: new OfflineChatModel({ now: () => new Date(now()) }), label: OFFLINE_MODEL_LABEL, reason };
+}

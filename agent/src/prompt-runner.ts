@@ -1,0 +1,122 @@
+/**
+ * Runs one prompt through the agent: up to `PROMPT_LIMIT` attempts, each with its own deadline
+ * (`PROMPT_TIMEOUT_MS`) through an abort signal, until one succeeds (DESIGN.md "The agent").
+ *
+ * An attempt fails when the agent throws, runs past its deadline, or a tool call it made ended
+ * without a result (its error tool message reached the model, which still answers: that answer is
+ * kept, but the prompt is not counted as done). Success never depends on what the answer says.
+ */
+import { performance } from 'node:perf_hooks';
+import type { Logger } from '@chaos-lab/common';
+import { AIMessage, type BaseMessage, HumanMessage } from '@langchain/core/messages';
+import { classifyAgentError, errorMessage } from './prompt-errors.js';
+import type { Prompt } from './prompts.js';
+import type { PromptErrorType, PromptResultRow } from './records.js';
+import type { PromptAttemptContext } from './tools.js';
+
+/** The part of a LangChain agent (`createAgent`) the runner uses. */
+export interface InvokableAgent {
+  invoke(input: { messages: BaseMessage[] }, config: { signal: AbortSignal; context: PromptAttemptContext }): Promise<{ messages: BaseMessage[] }>;
+}
+
+/** How one attempt ended. */
+export interface PromptAttemptOutcome {
+  readonly status: 'succeeded' | 'failed';
+  readonly answer: string | null;
+  readonly errorType: PromptErrorType | null;
+  readonly error: string | null;
+}
+
+/** What the runner needs. */
+export interface PromptRunnerDeps {
+  readonly agent: InvokableAgent;
+  /** `PROMPT_LIMIT`: attempts in all. */
+  readonly promptLimit: number;
+  /** `PROMPT_TIMEOUT_MS`: deadline of one attempt. */
+  readonly promptTimeoutMs: number;
+  /** The run's interruption. */
+  readonly runSignal: AbortSignal;
+  /** Clock, ms since the epoch. */
+  readonly now: () => number;
+  /** agent.log, bound to the run. */
+  readonly log: Logger;
+}
+
+/** The final answer of an agent's message list: the last AI message's text, or null. */
+export function finalAnswer(messages: readonly BaseMessage[]): string | null {
+  const last = messages[messages.length - 1];
+  if (!last || !AIMessage.isInstance(last) || (last.tool_calls?.length ?? 0) > 0) return null;
+  const text = last.text.trim();
+  return text === '' ? null : text;
+}
+
+/** Runs one attempt of a prompt. Never throws. */
+export async function runPromptAttempt(prompt: Prompt, promptAttempt: number, deps: PromptRunnerDeps): Promise<PromptAttemptOutcome> {
+  const deadline = AbortSignal.timeout(deps.promptTimeoutMs);
+  const signal = AbortSignal.any([deadline, deps.runSignal]);
+  const context: PromptAttemptContext = { promptIndex: prompt.index, promptAttempt, signal, failures: [] };
+  try {
+    const state = await deps.agent.invoke({ messages: [new HumanMessage(prompt.prompt)] }, { signal, context });
+    const answer = finalAnswer(state.messages);
+    const failure = context.failures[0];
+    if (failure) {
+      const more = context.failures.length > 1 ? ` (and ${context.failures.length - 1} more tool call${context.failures.length > 2 ? 's' : ''})` : '';
+      return { status: 'failed', answer, errorType: failure.failureType, error: `${failure.tool} gave no result: ${failure.error}${more}` };
+    }
+    if (answer === null) return { status: 'failed', answer, errorType: 'agent', error: 'the agent ended without an answer' };
+    return { status: 'succeeded', answer, errorType: null, error: null };
+  } catch (err) {
+    const interrupted = deps.runSignal.aborted;
+    const timedOut = deadline.aborted && !interrupted;
+    const errorType = classifyAgentError(err, { interrupted, timedOut });
+    const error = timedOut ? `no answer within ${deps.promptTimeoutMs} ms` : interrupted ? 'the run was interrupted' : errorMessage(err);
+    return { status: 'failed', answer: null, errorType, error };
+  }
+}
+
+/**
+ * Runs a prompt to its one result.
+ * @param prompt the prompt
+ * @param deps the agent, limits, the run's signal, clock and log
+ * @returns the prompt's `prompt_results` row: `succeeded` at the first successful attempt, else
+ *   `failed` with the last attempt's error (`interrupted`, with the attempts made, when the run's
+ *   signal fired; no attempt starts after it)
+ */
+export async function runPrompt(prompt: Prompt, deps: PromptRunnerDeps): Promise<PromptResultRow> {
+  const startedAt = deps.now();
+  const log = deps.log.child({ prompt_index: prompt.index, ...(prompt.id === undefined ? {} : { prompt_id: prompt.id }) });
+  let outcome: PromptAttemptOutcome = { status: 'failed', answer: null, errorType: 'interrupted', error: 'the run was interrupted before the prompt started' };
+  let attempts = 0;
+  while (attempts < deps.promptLimit && !deps.runSignal.aborted) {
+    attempts += 1;
+    const began = performance.now();
+    outcome = await runPromptAttempt(prompt, attempts, deps);
+    log.info(
+      {
+        prompt_attempt: attempts,
+        status: outcome.status,
+        error_type: outcome.errorType,
+        error: outcome.error,
+        duration_ms: Math.round(performance.now() - began),
+        answer: outcome.answer,
+      },
+      outcome.status === 'succeeded' ? 'prompt attempt succeeded' : 'prompt attempt failed',
+    );
+    if (outcome.status === 'succeeded' || outcome.errorType === 'interrupted') break;
+  }
+  if (outcome.status === 'failed' && outcome.errorType !== 'interrupted' && attempts < deps.promptLimit) {
+    // Attempts were left when the run was interrupted: the prompt is unfinished, not failed on its own.
+    outcome = { ...outcome, errorType: 'interrupted', error: `the run was interrupted after ${attempts} failed attempt(s); last: ${outcome.error}` };
+  }
+  return {
+    promptIndex: prompt.index,
+    prompt: prompt.prompt,
+    status: outcome.status,
+    attempts,
+    answer: outcome.answer,
+    errorType: outcome.errorType,
+    error: outcome.error,
+    startedAt,
+    finishedAt: deps.now(),
+  };
+}

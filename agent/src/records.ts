@@ -1,0 +1,165 @@
+/**
+ * What the agent writes to the lab database (DESIGN.md "State"): the `runs` row, the `control` row the
+ * proxy-manager reads, one `prompt_results` row per prompt and one `tool_calls` row per attempt.
+ *
+ * Every write is its own immediate transaction ({@link writeTransaction}), so the proxy-manager and the
+ * chart renderer, in other processes, see each row as soon as it is written.
+ */
+import { type Database, type Phase, writeTransaction } from '@chaos-lab/common';
+import type { ToolAttempt } from './tool-call.js';
+
+/** How a run ended (`runs.status`, besides `running`). */
+export type RunStatus = 'completed' | 'failed' | 'interrupted';
+
+/** Why a prompt failed (`prompt_results.error_type`). */
+export type PromptErrorType = 'network' | 'server' | 'tool_limit' | 'model' | 'agent' | 'timeout' | 'interrupted';
+
+/** One `tool_calls` row. */
+export interface ToolCallRow extends ToolAttempt {
+  readonly promptIndex: number;
+  readonly promptAttempt: number;
+  /** The logical call the attempt belongs to (also its `request_id`). */
+  readonly callId: string;
+  readonly tool: string;
+  readonly service: string;
+}
+
+/** One `prompt_results` row. */
+export interface PromptResultRow {
+  readonly promptIndex: number;
+  readonly prompt: string;
+  readonly status: 'succeeded' | 'failed';
+  /** Attempts made (0 when the run was interrupted before the prompt started). */
+  readonly attempts: number;
+  readonly answer: string | null;
+  readonly errorType: PromptErrorType | null;
+  readonly error: string | null;
+  readonly startedAt: number;
+  readonly finishedAt: number;
+}
+
+/** The writes of one run, bound to its `run_id`. */
+export class RunRecords {
+  readonly runId: string;
+  readonly #db: Database;
+  readonly #now: () => number;
+
+  /**
+   * @param db an open, migrated database
+   * @param runId the run's id
+   * @param now clock, ms since the epoch
+   */
+  constructor(db: Database, runId: string, now: () => number) {
+    this.#db = db;
+    this.runId = runId;
+    this.#now = now;
+  }
+
+  /**
+   * Inserts the `runs` row (status `running`) and the `control` row (phase `starting`).
+   * @returns false when a run with this id already exists (nothing written)
+   */
+  start(run: { seed: number; settings: Record<string, unknown>; promptsTotal: number; model: string }): boolean {
+    const now = this.#now();
+    return writeTransaction(this.#db, () => {
+      if (this.#db.prepare('SELECT 1 FROM runs WHERE run_id = ?').get(this.runId)) return false;
+      this.#db
+        .prepare(
+          `INSERT INTO runs (run_id, started_at, status, seed, settings, prompts_total, model)
+           VALUES (?, ?, 'running', ?, ?, ?, ?)`,
+        )
+        .run(this.runId, now, run.seed, JSON.stringify(run.settings), run.promptsTotal, run.model);
+      this.#db
+        .prepare('INSERT INTO control (run_id, phase, current_prompt, heartbeat_at, updated_at) VALUES (?, ?, NULL, ?, ?)')
+        .run(this.runId, 'starting', now, now);
+      return true;
+    });
+  }
+
+  /** Sets the phase and the prompt in flight (null when none); also a heartbeat. */
+  setPhase(phase: Phase, currentPrompt: number | null): void {
+    const now = this.#now();
+    writeTransaction(this.#db, () =>
+      this.#db
+        .prepare('UPDATE control SET phase = ?, current_prompt = ?, heartbeat_at = ?, updated_at = ? WHERE run_id = ?')
+        .run(phase, currentPrompt, now, now, this.runId),
+    );
+  }
+
+  /** Stamps `control.heartbeat_at`: the agent is alive. */
+  heartbeat(): void {
+    writeTransaction(this.#db, () => this.#db.prepare('UPDATE control SET heartbeat_at = ? WHERE run_id = ?').run(this.#now(), this.runId));
+  }
+
+  /** Inserts one `tool_calls` row (durations rounded to whole ms). */
+  addToolCall(row: ToolCallRow): void {
+    writeTransaction(this.#db, () =>
+      this.#db
+        .prepare(
+          `INSERT INTO tool_calls (run_id, prompt_index, prompt_attempt, call_id, tool, service, attempt, via, outcome,
+                                   http_status, started_at, duration_ms, error)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          this.runId,
+          row.promptIndex,
+          row.promptAttempt,
+          row.callId,
+          row.tool,
+          row.service,
+          row.attempt,
+          row.via,
+          row.outcome,
+          row.httpStatus,
+          row.startedAt,
+          Math.round(row.durationMs),
+          row.error,
+        ),
+    );
+  }
+
+  /**
+   * Inserts a prompt's one `prompt_results` row.
+   * @returns false when the prompt already has its row (nothing written): a prompt never gets two
+   */
+  addPromptResult(row: PromptResultRow): boolean {
+    const info = writeTransaction(this.#db, () =>
+      this.#db
+        .prepare(
+          `INSERT OR IGNORE INTO prompt_results (run_id, prompt_index, prompt, status, attempts, answer, error_type, error,
+                                                 started_at, finished_at, duration_ms)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          this.runId,
+          row.promptIndex,
+          row.prompt,
+          row.status,
+          row.attempts,
+          row.answer,
+          row.errorType,
+          row.error,
+          row.startedAt,
+          row.finishedAt,
+          Math.max(0, row.finishedAt - row.startedAt),
+        ),
+    );
+    return info.changes === 1;
+  }
+
+  /** Closes the run: status, finish time, prompt counts from its results, phase `done`. */
+  finish(status: RunStatus, error: string | null): void {
+    const now = this.#now();
+    writeTransaction(this.#db, () => {
+      this.#db
+        .prepare(
+          `UPDATE runs SET status = ?, finished_at = ?, error = ?,
+                  prompts_succeeded = (SELECT COUNT(*) FROM prompt_results WHERE run_id = runs.run_id AND status = 'succeeded'),
+                  prompts_failed    = (SELECT COUNT(*) FROM prompt_results WHERE run_id = runs.run_id AND status = 'failed')
+            WHERE run_id = ?`,
+        )
+        .run(status, now, error, this.runId);
+      this.#db.prepare("UPDATE control SET phase = 'done', current_prompt = NULL, heartbeat_at = ?, updated_at = ? WHERE run_id = ?").run(now, now, this.runId);
+    });
+  }
+}

@@ -1,0 +1,242 @@
+/**
+ * One agent run: every prompt of the prompts file through the agent, `AGENT_CONCURRENCY` at a time,
+ * recorded in the lab database and the logs (DESIGN.md "The agent", "State", "Logs").
+ *
+ *   load prompts ─▶ choose model ─▶ runs + control rows (starting)
+ *        ─▶ workers: for each prompt: control active ─▶ runPrompt ─▶ prompt_results row ─▶ idle
+ *        ─▶ rows for prompts left unfinished ─▶ runs closed, control done ─▶ summary
+ *
+ * Every prompt ends with exactly one `prompt_results` row, whatever happens: on an interruption
+ * (the caller's signal: SIGINT/SIGTERM) prompts in flight are cancelled and, like prompts not yet
+ * started, get a `failed` row with error type `interrupted`; the run is `interrupted`. When the lab
+ * itself fails (the database, a bug) the run is `failed` and the unfinished prompts get `agent` rows.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  LabError,
+  type Logger,
+  type Settings,
+  createLogger,
+  openDatabase,
+  publicSettings,
+} from '@chaos-lab/common';
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import { Agent as HttpAgent } from 'undici';
+import { createLabAgent } from './agent.js';
+import { ControlTracker } from './control.js';
+import { type ModelChoice, chooseModel } from './model.js';
+import { ModelCallCounter } from './model-calls.js';
+import { errorMessage } from './prompt-errors.js';
+import { type PromptRunnerDeps, runPrompt } from './prompt-runner.js';
+import { type Prompt, loadPrompts } from './prompts.js';
+import { type PromptResultRow, RunRecords, type RunStatus } from './records.js';
+import { type RunSummary, computeSummary } from './summary.js';
+import { type EndpointResolver, createTools, registryEndpoints, toolCallPolicy } from './tools.js';
+import { tracingState } from './tracing.js';
+
+/** Options of {@link runAgent}. */
+export interface RunAgentOptions {
+  /** The prompts file (default `settings.PROMPTS_FILE`). */
+  promptsFile?: string;
+  /** The run's id (default: the start time and a random suffix, e.g. `20250101T120000Z-1a2b3c`). */
+  runId?: string;
+  /** Interrupts the run: unfinished prompts become `interrupted`, and the run too. */
+  signal?: AbortSignal;
+  /** A chat model to use instead of the one `LLM_PROVIDER` chooses (tests). */
+  model?: BaseChatModel;
+  /** The logger for info.log (default: one from settings). agent.log always gets its own. */
+  logger?: Logger;
+  /** Clock, ms since the epoch (default `Date.now`). */
+  now?: () => number;
+  /**
+   * Where each service's proxy and the service itself are (default: the registry's ports and the
+   * settings' hosts). For embedding the agent beside services on ports of their own, e.g. tests on port 0.
+   */
+  endpoints?: EndpointResolver;
+}
+
+/** A fresh run id: UTC start time to the second and 6 random hex digits. */
+export function newRunId(now: number): string {
+  const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * Runs the prompts file through the agent and records everything.
+ * @param settings validated settings (see `loadSettings`)
+ * @param options see {@link RunAgentOptions}
+ * @returns the run's summary (also logged to info.log). A run whose prompts failed is still
+ *   `completed`: failed prompts are results. `failed` means the lab itself failed during the run.
+ * @throws {LabError} before anything is recorded: `PROMPTS_INVALID` (the prompts file),
+ *   `SETTINGS_INVALID` (`LLM_PROVIDER=groq` without a key), `VALIDATION` (the run id exists
+ *   already), `DATABASE` (the database cannot be opened)
+ */
+export async function runAgent(settings: Settings, options: RunAgentOptions = {}): Promise<RunSummary> {
+  const now = options.now ?? Date.now;
+  const promptsFile = options.promptsFile ?? settings.PROMPTS_FILE;
+  const prompts = loadPrompts(promptsFile);
+  const runId = options.runId ?? newRunId(now());
+  const counter = new ModelCallCounter();
+  const choice: ModelChoice = options.model
+    ? { model: options.model, label: `custom:${options.model.getName()}`, reason: 'given by the caller' }
+    : await chooseModel(settings, counter, now);
+
+  const db = openDatabase(settings.LAB_DB_PATH);
+  try {
+    const records = new RunRecords(db, runId, now);
+    if (!records.start({ seed: settings.CHAOS_SEED, settings: publicSettings(settings), promptsTotal: prompts.length, model: choice.label })) {
+      throw new LabError('VALIDATION', `run id "${runId}" already exists in ${settings.LAB_DB_PATH}: choose another one`);
+    }
+    return await execute({ settings, options, prompts, promptsFile, runId, choice, counter, records, db, now });
+  } finally {
+    db.close();
+  }
+}
+
+/** The run itself, once its rows exist. */
+async function execute(run: {
+  settings: Settings;
+  options: RunAgentOptions;
+  prompts: Prompt[];
+  promptsFile: string;
+  runId: string;
+  choice: ModelChoice;
+  counter: ModelCallCounter;
+  records: RunRecords;
+  db: ReturnType<typeof openDatabase>;
+  now: () => number;
+}): Promise<RunSummary> {
+  const { settings, prompts, runId, choice, records, now } = run;
+  const startedAt = now();
+  const info = (run.options.logger ?? createLogger({ file: 'info', name: 'agent', settings })).child({ run_id: runId });
+  const agentLog = createLogger({ file: 'agent', name: 'agent', settings, bindings: { run_id: runId } });
+  info.info(
+    {
+      settings: publicSettings(settings),
+      prompts_file: run.promptsFile,
+      prompts_total: prompts.length,
+      model: choice.label,
+      model_reason: choice.reason,
+      langsmith_tracing: tracingState(process.env),
+      seed: settings.CHAOS_SEED,
+    },
+    `agent run starting: ${prompts.length} prompts, model ${choice.label} (${choice.reason})`,
+  );
+
+  // Stops the workers on an interruption or when the lab fails; aborts the prompts in flight.
+  const stop = new AbortController();
+  const onInterrupt = () => stop.abort(new Error('the run was interrupted'));
+  if (run.options.signal?.aborted) onInterrupt();
+  run.options.signal?.addEventListener('abort', onInterrupt, { once: true });
+  const control = new ControlTracker(records, info);
+  control.startHeartbeat();
+  const dispatcher = new HttpAgent({ keepAliveTimeout: 4000 });
+  const written = new Set<number>();
+  let failure: unknown;
+
+  const write = (row: PromptResultRow) => {
+    if (records.addPromptResult(row)) written.add(row.promptIndex);
+    agentLog.info(
+      { prompt_index: row.promptIndex, status: row.status, attempts: row.attempts, error_type: row.errorType, duration_ms: row.finishedAt - row.startedAt },
+      `prompt ${row.status}`,
+    );
+  };
+
+  try {
+    const tools = createTools({
+      runId,
+      endpoints: run.options.endpoints ?? registryEndpoints(settings),
+      policy: toolCallPolicy(settings),
+      dispatcher,
+      now,
+      record: (row) => {
+        records.addToolCall(row);
+        agentLog.info(
+          {
+            prompt_index: row.promptIndex,
+            prompt_attempt: row.promptAttempt,
+            call_id: row.callId,
+            tool: row.tool,
+            service: row.service,
+            attempt: row.attempt,
+            via: row.via,
+            outcome: row.outcome,
+            http_status: row.httpStatus,
+            duration_ms: Math.round(row.durationMs),
+            error: row.error,
+          },
+          'tool attempt',
+        );
+      },
+    });
+    const deps: PromptRunnerDeps = {
+      agent: createLabAgent({ model: choice.model, tools, counter: run.counter, today: new Date(now()) }),
+      promptLimit: settings.PROMPT_LIMIT,
+      promptTimeoutMs: settings.PROMPT_TIMEOUT_MS,
+      runSignal: stop.signal,
+      now,
+      log: agentLog,
+    };
+    let next = 0;
+    const worker = async () => {
+      while (!stop.signal.aborted && next < prompts.length) {
+        const prompt = prompts[next++]!;
+        control.promptStarted(prompt.index);
+        try {
+          write(await runPrompt(prompt, deps));
+        } finally {
+          control.promptEnded(prompt.index);
+        }
+      }
+    };
+    const workers = Array.from({ length: Math.min(settings.AGENT_CONCURRENCY, prompts.length) }, () =>
+      worker().catch((err: unknown) => {
+        failure ??= err;
+        stop.abort(err);
+      }),
+    );
+    await Promise.all(workers);
+  } catch (err) {
+    failure ??= err;
+  }
+
+  const status: RunStatus = failure !== undefined ? 'failed' : stop.signal.aborted ? 'interrupted' : 'completed';
+  const runError = failure === undefined ? undefined : errorMessage(failure);
+  if (failure !== undefined) info.error({ err: failure }, 'the agent run failed');
+  try {
+    for (const prompt of prompts) {
+      if (written.has(prompt.index)) continue;
+      const at = now();
+      write({
+        promptIndex: prompt.index,
+        prompt: prompt.prompt,
+        status: 'failed',
+        attempts: 0,
+        answer: null,
+        errorType: status === 'failed' ? 'agent' : 'interrupted',
+        error: status === 'failed' ? `the run failed: ${runError}` : 'the run was interrupted before the prompt finished',
+        startedAt: at,
+        finishedAt: at,
+      });
+    }
+  } catch (err) {
+    info.error({ err }, 'could not record the unfinished prompts');
+  } finally {
+    run.options.signal?.removeEventListener('abort', onInterrupt);
+    control.stop();
+    await dispatcher.close();
+  }
+  records.finish(status, runError ?? null);
+  const summary = computeSummary(run.db, {
+    runId,
+    status,
+    promptsTotal: prompts.length,
+    model: choice.label,
+    seed: settings.CHAOS_SEED,
+    durationMs: now() - startedAt,
+    modelRetries: run.counter.retries,
+    ...(runError === undefined ? {} : { error: runError }),
+  });
+  info.info({ summary, model_calls: run.counter.calls, model_requests: run.counter.requests }, 'agent run summary');
+  return summary;
+}

@@ -1,0 +1,88 @@
+/**
+ * The lab around the agent in tests: real tool services on port 0, a prompts file, settings pointing
+ * every file into a temporary folder, and endpoint resolvers (straight to the services, or through
+ * proxies on a Toxiproxy-compatible server).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Endpoint, SERVICE_NAMES, type ServiceName, type Settings, openDatabase } from '@chaos-lab/common';
+import { makeTempDir, testSettings } from '@chaos-lab/common/testing';
+import { type RunningToolService, startToolService } from '@chaos-lab/tools';
+import type { EndpointResolver } from '../../src/tools.js';
+
+/** A temporary lab folder with settings; `close()` stops what was started and removes the folder. */
+export interface TestLab {
+  readonly dir: string;
+  readonly settings: Settings;
+  readonly services: Map<ServiceName, RunningToolService>;
+  /** Writes a prompts file of these prompts and returns its path. */
+  promptsFile(prompts: readonly string[]): string;
+  /** Rows of a table for a run, ordered by id/rowid. */
+  rows<T = Record<string, unknown>>(sql: string, ...params: unknown[]): T[];
+  /** The JSON lines of a log file (`agent` or `info`). */
+  logLines(file: 'agent' | 'info'): Record<string, unknown>[];
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the seven tool services on free ports.
+ * @param overrides settings overrides for the whole lab (`{ TOOL_LIMIT: '3' }`)
+ * @param perService settings overrides for single services (`{ weather: { ERROR_PROB: '1' } }`)
+ * @param only the services to start (default all seven)
+ */
+export async function startTestLab(
+  overrides: Record<string, string> = {},
+  perService: Partial<Record<ServiceName, Record<string, string>>> = {},
+  only: readonly ServiceName[] = SERVICE_NAMES,
+): Promise<TestLab> {
+  const tmp = makeTempDir('agent-test-');
+  const settings = testSettings(tmp.path, overrides);
+  const services = new Map<ServiceName, RunningToolService>();
+  try {
+    for (const name of only) {
+      const own = perService[name] ? testSettings(tmp.path, { ...overrides, ...perService[name] }) : settings;
+      services.set(name, await startToolService(name, own, { port: 0, host: '127.0.0.1' }));
+    }
+  } catch (err) {
+    await Promise.all([...services.values()].map((s) => s.close()));
+    tmp.cleanup();
+    throw err;
+  }
+  let files = 0;
+  return {
+    dir: tmp.path,
+    settings,
+    services,
+    promptsFile(prompts) {
+      const path = join(tmp.path, `prompts-${files++}.json`);
+      writeFileSync(path, JSON.stringify(prompts.map((prompt) => ({ prompt }))));
+      return path;
+    },
+    rows<T>(sql: string, ...params: unknown[]): T[] {
+      const db = openDatabase(settings.LAB_DB_PATH);
+      try {
+        return db.prepare(sql).all(...params) as T[];
+      } finally {
+        db.close();
+      }
+    },
+    logLines(file) {
+      return readFileSync(join(settings.LOG_DIR, `${file}.log`), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+    },
+    async close() {
+      await Promise.all([...services.values()].map((s) => s.close()));
+      tmp.cleanup();
+    },
+  };
+}
+
+/** Endpoints that reach every service directly for both the "proxy" and the fallback (no Toxiproxy). */
+export function directEndpoints(lab: TestLab, override: Partial<Record<ServiceName, Partial<{ proxy: Endpoint; direct: Endpoint }>>> = {}): EndpointResolver {
+  return (service) => {
+    const own = { host: '127.0.0.1', port: lab.services.get(service.name)!.port };
+    return { proxy: override[service.name]?.proxy ?? own, direct: override[service.name]?.direct ?? own };
+  };
+}
