@@ -1,0 +1,187 @@
+/**
+ * Facts derived once from a run's rows and shared by every chart and the summary: times in seconds
+ * since the run started, which proxy attempts ran while a toxic was on their proxy, and how each
+ * logical tool call ended (retries, fallback).
+ *
+ *   tool_calls rows ──group by (prompt, prompt attempt, call_id)──▶ CallFact (attempts, fallback, result)
+ *   tool_calls rows ──overlap with toxic_events on <service>_proxy──▶ AttemptFact.underToxic
+ */
+import { SERVICES } from '@chaos-lab/common';
+import type { PromptRow, RunData, ToolCallRow, ToxicEventRow } from './run-data.js';
+
+/** One tool-call attempt, placed on the run's time axis. */
+export interface AttemptFact extends ToolCallRow {
+  /** Start, seconds since the run started. */
+  readonly startS: number;
+  /**
+   * True when the attempt went through the proxy and a toxic was on that service's proxy at some
+   * moment between the attempt's start and end. Always false for direct (fallback) attempts, which
+   * bypass the proxy.
+   */
+  readonly underToxic: boolean;
+}
+
+/** How one logical tool call ended. */
+export type CallResult = 'answered through proxy' | 'answered by fallback' | 'failed after fallback' | 'failed, no fallback';
+
+/** Every {@link CallResult}, in legend order. */
+export const CALL_RESULTS: readonly CallResult[] = ['answered through proxy', 'answered by fallback', 'failed after fallback', 'failed, no fallback'];
+
+/** One logical tool call: its proxy attempts and its fallback, if any. */
+export interface CallFact {
+  readonly callId: string;
+  readonly promptIndex: number;
+  readonly tool: string;
+  readonly service: string;
+  /** Attempts through the proxy (1 = no retry). */
+  readonly proxyAttempts: number;
+  /** True when a direct fallback call was made. */
+  readonly fallback: boolean;
+  /** True when an attempt, through the proxy or direct, got an answer. */
+  readonly answered: boolean;
+  readonly result: CallResult;
+}
+
+/** One toxic, placed on the run's time axis. */
+export interface ToxicFact extends ToxicEventRow {
+  /** The registry service behind the proxy (`weather_proxy` → `weather`). */
+  readonly service: string;
+  /** Seconds since the run started. */
+  readonly startS: number;
+  /** Seconds since the run started; the end of the run for a toxic still open. */
+  readonly endS: number;
+  /** True when the event was never closed. */
+  readonly open: boolean;
+}
+
+/** A run's rows with the derived facts. */
+export interface RunAnalysis {
+  readonly data: RunData;
+  /** The run's start, ms since the epoch: time zero of every time axis. */
+  readonly startMs: number;
+  /** The run's end (or its last recorded event while it is unfinished), ms since the epoch. */
+  readonly endMs: number;
+  /** `endMs - startMs` in seconds. */
+  readonly durationS: number;
+  /** Width of the time buckets of the over-time charts, seconds. */
+  readonly bucketS: number;
+  readonly prompts: readonly PromptRow[];
+  /** Ordered by start time. */
+  readonly attempts: readonly AttemptFact[];
+  /** Ordered by the start of their first attempt. */
+  readonly calls: readonly CallFact[];
+  /** Ordered by start time. */
+  readonly toxics: readonly ToxicFact[];
+}
+
+/** Bucket widths the over-time charts choose from, seconds: "nice" steps a reader can add up. */
+const BUCKET_STEPS_S = [0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 86400];
+
+/** At most this many buckets across a run: enough to see change, few enough that each holds data. */
+const MAX_BUCKETS = 40;
+
+/**
+ * The bucket width for a run of the given length: the smallest nice step giving at most
+ * {@link MAX_BUCKETS} buckets.
+ * @param durationS run length, seconds
+ * @returns bucket width, seconds
+ */
+export function chooseBucketS(durationS: number): number {
+  return BUCKET_STEPS_S.find((step) => durationS / step <= MAX_BUCKETS) ?? BUCKET_STEPS_S[BUCKET_STEPS_S.length - 1]!;
+}
+
+/** The registry service behind a proxy name; the name without `_proxy` for a proxy the registry does not know. */
+export function serviceOfProxy(proxy: string): string {
+  return SERVICES.find((s) => s.proxyName === proxy)?.name ?? proxy.replace(/_proxy$/, '');
+}
+
+/** True when [aStart, aEnd] and [bStart, bEnd) share a moment; a zero-length interval counts as one instant. */
+function overlaps(aStart: number, aEnd: number, bStart: number, bEnd: number): boolean {
+  return aStart < bEnd && bStart <= Math.max(aEnd, aStart);
+}
+
+function callResult(attempts: readonly ToolCallRow[]): CallResult {
+  const fallback = attempts.some((a) => a.via === 'direct');
+  const answered = attempts.some((a) => a.outcome === 'ok');
+  if (answered) return attempts.some((a) => a.via === 'proxy' && a.outcome === 'ok') ? 'answered through proxy' : 'answered by fallback';
+  return fallback ? 'failed after fallback' : 'failed, no fallback';
+}
+
+/**
+ * Derives the shared facts of a run.
+ * @param data the run's rows (see `loadRunData`)
+ * @returns the analysis; never throws, an empty run gives empty lists
+ */
+export function analyzeRun(data: RunData): RunAnalysis {
+  const { run, prompts, toolCalls, toxicEvents } = data;
+  const startMs = run.startedAt;
+  // A loop, not Math.max(...rows): a long run's rows would overflow the argument list.
+  let endMs = Math.max(startMs, run.finishedAt ?? startMs);
+  for (const p of prompts) endMs = Math.max(endMs, p.finishedAt);
+  for (const c of toolCalls) endMs = Math.max(endMs, c.startedAt + c.durationMs);
+  for (const t of toxicEvents) endMs = Math.max(endMs, t.endedAt ?? t.startedAt);
+  const seconds = (ms: number) => (ms - startMs) / 1000;
+
+  const toxics: ToxicFact[] = toxicEvents.map((t) => ({
+    ...t,
+    service: serviceOfProxy(t.proxy),
+    startS: seconds(t.startedAt),
+    endS: seconds(t.endedAt ?? endMs),
+    open: t.endedAt === null,
+  }));
+
+  const toxicsByService = new Map<string, ToxicFact[]>();
+  for (const t of toxics) {
+    const list = toxicsByService.get(t.service);
+    if (list) list.push(t);
+    else toxicsByService.set(t.service, [t]);
+  }
+  const attempts: AttemptFact[] = toolCalls.map((c) => ({
+    ...c,
+    startS: seconds(c.startedAt),
+    underToxic:
+      c.via === 'proxy' &&
+      (toxicsByService.get(c.service) ?? []).some((t) => overlaps(c.startedAt, c.startedAt + c.durationMs, t.startedAt, t.endedAt ?? endMs)),
+  }));
+
+  // call_id alone may repeat across prompts (a model may number its calls per conversation).
+  const groups = new Map<string, ToolCallRow[]>();
+  for (const c of toolCalls) {
+    const key = JSON.stringify([c.promptIndex, c.promptAttempt, c.callId]);
+    const group = groups.get(key);
+    if (group) group.push(c);
+    else groups.set(key, [c]);
+  }
+  const calls: CallFact[] = [...groups.values()].map((group) => ({
+    callId: group[0]!.callId,
+    promptIndex: group[0]!.promptIndex,
+    tool: group[0]!.tool,
+    service: group[0]!.service,
+    proxyAttempts: group.filter((a) => a.via === 'proxy').length,
+    fallback: group.some((a) => a.via === 'direct'),
+    answered: group.some((a) => a.outcome === 'ok'),
+    result: callResult(group),
+  }));
+
+  const durationS = seconds(endMs);
+  return { data, startMs, endMs, durationS, bucketS: chooseBucketS(durationS), prompts, attempts, calls, toxics };
+}
+
+/** One time bucket of the over-time charts, seconds since the run started. */
+export interface Bucket {
+  readonly index: number;
+  readonly startS: number;
+  readonly endS: number;
+}
+
+/** The run's time buckets, `bucketS` wide, covering the whole run (at least one). */
+export function timeBuckets(analysis: RunAnalysis): Bucket[] {
+  const count = Math.max(1, Math.ceil(analysis.durationS / analysis.bucketS));
+  return Array.from({ length: count }, (_, index) => ({ index, startS: index * analysis.bucketS, endS: (index + 1) * analysis.bucketS }));
+}
+
+/** The index of the bucket holding a moment (seconds since the run started), clamped to the run. */
+export function bucketIndex(analysis: RunAnalysis, s: number): number {
+  const last = Math.max(1, Math.ceil(analysis.durationS / analysis.bucketS)) - 1;
+  return Math.min(last, Math.max(0, Math.floor(s / analysis.bucketS)));
+}

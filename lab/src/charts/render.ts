@@ -1,0 +1,82 @@
+/**
+ * Turns a vega-lite spec into SVG and PNG, headless: vega-lite compiles it to a vega spec, a vega
+ * View with no renderer (`renderer: 'none'`) runs the dataflow and writes SVG (`view.toSVG()`),
+ * and resvg (a Rust renderer shipped as a prebuilt binary inside its npm package) rasterises that
+ * SVG. No browser, no canvas, no native build.
+ *
+ * resvg draws text only with fonts it has loaded: the DejaVu TrueType files shipped by the
+ * `dejavu-fonts-ttf` package are always loaded, so PNGs carry their labels on machines (and slim
+ * containers) without system fonts; system fonts are loaded as well for glyphs DejaVu lacks.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { Resvg } from '@resvg/resvg-js';
+import { logger as vegaLogger, parse, View, Warn } from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import { FONT_FAMILY } from './spec-kit.js';
+
+/** A rendered chart. */
+export interface RenderedChart {
+  readonly svg: string;
+  readonly png: Buffer;
+  /** Warnings vega-lite or vega raised while compiling and running the spec (none for a sound spec). */
+  readonly warnings: readonly string[];
+}
+
+/** PNG pixels per SVG unit: twice the SVG size, sharp on high-density screens and in documents. */
+export const PNG_SCALE = 2;
+
+let fontFiles: string[] | undefined;
+
+/** The shipped DejaVu Sans regular and bold files (bold for titles). */
+function shippedFonts(): string[] {
+  if (!fontFiles) {
+    const dir = join(dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf');
+    fontFiles = [join(dir, 'DejaVuSans.ttf'), join(dir, 'DejaVuSans-Bold.ttf')];
+  }
+  return fontFiles;
+}
+
+/**
+ * Compiles and runs a vega-lite spec and returns its SVG.
+ * @param spec a vega-lite 6 spec with inline data
+ * @param warnings receives every warning raised on the way
+ * @returns the SVG document text
+ * @throws the vega-lite or vega error when the spec cannot be compiled or run
+ */
+export async function renderSvg(spec: TopLevelSpec, warnings: string[] = []): Promise<string> {
+  const collect = vegaLogger(Warn, undefined, (_method, _level, args) => {
+    warnings.push(args.map((a) => (a instanceof Error ? a.message : String(a))).join(' '));
+  });
+  const vegaSpec = compile(spec, { logger: collect }).spec;
+  const view = new View(parse(vegaSpec), { renderer: 'none', logger: collect });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/**
+ * Rasterises an SVG to PNG at {@link PNG_SCALE} with the shipped fonts, on a white background.
+ * @param svg an SVG document
+ * @returns the PNG bytes
+ */
+export function svgToPng(svg: string): Buffer {
+  const resvg = new Resvg(svg, {
+    background: 'white',
+    fitTo: { mode: 'zoom', value: PNG_SCALE },
+    font: { loadSystemFonts: true, fontFiles: shippedFonts(), defaultFontFamily: FONT_FAMILY, sansSerifFamily: FONT_FAMILY },
+  });
+  return resvg.render().asPng();
+}
+
+/**
+ * Renders a vega-lite spec to SVG and PNG.
+ * @throws the vega-lite or vega error when the spec cannot be compiled or run
+ */
+export async function renderChart(spec: TopLevelSpec): Promise<RenderedChart> {
+  const warnings: string[] = [];
+  const svg = await renderSvg(spec, warnings);
+  return { svg, png: svgToPng(svg), warnings };
+}

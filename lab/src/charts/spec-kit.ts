@@ -1,0 +1,165 @@
+/**
+ * Building blocks shared by the chart specs (vega-lite 6): the page-wide look, the time axis, the
+ * "no data" panel, and the bands that show when toxics were active.
+ *
+ * Specs are plain JSON objects; {@link chartSpec} types the finished whole as a vega-lite
+ * `TopLevelSpec`, and vega-lite validates it when it compiles (see render.ts).
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import type { Bucket, RunAnalysis } from './analysis.js';
+import { TOXIC_BAND_COLOUR, TOXIC_BAND_OPACITY } from './palette.js';
+
+/** A vega-lite view (unit, layer or concat) as a JSON object. */
+export type ViewSpec = Record<string, unknown>;
+
+/** The font every chart names; render.ts hands the same family to the PNG renderer. */
+export const FONT_FAMILY = 'DejaVu Sans';
+
+/** Title of every time axis. */
+export const TIME_AXIS_TITLE = 'time since run start (s)';
+
+/** Plot size of a full-width panel, px (SVG user units; the PNG is drawn at twice this). */
+export const PANEL = { width: 640, height: 220 } as const;
+
+const CONFIG = {
+  font: `${FONT_FAMILY}, Helvetica, Arial, sans-serif`,
+  background: 'white',
+  padding: 12,
+  title: { fontSize: 16, anchor: 'start', subtitleFontSize: 12, subtitleColor: '#555', offset: 12 },
+  axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal', titleColor: '#222', labelColor: '#333', gridColor: '#eee' },
+  legend: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal', labelLimit: 220 },
+  header: { labelFontSize: 12, titleFontSize: 12 },
+  view: { stroke: '#ddd' },
+  concat: { spacing: 28 },
+};
+
+/**
+ * A complete chart: the shared look, a title and subtitle, around a view.
+ * @param title the chart's title
+ * @param subtitle one line (or several) explaining what is drawn
+ * @param view the chart body (unit, layer or concat spec)
+ */
+export function chartSpec(title: string, subtitle: string | string[], view: ViewSpec): TopLevelSpec {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: title, subtitle },
+    config: CONFIG,
+    ...view,
+  } as TopLevelSpec;
+}
+
+/**
+ * A panel that states there is nothing to draw: an empty plot frame that keeps its axis titles,
+ * with the message in the middle, so a reader sees which chart is empty and why.
+ * @param options axis titles, the message, the plot size
+ */
+export function noDataPanel(options: { xTitle: string; yTitle: string; message: string; width?: number; height?: number }): ViewSpec {
+  const hiddenScale = (title: string) => ({
+    type: 'quantitative',
+    scale: { domain: [0, 1] },
+    axis: { title, labels: false, ticks: false, grid: false },
+  });
+  return {
+    width: options.width ?? PANEL.width,
+    height: options.height ?? PANEL.height,
+    data: { values: [{ message: options.message }] },
+    mark: { type: 'text', fontSize: 15, color: '#777' },
+    encoding: {
+      x: { datum: 0.5, ...hiddenScale(options.xTitle) },
+      y: { datum: 0.5, ...hiddenScale(options.yTitle) },
+      text: { field: 'message' },
+    },
+  };
+}
+
+/** The time axis of the over-time charts: seconds since the run started, the whole run wide. */
+export function timeScaleX(analysis: RunAnalysis, field = 'startS'): ViewSpec {
+  return {
+    field,
+    type: 'quantitative',
+    title: TIME_AXIS_TITLE,
+    scale: { domain: [0, Math.max(analysis.durationS, analysis.bucketS)], nice: false, zero: true },
+  };
+}
+
+/**
+ * A layer of translucent bands, one per toxic, across the whole plot height: where they overlap
+ * more toxics were active at once. Undefined when the run had no toxics.
+ */
+export function toxicBandsLayer(analysis: RunAnalysis): ViewSpec | undefined {
+  if (analysis.toxics.length === 0) return undefined;
+  return {
+    data: { values: analysis.toxics.map((t) => ({ startS: t.startS, endS: t.endS })) },
+    mark: { type: 'rect', color: TOXIC_BAND_COLOUR, opacity: TOXIC_BAND_OPACITY },
+    encoding: { x: timeScaleX(analysis), x2: { field: 'endS' } },
+  };
+}
+
+/** Formats seconds for a title: `5 s`, `0.5 s`, `2 min`. */
+export function formatSeconds(s: number): string {
+  if (s >= 60 && s % 60 === 0) return `${s / 60} min`;
+  return `${Number(s.toPrecision(3))} s`;
+}
+
+/** One chart of the report: its file name, its words, and how its vega-lite spec is built. */
+export interface ChartDefinition {
+  /** File stem, e.g. `tool-latency` (→ `tool-latency.svg`, `tool-latency.png`). */
+  readonly name: string;
+  /** Heading in the report. */
+  readonly title: string;
+  /** What the chart shows and how to read it, one or two sentences for the report. */
+  readonly description: string;
+  /** Builds the spec; a run with nothing to show gives "no data" panels, never an error. */
+  build(analysis: RunAnalysis): TopLevelSpec;
+}
+
+/** One stacked bar segment: a category's share of one time bucket. */
+export interface StackedSegment {
+  readonly startS: number;
+  readonly endS: number;
+  readonly category: string;
+  /** The segment's own value. */
+  readonly value: number;
+  /** Bottom and top of the segment in the stack. */
+  readonly y0: number;
+  readonly y1: number;
+}
+
+/**
+ * Counts items per time bucket and category and stacks the categories in the given order, so a
+ * bar chart over time can draw them with y/y2 (vega-lite does not stack bars placed with x/x2).
+ * @param buckets the time buckets
+ * @param items what to count, each with its bucket index and category
+ * @param order category order, bottom first
+ * @param scale multiplies each count (e.g. `1 / bucketS` to turn counts into rates per second)
+ * @returns one segment per non-empty bucket and category
+ */
+export function stackByBucket(
+  buckets: readonly Bucket[],
+  items: readonly { bucket: number; category: string }[],
+  order: readonly string[],
+  scale = 1,
+): StackedSegment[] {
+  const counts = buckets.map(() => new Map<string, number>());
+  for (const item of items) counts[item.bucket]!.set(item.category, (counts[item.bucket]!.get(item.category) ?? 0) + 1);
+  const segments: StackedSegment[] = [];
+  for (const bucket of buckets) {
+    let y = 0;
+    for (const category of order) {
+      const count = counts[bucket.index]!.get(category);
+      if (!count) continue;
+      const value = count * scale;
+      segments.push({ startS: bucket.startS, endS: bucket.endS, category, value, y0: y, y1: y + value });
+      y += value;
+    }
+  }
+  return segments;
+}
+
+/** Axis settings for counts: whole-number ticks only. */
+export const COUNT_AXIS = { tickMinStep: 1, format: 'd' } as const;
+
+/** The subtitle words that explain {@link toxicBandsLayer}. */
+export function toxicBandsNote(analysis: RunAnalysis): string {
+  return analysis.toxics.length > 0 ? 'shaded: a toxic was active on a proxy (darker where several overlap)' : 'no toxic was injected in this run';
+}
