@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Phase } from '@chaos-lab/common';
+import { startTestLab, toxicsOnProxies, waitFor, type TestLab } from './helpers.js';
+
+/** Long enough that every removal seen here is caused by a phase change, not by the duration. */
+const DURATION_MIN_MS = 20_000;
+
+describe('the run phase decides when toxics exist', () => {
+  let lab: TestLab;
+
+  before(async () => {
+    lab = await startTestLab({ TOXIC_PROB: '1', TOXIC_DURATION_MS: `${DURATION_MIN_MS}-${DURATION_MIN_MS + 1000}` });
+    await lab.startManager();
+  });
+  after(() => lab.close());
+
+  /** Waits until the manager has run `count` more ticks that saw the run in `phase`. */
+  async function ticksInPhase(runId: string, phase: Phase, count: number): Promise<void> {
+    const first = await waitFor(`the manager to see ${runId} ${phase}`, async () => {
+      const { body } = await lab.get('/status');
+      return body.run?.runId === runId && body.phase === phase && (body.chaos.ticks as number);
+    });
+    await waitFor(`${count} ticks in ${phase}`, async () => ((await lab.get('/status')).body.chaos.ticks as number) >= first + count);
+  }
+
+  async function toxicsOnEveryProxy(): Promise<void> {
+    await waitFor('a toxic on every proxy', async () => (await toxicsOnProxies(lab)).length === 7);
+  }
+
+  async function allRemovedAndClosed(runId: string): Promise<void> {
+    await waitFor('every toxic removed', async () => (await toxicsOnProxies(lab)).length === 0);
+    await waitFor('every event closed', () => lab.events(runId).every((e) => e.ended_at !== null));
+    for (const e of lab.events(runId)) assert.ok(e.ended_at! - e.started_at < DURATION_MIN_MS, 'removed by the phase change');
+  }
+
+  it('injects nothing while there is no run, or the run is starting or idle', async () => {
+    await waitFor('a few ticks without a run', async () => ((await lab.get('/status')).body.chaos.ticks as number) >= 3);
+    lab.startRun('run-1', 'starting');
+    await ticksInPhase('run-1', 'starting', 5);
+    lab.setPhase('run-1', 'idle');
+    await ticksInPhase('run-1', 'idle', 5);
+    assert.deepEqual(lab.events(), []);
+    assert.deepEqual(await toxicsOnProxies(lab), []);
+  });
+
+  it('injects once the run is active, and removes every toxic and closes its event when the run goes idle', async () => {
+    lab.setPhase('run-1', 'active');
+    await toxicsOnEveryProxy();
+    lab.setPhase('run-1', 'idle');
+    await allRemovedAndClosed('run-1');
+    const count = lab.events().length;
+    await ticksInPhase('run-1', 'idle', 5);
+    assert.equal(lab.events().length, count, 'nothing injected while idle');
+  });
+
+  it('removes every toxic when the run is done, injects nothing after, and stays healthy', async () => {
+    lab.setPhase('run-1', 'active');
+    await toxicsOnEveryProxy();
+    lab.setPhase('run-1', 'done');
+    await allRemovedAndClosed('run-1');
+    const count = lab.events().length;
+    await ticksInPhase('run-1', 'done', 5);
+    assert.equal(lab.events().length, count, 'nothing injected once done');
+    assert.equal((await lab.get('/health')).status, 200);
+  });
+
+  it('follows the next run: its toxics carry its run id', async () => {
+    lab.startRun('run-2', 'active');
+    await toxicsOnEveryProxy();
+    await waitFor('run-2 events', () => lab.events('run-2').length >= 7);
+    assert.ok(lab.events('run-2').every((e) => e.run_id === 'run-2'));
+    lab.setPhase('run-2', 'done');
+    await allRemovedAndClosed('run-2');
+  });
+});

@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { SERVICES, writeTransaction } from '@chaos-lab/common';
+import { startTestLab, toxicsOnProxies, waitFor, type TestLab } from './helpers.js';
+
+async function toxiproxyCall(lab: TestLab, method: string, path: string, body?: unknown): Promise<number> {
+  const res = await fetch(`${lab.toxiproxy.url}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+describe('proxy reconciliation', () => {
+  let lab: TestLab;
+  const [search, weather, , calendar] = SERVICES;
+  const proxyPort = (i: number) => SERVICES[i]!.proxyPort + lab.settings.PORT_OFFSET;
+  const toolPort = (i: number) => SERVICES[i]!.toolPort + lab.settings.PORT_OFFSET;
+
+  before(async () => {
+    lab = await startTestLab({ TOXIC_PROB: '0' });
+  });
+  after(() => lab.close());
+
+  it('at start: creates missing proxies, sets drifted ones right, removes stale toxics, leaves foreign proxies alone, closes events left open', async () => {
+    // What a crashed run leaves: a drifted proxy, a disabled one, stale toxics, an open event.
+    assert.equal(await toxiproxyCall(lab, 'POST', '/proxies', { name: search!.proxyName, listen: `127.0.0.1:${proxyPort(0)}`, upstream: `127.0.0.1:${toolPort(0)}` }), 201);
+    assert.equal(await toxiproxyCall(lab, 'POST', `/proxies/${search!.proxyName}/toxics`, { name: 'stale_latency', type: 'latency', attributes: { latency: 1000 } }), 200);
+    assert.equal(await toxiproxyCall(lab, 'POST', '/proxies', { name: weather!.proxyName, listen: `127.0.0.1:${proxyPort(1)}`, upstream: '127.0.0.1:1' }), 201);
+    assert.equal(await toxiproxyCall(lab, 'POST', `/proxies/${weather!.proxyName}/toxics`, { name: 'chaos_timeout_upstream', type: 'timeout', stream: 'upstream', attributes: { timeout: 4000 } }), 200);
+    assert.equal(await toxiproxyCall(lab, 'POST', '/proxies', { name: calendar!.proxyName, listen: `127.0.0.1:${proxyPort(3)}`, upstream: `127.0.0.1:${toolPort(3)}`, enabled: false }), 201);
+    assert.equal(await toxiproxyCall(lab, 'POST', '/proxies', { name: 'someone_elses_proxy', listen: '127.0.0.1:0', upstream: '127.0.0.1:1' }), 201);
+    assert.equal(await toxiproxyCall(lab, 'POST', '/proxies/someone_elses_proxy/toxics', { name: 'theirs', type: 'latency', attributes: { latency: 5 } }), 200);
+    lab.startRun('crashed-run', 'active');
+    const startedAt = Date.now() - 5000;
+    writeTransaction(lab.db, () => {
+      lab.db
+        .prepare(`INSERT INTO toxic_events (run_id, proxy, name, type, stream, toxicity, attributes, started_at) VALUES ('crashed-run', ?, 'chaos_timeout_upstream', 'timeout', 'upstream', 1, '{"timeout":4000}', ?)`)
+        .run(weather!.proxyName, startedAt);
+    });
+    lab.setPhase('crashed-run', 'done');
+
+    await lab.startManager();
+
+    const proxies = await lab.proxies();
+    SERVICES.forEach((spec, i) => {
+      const proxy = proxies[spec.proxyName];
+      assert.ok(proxy, `${spec.proxyName} exists`);
+      assert.equal(proxy.listen, `127.0.0.1:${proxyPort(i)}`);
+      assert.equal(proxy.upstream, `127.0.0.1:${toolPort(i)}`);
+      assert.equal(proxy.enabled, true, `${spec.proxyName} enabled`);
+    });
+    assert.deepEqual(await toxicsOnProxies(lab), []);
+    assert.deepEqual(proxies.someone_elses_proxy?.toxics.map((t) => t.name), ['theirs']);
+    const [event] = lab.events('crashed-run');
+    assert.ok(event?.ended_at !== null && event!.ended_at >= startedAt, 'the open event is closed');
+  });
+
+  it('makes every proxy carry requests to its tool service', async () => {
+    for (const [i, spec] of SERVICES.entries()) {
+      const res = await fetch(`http://127.0.0.1:${proxyPort(i)}/health`);
+      assert.equal(res.status, 200, spec.name);
+      await res.arrayBuffer();
+    }
+  });
+
+  it('while running: removes a toxic added by hand and sets a drifted proxy right on the next ticks', async () => {
+    assert.equal(await toxiproxyCall(lab, 'POST', `/proxies/${search!.proxyName}/toxics`, { name: 'by_hand', type: 'latency', attributes: { latency: 2000 } }), 200);
+    assert.equal(await toxiproxyCall(lab, 'POST', `/proxies/${weather!.proxyName}`, { upstream: '127.0.0.1:1' }), 200);
+    await waitFor('the hand-made toxic to be removed', async () => (await toxicsOnProxies(lab)).length === 0);
+    await waitFor('weather_proxy to be set right', async () => (await lab.proxies())[weather!.proxyName]?.upstream === `127.0.0.1:${toolPort(1)}`);
+    assert.equal(lab.events().filter((e) => e.run_id !== 'crashed-run').length, 0, 'nothing injected at TOXIC_PROB=0');
+  });
+});

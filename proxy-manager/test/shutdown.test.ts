@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { PROJECT_ROOT } from '@chaos-lab/common';
+import { startTestLab, toxicsOnProxies, waitFor, type TestLab } from './helpers.js';
+
+const FIXTURE = fileURLToPath(new URL('./fixtures/manager-process.ts', import.meta.url));
+
+describe('shutdown', () => {
+  let lab: TestLab;
+  // Toxics that would outlive the test by far if shutdown left them behind.
+  const env = { TOXIC_PROB: '1', TOXIC_DURATION_MS: '60000-60000' };
+
+  before(async () => {
+    lab = await startTestLab(env);
+  });
+  after(() => lab.close());
+
+  /** Starts the proxy-manager as a child process with the lab's settings; resolves once it runs. */
+  async function spawnManager(): Promise<ChildProcess> {
+    const s = lab.settings;
+    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', FIXTURE], {
+      cwd: PROJECT_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        ...env,
+        LAB_DB_PATH: s.LAB_DB_PATH,
+        LOG_DIR: s.LOG_DIR,
+        LOG_CONSOLE: 'off',
+        PORT_OFFSET: String(s.PORT_OFFSET),
+        TOXIPROXY_URL: lab.toxiproxy.url,
+        CHAOS_INTERVAL_MS: String(s.CHAOS_INTERVAL_MS),
+        CHAOS_SEED: '1',
+      },
+    });
+    let stderr = '';
+    child.stderr!.on('data', (chunk) => (stderr += chunk));
+    const [line] = (await Promise.race([
+      once(child.stdout!, 'data'),
+      once(child, 'exit').then(([code]) => {
+        throw new Error(`manager exited with ${code} before running: ${stderr}`);
+      }),
+    ])) as [Buffer];
+    assert.match(line.toString(), /"url":"http:\/\/127\.0\.0\.1:\d+"/);
+    return child;
+  }
+
+  it('on SIGTERM removes every toxic, closes every event and exits 0', async () => {
+    lab.startRun('term-run', 'active');
+    const child = await spawnManager();
+    await waitFor('a toxic on every proxy', async () => (await toxicsOnProxies(lab)).length === 7);
+    await waitFor('their events', () => lab.events('term-run').filter((e) => e.ended_at === null).length === 7);
+    child.kill('SIGTERM');
+    const [code] = await once(child, 'exit');
+    assert.equal(code, 0);
+    assert.deepEqual(await toxicsOnProxies(lab), []);
+    assert.ok(lab.events('term-run').every((e) => e.ended_at !== null));
+  });
+
+  it('after SIGKILL mid-toxic, the next start removes the toxics and closes their events', async () => {
+    lab.startRun('kill-run', 'active');
+    const child = await spawnManager();
+    await waitFor('a toxic on every proxy', async () => (await toxicsOnProxies(lab)).length === 7);
+    await waitFor('their events', () => lab.events('kill-run').filter((e) => e.ended_at === null).length === 7);
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+    assert.equal((await toxicsOnProxies(lab)).length, 7, 'SIGKILL left the toxics in place');
+    lab.setPhase('kill-run', 'done');
+    const killedAt = Date.now();
+    await lab.startManager();
+    assert.deepEqual(await toxicsOnProxies(lab), []);
+    const events = lab.events('kill-run');
+    assert.equal(events.length, 7);
+    for (const e of events) assert.ok(e.ended_at !== null && e.ended_at >= killedAt, `event ${e.id} closed at start`);
+  });
+});
