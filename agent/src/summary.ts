@@ -100,6 +100,11 @@ export function computeSummary(
   };
 }
 
+/** `n` and the noun, singular for 1. */
+function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 function ms(value: number | null): string {
   return value === null ? '–' : `${value} ms`;
 }
@@ -109,16 +114,16 @@ function ms(value: number | null): string {
  * @example
  *   run 20250101T120000-1a2b: completed in 14.2 s (model offline (deterministic), seed 7)
  *   prompts      35: 33 succeeded, 2 failed (38 attempts)
- *   tool calls   81 attempts, 4 retries, 2 fallbacks; latency p50 8 ms, p95 412 ms
+ *   tool calls   81 attempts, 4 retries, 1 fallback; latency p50 8 ms, p95 412 ms
  *   errors       network 1, server 1
  */
 export function formatSummary(summary: RunSummary): string {
   const errors = Object.entries(summary.errorTypes).map(([type, n]) => `${type} ${n}`).join(', ');
-  const modelRetries = summary.modelRetries > 0 ? `, ${summary.modelRetries} model retries` : '';
+  const modelRetries = summary.modelRetries > 0 ? `, ${count(summary.modelRetries, 'model retry', 'model retries')}` : '';
   const lines = [
     `run ${summary.runId}: ${summary.status} in ${(summary.durationMs / 1000).toFixed(1)} s (model ${summary.model}, seed ${summary.seed})`,
-    `prompts      ${summary.promptsTotal}: ${summary.succeeded} succeeded, ${summary.failed} failed (${summary.promptAttempts} attempts)`,
-    `tool calls   ${summary.toolAttempts} attempts, ${summary.retries} retries, ${summary.fallbacks} fallbacks${modelRetries}; latency p50 ${ms(summary.toolLatencyP50Ms)}, p95 ${ms(summary.toolLatencyP95Ms)}`,
+    `prompts      ${summary.promptsTotal}: ${summary.succeeded} succeeded, ${summary.failed} failed (${count(summary.promptAttempts, 'attempt')})`,
+    `tool calls   ${count(summary.toolAttempts, 'attempt')}, ${count(summary.retries, 'retry', 'retries')}, ${count(summary.fallbacks, 'fallback')}${modelRetries}; latency p50 ${ms(summary.toolLatencyP50Ms)}, p95 ${ms(summary.toolLatencyP95Ms)}`,
     `errors       ${errors === '' ? 'none' : errors}`,
   ];
   if (summary.error) lines.push(`run error    ${summary.error}`);
