@@ -294,6 +294,8 @@ export class ChaosLoop {
       const present = byName.get(held.plan.proxy)?.toxics.some((t) => t.name === held.plan.name);
       if (present) continue;
       this.release(held);
+      // The proxy is free again at once: the replay guarantee holds for an undisturbed timeline only.
+      this.freeAtTick.delete(held.plan.proxy);
       this.logFor(held.runId).warn(
         { proxy: held.plan.proxy, toxic: held.plan.name, eventId: held.eventId },
         'toxic vanished from Toxiproxy (restarted, or removed by someone else): event closed',
