@@ -4,16 +4,24 @@
  *
  * A client's `X-Request-Id` is kept when it is a sane token, so one id follows a tool call from the
  * agent's log to the service's; otherwise a fresh UUID is made. The id is echoed in the response's
- * `X-Request-Id`. Health checks, which the proxy-manager sends every few seconds, log at `debug`.
+ * `X-Request-Id`. A request answered with an error carries the answer's message (`error`), so a bad
+ * request from the agent can be read in the log. Health checks, which the proxy-manager sends every few
+ * seconds, log at `debug`.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pinoHttp, type HttpLogger } from 'pino-http';
 import type { Logger } from '@chaos-lab/common';
+import { ERROR_MESSAGE } from './errors.js';
 import { SIMULATED_FAILURE } from './simulated-failure.js';
 
 const REQUEST_ID_HEADER = 'x-request-id';
 const SANE_REQUEST_ID = /^[\w.:@-]{1,128}$/;
+
+/** Express's `res.locals`, seen from the plain Node response pino-http is typed with. */
+function locals(res: ServerResponse): Record<string, unknown> {
+  return (res as ServerResponse & { locals?: Record<string, unknown> }).locals ?? {};
+}
 
 function requestId(req: IncomingMessage, res: ServerResponse): string {
   const given = req.headers[REQUEST_ID_HEADER];
@@ -33,10 +41,12 @@ export function accessLog(logger: Logger, healthPath: string): HttpLogger {
     logger,
     genReqId: requestId,
     customLogLevel(req, res, err) {
-      if (res.statusCode >= 500 || err) {
-        return (res as ServerResponse & { locals?: Record<string, unknown> }).locals?.[SIMULATED_FAILURE] ? 'warn' : 'error';
-      }
+      if (res.statusCode >= 500 || err) return locals(res)[SIMULATED_FAILURE] ? 'warn' : 'error';
       return req.url?.split('?')[0] === healthPath ? 'debug' : 'info';
+    },
+    customSuccessObject(_req, res, line: Record<string, unknown>) {
+      const error = locals(res)[ERROR_MESSAGE];
+      return error === undefined ? line : { ...line, error };
     },
   });
 }

@@ -5,6 +5,9 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { LabError, type Logger } from '@chaos-lab/common';
 
+/** `res.locals` key holding the error message a request was answered with, for its access log line. */
+export const ERROR_MESSAGE = 'errorMessage';
+
 /** The JSON body of every error answer. `field` names the request field at fault, when one is. */
 export interface ErrorBody {
   readonly error: string;
@@ -71,6 +74,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     const { status, body } = errorAnswer(err);
     if (status >= 500) logger.error({ err, reqId: req.id }, 'request failed');
+    res.locals[ERROR_MESSAGE] = body.error;
     res.status(status).json(body);
   };
 }
