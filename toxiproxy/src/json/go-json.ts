@@ -1,0 +1,238 @@
+/**
+ * A JSON reader that fails the way Go's `encoding/json` Decoder does, so error bodies read
+ * `bad request body: <detail>` with the detail Toxiproxy 2.12.0 would give.
+ *
+ * Go semantics kept on purpose:
+ * - `Decoder.Decode` reads the first JSON value only; anything after it is ignored.
+ * - An empty (or all-whitespace) body is `EOF`; a value cut short is `unexpected EOF`.
+ * - Syntax errors use the scanner's wording, e.g. `invalid character 'x' looking for beginning of value`.
+ * - Number literals are kept as text so integer attributes can be checked exactly (no float rounding).
+ */
+
+/** A parsed JSON value; numbers keep their literal text. */
+export type JsonValue =
+  | { readonly kind: 'null' }
+  | { readonly kind: 'bool'; readonly value: boolean }
+  | { readonly kind: 'number'; readonly text: string }
+  | { readonly kind: 'string'; readonly value: string }
+  | { readonly kind: 'array'; readonly items: JsonValue[] }
+  | { readonly kind: 'object'; readonly entries: Array<[string, JsonValue]> };
+
+/** A syntax error with Go's message text. */
+export class GoJsonSyntaxError extends Error {}
+
+const WS = new Set([0x20, 0x09, 0x0a, 0x0d]);
+
+/** Go's `quoteChar`: how the scanner names an offending character in messages. */
+function quoteChar(ch: string): string {
+  if (ch === "'") return `'\\''`;
+  if (ch === '"') return `'"'`;
+  const quoted = JSON.stringify(ch).slice(1, -1);
+  return `'${quoted}'`;
+}
+
+class Reader {
+  private pos = 0;
+  constructor(private readonly text: string) {}
+
+  private fail(context: string): never {
+    throw new GoJsonSyntaxError(`invalid character ${quoteChar(this.charAt(this.pos))} ${context}`);
+  }
+
+  private charAt(i: number): string {
+    const cp = this.text.codePointAt(i);
+    return cp === undefined ? '' : String.fromCodePoint(cp);
+  }
+
+  private eof(): never {
+    throw new GoJsonSyntaxError('unexpected EOF');
+  }
+
+  private skipWs(): void {
+    while (this.pos < this.text.length && WS.has(this.text.charCodeAt(this.pos))) this.pos++;
+  }
+
+  /** Reads the first value; `EOF` when there is none. */
+  first(): JsonValue {
+    this.skipWs();
+    if (this.pos >= this.text.length) throw new GoJsonSyntaxError('EOF');
+    return this.value();
+  }
+
+  private value(): JsonValue {
+    this.skipWs();
+    if (this.pos >= this.text.length) this.eof();
+    const c = this.text[this.pos];
+    switch (c) {
+      case '{':
+        return this.object();
+      case '[':
+        return this.array();
+      case '"':
+        return { kind: 'string', value: this.string() };
+      case 't':
+        this.literal('true');
+        return { kind: 'bool', value: true };
+      case 'f':
+        this.literal('false');
+        return { kind: 'bool', value: false };
+      case 'n':
+        this.literal('null');
+        return { kind: 'null' };
+      default:
+        if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return { kind: 'number', text: this.number() };
+        return this.fail('looking for beginning of value');
+    }
+  }
+
+  private literal(word: string): void {
+    for (let i = 0; i < word.length; i++) {
+      if (this.pos >= this.text.length) this.eof();
+      if (this.text[this.pos] !== word[i]) this.fail(`in literal ${word} (expecting ${quoteChar(word[i] as string)})`);
+      this.pos++;
+    }
+  }
+
+  private digits(context: string): void {
+    if (this.pos >= this.text.length) this.eof();
+    const c = this.text[this.pos] as string;
+    if (c < '0' || c > '9') this.fail(context);
+    while (this.pos < this.text.length && this.text[this.pos]! >= '0' && this.text[this.pos]! <= '9') this.pos++;
+  }
+
+  private number(): string {
+    const start = this.pos;
+    if (this.text[this.pos] === '-') {
+      this.pos++;
+      if (this.pos >= this.text.length) this.eof();
+      const c = this.text[this.pos] as string;
+      if (c < '0' || c > '9') this.fail('in numeric literal');
+    }
+    if (this.text[this.pos] === '0') this.pos++;
+    else this.digits('in numeric literal');
+    if (this.text[this.pos] === '.') {
+      this.pos++;
+      this.digits('after decimal point in numeric literal');
+    }
+    if (this.text[this.pos] === 'e' || this.text[this.pos] === 'E') {
+      this.pos++;
+      if (this.text[this.pos] === '+' || this.text[this.pos] === '-') this.pos++;
+      this.digits('in exponent of numeric literal');
+    }
+    // A number at the very end of the body is complete only if the body really ends there; Go's
+    // Decoder treats a trailing number as complete at EOF, so nothing more to check.
+    return this.text.slice(start, this.pos);
+  }
+
+  private string(): string {
+    this.pos++; // opening quote
+    let out = '';
+    let runStart = this.pos;
+    for (;;) {
+      if (this.pos >= this.text.length) this.eof();
+      const code = this.text.charCodeAt(this.pos);
+      if (code === 0x22) {
+        out += this.text.slice(runStart, this.pos);
+        this.pos++;
+        return out;
+      }
+      if (code < 0x20) this.fail('in string literal');
+      if (code === 0x5c) {
+        out += this.text.slice(runStart, this.pos);
+        this.pos++;
+        if (this.pos >= this.text.length) this.eof();
+        const e = this.text[this.pos] as string;
+        const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+        if (e in simple) {
+          out += simple[e];
+          this.pos++;
+        } else if (e === 'u') {
+          this.pos++;
+          let hex = '';
+          for (let i = 0; i < 4; i++) {
+            if (this.pos >= this.text.length) this.eof();
+            const h = this.text[this.pos] as string;
+            if (!/[0-9a-fA-F]/.test(h)) this.fail('in \\u hexadecimal character escape');
+            hex += h;
+            this.pos++;
+          }
+          out += String.fromCharCode(parseInt(hex, 16));
+        } else {
+          this.fail('in string escape code');
+        }
+        runStart = this.pos;
+        continue;
+      }
+      this.pos++;
+    }
+  }
+
+  private array(): JsonValue {
+    this.pos++;
+    const items: JsonValue[] = [];
+    this.skipWs();
+    if (this.pos >= this.text.length) this.eof();
+    if (this.text[this.pos] === ']') {
+      this.pos++;
+      return { kind: 'array', items };
+    }
+    for (;;) {
+      items.push(this.value());
+      this.skipWs();
+      if (this.pos >= this.text.length) this.eof();
+      const c = this.text[this.pos];
+      if (c === ',') {
+        this.pos++;
+        continue;
+      }
+      if (c === ']') {
+        this.pos++;
+        return { kind: 'array', items };
+      }
+      this.fail('after array element');
+    }
+  }
+
+  private object(): JsonValue {
+    this.pos++;
+    const entries: Array<[string, JsonValue]> = [];
+    this.skipWs();
+    if (this.pos >= this.text.length) this.eof();
+    if (this.text[this.pos] === '}') {
+      this.pos++;
+      return { kind: 'object', entries };
+    }
+    for (;;) {
+      this.skipWs();
+      if (this.pos >= this.text.length) this.eof();
+      if (this.text[this.pos] !== '"') this.fail('looking for beginning of object key string');
+      const key = this.string();
+      this.skipWs();
+      if (this.pos >= this.text.length) this.eof();
+      if (this.text[this.pos] !== ':') this.fail('after object key');
+      this.pos++;
+      entries.push([key, this.value()]);
+      this.skipWs();
+      if (this.pos >= this.text.length) this.eof();
+      const c = this.text[this.pos];
+      if (c === ',') {
+        this.pos++;
+        continue;
+      }
+      if (c === '}') {
+        this.pos++;
+        return { kind: 'object', entries };
+      }
+      this.fail('after object key:value pair');
+    }
+  }
+}
+
+/**
+ * Reads the first JSON value of `text` as Go's `json.Decoder.Decode` would.
+ * @returns the value
+ * @throws {GoJsonSyntaxError} with Go's message (`EOF`, `unexpected EOF`, `invalid character …`)
+ */
+export function readGoJson(text: string): JsonValue {
+  return new Reader(text).first();
+}
