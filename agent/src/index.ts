@@ -5,6 +5,6 @@
 export { runAgent, newRunId, type RunAgentOptions } from './run.js';
 export { loadPrompts, parsePrompts, type Prompt } from './prompts.js';
 export { formatSummary, type RunSummary } from './summary.js';
-export { OFFLINE_MODEL_LABEL } from './model.js';
+export { OFFLINE_MODEL_LABEL, resolveProvider, type ProviderChoice } from './model.js';
 export type { PromptErrorType, RunStatus } from './records.js';
 export { TOOL_SPECS, type ToolSpec } from './tool-specs.js';

@@ -22,6 +22,27 @@ export interface ModelChoice {
 /** The label of the offline model: what it is, said plainly. */
 export const OFFLINE_MODEL_LABEL = 'offline (deterministic)';
 
+/** Which provider `LLM_PROVIDER` selects, with the label and reason, before anything is built. */
+export interface ProviderChoice {
+  readonly provider: 'groq' | 'offline';
+  readonly label: string;
+  readonly reason: string;
+}
+
+/**
+ * Resolves `LLM_PROVIDER` (`auto`: groq when `GROQ_API_KEY` is set, else offline).
+ * @throws {LabError} `SETTINGS_INVALID` when `LLM_PROVIDER=groq` and `GROQ_API_KEY` is not set
+ */
+export function resolveProvider(settings: Settings): ProviderChoice {
+  const provider = settings.LLM_PROVIDER;
+  if (provider === 'groq' && !settings.GROQ_API_KEY) {
+    throw new LabError('SETTINGS_INVALID', 'LLM_PROVIDER=groq: GROQ_API_KEY must be set (or use LLM_PROVIDER=offline)');
+  }
+  if (provider === 'groq') return { provider, label: `groq:${settings.GROQ_MODEL}`, reason: 'LLM_PROVIDER=groq' };
+  if (provider === 'auto' && settings.GROQ_API_KEY) return { provider: 'groq', label: `groq:${settings.GROQ_MODEL}`, reason: 'LLM_PROVIDER=auto and GROQ_API_KEY is set' };
+  return { provider: 'offline', label: OFFLINE_MODEL_LABEL, reason: provider === 'offline' ? 'LLM_PROVIDER=offline' : 'LLM_PROVIDER=auto and GROQ_API_KEY is not set' };
+}
+
 /**
  * Chooses and builds the chat model.
  * @param settings `LLM_PROVIDER`, `GROQ_*`
@@ -30,9 +51,8 @@ export const OFFLINE_MODEL_LABEL = 'offline (deterministic)';
  * @throws {LabError} `SETTINGS_INVALID` when `LLM_PROVIDER=groq` and `GROQ_API_KEY` is not set
  */
 export async function chooseModel(settings: Settings, counter: ModelCallCounter, now: () => number): Promise<ModelChoice> {
-  const provider = settings.LLM_PROVIDER;
-  if (provider === 'groq' || (provider === 'auto' && settings.GROQ_API_KEY)) {
-    if (!settings.GROQ_API_KEY) throw new LabError('SETTINGS_INVALID', 'LLM_PROVIDER=groq: GROQ_API_KEY must be set (or use LLM_PROVIDER=offline)');
+  const choice = resolveProvider(settings);
+  if (choice.provider === 'groq') {
     const model = new ChatGroq({
       model: settings.GROQ_MODEL,
       apiKey: settings.GROQ_API_KEY,
@@ -41,11 +61,9 @@ export async function chooseModel(settings: Settings, counter: ModelCallCounter,
       temperature: 0,
       fetch: counter.fetch,
     });
-    const reason = provider === 'groq' ? 'LLM_PROVIDER=groq' : 'LLM_PROVIDER=auto and GROQ_API_KEY is set';
-    return { model, label: `groq:${settings.GROQ_MODEL}`, reason };
+    return { ...choice, model };
   }
   // Loaded only when chosen: a Groq run does not load the offline model's parsers.
   const { OfflineChatModel } = await import('./offline/index.js');
-  const reason = provider === 'offline' ? 'LLM_PROVIDER=offline' : 'LLM_PROVIDER=auto and GROQ_API_KEY is not set';
-  return { model: new OfflineChatModel({ now: () => new Date(now()) }), label: OFFLINE_MODEL_LABEL, reason };
+  return { ...choice, model: new OfflineChatModel({ now: () => new Date(now()) }) };
 }
