@@ -137,7 +137,8 @@ describe('charts of the latest run', () => {
     assert.ok(html.includes(latest.runId));
     assert.ok(html.includes('seed: 37'));
     assert.match(html, /model: offline \(the lab&#39;s deterministic offline model, no LLM\)/);
-    assert.ok(html.includes('<th>TOXIC_PROB</th><td class="">0.2</td>'), 'settings table');
+    assert.ok(html.includes('<th>TOXIC_PROB</th><td>0.2</td>'), 'settings table');
+    assert.ok(html.includes('<th>TOXICS</th><td>timeout, latency</td>'), 'list settings');
     assert.match(html, /<style>/);
   });
 

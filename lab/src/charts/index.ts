@@ -20,7 +20,7 @@ import { CHARTS } from './specs/index.js';
 import { summarizeRun, type RunSummary } from './summary.js';
 
 export { CHARTS } from './specs/index.js';
-export type { ChartDefinition } from './spec-kit.js';
+export type { ChartDefinition } from './chart.js';
 export type { RunSummary, LatencySummary } from './summary.js';
 
 /** What {@link renderCharts} needs. */

@@ -21,6 +21,7 @@ const CSS = `
   .meta { color: #555; margin: 0 0 16px; }
   .meta span { margin-right: 18px; white-space: nowrap; }
   table { border-collapse: collapse; margin: 8px 0; font-size: 0.95em; }
+  caption { text-align: left; white-space: nowrap; padding-bottom: 4px; }
   th, td { text-align: left; padding: 4px 14px 4px 0; vertical-align: top; border-bottom: 1px solid #eee; }
   th { font-weight: normal; color: #555; }
   td.num { text-align: right; font-variant-numeric: tabular-nums; }
@@ -53,7 +54,7 @@ function latencyCell(l: LatencySummary): string {
 
 function rows(entries: readonly (readonly [string, string | number])[]): string {
   return entries
-    .map(([label, value]) => `<tr><th>${escapeHtml(label)}</th><td class="${typeof value === 'number' ? 'num' : ''}">${escapeHtml(String(value))}</td></tr>`)
+    .map(([label, value]) => `<tr><th>${escapeHtml(label)}</th><td${typeof value === 'number' ? ' class="num"' : ''}>${escapeHtml(String(value))}</td></tr>`)
     .join('\n');
 }
 
@@ -63,8 +64,10 @@ function countRows(counts: Record<string, number>, none: string): string {
 }
 
 function settingValue(value: unknown): string {
-  if (value === undefined) return '(unset)';
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  if (value === undefined || value === null) return '(unset)';
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value) && value.every((v) => typeof v !== 'object')) return value.join(', ');
+  return JSON.stringify(value);
 }
 
 function summaryTables(s: RunSummary): string {

@@ -6,7 +6,7 @@
  * `TopLevelSpec`, and vega-lite validates it when it compiles (see render.ts).
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { Bucket, RunAnalysis } from './analysis.js';
+import { timeBuckets, type Bucket, type RunAnalysis } from './analysis.js';
 import { TOXIC_BAND_COLOUR, TOXIC_BAND_OPACITY } from './palette.js';
 
 /** A vega-lite view (unit, layer or concat) as a JSON object. */
@@ -72,14 +72,13 @@ export function noDataPanel(options: { xTitle: string; yTitle: string; message: 
   };
 }
 
-/** The time axis of the over-time charts: seconds since the run started, the whole run wide. */
+/**
+ * The time axis of the over-time charts: seconds since the run started, from 0 to the end of the
+ * last time bucket, the same in every chart so they line up.
+ */
 export function timeScaleX(analysis: RunAnalysis, field = 'startS'): ViewSpec {
-  return {
-    field,
-    type: 'quantitative',
-    title: TIME_AXIS_TITLE,
-    scale: { domain: [0, Math.max(analysis.durationS, analysis.bucketS)], nice: false, zero: true },
-  };
+  const end = timeBuckets(analysis).at(-1)!.endS;
+  return { field, type: 'quantitative', title: TIME_AXIS_TITLE, scale: { domain: [0, end], nice: false, zero: true } };
 }
 
 /**
@@ -90,9 +89,14 @@ export function toxicBandsLayer(analysis: RunAnalysis): ViewSpec | undefined {
   if (analysis.toxics.length === 0) return undefined;
   return {
     data: { values: analysis.toxics.map((t) => ({ startS: t.startS, endS: t.endS })) },
-    mark: { type: 'rect', color: TOXIC_BAND_COLOUR, opacity: TOXIC_BAND_OPACITY },
+    mark: { type: 'rect', color: TOXIC_BAND_COLOUR, opacity: TOXIC_BAND_OPACITY, clip: true },
     encoding: { x: timeScaleX(analysis), x2: { field: 'endS' } },
   };
+}
+
+/** `1 toxic`, `3 toxics`: a count with its noun (plural by adding s). */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 /** Formats seconds for a title: `5 s`, `0.5 s`, `2 min`. */
@@ -101,25 +105,11 @@ export function formatSeconds(s: number): string {
   return `${Number(s.toPrecision(3))} s`;
 }
 
-/** One chart of the report: its file name, its words, and how its vega-lite spec is built. */
-export interface ChartDefinition {
-  /** File stem, e.g. `tool-latency` (→ `tool-latency.svg`, `tool-latency.png`). */
-  readonly name: string;
-  /** Heading in the report. */
-  readonly title: string;
-  /** What the chart shows and how to read it, one or two sentences for the report. */
-  readonly description: string;
-  /** Builds the spec; a run with nothing to show gives "no data" panels, never an error. */
-  build(analysis: RunAnalysis): TopLevelSpec;
-}
-
 /** One stacked bar segment: a category's share of one time bucket. */
 export interface StackedSegment {
   readonly startS: number;
   readonly endS: number;
   readonly category: string;
-  /** The segment's own value. */
-  readonly value: number;
   /** Bottom and top of the segment in the stack. */
   readonly y0: number;
   readonly y1: number;
@@ -127,10 +117,11 @@ export interface StackedSegment {
 
 /**
  * Counts items per time bucket and category and stacks the categories in the given order, so a
- * bar chart over time can draw them with y/y2 (vega-lite does not stack bars placed with x/x2).
+ * bar chart over time draws each segment with x/x2 (the bucket) and y/y2 (its place in the stack),
+ * the order fixed here rather than left to vega-lite's stacking.
  * @param buckets the time buckets
  * @param items what to count, each with its bucket index and category
- * @param order category order, bottom first
+ * @param order category order, bottom first (categories missing from it are left out)
  * @param scale multiplies each count (e.g. `1 / bucketS` to turn counts into rates per second)
  * @returns one segment per non-empty bucket and category
  */
@@ -148,9 +139,8 @@ export function stackByBucket(
     for (const category of order) {
       const count = counts[bucket.index]!.get(category);
       if (!count) continue;
-      const value = count * scale;
-      segments.push({ startS: bucket.startS, endS: bucket.endS, category, value, y0: y, y1: y + value });
-      y += value;
+      segments.push({ startS: bucket.startS, endS: bucket.endS, category, y0: y, y1: y + count * scale });
+      y += count * scale;
     }
   }
   return segments;

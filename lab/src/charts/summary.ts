@@ -1,6 +1,7 @@
 /**
  * The run summary: the figures the report's table and `charts/summary.json` show. Percentiles are
- * linear-interpolated (see stats.ts); latencies and response times in ms, durations in s.
+ * linear-interpolated (see stats.ts) and rounded to 0.1 ms; latencies and response times in ms,
+ * durations in s.
  */
 import type { RunAnalysis } from './analysis.js';
 import { countBy, percentile } from './stats.js';
@@ -89,8 +90,14 @@ export function modelLabel(model: string | null, settings: Record<string, unknow
   return /offline/i.test(name) ? `${name} (the lab's deterministic offline model, no LLM)` : name;
 }
 
+/** A percentile rounded to 0.1 ms: finer is noise for timings taken in whole ms. */
+function percentileMs(values: readonly number[], p: number): number | null {
+  const value = percentile(values, p);
+  return value === null ? null : Math.round(value * 10) / 10;
+}
+
 function latency(durationsMs: readonly number[]): LatencySummary {
-  return { attempts: durationsMs.length, p50Ms: percentile(durationsMs, 50), p95Ms: percentile(durationsMs, 95) };
+  return { attempts: durationsMs.length, p50Ms: percentileMs(durationsMs, 50), p95Ms: percentileMs(durationsMs, 95) };
 }
 
 /**
@@ -125,7 +132,7 @@ export function summarizeRun(analysis: RunAnalysis): RunSummary {
         prompts.filter((p) => p.status === 'failed'),
         (p) => p.errorType ?? 'unrecorded',
       ),
-      responseTimeMs: { p50: percentile(durations, 50), p95: percentile(durations, 95), max: percentile(durations, 100) },
+      responseTimeMs: { p50: percentileMs(durations, 50), p95: percentileMs(durations, 95), max: percentileMs(durations, 100) },
     },
     toolCalls: {
       calls: calls.length,

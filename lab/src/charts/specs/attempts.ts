@@ -3,8 +3,9 @@
  * how it ended (answered through the proxy, answered by the direct fallback, or not answered).
  */
 import { CALL_RESULTS, type RunAnalysis } from '../analysis.js';
+import type { ChartDefinition } from '../chart.js';
 import { STATUS_COLOURS } from '../palette.js';
-import { chartSpec, COUNT_AXIS, noDataPanel, PANEL, type ChartDefinition } from '../spec-kit.js';
+import { chartSpec, COUNT_AXIS, noDataPanel, PANEL, plural } from '../spec-kit.js';
 
 const X_TITLE = 'attempts through the proxy (1 = no retry)';
 const Y_TITLE = 'tool calls';
@@ -28,7 +29,7 @@ export const attemptsChart: ChartDefinition = {
     const fallbacks = calls.filter((c) => c.fallback).length;
     const maxAttempts = calls.reduce((max, c) => Math.max(max, c.proxyAttempts), 1);
     const minAttempts = calls.reduce((min, c) => Math.min(min, c.proxyAttempts), 1);
-    return chartSpec(this.title, `${calls.length} tool calls; ${retried} retried, ${fallbacks} fell back to a direct call`, {
+    return chartSpec(this.title, `${plural(calls.length, 'tool call')}; ${retried} retried, ${fallbacks} fell back to a direct call`, {
       width: PANEL.width,
       height: PANEL.height,
       data: { values: calls.map((c) => ({ proxyAttempts: c.proxyAttempts, result: c.result })) },

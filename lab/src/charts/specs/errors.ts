@@ -3,8 +3,10 @@
  * outcome (HTTP errors with their status), stacked by service.
  */
 import type { AttemptFact, RunAnalysis } from '../analysis.js';
+import type { ChartDefinition } from '../chart.js';
 import { serviceScale, STATUS_COLOURS } from '../palette.js';
-import { chartSpec, COUNT_AXIS, noDataPanel, type ChartDefinition, type ViewSpec } from '../spec-kit.js';
+import type { PromptRow } from '../run-data.js';
+import { chartSpec, COUNT_AXIS, noDataPanel, plural, type ViewSpec } from '../spec-kit.js';
 
 const PANEL_WIDTH = 300;
 /** Height of one bar's row, px: a chart with one error type is not one huge bar. */
@@ -19,8 +21,7 @@ function outcomeLabel(a: AttemptFact): string {
   return a.outcome === 'http_error' && a.httpStatus !== null ? `http_error ${a.httpStatus}` : a.outcome;
 }
 
-function promptErrorsPanel(analysis: RunAnalysis, height: number): ViewSpec {
-  const failed = analysis.prompts.filter((p) => p.status === 'failed');
+function promptErrorsPanel(failed: readonly PromptRow[], height: number): ViewSpec {
   if (failed.length === 0) {
     return noDataPanel({ width: PANEL_WIDTH, height, xTitle: PROMPT_X_TITLE, yTitle: PROMPT_Y_TITLE, message: 'no prompt failed' });
   }
@@ -37,8 +38,7 @@ function promptErrorsPanel(analysis: RunAnalysis, height: number): ViewSpec {
   };
 }
 
-function attemptErrorsPanel(analysis: RunAnalysis, height: number): ViewSpec {
-  const failed = analysis.attempts.filter((a) => a.outcome !== 'ok');
+function attemptErrorsPanel(failed: readonly AttemptFact[], height: number): ViewSpec {
   if (failed.length === 0) {
     return noDataPanel({ width: PANEL_WIDTH, height, xTitle: ATTEMPT_X_TITLE, yTitle: ATTEMPT_Y_TITLE, message: 'no tool call attempt failed' });
   }
@@ -70,7 +70,7 @@ export const errorsChart: ChartDefinition = {
     // Both panels as tall as the one with more bars, so they line up.
     const rows = Math.max(2, new Set(failedPrompts.map((p) => p.errorType)).size, new Set(failedAttempts.map(outcomeLabel)).size);
     const height = rows * ROW_HEIGHT;
-    const subtitle = `${failedPrompts.length} failed prompt${failedPrompts.length === 1 ? '' : 's'}, ${failedAttempts.length} failed tool call attempt${failedAttempts.length === 1 ? '' : 's'}`;
-    return chartSpec(this.title, subtitle, { hconcat: [promptErrorsPanel(analysis, height), attemptErrorsPanel(analysis, height)] });
+    const subtitle = `${plural(failedPrompts.length, 'failed prompt')}, ${plural(failedAttempts.length, 'failed tool call attempt')}`;
+    return chartSpec(this.title, subtitle, { hconcat: [promptErrorsPanel(failedPrompts, height), attemptErrorsPanel(failedAttempts, height)] });
   },
 };

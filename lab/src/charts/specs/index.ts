@@ -1,7 +1,7 @@
 /**
  * The report's charts, in the order the report shows them.
  */
-import type { ChartDefinition } from '../spec-kit.js';
+import type { ChartDefinition } from '../chart.js';
 import { attemptsChart } from './attempts.js';
 import { errorsChart } from './errors.js';
 import { responseTimeChart } from './response-time.js';

@@ -3,9 +3,10 @@
  * in prompts-file order, coloured by whether it succeeded.
  */
 import type { RunAnalysis } from '../analysis.js';
-import { percentile } from '../stats.js';
+import type { ChartDefinition } from '../chart.js';
 import { STATUS_COLOURS } from '../palette.js';
-import { chartSpec, noDataPanel, PANEL, type ChartDefinition } from '../spec-kit.js';
+import { chartSpec, noDataPanel, PANEL, plural } from '../spec-kit.js';
+import { percentile } from '../stats.js';
 
 const X_TITLE = 'prompt (index in the prompts file)';
 
@@ -31,7 +32,7 @@ export const responseTimeChart: ChartDefinition = {
     const median = toUnit(percentile(prompts.map((p) => p.durationMs), 50)!);
     const y = { field: 'time', type: 'quantitative', title: `response time (${unit})` };
     const x = { field: 'promptIndex', type: 'quantitative', title: X_TITLE, axis: { tickMinStep: 1, format: 'd' } };
-    return chartSpec(this.title, `${prompts.length} prompts; median ${Number(median.toPrecision(3))} ${unit}`, {
+    return chartSpec(this.title, `${plural(prompts.length, 'prompt')}; median ${Number(median.toPrecision(3))} ${unit}`, {
       width: PANEL.width,
       height: PANEL.height,
       layer: [

@@ -3,7 +3,8 @@
  * and the share of tool call attempts started in it that got an answer, with the toxic bands behind.
  */
 import { bucketIndex, timeBuckets, type Bucket, type RunAnalysis } from '../analysis.js';
-import { chartSpec, formatSeconds, noDataPanel, PANEL, TIME_AXIS_TITLE, timeScaleX, toxicBandsLayer, toxicBandsNote, type ChartDefinition } from '../spec-kit.js';
+import type { ChartDefinition } from '../chart.js';
+import { chartSpec, formatSeconds, noDataPanel, PANEL, TIME_AXIS_TITLE, timeScaleX, toxicBandsLayer, toxicBandsNote } from '../spec-kit.js';
 
 const RATE_TITLE = 'success rate (%)';
 

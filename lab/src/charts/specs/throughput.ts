@@ -3,19 +3,19 @@
  * per time bucket, split by outcome, above a shared time axis with the toxic bands behind.
  */
 import { bucketIndex, timeBuckets, type RunAnalysis } from '../analysis.js';
+import type { ChartDefinition } from '../chart.js';
 import { serviceScale, STATUS_COLOURS } from '../palette.js';
 import {
   chartSpec,
+  COUNT_AXIS,
   formatSeconds,
   noDataPanel,
   PANEL,
   stackByBucket,
-  COUNT_AXIS,
   TIME_AXIS_TITLE,
   timeScaleX,
   toxicBandsLayer,
   toxicBandsNote,
-  type ChartDefinition,
   type ViewSpec,
 } from '../spec-kit.js';
 

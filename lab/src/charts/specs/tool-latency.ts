@@ -5,8 +5,9 @@
  */
 import { TOOL_NAMES } from '@chaos-lab/common';
 import type { AttemptFact, RunAnalysis } from '../analysis.js';
+import type { ChartDefinition } from '../chart.js';
 import { serviceScale } from '../palette.js';
-import { chartSpec, noDataPanel, PANEL, type ChartDefinition } from '../spec-kit.js';
+import { chartSpec, noDataPanel, PANEL } from '../spec-kit.js';
 
 const LATENCY_TITLE = 'attempt latency (ms, log scale)';
 const TOOL_TITLE = 'tool';

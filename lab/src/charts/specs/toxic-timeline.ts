@@ -5,8 +5,9 @@
  */
 import { SERVICES } from '@chaos-lab/common';
 import type { RunAnalysis } from '../analysis.js';
+import type { ChartDefinition } from '../chart.js';
 import { toxicTypeScale } from '../palette.js';
-import { chartSpec, noDataPanel, PANEL, TIME_AXIS_TITLE, timeScaleX, type ChartDefinition } from '../spec-kit.js';
+import { chartSpec, noDataPanel, PANEL, plural, TIME_AXIS_TITLE, timeScaleX } from '../spec-kit.js';
 
 const PROXY_TITLE = 'proxy';
 const STREAMS = ['upstream', 'downstream'] as const;
@@ -31,7 +32,7 @@ export const toxicTimelineChart: ChartDefinition = {
     }
     const proxies = new Set(toxics.map((t) => t.proxy));
     const subtitle = [
-      `${toxics.length} toxic${toxics.length === 1 ? '' : 's'} on ${proxies.size} of ${proxyOrder(proxies).length} proxies; colour: toxic type`,
+      `${plural(toxics.length, 'toxic')} on ${proxies.size} of ${proxyOrder(proxies).length} proxies; colour: toxic type`,
       'upper half of a row: upstream, lower half: downstream; dashed outline: never removed',
     ];
     // A toxic shorter than a pixel would vanish: draw at least a sliver, keeping its true start.
@@ -49,7 +50,7 @@ export const toxicTimelineChart: ChartDefinition = {
       width: PANEL.width,
       height: { step: 12, for: 'offset' },
       data: { values },
-      mark: { type: 'bar', cornerRadius: 2 },
+      mark: { type: 'bar', cornerRadius: 2, clip: true },
       encoding: {
         x: timeScaleX(analysis),
         x2: { field: 'endS' },
