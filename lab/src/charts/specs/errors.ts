@@ -21,9 +21,10 @@ function outcomeLabel(a: AttemptFact): string {
   return a.outcome === 'http_error' && a.httpStatus !== null ? `http_error ${a.httpStatus}` : a.outcome;
 }
 
-function promptErrorsPanel(failed: readonly PromptRow[], height: number): ViewSpec {
+function promptErrorsPanel(finished: number, failed: readonly PromptRow[], height: number): ViewSpec {
   if (failed.length === 0) {
-    return noDataPanel({ width: PANEL_WIDTH, height, xTitle: PROMPT_X_TITLE, yTitle: PROMPT_Y_TITLE, message: 'no prompt failed' });
+    const message = finished === 0 ? 'no prompt finished' : 'no prompt failed';
+    return noDataPanel({ width: PANEL_WIDTH, height, xTitle: PROMPT_X_TITLE, yTitle: PROMPT_Y_TITLE, message });
   }
   return {
     width: PANEL_WIDTH,
@@ -38,9 +39,10 @@ function promptErrorsPanel(failed: readonly PromptRow[], height: number): ViewSp
   };
 }
 
-function attemptErrorsPanel(failed: readonly AttemptFact[], height: number): ViewSpec {
+function attemptErrorsPanel(attempts: number, failed: readonly AttemptFact[], height: number): ViewSpec {
   if (failed.length === 0) {
-    return noDataPanel({ width: PANEL_WIDTH, height, xTitle: ATTEMPT_X_TITLE, yTitle: ATTEMPT_Y_TITLE, message: 'no tool call attempt failed' });
+    const message = attempts === 0 ? 'no tool calls in this run' : 'no tool call attempt failed';
+    return noDataPanel({ width: PANEL_WIDTH, height, xTitle: ATTEMPT_X_TITLE, yTitle: ATTEMPT_Y_TITLE, message });
   }
   const values = failed.map((a) => ({ outcome: outcomeLabel(a), service: a.service }));
   return {
@@ -71,6 +73,11 @@ export const errorsChart: ChartDefinition = {
     const rows = Math.max(2, new Set(failedPrompts.map((p) => p.errorType)).size, new Set(failedAttempts.map(outcomeLabel)).size);
     const height = rows * ROW_HEIGHT;
     const subtitle = `${plural(failedPrompts.length, 'failed prompt')}, ${plural(failedAttempts.length, 'failed tool call attempt')}`;
-    return chartSpec(this.title, subtitle, { hconcat: [promptErrorsPanel(failedPrompts, height), attemptErrorsPanel(failedAttempts, height)] });
+    return chartSpec(this.title, subtitle, {
+      hconcat: [
+        promptErrorsPanel(analysis.prompts.length, failedPrompts, height),
+        attemptErrorsPanel(analysis.attempts.length, failedAttempts, height),
+      ],
+    });
   },
 };
