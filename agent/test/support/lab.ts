@@ -5,9 +5,11 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Endpoint, SERVICE_NAMES, type ServiceName, type Settings, openDatabase } from '@chaos-lab/common';
+import { type Endpoint, SERVICE_NAMES, type ServiceName, type Settings, getService, openDatabase } from '@chaos-lab/common';
 import { makeTempDir, testSettings } from '@chaos-lab/common/testing';
 import { type RunningToolService, startToolService } from '@chaos-lab/tools';
+import { type ToxiproxyServer, startToxiproxyServer } from '@chaos-lab/toxiproxy';
+import { type Proxy, Toxiproxy } from 'toxiproxy-node-client';
 import type { EndpointResolver } from '../../src/tools.js';
 
 /** A temporary lab folder with settings; `close()` stops what was started and removes the folder. */
@@ -84,5 +86,50 @@ export function directEndpoints(lab: TestLab, override: Partial<Record<ServiceNa
   return (service) => {
     const own = { host: '127.0.0.1', port: lab.services.get(service.name)!.port };
     return { proxy: override[service.name]?.proxy ?? own, direct: override[service.name]?.direct ?? own };
+  };
+}
+
+/** The Toxiproxy-compatible server with one proxy per started service, as the proxy-manager makes them. */
+export interface ProxiedLab {
+  readonly toxiproxy: ToxiproxyServer;
+  readonly client: Toxiproxy;
+  /** The proxies, by service (`weather` → `weather_proxy`). */
+  readonly proxies: Map<ServiceName, Proxy>;
+  /** Endpoints through the proxies, with the services themselves for the fallback. */
+  readonly endpoints: EndpointResolver;
+  close(): Promise<void>;
+}
+
+/** "host:port" → endpoint. */
+function parseListen(listen: string): Endpoint {
+  const at = listen.lastIndexOf(':');
+  return { host: listen.slice(0, at).replace(/^\[|\]$/g, ''), port: Number(listen.slice(at + 1)) };
+}
+
+/**
+ * Starts the project's Toxiproxy-compatible server on a free port and creates, with the Toxiproxy
+ * client the proxy-manager uses, a proxy `<service>_proxy` on a free port for every service of the lab.
+ */
+export async function startProxies(lab: TestLab): Promise<ProxiedLab> {
+  const toxiproxy = await startToxiproxyServer({ port: 0, seed: 1 });
+  const client = new Toxiproxy(toxiproxy.url);
+  const proxies = new Map<ServiceName, Proxy>();
+  try {
+    for (const [name, service] of lab.services) {
+      proxies.set(name, await client.createProxy({ name: getService(name).proxyName, listen: '127.0.0.1:0', upstream: `127.0.0.1:${service.port}` }));
+    }
+  } catch (err) {
+    await toxiproxy.close();
+    throw err;
+  }
+  return {
+    toxiproxy,
+    client,
+    proxies,
+    endpoints: (service) => ({
+      proxy: parseListen(proxies.get(service.name)!.listen),
+      direct: { host: '127.0.0.1', port: lab.services.get(service.name)!.port },
+    }),
+    close: () => toxiproxy.close(),
   };
 }
