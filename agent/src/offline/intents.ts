@@ -1,0 +1,152 @@
+/**
+ * Which tool a clause of the prompt asks for. The clause's leading verb decides first ("Translate…",
+ * "Search…", "Text Bob…"); otherwise keywords decide, strongest first; a question with no other match
+ * becomes a web search. Quoted text is masked before this runs, so words inside quotes never route.
+ */
+import { hasArithmetic } from './arithmetic.js';
+import { findLanguages } from './languages.js';
+import { hasQuote } from './text.js';
+
+/** What a clause asks for; each intent is served by one route (and one tool). */
+export type Intent =
+  | 'weather'
+  | 'calculate'
+  | 'search'
+  | 'movie'
+  | 'events'
+  | 'add_event'
+  | 'delete_events'
+  | 'send_message'
+  | 'inbox'
+  | 'translate';
+
+/**
+ * An intent, and whether the clause opens a new request of its own: it starts with a verb ("Send…",
+ * "Check…") or is a question that routes by its own keywords ("what's the weather…"), rather than
+ * continuing the text before it.
+ */
+export interface Detection {
+  intent: Intent;
+  opensRequest: boolean;
+}
+
+/** Courtesy and sequencing words before the verb: "And then please could you …". */
+const LEAD = /^(?:(?:and|also|then|plus|next|finally|first|firstly|second|lastly|after that|afterwards|please|pls|kindly|ok|okay|oh|hey|hi|hello|now|so|quickly|can you|could you|would you|will you|would you mind|i want you to|i'd like you to|i would like you to|i need you to|help me|go ahead and|let's|lets|i want to|i'd like to|i would like to|i need to|try to)\b[\s,!:]*)+/;
+
+const CALENDAR_WORD = /\b(?:calendar|schedule|agenda|diary|planner|events?|appointments?|meetings?)\b/;
+const MOVIE_WORD = /\b(?:movies?|films?|cinema|flicks?)\b/;
+const INBOX_WORD = /\b(?:inbox|mailbox)\b|\b(?:my|new|unread|latest|last|recent|newest|any|incoming|received)\s+(?:\w+\s+)?(?:messages?|texts?|mails?|emails?)\b|\bmessages?\s+(?:for me|did i get|have i got)\b|\b(?:did|has|have)\s+\w+(?:\s+\w+)?\s+(?:sent|send|texted|messaged|written|write|wrote)\s+me\b|\bwho\s+(?:sent|messaged|texted|wrote)\b/;
+const SEND_WORD = /\b(?:send|write|shoot|drop)\b.{0,40}\b(?:message|text|note|msg|dm|email|e-mail|line)\b|\blet\s+(?!me\b)\w+\s+know\b|\breply\b|\brespond\b/;
+const STRONG_WEATHER = /\b(?:weather|temperature|forecast|humidity)\b/;
+const WEAK_WEATHER = /\b(?:is|will|does|was)\s+it\b.*\b(?:rain|raining|snow|snowing|sunny|hot|cold|warm|windy|cloudy|freezing|chilly|humid)\b|\bhow\s+(?:hot|cold|warm|windy|humid|sunny)\s+is\s+it\b|\b(?:umbrella|jacket|coat|sunscreen)\b/;
+const SEARCH_WORD = /\b(?:search|look\s+up|lookup|look\s+for|google|research|information|info|tell\s+me\s+about|learn\s+about|find\s+out|read\s+up\s+on|news\s+(?:about|on)|facts\s+about|explain)\b/;
+const QUESTION = /^(?:who|whom|whose|what|what's|whats|when|where|why|how|which|is|are|does|do|did|can|could|was|were|should|tell me)\b/;
+const GENERIC_VERB = /^(?:check|read|show|list|open|view|get|see|display|fetch|give|tell|find|look|search|send|add|delete|remove|clear|translate|calculate|compute|schedule|text|message|email|what|how|is|will|are|do|does)\b/;
+/** Words that say when: enough to read "add 'Planning' at 10am" as a calendar entry. */
+const WHEN_WORD = /\b\d{1,2}(?::\d{2})?\s*(?:am|pm)\b|\b(?:noon|midnight|today|tonight|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|\bat\s+\d{1,2}(?::\d{2})?\b|\b\d{4}-\d{2}-\d{2}\b/;
+const SMALL_TALK = /^(?:how\s+are\s+you|how's\s+it\s+going|thanks?|thank\s+you|cheers|hello|hi|hey|good\s+(?:morning|afternoon|evening|night)|bye|goodbye|what's\s+up|who\s+are\s+you|what\s+can\s+you\s+do)\b/;
+
+/** Leading-verb rules: the verb (first word after courtesy words) and what it asks for given the rest. */
+function byVerb(verb: string, rest: string, clause: string): Intent | undefined {
+  switch (verb) {
+    case 'translate':
+    case 'translating':
+      return 'translate';
+    case 'calculate':
+    case 'compute':
+    case 'evaluate':
+    case 'solve':
+      return 'calculate';
+    case 'search':
+    case 'google':
+    case 'lookup':
+    case 'look':
+    case 'find':
+    case 'research':
+      if (verb === 'look' && !/^(?:up|for|into)\b/.test(rest)) return undefined;
+      if (MOVIE_WORD.test(clause)) return 'movie';
+      if (INBOX_WORD.test(clause) || /\bmessages?\b/.test(clause)) return 'inbox';
+      if (CALENDAR_WORD.test(clause)) return 'events';
+      if (STRONG_WEATHER.test(clause)) return 'weather';
+      return verb === 'find' && hasArithmetic(clause) ? 'calculate' : 'search';
+    case 'send':
+      return /^(?:me\b)/.test(rest) && !/\bto\s+\S/.test(rest) ? undefined : 'send_message';
+    case 'text':
+    case 'message':
+    case 'msg':
+    case 'dm':
+    case 'ping':
+    case 'notify':
+    case 'inform':
+    case 'email':
+    case 'e-mail':
+    case 'reply':
+    case 'respond':
+    case 'write':
+      return 'send_message';
+    case 'tell':
+    case 'ask':
+      return /^(?:me|us)\b/.test(rest) ? undefined : 'send_message';
+    case 'let':
+      return /^(?:me|us)\b/.test(rest) ? undefined : /^\S+\s+know\b/.test(rest) ? 'send_message' : undefined;
+    case 'remind':
+      return /^(?:me|us)\b/.test(rest) ? 'add_event' : 'send_message';
+    case 'schedule':
+    case 'plan':
+    case 'arrange':
+      return 'add_event';
+    case 'add':
+    case 'book':
+    case 'create':
+    case 'put':
+    case 'insert':
+    case 'set':
+    case 'make':
+      if (CALENDAR_WORD.test(clause) || /\b(?:titled|called|named|reminder)\b/.test(clause)) return 'add_event';
+      if (verb !== 'book' && hasQuote(clause) && WHEN_WORD.test(clause)) return 'add_event';
+      return verb === 'add' && hasArithmetic(clause) ? 'calculate' : undefined;
+    case 'delete':
+    case 'remove':
+    case 'clear':
+    case 'cancel':
+    case 'erase':
+    case 'wipe':
+      return CALENDAR_WORD.test(clause) || /\b(?:everything|all)\b/.test(clause) ? 'delete_events' : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Keyword rules, strongest first, for clauses whose verb did not decide. */
+function byKeywords(clause: string): Intent | undefined {
+  if (/\btranslat/.test(clause) || /\bhow\s+(?:do|would|can|does|should)\s+(?:you|i|one|we)\s+say\b/.test(clause)) return 'translate';
+  if (INBOX_WORD.test(clause)) return 'inbox';
+  if (SEND_WORD.test(clause)) return 'send_message';
+  if (/\b(?:delete|remove|clear|cancel|erase|wipe)\b/.test(clause) && CALENDAR_WORD.test(clause)) return 'delete_events';
+  if ((/\b(?:add|schedule|book|create|put|set\s+up|plan|arrange|insert)\b/.test(clause) && CALENDAR_WORD.test(clause)) || /\bremind\s+me\b/.test(clause)) return 'add_event';
+  if (CALENDAR_WORD.test(clause) || /\bwhat(?:'s|\s+is)\s+on\b|\bam\s+i\s+(?:free|busy|available)\b|\b(?:do\s+i\s+have|have\s+i\s+got)\s+(?:anything|any\s+plans|plans)\b/.test(clause)) return 'events';
+  if (STRONG_WEATHER.test(clause)) return 'weather';
+  if (MOVIE_WORD.test(clause)) return 'movie';
+  if (WEAK_WEATHER.test(clause)) return 'weather';
+  if (/\b(?:say|is|are|mean|means)\b|'s\b/.test(clause) && /\b(?:in|into)\s+\S/.test(clause) && hasQuote(clause) && findLanguages(clause).length > 0) return 'translate';
+  if (/\b(?:calculate|compute|math)\b/.test(clause) || hasArithmetic(clause)) return 'calculate';
+  if (SEARCH_WORD.test(clause)) return 'search';
+  return undefined;
+}
+
+/**
+ * The intent of one clause (masked text: quotes replaced by markers), or undefined when none fits.
+ * Small talk ("thanks", "how are you") has no intent; any other question falls back to a web search.
+ */
+export function detectIntent(maskedClause: string): Detection | undefined {
+  const clause = maskedClause.toLowerCase().replace(/[’‘]/g, "'").trim();
+  const stripped = clause.replace(LEAD, '');
+  const [verb = '', rest = ''] = stripped.match(/^([a-z-]+)\s*(.*)$/s)?.slice(1) ?? [];
+  const imperative = byVerb(verb, rest, stripped);
+  if (imperative !== undefined) return { intent: imperative, opensRequest: true };
+  const keyword = byKeywords(stripped);
+  if (keyword !== undefined) return { intent: keyword, opensRequest: GENERIC_VERB.test(stripped) };
+  if (SMALL_TALK.test(stripped)) return undefined;
+  // A bare question with no tool of its own is a web search, but it never cuts a message body short.
+  return QUESTION.test(stripped) && /\p{L}{3,}/u.test(stripped.replace(QUESTION, '')) ? { intent: 'search', opensRequest: false } : undefined;
+}

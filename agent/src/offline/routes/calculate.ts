@@ -1,0 +1,35 @@
+/**
+ * Arithmetic: the clause's expression (digits, operators, or words) sent to `calculate`, and the result
+ * written as "expression = result."
+ */
+import { extractExpression } from '../arithmetic.js';
+import { squash, unmask } from '../text.js';
+import { formatNumber, note, num, record, text, toolTask, unreadable, type Route } from './route.js';
+
+/** Routes calculation clauses to `calculate({expression})`. */
+export const calculateRoute: Route = {
+  intent: 'calculate',
+  plan(clause, ctx) {
+    const sentence = unmask(clause.masked, clause.quotes, (q) => q);
+    const expression = extractExpression(sentence) ?? extractExpression(sentence, false);
+    if (expression === undefined) {
+      ctx.add(note(`I could not find a calculation to do in "${squash(unmask(clause.masked, clause.quotes))}".`));
+      return;
+    }
+    ctx.add(
+      toolTask({
+        tool: 'calculate',
+        needs: [],
+        build: () => [{ name: 'calculate', args: { expression } }],
+        describe: (args) => `calculate ${String(args.expression)}`,
+        answer: (args, data) => {
+          const body = record(data);
+          const value = num(body?.result);
+          const result = value === undefined ? text(body?.result) : formatNumber(value);
+          if (result === undefined) return unreadable('calculator', data);
+          return `${text(body?.expression) ?? String(args.expression)} = ${result}.`;
+        },
+      }),
+    );
+  },
+};

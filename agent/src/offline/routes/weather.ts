@@ -1,0 +1,50 @@
+/**
+ * Weather: one `get_weather` call per place named in the clause ("in Paris and London" → two), and the
+ * observation written as a sentence.
+ */
+import { findPlaces } from '../places.js';
+import { unmask } from '../text.js';
+import { formatNumber, note, num, record, text, toolTask, unreadable, type Route } from './route.js';
+
+/** Routes weather clauses to `get_weather({city})`. */
+export const weatherRoute: Route = {
+  intent: 'weather',
+  plan(clause, ctx) {
+    const cities = findPlaces(unmask(clause.masked, clause.quotes, (q) => q), ctx.places);
+    if (cities.length === 0) {
+      ctx.add(note('I could not tell which city you want the weather for; please name one.'));
+      return;
+    }
+    for (const city of cities) {
+      ctx.add(
+        toolTask({
+          tool: 'get_weather',
+          needs: [],
+          build: () => [{ name: 'get_weather', args: { city } }],
+          describe: (args) => `get the weather for ${String(args.city)}`,
+          answer: weatherSentence,
+        }),
+      );
+    }
+  },
+};
+
+/** "It is 18.2 °C and partly cloudy in New York (feels like 17.5 °C, humidity 63 %, wind 4.1 m/s)." */
+function weatherSentence(args: Record<string, unknown>, data: unknown): string {
+  const body = record(data);
+  const temperature = num(body?.temperature_c);
+  const conditions = text(body?.conditions);
+  if (body === undefined || temperature === undefined || conditions === undefined) return unreadable('weather', data);
+  const city = text(body.city) ?? String(args.city);
+  const details = [
+    detail('feels like', body.feels_like_c, '°C'),
+    detail('humidity', body.humidity_pct, '%'),
+    detail('wind', body.wind_ms, 'm/s'),
+  ].filter((d): d is string => d !== undefined);
+  return `It is ${formatNumber(temperature)} °C and ${conditions} in ${city}${details.length > 0 ? ` (${details.join(', ')})` : ''}.`;
+}
+
+function detail(label: string, value: unknown, unit: string): string | undefined {
+  const n = num(value);
+  return n === undefined ? undefined : `${label} ${formatNumber(n)} ${unit}`;
+}
