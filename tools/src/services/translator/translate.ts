@@ -5,6 +5,7 @@
  * dictionary lacks (names, numbers) as they are. Punctuation and spacing between words are kept;
  * capitals follow the source (a capitalised sentence start, an all-capitals word), except where the
  * capital belongs to the word itself (English "I", German nouns), where the target's own form is used.
+ * No grammar is applied: word order, agreement and conjugation stay as in the source.
  */
 import { matchKey } from '../../text.js';
 import type { Dictionary, DictionaryRow } from './dictionary.js';
@@ -33,6 +34,12 @@ function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+/** True when a text of more than one letter is written all in capitals. */
+function isShouted(text: string): boolean {
+  const letters = text.replace(/[^\p{L}]/gu, '');
+  return letters.length > 1 && letters === letters.toUpperCase() && letters !== letters.toLowerCase();
+}
+
 /**
  * The target form of a dictionary entry, in the capitals the source used.
  * @param source the words as written in the text
@@ -41,9 +48,12 @@ function capitalise(text: string): string {
  * @param sentenceStart whether the source words begin their sentence
  */
 function followCase(source: string, sourceForm: string, targetForm: string, sentenceStart: boolean): string {
+  if (isShouted(source)) return targetForm.toUpperCase();
   const letters = source.replace(/[^\p{L}]/gu, '');
-  if (letters.length > 1 && letters === letters.toUpperCase() && letters !== letters.toLowerCase()) return targetForm.toUpperCase();
-  if (isCapitalised(source) && (sentenceStart || !isCapitalised(sourceForm))) return capitalise(targetForm);
+  // A capital is the word's own (English "I", German nouns) when the dictionary writes it so, or when
+  // a one-letter word has it mid-sentence ("then I go"): the target's own form is used then.
+  const lexicalCapital = isCapitalised(sourceForm) || (!sentenceStart && letters.length === 1);
+  if (isCapitalised(source) && (sentenceStart || !lexicalCapital)) return capitalise(targetForm);
   return targetForm;
 }
 
@@ -103,8 +113,9 @@ export function translateText(dictionary: Dictionary, text: string, from: string
   for (const [segment] of text.matchAll(SENTENCE)) {
     const sentence = segment.trimEnd();
     const trailing = segment.slice(sentence.length);
-    const target = dictionary.phrase(from, matchKey(sentence))?.[to];
-    if (target !== undefined) {
+    const phrase = dictionary.phrase(from, matchKey(sentence))?.[to];
+    if (phrase !== undefined) {
+      const target = isShouted(sentence) ? phrase.toUpperCase() : phrase;
       const leading = sentence.slice(0, sentence.length - sentence.trimStart().length);
       const end = END_PUNCTUATION.exec(sentence)?.[0];
       translation += leading + (end && !END_PUNCTUATION.test(target) ? target + end : target) + trailing;
