@@ -19,7 +19,8 @@ import { TOOL_SPECS, type ToolSpec } from './tool-specs.js';
 export interface ToolFailure {
   readonly tool: string;
   readonly callId: string;
-  readonly failureType: ToolFailureType;
+  /** `network` or `server` (see {@link ToolFailureType}); `agent` when the agent's own code failed. */
+  readonly failureType: ToolFailureType | 'agent';
   readonly error: string;
 }
 
@@ -117,21 +118,28 @@ export function createTools(deps: ToolDeps): StructuredToolInterface[] {
         // One id per logical call: the attempts and the fallback share it, so a write reaches the
         // service at most once; unique in the run, readable in the services' logs.
         const callId = `${deps.runId}/p${context.promptIndex}/a${context.promptAttempt}/c${++calls}`;
-        const { proxy, direct } = deps.endpoints(service);
-        const result = await callTool({
-          request: spec.request(args, callId),
-          proxy,
-          direct,
-          policy: deps.policy,
-          signal: context.signal,
-          dispatcher: deps.dispatcher,
-          now: deps.now,
-          onAttempt: (attempt) =>
-            deps.record({ ...attempt, promptIndex: context.promptIndex, promptAttempt: context.promptAttempt, callId, tool: spec.name, service: service.name }),
-        });
-        if (result.kind === 'no_result') {
-          context.failures.push({ tool: spec.name, callId, failureType: result.failureType, error: result.final.error ?? 'no result' });
+        const fail = (failureType: ToolFailure['failureType'], error: string) => context.failures.push({ tool: spec.name, callId, failureType, error });
+        let result: ToolCallResult;
+        try {
+          const { proxy, direct } = deps.endpoints(service);
+          result = await callTool({
+            request: spec.request(args, callId),
+            proxy,
+            direct,
+            policy: deps.policy,
+            signal: context.signal,
+            dispatcher: deps.dispatcher,
+            now: deps.now,
+            onAttempt: (attempt) =>
+              deps.record({ ...attempt, promptIndex: context.promptIndex, promptAttempt: context.promptAttempt, callId, tool: spec.name, service: service.name }),
+          });
+        } catch (err) {
+          // A fault of the agent's own (not of the network or the service): the call has no result.
+          const message = err instanceof Error ? err.message : String(err);
+          fail('agent', message);
+          return new ToolMessage({ tool_call_id: runtime.toolCallId, name: spec.name, status: 'error', content: `${spec.name} failed inside the agent: ${message}` });
         }
+        if (result.kind === 'no_result') fail(result.failureType, result.final.error ?? 'no result');
         return toolMessage(spec, service.name, result, runtime.toolCallId, deps.policy);
       },
       { name: spec.name, description: spec.description, schema: spec.schema },

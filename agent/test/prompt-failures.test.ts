@@ -86,4 +86,16 @@ describe('a prompt fails, and is retried up to PROMPT_LIMIT, when…', () => {
     const summary = await runAgent(lab.settings, { promptsFile: lab.promptsFile(['Hi']), runId: 'empty-1', model, endpoints: directEndpoints(lab) });
     assert.deepEqual(summary.errorTypes, { agent: 1 });
   });
+
+  it("a tool fails inside the agent's own code: error type agent, even though the model answered", async () => {
+    const model = new ScriptedChatModel(callThenAnswer(() => [{ name: 'search_web', args: { query: 'chaos engineering' } }]));
+    const endpoints = () => {
+      throw new Error('no endpoint for search');
+    };
+    const summary = await runAgent(lab.settings, { promptsFile: lab.promptsFile(['Search chaos engineering']), runId: 'own-fault-1', model, endpoints });
+    assert.deepEqual(summary.errorTypes, { agent: 1 });
+    const [row] = results('own-fault-1');
+    assert.equal(row!.error, 'search_web gave no result: no endpoint for search');
+    assert.match(row!.answer!, /^search_web:error:search_web failed inside the agent: no endpoint for search/);
+  });
 });
