@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { LabError } from '@chaos-lab/common';
 
-const cache = new Map<string, unknown>();
+/** Validated files by path, with the schema they were validated against. */
+const cache = new Map<string, { schema: z.ZodType; data: unknown }>();
 
 /** Where a data file lives; `../data` is the same folder from `src/` and from `dist/`. */
 export function dataFilePath(fileName: string): string {
@@ -15,7 +16,8 @@ export function dataFilePath(fileName: string): string {
 }
 
 /**
- * Loads `tools/data/<fileName>` and validates it against `schema`; later calls return the same value.
+ * Loads `tools/data/<fileName>` and validates it against `schema`; later calls with the same schema
+ * return the same value without reading the file again.
  * @param fileName e.g. `cities.json`
  * @param schema the file's zod schema
  * @throws {LabError} `INTERNAL` when the file is missing, not JSON, or does not match the schema
@@ -23,7 +25,8 @@ export function dataFilePath(fileName: string): string {
  */
 export function loadDataFile<S extends z.ZodType>(fileName: string, schema: S): z.output<S> {
   const path = dataFilePath(fileName);
-  if (cache.has(path)) return cache.get(path) as z.output<S>;
+  const cached = cache.get(path);
+  if (cached?.schema === schema) return cached.data as z.output<S>;
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
@@ -38,6 +41,6 @@ export function loadDataFile<S extends z.ZodType>(fileName: string, schema: S): 
       details: { issues: result.error.issues.slice(0, 5) },
     });
   }
-  cache.set(path, result.data);
+  cache.set(path, { schema, data: result.data });
   return result.data;
 }

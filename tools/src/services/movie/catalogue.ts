@@ -16,12 +16,14 @@ const movieSchema = z.object({
   overview: z.string(),
 });
 
+const moviesSchema = z.array(movieSchema).min(1);
+
 /** One film: English name, original name, release year, genres, ISO 639-1 original language, overview. */
 export type Movie = z.output<typeof movieSchema>;
 
 /** Loads and validates `movies.json` (once per process). */
 export function loadMovies(): readonly Movie[] {
-  return loadDataFile('movies.json', z.array(movieSchema).min(1));
+  return loadDataFile('movies.json', moviesSchema);
 }
 
 /** How well a title matches a query: exact, prefix, word start, anywhere; -1 for no match. */

@@ -32,12 +32,14 @@ const citySchema = z.object({
     }),
 });
 
+const citiesSchema = z.array(citySchema).min(1);
+
 /** A city and its climate: monthly mean temperatures Jan..Dec (°C), mean daily range (°C), mean relative humidity (%), mean wind (m/s) and condition frequencies (summing to 1). */
 export type City = z.output<typeof citySchema>;
 
 /** Loads and validates `cities.json` (once per process). */
 export function loadCities(): readonly City[] {
-  return loadDataFile('cities.json', z.array(citySchema).min(1));
+  return loadDataFile('cities.json', citiesSchema);
 }
 
 /** Finds cities by the names users type. */
