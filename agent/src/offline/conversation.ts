@@ -22,16 +22,17 @@ export function readConversation(messages: readonly BaseMessage[]): Conversation
   const start = messages.findLastIndex((m) => HumanMessage.isInstance(m));
   if (start < 0) return { prompt: undefined, rounds: [] };
   const after = messages.slice(start + 1);
-  const outcomes = new Map(
-    after.filter((m): m is ToolMessage => ToolMessage.isInstance(m)).map((m) => [m.tool_call_id, toolOutcome(m)] as const),
-  );
+  const answers = new Map(after.filter((m): m is ToolMessage => ToolMessage.isInstance(m)).map((m) => [m.tool_call_id, m] as const));
   const rounds = after
     .filter((m): m is AIMessage => AIMessage.isInstance(m) && (m.tool_calls?.length ?? 0) > 0)
     .map((m) =>
-      (m.tool_calls ?? []).map((call) => ({
-        call: { name: call.name as ToolName, args: call.args },
-        outcome: outcomes.get(call.id ?? '') ?? { ok: false as const, reason: 'no result came back' },
-      })),
+      (m.tool_calls ?? []).map((call) => {
+        const answer = answers.get(call.id ?? '');
+        return {
+          call: { name: call.name as ToolName, args: call.args },
+          outcome: answer === undefined ? { ok: false as const, reason: 'no result came back' } : toolOutcome(answer, call.name),
+        };
+      }),
     );
   return { prompt: contentText(messages[start].content).trim(), rounds };
 }

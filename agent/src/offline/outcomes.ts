@@ -3,6 +3,7 @@
  * ToolMessage (the harness's failure text, or LangChain's "Error: …\n Please fix your mistakes.").
  */
 import type { ToolMessage } from '@langchain/core/messages';
+import { escapeRegExp } from './text.js';
 import type { ToolOutcome } from './types.js';
 
 /** The text of a message's content, whether a string or a list of content blocks. */
@@ -48,16 +49,18 @@ function errorOf(value: unknown): string | undefined {
 
 /**
  * A failure text as a clause that can follow "I could not get the weather for Paris: ": LangChain's
- * "Please fix your mistakes.", leading "Error:" labels and a leading "<tool_name> failed:" are dropped,
- * "<tool_name> was refused by the X service:" becomes "the X service said:", whitespace is squashed and
- * the final full stop removed.
+ * "Please fix your mistakes.", leading "Error:" labels and a leading "<tool> failed:" are dropped,
+ * "<tool> was refused by the X service:" becomes "the X service said:", whitespace is squashed and the
+ * final full stop removed.
+ * @param tool the name of the tool that failed, as the failure text may start with it
  */
-export function cleanReason(text: string): string {
+export function cleanReason(text: string, tool: string): string {
+  const name = escapeRegExp(tool);
   const cleaned = text
     .replace(/\s*Please fix your mistakes\.?\s*$/i, '')
     .replace(/^(?:\s*(?:[A-Za-z]*Error|error)\s*:\s*)+/, '')
-    .replace(/^[a-z]+(?:_[a-z]+)+\s+failed:\s*/, '')
-    .replace(/^[a-z]+(?:_[a-z]+)+\s+was refused by the (.+?) service:\s*/, 'the $1 service said: ')
+    .replace(new RegExp(`^${name}\\s+failed:\\s*`), '')
+    .replace(new RegExp(`^${name}\\s+was refused by the (.+?) service:\\s*`), 'the $1 service said: ')
     .replace(/\s+/g, ' ')
     .trim()
     .replace(/\.$/, '');
@@ -65,16 +68,16 @@ export function cleanReason(text: string): string {
 }
 
 /**
- * The outcome of one tool call from its ToolMessage.
+ * The outcome of a call to `tool` from its ToolMessage.
  * - status `error`: a failure; the reason is the body's `error` when the text carries one, else the text.
  * - a JSON body with `error`: a failure with that message (e.g. 404 `unknown city: Atlantis`).
  * - any other JSON: success with the parsed body; non-JSON text: success with the text itself.
  */
-export function toolOutcome(message: ToolMessage): ToolOutcome {
+export function toolOutcome(message: ToolMessage, tool: string): ToolOutcome {
   const text = contentText(message.content);
   const json = parseJson(text);
   const error = errorOf(json);
-  if (message.status === 'error') return { ok: false, reason: cleanReason(error ?? text) };
-  if (error !== undefined) return { ok: false, reason: cleanReason(error) };
+  if (message.status === 'error') return { ok: false, reason: cleanReason(error ?? text, tool) };
+  if (error !== undefined) return { ok: false, reason: cleanReason(error, tool) };
   return { ok: true, data: json === undefined ? text : json };
 }

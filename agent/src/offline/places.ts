@@ -72,18 +72,8 @@ export function findPlaces(text: string, known: readonly string[]): string[] {
   const found: Array<{ name: string; index: number; end: number }> = [];
   const free = (start: number, end: number): boolean => found.every((f) => end <= f.index || start >= f.end);
   const folded = fold(text);
-  for (const name of [...known].sort((a, b) => b.length - a.length)) {
-    const key = escapeRegExp(fold(name));
-    const matches = name.length > 3
-      ? folded.matchAll(new RegExp(`(?<![\\p{L}\\p{N}])${key}(?![\\p{L}\\p{N}])`, 'gu'))
-      : // Short aliases ("LA", "SF") are words too ("la"): as written, or in any case right after "in/for/at".
-        [
-          ...text.matchAll(new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(name)}(?![\\p{L}\\p{N}])`, 'gu')),
-          ...folded.matchAll(new RegExp(`(?<=\\b(?:in|for|at)\\s+)${key}(?![\\p{L}\\p{N}])`, 'gu')),
-        ];
-    for (const m of matches) {
-      if (free(m.index, m.index + m[0].length)) found.push({ name, index: m.index, end: m.index + m[0].length });
-    }
+  for (const m of knownMatches(text, folded, known)) {
+    if (free(m.index, m.index + m.length)) found.push({ name: m.name, index: m.index, end: m.index + m.length });
   }
   const words: Word[] = [...text.matchAll(/[\p{L}\p{M}\p{N}'’.-]+|[^\s\p{L}\p{M}\p{N}]/gu)].map((m) => ({ text: m[0], index: m.index }));
   for (let i = 0; i < words.length; i++) {
@@ -111,6 +101,46 @@ export function findPlaces(text: string, known: readonly string[]): string[] {
       seen.add(key);
       return true;
     });
+}
+
+interface KnownPatterns {
+  /** Names longer than three letters, longest first, matched in folded text. */
+  long: RegExp;
+  /** Short aliases ("LA", "SF") are also words ("la"): matched as written, or in any case after "in/for/at". */
+  shortAsWritten: RegExp;
+  shortAfterPreposition: RegExp;
+  byKey: Map<string, string>;
+}
+
+const compiled = new WeakMap<readonly string[], KnownPatterns>();
+const NEVER = /$^/gu;
+
+function patternsFor(known: readonly string[]): KnownPatterns {
+  const cached = compiled.get(known);
+  if (cached !== undefined) return cached;
+  const sorted = [...known].sort((a, b) => b.length - a.length);
+  const alternation = (names: string[], key: (n: string) => string): string => names.map((n) => escapeRegExp(key(n))).join('|');
+  const long = sorted.filter((n) => n.length > 3);
+  const short = sorted.filter((n) => n.length <= 3);
+  const edge = (body: string, lead = '(?<![\\p{L}\\p{N}])'): RegExp => (body === '' ? NEVER : new RegExp(`${lead}(?:${body})(?![\\p{L}\\p{N}])`, 'gu'));
+  const patterns: KnownPatterns = {
+    long: edge(alternation(long, fold)),
+    shortAsWritten: edge(alternation(short, (n) => n)),
+    shortAfterPreposition: edge(alternation(short, fold), '(?<=\\b(?:in|for|at)\\s+)'),
+    byKey: new Map(sorted.map((n) => [fold(n), n])),
+  };
+  compiled.set(known, patterns);
+  return patterns;
+}
+
+/** Known names in the text, each with the spelling of the list ("nyc" → "NYC"). */
+function knownMatches(text: string, folded: string, known: readonly string[]): Array<{ name: string; index: number; length: number }> {
+  const patterns = patternsFor(known);
+  return [...folded.matchAll(patterns.long), ...text.matchAll(patterns.shortAsWritten), ...folded.matchAll(patterns.shortAfterPreposition)].map((m) => ({
+    name: patterns.byKey.get(fold(m[0])) ?? m[0],
+    index: m.index,
+    length: m[0].length,
+  }));
 }
 
 /** The first word of the capitalised run that ends at words[i] ("New York weather" → "New"). */

@@ -119,7 +119,8 @@ function bodyOf(masked: string, rest: string): string | undefined {
   return left === '' ? undefined : left;
 }
 
-const tidy = (s: string): string => s.trim().replace(/\s+please$/i, '');
+/** Trims a body; a single full stop ending the prompt's sentence is the prompt's, not the message's. */
+const tidy = (s: string): string => s.trim().replace(/\s+please$/i, '').replace(/(?<!\.)\.$/, '');
 
 const AUXILIARIES: Record<string, string> = {
   is: 'are', are: 'are', was: 'were', were: 'were', has: 'have', have: 'have', does: 'do', do: 'do', did: 'did',
@@ -202,7 +203,8 @@ function sendTask(needs: number[], messages: (prior: TaskResult[]) => Array<{ to
     answer: (args, data) => {
       const message = record(record(data)?.message);
       if (message === undefined) return unreadable('message', data);
-      return `Sent to ${text(message.to) ?? String(args.to)}: "${text(message.body) ?? String(args.body)}".`;
+      const body = text(message.body) ?? String(args.body);
+      return `Sent to ${text(message.to) ?? String(args.to)}: "${body}"${/[.!?]$/.test(body) ? '' : '.'}`;
     },
   });
 }

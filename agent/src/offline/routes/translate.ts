@@ -22,7 +22,9 @@ export interface TranslationRequest {
 }
 
 const LEAD = /^(?:(?:and|also|then|please|pls|kindly|ok|okay|now|so|can you|could you|would you|will you|i want you to|i'd like you to|i need you to|go ahead and|i want to|i'd like to|i need to)\b[\s,!:]*)*/i;
-const ASKING = /^(?:translate|translating|how\s+(?:do|would|can|does|should)\s+(?:you|i|one|we)\s+say|what(?:'s|\s+is|\s+does)|say)\s+/i;
+const ASKING = /^(?:translate|translating|how\s+(?:do|would|can|does|should)\s+(?:you|i|one|we)\s+say|what(?:'s|\s+is|\s+does)|say)(?:\s+|$)/i;
+/** A target the language table does not know ("to Klingon"): passed on, so the translator says what it supports. */
+const UNKNOWN_TARGET = /\b(?:to|into)\s+(\p{Lu}\p{Ll}+)\s*[.!?]*$/u;
 const TEXT_NOUN = /^(?:the\s+)?(?:following\s+)?(?:word|phrase|sentence|text|expression)\s*:?\s+/i;
 const INBOX_REFERENCE = /^(?:(?:my|the)\s+(?:latest|last|newest|most\s+recent)\s+(?:\w+\s+)?(?:message|text|e-?mail)|(?:my|the)\s+(?:message|text|e-?mail)(?:\s+from\s+\S+)?)(?:\s+from\s+\S+)?$/i;
 const PREVIOUS_REFERENCE = /^(?:it|this|that|them|the\s+(?:results?|answer|forecast|weather(?:\s+report)?|summary|list))$/i;
@@ -60,6 +62,11 @@ export function parseTranslation(clause: Clause): TranslationRequest {
   }
   const source = spans.find((s) => s.role === 'source')?.code ?? 'auto';
   const targets = [...new Set(spans.filter((s) => s.role === 'target').map((s) => s.code))];
+  const unknown = targets.length === 0 ? masked.match(UNKNOWN_TARGET) : null;
+  if (unknown !== null) {
+    targets.push(unknown[1]);
+    spans.push({ start: unknown.index ?? 0, end: (unknown.index ?? 0) + unknown[0].length, code: unknown[1], role: 'target' });
+  }
   if (clause.quotes.length > 0) return { texts: [...clause.quotes], source, targets };
   let rest = masked;
   for (const span of [...spans].reverse()) rest = `${rest.slice(0, span.start)} ${rest.slice(span.end)}`;
