@@ -127,7 +127,14 @@ export async function startTestLab(overrides: Record<string, string> = {}): Prom
     TOXIPROXY_WAIT_MS: '5000',
     ...overrides,
   });
-  const tools = await startAllTools(settings);
+  let tools: RunningToolService[];
+  try {
+    tools = await startAllTools(settings);
+  } catch (err) {
+    await server.close();
+    temp.cleanup();
+    throw err;
+  }
   const db = openDatabase(settings.LAB_DB_PATH);
   const logger = createLogger({ name: 'proxy-manager', settings });
   let runClock = Date.now();
