@@ -53,6 +53,19 @@ export interface RunAgentOptions {
    * settings' hosts). For embedding the agent beside services on ports of their own, e.g. tests on port 0.
    */
   endpoints?: EndpointResolver;
+  /** Called once the run is recorded, before the first prompt (the command line's start-up line). */
+  onStart?: (run: RunStart) => void;
+}
+
+/** What a run is about to do, for {@link RunAgentOptions.onStart}. */
+export interface RunStart {
+  readonly runId: string;
+  readonly promptsFile: string;
+  readonly promptsTotal: number;
+  /** The model's label, e.g. `offline (deterministic)`. */
+  readonly model: string;
+  /** Why this model, e.g. `LLM_PROVIDER=auto and GROQ_API_KEY is not set`. */
+  readonly modelReason: string;
 }
 
 /** A fresh run id: UTC start time to the second and 6 random hex digits. */
@@ -122,6 +135,7 @@ async function execute(run: {
     },
     `agent run starting: ${prompts.length} prompts, model ${choice.label} (${choice.reason})`,
   );
+  run.options.onStart?.({ runId, promptsFile: run.promptsFile, promptsTotal: prompts.length, model: choice.label, modelReason: choice.reason });
 
   // Stops the workers on an interruption or when the lab fails; aborts the prompts in flight.
   const stop = new AbortController();

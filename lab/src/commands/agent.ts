@@ -8,7 +8,7 @@
  * interrupted by Ctrl-C (SIGTERM: 0, after the unfinished prompts are recorded as interrupted).
  */
 import { type Settings, createLogger, isLabError, onShutdown, settings } from '@chaos-lab/common';
-import { type RunSummary, formatSummary, resolveProvider, runAgent } from '@chaos-lab/agent';
+import { type RunStart, type RunSummary, formatSummary, runAgent } from '@chaos-lab/agent';
 import type { Command } from 'commander';
 
 /** Exit status for a finished run. */
@@ -17,10 +17,12 @@ const EXIT_BY_STATUS: Record<RunSummary['status'], number> = { completed: 0, fai
 /** Error codes that mean the user's input is wrong (exit 2), not that the lab failed. */
 const INPUT_ERRORS = new Set(['SETTINGS_INVALID', 'PROMPTS_INVALID', 'VALIDATION']);
 
-/** The start-up line: what runs, with which model and why. */
-function startLine(s: Settings, promptsFile: string): string {
-  const { label, reason } = resolveProvider(s);
-  return `chaos-lab agent: ${promptsFile}, model ${label} (${reason}), seed ${s.CHAOS_SEED}, TOOL_LIMIT ${s.TOOL_LIMIT}, PROMPT_LIMIT ${s.PROMPT_LIMIT}, FALLBACK ${s.FALLBACK}\n`;
+/** The start-up line: the run, its prompts, the model and why, and the limits in force. */
+function startLine(s: Settings, run: RunStart): string {
+  return (
+    `chaos-lab agent: run ${run.runId}, ${run.promptsTotal} prompt${run.promptsTotal === 1 ? '' : 's'} from ${run.promptsFile}\n` +
+    `  model ${run.model} (${run.modelReason}); seed ${s.CHAOS_SEED}, TOOL_LIMIT ${s.TOOL_LIMIT}, PROMPT_LIMIT ${s.PROMPT_LIMIT}, FALLBACK ${s.FALLBACK}\n`
+  );
 }
 
 /** Registers `chaos-lab agent`. */
@@ -32,7 +34,6 @@ export function registerAgentCommand(program: Command): void {
     .option('--run-id <id>', 'the run id (default: the start time and a random suffix)')
     .action(async (opts: { prompts?: string; runId?: string }) => {
       const s = settings();
-      const promptsFile = opts.prompts ?? s.PROMPTS_FILE;
       const logger = createLogger({ name: 'agent', settings: s });
       const interrupt = new AbortController();
       let run: Promise<RunSummary> | undefined;
@@ -44,17 +45,21 @@ export function registerAgentCommand(program: Command): void {
         { logger, exitCodeOnSigint: EXIT_BY_STATUS.interrupted },
       );
       try {
-        process.stdout.write(startLine(s, promptsFile));
-        run = runAgent(s, { promptsFile, runId: opts.runId, signal: interrupt.signal, logger });
+        run = runAgent(s, {
+          promptsFile: opts.prompts,
+          runId: opts.runId,
+          signal: interrupt.signal,
+          logger,
+          onStart: (started) => process.stdout.write(startLine(s, started)),
+        });
         const summary = await run;
         process.stdout.write(formatSummary(summary));
         process.exitCode = EXIT_BY_STATUS[summary.status];
       } catch (err) {
-        if (isLabError(err)) {
-          // The user's to fix, or the lab's to report: one line, no stack.
-          program.error(`chaos-lab agent: ${err.message}`, { exitCode: INPUT_ERRORS.has(err.code) ? 2 : 1, code: err.code });
-        }
-        throw err;
+        if (!isLabError(err)) throw err;
+        // The user's to fix, or the lab's to report: one line, no stack, no usage text.
+        process.stderr.write(`chaos-lab agent: ${err.message}\n`);
+        process.exitCode = INPUT_ERRORS.has(err.code) ? 2 : 1;
       }
     });
 }
