@@ -4,8 +4,9 @@
  * frequencies weighted by field as in BM25F's simple form (a title word counts three times, a topic
  * twice, a snippet word one and a half times, a body word once).
  *
- * Words are folded (case, accents), English stop words are dropped, and plurals are reduced with
- * Harman's S-stemmer (Harman, "How effective is suffixing?", JASIS 1991), so "toxics" finds "toxic".
+ * Words are folded (case, accents) and plurals reduced with Harman's S-stemmer (Harman, "How
+ * effective is suffixing?", JASIS 1991), so "toxics" finds "toxic". A query's English stop words are
+ * left out of its ranking unless it has no other words.
  */
 import { foldedWords } from '../../text.js';
 
@@ -38,9 +39,16 @@ export function stemPlural(word: string): string {
   return word;
 }
 
-/** The index terms of `text`: folded words, stop words dropped, plurals stemmed. */
+/** The index terms of `text`: folded words, plurals stemmed. */
 export function terms(text: string): string[] {
-  return foldedWords(text).filter((w) => !STOP_WORDS.has(w)).map(stemPlural);
+  return foldedWords(text).map(stemPlural);
+}
+
+/** The terms a query is ranked on: its terms without stop words, or all of them when it has nothing else. */
+function queryTerms(query: string): string[] {
+  const all = [...new Set(terms(query))];
+  const meaningful = all.filter((t) => !STOP_WORDS.has(t));
+  return meaningful.length > 0 ? meaningful : all;
 }
 
 interface IndexedDocument<D> {
@@ -86,13 +94,12 @@ export class SearchIndex<D extends Searchable> {
    *   (ties keep corpus order)
    */
   search(query: string, limit: number): { total: number; hits: Hit<D>[] } {
-    let queryTerms = [...new Set(terms(query))];
-    if (queryTerms.length === 0) queryTerms = [...new Set(foldedWords(query).map(stemPlural))];
+    const wanted = queryTerms(query);
     const count = this.documents.length;
     const scored: Hit<D>[] = [];
     for (const indexed of this.documents) {
       let score = 0;
-      for (const term of queryTerms) {
+      for (const term of wanted) {
         const tf = indexed.frequencies.get(term);
         if (!tf) continue;
         const df = this.documentFrequency.get(term) ?? 0;
