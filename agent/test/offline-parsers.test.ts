@@ -127,7 +127,7 @@ describe('offline parsers', () => {
   });
 
   it('splits a prompt into one clause per request and glues fragments back', () => {
-    const intents = (prompt: string) => splitClauses(prompt).clauses.map((c) => c.intent);
+    const intents = (prompt: string) => splitClauses(prompt).map((c) => c.intent);
     assert.deepEqual(intents("What's the weather in Paris and translate 'good morning' into French"), ['weather', 'translate']);
     assert.deepEqual(intents('Search for information about Bonnie and Clyde'), ['search']);
     assert.deepEqual(intents('What is one hundred and five divided by three point five?'), ['calculate']);

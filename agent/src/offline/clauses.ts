@@ -5,7 +5,7 @@
  * own ("Search for rock" + "roll" → "Search for rock and roll"), so only real requests stand alone.
  */
 import { detectIntent, type Intent } from './intents.js';
-import { maskQuotes, quotesIn, type MaskedText } from './text.js';
+import { maskQuotes, quotesIn } from './text.js';
 
 /** One request of the prompt. */
 export interface Clause {
@@ -14,13 +14,6 @@ export interface Clause {
   /** The quotes that belong to this clause, in order. */
   quotes: string[];
   intent: Intent;
-}
-
-/** A prompt cut into clauses, plus the leading text that asked for nothing (when nothing did). */
-export interface SplitPrompt {
-  clauses: Clause[];
-  /** The whole masked prompt and its quotes, for notes about text no route understood. */
-  prompt: MaskedText;
 }
 
 const CUT = /(?<=[.!?;])\s+|\s*,\s+(?:(?:and\s+then|and\s+also|and|then|also|plus)\s+)?|\s+(?:and\s+then|and\s+also|and|then|also|plus|as\s+well\s+as)\s+/gi;
@@ -43,7 +36,7 @@ interface Piece {
  * follows "then"/"also"/a full stop ("… saying the film was great" stays one clause; "…, then check my
  * inbox" does not).
  */
-export function splitClauses(prompt: string): SplitPrompt {
+export function splitClauses(prompt: string): Clause[] {
   const masked = maskQuotes(prompt);
   const text = masked.text;
   const pieces: Piece[] = [];
@@ -58,7 +51,7 @@ export function splitClauses(prompt: string): SplitPrompt {
   }
   if (last < text.length) pieces.push(piece(text, last, text.length, afterStep));
 
-  const merged: Piece[] = [];
+  const merged: Array<Piece & { intent: Intent }> = [];
   let pending: Piece | undefined;
   for (const p of pieces) {
     const current = pending === undefined ? p : piece(text, pending.start, p.end, pending.afterStep);
@@ -70,15 +63,12 @@ export function splitClauses(prompt: string): SplitPrompt {
         (previous.intent === 'send_message' && !current.opensRequest && !current.afterStep && opensBody(text, previous)));
     if (joinsPrevious) merged[merged.length - 1] = { ...previous, end: current.end };
     else if (current.intent === undefined) pending = current;
-    else merged.push(current);
+    else merged.push({ ...current, intent: current.intent });
   }
-  return {
-    clauses: merged.map((p) => {
-      const clauseText = text.slice(p.start, p.end);
-      return { masked: clauseText, quotes: quotesIn(clauseText, masked.quotes), intent: p.intent as Intent };
-    }),
-    prompt: masked,
-  };
+  return merged.map((p) => {
+    const clauseText = text.slice(p.start, p.end);
+    return { masked: clauseText, quotes: quotesIn(clauseText, masked.quotes), intent: p.intent };
+  });
 }
 
 function piece(text: string, start: number, end: number, afterStep: boolean): Piece {

@@ -5,7 +5,7 @@
  */
 import { hasArithmetic } from './arithmetic.js';
 import { findLanguages } from './languages.js';
-import { hasQuote } from './text.js';
+import { COURTESY, hasQuote } from './text.js';
 
 /** What a clause asks for; each intent is served by one route (and one tool). */
 export type Intent =
@@ -31,7 +31,6 @@ export interface Detection {
 }
 
 /** Courtesy and sequencing words before the verb: "And then please could you …". */
-const LEAD = /^(?:(?:and|also|then|plus|next|finally|first|firstly|second|lastly|after that|afterwards|please|pls|kindly|ok|okay|oh|hey|hi|hello|now|so|quickly|can you|could you|would you|will you|would you mind|i want you to|i'd like you to|i would like you to|i need you to|help me|go ahead and|let's|lets|i want to|i'd like to|i would like to|i need to|try to)\b[\s,!:]*)+/;
 
 const CALENDAR_WORD = /\b(?:calendar|schedule|agenda|diary|planner|events?|appointments?|meetings?)\b/;
 const MOVIE_WORD = /\b(?:movies?|films?|cinema|flicks?)\b/;
@@ -140,7 +139,7 @@ function byKeywords(clause: string): Intent | undefined {
  */
 export function detectIntent(maskedClause: string): Detection | undefined {
   const clause = maskedClause.toLowerCase().replace(/[’‘]/g, "'").trim();
-  const stripped = clause.replace(LEAD, '');
+  const stripped = clause.replace(COURTESY, '');
   const [verb = '', rest = ''] = stripped.match(/^([a-z-]+)\s*(.*)$/s)?.slice(1) ?? [];
   const imperative = byVerb(verb, rest, stripped);
   if (imperative !== undefined) return { intent: imperative, opensRequest: true };

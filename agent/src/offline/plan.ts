@@ -39,7 +39,7 @@ export function planPrompt(prompt: string, context: PlanContext): Plan {
       return index < 0 ? undefined : index;
     },
   };
-  for (const clause of splitClauses(prompt).clauses) ROUTES[clause.intent].plan(clause, ctx);
+  for (const clause of splitClauses(prompt)) ROUTES[clause.intent].plan(clause, ctx);
   return { steps, waves: waves(steps) };
 }
 

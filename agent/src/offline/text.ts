@@ -92,6 +92,12 @@ export function hasQuote(text: string): boolean {
   return text.includes(MARK_OPEN);
 }
 
+/**
+ * Courtesy and sequencing words before a request's verb ("And then please could you …"), so routing and
+ * extraction can look at the verb itself.
+ */
+export const COURTESY = /^(?:(?:and|also|then|plus|next|finally|first|firstly|second|lastly|after that|afterwards|please|pls|kindly|ok|okay|oh|hey|hi|hello|now|so|quickly|can you|could you|would you|will you|would you mind|i want you to|i'd like you to|i would like you to|i need you to|help me|go ahead and|let's|lets|i want to|i'd like to|i would like to|i need to|try to)\b[\s,!:]*)*/i;
+
 /** Collapses runs of whitespace and trims. */
 export function squash(text: string): string {
   return text.replace(/\s+/g, ' ').trim();

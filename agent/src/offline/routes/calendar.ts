@@ -6,7 +6,7 @@
  */
 import { findWhen, isoDate, type When } from '../dates.js';
 import type { Clause } from '../clauses.js';
-import { capitalize, counted, listProse, squash, trimPunctuation } from '../text.js';
+import { COURTESY, capitalize, counted, listProse, squash, trimPunctuation } from '../text.js';
 import { note, record, records, text, toolTask, unreadable, type Route, type RouteContext } from './route.js';
 
 /** The time used when an event is given a day but no time of day. */
@@ -74,7 +74,6 @@ export const deleteEventsRoute: Route = {
 
 const CALENDAR_PLACE = /\b(?:to|on|in|into|onto|from)\s+(?:my|the|our)\s+(?:calendar|schedule|agenda|diary|planner)\b|\b(?:my|the|our)\s+(?:calendar|schedule|agenda|diary|planner)\b/gi;
 const NAMED = /\b(?:titled|entitled|called|named|with\s+the\s+title|title\s*:|subject\s*:)\s*(.+)$/i;
-const LEAD = /^(?:(?:and|also|then|please|pls|kindly|ok|okay|now|so|can you|could you|would you|will you|i want you to|i'd like you to|i need you to|go ahead and|i want to|i'd like to|i need to)\b[\s,!:]*)+/i;
 const VERB = /^(?:add|schedule|create|put|book|set\s+up|plan|arrange|insert|make|remind\s+me(?:\s+(?:to|about|of))?)\s+/i;
 const GENERIC_EVENT = /^(?:an?\s+|the\s+)?(?:new\s+)?(?:calendar\s+)?(?:event|entry|reminder)\b\s*(?:for|about|to|of)?\s*/i;
 const EDGE_WORDS = /^(?:(?:an?|the|for|on|at|in|to|by|from|about|of)\s+)+|(?:\s+(?:for|on|at|in|to|by|from|about|of|please))+$/gi;
@@ -91,7 +90,7 @@ export function eventTitle(clause: Clause, when: When | undefined): string {
   rest = squash(rest.replace(CALENDAR_PLACE, ' '));
   const named = rest.match(NAMED);
   if (named !== null) rest = named[1];
-  else rest = rest.replace(LEAD, '').replace(VERB, '').replace(GENERIC_EVENT, '');
+  else rest = rest.replace(COURTESY, '').replace(VERB, '').replace(GENERIC_EVENT, '');
   return capitalize(trimPunctuation(squash(rest).replace(EDGE_WORDS, '')));
 }
 

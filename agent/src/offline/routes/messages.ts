@@ -6,7 +6,7 @@
  */
 import type { Clause } from '../clauses.js';
 import { numberWordsToDigits } from '../numbers.js';
-import { capitalize, counted, fold, squash, trimPunctuation, unmask } from '../text.js';
+import { COURTESY, capitalize, counted, fold, squash, trimPunctuation, unmask } from '../text.js';
 import type { TaskResult, ToolOutcome, ToolTask } from '../types.js';
 import { note, record, records, text, toolTask, unreadable, type InboxRequest, type Route, type RouteContext } from './route.js';
 
@@ -15,13 +15,12 @@ const NOT_RECIPIENTS = new Set([
   'that', 'saying', 'says', 'about', 'me', 'him', 'her', 'them', 'us', 'a', 'an', 'the', 'it', 'to', 'know', 'with',
   'if', 'whether', 'and', 'please', 'what', 'my', 'this', 'back', 'i', "i'm", "i'll", "i've", 'someone', 'somebody',
 ]);
-const LEAD = /^(?:(?:and|also|then|please|pls|kindly|ok|okay|now|so|can you|could you|would you|will you|i want you to|i'd like you to|i need you to|go ahead and|quickly)\b[\s,!:]*)*/i;
 const NOUN = String.raw`(?:message|text|note|msg|dm|email|e-mail|line)`;
 /** Where the recipient starts, tried in order: "send a message to X", "send X a message", "text X", "let X know". */
 const RECIPIENT_AFTER = [
   new RegExp(String.raw`\b(?:send|write|shoot|drop)\s+(?:(?:a|an|the|this|my|short|quick|new|brief|text)\s+)*${NOUN}\s+to\s+`, 'i'),
   new RegExp(String.raw`\b(?:send|write|shoot|drop)\s+(?=\S+(?:\s+\p{Lu}\S*)?\s+(?:a|an)\s+(?:(?:short|quick|new|brief)\s+)*${NOUN}\b)`, 'iu'),
-  new RegExp(String.raw`${LEAD.source}(?:text|message|msg|dm|ping|notify|inform|email|e-mail|tell|ask|remind|reply\s+to|respond\s+to|write\s+to|write)\s+`, 'i'),
+  new RegExp(String.raw`${COURTESY.source}(?:text|message|msg|dm|ping|notify|inform|email|e-mail|tell|ask|remind|reply\s+to|respond\s+to|write\s+to|write)\s+`, 'i'),
   /\blet\s+(?=\S+\s+know\b)/i,
 ];
 /** "send the result to Bob", "send 'hi' to Bob": the thing sent comes before the recipient. */
@@ -87,7 +86,8 @@ export function parseMessage(clause: Clause): MessageRequest {
     to = m === null ? undefined : readRecipient(masked, (m.index ?? 0) + m[0].length);
     if (to !== undefined) break;
   }
-  const rest = to === undefined ? masked.replace(/^.*?\b(?=saying\b|that\s+says\b)|^[^:]*(?=:)/i, '') : masked.slice(to.end).replace(AFTER_RECIPIENT, '');
+  // Without a recipient ("reply to the latest message saying …") only an introduced body counts.
+  const rest = to === undefined ? (masked.match(/\b(?:saying|that\s+says)\b.*$|:.*$/is)?.[0] ?? '') : masked.slice(to.end).replace(AFTER_RECIPIENT, '');
   const body = clause.quotes.length > 0 ? clause.quotes[0] : bodyOf(masked, rest);
   const refersBack = body !== undefined && REFERENCE.test(body);
   // "Can you text Bob that I'm late?": the question mark belongs to the request, not to the message.
@@ -103,7 +103,7 @@ export function parseMessage(clause: Clause): MessageRequest {
 
 /** The body in the text after the recipient: "saying …", "that …", ": …", "ask … if …", "tell … to …", or the rest. */
 function bodyOf(masked: string, rest: string): string | undefined {
-  const verb = masked.replace(LEAD, '').match(/^(\w+)/)?.[1]?.toLowerCase();
+  const verb = masked.replace(COURTESY, '').match(/^(\w+)/)?.[1]?.toLowerCase();
   const intro = rest.match(BODY_INTRO);
   if (intro !== null) return tidy(intro[1]);
   const to = rest.match(/^\s*to\s+(.+)$/is)?.[1];

@@ -63,6 +63,7 @@ function queryWords(masked: string): string {
     query
       .replace(/\b(?:on\s+)?page\s+\d+\b|\b(?:top|first|best)\s+\d+\b|\(\d{4}\)|\bfrom\s+(?:the\s+)?\d{4}s?\b/gi, ' ')
       .replace(new RegExp(String.raw`\s*\b${FILM}\b.*$`, 'i'), '')
+      .replace(/^\s*(?:of|for|from)\s+/i, '')
       .replace(/^(?:\d+\s+)?(?:good|great|popular|some|any|the\s+best)\s+/i, '')
       .replace(/\s+(?:please|for\s+me)\s*$/i, ''),
   ).trim();

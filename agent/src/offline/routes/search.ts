@@ -2,12 +2,11 @@
  * Web search: the topic of the clause ("Search for information about chaos engineering" → "chaos
  * engineering") sent to `search_web`, and the best results written as a short list.
  */
-import { squash, trimPunctuation, unmask } from '../text.js';
+import { COURTESY, squash, trimPunctuation, unmask } from '../text.js';
 import { note, record, records, text, toolTask, unreadable, type Route } from './route.js';
 
 const SHOWN_RESULTS = 3;
 
-const LEAD = /^(?:(?:and|also|then|please|pls|kindly|ok|okay|hey|hi|hello|now|so|can you|could you|would you|will you|i want you to|i'd like you to|i need you to|help me|go ahead and|i want to|i'd like to|i need to)\b[\s,!:]*)+/i;
 const ASK = /^(?:search(?:\s+(?:the\s+)?(?:web|internet|online))?(?:\s+(?:for|about|on))?|look\s+up|lookup|look\s+for|look\s+into|google|find(?:\s+me)?(?:\s+out(?:\s+about)?)?|research|tell\s+me\s+about|tell\s+me|learn\s+about|read\s+up\s+on|explain|give\s+me)\s+/i;
 const ABOUT = /^(?:some\s+|more\s+|the\s+latest\s+)?(?:information|info|details|facts|news|articles?|results?)\s+(?:about|on|regarding|for|of)\s+/i;
 const WHAT_IS = /^(?:what|who)(?:'s|\s+is|\s+are|\s+was|\s+were)\s+(?:an?\s+|the\s+)?/i;
@@ -19,7 +18,7 @@ const TAIL = /\s+(?:on(?:line|\s+the\s+(?:web|internet))|please|for\s+me)$/i;
  */
 export function searchTopic(maskedClause: string, quotes: readonly string[]): string {
   if (quotes.length > 0) return quotes[0];
-  let topic = squash(maskedClause).replace(LEAD, '');
+  let topic = squash(maskedClause).replace(COURTESY, '');
   topic = topic.replace(ASK, '').replace(ABOUT, '').replace(WHAT_IS, '');
   topic = trimPunctuation(topic).replace(TAIL, '').replace(/^(?:the|an?)\s+/i, '');
   return trimPunctuation(unmask(topic, quotes));

@@ -6,7 +6,7 @@
  */
 import type { Clause } from '../clauses.js';
 import { findLanguages, languageCode, languageName } from '../languages.js';
-import { squash, trimPunctuation, unmask } from '../text.js';
+import { COURTESY, squash, trimPunctuation } from '../text.js';
 import type { PlannedCall, TaskResult } from '../types.js';
 import { inboxRequest, inboxStep, resultText, selectMessages } from './messages.js';
 import { note, record, text, toolTask, unreadable, type Route } from './route.js';
@@ -21,12 +21,11 @@ export interface TranslationRequest {
   refersTo?: 'previous' | 'inbox';
 }
 
-const LEAD = /^(?:(?:and|also|then|please|pls|kindly|ok|okay|now|so|can you|could you|would you|will you|i want you to|i'd like you to|i need you to|go ahead and|i want to|i'd like to|i need to)\b[\s,!:]*)*/i;
 const ASKING = /^(?:translate|translating|how\s+(?:do|would|can|does|should)\s+(?:you|i|one|we)\s+say|what(?:'s|\s+is|\s+does)|say)(?:\s+|$)/i;
 /** A target the language table does not know ("to Klingon"): passed on, so the translator says what it supports. */
 const UNKNOWN_TARGET = /\b(?:to|into)\s+(\p{Lu}\p{Ll}+)\s*[.!?]*$/u;
 const TEXT_NOUN = /^(?:the\s+)?(?:following\s+)?(?:word|phrase|sentence|text|expression)\s*:?\s+/i;
-const INBOX_REFERENCE = /^(?:(?:my|the)\s+(?:latest|last|newest|most\s+recent)\s+(?:\w+\s+)?(?:message|text|e-?mail)|(?:my|the)\s+(?:message|text|e-?mail)(?:\s+from\s+\S+)?)(?:\s+from\s+\S+)?$/i;
+const INBOX_REFERENCE = /^(?:my|the)\s+(?:(?:latest|last|newest|most\s+recent)\s+(?:\w+\s+)?)?(?:message|text|e-?mail)(?:\s+from\s+\S+)?$/i;
 const PREVIOUS_REFERENCE = /^(?:it|this|that|them|the\s+(?:results?|answer|forecast|weather(?:\s+report)?|summary|list))$/i;
 /** What stands before a language name: a preposition giving its role, or a joiner to the previous one. */
 const LANGUAGE_PREFIX = /(?:\b(from|to|into|in|as)|(,|\band|\bor|&))\s*$/i;
@@ -70,11 +69,11 @@ export function parseTranslation(clause: Clause): TranslationRequest {
   if (clause.quotes.length > 0) return { texts: [...clause.quotes], source, targets };
   let rest = masked;
   for (const span of [...spans].reverse()) rest = `${rest.slice(0, span.start)} ${rest.slice(span.end)}`;
-  rest = squash(rest).replace(LEAD, '').replace(ASKING, '').replace(TEXT_NOUN, '');
+  rest = squash(rest).replace(COURTESY, '').replace(ASKING, '').replace(TEXT_NOUN, '');
   rest = trimPunctuation(rest.replace(/\s+(?:mean|means|for\s+me|please)\s*[?.!]*$/i, '')).replace(/^[:\s]+/, '');
   if (INBOX_REFERENCE.test(rest)) return { texts: [], source, targets, refersTo: 'inbox' };
   if (PREVIOUS_REFERENCE.test(rest)) return { texts: [], source, targets, refersTo: 'previous' };
-  return { texts: rest === '' ? [] : [unmask(rest, clause.quotes, (q) => q)], source, targets };
+  return { texts: rest === '' ? [] : [rest], source, targets };
 }
 
 /** Routes translation clauses to `translate({text, source_language, target_language})`, one call per text and target. */

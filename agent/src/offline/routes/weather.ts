@@ -29,6 +29,16 @@ export const weatherRoute: Route = {
   },
 };
 
+/** Conditions as they read after "It is 12 °C and …" (the service names them as nouns: "rain", "fog"). */
+const CONDITION_PHRASES: Record<string, string> = {
+  rain: 'raining',
+  showers: 'showery',
+  thunderstorm: 'stormy',
+  snow: 'snowing',
+  fog: 'foggy',
+  drizzle: 'drizzling',
+};
+
 /** "It is 18.2 °C and partly cloudy in New York (feels like 17.5 °C, humidity 63 %, wind 4.1 m/s)." */
 function weatherSentence(args: Record<string, unknown>, data: unknown): string {
   const body = record(data);
@@ -41,7 +51,7 @@ function weatherSentence(args: Record<string, unknown>, data: unknown): string {
     detail('humidity', body.humidity_pct, '%'),
     detail('wind', body.wind_ms, 'm/s'),
   ].filter((d): d is string => d !== undefined);
-  return `It is ${formatNumber(temperature)} °C and ${conditions} in ${city}${details.length > 0 ? ` (${details.join(', ')})` : ''}.`;
+  return `It is ${formatNumber(temperature)} °C and ${CONDITION_PHRASES[conditions.toLowerCase()] ?? conditions} in ${city}${details.length > 0 ? ` (${details.join(', ')})` : ''}.`;
 }
 
 function detail(label: string, value: unknown, unit: string): string | undefined {
