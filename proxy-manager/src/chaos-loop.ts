@@ -130,6 +130,8 @@ export class ChaosLoop {
    */
   recover(): Promise<void> {
     return this.queue.run(async () => {
+      const run = this.readRun();
+      if (run !== UNREADABLE) this.follow(run); // so the start-up lines carry the run id
       const proxies = await this.sync('start');
       if (proxies) this.closeStaleEvents();
     });

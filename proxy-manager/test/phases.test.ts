@@ -37,9 +37,9 @@ describe('the run phase decides when toxics exist', () => {
   it('injects nothing while there is no run, or the run is starting or idle', async () => {
     await waitFor('a few ticks without a run', async () => ((await lab.get('/status')).body.chaos.ticks as number) >= 3);
     lab.startRun('run-1', 'starting');
-    await ticksInPhase('run-1', 'starting', 5);
+    await ticksInPhase('run-1', 'starting', 3);
     lab.setPhase('run-1', 'idle');
-    await ticksInPhase('run-1', 'idle', 5);
+    await ticksInPhase('run-1', 'idle', 3);
     assert.deepEqual(lab.events(), []);
     assert.deepEqual(await toxicsOnProxies(lab), []);
   });
@@ -50,7 +50,7 @@ describe('the run phase decides when toxics exist', () => {
     lab.setPhase('run-1', 'idle');
     await allRemovedAndClosed('run-1');
     const count = lab.events().length;
-    await ticksInPhase('run-1', 'idle', 5);
+    await ticksInPhase('run-1', 'idle', 3);
     assert.equal(lab.events().length, count, 'nothing injected while idle');
   });
 
@@ -60,7 +60,7 @@ describe('the run phase decides when toxics exist', () => {
     lab.setPhase('run-1', 'done');
     await allRemovedAndClosed('run-1');
     const count = lab.events().length;
-    await ticksInPhase('run-1', 'done', 5);
+    await ticksInPhase('run-1', 'done', 3);
     assert.equal(lab.events().length, count, 'nothing injected once done');
     assert.equal((await lab.get('/health')).status, 200);
   });

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { TOXIC_TYPES } from '@chaos-lab/common';
 import { startTestLab, toxicsOnProxies, waitFor, type TestLab } from './helpers.js';
 
-const COMPARED = 25;
+const COMPARED = 20;
 
 describe('replay from the seed', () => {
   let lab: TestLab;
@@ -11,7 +11,7 @@ describe('replay from the seed', () => {
   before(async () => {
     // Every type, a coin flip per proxy per tick, and durations of 1-5 ticks: a sequence that only
     // repeats if draws and the one-toxic-per-proxy rule are both deterministic.
-    lab = await startTestLab({ TOXIC_PROB: '0.5', TOXICS: TOXIC_TYPES.join(','), TOXIC_DURATION_MS: '100-500', CHAOS_SEED: '42' });
+    lab = await startTestLab({ TOXIC_PROB: '0.5', TOXICS: TOXIC_TYPES.join(','), CHAOS_INTERVAL_MS: '50', TOXIC_DURATION_MS: '50-250', CHAOS_SEED: '42' });
   });
   after(() => lab.close());
 

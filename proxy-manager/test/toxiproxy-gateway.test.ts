@@ -4,7 +4,7 @@
  * Toxiproxy-compatible server in the other test files.
  */
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { createLogger, isLabError } from '@chaos-lab/common';
@@ -18,7 +18,7 @@ const logger = createLogger({ name: 'proxy-manager', settings: testSettings(dir.
 const retry = { attempts: 3, baseDelayMs: 20, maxDelayMs: 50 };
 
 /** A server that counts requests and handles them with `handler`. */
-async function faultServer(handler: (res: import('node:http').ServerResponse) => void): Promise<{ url: string; requests: () => number; server: Server }> {
+async function faultServer(handler: (res: ServerResponse) => void): Promise<{ url: string; requests: () => number; server: Server }> {
   let requests = 0;
   const server = createServer((_req, res) => {
     requests++;
