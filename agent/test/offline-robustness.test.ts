@@ -32,6 +32,36 @@ describe('offline model robustness', () => {
     }
   });
 
+  it('understands everyday phrasings of each request', async () => {
+    const cases: Array<[string, Call[]]> = [
+      ["What's the forecast for Chicago tomorrow?", [{ name: 'get_weather', args: { city: 'Chicago' } }]],
+      ['How hot is it in Dubai?', [{ name: 'get_weather', args: { city: 'Dubai' } }]],
+      ['paris weather', [{ name: 'get_weather', args: { city: 'Paris' } }]],
+      ['Divide 100 by 8', [{ name: 'calculate', args: { expression: '100 / 8' } }]],
+      ['How much is 15% of 200?', [{ name: 'calculate', args: { expression: '15 / 100 * 200' } }]],
+      ['Google the CAP theorem', [{ name: 'search_web', args: { query: 'CAP theorem' } }]],
+      ['Can you find info on exponential backoff?', [{ name: 'search_web', args: { query: 'exponential backoff' } }]],
+      ['Any French films called Amélie?', [{ name: 'search_movie', args: { query: 'Amélie', language: 'fr' } }]],
+      ['Show me page 2 of the Godfather films', [{ name: 'search_movie', args: { query: 'the Godfather', page: 2 } }]],
+      ['What do I have on Monday?', [{ name: 'get_events', args: { date: '2026-11-23' } }]],
+      ['Am I free on Friday?', [{ name: 'get_events', args: { date: '2026-11-27' } }]],
+      ['Cancel my meetings tomorrow', [{ name: 'delete_events', args: { date: '2026-11-22' } }]],
+      ['Set up a meeting with the team next Tuesday at 10am', [{ name: 'add_event', args: { title: 'Meeting with the team', date: '2026-11-24', time: '10:00' } }]],
+      ['Send Bob a text saying hi', [{ name: 'send_message', args: { to: 'Bob', body: 'hi' } }]],
+      ["Let Alice know I'm on my way", [{ name: 'send_message', args: { to: 'Alice', body: "I'm on my way" } }]],
+      ['Ask Bob if he wants pizza tonight', [{ name: 'send_message', args: { to: 'Bob', body: 'Do you want pizza tonight?' } }]],
+      ['Any new emails?', [{ name: 'read_inbox', args: {} }]],
+      ["What does 'merci' mean?", [{ name: 'translate', args: { text: 'merci', source_language: 'auto', target_language: 'en' } }]],
+      ['Say hello in Italian', [{ name: 'translate', args: { text: 'hello', source_language: 'auto', target_language: 'it' } }]],
+    ];
+    for (const [prompt, expected] of cases) {
+      const { rounds } = await converse(prompt, cannedReply);
+      assert.deepEqual(rounds, [expected], prompt);
+    }
+    const fromBob = await converse('What did Bob send me?', cannedReply);
+    assert.match(fromBob.answer, /^You have 1 message from Bob, newest first:\n- From bob@example\.com/);
+  });
+
   it('handles a long prompt with several requests in one go', async () => {
     const { rounds, answer } = await converse(
       "Please add lunch with Sarah to my calendar on Friday at noon and then text Sarah that lunch is booked. Also find me some information on the history of the internet, translate 'thank you very much' to Portuguese, and what's 7 times 8?",
@@ -53,6 +83,7 @@ describe('offline model robustness', () => {
       ['Translate to French', /^I did not translate anything: I could not tell which text you meant/],
       ['Schedule a call', /^I did not add "Call" to your calendar: please tell me the day and time\.$/],
       ['What movies are there in Korean?', /^I could not tell which film in Korean to look for/],
+      ['Calculate the area of a circle with radius 5', /^I could not find a calculation to do in "Calculate the area of a circle with radius 5"\.$/],
     ];
     for (const [prompt, expected] of cases) {
       const { rounds, answer } = await converse(prompt, cannedReply);

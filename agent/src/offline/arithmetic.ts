@@ -67,9 +67,9 @@ function kindOf(text: string): Token['kind'] {
 
 /**
  * The arithmetic expression in `text`, in mathjs syntax with spaced binary operators, or `undefined` when
- * the text holds no number. With `requireOperator` (the default) a lone number ("page 2") is not enough.
+ * the text holds no operation (a lone number, as in "page 2" or "radius 5", is not a calculation).
  */
-export function extractExpression(text: string, requireOperator = true): string | undefined {
+export function extractExpression(text: string): string | undefined {
   let t = numberWordsToDigits(text).toLowerCase();
   for (const [pattern, replacement] of REWRITES) {
     t = typeof replacement === 'string' ? t.replace(pattern, replacement) : t.replace(pattern, replacement as (...m: string[]) => string);
@@ -85,8 +85,7 @@ export function extractExpression(text: string, requireOperator = true): string 
     const candidate = tidy(run);
     run = [];
     if (candidate === undefined) continue;
-    const operates = candidate.some((x) => x.kind === 'operator' || x.kind === 'function' || x.kind === 'bang');
-    if (requireOperator && !operates) continue;
+    if (!candidate.some((x) => x.kind === 'operator' || x.kind === 'function' || x.kind === 'bang')) continue;
     if (best === undefined || candidate.length > best.length) best = candidate;
   }
   return best === undefined ? undefined : format(best);

@@ -123,11 +123,13 @@ function byKeywords(clause: string): Intent | undefined {
   if (SEND_WORD.test(clause)) return 'send_message';
   if (/\b(?:delete|remove|clear|cancel|erase|wipe)\b/.test(clause) && CALENDAR_WORD.test(clause)) return 'delete_events';
   if ((/\b(?:add|schedule|book|create|put|set\s+up|plan|arrange|insert)\b/.test(clause) && CALENDAR_WORD.test(clause)) || /\bremind\s+me\b/.test(clause)) return 'add_event';
-  if (CALENDAR_WORD.test(clause) || /\bwhat(?:'s|\s+is)\s+on\b|\bam\s+i\s+(?:free|busy|available)\b|\b(?:do\s+i\s+have|have\s+i\s+got)\s+(?:anything|any\s+plans|plans)\b/.test(clause)) return 'events';
+  if (CALENDAR_WORD.test(clause) || /\bwhat(?:'s|\s+is)\s+on\b|\bam\s+i\s+(?:free|busy|available)\b|\b(?:do\s+i\s+have|have\s+i\s+got)\s+(?:anything|any\s+plans|plans)\b|\bwhat\s+(?:do\s+i\s+have|have\s+i\s+got)\s+(?:on|for|today|tomorrow|tonight|this|next)\b/.test(clause)) return 'events';
   if (STRONG_WEATHER.test(clause)) return 'weather';
   if (MOVIE_WORD.test(clause)) return 'movie';
   if (WEAK_WEATHER.test(clause)) return 'weather';
-  if (/\b(?:say|is|are|mean|means)\b|'s\b/.test(clause) && /\b(?:in|into)\s+\S/.test(clause) && hasQuote(clause) && findLanguages(clause).length > 0) return 'translate';
+  const inLanguage = /\b(?:in|into)\s+\S/.test(clause) && findLanguages(clause).length > 0;
+  if (inLanguage && (/^say\b/.test(clause) || (hasQuote(clause) && /\b(?:say|is|are|mean|means)\b|'s\b/.test(clause)))) return 'translate';
+  if (hasQuote(clause) && /^what\s+does\b.*\bmean\b/.test(clause)) return 'translate';
   if (/\b(?:calculate|compute|math)\b/.test(clause) || hasArithmetic(clause)) return 'calculate';
   if (SEARCH_WORD.test(clause)) return 'search';
   return undefined;

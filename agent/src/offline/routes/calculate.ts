@@ -11,7 +11,7 @@ export const calculateRoute: Route = {
   intent: 'calculate',
   plan(clause, ctx) {
     const sentence = unmask(clause.masked, clause.quotes, (q) => q);
-    const expression = extractExpression(sentence) ?? extractExpression(sentence, false);
+    const expression = extractExpression(sentence);
     if (expression === undefined) {
       ctx.add(note(`I could not find a calculation to do in "${squash(unmask(clause.masked, clause.quotes))}".`));
       return;

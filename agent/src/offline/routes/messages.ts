@@ -212,7 +212,8 @@ function sendTask(needs: number[], messages: (prior: TaskResult[]) => Array<{ to
 /** What an inbox clause asks for: messages from someone, and/or only the newest N. */
 export function inboxRequest(clause: Clause): InboxRequest {
   const masked = numberWordsToDigits(squash(clause.masked));
-  const fromAt = masked.match(/\bfrom\s+/i);
+  // "messages from Bob", "what did Bob send me?"
+  const fromAt = masked.match(/\bfrom\s+|\b(?:did|has|have)\s+(?=\S+(?:\s+\S+)?\s+(?:sent|send|texted|messaged|written|write|wrote)\s+me\b)/i);
   const from = fromAt === null ? undefined : readRecipient(masked, (fromAt.index ?? 0) + fromAt[0].length)?.name;
   const latestN = masked.match(/\b(?:latest|last|newest|most\s+recent|recent)\s+(\d+)\b/i);
   const latestOne = /\b(?:latest|last|newest|most\s+recent)\s+(?:\w+\s+)?(?:message|text|e-?mail|mail)\b(?!s)/i.test(masked);
