@@ -1,8 +1,9 @@
 /**
  * The chaos loop (DESIGN.md "The chaos loop"): every `CHAOS_INTERVAL_MS` it reads the current run's
- * phase from SQLite, reconciles Toxiproxy's proxies, and while the run is `active` injects toxics
- * drawn from the seeded source, each recorded as one `toxic_events` row and removed when its duration
- * ends, when the run leaves `active`, when another run starts, and on shutdown.
+ * phase from SQLite, reconciles Toxiproxy's proxies, and while the run is `active` (and its agent's
+ * heartbeat is fresh: `HEARTBEAT_STALE_MS`) injects toxics drawn from the seeded source, each recorded
+ * as one `toxic_events` row and removed when its duration ends, when the run leaves `active`, when
+ * another run starts, and on shutdown.
  *
  *   tick ──► read run (control) ──► list proxies ──► reconcile ──► remove due toxics ──► inject
  *              │ locked: keep all      │ down: no changes          (missing → create,   (active ticks:
@@ -226,12 +227,13 @@ export class ChaosLoop {
       if (proxies && this.staleEventsOpen) this.closeStaleEvents();
       if (run === UNREADABLE) return;
       this.follow(run);
-      const active = run?.phase === 'active';
+      const silent = run ? this.agentSilent(run) : false;
+      const active = run?.phase === 'active' && !silent;
       // Drawn even when Toxiproxy is unreachable, so the draws depend on the active ticks alone.
       const plans = active ? drawTick(this.random, this.deps.desired.map((d) => d.name), this.deps.settings) : [];
       if (!active) this.freeAtTick.clear();
       if (!proxies) return;
-      await this.removeDue(tick, run);
+      await this.removeDue(tick, run, active);
       if (run && active) await this.injectPlans(tick, run, plans, new Set(proxies.map((p) => p.name)));
     } catch (err) {
       this.logFor(this.run?.runId).error({ err }, 'chaos tick failed');
@@ -320,20 +322,34 @@ export class ChaosLoop {
     }
   }
 
+  /**
+   * True when the run says `active` but its agent's heartbeat is older than `HEARTBEAT_STALE_MS`:
+   * the agent died without saying so, and chaos for nobody is stopped until it beats again.
+   */
+  private agentSilent(run: CurrentRun): boolean {
+    const limitMs = this.deps.settings.HEARTBEAT_STALE_MS;
+    const ageMs = this.deps.clock.now() - run.heartbeatAt;
+    const silent = run.phase === 'active' && limitMs > 0 && ageMs > limitMs;
+    const problem = silent ? `the agent of active run ${run.runId} last beat ${ageMs} ms ago (HEARTBEAT_STALE_MS=${limitMs}): treating the run as idle` : undefined;
+    this.conditions.report('agent heartbeat', problem, this.logFor(run.runId));
+    return silent;
+  }
+
   /** Removes every injected toxic whose time has come (see {@link removalReason}). */
-  private async removeDue(tick: number, run: CurrentRun | undefined): Promise<void> {
+  private async removeDue(tick: number, run: CurrentRun | undefined, active: boolean): Promise<void> {
     for (const held of [...this.held.values()]) {
-      const reason = this.removalReason(held, tick, run);
+      const reason = this.removalReason(held, tick, run, active);
       if (reason) await this.removeHeld(held, reason);
     }
   }
 
   /** Why an injected toxic must go now, or undefined when it stays. */
-  private removalReason(held: HeldToxic, tick: number, run: CurrentRun | undefined): string | undefined {
+  private removalReason(held: HeldToxic, tick: number, run: CurrentRun | undefined, active: boolean): string | undefined {
     if (held.removeReason) return held.removeReason;
     if (!run) return 'no current run';
     if (held.runId !== run.runId) return 'another run started';
     if (run.phase !== 'active') return `run is ${run.phase}`;
+    if (!active) return 'agent heartbeat stale';
     if (tick >= this.freeTick(held)) return 'duration ended';
     return undefined;
   }

@@ -74,7 +74,10 @@ export interface TestLab {
   startManager(changes?: Partial<Settings>): Promise<ProxyManager>;
   /** Starts a run in `phase`; each run starts later than the one before, so it becomes current. */
   startRun(runId: string, phase: Phase): void;
+  /** Sets a run's phase, with a heartbeat, as the agent does. */
   setPhase(runId: string, phase: Phase): void;
+  /** Stamps a run's agent heartbeat (default: now), ms since the epoch. */
+  heartbeat(runId: string, at?: number): void;
   /** `toxic_events` rows, oldest first, optionally of one run. */
   events(runId?: string): ToxicEventRow[];
   /** Toxiproxy's proxies, straight from its API. */
@@ -173,7 +176,12 @@ export async function startTestLab(overrides: Record<string, string> = {}): Prom
     },
     setPhase(runId, phase) {
       writeTransaction(db, () => {
-        db.prepare('UPDATE control SET phase = ?, updated_at = ? WHERE run_id = ?').run(phase, Date.now(), runId);
+        db.prepare('UPDATE control SET phase = ?, heartbeat_at = ?, updated_at = ? WHERE run_id = ?').run(phase, Date.now(), Date.now(), runId);
+      });
+    },
+    heartbeat(runId, at = Date.now()) {
+      writeTransaction(db, () => {
+        db.prepare('UPDATE control SET heartbeat_at = ? WHERE run_id = ?').run(at, runId);
       });
     },
     events(runId) {

@@ -73,4 +73,17 @@ describe('the run phase decides when toxics exist', () => {
     lab.setPhase('run-2', 'done');
     await allRemovedAndClosed('run-2');
   });
+
+  it("treats an active run whose agent stopped beating as idle, and resumes when it beats again", async () => {
+    lab.startRun('run-3', 'active');
+    lab.heartbeat('run-3', Date.now() - 2 * lab.settings.HEARTBEAT_STALE_MS);
+    await ticksInPhase('run-3', 'active', 3);
+    assert.deepEqual(lab.events('run-3'), []);
+    assert.match((await lab.get('/status')).body.chaos.problems['agent heartbeat'], /run-3 last beat \d+ ms ago/);
+    lab.heartbeat('run-3');
+    await toxicsOnEveryProxy();
+    lab.heartbeat('run-3', Date.now() - 2 * lab.settings.HEARTBEAT_STALE_MS);
+    await allRemovedAndClosed('run-3');
+    assert.ok((await lab.get('/status')).body.chaos.problems['agent heartbeat']);
+  });
 });
