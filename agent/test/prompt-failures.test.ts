@@ -63,7 +63,9 @@ describe('a prompt fails, and is retried up to PROMPT_LIMIT, when…', () => {
 
   it('the agent keeps calling tools past its step limit: error type tool_limit', async () => {
     const model = new ScriptedChatModel((_messages, turn) => new AIMessage({ content: '', tool_calls: [{ id: `c${turn}`, name: 'calculate', args: { expression: `${turn} + 1` }, type: 'tool_call' }] }));
-    const summary = await runAgent(lab.settings, { promptsFile: lab.promptsFile(['Loop']), runId: 'loop-1', model, endpoints: directEndpoints(lab) });
+    // A deadline far beyond the loop's rounds, so only the step limit can end it.
+    const settings = { ...lab.settings, PROMPT_LIMIT: 1, PROMPT_TIMEOUT_MS: 60_000 };
+    const summary = await runAgent(settings, { promptsFile: lab.promptsFile(['Loop']), runId: 'loop-1', model, endpoints: directEndpoints(lab) });
     assert.deepEqual(summary.errorTypes, { tool_limit: 1 });
     assert.match(results('loop-1')[0]!.error!, /Recursion limit/);
   });
