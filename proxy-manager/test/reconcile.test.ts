@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SERVICES, writeTransaction } from '@chaos-lab/common';
+import { sameListenAddress } from '../src/desired-proxies.js';
 import { startTestLab, toxicsOnProxies, waitFor, type TestLab } from './helpers.js';
 
 async function toxiproxyCall(lab: TestLab, method: string, path: string, body?: unknown): Promise<number> {
@@ -72,5 +73,14 @@ describe('proxy reconciliation', () => {
     await waitFor('the hand-made toxic to be removed', async () => (await toxicsOnProxies(lab)).length === 0);
     await waitFor('weather_proxy to be set right', async () => (await lab.proxies())[weather!.proxyName]?.upstream === `127.0.0.1:${toolPort(1)}`);
     assert.equal(lab.events().filter((e) => e.run_id !== 'crashed-run').length, 0, 'nothing injected at TOXIC_PROB=0');
+  });
+
+  it('takes the address Toxiproxy reports having bound for the one asked for, and nothing else', () => {
+    assert.ok(sameListenAddress('[::]:6000', '0.0.0.0:6000'));
+    assert.ok(sameListenAddress('127.0.0.1:6000', 'localhost:6000'));
+    assert.ok(sameListenAddress('127.0.0.1:6000', '127.0.0.1:6000'));
+    assert.ok(!sameListenAddress('127.0.0.1:6001', '127.0.0.1:6000'));
+    assert.ok(!sameListenAddress('10.0.0.5:6000', '127.0.0.1:6000'));
+    assert.ok(!sameListenAddress('127.0.0.1:6000', '0.0.0.0:6000'));
   });
 });
