@@ -30,6 +30,8 @@ export function systemPrompt(today: Date): string {
  * @returns the agent, invoked once per prompt attempt with `{ signal, context }`
  */
 export function createLabAgent(deps: { model: BaseChatModel; tools: StructuredToolInterface[]; counter: ModelCallCounter; today: Date }): InvokableAgent {
+  // createAgent's invoke is typed over every state and context schema it could have; the runner
+  // needs only messages in, messages out, with a signal and the attempt's context.
   return createAgent({
     model: deps.model,
     tools: deps.tools,

@@ -12,14 +12,7 @@
  * itself fails (the database, a bug) the run is `failed` and the unfinished prompts get `agent` rows.
  */
 import { randomBytes } from 'node:crypto';
-import {
-  LabError,
-  type Logger,
-  type Settings,
-  createLogger,
-  openDatabase,
-  publicSettings,
-} from '@chaos-lab/common';
+import { type Database, LabError, type Logger, type Settings, createLogger, openDatabase, publicSettings } from '@chaos-lab/common';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { Agent as HttpAgent } from 'undici';
 import { createLabAgent } from './agent.js';
@@ -116,7 +109,7 @@ async function execute(run: {
   choice: ModelChoice;
   counter: ModelCallCounter;
   records: RunRecords;
-  db: ReturnType<typeof openDatabase>;
+  db: Database;
   now: () => number;
 }): Promise<RunSummary> {
   const { settings, prompts, runId, choice, records, now } = run;

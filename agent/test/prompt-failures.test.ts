@@ -11,7 +11,7 @@ type Row = { prompt_index: number; status: string; attempts: number; error_type:
 describe('a prompt fails, and is retried up to PROMPT_LIMIT, when…', () => {
   let lab: TestLab;
   before(async () => {
-    lab = await startTestLab({ PROMPT_LIMIT: '2', PROXY_TIMEOUT_MS: '200', PROMPT_TIMEOUT_MS: '300' }, {}, ['weather', 'calculator']);
+    lab = await startTestLab({ PROMPT_LIMIT: '2', PROXY_TIMEOUT_MS: '200' }, {}, ['weather', 'calculator']);
   });
   after(async () => lab?.close());
 
@@ -53,7 +53,8 @@ describe('a prompt fails, and is retried up to PROMPT_LIMIT, when…', () => {
   it('the attempt runs past PROMPT_TIMEOUT_MS: error type timeout', async () => {
     const model = new ScriptedChatModel((_messages, _turn, signal) => hangUntilAborted(signal));
     const started = Date.now();
-    const summary = await runAgent(lab.settings, { promptsFile: lab.promptsFile(['Slow']), runId: 'timeout-1', model, endpoints: directEndpoints(lab) });
+    const settings = { ...lab.settings, PROMPT_TIMEOUT_MS: 300 };
+    const summary = await runAgent(settings, { promptsFile: lab.promptsFile(['Slow']), runId: 'timeout-1', model, endpoints: directEndpoints(lab) });
     const elapsed = Date.now() - started;
     assert.deepEqual(summary.errorTypes, { timeout: 1 });
     const [row] = results('timeout-1');
@@ -63,8 +64,7 @@ describe('a prompt fails, and is retried up to PROMPT_LIMIT, when…', () => {
 
   it('the agent keeps calling tools past its step limit: error type tool_limit', async () => {
     const model = new ScriptedChatModel((_messages, turn) => new AIMessage({ content: '', tool_calls: [{ id: `c${turn}`, name: 'calculate', args: { expression: `${turn} + 1` }, type: 'tool_call' }] }));
-    // A deadline far beyond the loop's rounds, so only the step limit can end it.
-    const settings = { ...lab.settings, PROMPT_LIMIT: 1, PROMPT_TIMEOUT_MS: 60_000 };
+    const settings = { ...lab.settings, PROMPT_LIMIT: 1 };
     const summary = await runAgent(settings, { promptsFile: lab.promptsFile(['Loop']), runId: 'loop-1', model, endpoints: directEndpoints(lab) });
     assert.deepEqual(summary.errorTypes, { tool_limit: 1 });
     assert.match(results('loop-1')[0]!.error!, /Recursion limit/);
