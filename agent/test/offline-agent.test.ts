@@ -73,7 +73,7 @@ describe('offline model in createAgent against the real tool services', () => {
     const service = services.get(serviceForTool(name as ToolName).name);
     assert.ok(service !== undefined);
     const query = (fields: Record<string, unknown>) =>
-      `?${new URLSearchParams(Object.entries(fields).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]))}`;
+      `?${new URLSearchParams(Object.entries(fields).filter(([, v]) => v !== undefined).map(([k, v]): [string, string] => [k, String(v)]))}`;
     const write = { ...args, request_id: randomUUID() };
     const [method, path, body] = ({
       search_web: ['GET', `/search${query({ q: args.query })}`],
