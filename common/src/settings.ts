@@ -114,19 +114,19 @@ export const settingsShape = {
   // Chaos
   TOXIC_PROB: prob(0.1).describe('probability, per proxy per chaos tick while the agent is active, that a toxic is injected'),
   ERROR_PROB: prob(0.1).describe('probability that a tool service answers a request with a simulated HTTP 503'),
-  TOXICS: raw.describe('toxic types the proxy-manager may inject, comma-separated').transform((v, ctx): ToxicType[] => {
+  TOXICS: raw.transform((v, ctx): ToxicType[] => {
     if (v === undefined) return ['timeout'];
     const list = v.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
     const bad = list.filter((t) => !(TOXIC_TYPES as readonly string[]).includes(t));
     if (list.length === 0 || bad.length > 0) return fail(ctx, `must be a comma list of ${TOXIC_TYPES.join(', ')}`);
     return [...new Set(list)] as ToxicType[];
-  }),
-  CHAOS_SEED: raw.describe('seed of every random choice (unset or "random": a fresh seed, printed at start)').transform((v, ctx) => {
+  }).describe('toxic types the proxy-manager may inject, comma-separated'),
+  CHAOS_SEED: raw.transform((v, ctx) => {
     if (v === undefined || v.toLowerCase() === 'random') return undefined;
     const n = Number(v);
     if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) return fail(ctx, 'must be an integer from 0 to 4294967295, or "random"');
     return n;
-  }),
+  }).describe('seed of every random choice (unset or "random": a fresh seed, printed at start)'),
   CHAOS_INTERVAL_MS: num(1000, 50, 3_600_000, { integer: true }).describe('chaos tick period of the proxy-manager, ms'),
   TOXIC_DURATION_MS: range([2000, 6000], 1, 3_600_000).describe('how long an injected toxic stays, ms, drawn from MIN-MAX'),
   // Agent

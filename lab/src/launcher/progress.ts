@@ -1,0 +1,91 @@
+/**
+ * The launcher's view of a run in progress, read from the database the agent and the proxy-manager
+ * write: prompts done of total, succeeded, failed, and toxics active now. Shown as a live bar on a
+ * terminal and as a plain line every few seconds otherwise (CI logs, `| tee`).
+ */
+import { SingleBar } from 'cli-progress';
+import type { Database } from '@chaos-lab/common';
+
+/** One reading of a run's progress. */
+export interface Progress {
+  readonly total: number;
+  readonly done: number;
+  readonly succeeded: number;
+  readonly failed: number;
+  readonly toxicsActive: number;
+}
+
+/** Reads a run's progress; zeros until the agent has created the run. */
+export function readProgress(db: Database, runId: string): Progress {
+  const run = db.prepare('SELECT prompts_total AS total FROM runs WHERE run_id = ?').get(runId) as { total: number } | undefined;
+  const results = db
+    .prepare(
+      `SELECT COUNT(*) AS done, COALESCE(SUM(status = 'succeeded'), 0) AS succeeded, COALESCE(SUM(status = 'failed'), 0) AS failed
+         FROM prompt_results WHERE run_id = ?`,
+    )
+    .get(runId) as { done: number; succeeded: number; failed: number };
+  const toxics = db.prepare('SELECT COUNT(*) AS n FROM toxic_events WHERE run_id = ? AND ended_at IS NULL').get(runId) as { n: number };
+  return { total: run?.total ?? 0, ...results, toxicsActive: toxics.n };
+}
+
+/** Formats a reading as one plain line. */
+export function formatProgress(p: Progress): string {
+  return `prompts ${p.done}/${p.total} | succeeded ${p.succeeded} | failed ${p.failed} | toxics active ${p.toxicsActive}`;
+}
+
+/**
+ * Shows progress until stopped.
+ * @param options `tty`: live bar (true) or plain lines (false); `plainEveryMs`: period of plain lines
+ *   (default 5000); `pollMs`: how often the database is read (default 250)
+ * @returns `stop()`, which shows the last reading and ends the display
+ */
+export function showProgress(
+  db: Database,
+  runId: string,
+  out: NodeJS.WriteStream,
+  options: { tty: boolean; plainEveryMs?: number; pollMs?: number },
+): { stop(): void } {
+  let last = '';
+  let lastPlainAt = 0;
+  const bar = options.tty
+    ? new SingleBar({
+        stream: out,
+        format: 'prompts [{bar}] {value}/{total} | succeeded {succeeded} | failed {failed} | toxics active {toxics}',
+        hideCursor: true,
+        clearOnComplete: false,
+      })
+    : undefined;
+  let started = false;
+  const tick = () => {
+    const p = readProgress(db, runId);
+    if (bar) {
+      const payload = { succeeded: p.succeeded, failed: p.failed, toxics: p.toxicsActive };
+      if (!started && p.total > 0) {
+        bar.start(p.total, p.done, payload);
+        started = true;
+      } else if (started) {
+        bar.update(p.done, payload);
+      }
+      return;
+    }
+    const line = formatProgress(p);
+    const now = Date.now();
+    const everyMs = options.plainEveryMs ?? 5000;
+    // A changed reading is shown at most once a second; an unchanged one every `everyMs`.
+    if (p.total > 0 && ((line !== last && now - lastPlainAt >= 1000) || now - lastPlainAt >= everyMs)) {
+      out.write(`${line}\n`);
+      last = line;
+      lastPlainAt = now;
+    }
+  };
+  const timer = setInterval(tick, options.pollMs ?? 250);
+  return {
+    stop() {
+      clearInterval(timer);
+      tick();
+      if (bar && started) bar.stop();
+      const final = formatProgress(readProgress(db, runId));
+      if (!bar && final !== last) out.write(`${final}\n`);
+    },
+  };
+}
