@@ -33,7 +33,7 @@ import { drawTick, type ToxicPlan } from './chaos-draw.js';
 import type { Clock } from './clock.js';
 import { ConditionLog } from './conditions.js';
 import type { DesiredProxy } from './desired-proxies.js';
-import { isNoop, reconcileProxies } from './reconcile.js';
+import { madeChanges, reconcileProxies } from './reconcile.js';
 import { SerialQueue } from './serial-queue.js';
 import { closeOpenToxicEvents, closeToxicEvent, openToxicEvent } from './toxic-events.js';
 import type { ProxyState, ToxiproxyGateway } from './toxiproxy-gateway.js';
@@ -286,7 +286,8 @@ export class ChaosLoop {
     const result = await reconcileProxies(gateway, desired, proxies, (proxy, toxic) => this.held.get(proxy)?.plan.name === toxic, log);
     if (when === 'start') log.info({ ...result, proxies: desired.length }, 'reconciled proxies at start');
     else if (result.created.length > 0) log.warn({ created: result.created }, 'proxies were missing (Toxiproxy restarted?): recreated');
-    else if (!isNoop(result)) log.info(result, 'reconciled proxies');
+    else if (madeChanges(result)) log.info(result, 'reconciled proxies');
+    this.conditions.report('proxies', result.failures.length > 0 ? `not reconciled, retrying: ${result.failures.join('; ')}` : undefined, log);
     const created = desired.filter((d) => result.created.includes(d.name));
     return [...proxies, ...created.map((d) => ({ name: d.name, listen: d.listen, upstream: d.upstream, enabled: true, toxics: [] }))];
   }
@@ -365,7 +366,7 @@ export class ChaosLoop {
       if (this.held.has(plan.proxy) || tick < (this.freeAtTick.get(plan.proxy) ?? 0)) {
         log.debug({ proxy: plan.proxy, type: plan.type }, 'drawn toxic skipped: the proxy holds one');
       } else if (!existing.has(plan.proxy)) {
-        log.warn({ proxy: plan.proxy, type: plan.type }, 'drawn toxic skipped: the proxy does not exist');
+        log.debug({ proxy: plan.proxy, type: plan.type }, 'drawn toxic skipped: the proxy does not exist (see the proxies condition)');
       } else {
         await this.inject(tick, run, plan);
       }

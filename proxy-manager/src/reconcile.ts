@@ -6,7 +6,8 @@
  * The manager owns the seven proxies and every toxic on them: a missing proxy is created, a drifted
  * one (listen, upstream, disabled) is set right, and any toxic it did not inject itself — stale ones
  * from a crashed run, or ones added by hand — is removed, so `toxic_events` records every toxic the
- * agent met. Failures are per proxy: logged, reported, and retried on the next tick.
+ * agent met. Failures are per proxy: returned (the caller logs them as a lasting condition) and
+ * retried on the next tick.
  */
 import type { Logger } from '@chaos-lab/common';
 import { proxyDrift, type DesiredProxy } from './desired-proxies.js';
@@ -24,9 +25,9 @@ export interface ReconcileResult {
   readonly failures: string[];
 }
 
-/** True when nothing needed doing and nothing failed. */
-export function isNoop(result: ReconcileResult): boolean {
-  return result.created.length + result.updated.length + result.removedToxics.length + result.failures.length === 0;
+/** True when the reconciliation changed something in Toxiproxy. */
+export function madeChanges(result: ReconcileResult): boolean {
+  return result.created.length + result.updated.length + result.removedToxics.length > 0;
 }
 
 /**
@@ -34,7 +35,7 @@ export function isNoop(result: ReconcileResult): boolean {
  * @param observed every proxy Toxiproxy has now (proxies not in `desired` are left alone)
  * @param owned true for a toxic the manager injected and is tracking (kept); every other toxic on a
  *   desired proxy is removed
- * @param logger bound to the current run; every action is logged
+ * @param logger bound to the current run; every change made is logged
  * @returns what was done; never throws for a failed Toxiproxy call (see `failures`)
  */
 export async function reconcileProxies(
@@ -67,9 +68,7 @@ export async function reconcileProxies(
         result.removedToxics.push(`${want.name}/${toxic.name}`);
       }
     } catch (err) {
-      const message = (err as Error).message;
-      log.error({ err: message }, 'reconcile: proxy not reconciled; retrying next tick');
-      result.failures.push(message);
+      result.failures.push((err as Error).message);
     }
   }
   return result;

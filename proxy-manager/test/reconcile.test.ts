@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { SERVICES, writeTransaction } from '@chaos-lab/common';
 import { sameListenAddress } from '../src/desired-proxies.js';
@@ -73,6 +74,26 @@ describe('proxy reconciliation', () => {
     await waitFor('the hand-made toxic to be removed', async () => (await toxicsOnProxies(lab)).length === 0);
     await waitFor('weather_proxy to be set right', async () => (await lab.proxies())[weather!.proxyName]?.upstream === `127.0.0.1:${toolPort(1)}`);
     assert.equal(lab.events().filter((e) => e.run_id !== 'crashed-run').length, 0, 'nothing injected at TOXIC_PROB=0');
+  });
+
+  it('reports a proxy it cannot create (its port taken) in /health and /status, and creates it once the port is free', async () => {
+    const blocker = createServer();
+    await waitFor("weather_proxy's port held by another program", async () => {
+      await toxiproxyCall(lab, 'DELETE', `/proxies/${weather!.proxyName}`);
+      return new Promise<boolean>((resolve) => {
+        blocker.once('error', () => resolve(false));
+        blocker.listen(proxyPort(1), '127.0.0.1', () => resolve(true));
+      });
+    });
+    const health = await waitFor('/health 503', async () => {
+      const res = await lab.get('/health');
+      return res.status === 503 && res.body;
+    });
+    assert.deepEqual(health.reasons, [`proxy ${weather!.proxyName} missing in Toxiproxy`]);
+    const problem = await waitFor('the problem in /status', async () => (await lab.get('/status')).body.chaos.problems.proxies as string | undefined);
+    assert.match(problem, new RegExp(`create proxy ${weather!.proxyName}: HTTP 500 .*address already in use`));
+    await new Promise((resolve) => blocker.close(resolve));
+    await waitFor('/health 200', async () => (await lab.get('/health')).status === 200);
   });
 
   it('takes the address Toxiproxy reports having bound for the one asked for, and nothing else', () => {
