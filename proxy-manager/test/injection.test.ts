@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { SERVICES } from '@chaos-lab/common';
+import { PROJECT_ROOT, SERVICES } from '@chaos-lab/common';
 import { startTestLab, waitFor, type TestLab, type ToxicEventRow } from './helpers.js';
 
 const DURATION = { min: 300, max: 500 };
@@ -85,5 +87,20 @@ describe('toxic injection while the run is active', () => {
       assert.equal(line.run_id, 'run-1');
       assert.ok(proxyNames.includes(line.proxy!));
     }
+  });
+
+  it('waits while another process holds the database locked, and carries on without losing a record', async () => {
+    const locker = spawn(
+      process.execPath,
+      ['-e', "const db = new (require('better-sqlite3'))(process.argv[1]); db.exec('BEGIN IMMEDIATE'); process.stdout.write('locked'); setTimeout(() => db.exec('COMMIT'), 1000);", lab.settings.LAB_DB_PATH],
+      { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    await once(locker.stdout!, 'data');
+    await once(locker, 'exit');
+    const after = lab.events('run-1').length;
+    await waitFor('injections recorded after the lock', () => lab.events('run-1').length >= after + 7);
+    const { body } = await lab.get('/status');
+    assert.deepEqual(body.chaos.problems, {});
+    assert.equal(body.injections.failedSinceStart, 0);
   });
 });
