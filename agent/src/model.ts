@@ -40,12 +40,13 @@ export function resolveProvider(settings: Settings): ProviderChoice {
   }
   if (provider === 'groq') return { provider, label: `groq:${settings.GROQ_MODEL}`, reason: 'LLM_PROVIDER=groq' };
   if (provider === 'auto' && settings.GROQ_API_KEY) return { provider: 'groq', label: `groq:${settings.GROQ_MODEL}`, reason: 'LLM_PROVIDER=auto and GROQ_API_KEY is set' };
-  return { provider: 'offline', label: OFFLINE_MODEL_LABEL, reason: provider === 'offline' ? 'LLM_PROVIDER=offline' : 'LLM_PROVIDER=auto and GROQ_API_KEY is not set' };
+  const why = provider === 'offline' ? 'LLM_PROVIDER=offline' : 'LLM_PROVIDER=auto and GROQ_API_KEY is not set';
+  return { provider: 'offline', label: OFFLINE_MODEL_LABEL, reason: `${why}; ${settings.OFFLINE_MODEL_LATENCY_MS} ms simulated think time a call` };
 }
 
 /**
  * Chooses and builds the chat model.
- * @param settings `LLM_PROVIDER`, `GROQ_*`
+ * @param settings `LLM_PROVIDER`, `GROQ_*`, `OFFLINE_MODEL_LATENCY_MS`
  * @param counter counts the Groq client's HTTP requests (its retries)
  * @param now the clock the offline model resolves relative dates against, ms since the epoch
  * @throws {LabError} `SETTINGS_INVALID` when `LLM_PROVIDER=groq` and `GROQ_API_KEY` is not set
@@ -65,5 +66,5 @@ export async function chooseModel(settings: Settings, counter: ModelCallCounter,
   }
   // Loaded only when chosen: a Groq run does not load the offline model's parsers.
   const { OfflineChatModel } = await import('./offline/index.js');
-  return { ...choice, model: new OfflineChatModel({ now: () => new Date(now()) }) };
+  return { ...choice, model: new OfflineChatModel({ now: () => new Date(now()), latencyMs: settings.OFFLINE_MODEL_LATENCY_MS }) };
 }

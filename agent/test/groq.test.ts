@@ -87,7 +87,8 @@ describe('LLM_PROVIDER', () => {
   it('auto: groq with a key, offline without; groq needs the key', () => {
     const dir = '/nonexistent-lab';
     assert.deepEqual(resolveProvider(testSettings(dir, { GROQ_API_KEY: 'k' })), { provider: 'groq', label: 'groq:llama-3.3-70b-versatile', reason: 'LLM_PROVIDER=auto and GROQ_API_KEY is set' });
-    assert.deepEqual(resolveProvider(testSettings(dir)), { provider: 'offline', label: OFFLINE_MODEL_LABEL, reason: 'LLM_PROVIDER=auto and GROQ_API_KEY is not set' });
+    assert.deepEqual(resolveProvider(testSettings(dir)), { provider: 'offline', label: OFFLINE_MODEL_LABEL, reason: 'LLM_PROVIDER=auto and GROQ_API_KEY is not set; 0 ms simulated think time a call' });
+    assert.match(resolveProvider(testSettings(dir, { OFFLINE_MODEL_LATENCY_MS: '300' })).reason, /300 ms simulated think time/);
     assert.equal(resolveProvider(testSettings(dir, { LLM_PROVIDER: 'offline', GROQ_API_KEY: 'k' })).provider, 'offline');
     assert.throws(() => resolveProvider(testSettings(dir, { LLM_PROVIDER: 'groq' })), (err: unknown) => isLabError(err, 'SETTINGS_INVALID') && /GROQ_API_KEY/.test(err.message));
   });

@@ -132,6 +132,9 @@ export const settingsShape = {
   // Agent
   TOOL_LIMIT: num(1, 1, 100, { integer: true }).describe('maximum attempts of one tool call through its proxy (1 = no retry)'),
   PROMPT_LIMIT: num(1, 1, 100, { integer: true }).describe('maximum attempts of one prompt (1 = no retry)'),
+  OFFLINE_MODEL_LATENCY_MS: num(250, 0, 60_000, { integer: true }).describe(
+    'simulated think time of each offline model call, ms, so a run lasts as long as with a hosted model and the chaos loop has time to act; 0 = as fast as possible',
+  ),
   PROMPTS_FILE: text('agent/prompts.json').describe('the prompts file (relative paths from the project root)'),
   PROXY_TIMEOUT_MS: num(5000, 1, 3_600_000, { integer: true }).describe('timeout of one tool call attempt through its proxy, ms'),
   FALLBACK: oneOf('on', ['on', 'off'] as const).describe('on: after TOOL_LIMIT failed attempts, one call goes straight to the service'),

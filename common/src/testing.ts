@@ -15,7 +15,7 @@ export function makeTempDir(prefix = 'chaos-lab-'): { path: string; cleanup(): v
 
 /**
  * Settings for a test: the defaults, `.env` ignored, the database and logs inside `dir`, console
- * logging off, `CHAOS_SEED` 1 and `ERROR_PROB` 0 unless `overrides` say otherwise.
+ * logging off, `CHAOS_SEED` 1, `ERROR_PROB` 0 and no simulated model latency unless `overrides` say otherwise.
  * @param dir a temporary folder (see {@link makeTempDir})
  * @param overrides environment-style values (`{ TOXIC_PROB: '1' }`)
  * @throws {LabError} `SETTINGS_INVALID` when an override is bad
@@ -29,6 +29,7 @@ export function testSettings(dir: string, overrides: Record<string, string> = {}
       LOG_CONSOLE: 'off',
       CHAOS_SEED: '1',
       ERROR_PROB: '0',
+      OFFLINE_MODEL_LATENCY_MS: '0',
       ...overrides,
     },
     { dotenv: false },

@@ -1,32 +1,47 @@
 /**
  * The `chaos-lab` command line (commander). Each subcommand lives in its own file under `commands/`
  * and registers itself on the program; this file only assembles them.
+ *
+ * Only the module of the subcommand being run is imported: the lab starts nine `chaos-lab` child
+ * processes at once, and a tool service should not pay for loading LangChain, vega and resvg (over a
+ * second each on a 2-core machine). `--help` and unknown commands load them all.
  */
 import { Command } from 'commander';
-import { registerAgentCommand } from './commands/agent.js';
-import { registerChartsCommand } from './commands/charts.js';
-import { registerProxyManagerCommand } from './commands/proxy-manager.js';
-import { registerToolCommands } from './commands/tools.js';
-import { registerToxiproxyCommand } from './commands/toxiproxy.js';
-import { registerSettingsCommand } from './commands/settings.js';
-import { registerUpCommand } from './commands/up.js';
 
-/** Builds the program with every subcommand. */
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+/** Subcommand name → how to load its registration. */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  up: async () => (await import('./commands/up.js')).registerUpCommand,
+  tool: async () => (await import('./commands/tools.js')).registerToolCommands,
+  tools: async () => (await import('./commands/tools.js')).registerToolCommands,
+  toxiproxy: async () => (await import('./commands/toxiproxy.js')).registerToxiproxyCommand,
+  'proxy-manager': async () => (await import('./commands/proxy-manager.js')).registerProxyManagerCommand,
+  agent: async () => (await import('./commands/agent.js')).registerAgentCommand,
+  charts: async () => (await import('./commands/charts.js')).registerChartsCommand,
+  settings: async () => (await import('./commands/settings.js')).registerSettingsCommand,
+};
+
+/**
+ * Builds the program.
+ * @param only the subcommand about to run: only its module is loaded; undefined loads every one
+ */
+export async function buildProgram(only?: string): Promise<Command> {
   const program = new Command('chaos-lab')
     .description('Agent Chaos Lab: how an LLM agent behaves when the network between it and its tools fails')
     .showHelpAfterError();
-  registerUpCommand(program);
-  registerToolCommands(program);
-  registerToxiproxyCommand(program);
-  registerProxyManagerCommand(program);
-  registerAgentCommand(program);
-  registerChartsCommand(program);
-  registerSettingsCommand(program);
+  const loaders = only !== undefined && only in COMMANDS ? [COMMANDS[only]!] : Object.values(COMMANDS);
+  const registered = new Set<Register>();
+  for (const load of loaders) {
+    const register = await load();
+    if (registered.has(register)) continue; // `tool` and `tools` share one module
+    registered.add(register);
+    register(program);
+  }
   return program;
 }
 
 /** Runs the command line. `argv` as in `process.argv`. */
 export async function main(argv: string[]): Promise<void> {
-  await buildProgram().parseAsync(argv);
+  await (await buildProgram(argv[2])).parseAsync(argv);
 }

@@ -16,6 +16,7 @@
  * the tool-call ids differ, and they can be injected).
  */
 import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { CallbackManagerForLLMRun } from '@langchain/core/callbacks/manager';
 import type { BaseLanguageModelInput } from '@langchain/core/language_models/base';
 import {
@@ -43,6 +44,11 @@ export interface OfflineChatModelOptions extends BaseChatModelParams {
   knownPlaces?: readonly string[];
   /** Makes the id of each tool call; default `call_` + 24 hex digits from a random UUID. */
   newToolCallId?: () => string;
+  /**
+   * Simulated think time of each call, ms (default 0). A hosted model takes a few hundred ms a call;
+   * without it an offline run ends before the chaos loop's first tick. Cut short by the call's abort signal.
+   */
+  latencyMs?: number;
 }
 
 /** The name of a tool as LangChain hands it to `bindTools`: a tool object, or an OpenAI-style definition. */
@@ -101,7 +107,8 @@ export class OfflineChatModel extends BaseChatModel {
    * One step of the conversation: the tool calls of the prompt's next wave, or the final answer once
    * every wave's ToolMessages are in. A conversation without a human message gets a short reply.
    */
-  async _generate(messages: BaseMessage[], _options: this['ParsedCallOptions'], runManager?: CallbackManagerForLLMRun): Promise<ChatResult> {
+  async _generate(messages: BaseMessage[], options: this['ParsedCallOptions'], runManager?: CallbackManagerForLLMRun): Promise<ChatResult> {
+    if (this.options.latencyMs) await delay(this.options.latencyMs, undefined, { signal: options.signal });
     const { prompt, rounds } = readConversation(messages);
     const move =
       prompt === undefined || prompt === ''
