@@ -43,6 +43,9 @@ describe('API errors', async () => {
       await expectError('POST', '/proxies', '{"a": tru}', 400, "bad request body: invalid character '}' in literal true (expecting 'e')");
       await expectError('POST', '/proxies', '[1,]', 400, "bad request body: invalid character ']' looking for beginning of value");
       await expectError('POST', '/proxies', '{"a": 01}', 400, "bad request body: invalid character '1' after object key:value pair");
+      await expectError('POST', '/proxies', 'é', 400, "bad request body: invalid character 'Ã' looking for beginning of value");
+      await expectError('POST', '/proxies', '{"a\u0001": 1}', 400, "bad request body: invalid character '\\x01' in string literal");
+      await expectError('POST', '/proxies', '{"a": "\\q"}', 400, "bad request body: invalid character 'q' in string escape code");
     });
 
     it('reports wrong types as Go does', async () => {

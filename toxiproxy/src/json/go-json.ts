@@ -23,12 +23,22 @@ export class GoJsonSyntaxError extends Error {}
 
 const WS = new Set([0x20, 0x09, 0x0a, 0x0d]);
 
-/** Go's `quoteChar`: how the scanner names an offending character in messages. */
+const GO_ESCAPES: Record<number, string> = { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r', 0x5c: '\\\\' };
+
+/**
+ * Go's `quoteChar`: how the scanner names an offending character in messages. The scanner works on
+ * bytes, so a non-ASCII character is named by its first UTF-8 byte read as a Latin-1 character, and
+ * unprintable ones are escaped as `strconv.Quote` does.
+ */
 function quoteChar(ch: string): string {
   if (ch === "'") return `'\\''`;
   if (ch === '"') return `'"'`;
-  const quoted = JSON.stringify(ch).slice(1, -1);
-  return `'${quoted}'`;
+  const byte = Buffer.from(ch, 'utf8')[0] ?? 0;
+  if (GO_ESCAPES[byte]) return `'${GO_ESCAPES[byte]}'`;
+  if (byte < 0x20 || byte === 0x7f) return `'\\x${byte.toString(16).padStart(2, '0')}'`;
+  if (byte >= 0x80 && byte < 0xa0) return `'\\u00${byte.toString(16)}'`;
+  if (byte === 0xad) return `'\\u00ad'`;
+  return `'${String.fromCharCode(byte)}'`;
 }
 
 class Reader {

@@ -12,7 +12,10 @@
  *
  * Each stage is one toxic at work on this link (a {@link ToxicStage}); a toxic whose toxicity roll
  * failed, or that never changes bytes (noop), keeps its place in the order but gets no stage, so with
- * no active toxic the reader hands each chunk to the writer directly: a plain pipe.
+ * no active toxic the reader hands each chunk to the writer directly: a plain pipe. Toxicity is rolled
+ * from the link's seeded random source when the link starts and again for a toxic when it is added or
+ * updated; the other toxics keep their roll, so a connection does not flip in and out of a toxic that
+ * nobody changed.
  *
  * Toxics change while the link runs. A new toxic goes at the end of the chain; an updated one is
  * interrupted and what it held is fed to its replacement; a removed one hands what it held to the next
