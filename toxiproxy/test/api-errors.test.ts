@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { request, type IncomingMessage } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { api, startEcho, startServer } from './helpers.js';
@@ -160,10 +161,28 @@ describe('API errors', async () => {
       assert.equal(ids.size, 4);
     });
 
-    it('redirects an unclean path to its clean form', async () => {
-      const res = await api(server, 'GET', '//proxies');
-      assert.equal(res.status, 301);
-      assert.equal(res.headers.get('location'), '/proxies');
+    it('redirects an unclean path to its clean form, escaped', async () => {
+      // node:http sends the path as written (fetch would normalise dot segments itself).
+      const get = (path: string) =>
+        new Promise<IncomingMessage>((resolve, reject) => {
+          request({ host: server.host, port: server.port, path, headers: { 'User-Agent': 'tests' } }, (res) => {
+            res.resume();
+            resolve(res);
+          })
+            .on('error', reject)
+            .end();
+        });
+      for (const [path, location] of [
+        ['//proxies', '/proxies'],
+        ['/proxies/./p?x=1', '/proxies/p?x=1'],
+        ['/%0a/../proxies', '/proxies'],
+        ['/a%20b//c%3F', '/a%20b/c%3F'],
+      ]) {
+        const res = await get(path!);
+        assert.equal(res.statusCode, 301, path);
+        assert.equal(res.headers.location, location, path);
+        assert.match(String(res.headers['x-toxiproxy-request-id']), /^[0-9a-v]{20}$/);
+      }
     });
   });
 });

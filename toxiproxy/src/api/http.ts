@@ -72,9 +72,17 @@ export function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-/** Writes a reply, with the request id on every response. */
+/** Writes a reply, with the request id on every response; a reply that cannot be written drops the connection. */
 export function sendReply(res: ServerResponse, reply: Reply, requestId: string): void {
   if (res.headersSent || res.destroyed) return;
+  try {
+    writeReply(res, reply, requestId);
+  } catch {
+    res.destroy();
+  }
+}
+
+function writeReply(res: ServerResponse, reply: Reply, requestId: string): void {
   res.setHeader('X-Toxiproxy-Request-Id', requestId);
   for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
   if (reply.body === undefined) {

@@ -27,6 +27,11 @@ export function cleanPath(path: string): string {
   return clean;
 }
 
+/** A decoded path as Go's `url.URL.String()` writes it back: escaped, `?` and `#` included. */
+function escapePath(path: string): string {
+  return encodeURI(path).replace(/\?/g, '%3F').replace(/#/g, '%23');
+}
+
 function decodeSegment(segment: string): string {
   try {
     return decodeURIComponent(segment);
@@ -65,7 +70,7 @@ export class Router<H> {
     const rawPath = queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt);
     const path = rawPath.split('/').map(decodeSegment).join('/');
     const clean = cleanPath(path);
-    if (clean !== path) return { kind: 'redirect', location: clean + (queryAt < 0 ? '' : rawUrl.slice(queryAt)) };
+    if (clean !== path) return { kind: 'redirect', location: escapePath(clean) + (queryAt < 0 ? '' : rawUrl.slice(queryAt)) };
     const parts = path.split('/').slice(1);
     let methodMismatch = false;
     for (const route of this.routes) {
