@@ -59,6 +59,8 @@ describe('API errors', async () => {
       await expectError('POST', '/proxies/p/toxics', { type: 'latency', attributes: { latency: '1' } }, 400, 'bad request body: json: cannot unmarshal string into Go struct field LatencyToxic.attributes.latency of type int64');
       await expectError('POST', '/proxies/p/toxics', { type: 'latency', attributes: 5 }, 400, 'bad request body: json: cannot unmarshal number into Go struct field ToxicWrapper.attributes of type toxics.NoopToxic');
       await expectError('PATCH', '/proxies/p/toxics/lat', '{"attributes": {"jitter": 1e3}}', 400, 'bad request body: json: cannot unmarshal number 1e3 into Go struct field LatencyToxic.attributes.jitter of type int64');
+      await expectError('POST', '/proxies/p/toxics', '{"attributes": [], "toxicity": "x"}', 400, 'bad request body: json: cannot unmarshal array into Go struct field ToxicWrapper.attributes of type toxics.NoopToxic');
+      await expectError('PATCH', '/proxies/p/toxics/lat', { attributes: 5 }, 400, 'bad request body: json: cannot unmarshal number into Go struct field .attributes of type toxics.LatencyToxic');
       await expectError('PATCH', '/proxies/p/toxics/lat', { toxicity: true }, 400, 'bad request body: json: cannot unmarshal bool into Go struct field .toxicity of type float32');
       await expectError('POST', '/proxies/p/toxics', '{"type":"bandwidth","attributes":{"rate":9223372036854775808}}', 400, 'bad request body: json: cannot unmarshal number 9223372036854775808 into Go struct field BandwidthToxic.attributes.rate of type int64');
     });

@@ -96,6 +96,8 @@ const TOXIC_WRAPPER_STRUCT: GoStruct<{ attributes: 'raw'; name: 'string'; type: 
   name: 'ToxicWrapper',
   type: 'toxics.ToxicWrapper',
   fields: { attributes: 'raw', name: 'string', type: 'string', stream: 'string', toxicity: 'float32' },
+  // Before the type is known, Go decodes the attributes into a NoopToxic.
+  structFields: { attributes: 'toxics.NoopToxic' },
 };
 
 const TOXIC_UPDATE_STRUCT: GoStruct<{ attributes: 'raw'; toxicity: 'float32' }> = {
@@ -116,23 +118,17 @@ export interface ToxicInput {
 }
 
 /** Decodes a toxic's `attributes` object into its type's int64 fields, over `base`. */
-function decodeAttributes(type: ToxicType, value: JsonValue | undefined, base: ToxicAttributes, outerStruct: string): ToxicAttributes {
+function decodeAttributes(type: ToxicType, value: JsonValue | undefined, base: ToxicAttributes): ToxicAttributes {
   if (value === undefined) return { ...base };
   const struct: GoStruct<Record<string, 'int64'>> = {
     name: type.goName,
     type: `toxics.${type.goName}`,
     fields: Object.fromEntries(type.attributes.map((a) => [a, 'int64' as const])),
   };
-  const decoded = decoding(() => decodeGoStruct(value, struct, { path: 'attributes', outerStruct }));
+  const decoded = decoding(() => decodeGoStruct(value, struct, { path: 'attributes', outerStruct: '' }));
   const merged: ToxicAttributes = {};
   for (const name of type.attributes) merged[name] = decoded[name] ?? base[name] ?? 0n;
   return merged;
-}
-
-/** Checks that `attributes`, if present, is an object (Go decodes it into a struct first). */
-function requireAttributesObject(value: JsonValue | undefined, structName: string, goType: string): void {
-  if (value === undefined || value.kind === 'object') return;
-  throw ErrBadRequestBody.join(`json: cannot unmarshal ${value.kind} into Go struct field ${structName}.attributes of type ${goType}`);
 }
 
 /** Parses a stream name as Toxiproxy does (case-insensitive). */
@@ -149,7 +145,6 @@ function parseDirection(stream: string): Direction | undefined {
  */
 export function toxicCreateInput(body: JsonValue, exists: (name: string) => boolean): ToxicInput {
   const fields = decoding(() => decodeGoStruct(body, TOXIC_WRAPPER_STRUCT));
-  requireAttributesObject(fields.attributes, TOXIC_WRAPPER_STRUCT.name, 'toxics.NoopToxic');
   const stream = fields.stream ?? 'downstream';
   const direction = parseDirection(stream);
   if (!direction) throw ErrInvalidStream;
@@ -158,7 +153,7 @@ export function toxicCreateInput(body: JsonValue, exists: (name: string) => bool
   const type = getToxicType(typeName);
   if (!type) throw ErrInvalidToxicType;
   if (exists(name)) throw ErrToxicAlreadyExists;
-  const attributes = decodeAttributes(type, fields.attributes, {}, type.goName);
+  const attributes = decodeAttributes(type, fields.attributes, {});
   return { name, type, stream, direction, toxicity: fields.toxicity ?? 1, attributes };
 }
 
@@ -172,8 +167,7 @@ export function toxicUpdateInput(
   current: { type: ToxicType; toxicity: number; attributes: ToxicAttributes },
 ): { toxicity: number; attributes: ToxicAttributes } {
   const fields = decoding(() => decodeGoStruct(body, TOXIC_UPDATE_STRUCT));
-  requireAttributesObject(fields.attributes, '', `toxics.${current.type.goName}`);
-  const attributes = decodeAttributes(current.type, fields.attributes, current.attributes, current.type.goName);
+  const attributes = decodeAttributes(current.type, fields.attributes, current.attributes);
   return { toxicity: fields.toxicity ?? current.toxicity, attributes };
 }
 

@@ -29,6 +29,8 @@ export interface GoStruct<F extends Record<string, GoFieldKind>> {
   /** The struct's full type as printed for a top-level mismatch, e.g. `toxiproxy.Proxy`. */
   readonly type: string;
   readonly fields: F;
+  /** `raw` fields that Go decodes into a struct: their Go type, so anything but an object or null is a type error. */
+  readonly structFields?: Partial<Record<keyof F, string>>;
 }
 
 /** A decoding failure with Go's message (without the `bad request body: ` prefix). */
@@ -61,8 +63,11 @@ function parseFloat32(text: string): number | undefined {
   return Number.isFinite(f) ? f : undefined;
 }
 
-function decodeField(kind: GoFieldKind, value: JsonValue, structName: string, path: string): unknown {
-  if (kind === 'raw') return value;
+function decodeField(kind: GoFieldKind, value: JsonValue, structName: string, path: string, structType?: string): unknown {
+  if (kind === 'raw') {
+    if (structType !== undefined && value.kind !== 'object') throw typeError(jsonKindName(value), structName, path, structType);
+    return value;
+  }
   const goType = GO_TYPE[kind];
   switch (kind) {
     case 'string':
@@ -119,7 +124,7 @@ export function decodeGoStruct<F extends Record<string, GoFieldKind>>(
     const field = fieldFor(struct.fields, key);
     if (field === undefined || item.kind === 'null') continue;
     const path = context ? `${context.path}.${field}` : field;
-    out[field] = decodeField(struct.fields[field] as GoFieldKind, item, struct.name, path);
+    out[field] = decodeField(struct.fields[field] as GoFieldKind, item, struct.name, path, struct.structFields?.[field]);
   }
   return out as { [K in keyof F]?: GoFieldValue<F[K]> };
 }
