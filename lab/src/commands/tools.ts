@@ -17,16 +17,18 @@ function isServiceName(name: string): name is ServiceName {
 }
 
 /** Starts `start`, prints where the services listen, and closes them on the first signal. */
-async function serve(program: Command, start: () => Promise<RunningToolService[]>): Promise<void> {
+async function serve(start: () => Promise<RunningToolService[]>): Promise<void> {
   const s = settings();
   const logger = createLogger({ name: 'tools', settings: s });
   let running: RunningToolService[];
   try {
     running = await start();
   } catch (err) {
-    // A taken port or a broken data file is the user's to fix: one line, no stack.
-    if (isLabError(err)) program.error(`chaos-lab: ${err.message}`, { exitCode: 1, code: err.code });
-    throw err;
+    // A taken port or a broken data file is the user's to fix: one line, no stack, no usage text.
+    if (!isLabError(err)) throw err;
+    process.stderr.write(`chaos-lab: ${err.message}\n`);
+    process.exitCode = 1;
+    return;
   }
   for (const service of running) process.stdout.write(`${service.name.padEnd(10)} ${service.url}\n`);
   process.stdout.write(`seed ${s.CHAOS_SEED}, ERROR_PROB ${s.ERROR_PROB}; Ctrl-C to stop\n`);
@@ -43,11 +45,11 @@ export function registerToolCommands(program: Command): void {
     .argument('<name>', 'the service')
     .option('--port <port>', 'port to listen on (default: its registry port + PORT_OFFSET; 0 = any free port)', parsePort)
     .option('--host <host>', 'address to bind (default: BIND_HOST)')
-    .action(async (name: string, opts: { port?: number; host?: string }) => {
+    .action(async (name: string, opts: { port?: number; host?: string }, command: Command) => {
       if (!isServiceName(name)) {
-        program.error(`chaos-lab: unknown tool service "${name}": expected one of ${SERVICE_NAMES.join(', ')}`, { exitCode: 2 });
+        command.error(`chaos-lab: unknown tool service "${name}": expected one of ${SERVICE_NAMES.join(', ')}`, { exitCode: 2 });
       }
-      await serve(program, async () => [await startToolService(name, settings(), { port: opts.port, host: opts.host })]);
+      await serve(async () => [await startToolService(name, settings(), { port: opts.port, host: opts.host })]);
     });
 
   program
@@ -55,6 +57,6 @@ export function registerToolCommands(program: Command): void {
     .description('run all seven tool services on their registry ports, until Ctrl-C')
     .option('--host <host>', 'address to bind (default: BIND_HOST)')
     .action(async (opts: { host?: string }) => {
-      await serve(program, () => startAllTools(settings(), { host: opts.host }));
+      await serve(() => startAllTools(settings(), { host: opts.host }));
     });
 }
