@@ -73,9 +73,12 @@ export class ProxyMetrics {
     return t.counters;
   }
 
-  /** The Prometheus text exposition, or undefined when metrics are disabled. */
-  async render(): Promise<{ contentType: string; body: string } | undefined> {
-    if (!this.registry) return undefined;
+  /**
+   * The Prometheus text exposition.
+   * @throws {Error} when metrics are disabled (the API has no `/metrics` route then)
+   */
+  async render(): Promise<{ contentType: string; body: string }> {
+    if (!this.registry) throw new Error('metrics are disabled');
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }
 }

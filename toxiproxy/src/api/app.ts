@@ -47,7 +47,8 @@ function createSerialQueue(): <T>(work: () => Promise<T>) => Promise<T> {
   };
 }
 
-function proxyError(err: unknown): ApiError {
+/** An error as the API answers it: table errors as they are, anything else a 500 with its message. */
+function asApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   return internalError(err instanceof Error ? err.message : String(err));
 }
@@ -80,7 +81,7 @@ export function createToxiproxyApi(deps: ToxiproxyApiDeps): (req: IncomingMessag
         for (const input of populateInput(parseBody(text))) done.push(await proxies.addOrReplace(input));
         return jsonReply(201, shape());
       } catch (err) {
-        const error = proxyError(err);
+        const error = asApiError(err);
         return jsonReply(error.status, shape(error));
       }
     });
@@ -149,8 +150,8 @@ export function createToxiproxyApi(deps: ToxiproxyApiDeps): (req: IncomingMessag
     }));
   if (metrics.enabled) {
     router.add('*', '/metrics', async () => {
-      const rendered = await metrics.render();
-      return rendered ? { status: 200, headers: { 'Content-Type': rendered.contentType }, body: rendered.body } : textErrorReply(404, '404 page not found');
+      const { contentType, body } = await metrics.render();
+      return { status: 200, headers: { 'Content-Type': contentType }, body };
     });
   }
 
@@ -170,7 +171,7 @@ export function createToxiproxyApi(deps: ToxiproxyApiDeps): (req: IncomingMessag
       const text = await readBody(req);
       return await match.handler({ params: match.params, text });
     } catch (err) {
-      const error = proxyError(err);
+      const error = asApiError(err);
       if (error.status >= 500) logger.warn({ err: error.message, method: req.method, url: req.url }, 'API request failed');
       return apiErrorReply(error);
     }
@@ -180,7 +181,7 @@ export function createToxiproxyApi(deps: ToxiproxyApiDeps): (req: IncomingMessag
     const started = performance.now();
     const requestId = nextRequestId();
     handle(req)
-      .catch((err: unknown) => apiErrorReply(proxyError(err)))
+      .catch((err: unknown) => apiErrorReply(asApiError(err)))
       .then((reply) => {
         sendReply(res, reply, requestId);
         logger.debug(

@@ -35,7 +35,7 @@ export class Connection implements LinkOwner {
   private readonly links = new Map<Direction, Link>();
   private openSockets = 2;
   private closed = false;
-  resetting = false;
+  private resetRequested = false;
 
   /**
    * Starts proxying `client` (accepted paused) to `upstream`: dials it, then starts both links.
@@ -61,7 +61,10 @@ export class Connection implements LinkOwner {
     this.context.logger.debug({ err: err.message }, 'connection socket error');
   };
 
-  /** Before the links run, either socket closing (dial failure, client gone) closes the other. */
+  /**
+   * Before the links run, either socket closing (dial failure, client gone) closes the other; once
+   * they run, the links see the close themselves and the connection is over when both sockets are.
+   */
   private readonly onSocketClose = (): void => {
     this.openSockets--;
     if (this.links.size === 0) this.destroy();
@@ -92,10 +95,15 @@ export class Connection implements LinkOwner {
     return this.links.get(direction);
   }
 
-  requestReset(): void {
-    this.resetting = true;
+  get resetting(): boolean {
+    return this.resetRequested;
   }
 
+  requestReset(): void {
+    this.resetRequested = true;
+  }
+
+  /** A link delivered its EOF: close its destination and end the other direction after what it holds. */
   linkEnded(link: Link): void {
     closeSocket(link.destination, this.resetting);
     const other = this.links.get(link.direction === 'upstream' ? 'downstream' : 'upstream');
