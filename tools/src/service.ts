@@ -18,12 +18,11 @@ export interface ToolDeps {
   now?: () => number;
 }
 
-/** What a service module's routes get: everything in {@link ToolDeps}, resolved, plus shared helpers. */
+/** What a service module's routes get from the shared server. */
 export interface ServiceContext {
-  readonly settings: Settings;
-  readonly logger: Logger;
   /** The service's own stream for its data (weather values, …), independent of the `ERROR_PROB` draws. */
   readonly random: Random;
+  /** The clock, ms since the epoch. */
   readonly now: () => number;
   /** The service's book of idempotent writes. */
   readonly idempotency: IdempotencyStore;

@@ -53,6 +53,18 @@ describe('the shared server: health, JSON errors, body limits, request ids, acce
     await stillAnswers();
   });
 
+  it('refuses bodies it cannot decode with a JSON 4xx', async () => {
+    const post = (headers: Record<string, string>) =>
+      fetch(`${calendar.service.url}/events`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' });
+    const broken = await post({ 'content-encoding': 'gzip' });
+    assert.equal(broken.status, 400);
+    assert.equal(typeof (await broken.json()).error, 'string');
+    const charset = await post({ 'content-type': 'application/json; charset=latin9' });
+    assert.equal(charset.status, 415);
+    assert.match((await charset.json()).error, /charset/);
+    await stillAnswers();
+  });
+
   it('refuses a body over the limit with a JSON 413', async () => {
     const big = JSON.stringify({ title: 'x'.repeat(BODY_LIMIT_BYTES), date: '2026-01-01', time: '10:00' });
     const res = await calendar.sendRaw('POST', '/events', big);

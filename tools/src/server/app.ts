@@ -30,8 +30,6 @@ export function createServiceApp(service: ToolService, deps: ToolDeps): Express 
   const now = deps.now ?? Date.now;
   const startedAtMs = now();
   const routes = service.routes({
-    settings: deps.settings,
-    logger: deps.logger,
     random: deps.random.fork('data'),
     now,
     idempotency: new IdempotencyStore(),
@@ -39,6 +37,7 @@ export function createServiceApp(service: ToolService, deps: ToolDeps): Express 
 
   const app = express();
   app.disable('x-powered-by');
+  // Answers change from one request to the next (weather, inbox): a 304 would only confuse a client.
   app.set('etag', false);
   app.use(accessLog(deps.logger, HEALTH_PATH));
   app.get(HEALTH_PATH, (_req, res) => {

@@ -29,8 +29,8 @@ export const unknownRoute: RequestHandler = (req, _res, next) => {
   next(notFound(`no route for ${req.method} ${req.path}`));
 };
 
-/** The shape of the errors body-parser raises (http-errors): they carry a status and a type. */
-interface BodyParserError {
+/** The shape of the errors body-parser and its decoders raise (http-errors): a status, maybe a type. */
+interface HttpError {
   readonly status: number;
   readonly type?: string;
   readonly expose?: boolean;
@@ -38,17 +38,17 @@ interface BodyParserError {
   readonly message: string;
 }
 
-function isBodyParserError(err: unknown): err is BodyParserError {
-  return typeof err === 'object' && err !== null && typeof (err as BodyParserError).status === 'number' && 'type' in err;
+function isHttpError(err: unknown): err is HttpError {
+  return err instanceof Error && typeof (err as Partial<HttpError>).status === 'number';
 }
 
 /** Maps an error to the status and body a client sees. Unknown errors become a bare 500 (details only in the log). */
-export function errorAnswer(err: unknown): { status: number; body: ErrorBody } {
+function errorAnswer(err: unknown): { status: number; body: ErrorBody } {
   if (err instanceof LabError) {
     const field = typeof err.details?.field === 'string' ? err.details.field : undefined;
     return { status: err.status, body: field === undefined ? { error: err.message } : { error: err.message, field } };
   }
-  if (isBodyParserError(err)) {
+  if (isHttpError(err)) {
     if (err.type === 'entity.too.large') {
       return { status: 413, body: { error: `request body too large: the limit is ${err.limit ?? 'exceeded'} bytes` } };
     }
