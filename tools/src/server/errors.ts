@@ -50,7 +50,8 @@ function errorAnswer(err: unknown): { status: number; body: ErrorBody } {
   }
   if (isHttpError(err)) {
     if (err.type === 'entity.too.large') {
-      return { status: 413, body: { error: `request body too large: the limit is ${err.limit ?? 'exceeded'} bytes` } };
+      const limit = err.limit === undefined ? '' : `: the limit is ${err.limit} bytes`;
+      return { status: 413, body: { error: `request body too large${limit}` } };
     }
     if (err.type === 'entity.parse.failed') {
       return { status: 400, body: { error: `body is not valid JSON: ${err.message}`, field: 'body' } };
@@ -63,8 +64,9 @@ function errorAnswer(err: unknown): { status: number; body: ErrorBody } {
 }
 
 /**
- * The last middleware: answers every error as JSON. Client errors are logged at `info` (bad input is
- * routine for an agent's tools); anything that becomes a 500 is logged at `error` with its stack.
+ * The last middleware: answers every error as JSON. A client error shows in the request's access log
+ * line (at `info`: bad input is routine for an agent's tools); anything that becomes a 500 is also
+ * logged at `error` with its stack.
  */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
