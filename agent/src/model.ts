@@ -7,7 +7,6 @@
  */
 import { LabError, type Settings } from '@chaos-lab/common';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import { ChatGroq } from '@langchain/groq';
 import type { ModelCallCounter } from './model-calls.js';
 
 /** The model of a run and how it was chosen. */
@@ -54,6 +53,8 @@ export function resolveProvider(settings: Settings): ProviderChoice {
 export async function chooseModel(settings: Settings, counter: ModelCallCounter, now: () => number): Promise<ModelChoice> {
   const choice = resolveProvider(settings);
   if (choice.provider === 'groq') {
+    // Each client is loaded only when chosen: an offline run does not pay for the Groq SDK, nor a Groq run for the offline parsers.
+    const { ChatGroq } = await import('@langchain/groq');
     const model = new ChatGroq({
       model: settings.GROQ_MODEL,
       apiKey: settings.GROQ_API_KEY,
@@ -64,7 +65,6 @@ export async function chooseModel(settings: Settings, counter: ModelCallCounter,
     });
     return { ...choice, model };
   }
-  // Loaded only when chosen: a Groq run does not load the offline model's parsers.
   const { OfflineChatModel } = await import('./offline/index.js');
   return { ...choice, model: new OfflineChatModel({ now: () => new Date(now()), latencyMs: settings.OFFLINE_MODEL_LATENCY_MS }) };
 }

@@ -3,6 +3,16 @@
  */
 import type { Logger } from 'pino';
 
+/**
+ * Environment variable the launcher sets on its children to its own pid. A child whose parent is gone
+ * (the launcher was killed with SIGKILL, or died of a closed pipe) shuts down as on SIGTERM instead of
+ * running on as an orphan holding ports and toxics.
+ */
+export const PARENT_PID_VARIABLE = 'CHAOS_LAB_PARENT_PID';
+
+/** How often a launcher's child checks that its parent is alive, ms. */
+const PARENT_CHECK_MS = 500;
+
 /** Something to close on shutdown. */
 export type Closer = () => Promise<void> | void;
 
@@ -10,6 +20,7 @@ export type Closer = () => Promise<void> | void;
  * Runs `close` once on the first SIGTERM or SIGINT, then exits with status 0 (130 for SIGINT, by
  * convention, when `exitCodeOnSigint` is set). A second signal while closing exits at once with 1,
  * so a hung close never traps the user. Close errors are logged and exit with status 1.
+ * When {@link PARENT_PID_VARIABLE} is set, the loss of that parent counts as SIGTERM.
  * @param close what to close (listeners, timers, database); awaited
  * @param options `logger` for the shutdown lines, `timeoutMs` after which the process exits anyway (default 10000)
  */
@@ -39,4 +50,14 @@ export function onShutdown(close: Closer, options: { logger?: Logger; timeoutMs?
   };
   process.once('SIGTERM', handle);
   process.once('SIGINT', handle);
+  const parent = Number(process.env[PARENT_PID_VARIABLE]);
+  if (parent > 0) {
+    const watch = setInterval(() => {
+      if (process.ppid === parent) return;
+      clearInterval(watch);
+      options.logger?.warn({ parent }, 'the launcher that started this process is gone');
+      handle('SIGTERM');
+    }, PARENT_CHECK_MS);
+    watch.unref();
+  }
 }

@@ -10,7 +10,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pino, { type DestinationStream, type Logger, type StreamEntry } from 'pino';
-import pretty from 'pino-pretty';
+import { createRequire } from 'node:module';
 import type { Settings } from './settings.js';
 
 export type { Logger } from 'pino';
@@ -36,6 +36,8 @@ function consoleDestination(mode: LoggerSettings['LOG_CONSOLE']): DestinationStr
   const form = mode === 'auto' ? (process.stdout.isTTY ? 'pretty' : 'off') : mode;
   if (form === 'off') return undefined;
   if (form === 'json') return process.stdout;
+  // Required only here: most lab processes log to files alone and need not load the prettifier.
+  const pretty = createRequire(import.meta.url)('pino-pretty') as (options: import('pino-pretty').PrettyOptions) => DestinationStream;
   consoleStream ??= pretty({
     colorize: Boolean(process.stdout.isTTY),
     sync: true,

@@ -10,6 +10,7 @@
 import { type Settings, createLogger, isLabError, onShutdown, settings } from '@chaos-lab/common';
 import { type RunStart, type RunSummary, formatSummary, runAgent } from '@chaos-lab/agent';
 import type { Command } from 'commander';
+import { createInterface } from 'node:readline';
 
 /** Exit status for a finished run. */
 const EXIT_BY_STATUS: Record<RunSummary['status'], number> = { completed: 0, failed: 1, interrupted: 130 };
@@ -25,6 +26,24 @@ function startLine(s: Settings, run: RunStart): string {
   );
 }
 
+/**
+ * Resolves on a line `go` on standard input; rejects when the input ends first. The launcher starts
+ * the agent while the rest of the lab is still coming up, so LangChain loads in parallel, and says
+ * `go` once every part is healthy.
+ */
+function goSignal(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: process.stdin });
+    lines.on('line', (line) => {
+      if (line.trim() !== 'go') return;
+      resolve(); // before close(): close() emits 'close' at once, which would reject
+      lines.close();
+      process.stdin.destroy(); // an open pipe would keep the process alive after the run
+    });
+    lines.once('close', () => reject(new Error('standard input ended before "go"')));
+  });
+}
+
 /** Registers `chaos-lab agent`. */
 export function registerAgentCommand(program: Command): void {
   program
@@ -32,7 +51,8 @@ export function registerAgentCommand(program: Command): void {
     .description('run the prompts file through the LangChain agent against the tools behind their proxies, and print a summary')
     .option('--prompts <file>', 'the prompts file (default: PROMPTS_FILE)')
     .option('--run-id <id>', 'the run id (default: the start time and a random suffix)')
-    .action(async (opts: { prompts?: string; runId?: string }) => {
+    .option('--wait-for-go', 'start the run only after a line "go" on standard input (used by `chaos-lab up`)')
+    .action(async (opts: { prompts?: string; runId?: string; waitForGo?: boolean }) => {
       const s = settings();
       const logger = createLogger({ name: 'agent', settings: s });
       const interrupt = new AbortController();
@@ -45,6 +65,7 @@ export function registerAgentCommand(program: Command): void {
         { logger, exitCodeOnSigint: EXIT_BY_STATUS.interrupted },
       );
       try {
+        if (opts.waitForGo) await goSignal();
         run = runAgent(s, {
           promptsFile: opts.prompts,
           runId: opts.runId,
@@ -56,6 +77,12 @@ export function registerAgentCommand(program: Command): void {
         process.stdout.write(formatSummary(summary));
         process.exitCode = EXIT_BY_STATUS[summary.status];
       } catch (err) {
+        if (opts.waitForGo && !run) {
+          // The launcher went away before the lab was ready: nothing was recorded.
+          process.stderr.write(`chaos-lab agent: ${(err as Error).message}\n`);
+          process.exitCode = 1;
+          return;
+        }
         if (!isLabError(err)) throw err;
         // The user's to fix, or the lab's to report: one line, no stack, no usage text.
         process.stderr.write(`chaos-lab agent: ${err.message}\n`);

@@ -28,6 +28,8 @@ export interface LabChild {
   exitCode(): number | null;
   /** True once the child has exited. */
   hasExited(): boolean;
+  /** Writes one line to the child's standard input (only for children started with `stdin: true`). */
+  send(line: string): void;
   /** SIGTERM, then SIGKILL after `graceMs` (default 5000); resolves when it has exited. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -38,9 +40,10 @@ export interface LabChild {
  * @param args subcommand and options, e.g. `['tool', 'weather']`
  * @param env the child's whole environment
  * @param logger receives the child's stray output, bound to `child: name`
+ * @param options `stdin: true` opens a pipe to the child's standard input (see {@link LabChild.send})
  */
-export function startChild(name: string, args: readonly string[], env: NodeJS.ProcessEnv, logger: Logger): LabChild {
-  const proc = spawn(process.execPath, [CLI_PATH, ...args], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startChild(name: string, args: readonly string[], env: NodeJS.ProcessEnv, logger: Logger, options: { stdin?: boolean } = {}): LabChild {
+  const proc = spawn(process.execPath, [CLI_PATH, ...args], { cwd: PROJECT_ROOT, env, stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
   const log = logger.child({ child: name });
   const stdout: string[] = [];
   createInterface({ input: proc.stdout! }).on('line', (line) => {
@@ -65,6 +68,9 @@ export function startChild(name: string, args: readonly string[], env: NodeJS.Pr
     stdout,
     exited,
     exitCode: () => proc.exitCode,
+    send(line) {
+      proc.stdin?.write(`${line}\n`);
+    },
     hasExited: () => done,
     async stop(graceMs = 5000) {
       if (done) return;

@@ -16,7 +16,9 @@ import { join } from 'node:path';
 import {
   formatEndpoint,
   isLabError,
+  LabError,
   openDatabase,
+  PARENT_PID_VARIABLE,
   proxyEndpoint,
   readDotenv,
   SERVICES,
@@ -26,8 +28,7 @@ import {
   type Logger,
   type Settings,
 } from '@chaos-lab/common';
-import { loadPrompts } from '@chaos-lab/agent';
-import { renderCharts } from '../charts/index.js';
+import { loadPrompts } from '@chaos-lab/agent/prompts';
 import { startChild, type LabChild } from './child.js';
 import { assertPortsFree, type PortClaim } from './ports.js';
 import { showProgress } from './progress.js';
@@ -75,7 +76,13 @@ function portClaims(settings: Settings, external: boolean): PortClaim[] {
  */
 export async function runLab(settings: Settings, logger: Logger, options: UpOptions): Promise<number> {
   const out = options.out ?? process.stdout;
-  const say = (line: string) => out.write(`${line}\n`);
+  // A closed console (`npm start | head`) must not kill the launcher mid-run and orphan its children.
+  out.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
+  const say = (line: string) => {
+    if (out.writable) out.write(`${line}\n`);
+  };
   const startedAt = Date.now();
   const runId = newRunId();
   const external = usesExternalToxiproxy();
@@ -114,7 +121,13 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  const env: NodeJS.ProcessEnv = { ...process.env, CHAOS_SEED: String(settings.CHAOS_SEED), PROMPTS_FILE: settings.PROMPTS_FILE, LOG_CONSOLE: 'off' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    CHAOS_SEED: String(settings.CHAOS_SEED),
+    PROMPTS_FILE: settings.PROMPTS_FILE,
+    LOG_CONSOLE: 'off',
+    [PARENT_PID_VARIABLE]: String(process.pid),
+  };
   const db = openDatabase(settings.LAB_DB_PATH);
   try {
     say(`Agent Chaos Lab: run ${runId}, seed ${settings.CHAOS_SEED}${settings.seedGiven ? '' : ' (fresh; repeat with --seed)'}, ${prompts.length} prompts`);
@@ -124,18 +137,23 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
     const ready: Promise<void>[] = [];
     const watch = (child: LabChild, url: string) => {
       children.push(child);
-      ready.push(waitUntilHealthy(url, { name: child.name, timeoutMs: readyTimeoutMs, abandon: child.exited }));
+      ready.push(
+        waitUntilHealthy(url, { name: child.name, timeoutMs: readyTimeoutMs, abandon: child.exited }).then(() =>
+          logger.info({ child: child.name, readyMs: Date.now() - startedAt }, 'healthy'),
+        ),
+      );
     };
     if (!external) watch(startChild('toxiproxy', ['toxiproxy'], env, logger), `${settings.TOXIPROXY_URL}/version`);
     else ready.push(waitUntilHealthy(`${settings.TOXIPROXY_URL}/version`, { name: 'Toxiproxy', timeoutMs: readyTimeoutMs }));
     for (const s of SERVICES) watch(startChild(s.name, ['tool', s.name], env, logger), `http://${formatEndpoint(toolEndpoint(s, settings))}/health`);
     watch(startChild('proxy-manager', ['proxy-manager'], env, logger), `${settings.PROXY_MANAGER_URL}/health`);
-    await Promise.all(ready);
+    // The agent loads (LangChain takes a while) while the rest comes up, and starts on "go".
+    const agent = startChild('agent', ['agent', '--run-id', runId, '--wait-for-go'], env, logger, { stdin: true });
+    children.push(agent);
+    await Promise.race([Promise.all(ready), agent.exited.then((why) => Promise.reject(new LabError('NOT_READY', `the agent ${why} before the lab was ready`)))]);
     if (interrupted) return EXIT.interrupted;
     say(`lab ready in ${Date.now() - startedAt} ms; running the agent (${settings.LLM_PROVIDER === 'auto' ? (settings.GROQ_API_KEY ? 'groq' : 'offline') : settings.LLM_PROVIDER} model)`);
-
-    const agent = startChild('agent', ['agent', '--run-id', runId], env, logger);
-    children.push(agent);
+    agent.send('go');
     const progress = showProgress(db, runId, out, { tty: Boolean(out.isTTY) });
     await agent.exited;
     progress.stop();
@@ -147,6 +165,8 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
     }
     const agentCode = agent.exitCode();
     for (const line of agent.stdout) say(line);
+    // Loaded only now: vega and resvg would cost the start-up half a second.
+    const { renderCharts } = await import('../charts/index.js');
     const charts = await renderCharts({ db, runId, outDir: settings.CHARTS_DIR, logger });
     say('');
     say(`logs:     ${join(settings.LOG_DIR, 'info.log')}, ${join(settings.LOG_DIR, 'agent.log')}`);
