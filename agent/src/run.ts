@@ -46,6 +46,12 @@ export interface RunAgentOptions {
    * settings' hosts). For embedding the agent beside services on ports of their own, e.g. tests on port 0.
    */
   endpoints?: EndpointResolver;
+  /**
+   * Settles when the run may start: the prompts, the model and the database are made ready before it,
+   * nothing is recorded until it resolves, and a rejection ends the run before it began (its error is
+   * thrown). The launcher uses it to load the agent while the rest of the lab comes up.
+   */
+  startWhen?: Promise<void>;
   /** Called once the run is recorded, before the first prompt (the command line's start-up line). */
   onStart?: (run: RunStart) => void;
 }
@@ -79,6 +85,8 @@ export function newRunId(now: number): string {
  */
 export async function runAgent(settings: Settings, options: RunAgentOptions = {}): Promise<RunSummary> {
   const now = options.now ?? Date.now;
+  // Handled here at once: it may reject while the model loads, before it is awaited below.
+  options.startWhen?.catch(() => undefined);
   const promptsFile = options.promptsFile ?? settings.PROMPTS_FILE;
   const prompts = loadPrompts(promptsFile);
   const runId = options.runId ?? newRunId(now());
@@ -89,6 +97,7 @@ export async function runAgent(settings: Settings, options: RunAgentOptions = {}
 
   const db = openDatabase(settings.LAB_DB_PATH);
   try {
+    await options.startWhen;
     const records = new RunRecords(db, runId, now);
     if (!records.start({ seed: settings.CHAOS_SEED, settings: publicSettings(settings), promptsTotal: prompts.length, model: choice.label })) {
       throw new LabError('VALIDATION', `run id "${runId}" already exists in ${settings.LAB_DB_PATH}: choose another one`);

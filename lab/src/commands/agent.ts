@@ -7,7 +7,7 @@
  * itself failed, 2 for bad settings, a bad prompts file or a run id already used, 130 when
  * interrupted by Ctrl-C (SIGTERM: 0, after the unfinished prompts are recorded as interrupted).
  */
-import { type Settings, createLogger, isLabError, onShutdown, settings } from '@chaos-lab/common';
+import { type Settings, LabError, createLogger, isLabError, onShutdown, settings } from '@chaos-lab/common';
 import { type RunStart, type RunSummary, formatSummary, runAgent } from '@chaos-lab/agent';
 import type { Command } from 'commander';
 import { createInterface } from 'node:readline';
@@ -40,7 +40,7 @@ function goSignal(): Promise<void> {
       lines.close();
       process.stdin.destroy(); // an open pipe would keep the process alive after the run
     });
-    lines.once('close', () => reject(new Error('standard input ended before "go"')));
+    lines.once('close', () => reject(new LabError('NOT_READY', 'standard input ended before "go": the launcher went away before the lab was ready')));
   });
 }
 
@@ -65,8 +65,8 @@ export function registerAgentCommand(program: Command): void {
         { logger, exitCodeOnSigint: EXIT_BY_STATUS.interrupted },
       );
       try {
-        if (opts.waitForGo) await goSignal();
         run = runAgent(s, {
+          startWhen: opts.waitForGo ? goSignal() : undefined,
           promptsFile: opts.prompts,
           runId: opts.runId,
           signal: interrupt.signal,
@@ -77,12 +77,6 @@ export function registerAgentCommand(program: Command): void {
         process.stdout.write(formatSummary(summary));
         process.exitCode = EXIT_BY_STATUS[summary.status];
       } catch (err) {
-        if (opts.waitForGo && !run) {
-          // The launcher went away before the lab was ready: nothing was recorded.
-          process.stderr.write(`chaos-lab agent: ${(err as Error).message}\n`);
-          process.exitCode = 1;
-          return;
-        }
         if (!isLabError(err)) throw err;
         // The user's to fix, or the lab's to report: one line, no stack, no usage text.
         process.stderr.write(`chaos-lab agent: ${err.message}\n`);
