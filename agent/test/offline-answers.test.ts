@@ -13,6 +13,16 @@ import { cannedReply, converse, offlineModel, standInTools, type Call, type Repl
 const replies = (overrides: Record<string, Reply>) => (call: Call): Reply => overrides[call.name] ?? cannedReply(call);
 
 describe('offline model answers', () => {
+  it('keeps the weather service\'s own word for every condition it can report', async () => {
+    // The conditions of tools/data/cities.json (see tools/data/README.md).
+    const conditions = ['clear', 'partly cloudy', 'cloudy', 'rain', 'showers', 'thunderstorm', 'snow', 'fog', 'windy', 'drizzle'];
+    for (const condition of conditions) {
+      const body = { city: 'Lima', country: 'Peru', temperature_c: 19, feels_like_c: 19, humidity_pct: 80, wind_ms: 3, conditions: condition, observed_at: '2026-11-21T09:00:00Z' };
+      const { answer } = await converse("What's the weather in Lima?", replies({ get_weather: { body } }));
+      assert.match(answer, new RegExp(`^It is 19 °C and .*${condition}.* in Lima`), `${condition}: ${answer}`);
+    }
+  });
+
   it('writes each tool result as a sentence with its numbers and names', async () => {
     const cases: Array<[string, Record<string, Reply>, string]> = [
       ["What's the weather like in New York today?", {}, 'It is 18.2 °C and partly cloudy in New York (feels like 17.5 °C, humidity 63 %, wind 4.1 m/s).'],

@@ -6,9 +6,13 @@ import { PROJECT_ROOT } from '@chaos-lab/common';
 
 export const CLI = join(PROJECT_ROOT, 'lab', 'bin', 'chaos-lab.js');
 
-/** A port offset unlikely to collide with another test process or a lab on the default ports. */
+/**
+ * A port offset unlikely to collide with another test process or a lab on the default ports. Every
+ * lab port (5000–8474 + offset) stays below 32768, where Linux's ephemeral range starts: port-0
+ * servers and outgoing connections of other tests take their ports from there.
+ */
 export function portOffset(slot: number): number {
-  return 20_000 + ((process.pid * 7 + slot * 13) % 300) * 100;
+  return 10_000 + ((process.pid * 7 + slot * 13) % 140) * 100;
 }
 
 export interface CliRun {

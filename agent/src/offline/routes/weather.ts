@@ -29,14 +29,17 @@ export const weatherRoute: Route = {
   },
 };
 
-/** Conditions as they read after "It is 12 °C and …" (the service names them as nouns: "rain", "fog"). */
+/**
+ * Conditions as they read after "It is 12 °C and …" (the service names them as nouns: "rain", "fog").
+ * Each phrase keeps the service's own word, so the answer says exactly what the tool returned.
+ */
 const CONDITION_PHRASES: Record<string, string> = {
   rain: 'raining',
-  showers: 'showery',
-  thunderstorm: 'stormy',
+  showers: 'there are showers',
+  thunderstorm: 'there is a thunderstorm',
   snow: 'snowing',
   fog: 'foggy',
-  drizzle: 'drizzling',
+  drizzle: 'there is drizzle',
 };
 
 /** "It is 18.2 °C and partly cloudy in New York (feels like 17.5 °C, humidity 63 %, wind 4.1 m/s)." */
