@@ -42,7 +42,10 @@ function consoleDestination(mode: LoggerSettings['LOG_CONSOLE']): DestinationStr
     colorize: Boolean(process.stdout.isTTY),
     sync: true,
     translateTime: 'HH:MM:ss.l',
-    ignore: 'pid,hostname',
+    // One line per event keeps `docker compose logs -f agent` readable; the whole settings object
+    // (logged once at start) stays in the log file.
+    singleLine: true,
+    ignore: 'pid,hostname,settings',
     destination: 1,
   });
   return consoleStream;

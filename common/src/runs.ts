@@ -13,6 +13,12 @@ export interface CurrentRun {
   readonly currentPrompt: number | null;
   /** Last heartbeat of the agent, ms since the epoch. */
   readonly heartbeatAt: number;
+  /**
+   * The run's seed as recorded by the agent (`runs.seed`). Every process that makes random choices for
+   * this run seeds from it, so a run replays from the one seed it recorded even when its processes were
+   * started without `CHAOS_SEED` (each would otherwise draw a seed of its own).
+   */
+  readonly seed: number;
 }
 
 /**
@@ -23,7 +29,7 @@ export interface CurrentRun {
 export function currentRun(db: Database): CurrentRun | undefined {
   const row = db
     .prepare(
-      `SELECT c.run_id AS runId, c.phase AS phase, c.current_prompt AS currentPrompt, c.heartbeat_at AS heartbeatAt
+      `SELECT c.run_id AS runId, c.phase AS phase, c.current_prompt AS currentPrompt, c.heartbeat_at AS heartbeatAt, r.seed AS seed
          FROM control c JOIN runs r ON r.run_id = c.run_id
         ORDER BY r.started_at DESC, r.rowid DESC LIMIT 1`,
     )

@@ -62,7 +62,7 @@ describe('database', () => {
     assert.equal(currentRun(db), undefined);
     db.prepare("INSERT INTO runs (run_id, started_at, seed) VALUES ('a', 100, 1), ('b', 200, 1)").run();
     db.prepare("INSERT INTO control (run_id, phase, heartbeat_at, updated_at) VALUES ('a', 'done', 1, 1), ('b', 'active', 2, 2)").run();
-    assert.deepEqual(currentRun(db), { runId: 'b', phase: 'active', currentPrompt: null, heartbeatAt: 2 });
+    assert.deepEqual(currentRun(db), { runId: 'b', phase: 'active', currentPrompt: null, heartbeatAt: 2, seed: 1 });
     db.close();
   });
 

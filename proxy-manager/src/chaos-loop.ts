@@ -13,8 +13,8 @@
  * Toxiproxy call or database write is logged and retried on a later tick; nothing here throws out of
  * the loop.
  *
- * Replay: the random source is `createRandom(CHAOS_SEED).fork('chaos')`, created afresh when a new
- * run becomes current, and every active tick draws a decision for every proxy (see `chaos-draw.ts`).
+ * Replay: the random source is `createRandom(seed).fork('chaos')` with the seed the run recorded
+ * (`runs.seed`; `CHAOS_SEED` before any run), created afresh when a new run becomes current, and every active tick draws a decision for every proxy (see `chaos-draw.ts`).
  * Whether a proxy can take its drawn toxic is decided in ticks, not wall time: a toxic injected at
  * tick j with duration d keeps its proxy busy until tick j + ⌈d / CHAOS_INTERVAL_MS⌉ (and is removed
  * then at the latest, even if its timer has not fired yet). So the same seed and the same sequence of
@@ -122,7 +122,7 @@ export class ChaosLoop {
 
   constructor(deps: ChaosLoopDeps) {
     this.deps = deps;
-    this.random = this.freshRandom();
+    this.random = this.freshRandom(undefined);
   }
 
   /**
@@ -203,8 +203,9 @@ export class ChaosLoop {
     };
   }
 
-  private freshRandom(): Random {
-    return createRandom(this.deps.settings.CHAOS_SEED).fork('chaos');
+  /** The chaos source of a run: from the seed the run recorded, so the run replays from it alone. */
+  private freshRandom(run: CurrentRun | undefined): Random {
+    return createRandom(run?.seed ?? this.deps.settings.CHAOS_SEED).fork('chaos');
   }
 
   private scheduleTick(delayMs: number): void {
@@ -257,9 +258,9 @@ export class ChaosLoop {
     const before = this.run;
     this.run = run;
     if (run?.runId !== before?.runId) {
-      this.random = this.freshRandom();
+      this.random = this.freshRandom(run);
       this.freeAtTick.clear();
-      if (run) this.logFor(run.runId).info({ phase: run.phase, seed: this.deps.settings.CHAOS_SEED }, 'following run');
+      if (run) this.logFor(run.runId).info({ phase: run.phase, seed: run.seed }, 'following run');
     } else if (run && before && run.phase !== before.phase) {
       this.logFor(run.runId).info({ from: before.phase, to: run.phase }, 'run phase changed');
     }

@@ -72,8 +72,11 @@ export interface TestLab {
   manager?: ProxyManager;
   /** Starts a proxy-manager on a free port; `changes` replace settings (e.g. another seed). */
   startManager(changes?: Partial<Settings>): Promise<ProxyManager>;
-  /** Starts a run in `phase`; each run starts later than the one before, so it becomes current. */
-  startRun(runId: string, phase: Phase): void;
+  /**
+   * Starts a run in `phase`, recording `seed` (default the lab's `CHAOS_SEED`) as the agent does; each
+   * run starts later than the one before, so it becomes current.
+   */
+  startRun(runId: string, phase: Phase, seed?: number): void;
   /** Sets a run's phase, with a heartbeat, as the agent does. */
   setPhase(runId: string, phase: Phase): void;
   /** Stamps a run's agent heartbeat (default: now), ms since the epoch. */
@@ -167,10 +170,10 @@ export async function startTestLab(overrides: Record<string, string> = {}): Prom
       lab.manager = await startProxyManager({ ...settings, ...changes }, { port: 0, logger, docker: null });
       return lab.manager;
     },
-    startRun(runId, phase) {
+    startRun(runId, phase, seed = settings.CHAOS_SEED) {
       const startedAt = (runClock = Math.max(runClock + 1, Date.now()));
       writeTransaction(db, () => {
-        db.prepare('INSERT INTO runs (run_id, started_at, seed) VALUES (?, ?, ?)').run(runId, startedAt, settings.CHAOS_SEED);
+        db.prepare('INSERT INTO runs (run_id, started_at, seed) VALUES (?, ?, ?)').run(runId, startedAt, seed);
         db.prepare('INSERT INTO control (run_id, phase, heartbeat_at, updated_at) VALUES (?, ?, ?, ?)').run(runId, phase, startedAt, startedAt);
       });
     },

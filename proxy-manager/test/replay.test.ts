@@ -15,9 +15,12 @@ describe('replay from the seed', () => {
   });
   after(() => lab.close());
 
-  /** Runs `runId` active until it has `COMPARED` injections, ends it, and returns them in order. */
-  async function injections(runId: string): Promise<string[]> {
-    lab.startRun(runId, 'active');
+  /**
+   * Runs `runId` (recording `seed`, default the lab's 42) active until it has `COMPARED` injections,
+   * ends it, and returns them in order.
+   */
+  async function injections(runId: string, seed?: number): Promise<string[]> {
+    lab.startRun(runId, 'active', seed);
     await waitFor(`${COMPARED} injections in ${runId}`, () => lab.events(runId).length >= COMPARED, 20_000);
     lab.setPhase(runId, 'done');
     await waitFor('every toxic removed', async () => (await toxicsOnProxies(lab)).length === 0);
@@ -44,9 +47,14 @@ describe('replay from the seed', () => {
     assert.ok(new Set(first.map((line) => line.split(' ')[1])).size >= 3, 'the sequence mixes toxic types');
   });
 
-  it('injects a different sequence with another seed', async () => {
+  it('injects a different sequence for a run with another seed', async () => {
+    assert.notDeepEqual(await injections('seed-43', 43), sequence('seed-42-a'));
+  });
+
+  it("follows the seed the run recorded, not its own CHAOS_SEED", async () => {
+    // In compose without CHAOS_SEED each container draws a seed of its own; the run's recorded seed rules.
     await lab.manager!.close();
-    await lab.startManager({ CHAOS_SEED: 43 });
-    assert.notDeepEqual(await injections('seed-43'), sequence('seed-42-a'));
+    await lab.startManager({ CHAOS_SEED: 7 });
+    assert.deepEqual(await injections('seed-42-d', 42), sequence('seed-42-a'));
   });
 });
