@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * Runs the lab's tests with Node's own test runner, straight from TypeScript source (tsx), resolving
- * workspace packages to their `src/` through the `source` export condition so no build is needed.
+ * workspace packages to their `src/` through the `source` export condition. `npm test` builds first
+ * (`tsc -b`): the launcher's end-to-end tests run the compiled `chaos-lab` command as users do.
  *
  *   node scripts/run-tests.js                  every workspace's test/**\/*.test.ts
  *   node scripts/run-tests.js toxiproxy agent  only those workspaces
