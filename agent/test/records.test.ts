@@ -39,7 +39,7 @@ describe('a run records its run, control, prompt results, tool calls and logs', 
     assert.deepEqual(summary.errorTypes, {});
     assert.equal(summary.model, 'custom:ScriptedChatModel');
     assert.equal(summary.seed, 1);
-    assert.deepEqual(phaseDuringPrompt, { runId: 'records-1', phase: 'active', currentPrompt: 0, heartbeatAt: (phaseDuringPrompt as { heartbeatAt: number }).heartbeatAt });
+    assert.deepEqual(phaseDuringPrompt, { runId: 'records-1', phase: 'active', currentPrompt: 0, heartbeatAt: (phaseDuringPrompt as { heartbeatAt: number }).heartbeatAt, seed: 1 });
 
     const [run] = lab.rows<Record<string, unknown>>('SELECT * FROM runs WHERE run_id = ?', 'records-1');
     assert.equal(run!.status, 'completed');

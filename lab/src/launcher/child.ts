@@ -22,6 +22,8 @@ export interface LabChild {
   readonly process: ChildProcess;
   /** Lines the child printed on stdout (kept for the agent's summary). */
   readonly stdout: string[];
+  /** Lines the child printed on stderr (its one-line error when it fails). */
+  readonly stderr: string[];
   /** Settles with a one-line reason (`exited with code 1`) when the child exits. */
   readonly exited: Promise<string>;
   /** Exit code once exited (null while running or when killed by a signal). */
@@ -46,11 +48,15 @@ export function startChild(name: string, args: readonly string[], env: NodeJS.Pr
   const proc = spawn(process.execPath, [CLI_PATH, ...args], { cwd: PROJECT_ROOT, env, stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
   const log = logger.child({ child: name });
   const stdout: string[] = [];
+  const stderr: string[] = [];
   createInterface({ input: proc.stdout! }).on('line', (line) => {
     stdout.push(line);
     log.info({ stream: 'stdout' }, line);
   });
-  createInterface({ input: proc.stderr! }).on('line', (line) => log.warn({ stream: 'stderr' }, line));
+  createInterface({ input: proc.stderr! }).on('line', (line) => {
+    stderr.push(line);
+    log.warn({ stream: 'stderr' }, line);
+  });
   let done = false;
   const exited = new Promise<string>((resolve) => {
     proc.once('exit', (code, signal) => {
@@ -66,6 +72,7 @@ export function startChild(name: string, args: readonly string[], env: NodeJS.Pr
     name,
     process: proc,
     stdout,
+    stderr,
     exited,
     exitCode: () => proc.exitCode,
     send(line) {

@@ -84,8 +84,9 @@ export function showProgress(
       clearInterval(timer);
       tick();
       if (bar && started) bar.stop();
-      const final = formatProgress(readProgress(db, runId));
-      if (!bar && final !== last) out.write(`${final}\n`);
+      const reading = readProgress(db, runId);
+      const final = formatProgress(reading);
+      if (!bar && reading.total > 0 && final !== last) out.write(`${final}\n`);
     },
   };
 }

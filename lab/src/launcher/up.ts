@@ -150,7 +150,12 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
     // The agent loads (LangChain takes a while) while the rest comes up, and starts on "go".
     const agent = startChild('agent', ['agent', '--run-id', runId, '--wait-for-go'], env, logger, { stdin: true });
     children.push(agent);
-    await Promise.race([Promise.all(ready), agent.exited.then((why) => Promise.reject(new LabError('NOT_READY', `the agent ${why} before the lab was ready`)))]);
+    const agentGaveUp = agent.exited.then((why) => Promise.reject(new LabError('NOT_READY', `the agent ${why} before the lab was ready`)));
+    await Promise.race([Promise.all(ready), agentGaveUp]).catch((err: unknown) => {
+      // The agent's own one-line reason (bad prompts, groq without a key…) says more than its exit code.
+      if (agent.hasExited() && agent.stderr.length > 0) throw new LabError('NOT_READY', agent.stderr.join('\n'), { details: { exitCode: agent.exitCode() } });
+      throw err;
+    });
     if (interrupted) return EXIT.interrupted;
     say(`lab ready in ${Date.now() - startedAt} ms; running the agent (${settings.LLM_PROVIDER === 'auto' ? (settings.GROQ_API_KEY ? 'groq' : 'offline') : settings.LLM_PROVIDER} model)`);
     agent.send('go');
@@ -165,6 +170,11 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
     }
     const agentCode = agent.exitCode();
     for (const line of agent.stdout) say(line);
+    if (agentCode !== 0) {
+      for (const line of agent.stderr) say(line);
+      say(`chaos-lab: the agent ${await agent.exited}; see ${join(settings.LOG_DIR, 'info.log')}`);
+      return agentCode === 2 ? EXIT.badInput : EXIT.labFailed;
+    }
     // Loaded only now: vega and resvg would cost the start-up half a second.
     const { renderCharts } = await import('../charts/index.js');
     const charts = await renderCharts({ db, runId, outDir: settings.CHARTS_DIR, logger });
@@ -173,10 +183,6 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
     say(`database: ${settings.LAB_DB_PATH}`);
     say(`charts:   ${settings.CHARTS_DIR} (${charts.files.length} files)`);
     say(`report:   ${charts.indexHtml}`);
-    if (agentCode !== 0) {
-      say(`chaos-lab: the agent ${await agent.exited}; see ${join(settings.LOG_DIR, 'info.log')}`);
-      return agentCode === 2 ? EXIT.badInput : EXIT.labFailed;
-    }
     if (options.keep) {
       say('services left running (--keep); press Ctrl-C to stop them');
       await interruption;
@@ -187,7 +193,7 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
     if (isLabError(err, 'PORT_IN_USE') || isLabError(err, 'NOT_READY')) {
       say(`chaos-lab: ${err.message}`);
       logger.error({ err }, 'lab failed to start');
-      return EXIT.labFailed;
+      return err.details?.exitCode === 2 ? EXIT.badInput : EXIT.labFailed;
     }
     throw err;
   } finally {
