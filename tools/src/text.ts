@@ -16,12 +16,25 @@ export function foldText(text: string): string {
     .replace(/[ßæœøłđðþı]/g, (ch) => LIGATURES[ch] ?? ch);
 }
 
-/** Folds `text` and reduces every run of non-letters/digits to one space, trimmed: the key names are matched on. */
-export function matchKey(text: string): string {
-  return foldText(text)
+/** Reduces every run of non-letters/digits to one space, trimmed (apostrophes inside words dropped). */
+function keyOf(text: string): string {
+  return text
     .replace(/['’]/g, '')
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
+}
+
+/** Folds `text` and reduces every run of non-letters/digits to one space, trimmed: the key names are matched on. */
+export function matchKey(text: string): string {
+  return keyOf(foldText(text));
+}
+
+/**
+ * Like {@link matchKey} but keeping accents: the key that tells apart words that differ only by an
+ * accent (Italian "e" and "è", Spanish "si" and "sí"), tried before the accent-free one.
+ */
+export function exactKey(text: string): string {
+  return keyOf(text.normalize('NFC').toLowerCase());
 }
 
 /** The folded words of `text` (letters and digits; apostrophes inside a word are dropped). */

@@ -56,6 +56,19 @@ describe('translator service', () => {
     assert.equal(res.body.method, 'word-by-word');
   });
 
+  it('keeps words apart that differ only by an accent, and still matches a word typed without one', async () => {
+    const cases: Array<[string, string, string]> = [
+      ['it', `${word('is').it} ${word('and').it}`, 'is and'], // "è e"
+      ['es', `${word('yes').es} ${word('if').es}`, 'yes if'], // "sí si"
+      ['es', 'cancion', 'song'], // "canción" typed without its accent
+    ];
+    for (const [from, text, expected] of cases) {
+      const res = await translate({ text, source_language: from, target_language: 'en' });
+      assert.equal(res.status, 200);
+      assert.equal(res.body.translation, expected, `${from}: ${text}`);
+    }
+  });
+
   it('says word-by-word when only some sentences are known phrases', async () => {
     const hello = phrase('Hello, how are you?');
     const res = await translate({ text: `${hello.en} The cat.`, source_language: 'en', target_language: 'fr' });

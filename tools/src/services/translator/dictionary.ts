@@ -1,11 +1,12 @@
 /**
  * The shipped translation dictionary (`tools/data/translations.json`): phrases and words, each row
  * holding the same meaning in every supported language, looked up by any of them. Lookups are case-
- * and accent-insensitive and ignore punctuation ("hola como estas" finds "Hola, ¿cómo estás?").
+ * and accent-insensitive and ignore punctuation ("hola como estas" finds "Hola, ¿cómo estás?"); a
+ * word is first looked up with its accents, so words that differ only by one keep their own meaning.
  */
 import { z } from 'zod';
 import { loadDataFile } from '../../data.js';
-import { foldedWords, matchKey } from '../../text.js';
+import { exactKey, foldedWords, matchKey } from '../../text.js';
 
 const translationsSchema = z
   .object({
@@ -29,11 +30,11 @@ export type DictionaryRow = Readonly<Record<string, string>>;
 /** A lookup table from match key to row, per language. */
 type Table = Map<string, Map<string, DictionaryRow>>;
 
-function buildTable(rows: readonly DictionaryRow[], codes: readonly string[]): Table {
+function buildTable(rows: readonly DictionaryRow[], codes: readonly string[], keyOf: (text: string) => string = matchKey): Table {
   const table: Table = new Map(codes.map((code) => [code, new Map<string, DictionaryRow>()]));
   for (const row of rows) {
     for (const code of codes) {
-      const key = matchKey(row[code] ?? '');
+      const key = keyOf(row[code] ?? '');
       const byKey = table.get(code);
       // The first row wins a key two rows share (e.g. German "sie" = she / they).
       if (key !== '' && byKey && !byKey.has(key)) byKey.set(key, row);
@@ -50,6 +51,7 @@ export class Dictionary {
   readonly longestEntryWords: number;
   private readonly phrases: Table;
   private readonly words: Table;
+  private readonly wordsWithAccents: Table;
   private readonly vocabulary = new Map<string, Set<string>>();
 
   constructor(data: { languages: Record<string, string>; phrases: DictionaryRow[]; words: DictionaryRow[] }) {
@@ -57,6 +59,7 @@ export class Dictionary {
     const codes = Object.keys(data.languages);
     this.phrases = buildTable(data.phrases, codes);
     this.words = buildTable(data.words, codes);
+    this.wordsWithAccents = buildTable(data.words, codes, exactKey);
     let longest = 1;
     for (const code of codes) {
       const vocabulary = new Set<string>();
@@ -77,9 +80,12 @@ export class Dictionary {
     return this.phrases.get(language)?.get(key);
   }
 
-  /** The word (or multi-word expression) whose `language` form has match key `key`. */
-  word(language: string, key: string): DictionaryRow | undefined {
-    return this.words.get(language)?.get(key);
+  /**
+   * The word (or multi-word expression) of `language` written `text`: the entry with the same accents
+   * first (Italian "è" is "is", "e" is "and"), else the one with the same match key.
+   */
+  word(language: string, text: string): DictionaryRow | undefined {
+    return this.wordsWithAccents.get(language)?.get(exactKey(text)) ?? this.words.get(language)?.get(matchKey(text));
   }
 
   /**

@@ -81,7 +81,7 @@ function translateWords(dictionary: Dictionary, sentence: string, from: string, 
       const run = words.slice(i, i + count);
       const key = run.map((w) => matchKey(w.text)).join(' ');
       const spacedOnly = run.every((w, k) => k === 0 || /^\s+$/u.test(sentence.slice((run[k - 1] as WordToken).end, w.start)));
-      const word = spacedOnly ? dictionary.word(from, key) : undefined;
+      const word = spacedOnly ? dictionary.word(from, run.map((w) => w.text).join(' ')) : undefined;
       const phrase = count > 1 && !word ? dictionary.phrase(from, key) : undefined;
       if (word || phrase) matched = { row: (word ?? phrase) as DictionaryRow, count, phrase: !word };
     }
