@@ -2,7 +2,7 @@
  * @chaos-lab/agent: the LangChain tool-calling agent that runs prompts.json under chaos
  * (DESIGN.md "The agent"). The launcher and the `chaos-lab agent` command call {@link runAgent}.
  */
-export { runAgent, newRunId, type RunAgentOptions, type RunStart } from './run.js';
+export { runAgent, type RunAgentOptions, type RunStart } from './run.js';
 export { loadPrompts, parsePrompts, type Prompt } from './prompts.js';
 export { formatSummary, type RunSummary } from './summary.js';
 export { OFFLINE_MODEL_LABEL, resolveProvider, type ProviderChoice } from './model.js';

@@ -11,8 +11,7 @@
  * started, get a `failed` row with error type `interrupted`; the run is `interrupted`. When the lab
  * itself fails (the database, a bug) the run is `failed` and the unfinished prompts get `agent` rows.
  */
-import { randomBytes } from 'node:crypto';
-import { type Database, LabError, type Logger, type Settings, createLogger, openDatabase, publicSettings } from '@chaos-lab/common';
+import { type Database, LabError, type Logger, type Settings, createLogger, newRunId, openDatabase, publicSettings } from '@chaos-lab/common';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { Agent as HttpAgent } from 'undici';
 import { createLabAgent } from './agent.js';
@@ -65,12 +64,6 @@ export interface RunStart {
   readonly model: string;
   /** Why this model, e.g. `LLM_PROVIDER=auto and GROQ_API_KEY is not set`. */
   readonly modelReason: string;
-}
-
-/** A fresh run id: UTC start time to the second and 6 random hex digits. */
-export function newRunId(now: number): string {
-  const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  return `${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
 /**

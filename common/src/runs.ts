@@ -1,7 +1,19 @@
 /**
  * Shared reads of run state that both sides of the coordination must agree on.
  */
+import { randomBytes } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
+
+/**
+ * A fresh run id: the UTC start time to the second and 6 random hex digits, e.g.
+ * `20261121T233745Z-f55d17`; ids sort by start time. The launcher names the run it starts with it, and
+ * the agent does when run alone.
+ * @param now ms since the epoch (default now)
+ */
+export function newRunId(now: number = Date.now()): string {
+  const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
 
 /** A run's phase in the `control` table (DESIGN.md). */
 export type Phase = 'starting' | 'active' | 'idle' | 'done';

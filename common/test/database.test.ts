@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { currentRun, MIGRATIONS, openDatabase, schemaVersion } from '@chaos-lab/common';
+import { currentRun, MIGRATIONS, newRunId, openDatabase, schemaVersion } from '@chaos-lab/common';
 import { makeTempDir } from '@chaos-lab/common/testing';
 import Database from 'better-sqlite3';
 
@@ -64,6 +64,13 @@ describe('database', () => {
     db.prepare("INSERT INTO control (run_id, phase, heartbeat_at, updated_at) VALUES ('a', 'done', 1, 1), ('b', 'active', 2, 2)").run();
     assert.deepEqual(currentRun(db), { runId: 'b', phase: 'active', currentPrompt: null, heartbeatAt: 2, seed: 1 });
     db.close();
+  });
+
+  it('makes run ids from the UTC start time that sort by it and do not repeat', () => {
+    const id = newRunId(Date.UTC(2026, 10, 21, 23, 37, 45, 123));
+    assert.match(id, /^20261121T233745Z-[0-9a-f]{6}$/);
+    assert.ok(newRunId(Date.UTC(2026, 10, 21, 23, 37, 46)) > id);
+    assert.notEqual(newRunId(0), newRunId(0));
   });
 
   it('lets three processes write at once without SQLITE_BUSY', async () => {

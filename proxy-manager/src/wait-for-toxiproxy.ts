@@ -6,8 +6,11 @@ import { LabError, type Logger } from '@chaos-lab/common';
 import type { Clock } from './clock.js';
 import type { ToxiproxyGateway } from './toxiproxy-gateway.js';
 
-/** Pause between two probes while waiting, ms. */
-export const WAIT_POLL_MS = 250;
+/**
+ * Pause between two probes while waiting, ms. Short: `chaos-lab up` starts Toxiproxy and the
+ * proxy-manager together, and this wait is on the lab's start-up path.
+ */
+export const WAIT_POLL_MS = 25;
 
 /**
  * Probes `GET /version` (one attempt at a time, each with the gateway's deadline) until it answers.

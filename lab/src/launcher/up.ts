@@ -11,11 +11,11 @@
  * (it marks the run interrupted and keeps every finished prompt), then the proxy-manager (it removes its
  * toxics), then the rest; no child is left running.
  */
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import {
   formatEndpoint,
   isLabError,
+  newRunId,
   LabError,
   openDatabase,
   PARENT_PID_VARIABLE,
@@ -46,12 +46,6 @@ export interface UpOptions {
 
 /** Exit codes of `chaos-lab up`. */
 export const EXIT = { completed: 0, labFailed: 1, badInput: 2, interrupted: 130 } as const;
-
-/** A run id that sorts by time and is unique across machines: `run-20261121-223045-9f3a1c`. */
-export function newRunId(now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `run-${stamp}-${randomBytes(3).toString('hex')}`;
-}
 
 /** True when the user named a Toxiproxy (environment or `.env`), so none is started. */
 function usesExternalToxiproxy(): boolean {
