@@ -4,7 +4,7 @@
  */
 import { extractExpression } from '../arithmetic.js';
 import { squash, unmask } from '../text.js';
-import { formatNumber, note, num, record, text, toolTask, unreadable, type Route } from './route.js';
+import { formatNumber, note, num, record, singleCall, text, unreadable, type Route } from './route.js';
 
 /** Routes calculation clauses to `calculate({expression})`. */
 export const calculateRoute: Route = {
@@ -17,10 +17,9 @@ export const calculateRoute: Route = {
       return;
     }
     ctx.add(
-      toolTask({
+      singleCall({
         tool: 'calculate',
-        needs: [],
-        build: () => [{ name: 'calculate', args: { expression } }],
+        args: { expression },
         describe: (args) => `calculate ${String(args.expression)}`,
         answer: (args, data) => {
           const body = record(data);

@@ -7,7 +7,7 @@
 import { findWhen, isoDate, type When } from '../dates.js';
 import type { Clause } from '../clauses.js';
 import { COURTESY, capitalize, counted, listProse, squash, trimPunctuation } from '../text.js';
-import { note, record, records, text, toolTask, unreadable, type Route, type RouteContext } from './route.js';
+import { note, record, records, singleCall, text, unreadable, type Route, type RouteContext } from './route.js';
 
 /** The time used when an event is given a day but no time of day. */
 const DEFAULT_EVENT_TIME = '09:00';
@@ -27,10 +27,9 @@ export const eventsRoute: Route = {
     const date = dayOf(findWhen(clause.masked, ctx.now), ctx) ?? isoDate(ctx.now);
     ctx.calendarDate = date;
     ctx.add(
-      toolTask({
+      singleCall({
         tool: 'get_events',
-        needs: [],
-        build: () => [{ name: 'get_events', args: { date } }],
+        args: { date },
         describe: (args) => `read your calendar for ${String(args.date)}`,
         answer: (args, data) => {
           const events = records(record(data)?.events);
@@ -56,10 +55,9 @@ export const deleteEventsRoute: Route = {
     }
     ctx.calendarDate = date;
     ctx.add(
-      toolTask({
+      singleCall({
         tool: 'delete_events',
-        needs: [],
-        build: () => [{ name: 'delete_events', args: { date } }],
+        args: { date },
         describe: (args) => `delete the events on ${String(args.date)}`,
         answer: (args, data) => {
           const deleted = record(data)?.deleted;
@@ -113,10 +111,9 @@ export const addEventRoute: Route = {
     const time = when?.time ?? DEFAULT_EVENT_TIME;
     const chosenTime = when?.time === undefined;
     ctx.add(
-      toolTask({
+      singleCall({
         tool: 'add_event',
-        needs: [],
-        build: () => [{ name: 'add_event', args: { title, date, time } }],
+        args: { title, date, time },
         describe: (args) => `add "${String(args.title)}" to your calendar`,
         answer: (args, data) => {
           const event = record(record(data)?.event);

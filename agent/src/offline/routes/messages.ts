@@ -8,7 +8,7 @@ import type { Clause } from '../clauses.js';
 import { numberWordsToDigits } from '../numbers.js';
 import { COURTESY, capitalize, counted, fold, squash, trimPunctuation, unmask } from '../text.js';
 import type { TaskResult, ToolOutcome, ToolTask } from '../types.js';
-import { note, record, records, text, toolTask, unreadable, type InboxRequest, type Route, type RouteContext } from './route.js';
+import { note, record, records, singleCall, text, toolTask, unreadable, type InboxRequest, type Route, type RouteContext } from './route.js';
 
 /** Words that follow a messaging verb but are never a recipient. */
 const NOT_RECIPIENTS = new Set([
@@ -260,11 +260,10 @@ const sentAt = (value: unknown): string =>
 
 function inboxTask(request: InboxRequest, quiet: boolean): ToolTask {
   const fromWhom = request.from === undefined ? '' : ` from ${request.from}`;
-  return toolTask({
+  return singleCall({
     tool: 'read_inbox',
-    needs: [],
+    args: {},
     quiet,
-    build: () => [{ name: 'read_inbox', args: {} }],
     describe: () => 'read your inbox',
     answer: (_args, data) => {
       const chosen = selectMessages({ ok: true, data }, request);

@@ -7,7 +7,7 @@ import type { Clause } from '../clauses.js';
 import { findLanguages, languageName } from '../languages.js';
 import { numberWordsToDigits } from '../numbers.js';
 import { counted, squash, trimPunctuation, unmask } from '../text.js';
-import { note, num, record, records, text, toolTask, unreadable, type Route } from './route.js';
+import { note, num, record, records, singleCall, text, unreadable, type Route } from './route.js';
 
 const FILM = String.raw`(?:movies?|films?|flicks?)`;
 /** Where the film's title or topic starts, tried in order. */
@@ -84,10 +84,9 @@ export const movieRoute: Route = {
     if (request.page !== undefined) args.page = request.page;
     if (request.perPage !== undefined) args.per_page = request.perPage;
     ctx.add(
-      toolTask({
+      singleCall({
         tool: 'search_movie',
-        needs: [],
-        build: () => [{ name: 'search_movie', args }],
+        args,
         describe: (a) => `search for films matching "${String(a.query)}"`,
         answer: filmsSentence,
       }),

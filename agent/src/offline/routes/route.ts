@@ -4,7 +4,7 @@
  */
 import type { Clause } from '../clauses.js';
 import type { Intent } from '../intents.js';
-import type { Note, Step, ToolTask } from '../types.js';
+import type { Note, Step, ToolArgs, ToolTask } from '../types.js';
 
 /** How the inbox was asked for, so a later step can pick the same message ("translate it"). */
 export interface InboxRequest {
@@ -42,6 +42,15 @@ export type TaskSpec = Omit<ToolTask, 'kind'>;
 /** Builds a ToolTask. */
 export function toolTask(spec: TaskSpec): ToolTask {
   return { kind: 'tool', ...spec };
+}
+
+/**
+ * Builds the common ToolTask: one call of `tool` with `args` fixed by the clause, needing no earlier step.
+ * @param spec the tool, its arguments, and the task's `describe`, `answer` and `quiet` (see {@link ToolTask})
+ */
+export function singleCall(spec: Omit<TaskSpec, 'needs' | 'build'> & { args: ToolArgs }): ToolTask {
+  const { args, ...task } = spec;
+  return toolTask({ ...task, needs: [], build: () => [{ name: task.tool, args }] });
 }
 
 /** Builds a Note: a sentence the answer gives for a part of the prompt no tool call serves. */

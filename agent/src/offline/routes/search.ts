@@ -3,7 +3,7 @@
  * engineering") sent to `search_web`, and the best results written as a short list.
  */
 import { COURTESY, squash, trimPunctuation, unmask } from '../text.js';
-import { note, record, records, text, toolTask, unreadable, type Route } from './route.js';
+import { note, record, records, singleCall, text, unreadable, type Route } from './route.js';
 
 const SHOWN_RESULTS = 3;
 
@@ -34,10 +34,9 @@ export const searchRoute: Route = {
       return;
     }
     ctx.add(
-      toolTask({
+      singleCall({
         tool: 'search_web',
-        needs: [],
-        build: () => [{ name: 'search_web', args: { query } }],
+        args: { query },
         describe: (args) => `search the web for "${String(args.query)}"`,
         answer: (args, data) => {
           const results = records(record(data)?.results);

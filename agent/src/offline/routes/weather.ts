@@ -4,7 +4,7 @@
  */
 import { findPlaces } from '../places.js';
 import { unmask } from '../text.js';
-import { formatNumber, note, num, record, text, toolTask, unreadable, type Route } from './route.js';
+import { formatNumber, note, num, record, singleCall, text, unreadable, type Route } from './route.js';
 
 /** Routes weather clauses to `get_weather({city})`. */
 export const weatherRoute: Route = {
@@ -17,10 +17,9 @@ export const weatherRoute: Route = {
     }
     for (const city of cities) {
       ctx.add(
-        toolTask({
+        singleCall({
           tool: 'get_weather',
-          needs: [],
-          build: () => [{ name: 'get_weather', args: { city } }],
+          args: { city },
           describe: (args) => `get the weather for ${String(args.city)}`,
           answer: weatherSentence,
         }),
