@@ -7,6 +7,7 @@
  * derives a child seed from the parent seed and a label: adding a consumer does not shift the
  * numbers another consumer sees.
  */
+import { randomBytes } from 'node:crypto';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
@@ -88,9 +89,10 @@ export function createRandom(seed: number): Random {
 }
 
 /**
- * A fresh 32-bit seed for runs where `CHAOS_SEED` is not set. This is the lab's one use of
- * non-replayable randomness; the seed it returns is printed and recorded so the run can be repeated.
+ * A fresh 32-bit seed (from the OS's cryptographic source) for runs where `CHAOS_SEED` is not set.
+ * This is the lab's one use of non-replayable randomness; the seed it returns is printed and recorded
+ * so the run can be repeated.
  */
 export function freshSeed(): number {
-  return (Date.now() ^ (process.pid << 16) ^ Math.floor(performance.now() * 1000)) >>> 0;
+  return randomBytes(4).readUInt32BE(0);
 }

@@ -9,13 +9,13 @@
  * To add a setting: add it to {@link settingsShape} with a `describe()` text (the README and
  * `.env.example` tables are written from these) and use it through {@link Settings}.
  */
-import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
 import { LabError } from './errors.js';
 import { PROJECT_ROOT, resolveFromRoot } from './paths.js';
+import { freshSeed } from './random.js';
 import { PROXY_MANAGER_PORT, SERVICE_NAMES, TOXIPROXY_API_PORT, type ServiceName } from './registry.js';
 
 /** The toxic types Toxiproxy 2.12.0 knows (reference: toxiproxy-api.md, "Toxics"). */
@@ -214,7 +214,7 @@ export function loadSettings(env: RawEnv = process.env, options: { dotenv?: bool
   const pmPort = s.PROXY_MANAGER_PORT ?? PROXY_MANAGER_PORT + s.PORT_OFFSET;
   return Object.freeze({
     ...s,
-    CHAOS_SEED: s.CHAOS_SEED ?? randomBytes(4).readUInt32BE(0),
+    CHAOS_SEED: s.CHAOS_SEED ?? freshSeed(),
     seedGiven: s.CHAOS_SEED !== undefined,
     PROXY_MANAGER_PORT: pmPort,
     TOXIPROXY_URL: s.TOXIPROXY_URL ?? `http://127.0.0.1:${TOXIPROXY_API_PORT + s.PORT_OFFSET}`,

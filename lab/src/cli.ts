@@ -41,7 +41,13 @@ export async function buildProgram(only?: string): Promise<Command> {
   return program;
 }
 
-/** Runs the command line. `argv` as in `process.argv`. */
+/**
+ * Runs the command line. `argv` as in `process.argv`. A closed console (`chaos-lab … | head`) is not
+ * an error: output stops, the command carries on (the launcher must still stop its children).
+ */
 export async function main(argv: string[]): Promise<void> {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
+  });
   await (await buildProgram(argv[2])).parseAsync(argv);
 }

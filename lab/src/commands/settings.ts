@@ -3,7 +3,7 @@
  * file, or Markdown), and with `--check` validates the current environment and `.env` and prints
  * the values in force.
  */
-import { loadSettings, publicSettings } from '@chaos-lab/common';
+import { publicSettings, settings } from '@chaos-lab/common';
 import type { Command } from 'commander';
 import { formatEnvExample, formatMarkdownTable, settingDocs } from '../settings-doc.js';
 
@@ -16,13 +16,8 @@ export function registerSettingsCommand(program: Command): void {
     .option('--check', 'validate the environment and .env, then print the values in force')
     .action((opts: { format: string; check?: boolean }) => {
       if (opts.check) {
-        try {
-          const values = publicSettings(loadSettings());
-          for (const [k, v] of Object.entries(values)) process.stdout.write(`${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v ?? '')}\n`);
-        } catch (err) {
-          process.stderr.write(`chaos-lab: invalid settings\n${(err as Error).message}\n`);
-          process.exitCode = 2;
-        }
+        // settings() reports bad values and exits 2, as every command does.
+        for (const [k, v] of Object.entries(publicSettings(settings()))) process.stdout.write(`${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v ?? '')}\n`);
         return;
       }
       if (opts.format === 'env') process.stdout.write(formatEnvExample());

@@ -70,10 +70,7 @@ function portClaims(settings: Settings, external: boolean): PortClaim[] {
  */
 export async function runLab(settings: Settings, logger: Logger, options: UpOptions): Promise<number> {
   const out = options.out ?? process.stdout;
-  // A closed console (`npm start | head`) must not kill the launcher mid-run and orphan its children.
-  out.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE') throw err;
-  });
+  // A closed console (`npm start | head`) is ignored by the CLI; output just stops.
   const say = (line: string) => {
     if (out.writable) out.write(`${line}\n`);
   };
