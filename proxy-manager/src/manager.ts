@@ -100,7 +100,7 @@ export async function startProxyManager(settings: Settings, options: StartOption
     clock,
     logger,
     runId: () => chaos.currentRunId(),
-    docker: options.docker === undefined ? detectDocker(settings, logger) : (options.docker ?? undefined),
+    docker: options.docker === undefined ? createDockerProbe({ timeoutMs: healthCheckTimeoutMs(settings.HEALTH_INTERVAL_MS) }) : (options.docker ?? undefined),
   });
   chaos.start();
   monitor.start();
@@ -124,16 +124,6 @@ export async function startProxyManager(settings: Settings, options: StartOption
       return closing;
     },
   };
-}
-
-/** The Docker probe, or undefined (with the reason logged) when there is none or `DOCKER_HOST` is malformed. */
-function detectDocker(settings: Settings, logger: Logger): DockerProbe | undefined {
-  try {
-    return createDockerProbe({ timeoutMs: healthCheckTimeoutMs(settings.HEALTH_INTERVAL_MS) });
-  } catch (err) {
-    logger.warn({ err: (err as Error).message }, 'Docker engine unusable: container states not monitored');
-    return undefined;
-  }
 }
 
 /** Where a client reaches a server bound to `host`: a wildcard bind is reached on loopback. */
