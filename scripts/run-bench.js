@@ -7,18 +7,11 @@
  *   node scripts/run-bench.js toxiproxy   only that workspace's
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { chooseWorkspaces, filesEndingWith, root } from './workspaces.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const workspaces = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).workspaces;
-const names = process.argv.slice(2);
-const chosen = names.length > 0 ? names : workspaces;
-const files = chosen.flatMap((ws) => {
-  const dir = join(root, ws, 'bench');
-  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.bench.ts')).sort().map((f) => join(dir, f)) : [];
-});
+const chosen = chooseWorkspaces(process.argv.slice(2), 'run-bench');
+const files = chosen.flatMap((ws) => filesEndingWith(join(root, ws, 'bench'), '.bench.ts'));
 if (files.length === 0) {
   process.stderr.write(`run-bench: no benchmarks in ${chosen.join(', ')}\n`);
   process.exit(1);

@@ -9,32 +9,15 @@
  *   node scripts/run-tests.js -- --test-name-pattern=latency   extra flags for node --test
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { chooseWorkspaces, filesEndingWith, root } from './workspaces.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const workspaces = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).workspaces;
 const args = process.argv.slice(2);
 const dash = args.indexOf('--');
 const names = dash === -1 ? args : args.slice(0, dash);
 const extra = dash === -1 ? [] : args.slice(dash + 1);
-const unknown = names.filter((n) => !workspaces.includes(n));
-if (unknown.length > 0) {
-  process.stderr.write(`run-tests: unknown workspace ${unknown.join(', ')}; expected one of ${workspaces.join(', ')}\n`);
-  process.exit(2);
-}
 
-/** Every *.test.ts below dir, sorted for a stable order. */
-function testFiles(dir) {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile() && e.name.endsWith('.test.ts'))
-    .map((e) => join(e.parentPath ?? e.path, e.name))
-    .sort();
-}
-
-const files = (names.length > 0 ? names : workspaces).flatMap((ws) => testFiles(join(root, ws, 'test')));
+const files = chooseWorkspaces(names, 'run-tests').flatMap((ws) => filesEndingWith(join(root, ws, 'test'), '.test.ts'));
 if (files.length === 0) {
   process.stderr.write('run-tests: no test files found\n');
   process.exit(1);

@@ -16,7 +16,7 @@ export interface Progress {
 }
 
 /** Reads a run's progress; zeros until the agent has created the run. */
-export function readProgress(db: Database, runId: string): Progress {
+function readProgress(db: Database, runId: string): Progress {
   const run = db.prepare('SELECT prompts_total AS total FROM runs WHERE run_id = ?').get(runId) as { total: number } | undefined;
   const results = db
     .prepare(
@@ -29,7 +29,7 @@ export function readProgress(db: Database, runId: string): Progress {
 }
 
 /** Formats a reading as one plain line. */
-export function formatProgress(p: Progress): string {
+function formatProgress(p: Progress): string {
   return `prompts ${p.done}/${p.total} | succeeded ${p.succeeded} | failed ${p.failed} | toxics active ${p.toxicsActive}`;
 }
 
@@ -56,7 +56,8 @@ export function showProgress(
       })
     : undefined;
   let started = false;
-  const tick = () => {
+  /** Shows the current reading; `final` shows a changed one at once, however recent the last line. */
+  const tick = (final = false) => {
     const p = readProgress(db, runId);
     if (bar) {
       const payload = { succeeded: p.succeeded, failed: p.failed, toxics: p.toxicsActive };
@@ -72,21 +73,19 @@ export function showProgress(
     const now = Date.now();
     const everyMs = options.plainEveryMs ?? 5000;
     // A changed reading is shown at most once a second; an unchanged one every `everyMs`.
-    if (p.total > 0 && ((line !== last && now - lastPlainAt >= 1000) || now - lastPlainAt >= everyMs)) {
+    const changed = line !== last && (final || now - lastPlainAt >= 1000);
+    if (p.total > 0 && (changed || (!final && now - lastPlainAt >= everyMs))) {
       out.write(`${line}\n`);
       last = line;
       lastPlainAt = now;
     }
   };
-  const timer = setInterval(tick, options.pollMs ?? 250);
+  const timer = setInterval(() => tick(), options.pollMs ?? 250);
   return {
     stop() {
       clearInterval(timer);
-      tick();
+      tick(true);
       if (bar && started) bar.stop();
-      const reading = readProgress(db, runId);
-      const final = formatProgress(reading);
-      if (!bar && reading.total > 0 && final !== last) out.write(`${final}\n`);
     },
   };
 }
