@@ -8,19 +8,10 @@
  *  conversation (AIMessage tool_calls + ToolMessages) ──▶ CallResult[] per ToolTask ──▶ next calls | answer
  * ```
  */
+import type { ToolName } from '@chaos-lab/common';
 
-/** The ten tool names of the agent, exactly as the harness binds them. */
-export type ToolName =
-  | 'search_web'
-  | 'get_weather'
-  | 'search_movie'
-  | 'get_events'
-  | 'add_event'
-  | 'delete_events'
-  | 'calculate'
-  | 'send_message'
-  | 'read_inbox'
-  | 'translate';
+/** The ten tool names of the agent, from the lab's registry (the names the harness binds). */
+export type { ToolName };
 
 /** Tool arguments as the model writes them into `tool_calls[].args`. */
 export type ToolArgs = Record<string, unknown>;
