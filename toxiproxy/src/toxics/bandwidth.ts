@@ -8,13 +8,13 @@
  * Attributes: `rate` (KB/s = bytes/ms); `rate <= 0` means unlimited.
  * Toxiproxy 2.12.0 semantics (toxics/bandwidth.go), with a finer slicing than its 100 ms.
  */
-import type { TimerHandle } from '../clock.js';
-import { attr, type Chunk, type HeldData, type StageContext, type ToxicAttributes, type ToxicStage, type ToxicType } from './toxic.js';
+import { attr, type Chunk, type StageContext, type ToxicAttributes, type ToxicType } from './toxic.js';
+import { TimedReleaseStage } from './timed-release.js';
 
 /** Most data, in milliseconds of the rate, sent as one piece. */
 const PIECE_MS = 10;
 
-class BandwidthStage implements ToxicStage {
+class BandwidthStage extends TimedReleaseStage {
   private readonly rateBytesPerMs: number;
   private readonly pieceBytes: number;
   private readonly queue: Chunk[] = [];
@@ -22,19 +22,16 @@ class BandwidthStage implements ToxicStage {
   private offset = 0;
   /** Deadline by which every byte sent so far was due. */
   private scheduleEnd = -Infinity;
-  private pendingEnd = false;
-  private timer: TimerHandle | undefined;
 
-  constructor(
-    attributes: ToxicAttributes,
-    private readonly ctx: StageContext,
-  ) {
+  constructor(attributes: ToxicAttributes, ctx: StageContext) {
+    super(ctx);
     this.rateBytesPerMs = attr(attributes, 'rate');
     this.pieceBytes = Math.max(1, Math.floor(this.rateBytesPerMs * PIECE_MS));
   }
 
   write(chunk: Chunk): void {
-    if (this.rateBytesPerMs <= 0 && this.queue.length === 0) {
+    // Unlimited: nothing is ever queued, so passing straight on keeps the order.
+    if (this.rateBytesPerMs <= 0) {
       this.ctx.out.push(chunk);
       return;
     }
@@ -42,13 +39,8 @@ class BandwidthStage implements ToxicStage {
     if (this.queue.length === 1) {
       // Starting a busy run: the schedule begins now, not at the end of an earlier run.
       this.scheduleEnd = Math.max(this.scheduleEnd, this.ctx.clock.now());
-      this.sendDue();
+      this.release();
     }
-  }
-
-  end(): void {
-    if (this.queue.length === 0) this.ctx.out.end();
-    else this.pendingEnd = true;
   }
 
   /** Size of the next piece of `queue[0]`. */
@@ -56,48 +48,28 @@ class BandwidthStage implements ToxicStage {
     return Math.min(this.pieceBytes, this.queue[0]!.data.length - this.offset);
   }
 
-  /** Sends every piece whose deadline has passed, then waits for the next one. */
-  private sendDue(): void {
-    this.timer = undefined;
-    const now = this.ctx.clock.now();
-    while (this.queue.length > 0) {
-      const head = this.queue[0]!;
-      if (this.rateBytesPerMs <= 0) {
-        this.queue.shift();
-        this.ctx.out.push(this.offset === 0 ? head : { data: head.data.subarray(this.offset), time: head.time });
-        this.offset = 0;
-        continue;
-      }
-      const size = this.nextPiece();
-      const due = this.scheduleEnd + size / this.rateBytesPerMs;
-      if (due > now) {
-        this.timer = this.ctx.clock.at(due, () => this.sendDue());
-        return;
-      }
-      this.scheduleEnd = due;
-      const piece = this.offset === 0 && size === head.data.length ? head : { data: head.data.subarray(this.offset, this.offset + size), time: head.time };
-      this.offset += size;
-      if (this.offset >= head.data.length) {
-        this.queue.shift();
-        this.offset = 0;
-      }
-      this.ctx.out.push(piece);
-    }
-    if (this.pendingEnd) {
-      this.pendingEnd = false;
-      this.ctx.out.end();
-    }
+  protected nextDue(): number | undefined {
+    return this.queue.length === 0 ? undefined : this.scheduleEnd + this.nextPiece() / this.rateBytesPerMs;
   }
 
-  interrupt(): HeldData {
-    this.ctx.clock.cancel(this.timer);
-    this.timer = undefined;
+  protected releaseNext(due: number): void {
+    const head = this.queue[0]!;
+    const size = this.nextPiece();
+    this.scheduleEnd = due;
+    const piece = this.offset === 0 && size === head.data.length ? head : { data: head.data.subarray(this.offset, this.offset + size), time: head.time };
+    this.offset += size;
+    if (this.offset >= head.data.length) {
+      this.queue.shift();
+      this.offset = 0;
+    }
+    this.ctx.out.push(piece);
+  }
+
+  protected takeHeld(): Chunk[] {
     const chunks = this.queue.map((c, i) => (i === 0 && this.offset > 0 ? { data: c.data.subarray(this.offset), time: c.time } : c));
-    const held = { chunks, ended: this.pendingEnd };
     this.queue.length = 0;
     this.offset = 0;
-    this.pendingEnd = false;
-    return held;
+    return chunks;
   }
 }
 

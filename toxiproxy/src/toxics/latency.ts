@@ -9,25 +9,21 @@
  * [latency - jitter, latency + jitter); a negative delay counts as none.
  * Toxiproxy 2.12.0 semantics (toxics/latency.go).
  */
-import type { TimerHandle } from '../clock.js';
-import { attr, type Chunk, type HeldData, type StageContext, type ToxicAttributes, type ToxicStage, type ToxicType } from './toxic.js';
+import { attr, type Chunk, type StageContext, type ToxicAttributes, type ToxicType } from './toxic.js';
+import { TimedReleaseStage } from './timed-release.js';
 
 /** Jitter beyond this many ms (about 35 years) is clamped so the random draw stays exact. */
 const MAX_JITTER_MS = 2 ** 50;
 
-class LatencyStage implements ToxicStage {
+class LatencyStage extends TimedReleaseStage {
   private readonly latencyMs: number;
   private readonly jitterMs: number;
   /** Chunks waiting, each with its release deadline (non-decreasing). */
   private readonly queue: Array<{ chunk: Chunk; due: number }> = [];
   private lastDue = -Infinity;
-  private pendingEnd = false;
-  private timer: TimerHandle | undefined;
 
-  constructor(
-    attributes: ToxicAttributes,
-    private readonly ctx: StageContext,
-  ) {
+  constructor(attributes: ToxicAttributes, ctx: StageContext) {
+    super(ctx, true);
     this.latencyMs = attr(attributes, 'latency');
     this.jitterMs = Math.min(attr(attributes, 'jitter'), MAX_JITTER_MS);
   }
@@ -45,41 +41,21 @@ class LatencyStage implements ToxicStage {
       return;
     }
     this.queue.push({ chunk, due });
-    if (this.queue.length === 1) this.schedule();
+    if (this.queue.length === 1) this.release();
   }
 
-  end(): void {
-    if (this.queue.length === 0) this.ctx.out.end();
-    else this.pendingEnd = true;
+  protected nextDue(): number | undefined {
+    return this.queue[0]?.due;
   }
 
-  private schedule(): void {
-    const head = this.queue[0];
-    if (head) this.timer = this.ctx.clock.at(head.due, () => this.release(), { precise: true });
+  protected releaseNext(due: number): void {
+    const { chunk } = this.queue.shift()!;
+    chunk.time = due;
+    this.ctx.out.push(chunk);
   }
 
-  private release(): void {
-    this.timer = undefined;
-    const now = this.ctx.clock.now();
-    while (this.queue.length > 0 && this.queue[0]!.due <= now) {
-      const { chunk, due } = this.queue.shift()!;
-      chunk.time = due;
-      this.ctx.out.push(chunk);
-    }
-    if (this.queue.length > 0) this.schedule();
-    else if (this.pendingEnd) {
-      this.pendingEnd = false;
-      this.ctx.out.end();
-    }
-  }
-
-  interrupt(): HeldData {
-    this.ctx.clock.cancel(this.timer);
-    this.timer = undefined;
-    const held = { chunks: this.queue.map((q) => q.chunk), ended: this.pendingEnd };
-    this.queue.length = 0;
-    this.pendingEnd = false;
-    return held;
+  protected takeHeld(): Chunk[] {
+    return this.queue.splice(0).map((q) => q.chunk);
   }
 }
 

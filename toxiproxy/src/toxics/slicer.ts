@@ -7,26 +7,23 @@
  * Attributes: `average_size` (bytes), `size_variation` (bytes), `delay` (µs between pieces).
  * Toxiproxy 2.12.0 semantics (toxics/slicer.go).
  */
-import type { TimerHandle } from '../clock.js';
-import { attr, type Chunk, type HeldData, type StageContext, type ToxicAttributes, type ToxicStage, type ToxicType } from './toxic.js';
+import { attr, type Chunk, type StageContext, type ToxicAttributes, type ToxicType } from './toxic.js';
+import { TimedReleaseStage } from './timed-release.js';
 
 /** Variation beyond this is clamped so the random draw stays exact. */
 const MAX_VARIATION = 2 ** 50;
 
-class SlicerStage implements ToxicStage {
+class SlicerStage extends TimedReleaseStage {
   private readonly averageSize: number;
   private readonly variation: number;
   private readonly delayMs: number;
   /** Pieces cut and not yet sent. */
   private readonly pieces: Chunk[] = [];
-  private nextDue = -Infinity;
-  private pendingEnd = false;
-  private timer: TimerHandle | undefined;
+  /** When the next piece may leave: `delay` after the last one sent. */
+  private pieceDue = -Infinity;
 
-  constructor(
-    attributes: ToxicAttributes,
-    private readonly ctx: StageContext,
-  ) {
+  constructor(attributes: ToxicAttributes, ctx: StageContext) {
+    super(ctx);
     this.averageSize = attr(attributes, 'average_size');
     this.variation = Math.min(Math.max(0, attr(attributes, 'size_variation')), MAX_VARIATION);
     this.delayMs = Math.max(0, attr(attributes, 'delay')) / 1000;
@@ -49,44 +46,26 @@ class SlicerStage implements ToxicStage {
   }
 
   write(chunk: Chunk): void {
-    const idle = this.pieces.length === 0 && this.timer === undefined;
+    const idle = this.pieces.length === 0;
     this.cut(chunk);
     if (idle) {
       // A new run starts now, or after the delay that follows the last piece sent.
-      this.nextDue = Math.max(this.nextDue, this.ctx.clock.now());
-      this.sendDue();
+      this.pieceDue = Math.max(this.pieceDue, this.ctx.clock.now());
+      this.release();
     }
   }
 
-  end(): void {
-    if (this.pieces.length === 0) this.ctx.out.end();
-    else this.pendingEnd = true;
+  protected nextDue(): number | undefined {
+    return this.pieces.length === 0 ? undefined : this.pieceDue;
   }
 
-  /** Sends the pieces whose time has come, one `delay` apart, then waits for the next. */
-  private sendDue(): void {
-    this.timer = undefined;
-    const now = this.ctx.clock.now();
-    while (this.pieces.length > 0) {
-      if (this.nextDue > now) {
-        this.timer = this.ctx.clock.at(this.nextDue, () => this.sendDue());
-        return;
-      }
-      this.ctx.out.push(this.pieces.shift()!);
-      this.nextDue += this.delayMs;
-    }
-    if (this.pendingEnd) {
-      this.pendingEnd = false;
-      this.ctx.out.end();
-    }
+  protected releaseNext(): void {
+    this.ctx.out.push(this.pieces.shift()!);
+    this.pieceDue += this.delayMs;
   }
 
-  interrupt(): HeldData {
-    this.ctx.clock.cancel(this.timer);
-    this.timer = undefined;
-    const held = { chunks: this.pieces.splice(0), ended: this.pendingEnd };
-    this.pendingEnd = false;
-    return held;
+  protected takeHeld(): Chunk[] {
+    return this.pieces.splice(0);
   }
 }
 
