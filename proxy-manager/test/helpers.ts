@@ -215,3 +215,8 @@ export async function toxicsOnProxies(lab: TestLab): Promise<string[]> {
   const proxies = await lab.proxies();
   return SERVICES.flatMap((s) => (proxies[s.proxyName]?.toxics ?? []).map((t) => `${s.proxyName}/${t.name}`));
 }
+
+/** Waits until each of the lab's seven proxies holds a toxic. */
+export async function toxicOnEveryProxy(lab: TestLab): Promise<void> {
+  await waitFor('a toxic on every proxy', async () => (await toxicsOnProxies(lab)).length === 7);
+}

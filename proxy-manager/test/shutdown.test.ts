@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { PROJECT_ROOT } from '@chaos-lab/common';
-import { startTestLab, toxicsOnProxies, waitFor, type TestLab } from './helpers.js';
+import { startTestLab, toxicOnEveryProxy, toxicsOnProxies, waitFor, type TestLab } from './helpers.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/manager-process.ts', import.meta.url));
 
@@ -48,11 +48,17 @@ describe('shutdown', () => {
     return child;
   }
 
-  it('on SIGTERM removes every toxic, closes every event and exits 0', async () => {
-    lab.startRun('term-run', 'active');
+  /** Starts `runId` active and a manager process, and waits for its toxic on every proxy, each with an open event. */
+  async function managerWithToxics(runId: string): Promise<ChildProcess> {
+    lab.startRun(runId, 'active');
     const child = await spawnManager();
-    await waitFor('a toxic on every proxy', async () => (await toxicsOnProxies(lab)).length === 7);
-    await waitFor('their events', () => lab.events('term-run').filter((e) => e.ended_at === null).length === 7);
+    await toxicOnEveryProxy(lab);
+    await waitFor('their events', () => lab.events(runId).filter((e) => e.ended_at === null).length === 7);
+    return child;
+  }
+
+  it('on SIGTERM removes every toxic, closes every event and exits 0', async () => {
+    const child = await managerWithToxics('term-run');
     child.kill('SIGTERM');
     const [code] = await once(child, 'exit');
     assert.equal(code, 0);
@@ -61,10 +67,7 @@ describe('shutdown', () => {
   });
 
   it('after SIGKILL mid-toxic, the next start removes the toxics and closes their events', async () => {
-    lab.startRun('kill-run', 'active');
-    const child = await spawnManager();
-    await waitFor('a toxic on every proxy', async () => (await toxicsOnProxies(lab)).length === 7);
-    await waitFor('their events', () => lab.events('kill-run').filter((e) => e.ended_at === null).length === 7);
+    const child = await managerWithToxics('kill-run');
     child.kill('SIGKILL');
     await once(child, 'exit');
     assert.equal((await toxicsOnProxies(lab)).length, 7, 'SIGKILL left the toxics in place');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SERVICES } from '@chaos-lab/common';
-import { startTestLab, toxicsOnProxies, waitFor, type TestLab } from './helpers.js';
+import { startTestLab, toxicOnEveryProxy, toxicsOnProxies, waitFor, type TestLab } from './helpers.js';
 
 describe('a Toxiproxy restart', () => {
   let lab: TestLab;
@@ -10,7 +10,7 @@ describe('a Toxiproxy restart', () => {
     lab = await startTestLab({ TOXIC_PROB: '1', TOXIC_DURATION_MS: '60000-60000' });
     lab.startRun('restart-run', 'active');
     await lab.startManager();
-    await waitFor('a toxic on every proxy', async () => (await toxicsOnProxies(lab)).length === 7);
+    await toxicOnEveryProxy(lab);
   });
   after(() => lab.close());
 
