@@ -49,11 +49,6 @@ export function serviceScale(present: Iterable<string>): ColourScale {
   return scaleFor(present, SERVICE_NAMES, SERVICE_COLOURS);
 }
 
-/** The colour of one service (the unknown colour for a name the registry does not hold). */
-export function serviceColour(service: string): string {
-  return SERVICE_COLOURS[(SERVICE_NAMES as readonly string[]).indexOf(service)] ?? UNKNOWN_COLOUR;
-}
-
 /**
  * The colour scale of the given toxic types, in Toxiproxy's type order.
  * @param present toxic type names that appear in a chart
