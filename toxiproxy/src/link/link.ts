@@ -102,7 +102,7 @@ class Node implements Sink {
   }
 
   write(chunk: Chunk): void {
-    if (this.inputEnded || !this.stage) this.link.discard(chunk.data.length);
+    if (this.inputEnded || !this.stage) this.link.leftStages(chunk.data.length);
     else this.stage.write(chunk);
   }
 
@@ -120,18 +120,22 @@ class Writer implements Sink {
   constructor(
     private readonly destination: Socket,
     private readonly counters: LinkCounters,
+    private readonly link: Link,
     private readonly onBlocked: () => void,
     private readonly onEnd: () => void,
   ) {}
 
+  /** Writes bytes straight from the reader (no active toxic). */
   writeData(data: Buffer): void {
     if (this.ended || this.destination.destroyed || this.destination.writableEnded) return;
     this.counters.sent += data.length;
     if (!this.destination.write(data)) this.onBlocked();
   }
 
+  /** Writes a chunk the last stage let through: its bytes leave the stages. */
   write(chunk: Chunk): void {
     this.writeData(chunk.data);
+    this.link.leftStages(chunk.data.length);
   }
 
   end(): void {
@@ -174,6 +178,7 @@ export class Link {
     this.writer = new Writer(
       this.destination,
       this.counters,
+      this,
       () => {
         this.destinationBlocked = true;
         this.updateFlow();
@@ -236,21 +241,16 @@ export class Link {
     }
   }
 
-  /** Bytes a stage or node threw away. */
-  discard(bytes: number): void {
+  /** Bytes that left the stages: written by the writer, or thrown away by a stage or node. */
+  leftStages(bytes: number): void {
     this.queuedBytes -= bytes;
     if (this.paused) this.updateFlow();
   }
 
-  /** Hands a chunk to a sink, keeping the count of bytes inside stages. */
-  private deliver(sink: Sink, chunk: Chunk): void {
-    if (sink === this.writer) {
-      this.queuedBytes -= chunk.data.length;
-      this.writer.write(chunk);
-      if (this.paused) this.updateFlow();
-    } else {
-      sink.write(chunk);
-    }
+  /** Passes on a chunk `node`'s stage let through; after its EOF (or the link's end) the chunk is dropped. */
+  private forward(node: Node, chunk: Chunk): void {
+    if (node.outputEnded || this.disposed) this.leftStages(chunk.data.length);
+    else node.next.write(chunk);
   }
 
   /** Gives `node` a stage if its toxic applies to this link (toxicity roll) and changes bytes. */
@@ -264,13 +264,10 @@ export class Link {
       clock: this.clock,
       random: this.random.fork(`${toxic.name}#${node.generation++}`),
       out: {
-        push: (chunk) => {
-          if (node.outputEnded || this.disposed) this.discard(chunk.data.length);
-          else this.deliver(node.next, chunk);
-        },
+        push: (chunk) => this.forward(node, chunk),
         end: () => this.endOutput(node),
       },
-      dropped: (bytes) => this.discard(bytes),
+      dropped: (bytes) => this.leftStages(bytes),
       resetConnection: () => this.owner.requestReset(),
     };
     node.stage = toxic.type.createStage(toxic.attributes, context, node.state);
@@ -296,11 +293,7 @@ export class Link {
 
   /** Passes what an interrupted stage held on to `node.next` (and EOF if it held it). */
   private passOn(node: Node, held: HeldData, closes = false): void {
-    if (node.outputEnded) {
-      for (const chunk of held.chunks) this.discard(chunk.data.length);
-      return;
-    }
-    for (const chunk of held.chunks) this.deliver(node.next, chunk);
+    for (const chunk of held.chunks) this.forward(node, chunk);
     if (held.ended || closes) this.endOutput(node);
   }
 
