@@ -12,7 +12,7 @@ import type { InvokableAgent } from './prompt-runner.js';
  * The system prompt.
  * @param today the date the run treats as today
  */
-export function systemPrompt(today: Date): string {
+function systemPrompt(today: Date): string {
   const date = today.toISOString().slice(0, 10);
   const weekday = today.toLocaleDateString('en-US', { weekday: 'long', timeZone: 'UTC' });
   return [

@@ -20,7 +20,7 @@ export interface InvokableAgent {
 }
 
 /** How one attempt ended. */
-export interface PromptAttemptOutcome {
+interface PromptAttemptOutcome {
   readonly status: 'succeeded' | 'failed';
   readonly answer: string | null;
   readonly errorType: PromptErrorType | null;
@@ -43,7 +43,7 @@ export interface PromptRunnerDeps {
 }
 
 /** The final answer of an agent's message list: the last AI message's text, or null. */
-export function finalAnswer(messages: readonly BaseMessage[]): string | null {
+function finalAnswer(messages: readonly BaseMessage[]): string | null {
   const last = messages[messages.length - 1];
   if (!last || !AIMessage.isInstance(last) || (last.tool_calls?.length ?? 0) > 0) return null;
   const text = last.text.trim();
@@ -51,7 +51,7 @@ export function finalAnswer(messages: readonly BaseMessage[]): string | null {
 }
 
 /** Runs one attempt of a prompt. Never throws. */
-export async function runPromptAttempt(prompt: Prompt, promptAttempt: number, deps: PromptRunnerDeps): Promise<PromptAttemptOutcome> {
+async function runPromptAttempt(prompt: Prompt, promptAttempt: number, deps: PromptRunnerDeps): Promise<PromptAttemptOutcome> {
   const deadline = AbortSignal.timeout(deps.promptTimeoutMs);
   const signal = AbortSignal.any([deadline, deps.runSignal]);
   const context: PromptAttemptContext = { promptIndex: prompt.index, promptAttempt, signal, failures: [] };

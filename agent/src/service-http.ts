@@ -44,7 +44,7 @@ const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEO
 const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'ECONNABORTED']);
 
 /** Builds the URL of a request at an endpoint. */
-export function requestUrl(endpoint: Endpoint, req: ServiceRequest): string {
+function requestUrl(endpoint: Endpoint, req: ServiceRequest): string {
   const url = new URL(`http://${formatEndpoint(endpoint)}${req.path}`);
   for (const [key, value] of Object.entries(req.query ?? {})) {
     if (value !== undefined) url.searchParams.set(key, String(value));
@@ -123,7 +123,7 @@ export async function sendAttempt(
 }
 
 /** A readable reason of an aborted signal. */
-export function abortReason(signal: AbortSignal): string {
+function abortReason(signal: AbortSignal): string {
   const reason: unknown = signal.reason;
   return reason instanceof Error ? reason.message : String(reason);
 }

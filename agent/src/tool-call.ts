@@ -50,7 +50,7 @@ export type ToolCallResult =
   | { readonly kind: 'no_result'; readonly final: AttemptResult; readonly attempts: number; readonly failureType: ToolFailureType };
 
 /** True when an attempt's failure is worth another attempt: timeout, refused or reset, or a 5xx. */
-export function isRetryable(result: AttemptResult): boolean {
+function isRetryable(result: AttemptResult): boolean {
   if (result.outcome === 'ok') return false;
   if (result.outcome === 'http_error') return result.httpStatus !== null && result.httpStatus >= 500;
   return true;

@@ -30,8 +30,6 @@ export interface Detection {
   opensRequest: boolean;
 }
 
-/** Courtesy and sequencing words before the verb: "And then please could you …". */
-
 const CALENDAR_WORD = /\b(?:calendar|schedule|agenda|diary|planner|events?|appointments?|meetings?)\b/;
 const MOVIE_WORD = /\b(?:movies?|films?|cinema|flicks?)\b/;
 const INBOX_WORD = /\b(?:inbox|mailbox)\b|\b(?:my|new|unread|latest|last|recent|newest|any|incoming|received)\s+(?:\w+\s+)?(?:messages?|texts?|mails?|emails?)\b|\bmessages?\s+(?:for me|did i get|have i got)\b|\b(?:did|has|have)\s+\w+(?:\s+\w+)?\s+(?:sent|send|texted|messaged|written|write|wrote)\s+me\b|\bwho\s+(?:sent|messaged|texted|wrote)\b/;

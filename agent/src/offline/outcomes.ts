@@ -54,7 +54,7 @@ function errorOf(value: unknown): string | undefined {
  * final full stop removed.
  * @param tool the name of the tool that failed, as the failure text may start with it
  */
-export function cleanReason(text: string, tool: string): string {
+function cleanReason(text: string, tool: string): string {
   const name = escapeRegExp(tool);
   const cleaned = text
     .replace(/\s*Please fix your mistakes\.?\s*$/i, '')

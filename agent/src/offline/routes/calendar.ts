@@ -81,7 +81,7 @@ const EDGE_WORDS = /^(?:(?:an?|the|for|on|at|in|to|by|from|about|of)\s+)+|(?:\s+
  * left of the clause without its verb, date phrase and calendar words ("Schedule a dentist appointment
  * tomorrow at 3pm" → "Dentist appointment").
  */
-export function eventTitle(clause: Clause, when: When | undefined): string {
+function eventTitle(clause: Clause, when: When | undefined): string {
   if (clause.quotes.length > 0) return clause.quotes[0];
   let rest = clause.masked;
   if (when !== undefined) rest = `${rest.slice(0, when.index)} ${rest.slice(when.index + when.text.length)}`;

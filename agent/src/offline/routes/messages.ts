@@ -41,7 +41,7 @@ interface Recipient {
  * The recipient starting at `start` in `source`: an e-mail address, a capitalised name of up to three
  * words ("Alice", "Mary Jane"), or one lower-case word that is not a pronoun or linking word ("mom").
  */
-export function readRecipient(source: string, start: number): Recipient | undefined {
+function readRecipient(source: string, start: number): Recipient | undefined {
   const rest = source.slice(start);
   const email = rest.match(/^\s*([\w.+-]+@[\w-]+(?:\.[\w-]+)+)/);
   if (email !== null) return { name: email[1], end: start + email[0].length };
@@ -59,7 +59,7 @@ export function readRecipient(source: string, start: number): Recipient | undefi
 }
 
 /** What a message clause asks to send. */
-export interface MessageRequest {
+interface MessageRequest {
   to?: string;
   /** The text to send; undefined when it refers to an earlier result or is missing. */
   body?: string;
@@ -70,7 +70,7 @@ export interface MessageRequest {
 }
 
 /** Reads recipient and body from a message clause (quotes masked; a quote is the body). */
-export function parseMessage(clause: Clause): MessageRequest {
+function parseMessage(clause: Clause): MessageRequest {
   const masked = squash(clause.masked);
   const plain = (s: string): string => unmask(s, clause.quotes, (q) => q);
   const objectTo = masked.match(SEND_OBJECT_TO);

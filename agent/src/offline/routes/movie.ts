@@ -23,7 +23,7 @@ const SHOWN_FILMS = 5;
 const MAX_PER_PAGE = 50;
 
 /** What a film clause asks for. */
-export interface FilmRequest {
+interface FilmRequest {
   query: string;
   language?: string;
   page?: number;
@@ -31,7 +31,7 @@ export interface FilmRequest {
 }
 
 /** Reads a film clause: quote or title words, language filter, page and page size. */
-export function parseFilmRequest(clause: Clause): FilmRequest {
+function parseFilmRequest(clause: Clause): FilmRequest {
   const masked = numberWordsToDigits(squash(clause.masked));
   const languageAt = findLanguages(masked)[0];
   const language = languageAt?.code;

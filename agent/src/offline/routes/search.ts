@@ -16,7 +16,7 @@ const TAIL = /\s+(?:on(?:line|\s+the\s+(?:web|internet))|please|for\s+me)$/i;
  * The search topic of a clause: its quote when it has one, else the clause without the asking words
  * ("search the web for", "information about", "what is", "please").
  */
-export function searchTopic(maskedClause: string, quotes: readonly string[]): string {
+function searchTopic(maskedClause: string, quotes: readonly string[]): string {
   if (quotes.length > 0) return quotes[0];
   let topic = squash(maskedClause).replace(COURTESY, '');
   topic = topic.replace(ASK, '').replace(ABOUT, '').replace(WHAT_IS, '');

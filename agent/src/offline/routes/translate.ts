@@ -12,7 +12,7 @@ import { inboxRequest, inboxStep, resultText, selectMessages } from './messages.
 import { note, record, text, toolTask, unreadable, type Route } from './route.js';
 
 /** What a translation clause asks for. */
-export interface TranslationRequest {
+interface TranslationRequest {
   /** The texts to translate, in order (several quotes → several texts). */
   texts: string[];
   source: string;
@@ -37,7 +37,7 @@ const CODE_AFTER = /\b(from|to|into|in)\s+([A-Za-z]{2})\b(?![\p{L}])/gu;
  * targets joined by "and"/","/"or"; the text is the quote(s), else what is left between the asking words
  * and the language phrases, with "the word/phrase" and a trailing "mean" dropped.
  */
-export function parseTranslation(clause: Clause): TranslationRequest {
+function parseTranslation(clause: Clause): TranslationRequest {
   const masked = squash(clause.masked);
   const spans: Array<{ start: number; end: number; code: string; role: 'source' | 'target' }> = [];
   const mentions = [
