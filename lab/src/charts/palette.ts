@@ -30,6 +30,9 @@ export interface ColourScale {
   readonly range: string[];
 }
 
+/** The colour scale of prompt outcomes, succeeded first (the bottom of a stack). */
+export const PROMPT_STATUS_SCALE: ColourScale = { domain: ['succeeded', 'failed'], range: [STATUS_COLOURS.succeeded, STATUS_COLOURS.failed] };
+
 /** Orders `present` by `known` (unknown names last, alphabetically) and colours them. */
 function scaleFor(present: Iterable<string>, known: readonly string[], colours: readonly string[]): ColourScale {
   const names = [...new Set(present)];

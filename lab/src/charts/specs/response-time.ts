@@ -4,7 +4,7 @@
  */
 import type { RunAnalysis } from '../analysis.js';
 import type { ChartDefinition } from '../chart.js';
-import { STATUS_COLOURS } from '../palette.js';
+import { PROMPT_STATUS_SCALE } from '../palette.js';
 import { chartSpec, noDataPanel, PANEL, plural } from '../spec-kit.js';
 import { percentile } from '../stats.js';
 
@@ -47,7 +47,7 @@ export const responseTimeChart: ChartDefinition = {
           encoding: {
             x,
             y,
-            color: { field: 'status', type: 'nominal', title: 'prompt', scale: { domain: ['succeeded', 'failed'], range: [STATUS_COLOURS.succeeded, STATUS_COLOURS.failed] } },
+            color: { field: 'status', type: 'nominal', title: 'prompt', scale: PROMPT_STATUS_SCALE },
           },
         },
         {

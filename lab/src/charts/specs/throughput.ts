@@ -4,7 +4,7 @@
  */
 import { bucketIndex, timeBuckets, type RunAnalysis } from '../analysis.js';
 import type { ChartDefinition } from '../chart.js';
-import { serviceScale, STATUS_COLOURS } from '../palette.js';
+import { PROMPT_STATUS_SCALE, serviceScale } from '../palette.js';
 import {
   chartSpec,
   COUNT_AXIS,
@@ -63,13 +63,12 @@ function promptsPanel(analysis: RunAnalysis): ViewSpec {
     bucket: bucketIndex(analysis, (p.finishedAt - analysis.startMs) / 1000),
     category: p.status,
   }));
-  const order = ['succeeded', 'failed'];
-  const segments = stackByBucket(timeBuckets(analysis), items, order);
+  const segments = stackByBucket(timeBuckets(analysis), items, PROMPT_STATUS_SCALE.domain);
   return stackedBarsOverTime(analysis, segments, { title: yTitle, axis: COUNT_AXIS }, {
     field: 'category',
     type: 'nominal',
     title: 'prompt',
-    scale: { domain: order, range: [STATUS_COLOURS.succeeded, STATUS_COLOURS.failed] },
+    scale: PROMPT_STATUS_SCALE,
   });
 }
 
