@@ -8,6 +8,7 @@
  */
 import { SERVICES } from '@chaos-lab/common';
 import type { PromptRow, RunData, ToolCallRow, ToxicEventRow } from './run-data.js';
+import { groupBy } from './stats.js';
 
 /** One tool-call attempt, placed on the run's time axis. */
 export interface AttemptFact extends ToolCallRow {
@@ -100,11 +101,24 @@ function overlaps(aStart: number, aEnd: number, bStart: number, bEnd: number): b
   return aStart < bEnd && bStart <= Math.max(aEnd, aStart);
 }
 
-function callResult(attempts: readonly ToolCallRow[]): CallResult {
+/** One logical tool call's fact from its attempts (all of one prompt attempt and call id). */
+function callFact(attempts: readonly ToolCallRow[]): CallFact {
+  const first = attempts[0]!;
   const fallback = attempts.some((a) => a.via === 'direct');
   const answered = attempts.some((a) => a.outcome === 'ok');
-  if (answered) return attempts.some((a) => a.via === 'proxy' && a.outcome === 'ok') ? 'answered through proxy' : 'answered by fallback';
-  return fallback ? 'failed after fallback' : 'failed, no fallback';
+  let result: CallResult;
+  if (answered) result = attempts.some((a) => a.via === 'proxy' && a.outcome === 'ok') ? 'answered through proxy' : 'answered by fallback';
+  else result = fallback ? 'failed after fallback' : 'failed, no fallback';
+  return {
+    callId: first.callId,
+    promptIndex: first.promptIndex,
+    tool: first.tool,
+    service: first.service,
+    proxyAttempts: attempts.filter((a) => a.via === 'proxy').length,
+    fallback,
+    answered,
+    result,
+  };
 }
 
 /**
@@ -130,12 +144,7 @@ export function analyzeRun(data: RunData): RunAnalysis {
     open: t.endedAt === null,
   }));
 
-  const toxicsByService = new Map<string, ToxicFact[]>();
-  for (const t of toxics) {
-    const list = toxicsByService.get(t.service);
-    if (list) list.push(t);
-    else toxicsByService.set(t.service, [t]);
-  }
+  const toxicsByService = groupBy(toxics, (t) => t.service);
   const attempts: AttemptFact[] = toolCalls.map((c) => ({
     ...c,
     startS: seconds(c.startedAt),
@@ -145,23 +154,8 @@ export function analyzeRun(data: RunData): RunAnalysis {
   }));
 
   // call_id alone may repeat across prompts (a model may number its calls per conversation).
-  const groups = new Map<string, ToolCallRow[]>();
-  for (const c of toolCalls) {
-    const key = JSON.stringify([c.promptIndex, c.promptAttempt, c.callId]);
-    const group = groups.get(key);
-    if (group) group.push(c);
-    else groups.set(key, [c]);
-  }
-  const calls: CallFact[] = [...groups.values()].map((group) => ({
-    callId: group[0]!.callId,
-    promptIndex: group[0]!.promptIndex,
-    tool: group[0]!.tool,
-    service: group[0]!.service,
-    proxyAttempts: group.filter((a) => a.via === 'proxy').length,
-    fallback: group.some((a) => a.via === 'direct'),
-    answered: group.some((a) => a.outcome === 'ok'),
-    result: callResult(group),
-  }));
+  const groups = groupBy(toolCalls, (c) => JSON.stringify([c.promptIndex, c.promptAttempt, c.callId]));
+  const calls = [...groups.values()].map(callFact);
 
   const durationS = seconds(endMs);
   return { data, startMs, endMs, durationS, bucketS: chooseBucketS(durationS), prompts, attempts, calls, toxics };
@@ -174,14 +168,17 @@ export interface Bucket {
   readonly endS: number;
 }
 
+/** How many `bucketS` wide buckets cover the whole run (at least one). */
+function bucketCount(analysis: RunAnalysis): number {
+  return Math.max(1, Math.ceil(analysis.durationS / analysis.bucketS));
+}
+
 /** The run's time buckets, `bucketS` wide, covering the whole run (at least one). */
 export function timeBuckets(analysis: RunAnalysis): Bucket[] {
-  const count = Math.max(1, Math.ceil(analysis.durationS / analysis.bucketS));
-  return Array.from({ length: count }, (_, index) => ({ index, startS: index * analysis.bucketS, endS: (index + 1) * analysis.bucketS }));
+  return Array.from({ length: bucketCount(analysis) }, (_, index) => ({ index, startS: index * analysis.bucketS, endS: (index + 1) * analysis.bucketS }));
 }
 
 /** The index of the bucket holding a moment (seconds since the run started), clamped to the run. */
 export function bucketIndex(analysis: RunAnalysis, s: number): number {
-  const last = Math.max(1, Math.ceil(analysis.durationS / analysis.bucketS)) - 1;
-  return Math.min(last, Math.max(0, Math.floor(s / analysis.bucketS)));
+  return Math.min(bucketCount(analysis) - 1, Math.max(0, Math.floor(s / analysis.bucketS)));
 }

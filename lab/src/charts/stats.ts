@@ -27,3 +27,15 @@ export function countBy<T>(items: readonly T[], key: (item: T) => string): Recor
   }
   return counts;
 }
+
+/** Items grouped by key, groups in first-seen order, items in their given order (Node 20 lacks `Map.groupBy`). */
+export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
