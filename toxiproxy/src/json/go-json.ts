@@ -23,6 +23,9 @@ export class GoJsonSyntaxError extends Error {}
 
 const WS = new Set([0x20, 0x09, 0x0a, 0x0d]);
 
+/** The one-character escapes of a JSON string and what they stand for. */
+const JSON_ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+
 const GO_ESCAPES: Record<number, string> = { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r', 0x5c: '\\\\' };
 
 /**
@@ -58,6 +61,12 @@ class Reader {
     throw new GoJsonSyntaxError('unexpected EOF');
   }
 
+  /** The character at the reading position; `unexpected EOF` at the end of the text. */
+  private peek(): string {
+    if (this.pos >= this.text.length) this.eof();
+    return this.text[this.pos]!;
+  }
+
   private skipWs(): void {
     while (this.pos < this.text.length && WS.has(this.text.charCodeAt(this.pos))) this.pos++;
   }
@@ -71,8 +80,7 @@ class Reader {
 
   private value(): JsonValue {
     this.skipWs();
-    if (this.pos >= this.text.length) this.eof();
-    const c = this.text[this.pos];
+    const c = this.peek();
     switch (c) {
       case '{':
         return this.object();
@@ -90,22 +98,20 @@ class Reader {
         this.literal('null');
         return { kind: 'null' };
       default:
-        if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return { kind: 'number', text: this.number() };
+        if (c === '-' || (c >= '0' && c <= '9')) return { kind: 'number', text: this.number() };
         return this.fail('looking for beginning of value');
     }
   }
 
   private literal(word: string): void {
     for (let i = 0; i < word.length; i++) {
-      if (this.pos >= this.text.length) this.eof();
-      if (this.text[this.pos] !== word[i]) this.fail(`in literal ${word} (expecting ${quoteChar(word[i] as string)})`);
+      if (this.peek() !== word[i]) this.fail(`in literal ${word} (expecting ${quoteChar(word[i] as string)})`);
       this.pos++;
     }
   }
 
   private digits(context: string): void {
-    if (this.pos >= this.text.length) this.eof();
-    const c = this.text[this.pos] as string;
+    const c = this.peek();
     if (c < '0' || c > '9') this.fail(context);
     while (this.pos < this.text.length && this.text[this.pos]! >= '0' && this.text[this.pos]! <= '9') this.pos++;
   }
@@ -114,8 +120,7 @@ class Reader {
     const start = this.pos;
     if (this.text[this.pos] === '-') {
       this.pos++;
-      if (this.pos >= this.text.length) this.eof();
-      const c = this.text[this.pos] as string;
+      const c = this.peek();
       if (c < '0' || c > '9') this.fail('in numeric literal');
     }
     if (this.text[this.pos] === '0') this.pos++;
@@ -150,18 +155,15 @@ class Reader {
       if (code === 0x5c) {
         out += this.text.slice(runStart, this.pos);
         this.pos++;
-        if (this.pos >= this.text.length) this.eof();
-        const e = this.text[this.pos] as string;
-        const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
-        if (e in simple) {
-          out += simple[e];
+        const e = this.peek();
+        if (Object.hasOwn(JSON_ESCAPES, e)) {
+          out += JSON_ESCAPES[e];
           this.pos++;
         } else if (e === 'u') {
           this.pos++;
           let hex = '';
           for (let i = 0; i < 4; i++) {
-            if (this.pos >= this.text.length) this.eof();
-            const h = this.text[this.pos] as string;
+            const h = this.peek();
             if (!/[0-9a-fA-F]/.test(h)) this.fail('in \\u hexadecimal character escape');
             hex += h;
             this.pos++;
@@ -177,64 +179,50 @@ class Reader {
     }
   }
 
-  private array(): JsonValue {
+  /** After an opening bracket: true (and the closing one read) when the list is empty. */
+  private opensEmpty(close: string): boolean {
     this.pos++;
-    const items: JsonValue[] = [];
     this.skipWs();
-    if (this.pos >= this.text.length) this.eof();
-    if (this.text[this.pos] === ']') {
-      this.pos++;
-      return { kind: 'array', items };
+    if (this.peek() !== close) return false;
+    this.pos++;
+    return true;
+  }
+
+  /** After a list element: true at the closing bracket, false at a `,` (either read); else fails with `context`. */
+  private closes(close: string, context: string): boolean {
+    this.skipWs();
+    const c = this.peek();
+    if (c !== ',' && c !== close) this.fail(context);
+    this.pos++;
+    return c === close;
+  }
+
+  private array(): JsonValue {
+    const items: JsonValue[] = [];
+    if (!this.opensEmpty(']')) {
+      do items.push(this.value());
+      while (!this.closes(']', 'after array element'));
     }
-    for (;;) {
-      items.push(this.value());
-      this.skipWs();
-      if (this.pos >= this.text.length) this.eof();
-      const c = this.text[this.pos];
-      if (c === ',') {
-        this.pos++;
-        continue;
-      }
-      if (c === ']') {
-        this.pos++;
-        return { kind: 'array', items };
-      }
-      this.fail('after array element');
-    }
+    return { kind: 'array', items };
   }
 
   private object(): JsonValue {
-    this.pos++;
     const entries: Array<[string, JsonValue]> = [];
+    if (!this.opensEmpty('}')) {
+      do entries.push(this.entry());
+      while (!this.closes('}', 'after object key:value pair'));
+    }
+    return { kind: 'object', entries };
+  }
+
+  private entry(): [string, JsonValue] {
     this.skipWs();
-    if (this.pos >= this.text.length) this.eof();
-    if (this.text[this.pos] === '}') {
-      this.pos++;
-      return { kind: 'object', entries };
-    }
-    for (;;) {
-      this.skipWs();
-      if (this.pos >= this.text.length) this.eof();
-      if (this.text[this.pos] !== '"') this.fail('looking for beginning of object key string');
-      const key = this.string();
-      this.skipWs();
-      if (this.pos >= this.text.length) this.eof();
-      if (this.text[this.pos] !== ':') this.fail('after object key');
-      this.pos++;
-      entries.push([key, this.value()]);
-      this.skipWs();
-      if (this.pos >= this.text.length) this.eof();
-      const c = this.text[this.pos];
-      if (c === ',') {
-        this.pos++;
-        continue;
-      }
-      if (c === '}') {
-        this.pos++;
-        return { kind: 'object', entries };
-      }
-      this.fail('after object key:value pair');
-    }
+    if (this.peek() !== '"') this.fail('looking for beginning of object key string');
+    const key = this.string();
+    this.skipWs();
+    if (this.peek() !== ':') this.fail('after object key');
+    this.pos++;
+    return [key, this.value()];
   }
 }
 
