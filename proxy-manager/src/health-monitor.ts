@@ -123,11 +123,12 @@ export class ToolHealthMonitor {
   private async checkService(spec: ServiceSpec): Promise<void> {
     const { clock, settings } = this.deps;
     const timeoutMs = healthCheckTimeoutMs(settings.HEALTH_INTERVAL_MS);
+    const before = this.health.get(spec.name)!;
     const startedAt = clock.now();
     let status: 'up' | 'down';
     let detail: string | undefined;
     try {
-      const response = await fetch(this.healthUrl(spec), { signal: AbortSignal.timeout(timeoutMs) });
+      const response = await fetch(before.url, { signal: AbortSignal.timeout(timeoutMs) });
       await response.body?.cancel();
       status = response.ok ? 'up' : 'down';
       if (!response.ok) detail = `HTTP ${response.status}`;
@@ -136,7 +137,6 @@ export class ToolHealthMonitor {
       detail = describeFetchError(err, timeoutMs);
     }
     const checkedAt = clock.now();
-    const before = this.health.get(spec.name)!;
     const changed = before.status !== status;
     this.health.set(spec.name, {
       ...before,
