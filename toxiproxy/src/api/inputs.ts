@@ -47,6 +47,11 @@ export interface ProxyInput {
   enabled: boolean;
 }
 
+/** A proxy from its decoded fields: absent strings are empty, absent `enabled` is true. */
+function proxyInput(fields: { name?: string; listen?: string; upstream?: string; enabled?: boolean }): ProxyInput {
+  return { name: fields.name ?? '', listen: fields.listen ?? '', upstream: fields.upstream ?? '', enabled: fields.enabled ?? true };
+}
+
 function requireProxyFields(input: ProxyInput, suffix: string): void {
   if (input.name.length < 1) throw ErrMissingField.join(`name${suffix}`);
   if (input.upstream.length < 1) throw ErrMissingField.join(`upstream${suffix}`);
@@ -57,8 +62,7 @@ function requireProxyFields(input: ProxyInput, suffix: string): void {
  * @throws {ApiError} 400 bad body, 400 `missing required field: name|upstream`
  */
 export function proxyCreateInput(body: JsonValue): ProxyInput {
-  const fields = decoding(() => decodeGoStruct(body, PROXY_STRUCT));
-  const input = { name: fields.name ?? '', listen: fields.listen ?? '', upstream: fields.upstream ?? '', enabled: fields.enabled ?? true };
+  const input = proxyInput(decoding(() => decodeGoStruct(body, PROXY_STRUCT)));
   requireProxyFields(input, '');
   return input;
 }
@@ -82,12 +86,7 @@ export function populateInput(body: JsonValue): ProxyInput[] {
   if (body.kind !== 'array') {
     throw ErrBadRequestBody.join(`json: cannot unmarshal ${body.kind} into Go value of type []${POPULATE_ENTRY_STRUCT.type}`);
   }
-  const inputs = decoding(() =>
-    body.items.map((item) => {
-      const fields = decodeGoStruct(item, POPULATE_ENTRY_STRUCT);
-      return { name: fields.name ?? '', listen: fields.listen ?? '', upstream: fields.upstream ?? '', enabled: fields.enabled ?? true };
-    }),
-  );
+  const inputs = decoding(() => body.items.map((item) => proxyInput(decodeGoStruct(item, POPULATE_ENTRY_STRUCT))));
   inputs.forEach((input, i) => requireProxyFields(input, ` at proxy ${i + 1}`));
   return inputs;
 }
