@@ -30,10 +30,7 @@ export class ProxyCollection {
    */
   async add(input: ProxyInput): Promise<Proxy> {
     if (this.proxies.has(input.name)) throw ErrProxyAlreadyExists;
-    const proxy = new Proxy(input.name, input.listen, input.upstream, this.env);
-    if (input.enabled) await proxy.start();
-    this.proxies.set(input.name, proxy);
-    return proxy;
+    return this.create(input);
   }
 
   /**
@@ -48,6 +45,11 @@ export class ProxyCollection {
       if (existing.listen === input.listen && existing.upstream === input.upstream) return existing;
       await existing.stop();
     }
+    return this.create(input);
+  }
+
+  /** Builds a proxy, starts it if enabled, and files it under its name (only once it listens, if enabled). */
+  private async create(input: ProxyInput): Promise<Proxy> {
     const proxy = new Proxy(input.name, input.listen, input.upstream, this.env);
     if (input.enabled) await proxy.start();
     this.proxies.set(input.name, proxy);
