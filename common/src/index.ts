@@ -12,3 +12,4 @@ export * from './schema.js';
 export * from './database.js';
 export * from './runs.js';
 export * from './lifecycle.js';
+export * from './listen.js';

@@ -2,7 +2,7 @@
  * Shared reads of run state that both sides of the coordination must agree on.
  */
 import { randomBytes } from 'node:crypto';
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 
 /**
  * A fresh run id: the UTC start time to the second and 6 random hex digits, e.g.
@@ -39,12 +39,17 @@ export interface CurrentRun {
  * @returns the run, or undefined when no run has started yet
  */
 export function currentRun(db: Database): CurrentRun | undefined {
-  const row = db
-    .prepare(
+  let statement = currentRunStatements.get(db);
+  if (!statement) {
+    statement = db.prepare(
       `SELECT c.run_id AS runId, c.phase AS phase, c.current_prompt AS currentPrompt, c.heartbeat_at AS heartbeatAt, r.seed AS seed
          FROM control c JOIN runs r ON r.run_id = c.run_id
         ORDER BY r.started_at DESC, r.rowid DESC LIMIT 1`,
-    )
-    .get() as CurrentRun | undefined;
-  return row;
+    );
+    currentRunStatements.set(db, statement);
+  }
+  return statement.get() as CurrentRun | undefined;
 }
+
+/** {@link currentRun}'s statement per database handle: the proxy-manager asks every chaos tick. */
+const currentRunStatements = new WeakMap<Database, Statement>();

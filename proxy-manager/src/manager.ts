@@ -4,7 +4,7 @@
  * behind.
  */
 import { createServer, type Server } from 'node:http';
-import { createLogger, formatEndpoint, LabError, openDatabase, type Logger, type Settings } from '@chaos-lab/common';
+import { connectHost, createLogger, formatEndpoint, listenOn, openDatabase, type Logger, type Settings } from '@chaos-lab/common';
 import { createApp } from './app.js';
 import { ChaosLoop } from './chaos-loop.js';
 import { systemClock, type Clock } from './clock.js';
@@ -75,14 +75,14 @@ export async function startProxyManager(settings: Settings, options: StartOption
     status: () =>
       statusReport({ settings, db, gateway, desired, status, startedAt, chaos: loop?.snapshot(), health: monitor?.snapshot() }),
   });
-  let server: Server;
+  const server = createServer(app);
+  let port: number;
   try {
-    server = await listen(app, options.port ?? settings.PROXY_MANAGER_PORT, settings.BIND_HOST);
+    port = await listenOn(server, options.port ?? settings.PROXY_MANAGER_PORT, settings.BIND_HOST, 'proxy-manager', 'set PROXY_MANAGER_PORT or PORT_OFFSET');
   } catch (err) {
     db.close();
     throw err;
   }
-  const port = (server.address() as { port: number }).port;
   const url = `http://${formatEndpoint({ host: connectHost(settings.BIND_HOST), port })}`;
 
   try {
@@ -124,25 +124,6 @@ export async function startProxyManager(settings: Settings, options: StartOption
       return closing;
     },
   };
-}
-
-/** Where a client reaches a server bound to `host`: a wildcard bind is reached on loopback. */
-function connectHost(host: string): string {
-  return host === '0.0.0.0' || host === '::' || host === '' ? '127.0.0.1' : host;
-}
-
-function listen(app: ReturnType<typeof createApp>, port: number, host: string): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const server = createServer(app);
-    server.once('error', (err: NodeJS.ErrnoException) => {
-      reject(
-        err.code === 'EADDRINUSE'
-          ? new LabError('PORT_IN_USE', `proxy-manager cannot listen on ${formatEndpoint({ host, port })}: address already in use (set PROXY_MANAGER_PORT or PORT_OFFSET)`, { cause: err })
-          : err,
-      );
-    });
-    server.listen(port, host, () => resolve(server));
-  });
 }
 
 function closeServer(server: Server): Promise<void> {

@@ -1,14 +1,14 @@
 /**
  * Starting tool services: an app from `createApp` on a TCP port, and its clean shutdown.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import {
+  connectHost,
   createLogger,
   createRandom,
   formatEndpoint,
   getService,
-  LabError,
+  listenOn,
   SERVICE_NAMES,
   type Logger,
   type ServiceName,
@@ -27,33 +27,6 @@ export interface RunningToolService {
   readonly url: string;
   /** Stops accepting connections, lets requests in flight finish, closes idle keep-alive connections. */
   close(): Promise<void>;
-}
-
-/** The host a client uses for a server bound to `host`: loopback for the wildcard addresses. */
-function reachableHost(host: string): string {
-  if (host === '0.0.0.0' || host === '') return '127.0.0.1';
-  if (host === '::') return '::1';
-  return host;
-}
-
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onError = (err: NodeJS.ErrnoException) => {
-      server.off('listening', onListening);
-      if (err.code === 'EADDRINUSE') {
-        reject(new LabError('PORT_IN_USE', `port ${port} on ${host} is already in use`, { details: { port, host }, cause: err }));
-      } else {
-        reject(new LabError('INTERNAL', `cannot listen on ${formatEndpoint({ host, port })}: ${err.message}`, { details: { port, host }, cause: err }));
-      }
-    };
-    const onListening = () => {
-      server.off('error', onError);
-      resolve((server.address() as AddressInfo).port);
-    };
-    server.once('error', onError);
-    server.once('listening', onListening);
-    server.listen(port, host);
-  });
 }
 
 /**
@@ -76,8 +49,8 @@ export async function startToolService(
   const host = options.host ?? settings.BIND_HOST;
   const app = createApp(name, { settings, logger, random: createRandom(settings.CHAOS_SEED).fork(name) });
   const server = createServer(app);
-  const port = await listen(server, options.port ?? spec.toolPort + settings.PORT_OFFSET, host);
-  const url = `http://${formatEndpoint({ host: reachableHost(host), port })}`;
+  const port = await listenOn(server, options.port ?? spec.toolPort + settings.PORT_OFFSET, host, `${name} tool service`);
+  const url = `http://${formatEndpoint({ host: connectHost(host), port })}`;
   logger.info({ host, port, url, errorProb: settings.ERROR_PROB, seed: settings.CHAOS_SEED }, 'tool service listening');
   let closing: Promise<void> | undefined;
   return {
