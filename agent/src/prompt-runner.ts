@@ -21,7 +21,7 @@ export interface InvokableAgent {
 
 /** How one attempt ended. */
 interface PromptAttemptOutcome {
-  readonly status: 'succeeded' | 'failed';
+  readonly status: 'answered' | 'failed';
   readonly answer: string | null;
   readonly errorType: PromptErrorType | null;
   readonly error: string | null;
@@ -64,7 +64,7 @@ async function runPromptAttempt(prompt: Prompt, promptAttempt: number, deps: Pro
       return { status: 'failed', answer, errorType: failure.failureType, error: `${failure.tool} gave no result: ${failure.error}${more}` };
     }
     if (answer === null) return { status: 'failed', answer, errorType: 'agent', error: 'the agent ended without an answer' };
-    return { status: 'succeeded', answer, errorType: null, error: null };
+    return { status: 'answered', answer, errorType: null, error: null };
   } catch (err) {
     const interrupted = deps.runSignal.aborted;
     const timedOut = deadline.aborted && !interrupted;
@@ -100,9 +100,9 @@ export async function runPrompt(prompt: Prompt, deps: PromptRunnerDeps): Promise
         duration_ms: Math.round(performance.now() - began),
         answer: outcome.answer,
       },
-      outcome.status === 'succeeded' ? 'prompt attempt succeeded' : 'prompt attempt failed',
+      outcome.status === 'answered' ? 'prompt attempt answered' : 'prompt attempt failed',
     );
-    if (outcome.status === 'succeeded' || outcome.errorType === 'interrupted') break;
+    if (outcome.status === 'answered' || outcome.errorType === 'interrupted') break;
   }
   if (outcome.status === 'failed' && outcome.errorType !== 'interrupted' && attempts < deps.promptLimit) {
     // Attempts were left when the run was interrupted: the prompt is unfinished, not failed on its own.
@@ -110,8 +110,12 @@ export async function runPrompt(prompt: Prompt, deps: PromptRunnerDeps): Promise
   }
   return {
     promptIndex: prompt.index,
+    promptId: prompt.id ?? null,
+    tags: prompt.tags ?? [],
     prompt: prompt.prompt,
-    status: outcome.status,
+    // Until prompt verdicts check answers, an answer is recorded as what it is: not checked.
+    status: outcome.status === 'answered' ? 'unchecked' : outcome.errorType === 'interrupted' ? 'interrupted' : 'failed',
+    verdict: outcome.status === 'answered' ? 'not checked' : null,
     attempts,
     answer: outcome.answer,
     errorType: outcome.errorType,

@@ -11,6 +11,15 @@ import type { ToolAttempt } from './tool-call.js';
 /** How a run ended (`runs.status`, besides `running`). */
 export type RunStatus = 'completed' | 'failed' | 'interrupted';
 
+/**
+ * What happened to a prompt (`prompt_results.status`): `correct` answered and every expectation met;
+ * `unchecked` answered, but the prompt has no expectation, so nobody checked the answer; `wrong`
+ * answered, but an expectation was not met; `unhandled` the model said it could not handle the
+ * prompt; `failed` a tool or the model failed after the retries (`error_type` says which);
+ * `interrupted` the run stopped before the prompt ended.
+ */
+export type PromptStatus = 'correct' | 'unchecked' | 'wrong' | 'unhandled' | 'failed' | 'interrupted';
+
 /** Why a prompt failed (`prompt_results.error_type`). */
 export type PromptErrorType = 'network' | 'server' | 'tool_limit' | 'model' | 'agent' | 'timeout' | 'interrupted';
 
@@ -24,11 +33,43 @@ export interface ToolCallRow extends ToolAttempt {
   readonly service: string;
 }
 
+/**
+ * One `logical_calls` row: a tool call as the model asked for it, whatever its attempts did.
+ * `status`: `result` (a 2xx answer), `refused` (the service answered with a 4xx or another non-retryable
+ * status), `no_result` (every attempt failed), `agent_error` (the agent's own code failed).
+ */
+export interface LogicalCallRow {
+  readonly callId: string;
+  readonly promptIndex: number;
+  readonly promptAttempt: number;
+  readonly tool: string;
+  readonly service: string;
+  /** The model's arguments, as validated by the tool's schema. */
+  readonly arguments: Readonly<Record<string, unknown>>;
+  readonly status: 'result' | 'refused' | 'no_result' | 'agent_error';
+  readonly attempts: number;
+  readonly httpStatus: number | null;
+  /** The first characters of the answer's body (JSON text), for reading; null without a body. */
+  readonly resultDigest: string | null;
+  /** SHA-256 (hex) of the whole body text; null without a body. */
+  readonly resultSha256: string | null;
+  readonly startedAt: number;
+  readonly finishedAt: number;
+}
+
 /** One `prompt_results` row. */
 export interface PromptResultRow {
   readonly promptIndex: number;
+  /** The prompt's `id` in the prompts file, if it has one. */
+  readonly promptId?: string | null;
+  /** The prompt's `tags` in the prompts file. */
+  readonly tags?: readonly string[];
   readonly prompt: string;
-  readonly status: 'succeeded' | 'failed';
+  readonly status: PromptStatus;
+  /** The prompt's expectation as written in the prompts file (JSON-able), null when it has none. */
+  readonly expectation?: unknown;
+  /** Why the status: which expectation was not met, or that the answer was not checked. */
+  readonly verdict?: string | null;
   /** Attempts made (0 when the run was interrupted before the prompt started). */
   readonly attempts: number;
   readonly answer: string | null;
@@ -96,24 +137,56 @@ export class RunRecords {
     writeTransaction(this.#db, () =>
       this.#db
         .prepare(
-          `INSERT INTO tool_calls (run_id, prompt_index, prompt_attempt, call_id, tool, service, attempt, via, outcome,
-                                   http_status, started_at, duration_ms, error)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO tool_calls (run_id, prompt_index, prompt_attempt, call_id, attempt_id, tool, service, attempt, via, outcome,
+                                   http_status, simulated, wait_ms, retry_after_ms, started_at, duration_ms, error)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           this.runId,
           row.promptIndex,
           row.promptAttempt,
           row.callId,
+          row.attemptId ?? null,
           row.tool,
           row.service,
           row.attempt,
           row.via,
           row.outcome,
           row.httpStatus,
+          row.simulated ? 1 : 0,
+          Math.round(row.waitMs ?? 0),
+          row.retryAfterMs ?? null,
           row.startedAt,
           Math.round(row.durationMs),
           row.error,
+        ),
+    );
+  }
+
+  /** Inserts one `logical_calls` row, when the call has ended. */
+  addLogicalCall(row: LogicalCallRow): void {
+    writeTransaction(this.#db, () =>
+      this.#db
+        .prepare(
+          `INSERT OR REPLACE INTO logical_calls (call_id, run_id, prompt_index, prompt_attempt, tool, service, arguments, status,
+                                                 attempts, http_status, result_digest, result_sha256, started_at, finished_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          row.callId,
+          this.runId,
+          row.promptIndex,
+          row.promptAttempt,
+          row.tool,
+          row.service,
+          JSON.stringify(row.arguments),
+          row.status,
+          row.attempts,
+          row.httpStatus,
+          row.resultDigest,
+          row.resultSha256,
+          row.startedAt,
+          row.finishedAt,
         ),
     );
   }
@@ -126,17 +199,21 @@ export class RunRecords {
     const info = writeTransaction(this.#db, () =>
       this.#db
         .prepare(
-          `INSERT OR IGNORE INTO prompt_results (run_id, prompt_index, prompt, status, attempts, answer, error_type, error,
-                                                 started_at, finished_at, duration_ms)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT OR IGNORE INTO prompt_results (run_id, prompt_index, prompt_id, tags, prompt, status, attempts, answer,
+                                                 expectation, verdict, error_type, error, started_at, finished_at, duration_ms)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           this.runId,
           row.promptIndex,
+          row.promptId ?? null,
+          JSON.stringify(row.tags ?? []),
           row.prompt,
           row.status,
           row.attempts,
           row.answer,
+          row.expectation === undefined || row.expectation === null ? null : JSON.stringify(row.expectation),
+          row.verdict ?? null,
           row.errorType,
           row.error,
           row.startedAt,
@@ -147,15 +224,19 @@ export class RunRecords {
     return info.changes === 1;
   }
 
-  /** Closes the run: status, finish time, prompt counts from its results, phase `done`. */
+  /** Closes the run: status, finish time, one count per prompt status from its results, phase `done`. */
   finish(status: RunStatus, error: string | null): void {
     const now = this.#now();
     writeTransaction(this.#db, () => {
       this.#db
         .prepare(
           `UPDATE runs SET status = ?, finished_at = ?, error = ?,
-                  prompts_succeeded = (SELECT COUNT(*) FROM prompt_results WHERE run_id = runs.run_id AND status = 'succeeded'),
-                  prompts_failed    = (SELECT COUNT(*) FROM prompt_results WHERE run_id = runs.run_id AND status = 'failed')
+                  prompts_correct     = (SELECT COUNT(*) FROM prompt_results WHERE run_id = runs.run_id AND status = 'correct'),
+                  prompts_unchecked   = (SELECT COUNT(*) FROM prompt_results WHERE run_id = runs.run_id AND status = 'unchecked'),
+                  prompts_wrong       = (SELECT COUNT(*) FROM prompt_results WHERE run_id = runs.run_id AND status = 'wrong'),
+                  prompts_unhandled   = (SELECT COUNT(*) FROM prompt_results WHERE run_id = runs.run_id AND status = 'unhandled'),
+                  prompts_failed      = (SELECT COUNT(*) FROM prompt_results WHERE run_id = runs.run_id AND status = 'failed'),
+                  prompts_interrupted = (SELECT COUNT(*) FROM prompt_results WHERE run_id = runs.run_id AND status = 'interrupted')
             WHERE run_id = ?`,
         )
         .run(status, now, error, this.runId);

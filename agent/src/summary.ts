@@ -61,7 +61,7 @@ export function computeSummary(
 ): RunSummary {
   const prompts = db
     .prepare(
-      `SELECT COALESCE(SUM(status = 'succeeded'), 0) AS succeeded, COALESCE(SUM(status = 'failed'), 0) AS failed,
+      `SELECT COALESCE(SUM(status = 'correct'), 0) AS succeeded, COALESCE(SUM(status = 'failed'), 0) AS failed,
               COALESCE(SUM(attempts), 0) AS attempts
          FROM prompt_results WHERE run_id = ?`,
     )

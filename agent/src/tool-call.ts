@@ -39,6 +39,14 @@ export interface ToolAttempt {
   readonly startedAt: number;
   readonly durationMs: number;
   readonly error: string | null;
+  /** The attempt's own request id (sent as `X-Request-Id`, written in the service's access log). */
+  readonly attemptId?: string;
+  /** True when the service marked its answer as a simulated error (`ERROR_PROB`). */
+  readonly simulated?: boolean;
+  /** Backoff waited before this attempt started, ms. */
+  readonly waitMs?: number;
+  /** The server's `Retry-After`, ms, when it sent one. */
+  readonly retryAfterMs?: number | null;
 }
 
 /** Why a tool call ended without a result: `network` (timeout, refused, reset) or `server` (5xx). */

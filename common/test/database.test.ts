@@ -23,10 +23,12 @@ function runWriter(dbPath: string, who: string, count: number): Promise<{ code: 
 }
 
 describe('database', () => {
-  it('creates the five tables in WAL mode at the current schema version', () => {
+  it('creates the tables and the toxic_events view in WAL mode at the current schema version', () => {
     const db = openDatabase(join(tmp.path, 'fresh', 'lab.db'));
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
-    assert.deepEqual(tables, ['control', 'prompt_results', 'runs', 'tool_calls', 'toxic_events']);
+    assert.deepEqual(tables, ['control', 'fault_events', 'logical_calls', 'parts', 'prompt_results', 'runs', 'tool_calls']);
+    const views = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+    assert.ok(views.includes('toxic_events'));
     assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
     assert.equal(schemaVersion(db), MIGRATIONS.length);
     db.close();
@@ -85,6 +87,39 @@ describe('database', () => {
       { proxy: 'b', n: perWriter, names: perWriter },
       { proxy: 'c', n: perWriter, names: perWriter },
     ]);
+    db.close();
+  });
+
+  it('upgrades a first-version database in place: old successes become unchecked, toxics become fault events', () => {
+    const path = join(tmp.path, 'v1.db');
+    const raw = new Database(path);
+    raw.exec(MIGRATIONS[0]!.sql);
+    raw.pragma('user_version = 1');
+    raw.exec(`
+      INSERT INTO runs (run_id, started_at, seed, prompts_total, prompts_succeeded, prompts_failed) VALUES ('old', 1, 7, 3, 2, 1);
+      INSERT INTO prompt_results (run_id, prompt_index, prompt, status, attempts, started_at, finished_at, duration_ms)
+        VALUES ('old', 0, 'a', 'succeeded', 1, 1, 2, 1), ('old', 1, 'b', 'succeeded', 1, 1, 2, 1);
+      INSERT INTO prompt_results (run_id, prompt_index, prompt, status, attempts, error_type, started_at, finished_at, duration_ms)
+        VALUES ('old', 2, 'c', 'failed', 0, 'interrupted', 1, 2, 1);
+      INSERT INTO toxic_events (run_id, proxy, name, type, stream, toxicity, started_at, ended_at)
+        VALUES ('old', 'weather_proxy', 't', 'timeout', 'upstream', 1, 5, 9);
+    `);
+    raw.close();
+    const db = openDatabase(path);
+    assert.equal(schemaVersion(db), MIGRATIONS.length);
+    const statuses = (db.prepare('SELECT status FROM prompt_results ORDER BY prompt_index').all() as { status: string }[]).map((r) => r.status);
+    assert.deepEqual(statuses, ['unchecked', 'unchecked', 'interrupted']);
+    assert.deepEqual(
+      db.prepare('SELECT prompts_correct, prompts_unchecked, prompts_failed, prompts_interrupted FROM runs').get(),
+      { prompts_correct: 0, prompts_unchecked: 2, prompts_failed: 0, prompts_interrupted: 1 },
+    );
+    assert.deepEqual(db.prepare('SELECT kind, proxy, service, ended_at FROM fault_events').get(), {
+      kind: 'toxic',
+      proxy: 'weather_proxy',
+      service: 'weather',
+      ended_at: 9,
+    });
+    assert.equal((db.prepare('SELECT COUNT(*) AS n FROM toxic_events').get() as { n: number }).n, 1);
     db.close();
   });
 });

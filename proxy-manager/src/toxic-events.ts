@@ -45,10 +45,20 @@ export function openToxicEvent(db: Database, event: ToxicEventInput): number {
   return writeTransaction(db, () => {
     const info = db
       .prepare(
-        `INSERT INTO toxic_events (run_id, proxy, name, type, stream, toxicity, attributes, started_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO fault_events (run_id, kind, proxy, service, name, type, stream, toxicity, attributes, started_at)
+         VALUES (?, 'toxic', ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(event.runId, event.proxy, event.name, event.type, event.stream, event.toxicity, JSON.stringify(event.attributes), event.startedAt);
+      .run(
+        event.runId,
+        event.proxy,
+        event.proxy.replace(/_proxy$/, ''),
+        event.name,
+        event.type,
+        event.stream,
+        event.toxicity,
+        JSON.stringify(event.attributes),
+        event.startedAt,
+      );
     return Number(info.lastInsertRowid);
   });
 }
@@ -56,7 +66,7 @@ export function openToxicEvent(db: Database, event: ToxicEventInput): number {
 /** Closes an event (a no-op when it is closed already). */
 export function closeToxicEvent(db: Database, id: number, endedAt: number): void {
   writeTransaction(db, () => {
-    db.prepare('UPDATE toxic_events SET ended_at = ? WHERE id = ? AND ended_at IS NULL').run(endedAt, id);
+    db.prepare("UPDATE fault_events SET ended_at = ?, ended_by = 'removed' WHERE id = ? AND ended_at IS NULL").run(endedAt, id);
   });
 }
 
@@ -70,10 +80,10 @@ export function closeToxicEvent(db: Database, id: number, endedAt: number): void
 export function closeOpenToxicEvents(db: Database, endedAt: number, keep: ReadonlySet<number> = new Set()): ClosedEvent[] {
   return writeTransaction(db, () => {
     const open = (db
-      .prepare('SELECT id, run_id AS runId, proxy, name FROM toxic_events WHERE ended_at IS NULL ORDER BY id')
+      .prepare("SELECT id, run_id AS runId, proxy, name FROM fault_events WHERE kind = 'toxic' AND ended_at IS NULL ORDER BY id")
       .all() as ClosedEvent[]).filter((e) => !keep.has(e.id));
     // ended_at never precedes started_at, even when two machines' clocks disagree.
-    const close = db.prepare('UPDATE toxic_events SET ended_at = max(?, started_at) WHERE id = ?');
+    const close = db.prepare("UPDATE fault_events SET ended_at = max(?, started_at), ended_by = 'stale' WHERE id = ?");
     for (const e of open) close.run(endedAt, e.id);
     return open;
   });

@@ -39,7 +39,7 @@ describe('proxy reconciliation', () => {
     const startedAt = Date.now() - 5000;
     writeTransaction(lab.db, () => {
       lab.db
-        .prepare(`INSERT INTO toxic_events (run_id, proxy, name, type, stream, toxicity, attributes, started_at) VALUES ('crashed-run', ?, 'chaos_timeout_upstream', 'timeout', 'upstream', 1, '{"timeout":4000}', ?)`)
+        .prepare(`INSERT INTO fault_events (run_id, proxy, name, type, stream, toxicity, attributes, started_at) VALUES ('crashed-run', ?, 'chaos_timeout_upstream', 'timeout', 'upstream', 1, '{"timeout":4000}', ?)`)
         .run(weather!.proxyName, startedAt);
     });
     lab.setPhase('crashed-run', 'done');
