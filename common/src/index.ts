@@ -11,5 +11,6 @@ export * from './logger.js';
 export * from './schema.js';
 export * from './database.js';
 export * from './runs.js';
+export * from './parts.js';
 export * from './lifecycle.js';
 export * from './listen.js';

@@ -9,6 +9,9 @@
  *              │ locked: keep all      │ down: no changes          (missing → create,   (active ticks:
  *              ▼ as is                 ▼ (draws still made)         foreign → remove)    drawTick)
  *
+ * Every tick stamps the manager's heartbeat in `parts`: when a manager dies (kill -9), whoever notices
+ * (the launcher at once, or the next manager at its start) closes its open events at that heartbeat.
+ *
  * Jobs run one at a time on a {@link SerialQueue}: a tick, a toxic's expiry, shutdown. A failed
  * Toxiproxy call or database write is logged and retried on a later tick; nothing here throws out of
  * the loop.
@@ -21,8 +24,13 @@
  * phases seen by the ticks inject the same toxics, however slow the machine.
  */
 import {
+  closeEventsOfLostManager,
   createRandom,
   currentRun,
+  partHeartbeat,
+  partStarted,
+  partStopped,
+  PROXY_MANAGER_PART,
   type CurrentRun,
   type Database,
   type Logger,
@@ -126,13 +134,15 @@ export class ChaosLoop {
   }
 
   /**
-   * Start-up (DESIGN.md step 1): reconciles the proxies, removing every toxic found, then closes the
-   * `toxic_events` rows an earlier manager left open. Failures are logged; ticks retry them.
+   * Start-up (DESIGN.md step 1): closes the events of an earlier manager that died at its last
+   * heartbeat, records this manager in `parts`, reconciles the proxies, removing every toxic found,
+   * then closes the events an earlier manager left open otherwise. Failures are logged; ticks retry them.
    */
   recover(): Promise<void> {
     return this.queue.run(async () => {
       const run = this.readRun();
       if (run !== UNREADABLE) this.follow(run); // so the start-up lines carry the run id
+      this.recordPart('start');
       const proxies = await this.sync('start');
       if (proxies) this.closeStaleEvents();
     });
@@ -162,6 +172,7 @@ export class ChaosLoop {
       // In parallel: each proxy's removal may wait out its retries when Toxiproxy is unreachable.
       await Promise.all([...this.held.values()].map((held) => this.removeHeld(held, 'shutting down')));
       this.retryPendingCloses();
+      this.recordPart('stop');
       for (const held of this.held.values()) {
         this.logFor(held.runId).error({ proxy: held.plan.proxy, toxic: held.plan.name, eventId: held.eventId }, 'toxic left behind at shutdown: the next start removes it and closes its event');
       }
@@ -223,6 +234,7 @@ export class ChaosLoop {
     const tick = ++this.ticks;
     try {
       const run = this.readRun();
+      this.recordPart('tick');
       const proxies = await this.sync('tick');
       this.retryPendingCloses();
       if (proxies && this.staleEventsOpen) this.closeStaleEvents();
@@ -306,6 +318,30 @@ export class ChaosLoop {
         { proxy: held.plan.proxy, toxic: held.plan.name, eventId: held.eventId },
         'toxic vanished from Toxiproxy (restarted, or removed by someone else): event closed',
       );
+    }
+  }
+
+  /**
+   * Keeps this manager's `parts` row: at start, first closes what a dead predecessor left open at its
+   * last heartbeat; every tick, a heartbeat; at stop, the stop time. A failed write is a condition,
+   * retried next tick.
+   */
+  private recordPart(when: 'start' | 'tick' | 'stop'): void {
+    const { db, clock } = this.deps;
+    const log = this.logFor(this.run?.runId);
+    try {
+      if (when === 'start') {
+        const closed = closeEventsOfLostManager(db);
+        if (closed > 0) log.warn({ closed }, 'closed the toxic events of a proxy-manager that died, at its last heartbeat');
+        partStarted(db, PROXY_MANAGER_PART, process.pid, clock.now());
+      } else if (when === 'tick') {
+        partHeartbeat(db, PROXY_MANAGER_PART, clock.now(), this.run?.runId ?? null);
+      } else {
+        partStopped(db, PROXY_MANAGER_PART, clock.now());
+      }
+      this.conditions.report('heartbeat', undefined, log);
+    } catch (err) {
+      this.conditions.report('heartbeat', `cannot record the manager in parts (${(err as Error).message}); retrying`, log);
     }
   }
 

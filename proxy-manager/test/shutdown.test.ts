@@ -64,19 +64,40 @@ describe('shutdown', () => {
     assert.equal(code, 0);
     assert.deepEqual(await toxicsOnProxies(lab), []);
     assert.ok(lab.events('term-run').every((e) => e.ended_at !== null));
+    assert.ok(part()!.stopped_at !== null, 'the manager recorded its clean stop in parts');
   });
 
-  it('after SIGKILL mid-toxic, the next start removes the toxics and closes their events', async () => {
+  it('after SIGKILL mid-toxic, the next start removes the toxics and closes their events at the dead manager\'s last heartbeat', async () => {
     const child = await managerWithToxics('kill-run');
+    // A heartbeat after the injections, so the close time is checked against a heartbeat, not the start.
+    const injectedAt = Math.max(...lab.events('kill-run').map((e) => e.started_at));
+    await waitFor('a heartbeat after the injections', () => (part()?.heartbeat_at ?? 0) > injectedAt);
     child.kill('SIGKILL');
     await once(child, 'exit');
+    const killedAt = Date.now();
+    const lastBeat = part()!.heartbeat_at;
+    assert.equal(part()!.stopped_at, null, 'a killed manager never says it stopped');
     assert.equal((await toxicsOnProxies(lab)).length, 7, 'SIGKILL left the toxics in place');
     lab.setPhase('kill-run', 'done');
-    const killedAt = Date.now();
     await lab.startManager();
     assert.deepEqual(await toxicsOnProxies(lab), []);
-    const events = lab.events('kill-run');
+    const events = lab.db.prepare("SELECT id, started_at, ended_at, ended_by FROM fault_events WHERE run_id = 'kill-run'").all() as {
+      id: number;
+      started_at: number;
+      ended_at: number | null;
+      ended_by: string | null;
+    }[];
     assert.equal(events.length, 7);
-    for (const e of events) assert.ok(e.ended_at !== null && e.ended_at >= killedAt, `event ${e.id} closed at start`);
+    for (const e of events) {
+      assert.equal(e.ended_at, Math.max(lastBeat, e.started_at), `event ${e.id} closed at the last heartbeat`);
+      assert.ok(e.ended_at! <= killedAt, `event ${e.id} not closed at the next start`);
+      assert.equal(e.ended_by, 'manager_lost');
+    }
+    assert.equal(part()!.pid, process.pid, 'the new manager took the row');
   });
+
+  /** The proxy-manager's `parts` row. */
+  function part(): { pid: number; heartbeat_at: number; stopped_at: number | null } | undefined {
+    return lab.db.prepare("SELECT pid, heartbeat_at, stopped_at FROM parts WHERE part = 'proxy-manager'").get() as never;
+  }
 });
