@@ -73,11 +73,13 @@ export interface BindTarget {
 }
 
 /**
- * Resolves a `listen` value to what to bind, as Go's `net.Listen("tcp", listen)` would.
+ * Resolves a `listen` value to what to bind, as Go's `net.Listen("tcp", listen)` would. An empty
+ * value is the wildcard on a free port (Go skips the split for an empty address): Toxiproxy 2.12.0
+ * creates such a proxy and reports it as `[::]:<port>`.
  * @throws {AddressError} with Go's message (after `listen tcp: `)
  */
 export async function resolveListen(listen: string): Promise<BindTarget> {
-  const { host, port: portText } = splitHostPort(listen);
+  const { host, port: portText } = listen === '' ? { host: '', port: '' } : splitHostPort(listen);
   const port = parsePort(portText);
   if (host === '' || host === '0.0.0.0' || host === '::') {
     return { ip: '::', port, wildcard: true, display: host === '' ? `:${port}` : formatAddress(host, port) };
@@ -93,6 +95,16 @@ export async function resolveListen(listen: string): Promise<BindTarget> {
   } catch {
     throw new AddressError(`lookup ${host}: no such host`);
   }
+}
+
+/**
+ * A `listen` value as Go's `net.ResolveTCPAddr("tcp", listen).String()` writes it: `localhost:7070` →
+ * `127.0.0.1:7070`, `:80` → `:80`, `` → `:0`. Toxiproxy 2.12.0 compares this with a proxy's stored
+ * (bound) listen to decide whether `/populate` or an update changes the proxy (`Proxy.Differs`).
+ * @throws {AddressError} with Go's message, e.g. `address foo: missing port in address`
+ */
+export async function resolvedListen(listen: string): Promise<string> {
+  return (await resolveListen(listen)).display;
 }
 
 /** Go's text for a bind failure's errno. */

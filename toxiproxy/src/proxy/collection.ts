@@ -34,15 +34,17 @@ export class ProxyCollection {
   }
 
   /**
-   * `/populate`'s rule for one entry: an existing proxy with the same listen and upstream is kept as
-   * it is (toxics included); otherwise it is stopped and replaced by a new one, started if enabled.
+   * `/populate`'s rule for one entry: an existing proxy with the same listen (once resolved, see
+   * {@link Proxy.differs}) and upstream is kept as it is (toxics included); otherwise it is stopped
+   * and replaced by a new one, started if enabled.
    * @returns the proxy now under that name
-   * @throws {ApiError} 500 when the new proxy cannot listen (the old one stays, stopped)
+   * @throws {ApiError} 500 when the entry's listen cannot be resolved (the old proxy stays as it is) or
+   *   the new proxy cannot listen (the old one stays, stopped)
    */
   async addOrReplace(input: ProxyInput): Promise<Proxy> {
     const existing = this.proxies.get(input.name);
     if (existing) {
-      if (existing.listen === input.listen && existing.upstream === input.upstream) return existing;
+      if (!(await existing.differs(input))) return existing;
       await existing.stop();
     }
     return this.create(input);

@@ -15,7 +15,7 @@ import type { Clock } from '../clock.js';
 import { Connection } from '../link/connection.js';
 import type { Direction, Link } from '../link/link.js';
 import type { ProxyMetrics } from '../metrics.js';
-import { AddressError, bindErrorMessage, formatAddress, parseUpstream, resolveListen, type BindTarget } from './address.js';
+import { AddressError, bindErrorMessage, formatAddress, parseUpstream, resolvedListen, resolveListen, type BindTarget } from './address.js';
 import { ToxicCollection } from './toxic-collection.js';
 
 /** What every proxy of a server shares. */
@@ -119,12 +119,30 @@ export class Proxy {
   }
 
   /**
-   * Applies an update as Toxiproxy does: a changed listen or upstream restarts the proxy (closing its
-   * connections); then `enabled` is applied.
-   * @throws {ApiError} 500 when listening fails (the proxy stays disabled)
+   * Whether `other` names another address or upstream than this proxy (Toxiproxy 2.12.0
+   * `Proxy.Differs`): its listen is resolved first (`localhost:7070` is the same as a stored
+   * `127.0.0.1:7070`), the upstream is compared as written.
+   * @throws {ApiError} 500 with Go's message when `other.listen` cannot be resolved (`address foo: missing port in address`)
+   */
+  async differs(other: { listen: string; upstream: string }): Promise<boolean> {
+    let listen: string;
+    try {
+      listen = await resolvedListen(other.listen);
+    } catch (err) {
+      if (err instanceof AddressError) throw internalError(err.message);
+      throw err;
+    }
+    return listen !== this.listen || other.upstream !== this.upstream;
+  }
+
+  /**
+   * Applies an update as Toxiproxy does: a listen or upstream that {@link differs} restarts the proxy
+   * (closing its connections); then `enabled` is applied.
+   * @throws {ApiError} 500 when the listen cannot be resolved (nothing changes) or listening fails
+   *   (the proxy stays disabled)
    */
   async update(settings: ProxySettings): Promise<void> {
-    if (settings.listen !== this.listen || settings.upstream !== this.upstream) {
+    if (await this.differs(settings)) {
       await this.stop();
       this.listen = settings.listen;
       this.upstream = settings.upstream;
