@@ -60,6 +60,27 @@ describe('bad input', async () => {
     await stillServing();
   });
 
+  it('answers 100k levels of nested JSON with 400 and Go\'s max-depth error on every endpoint', async () => {
+    const error = (bracket: string) => `bad request body: invalid character '${bracket}' exceeded max depth`;
+    const arrays = '['.repeat(100_000) + ']'.repeat(100_000);
+    const objects = '{"a":'.repeat(100_000) + '1' + '}'.repeat(100_000);
+    for (const [method, path] of [['POST', '/proxies'], ['PATCH', '/proxies/healthy'], ['POST', '/proxies/healthy/toxics']]) {
+      for (const [body, bracket] of [[arrays, '['], [objects, '{']] as const) {
+        const res = await api(server, method!, path!, body);
+        assert.equal(res.status, 400, `${method} ${path} ${bracket}: ${res.text.slice(0, 200)}`);
+        assert.deepEqual(res.json(), { error: error(bracket), status: 400 });
+      }
+    }
+    const populate = await api(server, 'POST', '/populate', `[{"name":"deep","upstream":"x:1","listen":${arrays}}]`);
+    assert.equal(populate.status, 400);
+    assert.deepEqual(populate.json(), { error: error('['), status: 400, proxies: null });
+    // Up to Go's limit of 10,000 levels the body parses; its type is then wrong, as in Go.
+    const deepest = await api(server, 'POST', '/proxies', '['.repeat(10_000) + ']'.repeat(10_000));
+    assert.equal(deepest.status, 400);
+    assert.deepEqual(deepest.json(), { error: 'bad request body: json: cannot unmarshal array into Go value of type toxiproxy.Proxy', status: 400 });
+    await stillServing();
+  });
+
   it('refuses a taken listen address with the bind error and keeps serving', async () => {
     const taken = createServer();
     taken.listen(0, '127.0.0.1');

@@ -7,6 +7,9 @@
  * - An empty (or all-whitespace) body is `EOF`; a value cut short is `unexpected EOF`.
  * - Syntax errors use the scanner's wording, e.g. `invalid character 'x' looking for beginning of value`.
  * - Number literals are kept as text so integer attributes can be checked exactly (no float rounding).
+ * - Arrays and objects nest at most 10,000 deep (Go's scanner `maxNestingDepth`); the bracket that goes
+ *   deeper fails with `invalid character '[' exceeded max depth`, so a hostile body is a 400, not a
+ *   stack overflow.
  */
 
 /** A parsed JSON value; numbers keep their literal text. */
@@ -22,6 +25,9 @@ export type JsonValue =
 export class GoJsonSyntaxError extends Error {}
 
 const WS = new Set([0x20, 0x09, 0x0a, 0x0d]);
+
+/** Deepest nesting of arrays and objects Go's scanner accepts (`encoding/json` `maxNestingDepth`). */
+export const MAX_NESTING_DEPTH = 10_000;
 
 /** The one-character escapes of a JSON string and what they stand for. */
 const JSON_ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
@@ -46,6 +52,8 @@ function quoteChar(ch: string): string {
 
 class Reader {
   private pos = 0;
+  /** Arrays and objects open around the reading position. */
+  private depth = 0;
   constructor(private readonly text: string) {}
 
   private fail(context: string): never {
@@ -78,14 +86,47 @@ class Reader {
     return this.value();
   }
 
+  /**
+   * Reads one value. Arrays and objects are filled from an explicit stack of open containers rather
+   * than by recursion, so the nesting depth never touches the call stack; the deepest container opened
+   * is bounded by {@link MAX_NESTING_DEPTH} as Go's scanner bounds it.
+   */
   private value(): JsonValue {
-    this.skipWs();
-    const c = this.peek();
+    const open: Container[] = [];
+    for (;;) {
+      this.skipWs();
+      const c = this.peek();
+      let done: JsonValue;
+      if (c === '[' || c === '{') {
+        const container: Container = c === '[' ? { close: ']', items: [] } : { close: '}', entries: [], key: '' };
+        if (!this.opensEmpty(container.close)) {
+          if (container.entries) container.key = this.key();
+          open.push(container);
+          continue;
+        }
+        done = finished(container);
+      } else {
+        done = this.scalar(c);
+      }
+      // A value is complete: add it to the innermost container, closing every container that ends here.
+      for (;;) {
+        const top = open.at(-1);
+        if (!top) return done;
+        if (top.items) top.items.push(done);
+        else top.entries!.push([top.key!, done]);
+        if (!this.closes(top.close, top.items ? 'after array element' : 'after object key:value pair')) {
+          if (top.entries) top.key = this.key();
+          break;
+        }
+        open.pop();
+        done = finished(top);
+      }
+    }
+  }
+
+  /** A string, number or literal starting with `c`. */
+  private scalar(c: string): JsonValue {
     switch (c) {
-      case '{':
-        return this.object();
-      case '[':
-        return this.array();
       case '"':
         return { kind: 'string', value: this.string() };
       case 't':
@@ -179,12 +220,14 @@ class Reader {
     }
   }
 
-  /** After an opening bracket: true (and the closing one read) when the list is empty. */
+  /** At an opening bracket: reads it; true (and the closing one read) when the list is empty. */
   private opensEmpty(close: string): boolean {
+    if (++this.depth > MAX_NESTING_DEPTH) this.fail('exceeded max depth');
     this.pos++;
     this.skipWs();
     if (this.peek() !== close) return false;
     this.pos++;
+    this.depth--;
     return true;
   }
 
@@ -194,36 +237,33 @@ class Reader {
     const c = this.peek();
     if (c !== ',' && c !== close) this.fail(context);
     this.pos++;
+    if (c === close) this.depth--;
     return c === close;
   }
 
-  private array(): JsonValue {
-    const items: JsonValue[] = [];
-    if (!this.opensEmpty(']')) {
-      do items.push(this.value());
-      while (!this.closes(']', 'after array element'));
-    }
-    return { kind: 'array', items };
-  }
-
-  private object(): JsonValue {
-    const entries: Array<[string, JsonValue]> = [];
-    if (!this.opensEmpty('}')) {
-      do entries.push(this.entry());
-      while (!this.closes('}', 'after object key:value pair'));
-    }
-    return { kind: 'object', entries };
-  }
-
-  private entry(): [string, JsonValue] {
+  /** An object key and its colon. */
+  private key(): string {
     this.skipWs();
     if (this.peek() !== '"') this.fail('looking for beginning of object key string');
     const key = this.string();
     this.skipWs();
     if (this.peek() !== ':') this.fail('after object key');
     this.pos++;
-    return [key, this.value()];
+    return key;
   }
+}
+
+/** An array or object being read: its closing bracket and what it holds so far. */
+interface Container {
+  close: ']' | '}';
+  items?: JsonValue[];
+  entries?: Array<[string, JsonValue]>;
+  /** For an object: the key whose value is being read. */
+  key?: string;
+}
+
+function finished(container: Container): JsonValue {
+  return container.items ? { kind: 'array', items: container.items } : { kind: 'object', entries: container.entries! };
 }
 
 /**
