@@ -8,10 +8,27 @@
  *
  * Every prompt ends with exactly one `prompt_results` row, whatever happens: on an interruption
  * (the caller's signal: SIGINT/SIGTERM) prompts in flight are cancelled and, like prompts not yet
- * started, get a `failed` row with error type `interrupted`; the run is `interrupted`. When the lab
- * itself fails (the database, a bug) the run is `failed` and the unfinished prompts get `agent` rows.
+ * started, get an `interrupted` row; the run is `interrupted`. When the lab itself fails (the database,
+ * a bug, a model that failed {@link MODEL_DEAD_AFTER_PROMPTS} prompts in a row) the run is `failed`
+ * with that reason, and the prompts it never finished get `interrupted` rows too. (When the agent
+ * process itself dies, the launcher writes those rows: `lab/src/launcher/run-record.ts`.)
+ *
+ * One live run per database ({@link liveRun}): a second agent on the same database is refused before
+ * it records anything, because the proxy-manager follows one run only.
  */
-import { type Database, LabError, type Logger, type Settings, createLogger, newRunId, openDatabase, publicSettings } from '@chaos-lab/common';
+import {
+  type Database,
+  LabError,
+  type Logger,
+  type Settings,
+  createLogger,
+  liveRun,
+  liveRunMessage,
+  newRunId,
+  openDatabase,
+  publicSettings,
+  writeTransaction,
+} from '@chaos-lab/common';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { Agent as HttpAgent } from 'undici';
 import { createLabAgent } from './agent.js';
@@ -25,6 +42,13 @@ import { type PromptResultRow, RunRecords, type RunStatus } from './records.js';
 import { type RunSummary, computeSummary } from './summary.js';
 import { type EndpointResolver, createTools, registryEndpoints, toolCallPolicy } from './tools.js';
 import { tracingState } from './tracing.js';
+
+/**
+ * Prompts in a row that must fail on the model (`error_type` model: its calls failed after the client's
+ * retries) before the model counts as dead and the run stops as `failed`: one such prompt is a fault
+ * to record, several in a row mean every later prompt would fail the same way.
+ */
+export const MODEL_DEAD_AFTER_PROMPTS = 3;
 
 /** Options of {@link runAgent}. */
 export interface RunAgentOptions {
@@ -74,7 +98,7 @@ export interface RunStart {
  *   `completed`: failed prompts are results. `failed` means the lab itself failed during the run.
  * @throws {LabError} before anything is recorded: `PROMPTS_INVALID` (the prompts file),
  *   `SETTINGS_INVALID` (`LLM_PROVIDER=groq` without a key), `VALIDATION` (the run id exists
- *   already), `DATABASE` (the database cannot be opened)
+ *   already, or another run is live on the database), `DATABASE` (the database cannot be opened)
  */
 export async function runAgent(settings: Settings, options: RunAgentOptions = {}): Promise<RunSummary> {
   const now = options.now ?? Date.now;
@@ -92,9 +116,14 @@ export async function runAgent(settings: Settings, options: RunAgentOptions = {}
   try {
     await options.startWhen;
     const records = new RunRecords(db, runId, now);
-    if (!records.start({ seed: settings.CHAOS_SEED, settings: publicSettings(settings), promptsTotal: prompts.length, model: choice.label })) {
-      throw new LabError('VALIDATION', `run id "${runId}" already exists in ${settings.LAB_DB_PATH}: choose another one`);
-    }
+    // Checked and recorded in one write transaction, so two agents starting together cannot both pass.
+    writeTransaction(db, () => {
+      const other = liveRun(db, now(), settings.HEARTBEAT_STALE_MS, runId);
+      if (other) throw new LabError('VALIDATION', liveRunMessage(other, settings.LAB_DB_PATH));
+      if (!records.start({ seed: settings.CHAOS_SEED, settings: publicSettings(settings), promptsTotal: prompts.length, model: choice.label })) {
+        throw new LabError('VALIDATION', `run id "${runId}" already exists in ${settings.LAB_DB_PATH}: choose another one`);
+      }
+    });
     return await execute({ settings, options, prompts, promptsFile, runId, choice, counter, records, db, now });
   } finally {
     db.close();
@@ -142,9 +171,15 @@ async function execute(run: {
   const dispatcher = new HttpAgent({ keepAliveTimeout: 4000 });
   const written = new Set<number>();
   let failure: unknown;
+  let modelFailuresInARow = 0;
 
   const write = (row: PromptResultRow) => {
     if (records.addPromptResult(row)) written.add(row.promptIndex);
+    modelFailuresInARow = row.errorType === 'model' ? modelFailuresInARow + 1 : 0;
+    if (modelFailuresInARow >= MODEL_DEAD_AFTER_PROMPTS && failure === undefined) {
+      failure = new LabError('INTERNAL', `the model failed ${modelFailuresInARow} prompts in a row (last: ${row.error}): stopping the run`);
+      stop.abort(failure);
+    }
     agentLog.info(
       { prompt_index: row.promptIndex, status: row.status, attempts: row.attempts, error_type: row.errorType, duration_ms: row.finishedAt - row.startedAt },
       `prompt ${row.status}`,
@@ -218,12 +253,14 @@ async function execute(run: {
       const at = now();
       write({
         promptIndex: prompt.index,
+        promptId: prompt.id ?? null,
+        tags: prompt.tags ?? [],
         prompt: prompt.prompt,
-        status: 'failed',
+        status: 'interrupted',
         attempts: 0,
         answer: null,
-        errorType: status === 'failed' ? 'agent' : 'interrupted',
-        error: status === 'failed' ? `the run failed: ${runError}` : 'the run was interrupted before the prompt finished',
+        errorType: 'interrupted',
+        error: status === 'failed' ? `the run failed before the prompt finished: ${runError}` : 'the run was interrupted before the prompt finished',
         startedAt: at,
         finishedAt: at,
       });

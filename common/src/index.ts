@@ -12,5 +12,6 @@ export * from './schema.js';
 export * from './database.js';
 export * from './runs.js';
 export * from './parts.js';
+export * from './run-guard.js';
 export * from './lifecycle.js';
 export * from './listen.js';
