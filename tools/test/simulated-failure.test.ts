@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { startTestService, type TestService } from './helpers.js';
 
@@ -15,8 +17,9 @@ describe('simulated failures (ERROR_PROB)', () => {
     const svc = await startTestService('calendar', { ERROR_PROB: '0' });
     try {
       for (let i = 0; i < 25; i++) {
-        const statuses = (await Promise.all(calendarRequests(svc, `ok-${i}`))).map((r) => r.status);
-        assert.deepEqual(statuses, [200, 201, 200, 404]);
+        const answers = await Promise.all(calendarRequests(svc, `ok-${i}`));
+        assert.deepEqual(answers.map((r) => r.status), [200, 201, 200, 404]);
+        assert.ok(answers.every((r) => r.headers.get('x-chaos-fault') === null && r.body.simulated === undefined), 'real answers carry no fault mark');
       }
     } finally {
       await svc.close();
@@ -30,6 +33,7 @@ describe('simulated failures (ERROR_PROB)', () => {
         for (const res of await Promise.all(calendarRequests(svc, `fail-${i}`))) {
           assert.equal(res.status, 503);
           assert.equal(res.body.simulated, true);
+          assert.equal(res.headers.get('x-chaos-fault'), 'simulated');
           assert.match(res.body.error, /simulated/);
         }
         const health = await svc.get('/health');
@@ -58,5 +62,29 @@ describe('simulated failures (ERROR_PROB)', () => {
     const failures = a.filter((s) => s === 503).length;
     assert.ok(failures > 30 && failures < 95, `${failures} of 200 failed at ERROR_PROB=0.3`);
     assert.ok(a.every((s) => s === 200 || s === 503));
+  });
+
+  it('logs a simulated 503 at warn with fault "simulated" and the attempt request id; other lines carry no fault', async () => {
+    const svc = await startTestService('calculator', { ERROR_PROB: '1' });
+    try {
+      const res = await fetch(`${svc.service.url}/calculate`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': 'run-1/p0/a1/c1#2' },
+        body: JSON.stringify({ expression: '1+1' }),
+      });
+      assert.equal(res.status, 503);
+      assert.equal(res.headers.get('x-chaos-fault'), 'simulated');
+      assert.equal(res.headers.get('x-request-id'), 'run-1/p0/a1/c1#2');
+      await res.body?.cancel();
+      const lines = readFileSync(join(svc.dir, 'logs', 'info.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const line = lines.find((l) => l.req?.id === 'run-1/p0/a1/c1#2');
+      assert.ok(line, 'the access log line carries the attempt id');
+      assert.equal(line.fault, 'simulated');
+      assert.equal(line.level, 40);
+      assert.equal(line.res.statusCode, 503);
+      assert.ok(lines.filter((l) => l.res?.statusCode !== 503).every((l) => l.fault === undefined));
+    } finally {
+      await svc.close();
+    }
   });
 });

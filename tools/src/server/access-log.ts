@@ -2,21 +2,23 @@
  * Access logs and request ids: one pino-http line per request in `logs/info.log`, carrying the
  * service name (bound on the logger), the request id, method, URL, status and response time.
  *
- * A client's `X-Request-Id` is kept when it is a sane token, so one id follows a tool call from the
- * agent's log to the service's; otherwise a fresh UUID is made. The id is echoed in the response's
- * `X-Request-Id`. A request answered with an error carries the answer's message (`error`), so a bad
- * request from the agent can be read in the log. Health checks, which the proxy-manager sends every few
- * seconds, log at `debug`.
+ * A client's `X-Request-Id` is taken as the request's id when it is a sane token (letters, digits and
+ * `_ . : @ / # + -`, at most 200 characters), so the line joins to the agent's attempt: the agent sends
+ * `<callId>#<attempt>`, its `tool_calls.attempt_id`, and the line carries it as `req.id`. Otherwise a
+ * fresh UUID is made. The id is echoed in the response's `X-Request-Id`. A request answered with an
+ * error carries the answer's message (`error`), so a bad request from the agent can be read in the
+ * log; a simulated 503 (`ERROR_PROB`) carries `fault: "simulated"` and logs at `warn`, a real 5xx at
+ * `error`. Health checks, which the proxy-manager sends every few seconds, log at `debug`.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pinoHttp, type HttpLogger } from 'pino-http';
 import type { Logger } from '@chaos-lab/common';
 import { ERROR_MESSAGE } from './errors.js';
-import { SIMULATED_FAILURE } from './simulated-failure.js';
+import { SIMULATED_FAILURE, SIMULATED_FAULT } from './simulated-failure.js';
 
 const REQUEST_ID_HEADER = 'x-request-id';
-const SANE_REQUEST_ID = /^[\w.:@-]{1,128}$/;
+const SANE_REQUEST_ID = /^[\w.:@/#+-]{1,200}$/;
 
 /** Express's `res.locals`, seen from the plain Node response pino-http is typed with. */
 function locals(res: ServerResponse): Record<string, unknown> {
@@ -47,6 +49,10 @@ export function accessLog(logger: Logger, healthPath: string): HttpLogger {
     customSuccessObject(_req, res, line: Record<string, unknown>) {
       const error = locals(res)[ERROR_MESSAGE];
       return error === undefined ? line : { ...line, error };
+    },
+    // pino-http logs every 5xx through this one, with an error of its own making.
+    customErrorObject(_req, res, _err, line: Record<string, unknown>) {
+      return locals(res)[SIMULATED_FAILURE] ? { ...line, fault: SIMULATED_FAULT } : line;
     },
   });
 }
