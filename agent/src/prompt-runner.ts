@@ -1,10 +1,18 @@
 /**
  * Runs one prompt through the agent: up to `PROMPT_LIMIT` attempts, each with its own deadline
- * (`PROMPT_TIMEOUT_MS`) through an abort signal, until one succeeds (DESIGN.md "The agent").
+ * (`PROMPT_TIMEOUT_MS`) through an abort signal, until one answers (DESIGN.md "The agent"); then
+ * judges the answer against the prompt's expectation (verdict.ts).
+ *
+ * ```
+ *  attempt ─▶ failed (agent threw, deadline, a tool call without a result) ─▶ next attempt, if any left
+ *     └─────▶ answered ─▶ judge ─▶ correct | unchecked | wrong | unhandled   (final: never retried)
+ * ```
  *
  * An attempt fails when the agent throws, runs past its deadline, or a tool call it made ended
  * without a result (its error tool message reached the model, which still answers: that answer is
- * kept, but the prompt is not counted as done). Success never depends on what the answer says.
+ * kept, but the prompt is not counted as done). A wrong or unhandled answer is not retried: the
+ * offline model is deterministic and would answer the same, and retrying a hosted model until it
+ * happens to answer right would hide how often it answers wrong.
  */
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '@chaos-lab/common';
@@ -13,6 +21,7 @@ import { classifyAgentError, errorMessage } from './prompt-errors.js';
 import type { Prompt } from './prompts.js';
 import type { PromptErrorType, PromptResultRow } from './records.js';
 import type { PromptAttemptContext } from './tools.js';
+import { type CallMade, type Verdict, judge, unhandledNote } from './verdict.js';
 
 /** The part of a LangChain agent (`createAgent`) the runner uses. */
 export interface InvokableAgent {
@@ -25,6 +34,10 @@ interface PromptAttemptOutcome {
   readonly answer: string | null;
   readonly errorType: PromptErrorType | null;
   readonly error: string | null;
+  /** The tool calls the attempt made, for the verdict. */
+  readonly calls: readonly CallMade[];
+  /** What the model said it could not do, when it marked its answer unhandled. */
+  readonly unhandled?: string;
 }
 
 /** What the runner needs. */
@@ -42,55 +55,60 @@ export interface PromptRunnerDeps {
   readonly log: Logger;
 }
 
-/** The final answer of an agent's message list: the last AI message's text, or null. */
-function finalAnswer(messages: readonly BaseMessage[]): string | null {
+/** The final answer of an agent's message list: the last AI message's text (null when none) and its unhandled mark. */
+function finalAnswer(messages: readonly BaseMessage[]): { answer: string | null; unhandled?: string } {
   const last = messages[messages.length - 1];
-  if (!last || !AIMessage.isInstance(last) || (last.tool_calls?.length ?? 0) > 0) return null;
+  if (!last || !AIMessage.isInstance(last) || (last.tool_calls?.length ?? 0) > 0) return { answer: null };
   const text = last.text.trim();
-  return text === '' ? null : text;
+  const unhandled = unhandledNote(last);
+  return { answer: text === '' ? null : text, ...(unhandled === undefined ? {} : { unhandled }) };
 }
 
 /** Runs one attempt of a prompt. Never throws. */
 async function runPromptAttempt(prompt: Prompt, promptAttempt: number, deps: PromptRunnerDeps): Promise<PromptAttemptOutcome> {
   const deadline = AbortSignal.timeout(deps.promptTimeoutMs);
   const signal = AbortSignal.any([deadline, deps.runSignal]);
-  const context: PromptAttemptContext = { promptIndex: prompt.index, promptAttempt, signal, failures: [] };
+  const calls: CallMade[] = [];
+  const context: PromptAttemptContext = { promptIndex: prompt.index, promptAttempt, signal, failures: [], calls };
   try {
     const state = await deps.agent.invoke({ messages: [new HumanMessage(prompt.prompt)] }, { signal, context });
-    const answer = finalAnswer(state.messages);
+    const { answer, unhandled } = finalAnswer(state.messages);
     const failure = context.failures[0];
     if (failure) {
       const more = context.failures.length > 1 ? ` (and ${context.failures.length - 1} more tool call${context.failures.length > 2 ? 's' : ''})` : '';
-      return { status: 'failed', answer, errorType: failure.failureType, error: `${failure.tool} gave no result: ${failure.error}${more}` };
+      return { status: 'failed', answer, errorType: failure.failureType, error: `${failure.tool} gave no result: ${failure.error}${more}`, calls };
     }
-    if (answer === null) return { status: 'failed', answer, errorType: 'agent', error: 'the agent ended without an answer' };
-    return { status: 'answered', answer, errorType: null, error: null };
+    if (answer === null) return { status: 'failed', answer, errorType: 'agent', error: 'the agent ended without an answer', calls };
+    return { status: 'answered', answer, errorType: null, error: null, calls, ...(unhandled === undefined ? {} : { unhandled }) };
   } catch (err) {
     const interrupted = deps.runSignal.aborted;
     const timedOut = deadline.aborted && !interrupted;
     const errorType = classifyAgentError(err, { interrupted, timedOut });
     const error = timedOut ? `no answer within ${deps.promptTimeoutMs} ms` : interrupted ? 'the run was interrupted' : errorMessage(err);
-    return { status: 'failed', answer: null, errorType, error };
+    return { status: 'failed', answer: null, errorType, error, calls };
   }
 }
 
 /**
  * Runs a prompt to its one result.
- * @param prompt the prompt
+ * @param prompt the prompt, with its expectation if it has one
  * @param deps the agent, limits, the run's signal, clock and log
- * @returns the prompt's `prompt_results` row: `succeeded` at the first successful attempt, else
- *   `failed` with the last attempt's error (`interrupted`, with the attempts made, when the run's
- *   signal fired; no attempt starts after it)
+ * @returns the prompt's `prompt_results` row: at the first attempt that answers, the verdict's status
+ *   (`correct`, `unchecked`, `wrong` or `unhandled`, with `verdict` saying why); else `failed` with the
+ *   last attempt's error (`interrupted`, with the attempts made, when the run's signal fired; no
+ *   attempt starts after it)
  */
 export async function runPrompt(prompt: Prompt, deps: PromptRunnerDeps): Promise<PromptResultRow> {
   const startedAt = deps.now();
   const log = deps.log.child({ prompt_index: prompt.index, ...(prompt.id === undefined ? {} : { prompt_id: prompt.id }) });
-  let outcome: PromptAttemptOutcome = { status: 'failed', answer: null, errorType: 'interrupted', error: 'the run was interrupted before the prompt started' };
+  let outcome: PromptAttemptOutcome = { status: 'failed', answer: null, errorType: 'interrupted', error: 'the run was interrupted before the prompt started', calls: [] };
   let attempts = 0;
+  let verdict: Verdict | undefined;
   while (attempts < deps.promptLimit && !deps.runSignal.aborted) {
     attempts += 1;
     const began = performance.now();
     outcome = await runPromptAttempt(prompt, attempts, deps);
+    verdict = outcome.status === 'answered' ? judge(prompt.expect, { answer: outcome.answer ?? '', calls: outcome.calls, unhandled: outcome.unhandled }) : undefined;
     log.info(
       {
         prompt_attempt: attempts,
@@ -99,6 +117,7 @@ export async function runPrompt(prompt: Prompt, deps: PromptRunnerDeps): Promise
         error: outcome.error,
         duration_ms: Math.round(performance.now() - began),
         answer: outcome.answer,
+        ...(verdict === undefined ? {} : { verdict_status: verdict.status, verdict: verdict.verdict }),
       },
       outcome.status === 'answered' ? 'prompt attempt answered' : 'prompt attempt failed',
     );
@@ -113,9 +132,9 @@ export async function runPrompt(prompt: Prompt, deps: PromptRunnerDeps): Promise
     promptId: prompt.id ?? null,
     tags: prompt.tags ?? [],
     prompt: prompt.prompt,
-    // Until prompt verdicts check answers, an answer is recorded as what it is: not checked.
-    status: outcome.status === 'answered' ? 'unchecked' : outcome.errorType === 'interrupted' ? 'interrupted' : 'failed',
-    verdict: outcome.status === 'answered' ? 'not checked' : null,
+    status: verdict?.status ?? (outcome.errorType === 'interrupted' ? 'interrupted' : 'failed'),
+    expectation: prompt.expect ?? null,
+    verdict: verdict?.verdict ?? null,
     attempts,
     answer: outcome.answer,
     errorType: outcome.errorType,

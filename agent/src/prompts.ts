@@ -1,6 +1,7 @@
 /**
  * The prompts file (`PROMPTS_FILE`, default `agent/prompts.json`): a JSON array of
- * `{ "prompt": "…", "id"?: "…", "tags"?: ["…"] }` objects, as the original's `prompts.json`.
+ * `{ "prompt": "…", "id"?: "…", "tags"?: ["…"], "expect"?: {…} }` objects, as the original's `prompts.json`
+ * with ids, tags and expectations added (`expect`: what a correct answer looks like, see verdict-expectation.ts).
  *
  * The file is checked whole before a run starts: a missing file, invalid JSON, an empty array or one
  * bad entry stops the agent with the file, the entry's index and what is wrong. Nothing is skipped
@@ -8,6 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { LabError } from '@chaos-lab/common';
+import { type Expectation, parseExpectation } from './verdict-expectation.js';
 
 /** One prompt of the prompts file. */
 export interface Prompt {
@@ -19,10 +21,13 @@ export interface Prompt {
   readonly id?: string;
   /** The user's optional labels. */
   readonly tags?: readonly string[];
+  /** What a correct answer looks like; undefined when the entry has no `expect` (answers are then `unchecked`). */
+  readonly expect?: Expectation;
 }
 
-function invalid(file: string, problem: string, index?: number): LabError {
-  const where = index === undefined ? file : `${file}: entry ${index}`;
+function invalid(file: string, problem: string, index?: number, id?: unknown): LabError {
+  const named = typeof id === 'string' && id.trim() !== '' ? ` (id "${id}")` : '';
+  const where = index === undefined ? file : `${file}: entry ${index}${named}`;
   return new LabError('PROMPTS_INVALID', `${where}: ${problem}`, { details: { file, index, problem } });
 }
 
@@ -48,11 +53,14 @@ function parseEntry(file: string, entry: unknown, index: number): Prompt {
   if (record.tags !== undefined && (!Array.isArray(record.tags) || record.tags.some((t) => typeof t !== 'string'))) {
     throw invalid(file, '"tags" must be an array of strings', index);
   }
+  const expect = record.expect === undefined ? undefined : parseExpectation(record.expect);
+  if (expect !== undefined && 'error' in expect) throw invalid(file, expect.error, index, record.id);
   return {
     index,
     prompt: record.prompt,
     ...(record.id === undefined ? {} : { id: record.id as string }),
     ...(record.tags === undefined ? {} : { tags: Object.freeze([...(record.tags as string[])]) }),
+    ...(expect === undefined ? {} : { expect: expect.expectation }),
   };
 }
 
@@ -63,7 +71,9 @@ function parseEntry(file: string, entry: unknown, index: number): Prompt {
  * @returns the prompts in file order, each with its 0-based `index`
  * @throws {LabError} `PROMPTS_INVALID` naming the file, the entry index (when one entry is at fault)
  *   and the problem: invalid JSON, not an array, an empty array, an entry that is not an object, has
- *   no non-empty `prompt` string, has a bad `id` or bad `tags`; or two entries sharing an `id`.
+ *   no non-empty `prompt` string, has a bad `id`, bad `tags` or a bad `expect` (the message names the
+ *   field, e.g. `entry 3 (id "w1"): expect.tools[0].tool: must be one of the tools: …`); or two entries
+ *   sharing an `id`.
  *   Other fields are allowed (notes of the user's) and ignored.
  */
 export function parsePrompts(text: string, file: string): Prompt[] {

@@ -1,17 +1,26 @@
 /**
  * The run summary: what the agent prints at the end and logs to info.log, computed from the run's
  * rows in the database (the same rows the charts are drawn from, so the two never disagree).
+ *
+ * The success rate counts only checked, correct answers: correct / (correct + wrong + unhandled +
+ * failed). Unchecked answers (prompts without an expectation) are shown apart and counted in neither
+ * side, and so are interrupted prompts, which never had their chance.
  */
 import type { Database } from '@chaos-lab/common';
-import type { RunStatus } from './records.js';
+import type { PromptStatus, RunStatus } from './records.js';
+
+/** Prompt statuses in the order the summary lists them. */
+const STATUSES: readonly PromptStatus[] = ['correct', 'wrong', 'unhandled', 'failed', 'unchecked', 'interrupted'];
 
 /** A run's outcome in numbers. */
 export interface RunSummary {
   readonly runId: string;
   readonly status: RunStatus;
   readonly promptsTotal: number;
-  readonly succeeded: number;
-  readonly failed: number;
+  /** Prompts by status (`prompt_results.status`), every status present, 0 when none. */
+  readonly prompts: Readonly<Record<PromptStatus, number>>;
+  /** Share of checked prompts answered correctly, 0–1 (see the file's header); null when none was checked. */
+  readonly successRate: number | null;
   /** Prompt attempts made, in all (more than the prompts when `PROMPT_LIMIT` > 1 retried some). */
   readonly promptAttempts: number;
   /** Tool call attempts, in all: through the proxies and the direct fallbacks. */
@@ -59,13 +68,11 @@ export function computeSummary(
   db: Database,
   run: { runId: string; status: RunStatus; promptsTotal: number; model: string; seed: number; durationMs: number; modelRetries: number; error?: string },
 ): RunSummary {
-  const prompts = db
-    .prepare(
-      `SELECT COALESCE(SUM(status = 'correct'), 0) AS succeeded, COALESCE(SUM(status = 'failed'), 0) AS failed,
-              COALESCE(SUM(attempts), 0) AS attempts
-         FROM prompt_results WHERE run_id = ?`,
-    )
-    .get(run.runId) as { succeeded: number; failed: number; attempts: number };
+  const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<PromptStatus, number>;
+  const byStatus = db.prepare('SELECT status, COUNT(*) AS n FROM prompt_results WHERE run_id = ? GROUP BY status').all(run.runId) as { status: PromptStatus; n: number }[];
+  for (const row of byStatus) counts[row.status] = row.n;
+  const { attempts } = db.prepare('SELECT COALESCE(SUM(attempts), 0) AS attempts FROM prompt_results WHERE run_id = ?').get(run.runId) as { attempts: number };
+  const checked = counts.correct + counts.wrong + counts.unhandled + counts.failed;
   const calls = db
     .prepare(
       `SELECT COUNT(*) AS attempts, COALESCE(SUM(via = 'proxy' AND attempt > 1), 0) AS retries,
@@ -83,9 +90,9 @@ export function computeSummary(
     runId: run.runId,
     status: run.status,
     promptsTotal: run.promptsTotal,
-    succeeded: prompts.succeeded,
-    failed: prompts.failed,
-    promptAttempts: prompts.attempts,
+    prompts: counts,
+    successRate: checked === 0 ? null : counts.correct / checked,
+    promptAttempts: attempts,
     toolAttempts: calls.attempts,
     retries: calls.retries,
     fallbacks: calls.fallbacks,
@@ -109,11 +116,26 @@ function ms(value: number | null): string {
   return value === null ? '–' : `${value} ms`;
 }
 
+/** "30 correct, 1 wrong, 2 failed": correct always, the other statuses when any prompt has them. */
+function statusCounts(prompts: RunSummary['prompts']): string {
+  return STATUSES.filter((s) => s === 'correct' || prompts[s] > 0).map((s) => `${prompts[s]} ${s}`).join(', ');
+}
+
+/** "88% (30 of 34 checked prompts correct; 1 unchecked not counted)", or why there is no rate. */
+function successLine(summary: RunSummary): string {
+  const { correct, wrong, unhandled, failed, unchecked } = summary.prompts;
+  const checked = correct + wrong + unhandled + failed;
+  const apart = unchecked > 0 ? `; ${unchecked} unchecked not counted` : '';
+  if (summary.successRate === null) return `– (no checked prompt${apart})`;
+  return `${Math.round(summary.successRate * 100)}% (${correct} of ${count(checked, 'checked prompt')} correct${apart})`;
+}
+
 /**
  * The summary as text for a terminal: a few aligned lines, ending with a newline.
  * @example
  *   run 20250101T120000-1a2b: completed in 14.2 s (model offline (deterministic), seed 7)
- *   prompts      35: 33 succeeded, 2 failed (38 attempts)
+ *   prompts      35: 30 correct, 1 wrong, 2 unhandled, 1 failed, 1 unchecked (38 attempts)
+ *   success      88% (30 of 34 checked prompts correct; 1 unchecked not counted)
  *   tool calls   81 attempts, 4 retries, 1 fallback; latency p50 8 ms, p95 412 ms
  *   errors       network 1, server 1
  */
@@ -122,7 +144,8 @@ export function formatSummary(summary: RunSummary): string {
   const modelRetries = summary.modelRetries > 0 ? `, ${count(summary.modelRetries, 'model retry', 'model retries')}` : '';
   const lines = [
     `run ${summary.runId}: ${summary.status} in ${(summary.durationMs / 1000).toFixed(1)} s (model ${summary.model}, seed ${summary.seed})`,
-    `prompts      ${summary.promptsTotal}: ${summary.succeeded} succeeded, ${summary.failed} failed (${count(summary.promptAttempts, 'attempt')})`,
+    `prompts      ${summary.promptsTotal}: ${statusCounts(summary.prompts)} (${count(summary.promptAttempts, 'attempt')})`,
+    `success      ${successLine(summary)}`,
     `tool calls   ${count(summary.toolAttempts, 'attempt')}, ${count(summary.retries, 'retry', 'retries')}, ${count(summary.fallbacks, 'fallback')}${modelRetries}; latency p50 ${ms(summary.toolLatencyP50Ms)}, p95 ${ms(summary.toolLatencyP95Ms)}`,
     `errors       ${errors === '' ? 'none' : errors}`,
   ];

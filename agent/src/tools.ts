@@ -33,6 +33,8 @@ export interface PromptAttemptContext {
   readonly signal: AbortSignal;
   /** Filled by the tools: calls that ended without a result, in the order they ended. */
   readonly failures: ToolFailure[];
+  /** Filled by the tools when present: every call the model made (tool and validated arguments), in order; the verdict reads it. */
+  readonly calls?: Array<{ readonly tool: string; readonly args: Readonly<Record<string, unknown>> }>;
 }
 
 /** Where a service is reached: through its proxy, and directly (the fallback). */
@@ -119,6 +121,7 @@ export function createTools(deps: ToolDeps): StructuredToolInterface[] {
         // service at most once; unique in the run, readable in the services' logs.
         const callId = `${deps.runId}/p${context.promptIndex}/a${context.promptAttempt}/c${++calls}`;
         const fail = (failureType: ToolFailure['failureType'], error: string) => context.failures.push({ tool: spec.name, callId, failureType, error });
+        context.calls?.push({ tool: spec.name, args });
         let result: ToolCallResult;
         try {
           const { proxy, direct } = deps.endpoints(service);

@@ -1,7 +1,8 @@
 /**
  * Finds the arithmetic in a sentence and writes it as a mathjs expression for the calculator:
  * "Calculate the result of 15 * 23 + 47" → "15 * 23 + 47", "fifteen times twenty-three" → "15 * 23",
- * "what is 20% of 150" → "20 / 100 * 150", "square root of 16" → "sqrt(16)", "2 to the power of 10" → "2^10".
+ * "what is 20% of 150" → "20 / 100 * 150", "an 18% tip on a $64.50 bill" → "64.50 * 18 / 100",
+ * "square root of 16" → "sqrt(16)", "2 to the power of 10" → "2^10".
  * The expression is only extracted here; the calculator service evaluates it.
  */
 import { numberWordsToDigits } from './numbers.js';
@@ -17,6 +18,14 @@ const listItems = (list: string): string[] => list.split(/\s*(?:,\s*and|,|and)\s
  */
 const REWRITES: ReadonlyArray<[RegExp, string | ((...m: string[]) => string)]> = [
   [/(\d)\s*,\s*(\d{3})(?!\d)/g, '$1$2'],
+  // Amounts of money: the currency sign is not part of the number ("$64.50" → "64.50").
+  [/[$€£¥](?=\s*\d)|(?<=\d)\s*(?:dollars?|euros?|pounds?|bucks)\b/g, ''],
+  // "an 18% tip on a 64.50 bill", "a 15 percent discount on 80": the share of the amount.
+  [new RegExp(String.raw`(${NUM})\s*(?:%|percent|per cent)\s+(?:tip|gratuity|tax|vat|service\s+charge|commission|discount|share|cut|interest)\s+(?:on|of|for)\s+(?:an?\s+|the\s+|my\s+)?(?:bill\s+of\s+|total\s+of\s+)?(${NUM})`, 'g'), '$2 * $1 / 100'],
+  // "a tip of 18% on 64.50"
+  [new RegExp(String.raw`\b(?:tip|gratuity|tax|discount)\s+of\s+(${NUM})\s*(?:%|percent|per cent)\s+(?:on|of|for)\s+(?:an?\s+|the\s+|my\s+)?(${NUM})`, 'g'), '$2 * $1 / 100'],
+  // "15% off 80": the price after the discount.
+  [new RegExp(String.raw`(${NUM})\s*(?:%|percent|per cent)\s+off\s+(?:of\s+)?(?:an?\s+|the\s+)?(${NUM})`, 'g'), '$2 - $2 * $1 / 100'],
   [new RegExp(String.raw`(${NUM})\s*(?:%|percent|per cent)\s+of\s+`, 'g'), '$1 / 100 * '],
   [new RegExp(String.raw`(${NUM})\s*(?:%|percent|per cent)`, 'g'), '($1 / 100)'],
   [new RegExp(String.raw`\b(?:the\s+)?square\s+root\s+of\s+(${NUM})`, 'g'), 'sqrt($1)'],

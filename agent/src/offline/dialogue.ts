@@ -8,13 +8,16 @@
  * Each AI message with tool calls in the conversation is the next non-empty wave; its calls' outcomes
  * become those tasks' results. When the conversation has no round for the next wave, that wave's calls
  * are the move; when every wave is done, the answer is written from the results, in prompt order.
+ * An answer with any part the model could not do (no route, a note, a skipped or failed call, data that
+ * does not answer the question) carries those sentences as `unhandled`: the model says so, never
+ * passing another tool's output off as the answer.
  */
 import type { Plan } from './plan.js';
 import { listProse } from './text.js';
 import type { CallResult, PlannedCall, TaskResult, ToolName, ToolTask } from './types.js';
 
-/** Either tool calls to make now, or the final answer. */
-export type Move = { calls: PlannedCall[] } | { answer: string };
+/** Either tool calls to make now, or the final answer (with what it could not do, when anything). */
+export type Move = { calls: PlannedCall[] } | { answer: string; unhandled?: string };
 
 /** What the offline model can do with each tool, for the answer to a prompt it could not route. */
 const ABILITIES: Record<ToolName, string> = {
@@ -30,7 +33,7 @@ const ABILITIES: Record<ToolName, string> = {
   translate: 'translate text',
 };
 
-const NOTHING: TaskResult = { results: [], summary: '', ok: false };
+const NOTHING: TaskResult = { results: [], summary: '', ok: false, cannot: [] };
 
 /**
  * The next move for `plan`, given the tool-call rounds already in the conversation and the names of the
@@ -61,31 +64,46 @@ export function nextMove(plan: Plan, rounds: readonly CallResult[][], bound: Rea
       results.set(index, taskResult(task, mine.length > 0 ? mine : calls.map((call) => ({ call, outcome: { ok: false, reason: 'no result came back' } }))));
     }
   }
-  return { answer: compose(plan, results, skipped, bound) };
+  return compose(plan, results, skipped, bound);
 }
 
 /** A finished task: its calls' outcomes and its part of the answer. */
 function taskResult(task: ToolTask, results: CallResult[]): TaskResult {
-  const sentences = results.map(({ call, outcome }) =>
-    outcome.ok ? task.answer(call.args, outcome.data) : `I could not ${task.describe(call.args)}: ${outcome.reason}.`,
-  );
-  return { results, summary: sentences.join('\n'), ok: results.some((r) => r.outcome.ok) };
+  const cannot: string[] = [];
+  const sentences = results.map(({ call, outcome }) => {
+    const said = outcome.ok ? task.answer(call.args, outcome.data) : { cannot: `I could not ${task.describe(call.args)}: ${outcome.reason}.` };
+    if (typeof said === 'string') return said;
+    cannot.push(said.cannot);
+    return said.cannot;
+  });
+  return { results, summary: sentences.join('\n'), ok: results.some((r) => r.outcome.ok) && cannot.length < results.length, cannot };
 }
 
-function compose(plan: Plan, results: Map<number, TaskResult>, skipped: Map<number, string>, bound: ReadonlySet<string>): string {
+function compose(plan: Plan, results: Map<number, TaskResult>, skipped: Map<number, string>, bound: ReadonlySet<string>): { answer: string; unhandled?: string } {
   if (plan.steps.length === 0) {
     const abilities = (Object.keys(ABILITIES) as ToolName[]).filter((t) => bound.has(t)).map((t) => ABILITIES[t]);
-    return abilities.length === 0
+    const answer = abilities.length === 0
       ? 'Sorry, I could not help with that: I am an offline model and no tools are available to me.'
       : `Sorry, I could not work out what to do with that. I am an offline model; I can ${listProse(abilities)}.`;
+    return { answer, unhandled: 'no tool of mine fits the prompt' };
   }
   // A quiet step (reading the inbox to translate "my latest message") is only narrated when it failed.
+  const cannot: string[] = [];
   const parts = plan.steps.flatMap((step, index) => {
-    if (step.kind === 'note') return [step.text];
+    if (step.kind === 'note') {
+      cannot.push(step.text);
+      return [step.text];
+    }
     const skip = skipped.get(index);
-    if (skip !== undefined) return step.quiet ? [] : [skip];
+    if (skip !== undefined) {
+      cannot.push(skip);
+      return step.quiet ? [] : [skip];
+    }
     const result = results.get(index);
-    return result === undefined || (step.quiet && result.ok) ? [] : [result.summary];
+    if (result === undefined || (step.quiet && result.ok)) return [];
+    cannot.push(...result.cannot);
+    return [result.summary];
   });
-  return parts.join('\n');
+  const answer = parts.join('\n');
+  return cannot.length === 0 ? { answer } : { answer, unhandled: cannot.join(' ') };
 }

@@ -32,7 +32,11 @@ export interface Detection {
 
 const CALENDAR_WORD = /\b(?:calendar|schedule|agenda|diary|planner|events?|appointments?|meetings?)\b/;
 const MOVIE_WORD = /\b(?:movies?|films?|cinema|flicks?)\b/;
-const INBOX_WORD = /\b(?:inbox|mailbox)\b|\b(?:my|new|unread|latest|last|recent|newest|any|incoming|received)\s+(?:\w+\s+)?(?:messages?|texts?|mails?|emails?)\b|\bmessages?\s+(?:for me|did i get|have i got)\b|\b(?:did|has|have)\s+\w+(?:\s+\w+)?\s+(?:sent|send|texted|messaged|written|write|wrote)\s+me\b|\bwho\s+(?:sent|messaged|texted|wrote)\b/;
+/** A question about a film's facts: who directed it, when it came out (answered from the movie service, never a web search). */
+export const FILM_FACT = /^(?:who\s+(?:directed|made)|who\s+(?:was|is)\s+the\s+director\s+of|who\s+was\s+\S.*\bdirected\s+by|(?:in\s+)?what\s+year\s+(?:was|did)|when\s+(?:was|did))\b|\bdirector\s+of\b/i;
+/** Things you meet someone for: "book lunch with Maria on Thursday at 12:30" is a calendar entry. */
+const GET_TOGETHER = /\b(?:lunch|dinner|breakfast|brunch|coffee|drinks|meeting|call|appointment|catch-?up|1:1|one-on-one|interview|sync|stand-?up|review|demo|lesson|class|session|workout|practice)\b/;
+const INBOX_WORD = /\b(?:inbox|mailbox)\b|\b(?:my|new|unread|latest|last|recent|newest|any|incoming|received)\s+(?:\w+\s+)?(?:messages?|texts?|mails?|emails?)\b|\bmessages?\s+(?:for me|did i get|have i got)\b|\b(?:did|has|have)\s+\w+(?:\s+\w+)?\s+(?:sent|send|texted|messaged|written|write|wrote|emailed|e-mailed|replied|answered)\s+(?:to\s+)?me\b|\bwho\s+(?:sent|messaged|texted|wrote)\b|\b(?:did|have)\s+i\s+(?:get|got|receive|received|have)\s+(?:a|an|any)\s+(?:\w+\s+)?(?:messages?|texts?|mails?|e-?mails?|replies|reply)\b|\b(?:any|a)\s+(?:messages?|texts?|mails?|e-?mails?|word)\s+from\b/;
 const SEND_WORD = /\b(?:send|write|shoot|drop)\b.{0,40}\b(?:message|text|note|msg|dm|email|e-mail|line)\b|\blet\s+(?!me\b)\w+\s+know\b|\breply\b|\brespond\b/;
 const STRONG_WEATHER = /\b(?:weather|temperature|forecast|humidity)\b/;
 const WEAK_WEATHER = /\b(?:is|will|does|was)\s+it\b.*\b(?:rain|raining|snow|snowing|sunny|hot|cold|warm|windy|cloudy|freezing|chilly|humid)\b|\bhow\s+(?:hot|cold|warm|windy|humid|sunny)\s+is\s+it\b|\b(?:umbrella|jacket|coat|sunscreen)\b/;
@@ -92,8 +96,8 @@ function byVerb(verb: string, rest: string, clause: string): Intent | undefined 
     case 'plan':
     case 'arrange':
       return 'add_event';
-    case 'add':
     case 'book':
+    case 'add':
     case 'create':
     case 'put':
     case 'insert':
@@ -101,6 +105,7 @@ function byVerb(verb: string, rest: string, clause: string): Intent | undefined 
     case 'make':
       if (CALENDAR_WORD.test(clause) || /\b(?:titled|called|named|reminder)\b/.test(clause)) return 'add_event';
       if (verb !== 'book' && hasQuote(clause) && WHEN_WORD.test(clause)) return 'add_event';
+      if (/^(?:book|set|make|put|create)$/.test(verb) && GET_TOGETHER.test(clause) && WHEN_WORD.test(clause)) return 'add_event';
       return verb === 'add' && hasArithmetic(clause) ? 'calculate' : undefined;
     case 'delete':
     case 'remove':
@@ -115,7 +120,10 @@ function byVerb(verb: string, rest: string, clause: string): Intent | undefined 
 }
 
 /** Keyword rules, strongest first, for clauses whose verb did not decide. */
-function byKeywords(clause: string): Intent | undefined {
+function byKeywords(clause: string, original: string): Intent | undefined {
+  // Film facts come first: "who directed The Godfather?" must never become a web search about "directed".
+  const asked = original.replace(COURTESY, '');
+  if (FILM_FACT.test(asked) && /\bdirect|\b(?:movie|film)\b|\b(?:released|come\s+out|came\s+out)\b/i.test(asked)) return 'movie';
   if (/\btranslat/.test(clause) || /\bhow\s+(?:do|would|can|does|should)\s+(?:you|i|one|we)\s+say\b/.test(clause)) return 'translate';
   if (INBOX_WORD.test(clause)) return 'inbox';
   if (SEND_WORD.test(clause)) return 'send_message';
@@ -143,7 +151,7 @@ export function detectIntent(maskedClause: string): Detection | undefined {
   const [verb = '', rest = ''] = stripped.match(/^([a-z-]+)\s*(.*)$/s)?.slice(1) ?? [];
   const imperative = byVerb(verb, rest, stripped);
   if (imperative !== undefined) return { intent: imperative, opensRequest: true };
-  const keyword = byKeywords(stripped);
+  const keyword = byKeywords(stripped, maskedClause.replace(/[’‘]/g, "'").trim());
   if (keyword !== undefined) return { intent: keyword, opensRequest: GENERIC_VERB.test(stripped) };
   if (SMALL_TALK.test(stripped)) return undefined;
   // A bare question with no tool of its own is a web search, but it never cuts a message body short.

@@ -10,6 +10,7 @@
  *  readConversation ─▶ planPrompt(prompt, now, places) ─▶ nextMove(plan, rounds, bound)
  *     ├─ calls  → AIMessage { tool_calls: [{ id, name, args }] }   (the agent runs them, comes back)
  *     └─ answer → AIMessage { content: "It is 18.2 °C and partly cloudy in New York (…)." }
+ *                 (response_metadata.unhandled: what it could not do, when it could not do a part)
  * ```
  *
  * Deterministic: the same prompt, clock and tool results always give the same calls and answer (only
@@ -31,6 +32,7 @@ import type { Runnable } from '@langchain/core/runnables';
 import { readConversation } from './conversation.js';
 import { nextMove } from './dialogue.js';
 import { planPrompt } from './plan.js';
+import { UNHANDLED_KEY } from '../verdict.js';
 import { defaultKnownPlaces } from './places.js';
 
 /** How to build an offline model. */
@@ -122,6 +124,8 @@ export class OfflineChatModel extends BaseChatModel {
       return { generations: [{ text: '', message }] };
     }
     await runManager?.handleLLMNewToken(move.answer);
-    return { generations: [{ text: move.answer, message: new AIMessage(move.answer) }] };
+    // What it could not do rides on the message, so the harness records the prompt as unhandled.
+    const message = new AIMessage({ content: move.answer, response_metadata: 'unhandled' in move && move.unhandled ? { [UNHANDLED_KEY]: move.unhandled } : {} });
+    return { generations: [{ text: move.answer, message }] };
   }
 }

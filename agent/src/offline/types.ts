@@ -34,13 +34,20 @@ export interface CallResult {
   outcome: ToolOutcome;
 }
 
+/** A part of the answer that says what the model could not do: the full sentence for the user. */
+export interface Cannot {
+  cannot: string;
+}
+
 /** The results of a finished task, handed to the tasks that depend on it. */
 export interface TaskResult {
   results: CallResult[];
   /** The task's part of the final answer, in plain sentences. */
   summary: string;
-  /** True when at least one of its calls succeeded. */
+  /** True when at least one of its calls succeeded and answered what was asked. */
   ok: boolean;
+  /** The sentences of the summary that say what could not be done (failed calls, unanswered questions). */
+  cannot: string[];
 }
 
 /** A task that cannot run: `skip` is the full sentence the answer gives instead. */
@@ -58,8 +65,11 @@ export interface ToolTask {
   build(prior: TaskResult[]): PlannedCall[] | Skip;
   /** "get the weather for Paris": completes "I could not …" when a call fails. */
   describe(args: ToolArgs): string;
-  /** The sentence(s) for a successful call, written only from the tool's data. */
-  answer(args: ToolArgs, data: unknown): string;
+  /**
+   * The sentence(s) for a successful call, written only from the tool's data; a {@link Cannot} when the
+   * data does not answer what was asked (an unreadable body, a film without a director).
+   */
+  answer(args: ToolArgs, data: unknown): string | Cannot;
   /** Set on steps the prompt did not ask for by name (reading the inbox to "translate my latest
    * message"): their results feed later steps and the answer does not narrate them. */
   quiet?: boolean;

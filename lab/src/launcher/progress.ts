@@ -1,6 +1,6 @@
 /**
  * The launcher's view of a run in progress, read from the database the agent and the proxy-manager
- * write: prompts done of total, succeeded, failed, and toxics active now. Shown as a live bar on a
+ * write: prompts done of total, by status (correct, wrong, unhandled, failed, unchecked), and toxics active now. Shown as a live bar on a
  * terminal and as a plain line every few seconds otherwise (CI logs, `| tee`).
  */
 import { SingleBar } from 'cli-progress';
@@ -10,8 +10,12 @@ import type { Database } from '@chaos-lab/common';
 export interface Progress {
   readonly total: number;
   readonly done: number;
-  readonly succeeded: number;
+  readonly correct: number;
+  readonly wrong: number;
+  readonly unhandled: number;
   readonly failed: number;
+  /** Answered prompts without an expectation (not counted as correct). */
+  readonly unchecked: number;
   readonly toxicsActive: number;
 }
 
@@ -20,17 +24,19 @@ function readProgress(db: Database, runId: string): Progress {
   const run = db.prepare('SELECT prompts_total AS total FROM runs WHERE run_id = ?').get(runId) as { total: number } | undefined;
   const results = db
     .prepare(
-      `SELECT COUNT(*) AS done, COALESCE(SUM(status = 'succeeded'), 0) AS succeeded, COALESCE(SUM(status = 'failed'), 0) AS failed
+      `SELECT COUNT(*) AS done, COALESCE(SUM(status = 'correct'), 0) AS correct, COALESCE(SUM(status = 'wrong'), 0) AS wrong,
+              COALESCE(SUM(status = 'unhandled'), 0) AS unhandled, COALESCE(SUM(status = 'failed'), 0) AS failed,
+              COALESCE(SUM(status = 'unchecked'), 0) AS unchecked
          FROM prompt_results WHERE run_id = ?`,
     )
-    .get(runId) as { done: number; succeeded: number; failed: number };
+    .get(runId) as { done: number; correct: number; wrong: number; unhandled: number; failed: number; unchecked: number };
   const toxics = db.prepare('SELECT COUNT(*) AS n FROM toxic_events WHERE run_id = ? AND ended_at IS NULL').get(runId) as { n: number };
   return { total: run?.total ?? 0, ...results, toxicsActive: toxics.n };
 }
 
 /** Formats a reading as one plain line. */
 function formatProgress(p: Progress): string {
-  return `prompts ${p.done}/${p.total} | succeeded ${p.succeeded} | failed ${p.failed} | toxics active ${p.toxicsActive}`;
+  return `prompts ${p.done}/${p.total} | correct ${p.correct} | wrong ${p.wrong} | unhandled ${p.unhandled} | failed ${p.failed} | unchecked ${p.unchecked} | toxics active ${p.toxicsActive}`;
 }
 
 /**
@@ -50,7 +56,7 @@ export function showProgress(
   const bar = options.tty
     ? new SingleBar({
         stream: out,
-        format: 'prompts [{bar}] {value}/{total} | succeeded {succeeded} | failed {failed} | toxics active {toxics}',
+        format: 'prompts [{bar}] {value}/{total} | correct {correct} | wrong {wrong} | unhandled {unhandled} | failed {failed} | unchecked {unchecked} | toxics active {toxics}',
         hideCursor: true,
         clearOnComplete: false,
       })
@@ -60,7 +66,7 @@ export function showProgress(
   const tick = (final = false) => {
     const p = readProgress(db, runId);
     if (bar) {
-      const payload = { succeeded: p.succeeded, failed: p.failed, toxics: p.toxicsActive };
+      const payload = { correct: p.correct, wrong: p.wrong, unhandled: p.unhandled, failed: p.failed, unchecked: p.unchecked, toxics: p.toxicsActive };
       if (!started && p.total > 0) {
         bar.start(p.total, p.done, payload);
         started = true;

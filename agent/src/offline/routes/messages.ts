@@ -24,7 +24,9 @@ const RECIPIENT_AFTER = [
   /\blet\s+(?=\S+\s+know\b)/i,
 ];
 /** "send the result to Bob", "send 'hi' to Bob": the thing sent comes before the recipient. */
-const SEND_OBJECT_TO = /\bsend\s+(.+?)\s+to\s+(?=\S)/i;
+const SEND_OBJECT_TO = /\bsend\s+(.+?)\s+(?:(?:on|over|along)\s+)?to\s+(?=\S)/i;
+/** "text it to Bob", "forward the forecast to Alice": other verbs pass on an earlier result the same way. */
+const PASS_ON_TO = /\b(?:text|forward|pass|email|e-mail|mail|message|dm)\s+(.+?)\s+(?:(?:on|over|along)\s+)?to\s+(?=\S)/i;
 const JUST_A_MESSAGE = new RegExp(String.raw`^(?:(?:a|an|the|this|my)\s+)*(?:\w+\s+)?${NOUN}$`, 'i');
 const AFTER_RECIPIENT = new RegExp(String.raw`^\s*(?:(?:a|an)\s+(?:(?:short|quick|new|brief)\s+)*${NOUN}\b|know\b)`, 'i');
 const BODY_INTRO = /^\s*[,:-]?\s*(?:saying|that\s+says|which\s+says|and\s+say|and\s+tell\s+(?:him|her|them)|telling\s+(?:him|her|them)|to\s+say|with\s+(?:the\s+)?(?:text|message|body)|that\b|:)\s*(.+)$/is;
@@ -73,7 +75,8 @@ interface MessageRequest {
 function parseMessage(clause: Clause): MessageRequest {
   const masked = squash(clause.masked);
   const plain = (s: string): string => unmask(s, clause.quotes, (q) => q);
-  const objectTo = masked.match(SEND_OBJECT_TO);
+  const passOn = masked.match(PASS_ON_TO);
+  const objectTo = masked.match(SEND_OBJECT_TO) ?? (passOn !== null && REFERENCE.test(trimPunctuation(passOn[1])) ? passOn : null);
   if (objectTo !== null && !JUST_A_MESSAGE.test(objectTo[1])) {
     const object = trimPunctuation(objectTo[1]);
     const refersBack = REFERENCE.test(object);
@@ -213,7 +216,7 @@ function sendTask(needs: number[], messages: (prior: TaskResult[]) => Array<{ to
 export function inboxRequest(clause: Clause): InboxRequest {
   const masked = numberWordsToDigits(squash(clause.masked));
   // "messages from Bob", "what did Bob send me?"
-  const fromAt = masked.match(/\bfrom\s+|\b(?:did|has|have)\s+(?=\S+(?:\s+\S+)?\s+(?:sent|send|texted|messaged|written|write|wrote)\s+me\b)/i);
+  const fromAt = masked.match(/\bfrom\s+|\b(?:did|has|have)\s+(?=\S+(?:\s+\S+)?\s+(?:sent|send|texted|messaged|written|write|wrote|emailed|e-mailed|replied|answered)\s+(?:to\s+)?me\b)/i);
   const from = fromAt === null ? undefined : readRecipient(masked, (fromAt.index ?? 0) + fromAt[0].length)?.name;
   const latestN = masked.match(/\b(?:latest|last|newest|most\s+recent|recent)\s+(\d+)\b/i);
   const latestOne = /\b(?:latest|last|newest|most\s+recent)\s+(?:\w+\s+)?(?:message|text|e-?mail|mail)\b(?!s)/i.test(masked);

@@ -2,12 +2,18 @@
  * Films: the title or words to look for ("the movie Inception", "films about samurai", a quote), an
  * optional language filter ("Japanese films", "movies in French" → ISO 639-1), page and page size
  * ("top 3", "page 2"), sent to `search_movie`; the matches written as a short list.
+ *
+ * A question about one film's facts ("Who directed The Godfather?", "When was Inception released?")
+ * looks the title up and answers only from the film the service returns: its year, or its director
+ * when the service gives one; otherwise the answer says it cannot tell (see film-facts.ts).
  */
 import type { Clause } from '../clauses.js';
 import { findLanguages, languageName } from '../languages.js';
 import { numberWordsToDigits } from '../numbers.js';
 import { counted, squash, trimPunctuation, unmask } from '../text.js';
+import { filmFactTask, parseFilmFact } from './film-facts.js';
 import { note, num, record, records, singleCall, text, unreadable, type Route } from './route.js';
+import type { Cannot } from '../types.js';
 
 const FILM = String.raw`(?:movies?|films?|flicks?)`;
 /** Where the film's title or topic starts, tried in order. */
@@ -73,6 +79,11 @@ function queryWords(masked: string): string {
 export const movieRoute: Route = {
   intent: 'movie',
   plan(clause, ctx) {
+    const fact = parseFilmFact(clause);
+    if (fact !== undefined) {
+      ctx.add(fact.title === '' ? note('I could not tell which film you are asking about; please give its title.') : filmFactTask(fact));
+      return;
+    }
     const request = parseFilmRequest(clause);
     if (request.query === '') {
       const which = request.language === undefined ? '' : ` in ${languageName(request.language)}`;
@@ -95,7 +106,7 @@ export const movieRoute: Route = {
 };
 
 /** "I found 2 films matching "Inception": Inception (2010; Action, Science Fiction): overview…" */
-function filmsSentence(args: Record<string, unknown>, data: unknown): string {
+function filmsSentence(args: Record<string, unknown>, data: unknown): string | Cannot {
   const body = record(data);
   const results = records(body?.results);
   if (body === undefined || results === undefined) return unreadable('movie', data);

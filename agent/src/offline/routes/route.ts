@@ -4,7 +4,7 @@
  */
 import type { Clause } from '../clauses.js';
 import type { Intent } from '../intents.js';
-import type { Note, Step, ToolArgs, ToolTask } from '../types.js';
+import type { Cannot, Note, Step, ToolArgs, ToolTask } from '../types.js';
 
 /** How the inbox was asked for, so a later step can pick the same message ("translate it"). */
 export interface InboxRequest {
@@ -86,12 +86,17 @@ export function formatNumber(value: number): string {
   return String(Number(value.toPrecision(12)));
 }
 
+/** Marks a sentence as saying what the model could not do: the answer carries it, and is marked unhandled. */
+export function cannot(sentence: string): Cannot {
+  return { cannot: sentence };
+}
+
 /**
  * The sentence for a successful call whose body has an unexpected shape: says what came back without
- * pretending to understand it (never an invented result).
+ * pretending to understand it (never an invented result), marked as not answered.
  */
-export function unreadable(service: string, data: unknown): string {
+export function unreadable(service: string, data: unknown): Cannot {
   const raw = typeof data === 'string' ? data : JSON.stringify(data);
   const shown = raw.length > 200 ? `${raw.slice(0, 200)}…` : raw;
-  return `The ${service} service answered, but not in a form I can read: ${shown}`;
+  return cannot(`The ${service} service answered, but not in a form I can read: ${shown}`);
 }

@@ -1,9 +1,13 @@
 /**
  * Web search: the topic of the clause ("Search for information about chaos engineering" → "chaos
  * engineering") sent to `search_web`, and the best results written as a short list.
+ *
+ * Only results about the topic are shown: a result must name most of the topic's content words in its
+ * title, snippet or address. When none does, the answer says the search found nothing about it (and
+ * is marked unhandled) rather than passing results about something else off as the answer.
  */
-import { COURTESY, squash, trimPunctuation, unmask } from '../text.js';
-import { note, record, records, singleCall, text, unreadable, type Route } from './route.js';
+import { COURTESY, fold, squash, trimPunctuation, unmask } from '../text.js';
+import { cannot, note, record, records, singleCall, text, unreadable, type Route } from './route.js';
 
 const SHOWN_RESULTS = 3;
 
@@ -24,6 +28,32 @@ function searchTopic(maskedClause: string, quotes: readonly string[]): string {
   return trimPunctuation(unmask(topic, quotes));
 }
 
+/** Words that carry no topic: question words, auxiliaries, articles, pronouns, prepositions. */
+const FILLER = new Set(
+  ('a an the of on in at to for from by with about into and or but is are was were be been being do does did done has have had ' +
+    'can could will would should may might must shall what whats which who whom whose when where why how that this these those ' +
+    'it its i me my we our you your he him his she her they them their there here some any more most very much many just ' +
+    'not no yes than then so as if tell know find out please get give show me').split(' '),
+);
+
+/** The topic's content words, folded: "Who directed The Godfather" → ["directed", "godfather"]. */
+function contentWords(query: string): string[] {
+  return [...new Set(fold(query).split(/[^\p{L}\p{N}]+/u).filter((w) => w.length >= 2 && !FILLER.has(w)))];
+}
+
+/**
+ * True when a result is about the query: it names at least half (rounded up) of the query's content
+ * words, a word counting when the result contains its stem (its first letters, all but a plural or
+ * verb ending, at least four), so "engineering" matches "engineer".
+ */
+function aboutTopic(result: Record<string, unknown>, words: readonly string[]): boolean {
+  if (words.length === 0) return true;
+  const haystack = fold([text(result.title), text(result.snippet), text(result.url)].filter(Boolean).join(' '));
+  const stem = (w: string) => (w.length <= 4 ? w : w.slice(0, Math.max(4, w.length - 3)));
+  const found = words.filter((w) => haystack.includes(stem(w))).length;
+  return found >= Math.ceil(words.length / 2);
+}
+
 /** Routes search clauses (and questions no other tool answers) to `search_web({query})`. */
 export const searchRoute: Route = {
   intent: 'search',
@@ -39,9 +69,11 @@ export const searchRoute: Route = {
         args: { query },
         describe: (args) => `search the web for "${String(args.query)}"`,
         answer: (args, data) => {
-          const results = records(record(data)?.results);
-          if (results === undefined) return unreadable('search', data);
-          if (results.length === 0) return `The web search for "${String(args.query)}" found nothing.`;
+          const all = records(record(data)?.results);
+          if (all === undefined) return unreadable('search', data);
+          const words = contentWords(String(args.query));
+          const results = all.filter((r) => aboutTopic(r, words));
+          if (results.length === 0) return cannot(`I could not find an answer: the web search for "${String(args.query)}" found nothing about it.`);
           const lines = results.slice(0, SHOWN_RESULTS).map((r, i) => {
             const title = text(r.title) ?? text(r.url) ?? 'untitled';
             const snippet = text(r.snippet);

@@ -10,6 +10,7 @@ import { COURTESY, squash, trimPunctuation } from '../text.js';
 import type { PlannedCall, TaskResult } from '../types.js';
 import { inboxRequest, inboxStep, resultText, selectMessages } from './messages.js';
 import { note, record, text, toolTask, unreadable, type Route } from './route.js';
+import type { Cannot } from '../types.js';
 
 /** What a translation clause asks for. */
 interface TranslationRequest {
@@ -122,7 +123,7 @@ export const translateRoute: Route = {
 };
 
 /** `"Hello, how are you?" in Spanish is "Hola, ¿cómo estás?".` (noting a word-by-word translation). */
-function translationSentence(args: Record<string, unknown>, data: unknown): string {
+function translationSentence(args: Record<string, unknown>, data: unknown): string | Cannot {
   const body = record(data);
   const translation = text(body?.translation);
   if (body === undefined || translation === undefined) return unreadable('translator', data);

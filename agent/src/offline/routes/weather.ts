@@ -5,6 +5,7 @@
 import { findPlaces } from '../places.js';
 import { unmask } from '../text.js';
 import { formatNumber, note, num, record, singleCall, text, unreadable, type Route } from './route.js';
+import type { Cannot } from '../types.js';
 
 /** Routes weather clauses to `get_weather({city})`. */
 export const weatherRoute: Route = {
@@ -42,7 +43,7 @@ const CONDITION_PHRASES: Record<string, string> = {
 };
 
 /** "It is 18.2 °C and partly cloudy in New York (feels like 17.5 °C, humidity 63 %, wind 4.1 m/s)." */
-function weatherSentence(args: Record<string, unknown>, data: unknown): string {
+function weatherSentence(args: Record<string, unknown>, data: unknown): string | Cannot {
   const body = record(data);
   const temperature = num(body?.temperature_c);
   const conditions = text(body?.conditions);
