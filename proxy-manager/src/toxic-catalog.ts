@@ -9,7 +9,7 @@
  *
  * | type         | attribute        | unit  | range                                        | why                                                        |
  * |--------------|------------------|-------|----------------------------------------------|------------------------------------------------------------|
- * | `timeout`    | `timeout`        | ms    | ⌊0.5·PROXY_TIMEOUT_MS⌋ – ⌊0.8·PROXY_TIMEOUT_MS⌋ (2500–4000) | Toxiproxy drops the data and closes the connection before the agent's own timeout fires, as the original's 4000 ms against its 5000 ms |
+ * | `timeout`    | `timeout`        | ms    | ⌊0.5·PROXY_TIMEOUT_MS⌋ – ⌊1.5·PROXY_TIMEOUT_MS⌋ (2500–7500) | centred on the agent's own timeout: below it Toxiproxy closes the connection first (`closed`), at or above it the agent's deadline passes first (`timeout`); see `chaos-draw.ts` for its duration |
  * | `latency`    | `latency`        | ms    | 250 – 2500                                   | slow but mostly inside the agent's timeout                 |
  * |              | `jitter`         | ms    | 0 – 250                                      |                                                            |
  * | `bandwidth`  | `rate`           | KB/s  | 1 – 64                                       | a JSON answer of a few KB takes from ms to seconds         |
@@ -56,10 +56,8 @@ const range = (attribute: string, unit: AttributeRange['unit'], min: number, max
  */
 export function attributeRanges(type: ToxicType, settings: CatalogSettings): readonly AttributeRange[] {
   switch (type) {
-    case 'timeout': {
-      const max = Math.max(0, Math.floor(0.8 * settings.PROXY_TIMEOUT_MS));
-      return [range('timeout', 'ms', Math.min(max, Math.floor(0.5 * settings.PROXY_TIMEOUT_MS)), max)];
-    }
+    case 'timeout':
+      return [range('timeout', 'ms', Math.floor(0.5 * settings.PROXY_TIMEOUT_MS), Math.floor(1.5 * settings.PROXY_TIMEOUT_MS))];
     case 'latency':
       return [range('latency', 'ms', 250, 2500), range('jitter', 'ms', 0, 250)];
     case 'bandwidth':

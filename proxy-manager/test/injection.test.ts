@@ -14,7 +14,8 @@ describe('toxic injection while the run is active', () => {
   const proxyNames = SERVICES.map((s) => s.proxyName);
 
   before(async () => {
-    lab = await startTestLab({ TOXIC_PROB: '1', TOXICS: 'timeout,latency,bandwidth', TOXIC_DURATION_MS: `${DURATION.min}-${DURATION.max}` });
+    // PROXY_TIMEOUT_MS 600: a timeout toxic stays at least its timeout (300-900 ms here), inside the bounds below.
+    lab = await startTestLab({ TOXIC_PROB: '1', TOXICS: 'timeout,latency,bandwidth', TOXIC_DURATION_MS: `${DURATION.min}-${DURATION.max}`, PROXY_TIMEOUT_MS: '600' });
     lab.startRun('run-1', 'active');
     await lab.startManager();
   });

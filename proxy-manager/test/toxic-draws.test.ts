@@ -39,7 +39,8 @@ describe('chaos draws', () => {
         assert.ok(plan);
         seenTypes.add(plan.type);
         seenStreams.add(plan.stream);
-        assert.ok(plan.durationMs >= 100 && plan.durationMs <= 900, `duration ${plan.durationMs}`);
+        const longest = plan.type === 'timeout' ? Math.max(900, plan.attributes.timeout!) : 900;
+        assert.ok(plan.durationMs >= 100 && plan.durationMs <= longest, `${plan.type} duration ${plan.durationMs}`);
         assert.equal(plan.name, `chaos_${plan.type}_${plan.stream}`);
         assert.equal(plan.toxicity, 1);
         const ranges = attributeRanges(plan.type, settings);
@@ -54,11 +55,22 @@ describe('chaos draws', () => {
     assert.deepEqual([...seenStreams].sort(), [...STREAMS].sort());
   });
 
-  it("keep a timeout toxic's timeout below the agent's PROXY_TIMEOUT_MS, as the original's 4000 ms against 5000 ms", () => {
+  it("draw a timeout toxic's timeout around the agent's PROXY_TIMEOUT_MS, so some close the call and some time it out", () => {
     const [byDefault] = attributeRanges('timeout', testSettings(dir.path));
-    assert.deepEqual(byDefault, { attribute: 'timeout', unit: 'ms', min: 2500, max: 4000 });
+    assert.deepEqual(byDefault, { attribute: 'timeout', unit: 'ms', min: 2500, max: 7500 });
     const [shorter] = attributeRanges('timeout', testSettings(dir.path, { PROXY_TIMEOUT_MS: '1000' }));
-    assert.ok(shorter!.max < 1000 && shorter!.min <= shorter!.max);
+    assert.deepEqual([shorter!.min, shorter!.max], [500, 1500]);
+
+    const random = createRandom(5).fork('chaos');
+    const plans = Array.from({ length: 100 }, () => drawTick(random, proxies, testSettings(dir.path, { TOXIC_PROB: '1' }))).flat();
+    const closing = plans.filter((p) => p!.attributes.timeout! < 5000);
+    const holding = plans.filter((p) => p!.attributes.timeout! >= 5000);
+    assert.ok(closing.length > 200 && holding.length > 200, `${closing.length} close before the agent's timeout, ${holding.length} hold past it`);
+    for (const plan of plans) {
+      // Removing a timeout toxic closes what it holds: it stays until its own timeout could fire.
+      assert.ok(plan!.durationMs >= plan!.attributes.timeout! && plan!.durationMs >= 2000, `duration ${plan!.durationMs} for timeout ${plan!.attributes.timeout}`);
+      assert.ok(plan!.durationMs <= Math.max(6000, plan!.attributes.timeout!));
+    }
   });
 
   it('keep the slicer size variation below its average size, as Toxiproxy requires', () => {
