@@ -52,12 +52,25 @@ export function onShutdown(close: Closer, options: { logger?: Logger; timeoutMs?
   process.once('SIGINT', handle);
   const parent = Number(process.env[PARENT_PID_VARIABLE]);
   if (parent > 0) {
-    const watch = setInterval(() => {
-      if (process.ppid === parent) return;
-      clearInterval(watch);
+    watchParent(parent, () => {
       options.logger?.warn({ parent }, 'the launcher that started this process is gone');
       handle('SIGTERM');
-    }, PARENT_CHECK_MS);
-    watch.unref();
+    });
   }
+}
+
+/**
+ * Calls `onGone` once when this process's parent is no longer `parentPid` (it died, and the process
+ * was handed to init or a subreaper), checking every {@link PARENT_CHECK_MS} ms. The timer does not
+ * keep the process alive.
+ * @returns a function that stops watching
+ */
+export function watchParent(parentPid: number, onGone: () => void): () => void {
+  const watch = setInterval(() => {
+    if (process.ppid === parentPid) return;
+    clearInterval(watch);
+    onGone();
+  }, PARENT_CHECK_MS);
+  watch.unref();
+  return () => clearInterval(watch);
 }

@@ -6,6 +6,13 @@
  * Children log to the log files themselves (`LOG_CONSOLE=off`); anything else they print (a crash
  * trace, the agent's summary) is captured line by line into `logs/info.log` through the lab's logger,
  * so the console stays readable and nothing is lost.
+ *
+ * Each child runs in a process group of its own (`detached`, i.e. setsid): a signal to the launcher's
+ * group (a terminal's Ctrl-C, `kill -TERM -PGID`, npm and its shell) reaches the launcher only, which
+ * then stops the children one by one in the order that keeps the record whole (agent, proxy-manager,
+ * the rest). Were they in the launcher's group, each would get the group's signal and then the
+ * launcher's SIGTERM, take that as a second signal and exit at once, leaving prompts without rows and
+ * toxics open. A child whose launcher dies stops by itself (`CHAOS_LAB_PARENT_PID`, see lifecycle.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -34,6 +41,8 @@ export interface LabChild {
   send(line: string): void;
   /** SIGTERM, then SIGKILL after `graceMs` (default 5000); resolves when it has exited. */
   stop(graceMs?: number): Promise<void>;
+  /** True once {@link stop} was called: its exit is then expected, not a death. */
+  stopping(): boolean;
 }
 
 /**
@@ -45,7 +54,12 @@ export interface LabChild {
  * @param options `stdin: true` opens a pipe to the child's standard input (see {@link LabChild.send})
  */
 export function startChild(name: string, args: readonly string[], env: NodeJS.ProcessEnv, logger: Logger, options: { stdin?: boolean } = {}): LabChild {
-  const proc = spawn(process.execPath, [CLI_PATH, ...args], { cwd: PROJECT_ROOT, env, stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [CLI_PATH, ...args], {
+    cwd: PROJECT_ROOT,
+    env,
+    stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+    detached: true, // a process group of its own: see the file comment
+  });
   const log = logger.child({ child: name });
   const stdout: string[] = [];
   const stderr: string[] = [];
@@ -58,6 +72,7 @@ export function startChild(name: string, args: readonly string[], env: NodeJS.Pr
     log.warn({ stream: 'stderr' }, line);
   });
   let done = false;
+  let stopped: Promise<void> | undefined;
   const exited = new Promise<string>((resolve) => {
     proc.once('exit', (code, signal) => {
       done = true;
@@ -79,12 +94,17 @@ export function startChild(name: string, args: readonly string[], env: NodeJS.Pr
       proc.stdin?.write(`${line}\n`);
     },
     hasExited: () => done,
-    async stop(graceMs = 5000) {
-      if (done) return;
-      proc.kill('SIGTERM');
-      const timer = setTimeout(() => proc.kill('SIGKILL'), graceMs);
-      await exited;
-      clearTimeout(timer);
+    stopping: () => stopped !== undefined,
+    stop(graceMs = 5000) {
+      // Once only: a second SIGTERM would make the child skip its orderly shutdown.
+      stopped ??= (async () => {
+        if (done) return;
+        proc.kill('SIGTERM');
+        const timer = setTimeout(() => proc.kill('SIGKILL'), graceMs);
+        await exited;
+        clearTimeout(timer);
+      })();
+      return stopped;
     },
   };
 }

@@ -9,12 +9,18 @@
  *
  * Readiness is decided by health checks only. Ctrl-C/SIGTERM at any moment: the agent is stopped first
  * (it marks the run interrupted and keeps every finished prompt), then the proxy-manager (it removes its
- * toxics), then the rest; no child is left running.
+ * toxics), then the rest; no child is left running (stop.ts). During the run a part that dies is named
+ * at once (supervisor.ts): a dead Toxiproxy or proxy-manager stops the run as `failed`, a dead tool
+ * service is a `service_down` fault and is restarted. Whatever stopped the run, its record is completed
+ * (run-record.ts: one row per prompt, counts from the rows, no open toxic event) and its charts and
+ * report are rendered.
  */
 import { join } from 'node:path';
 import {
   formatEndpoint,
   isLabError,
+  liveRun,
+  liveRunMessage,
   newRunId,
   LabError,
   openDatabase,
@@ -24,15 +30,19 @@ import {
   SERVICES,
   toolEndpoint,
   TOXIPROXY_API_PORT,
-  writeTransaction,
+  type Database,
   type Logger,
+  type ServiceName,
   type Settings,
 } from '@chaos-lab/common';
-import { loadPrompts } from '@chaos-lab/agent/prompts';
+import { loadPrompts, type Prompt } from '@chaos-lab/agent/prompts';
 import { startChild, type LabChild } from './child.js';
 import { assertPortsFree, type PortClaim } from './ports.js';
 import { showProgress } from './progress.js';
 import { waitUntilHealthy } from './readiness.js';
+import { closeLostManagerEvents, completeRunRecord, type RecordedRun, type RunEnding } from './run-record.js';
+import { LabStop, RECORD_KEEPER_GRACE_MS } from './stop.js';
+import { PartSupervisor } from './supervisor.js';
 
 /** Options of {@link runLab}. */
 export interface UpOptions {
@@ -44,8 +54,8 @@ export interface UpOptions {
   readonly readyTimeoutMs?: number;
 }
 
-/** Exit codes of `chaos-lab up`. */
-export const EXIT = { completed: 0, labFailed: 1, badInput: 2, interrupted: 130 } as const;
+/** Exit codes of `chaos-lab up` (a signal: 128 + its number, see `STOP_SIGNALS` in stop.ts). */
+export const EXIT = { completed: 0, labFailed: 1, badInput: 2 } as const;
 
 /** True when the user named a Toxiproxy (environment or `.env`), so none is started. */
 function usesExternalToxiproxy(): boolean {
@@ -53,20 +63,23 @@ function usesExternalToxiproxy(): boolean {
 }
 
 function portClaims(settings: Settings, external: boolean): PortClaim[] {
-  const claims: PortClaim[] = SERVICES.map((s) => ({ host: settings.BIND_HOST, port: toolEndpoint(s, settings).port, owner: `${s.name} tool service` }));
+  const bind = { host: settings.BIND_HOST, hostSetting: 'BIND_HOST' };
+  const claims: PortClaim[] = SERVICES.map((s) => ({ ...bind, port: toolEndpoint(s, settings).port, owner: `${s.name} tool service` }));
   if (!external) {
-    claims.push({ host: settings.BIND_HOST, port: TOXIPROXY_API_PORT + settings.PORT_OFFSET, owner: 'Toxiproxy API' });
-    for (const s of SERVICES) claims.push({ host: settings.TOXIPROXY_LISTEN_HOST, port: proxyEndpoint(s, settings).port, owner: `${s.proxyName}` });
+    claims.push({ ...bind, port: TOXIPROXY_API_PORT + settings.PORT_OFFSET, owner: 'Toxiproxy API' });
+    const listen = { host: settings.TOXIPROXY_LISTEN_HOST, hostSetting: 'TOXIPROXY_LISTEN_HOST' };
+    for (const s of SERVICES) claims.push({ ...listen, port: proxyEndpoint(s, settings).port, owner: `${s.proxyName}` });
   }
-  claims.push({ host: settings.BIND_HOST, port: settings.PROXY_MANAGER_PORT, owner: 'proxy-manager' });
+  claims.push({ ...bind, port: settings.PROXY_MANAGER_PORT, owner: 'proxy-manager' });
   return claims;
 }
 
 /**
  * Runs the lab once.
  * @returns the process exit code: 0 when the run completed (failed prompts are results), 1 when the
- *   lab failed (a port in use, a part that never became healthy: named in the message), 2 for bad
- *   input (prompts file), 130 when interrupted
+ *   lab failed (a port in use, a part that never became healthy or died during the run: named in the
+ *   message), 2 for bad input (prompts file, another run live on the database), 130 on SIGINT, 143 on
+ *   SIGTERM, 129 on SIGHUP
  */
 export async function runLab(settings: Settings, logger: Logger, options: UpOptions): Promise<number> {
   const out = options.out ?? process.stdout;
@@ -79,7 +92,7 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
   const external = usesExternalToxiproxy();
   const readyTimeoutMs = options.readyTimeoutMs ?? 15_000;
 
-  let prompts;
+  let prompts: Prompt[];
   try {
     prompts = loadPrompts(settings.PROMPTS_FILE);
   } catch (err) {
@@ -91,26 +104,9 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
   }
 
   const children: LabChild[] = [];
-  let interrupted: NodeJS.Signals | undefined;
-  let onInterrupt!: () => void;
-  const interruption = new Promise<void>((resolve) => (onInterrupt = resolve));
-  let stopping: Promise<void> | undefined;
-  const stopAll = () =>
-    (stopping ??= (async () => {
-      // Order matters: the agent records the interruption, the proxy-manager clears its toxics, then the rest.
-      const byName = (n: string) => children.filter((c) => c.name === n);
-      for (const group of [byName('agent'), byName('proxy-manager')]) await Promise.all(group.map((c) => c.stop(10_000)));
-      await Promise.all(children.map((c) => c.stop()));
-    })());
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (interrupted) return;
-    interrupted = signal;
-    onInterrupt();
-    say(`\n${signal}: stopping the lab (finished prompts keep their results)…`);
-    void stopAll();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const stop = new LabStop(children, say);
+  stop.install();
+  let supervisor: PartSupervisor | undefined;
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -119,11 +115,19 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
     LOG_CONSOLE: 'off',
     [PARENT_PID_VARIABLE]: String(process.pid),
   };
+  const toolChild = (name: ServiceName) => startChild(name, ['tool', name], env, logger);
+  const toolHealth = (name: ServiceName) => `http://${formatEndpoint(toolEndpoint(SERVICES.find((s) => s.name === name)!, settings))}/health`;
   const db = openDatabase(settings.LAB_DB_PATH);
   try {
+    const other = liveRun(db, Date.now(), settings.HEARTBEAT_STALE_MS);
+    if (other) {
+      say(`chaos-lab: ${liveRunMessage(other, settings.LAB_DB_PATH)}`);
+      return EXIT.badInput;
+    }
+    // Before the banner: a refusal is the only line printed.
+    await assertPortsFree(portClaims(settings, external));
     say(`Agent Chaos Lab: run ${runId}, seed ${settings.CHAOS_SEED}${settings.seedGiven ? '' : ' (fresh; repeat with --seed)'}, ${prompts.length} prompts`);
     say(`TOXIC_PROB=${settings.TOXIC_PROB} ERROR_PROB=${settings.ERROR_PROB} TOXICS=${settings.TOXICS.join(',')} TOOL_LIMIT=${settings.TOOL_LIMIT} PROMPT_LIMIT=${settings.PROMPT_LIMIT}`);
-    await assertPortsFree(portClaims(settings, external));
 
     const ready: Promise<void>[] = [];
     const watch = (child: LabChild, url: string) => {
@@ -136,7 +140,7 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
     };
     if (!external) watch(startChild('toxiproxy', ['toxiproxy'], env, logger), `${settings.TOXIPROXY_URL}/version`);
     else ready.push(waitUntilHealthy(`${settings.TOXIPROXY_URL}/version`, { name: 'Toxiproxy', timeoutMs: readyTimeoutMs }));
-    for (const s of SERVICES) watch(startChild(s.name, ['tool', s.name], env, logger), `http://${formatEndpoint(toolEndpoint(s, settings))}/health`);
+    for (const s of SERVICES) watch(toolChild(s.name), toolHealth(s.name));
     watch(startChild('proxy-manager', ['proxy-manager'], env, logger), `${settings.PROXY_MANAGER_URL}/health`);
     // The agent loads (LangChain takes a while) while the rest comes up, and starts on "go".
     const agent = startChild('agent', ['agent', '--run-id', runId, '--wait-for-go'], env, logger, { stdin: true });
@@ -147,40 +151,75 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
       if (agent.hasExited() && agent.stderr.length > 0) throw new LabError('NOT_READY', agent.stderr.join('\n'), { details: { exitCode: agent.exitCode() } });
       throw err;
     });
-    if (interrupted) return EXIT.interrupted;
+    if (stop.signal) return stop.exitCode()!;
+
+    supervisor = new PartSupervisor({
+      db,
+      runId,
+      logger,
+      say,
+      children,
+      restart: settings.RESTART_SERVICES === 'on',
+      startTool: toolChild,
+      healthUrl: toolHealth,
+      readyTimeoutMs,
+    });
+    for (const child of children) {
+      if (child.name === 'toxiproxy') supervisor.watchCritical(child, 'the Toxiproxy server');
+      else if (child.name === 'proxy-manager') supervisor.watchCritical(child, 'the proxy-manager');
+      else if (child.name !== 'agent') supervisor.watchTool(child, child.name as ServiceName);
+    }
     say(`lab ready in ${Date.now() - startedAt} ms; running the agent (${settings.LLM_PROVIDER === 'auto' ? (settings.GROQ_API_KEY ? 'groq' : 'offline') : settings.LLM_PROVIDER} model)`);
     agent.send('go');
     const progress = showProgress(db, runId, out, { tty: Boolean(out.isTTY) });
-    await agent.exited;
+    const lost = await Promise.race([agent.exited.then(() => undefined), supervisor.lost]);
+    // A dead part: the agent stops as on Ctrl-C, recording its unfinished prompts.
+    if (lost !== undefined) await agent.stop(RECORD_KEEPER_GRACE_MS);
+    const agentEnd = await agent.exited;
     progress.stop();
-    markUnfinished(db, runId);
-    if (interrupted) {
-      await stopAll();
-      say(`run ${runId} interrupted; finished prompts are in ${settings.LAB_DB_PATH}`);
-      return EXIT.interrupted;
-    }
-    const agentCode = agent.exitCode();
+    supervisor.stop();
+    const keepServices = options.keep && lost === undefined && !stop.signal && agent.exitCode() === 0;
+    // Before the report: the proxy-manager's toxics are removed and their events closed.
+    if (!keepServices) await stop.stopAll();
+    // The agent's own non-zero exit after recording its run (a dead model: exit 1) keeps its reason.
+    const agentDied = !agent.stopping() && agent.exitCode() !== 0;
+    const ending: RunEnding = lost
+      ? { status: 'failed', reason: lost }
+      : stop.signal
+        ? { status: 'interrupted', reason: null }
+        : agentDied
+          ? { status: 'failed', reason: `the agent ${agentEnd} during the run` }
+          : { status: 'completed', reason: null };
+    const recorded = finishRecord(db, runId, prompts, ending, say);
+    const status = recorded?.status;
+
     for (const line of agent.stdout) say(line);
-    if (agentCode !== 0) {
-      for (const line of agent.stderr) say(line);
-      say(`chaos-lab: the agent ${await agent.exited}; see ${join(settings.LOG_DIR, 'info.log')}`);
-      return agentCode === 2 ? EXIT.badInput : EXIT.labFailed;
+    if (agent.exitCode() !== 0 && !stop.signal) for (const line of agent.stderr) say(line);
+    if (status === undefined) {
+      // The agent refused the run before recording it (its one line is above).
+      say(`chaos-lab: the agent ${agentEnd}; see ${join(settings.LOG_DIR, 'info.log')}`);
+      return agent.exitCode() === 2 ? EXIT.badInput : EXIT.labFailed;
     }
-    // Loaded only now: vega and resvg would cost the start-up half a second.
-    const { renderCharts } = await import('../charts/index.js');
-    const charts = await renderCharts({ db, runId, outDir: settings.CHARTS_DIR, logger });
-    say('');
-    say(`logs:     ${join(settings.LOG_DIR, 'info.log')}, ${join(settings.LOG_DIR, 'agent.log')}`);
-    say(`database: ${settings.LAB_DB_PATH}`);
-    say(`charts:   ${settings.CHARTS_DIR} (${charts.files.length} files)`);
-    say(`report:   ${charts.indexHtml}`);
-    if (options.keep) {
+    await renderReport(settings, db, runId, logger, say);
+    if (stop.signal) {
+      say(`run ${runId} ${status}; finished prompts are in ${settings.LAB_DB_PATH}`);
+      return stop.exitCode()!;
+    }
+    if (status === 'failed') {
+      say(`chaos-lab: run ${runId} failed: ${recorded!.error ?? ending.reason}; see ${join(settings.LOG_DIR, 'info.log')}`);
+      return EXIT.labFailed;
+    }
+    if (keepServices) {
       say('services left running (--keep); press Ctrl-C to stop them');
-      await interruption;
+      await stop.requested;
     }
     return EXIT.completed;
   } catch (err) {
-    if (interrupted) return EXIT.interrupted;
+    if (stop.signal) return stop.exitCode()!;
+    if (isLabError(err, 'SETTINGS_INVALID')) {
+      say(`chaos-lab: invalid settings\n${err.message}`);
+      return EXIT.badInput;
+    }
     if (isLabError(err, 'PORT_IN_USE') || isLabError(err, 'NOT_READY')) {
       say(`chaos-lab: ${err.message}`);
       logger.error({ err }, 'lab failed to start');
@@ -188,23 +227,40 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
     }
     throw err;
   } finally {
-    await stopAll();
-    markUnfinished(db, runId);
+    supervisor?.stop();
+    await stop.stopAll();
+    finishRecord(db, runId, prompts, { status: 'interrupted', reason: null }, say);
     db.close();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stop.uninstall();
   }
 }
 
 /**
- * A run whose agent died without finishing its records (killed hard) is marked interrupted, so no run
- * stays `running` forever; prompts already finished keep their rows.
+ * Completes the run's record once every part has stopped (run-record.ts): events of a proxy-manager
+ * that died closed at its last heartbeat, a row for every prompt, counts from the rows.
+ * @returns the run's status and error as recorded, or undefined when the agent never recorded the run
  */
-function markUnfinished(db: ReturnType<typeof openDatabase>, runId: string): void {
-  writeTransaction(db, () => {
-    const now = Date.now();
-    db.prepare("UPDATE runs SET status = 'interrupted', finished_at = ? WHERE run_id = ? AND status = 'running'").run(now, runId);
-    db.prepare("UPDATE control SET phase = 'done', updated_at = ? WHERE run_id = ? AND phase != 'done'").run(now, runId);
-  });
+function finishRecord(db: Database, runId: string, prompts: readonly Prompt[], ending: RunEnding, say: (line: string) => void): RecordedRun | undefined {
+  const lostManager = closeLostManagerEvents(db);
+  if (lostManager.closed > 0) {
+    say(`chaos-lab: closed ${lostManager.closed} toxic event(s) of the dead proxy-manager at its last heartbeat (${new Date(lostManager.lastHeartbeatAt!).toISOString()})`);
+  }
+  return completeRunRecord(db, runId, prompts, ending);
 }
 
+/** Renders the run's charts and report (any status: an interrupted or failed run has its story too). */
+async function renderReport(settings: Settings, db: Database, runId: string, logger: Logger, say: (line: string) => void): Promise<void> {
+  say('');
+  say(`logs:     ${join(settings.LOG_DIR, 'info.log')}, ${join(settings.LOG_DIR, 'agent.log')}`);
+  say(`database: ${settings.LAB_DB_PATH}`);
+  try {
+    // Loaded only now: vega and resvg would cost the start-up half a second.
+    const { renderCharts } = await import('../charts/index.js');
+    const charts = await renderCharts({ db, runId, outDir: settings.CHARTS_DIR, logger });
+    say(`charts:   ${settings.CHARTS_DIR} (${charts.files.length} files)`);
+    say(`report:   ${charts.indexHtml}`);
+  } catch (err) {
+    logger.error({ err }, 'charts could not be rendered');
+    say(`chaos-lab: the charts could not be rendered (${(err as Error).message}); the record is complete in the database`);
+  }
+}

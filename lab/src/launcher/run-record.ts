@@ -1,0 +1,77 @@
+/**
+ * The launcher's side of "every prompt ends with exactly one row": when the agent could not finish its
+ * own record (killed with SIGKILL, crashed) or a part of the lab died under it, the launcher completes
+ * the run's record from the database and the prompts file it loaded:
+ *
+ *   agent gone ──► run still `running`? ──yes──► `interrupted` row for every prompt without one
+ *                        │                          ──► runs: status, reason, counts from the rows
+ *                        no (the agent closed it) ──► a dead part overrides the status: `failed`, reason
+ *
+ * Service-down events still open when the lab stops are closed at the stop.
+ */
+import { PROXY_MANAGER_PART, closeEventsOfLostManager, readPart, writeTransaction, type Database } from '@chaos-lab/common';
+import type { Prompt } from '@chaos-lab/agent/prompts';
+import { RunRecords, type RunStatus } from '@chaos-lab/agent/records';
+
+/** How the launcher saw the run end. */
+export interface RunEnding {
+  /** `interrupted` (a signal), `failed` (a part died: `reason` names it), `completed`. */
+  readonly status: RunStatus;
+  /** Why, for `runs.error` (e.g. `the proxy-manager died (killed by SIGKILL)`); null when none. */
+  readonly reason: string | null;
+}
+
+/** A run's status and reason as recorded in `runs`. */
+export interface RecordedRun {
+  readonly status: RunStatus;
+  readonly error: string | null;
+}
+
+/**
+ * Completes the run's record (see the file comment). Safe to call more than once.
+ * @param prompts the run's prompts, as the launcher loaded them
+ * @param now clock, ms since the epoch
+ * @returns the run's status and error as recorded afterwards, or undefined when the agent never recorded the run
+ */
+export function completeRunRecord(db: Database, runId: string, prompts: readonly Prompt[], ending: RunEnding, now: () => number = Date.now): RecordedRun | undefined {
+  return writeTransaction(db, () => {
+    const run = db.prepare('SELECT status FROM runs WHERE run_id = ?').get(runId) as { status: string } | undefined;
+    if (!run) return undefined;
+    const records = new RunRecords(db, runId, now);
+    if (run.status === 'running') {
+      const have = new Set((db.prepare('SELECT prompt_index AS i FROM prompt_results WHERE run_id = ?').all(runId) as { i: number }[]).map((r) => r.i));
+      const why = ending.status === 'failed' ? `the run failed before the prompt finished: ${ending.reason}` : 'the run was interrupted before the prompt finished';
+      for (const prompt of prompts) {
+        if (have.has(prompt.index)) continue;
+        const at = now();
+        records.addPromptResult({
+          promptIndex: prompt.index,
+          promptId: prompt.id ?? null,
+          tags: prompt.tags ?? [],
+          prompt: prompt.prompt,
+          status: 'interrupted',
+          attempts: 0,
+          answer: null,
+          errorType: 'interrupted',
+          error: why,
+          startedAt: at,
+          finishedAt: at,
+        });
+      }
+      records.finish(ending.status, ending.reason);
+    } else if (ending.status === 'failed' && run.status !== 'failed') {
+      // The agent closed its run without knowing a part of the lab had died under it.
+      db.prepare("UPDATE runs SET status = 'failed', error = ? WHERE run_id = ?").run(ending.reason, runId);
+    }
+    return db.prepare('SELECT status, error FROM runs WHERE run_id = ?').get(runId) as RecordedRun;
+  });
+}
+
+/**
+ * After the proxy-manager died: closes its open toxic events at its last heartbeat.
+ * @returns the events closed and that heartbeat (null when the manager never stamped one)
+ */
+export function closeLostManagerEvents(db: Database): { closed: number; lastHeartbeatAt: number | null } {
+  const lastHeartbeatAt = readPart(db, PROXY_MANAGER_PART)?.heartbeatAt ?? null;
+  return { closed: closeEventsOfLostManager(db), lastHeartbeatAt };
+}

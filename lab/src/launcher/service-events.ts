@@ -1,0 +1,38 @@
+/**
+ * `service_down` fault events (schema v2 `fault_events`, kind `service_down`): a tool service that died
+ * during a run, from the moment its process exited (`started_at`) to the moment it answered its health
+ * check again (`ended_at`, `ended_by` `restarted`), or to the lab's stop when it stayed down
+ * (`ended_by` `lab_stopped`). Attribution reads them beside the toxics: a tool call that failed while
+ * its service was down failed because of that, not because of a toxic.
+ */
+import { getService, writeTransaction, type Database, type ServiceName } from '@chaos-lab/common';
+
+/** `fault_events.ended_by` values written here. */
+export type ServiceDownEnd = 'restarted' | 'lab_stopped';
+
+/**
+ * Opens a `service_down` event for `service` in `runId`.
+ * @param startedAt when the process exited, ms since the epoch
+ * @param why how it died, e.g. `killed by SIGKILL` (kept in `attributes.exit`)
+ * @returns the event's id
+ */
+export function openServiceDown(db: Database, runId: string, service: ServiceName, startedAt: number, why: string): number {
+  const proxy = getService(service).proxyName;
+  return writeTransaction(db, () =>
+    Number(
+      db
+        .prepare(
+          `INSERT INTO fault_events (run_id, kind, proxy, service, name, type, stream, toxicity, attributes, started_at)
+           VALUES (?, 'service_down', ?, ?, ?, 'service_down', NULL, NULL, ?, ?)`,
+        )
+        .run(runId, proxy, service, `${service}_down`, JSON.stringify({ exit: why }), startedAt).lastInsertRowid,
+    ),
+  );
+}
+
+/** Closes a `service_down` event (a no-op when it is closed already). */
+export function closeServiceDown(db: Database, id: number, endedAt: number, endedBy: ServiceDownEnd): void {
+  writeTransaction(db, () => {
+    db.prepare('UPDATE fault_events SET ended_at = max(?, started_at), ended_by = ? WHERE id = ? AND ended_at IS NULL').run(endedAt, endedBy, id);
+  });
+}

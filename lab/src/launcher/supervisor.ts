@@ -1,0 +1,126 @@
+/**
+ * Watches the lab's parts while a run is on, and says at once on the console when one dies:
+ *
+ *   tool service exits ──► `service_down` fault event opened at its exit ──► RESTART_SERVICES=on:
+ *                          started again ──► healthy ──► event closed (`restarted`)
+ *                          (off, or the restart failed: the event is closed when the lab stops)
+ *   Toxiproxy or proxy-manager exits ──► {@link PartSupervisor.lost} settles with the reason: the
+ *                          launcher stops the run, which is then `failed` with that reason
+ *
+ * Exits the launcher asked for ({@link LabChild.stopping}) are not deaths.
+ */
+import { type Database, type Logger, type ServiceName } from '@chaos-lab/common';
+import type { LabChild } from './child.js';
+import { waitUntilHealthy } from './readiness.js';
+import { closeServiceDown, openServiceDown } from './service-events.js';
+
+/** Restarts of one tool service per run before the lab gives up on it (a crash loop is not chaos). */
+export const MAX_RESTARTS_PER_SERVICE = 5;
+
+/** What the supervisor needs. */
+export interface SupervisorDeps {
+  readonly db: Database;
+  readonly runId: string;
+  readonly logger: Logger;
+  /** Writes one line to the console. */
+  readonly say: (line: string) => void;
+  /** The launcher's list of children: replacements are added to it, so the stop reaches them. */
+  readonly children: LabChild[];
+  /** RESTART_SERVICES: restart a tool service that died. */
+  readonly restart: boolean;
+  /** Starts a new child for a tool service. */
+  readonly startTool: (service: ServiceName) => LabChild;
+  /** The service's health URL. */
+  readonly healthUrl: (service: ServiceName) => string;
+  /** How long a restarted service may take to become healthy, ms. */
+  readonly readyTimeoutMs: number;
+  /** Clock, ms since the epoch. */
+  readonly now?: () => number;
+}
+
+/** See the file comment. */
+export class PartSupervisor {
+  readonly #deps: SupervisorDeps;
+  readonly #now: () => number;
+  readonly #openEvents = new Map<ServiceName, number>();
+  readonly #restarts = new Map<ServiceName, number>();
+  #stopped = false;
+  #onLost!: (reason: string) => void;
+  /** Settles with a one-line reason when a part the run cannot go on without died. Never rejects. */
+  readonly lost: Promise<string>;
+
+  constructor(deps: SupervisorDeps) {
+    this.#deps = deps;
+    this.#now = deps.now ?? Date.now;
+    this.lost = new Promise((resolve) => (this.#onLost = resolve));
+  }
+
+  /** Watches a part the run cannot go on without (Toxiproxy, the proxy-manager); `label` names it. */
+  watchCritical(child: LabChild, label: string): void {
+    void child.exited.then((why) => {
+      if (this.#stopped || child.stopping()) return;
+      const reason = `${label} died (${why})`;
+      this.#deps.logger.error({ child: child.name, why }, 'a part of the lab died during the run');
+      this.#deps.say(`chaos-lab: ${reason} during the run: stopping the run`);
+      this.#onLost(reason);
+    });
+  }
+
+  /** Watches a tool service: its death is a recorded fault, and it is restarted (see the file comment). */
+  watchTool(child: LabChild, service: ServiceName): void {
+    void child.exited.then((why) => {
+      if (!this.#stopped && !child.stopping()) void this.#serviceDied(service, why);
+    });
+  }
+
+  /**
+   * Stops watching (the run is over, or the lab is stopping) and closes the `service_down` events of
+   * services still down at this moment.
+   */
+  stop(): void {
+    this.#stopped = true;
+    for (const [service, id] of this.#openEvents) this.#close(service, id, 'lab_stopped');
+  }
+
+  async #serviceDied(service: ServiceName, why: string): Promise<void> {
+    const { db, runId, logger, say, restart } = this.#deps;
+    const diedAt = this.#now();
+    try {
+      // A restart that died before it was healthy: the service has been down all along, one event.
+      if (!this.#openEvents.has(service)) this.#openEvents.set(service, openServiceDown(db, runId, service, diedAt, why));
+    } catch (err) {
+      logger.error({ err, service }, 'could not record a service_down event');
+    }
+    const restarts = this.#restarts.get(service) ?? 0;
+    const willRestart = restart && restarts < MAX_RESTARTS_PER_SERVICE;
+    logger.warn({ service, why, restarting: willRestart }, 'tool service died during the run');
+    say(
+      `chaos-lab: the ${service} tool service died (${why}); recorded as a service_down fault` +
+        (willRestart ? ', restarting it' : restart ? `; not restarted again (${MAX_RESTARTS_PER_SERVICE} restarts already)` : ' (RESTART_SERVICES=off: it stays down)'),
+    );
+    if (!willRestart) return;
+    this.#restarts.set(service, restarts + 1);
+    const child = this.#deps.startTool(service);
+    this.#deps.children.push(child);
+    this.watchTool(child, service);
+    try {
+      await waitUntilHealthy(this.#deps.healthUrl(service), { name: `${service} tool service`, timeoutMs: this.#deps.readyTimeoutMs, abandon: child.exited });
+    } catch (err) {
+      if (!this.#stopped) say(`chaos-lab: the ${service} tool service did not come back: ${(err as Error).message}`);
+      return;
+    }
+    if (this.#stopped) return;
+    const id = this.#openEvents.get(service);
+    if (id !== undefined) this.#close(service, id, 'restarted');
+    say(`chaos-lab: the ${service} tool service is back after ${this.#now() - diedAt} ms`);
+  }
+
+  #close(service: ServiceName, id: number, endedBy: 'restarted' | 'lab_stopped'): void {
+    this.#openEvents.delete(service);
+    try {
+      closeServiceDown(this.#deps.db, id, this.#now(), endedBy);
+    } catch (err) {
+      this.#deps.logger.error({ err, service, eventId: id }, 'could not close a service_down event');
+    }
+  }
+}
