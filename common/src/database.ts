@@ -8,10 +8,10 @@
  * reads and then writes can fail with SQLITE_BUSY at once, without waiting, when another process
  * wrote in between.
  */
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { LabError } from './errors.js';
+import { makeFolder } from './paths.js';
 import { MIGRATIONS } from './schema.js';
 
 export type { Database } from 'better-sqlite3';
@@ -30,7 +30,7 @@ export const BUSY_TIMEOUT_MS = 10_000;
 export function openDatabase(path: string, options: { readonly?: boolean } = {}): Db {
   let db: Db;
   try {
-    if (path !== ':memory:' && !options.readonly) mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:' && !options.readonly) makeFolder(dirname(path));
     db = new Database(path, { readonly: Boolean(options.readonly), fileMustExist: Boolean(options.readonly) });
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     if (!options.readonly) {

@@ -7,10 +7,10 @@
  * bind context with `logger.child({...})`, never by formatting it into messages. File writes are
  * synchronous so a crash never loses a line already logged.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pino, { type DestinationStream, type Logger, type StreamEntry } from 'pino';
 import { createRequire } from 'node:module';
+import { makeFolder } from './paths.js';
 import type { Settings } from './settings.js';
 
 export type { Logger } from 'pino';
@@ -26,7 +26,8 @@ let consoleStream: DestinationStream | undefined;
 function fileDestination(path: string): DestinationStream {
   let dest = destinations.get(path);
   if (!dest) {
-    dest = pino.destination({ dest: path, append: true, mkdir: true, sync: true });
+    // The folder is made by createLogger (pino's own mkdir is the recursive one that can hang: see makeFolder).
+    dest = pino.destination({ dest: path, append: true, sync: true });
     destinations.set(path, dest);
   }
   return dest;
@@ -57,6 +58,8 @@ function consoleDestination(mode: LoggerSettings['LOG_CONSOLE']): DestinationStr
  *   e.g. `weather`, `proxy-manager`; `settings`: where logs go and at which level; `bindings`:
  *   extra context bound on every line (e.g. `{ run_id }`)
  * @returns a pino logger writing one JSON object per line to `LOG_DIR/<file>.log`
+ * @throws the fs error when `LOG_DIR` cannot be made or its log file opened (program entries have
+ *   checked both through `settings()` before)
  */
 export function createLogger(options: {
   file?: LogFile;
@@ -65,7 +68,7 @@ export function createLogger(options: {
   bindings?: Record<string, unknown>;
 }): Logger {
   const { settings } = options;
-  mkdirSync(settings.LOG_DIR, { recursive: true });
+  makeFolder(settings.LOG_DIR);
   const level = settings.LOG_LEVEL;
   const streamLevel = level === 'silent' ? 'fatal' : level;
   const streams: StreamEntry[] = [{ level: streamLevel, stream: fileDestination(join(settings.LOG_DIR, `${options.file ?? 'info'}.log`)) }];

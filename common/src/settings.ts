@@ -10,11 +10,13 @@
  * `.env.example` tables are written from these) and use it through {@link Settings}.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
-import { LabError } from './errors.js';
+import { isLabError, LabError } from './errors.js';
 import { PROJECT_ROOT, resolveFromRoot } from './paths.js';
+import { checkLabPaths } from './preflight.js';
 import { freshSeed } from './random.js';
 import { PROXY_MANAGER_PORT, SERVICE_NAMES, TOXIPROXY_API_PORT, type ServiceName } from './registry.js';
 
@@ -101,6 +103,30 @@ function url(def?: string) {
   });
 }
 
+/** One label of a host name (RFC 1123, 2.1), with the underscore Docker service names use. */
+const HOST_LABEL = /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/i;
+
+/**
+ * True when `host` is an IP address (v4 or v6) or could be a host name. A name whose last label is all
+ * digits must be an IPv4 address, since no top-level domain is (RFC 3696, 2): `999.999.1.1` is refused
+ * here instead of being looked up. Whether a name resolves, and whether this machine has the address,
+ * shows when it is bound (the launcher binds each host once before starting anything).
+ */
+export function isHostOrAddress(host: string): boolean {
+  if (isIP(host) !== 0) return true;
+  const labels = host.replace(/\.$/, '').split('.');
+  return host.length <= 253 && labels.every((l) => HOST_LABEL.test(l)) && !/^\d+$/.test(labels.at(-1)!);
+}
+
+/** A host to bind or reach: an IP address or a host name (see {@link isHostOrAddress}). */
+function host(def: string) {
+  return raw.transform((v, ctx): string => {
+    if (v === undefined) return def;
+    if (!isHostOrAddress(v)) return fail(ctx, 'must be an IP address (such as 127.0.0.1, 0.0.0.0 or ::) or a host name');
+    return v;
+  });
+}
+
 /**
  * Every setting the lab reads. Descriptions are user-facing: they are shown in `chaos-lab settings`.
  */
@@ -145,10 +171,10 @@ export const settingsShape = {
   TOXIPROXY_URL: url().describe('Toxiproxy API URL (default http://127.0.0.1:8474, shifted by PORT_OFFSET)'),
   TOXIPROXY_TIMEOUT_MS: num(2000, 1, 600_000, { integer: true }).describe('timeout of one Toxiproxy API call by the proxy-manager, ms (each call is tried up to 3 times)'),
   TOXIPROXY_WAIT_MS: num(30000, 0, 3_600_000, { integer: true }).describe('how long the proxy-manager waits for the Toxiproxy API at start before giving up, ms'),
-  TOXIPROXY_HOST: text('127.0.0.1').describe('host where the agent reaches the proxies'),
-  TOXIPROXY_LISTEN_HOST: text('127.0.0.1').describe('host the proxies listen on, as told to Toxiproxy'),
-  TOOLS_HOST: text('127.0.0.1').describe('host of the tool services (override one with <SERVICE>_TOOL_HOST)'),
-  BIND_HOST: text('127.0.0.1').describe('address the lab\'s own servers bind (0.0.0.0 in containers)'),
+  TOXIPROXY_HOST: host('127.0.0.1').describe('host where the agent reaches the proxies'),
+  TOXIPROXY_LISTEN_HOST: host('127.0.0.1').describe('host the proxies listen on, as told to Toxiproxy'),
+  TOOLS_HOST: host('127.0.0.1').describe('host of the tool services (override one with <SERVICE>_TOOL_HOST)'),
+  BIND_HOST: host('127.0.0.1').describe('address the lab\'s own servers bind (0.0.0.0 in containers)'),
   PORT_OFFSET: num(0, 0, 50000, { integer: true }).describe('added to every default port, to run a second lab beside one'),
   PROXY_MANAGER_PORT: num(undefined, 1, 65535, { integer: true }).describe('proxy-manager HTTP port (default 8000, shifted by PORT_OFFSET)'),
   PROXY_MANAGER_URL: url().describe('where the launcher reaches the proxy-manager (default http://127.0.0.1:PROXY_MANAGER_PORT)'),
@@ -163,8 +189,13 @@ export const settingsShape = {
   LOG_CONSOLE: oneOf('auto', ['auto', 'pretty', 'json', 'off'] as const).describe('console log form; auto: pretty on a terminal, off otherwise'),
 };
 
-/** The one settings schema. */
-export const settingsSchema = z.object(settingsShape);
+/** The one settings schema, with the rules that tie one setting to another. */
+export const settingsSchema = z.object(settingsShape).superRefine((s, ctx) => {
+  // Refused here rather than by the agent, which only learns it after the whole lab has started.
+  if (s.LLM_PROVIDER === 'groq' && s.GROQ_API_KEY === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['LLM_PROVIDER'], message: 'GROQ_API_KEY must be set (or use LLM_PROVIDER=offline, or auto)' });
+  }
+});
 
 type Parsed = z.output<typeof settingsSchema>;
 
@@ -238,20 +269,22 @@ export function publicSettings(s: Settings): Record<string, unknown> {
 let cached: Settings | undefined;
 
 /**
- * The process's settings, read once from `process.env` and `.env`. A program entry calls this first;
- * on a bad value it writes the problems to stderr, one line each, and exits with status 2 before
- * anything starts.
+ * The process's settings, read once from `process.env` and `.env`, then checked against the machine
+ * (the database file and the folders: {@link checkLabPaths}). A program entry calls this first; on a
+ * bad value or an unusable path it writes the problems to stderr, one line each, and exits with
+ * status 2 before anything starts.
  */
 export function settings(): Settings {
   if (cached) return cached;
+  let problems: string[];
   try {
-    cached = loadSettings();
-    return cached;
+    const loaded = loadSettings();
+    problems = checkLabPaths(loaded);
+    if (problems.length === 0) return (cached = loaded);
   } catch (err) {
-    if (err instanceof LabError && err.code === 'SETTINGS_INVALID') {
-      process.stderr.write(`chaos-lab: invalid settings\n${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
+    if (!isLabError(err, 'SETTINGS_INVALID')) throw err;
+    problems = err.message.split('\n');
   }
+  process.stderr.write(`chaos-lab: invalid settings\n${problems.join('\n')}\n`);
+  process.exit(2);
 }

@@ -49,6 +49,27 @@ describe('settings', () => {
     assert.match(problems({ TOXIPROXY_URL: 'ftp://x' })[0]!, /^TOXIPROXY_URL=ftp:\/\/x: must be an http/);
   });
 
+  it('takes an IP address or a host name for the hosts, and refuses what is neither', () => {
+    const rule = 'must be an IP address (such as 127.0.0.1, 0.0.0.0 or ::) or a host name';
+    assert.deepEqual(problems({ BIND_HOST: '999.999.1.1' }), [`BIND_HOST=999.999.1.1: ${rule}`]);
+    assert.deepEqual(problems({ TOXIPROXY_LISTEN_HOST: '10.0.0', TOOLS_HOST: 'bad host', TOXIPROXY_HOST: 'http://x' }), [
+      `TOXIPROXY_HOST=http://x: ${rule}`,
+      `TOXIPROXY_LISTEN_HOST=10.0.0: ${rule}`,
+      `TOOLS_HOST=bad host: ${rule}`,
+    ]);
+    for (const host of ['127.0.0.1', '0.0.0.0', '::', '::1', 'localhost', 'search_tool', 'proxy-mgr.lab.internal', 'host.']) {
+      assert.equal(loadSettings({ BIND_HOST: host }, { dotenv: false }).BIND_HOST, host);
+    }
+  });
+
+  it('refuses LLM_PROVIDER=groq without a GROQ_API_KEY, empty or missing', () => {
+    const line = 'LLM_PROVIDER=groq: GROQ_API_KEY must be set (or use LLM_PROVIDER=offline, or auto)';
+    assert.deepEqual(problems({ LLM_PROVIDER: 'groq' }), [line]);
+    assert.deepEqual(problems({ LLM_PROVIDER: 'groq', GROQ_API_KEY: '  ' }), [line]);
+    assert.equal(loadSettings({ LLM_PROVIDER: 'groq', GROQ_API_KEY: 'gsk_x' }, { dotenv: false }).LLM_PROVIDER, 'groq');
+    assert.equal(loadSettings({ LLM_PROVIDER: 'auto' }, { dotenv: false }).GROQ_API_KEY, undefined);
+  });
+
   it('parses lists, ranges, seeds and per-service hosts', () => {
     const s = loadSettings(
       { TOXICS: ' Latency , timeout,latency', TOXIC_DURATION_MS: '500', CHAOS_SEED: '42', WEATHER_TOOL_HOST: 'weather_tool', PORT_OFFSET: '100' },
