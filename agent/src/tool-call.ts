@@ -1,23 +1,30 @@
 /**
  * One logical tool call, made resilient: attempts through the service's proxy, then one fallback
- * straight to the service (DESIGN.md "The agent").
+ * straight to the service (DESIGN.md "The agent"), with a careful client's waits between them.
  *
- *   attempt 1..TOOL_LIMIT  ──▶ proxy   (PROXY_TIMEOUT_MS each)    retried on timeout, refused or
- *                                                                reset connection, or a 5xx
- *   attempt TOOL_LIMIT + 1 ──▶ direct  (FALLBACK_TIMEOUT_MS)     only when FALLBACK=on and every
- *                                                                proxy attempt failed that way
+ *   attempt 1            ──▶ proxy   (PROXY_TIMEOUT_MS)
+ *   wait retry 1         backoff with full jitter, or the server's Retry-After (see retry-wait.ts)
+ *   attempt 2..TOOL_LIMIT ─▶ proxy   (PROXY_TIMEOUT_MS each)    retried on timeout, closed, reset or
+ *                                                               refused connection, a 5xx or a 429
+ *   wait retry TOOL_LIMIT  (the same rule)
+ *   attempt TOOL_LIMIT + 1 ▶ direct  (FALLBACK_TIMEOUT_MS)      only when FALLBACK=on and every
+ *                                                               proxy attempt failed that way
  *
  * This attempt loop is the agent's only retry mechanism for tool calls (no LangChain retry middleware
- * on top): the attempts and the fallback share one `request_id` and go to different endpoints, which
- * a loop over one request states directly. Any other status (2xx, 4xx) is an answer and ends the
- * call: a 4xx tells the model its arguments were wrong, and asking again would not change that.
+ * on top): the attempts and the fallback share one `request_id` (the idempotency key) and go to
+ * different endpoints, which a loop over one request states directly. Each attempt also gets its own
+ * request id, `<callId>#<attempt>`, sent as `X-Request-Id`, so the service's access log line joins to
+ * the attempt's `tool_calls` row. Any other status (2xx, 4xx but 429) is an answer and ends the call:
+ * a 4xx tells the model its arguments were wrong, and asking again would not change that. Once the
+ * signal fires (the prompt's deadline, the run's interruption) no wait goes on and no attempt starts.
  */
 import type { Endpoint } from '@chaos-lab/common';
 import type { Dispatcher } from 'undici';
+import { type BackoffPolicy, RETRY_AFTER_STATUSES, pause, retryWaitMs } from './retry-wait.js';
 import { type AttemptOutcome, type AttemptResult, type ServiceRequest, sendAttempt } from './service-http.js';
 
 /** How tool calls are attempted: the settings of DESIGN.md "The agent". */
-export interface ToolCallPolicy {
+export interface ToolCallPolicy extends BackoffPolicy {
   /** Attempts through the proxy, in all (`TOOL_LIMIT`, ≥ 1). */
   readonly toolLimit: number;
   /** Deadline of one proxy attempt, ms (`PROXY_TIMEOUT_MS`). */
@@ -26,6 +33,8 @@ export interface ToolCallPolicy {
   readonly fallback: boolean;
   /** Deadline of the direct fallback, ms (`FALLBACK_TIMEOUT_MS`). */
   readonly fallbackTimeoutMs: number;
+  /** The backoff's jitter source: one float in [0, 1) per wait (seeded from `CHAOS_SEED` in a run). */
+  readonly jitter: () => number;
 }
 
 /** One attempt as recorded (a `tool_calls` row, without the run and prompt columns). */
@@ -35,7 +44,7 @@ export interface ToolAttempt {
   readonly via: 'proxy' | 'direct';
   readonly outcome: AttemptOutcome;
   readonly httpStatus: number | null;
-  /** When the attempt started, ms since the epoch. */
+  /** When the attempt started (after its wait), ms since the epoch. */
   readonly startedAt: number;
   readonly durationMs: number;
   readonly error: string | null;
@@ -43,13 +52,13 @@ export interface ToolAttempt {
   readonly attemptId?: string;
   /** True when the service marked its answer as a simulated error (`ERROR_PROB`). */
   readonly simulated?: boolean;
-  /** Backoff waited before this attempt started, ms. */
+  /** Backoff waited before this attempt started, ms (0 for the first). */
   readonly waitMs?: number;
-  /** The server's `Retry-After`, ms, when it sent one. */
+  /** The server's `Retry-After`, ms, when its answer carried one. */
   readonly retryAfterMs?: number | null;
 }
 
-/** Why a tool call ended without a result: `network` (timeout, refused, reset) or `server` (5xx). */
+/** Why a tool call ended without a result: `network` (timeout, closed, reset, refused) or `server` (5xx, 429). */
 export type ToolFailureType = 'network' | 'server';
 
 /** How a logical tool call ended. */
@@ -57,11 +66,11 @@ export type ToolCallResult =
   | { readonly kind: 'result'; readonly final: AttemptResult; readonly attempts: number }
   | { readonly kind: 'no_result'; readonly final: AttemptResult; readonly attempts: number; readonly failureType: ToolFailureType };
 
-/** True when an attempt's failure is worth another attempt: timeout, refused or reset, or a 5xx. */
-function isRetryable(result: AttemptResult): boolean {
-  if (result.outcome === 'ok') return false;
-  if (result.outcome === 'http_error') return result.httpStatus !== null && result.httpStatus >= 500;
-  return true;
+/** True when an attempt is an answer that ends the call: a 2xx, or a status other than 5xx and 429. */
+function isAnswer(result: AttemptResult): boolean {
+  if (result.outcome === 'ok') return true;
+  if (result.outcome !== 'http_error' || result.httpStatus === null) return false;
+  return result.httpStatus < 500 && result.httpStatus !== 429;
 }
 
 /** The failure type of an attempt that left a call without a result. */
@@ -69,17 +78,24 @@ export function failureType(result: AttemptResult): ToolFailureType {
   return result.outcome === 'http_error' ? 'server' : 'network';
 }
 
+/** The request id of one attempt of a call: `<callId>#<attempt>`. */
+export function attemptId(callId: string, attempt: number): string {
+  return `${callId}#${attempt}`;
+}
+
 /**
  * Makes one logical tool call.
- * @param call `request` the HTTP request (its `request_id`, if any, already set once for the call);
- *   `proxy` and `direct` the two endpoints; `policy` the limits; `signal` cancels (the prompt's
- *   deadline, the run's interruption: no further attempt starts once it fired); `dispatcher` the
- *   connection pool; `now` the clock (ms since the epoch); `onAttempt` called once per attempt, in
- *   order, as soon as it ends (the recorder)
- * @returns `result` with the answering attempt (2xx or a non-retryable status such as 4xx), or
+ * @param call `callId` the call's id (attempt ids derive from it); `request` the HTTP request (its
+ *   `request_id`, if any, already set once for the call); `proxy` and `direct` the two endpoints;
+ *   `policy` the limits, backoff and jitter; `signal` cancels (the prompt's deadline, the run's
+ *   interruption: it ends a wait, and no attempt starts once it fired); `dispatcher` the connection
+ *   pool; `now` the clock (ms since the epoch); `onAttempt` called once per attempt, in order, as soon
+ *   as it ends (the recorder)
+ * @returns `result` with the answering attempt (2xx or a non-retryable status such as 404), or
  *   `no_result` with the last failed attempt and its failure type
  */
 export async function callTool(call: {
+  callId: string;
   request: ServiceRequest;
   proxy: Endpoint;
   direct: Endpoint;
@@ -90,37 +106,52 @@ export async function callTool(call: {
   onAttempt: (attempt: ToolAttempt) => void;
 }): Promise<ToolCallResult> {
   const { policy } = call;
-  const attemptAt = async (attempt: number, via: 'proxy' | 'direct'): Promise<AttemptResult> => {
+  const vias: ('proxy' | 'direct')[] = [...Array.from({ length: policy.toolLimit }, () => 'proxy' as const), ...(policy.fallback ? ['direct' as const] : [])];
+  let last: AttemptResult | undefined;
+  let attempts = 0;
+  for (const [index, via] of vias.entries()) {
+    let waitMs = 0;
+    if (last) {
+      const honoured = last.httpStatus !== null && RETRY_AFTER_STATUSES.has(last.httpStatus) ? last.retryAfterMs : null;
+      waitMs = retryWaitMs(index, policy, policy.jitter(), honoured);
+      if (!(await pause(waitMs, call.signal))) break;
+    }
+    if (call.signal.aborted) break;
+    const attempt = index + 1;
+    const id = attemptId(call.callId, attempt);
     const startedAt = call.now();
-    const result = await sendAttempt(via === 'proxy' ? call.proxy : call.direct, call.request, {
+    last = await sendAttempt(via === 'proxy' ? call.proxy : call.direct, call.request, {
       timeoutMs: via === 'proxy' ? policy.proxyTimeoutMs : policy.fallbackTimeoutMs,
       signal: call.signal,
+      attemptId: id,
       dispatcher: call.dispatcher,
+      now: call.now,
     });
+    attempts = attempt;
     call.onAttempt({
       attempt,
       via,
-      outcome: result.outcome,
-      httpStatus: result.httpStatus,
+      outcome: last.outcome,
+      httpStatus: last.httpStatus,
       startedAt,
-      durationMs: result.durationMs,
-      error: result.error,
+      durationMs: last.durationMs,
+      error: last.error,
+      attemptId: id,
+      simulated: last.simulated,
+      waitMs,
+      retryAfterMs: last.retryAfterMs,
     });
-    return result;
+    if (isAnswer(last)) return { kind: 'result', final: last, attempts };
+    if (last.outcome === 'cancelled') break;
+  }
+  const final: AttemptResult = last ?? {
+    outcome: 'cancelled',
+    httpStatus: null,
+    body: null,
+    error: 'cancelled before the first attempt',
+    durationMs: 0,
+    simulated: false,
+    retryAfterMs: null,
   };
-
-  let last: AttemptResult | undefined;
-  let attempts = 0;
-  for (let attempt = 1; attempt <= policy.toolLimit && !call.signal.aborted; attempt++) {
-    last = await attemptAt(attempt, 'proxy');
-    attempts = attempt;
-    if (!isRetryable(last)) return { kind: 'result', final: last, attempts };
-  }
-  if (policy.fallback && !call.signal.aborted) {
-    last = await attemptAt(policy.toolLimit + 1, 'direct');
-    attempts += 1;
-    if (!isRetryable(last)) return { kind: 'result', final: last, attempts };
-  }
-  const final = last ?? { outcome: 'timeout', httpStatus: null, body: null, error: 'cancelled before the first attempt', durationMs: 0 };
   return { kind: 'no_result', final, attempts, failureType: failureType(final) };
 }

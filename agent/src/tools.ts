@@ -1,17 +1,20 @@
 /**
  * The agent's ten LangChain tools: each validates the model's arguments against its zod schema, makes
- * one resilient tool call ({@link callTool}) and hands the model a tool message.
+ * one resilient tool call ({@link callTool}), records it as one logical call (its arguments and a
+ * digest of its result; its attempts are recorded as they end) and hands the model a tool message.
  *
  * Tools are built once per run; what belongs to one prompt attempt (its index, deadline, the calls
  * that ended without a result) reaches them as the agent's runtime context, set by each
  * `agent.invoke(..., { context })`. A tool never throws for a failed call: the model gets an error
  * tool message saying what failed, and the prompt runner reads {@link PromptAttemptContext.failures}.
  */
-import { type Endpoint, type ServiceSpec, type Settings, proxyEndpoint, serviceForTool, toolEndpoint } from '@chaos-lab/common';
+import { createHash } from 'node:crypto';
+import { type Endpoint, type ServiceSpec, type Settings, createRandom, proxyEndpoint, serviceForTool, toolEndpoint } from '@chaos-lab/common';
 import { ToolMessage } from '@langchain/core/messages';
 import { type StructuredToolInterface, type ToolRuntime, tool } from '@langchain/core/tools';
 import type { Dispatcher } from 'undici';
-import type { ToolCallRow } from './records.js';
+import type { LogicalCallRow, ToolCallRow } from './records.js';
+import type { AttemptResult } from './service-http.js';
 import { type ToolCallPolicy, type ToolCallResult, type ToolFailureType, callTool } from './tool-call.js';
 import { TOOL_SPECS, type ToolSpec } from './tool-specs.js';
 
@@ -65,15 +68,27 @@ export interface ToolDeps {
   readonly now: () => number;
   /** Records one attempt (database row and log line). */
   readonly record: (row: ToolCallRow) => void;
+  /** Records one logical call when it has ended (`RunRecords.addLogicalCall`); calls are not recorded without it. */
+  readonly recordCall?: (row: LogicalCallRow) => void;
 }
 
-/** The tool policy settings name (DESIGN.md "Settings"). */
+/** How many characters of a result's JSON text `logical_calls.result_digest` keeps. */
+export const RESULT_DIGEST_CHARS = 300;
+
+/**
+ * The tool policy settings name (DESIGN.md "Settings"); the backoff's jitter comes from the run's
+ * seed (`CHAOS_SEED`, stream `tool-backoff`), so a run's waits replay with it.
+ */
 export function toolCallPolicy(settings: Settings): ToolCallPolicy {
+  const random = createRandom(settings.CHAOS_SEED).fork('tool-backoff');
   return {
     toolLimit: settings.TOOL_LIMIT,
     proxyTimeoutMs: settings.PROXY_TIMEOUT_MS,
     fallback: settings.FALLBACK === 'on',
     fallbackTimeoutMs: settings.FALLBACK_TIMEOUT_MS,
+    backoffBaseMs: settings.TOOL_BACKOFF_BASE_MS,
+    backoffMaxMs: settings.TOOL_BACKOFF_MAX_MS,
+    jitter: () => random.next(),
   };
 }
 
@@ -88,6 +103,19 @@ function attemptContext(runtime: ToolRuntime): PromptAttemptContext {
 /** The text of a body for the model: JSON as it came, text as it is. */
 function bodyText(body: unknown): string {
   return typeof body === 'string' ? body : JSON.stringify(body);
+}
+
+/** The result columns of a logical call: the first characters of the body's JSON text and its SHA-256. */
+function resultDigest(final: AttemptResult): Pick<LogicalCallRow, 'resultDigest' | 'resultSha256'> {
+  if (final.body === null || final.body === undefined) return { resultDigest: null, resultSha256: null };
+  const text = bodyText(final.body);
+  return { resultDigest: text.slice(0, RESULT_DIGEST_CHARS), resultSha256: createHash('sha256').update(text).digest('hex') };
+}
+
+/** The `logical_calls.status` of a call that ended. */
+function callStatus(result: ToolCallResult): LogicalCallRow['status'] {
+  if (result.kind === 'no_result') return 'no_result';
+  return result.final.outcome === 'ok' ? 'result' : 'refused';
 }
 
 /** The tool message for how a call ended. */
@@ -122,10 +150,28 @@ export function createTools(deps: ToolDeps): StructuredToolInterface[] {
         const callId = `${deps.runId}/p${context.promptIndex}/a${context.promptAttempt}/c${++calls}`;
         const fail = (failureType: ToolFailure['failureType'], error: string) => context.failures.push({ tool: spec.name, callId, failureType, error });
         context.calls?.push({ tool: spec.name, args });
+        const startedAt = deps.now();
+        let attempts = 0;
+        let lastStatus: number | null = null;
+        const recordCall = (row: Pick<LogicalCallRow, 'status' | 'resultDigest' | 'resultSha256'>) =>
+          deps.recordCall?.({
+            ...row,
+            callId,
+            promptIndex: context.promptIndex,
+            promptAttempt: context.promptAttempt,
+            tool: spec.name,
+            service: service.name,
+            arguments: args,
+            attempts,
+            httpStatus: lastStatus,
+            startedAt,
+            finishedAt: deps.now(),
+          });
         let result: ToolCallResult;
         try {
           const { proxy, direct } = deps.endpoints(service);
           result = await callTool({
+            callId,
             request: spec.request(args, callId),
             proxy,
             direct,
@@ -133,16 +179,21 @@ export function createTools(deps: ToolDeps): StructuredToolInterface[] {
             signal: context.signal,
             dispatcher: deps.dispatcher,
             now: deps.now,
-            onAttempt: (attempt) =>
-              deps.record({ ...attempt, promptIndex: context.promptIndex, promptAttempt: context.promptAttempt, callId, tool: spec.name, service: service.name }),
+            onAttempt: (attempt) => {
+              attempts = attempt.attempt;
+              lastStatus = attempt.httpStatus;
+              deps.record({ ...attempt, promptIndex: context.promptIndex, promptAttempt: context.promptAttempt, callId, tool: spec.name, service: service.name });
+            },
           });
         } catch (err) {
           // A fault of the agent's own (not of the network or the service): the call has no result.
           const message = err instanceof Error ? err.message : String(err);
           fail('agent', message);
+          recordCall({ status: 'agent_error', resultDigest: null, resultSha256: null });
           return new ToolMessage({ tool_call_id: runtime.toolCallId, name: spec.name, status: 'error', content: `${spec.name} failed inside the agent: ${message}` });
         }
         if (result.kind === 'no_result') fail(result.failureType, result.final.error ?? 'no result');
+        recordCall({ status: callStatus(result), ...resultDigest(result.final) });
         return toolMessage(spec, service.name, result, runtime.toolCallId, deps.policy);
       },
       { name: spec.name, description: spec.description, schema: spec.schema },

@@ -165,6 +165,12 @@ export const settingsShape = {
   PROXY_TIMEOUT_MS: num(5000, 1, 3_600_000, { integer: true }).describe('timeout of one tool call attempt through its proxy, ms'),
   FALLBACK: oneOf('on', ['on', 'off'] as const).describe('on: after TOOL_LIMIT failed attempts, one call goes straight to the service'),
   FALLBACK_TIMEOUT_MS: num(10000, 1, 3_600_000, { integer: true }).describe('timeout of the direct fallback call, ms'),
+  TOOL_BACKOFF_BASE_MS: num(200, 0, 600_000, { integer: true }).describe(
+    'backoff before retrying a tool call, ms: retry n waits a random time in [0, min(TOOL_BACKOFF_MAX_MS, base * 2^(n-1))) (full jitter); 0 = retry at once',
+  ),
+  TOOL_BACKOFF_MAX_MS: num(5000, 0, 3_600_000, { integer: true }).describe(
+    "longest wait before retrying a tool call, ms: caps the backoff and a server's Retry-After (honoured on 429 and 503)",
+  ),
   PROMPT_TIMEOUT_MS: num(60000, 1, 86_400_000, { integer: true }).describe('timeout of one prompt attempt, ms'),
   AGENT_CONCURRENCY: num(1, 1, 64, { integer: true }).describe('prompts in flight at once'),
   // Topology
