@@ -3,13 +3,14 @@
 // waits on the record with deadlines, and the checks every stop must pass.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase, PROJECT_ROOT } from '@chaos-lab/common';
 import { CLI, isAlive, portOffset } from './support.js';
 
-/** Prompts the offline model answers with tool calls, repeated to `count`. */
+/** Writes `dir/prompts.json`: prompts the offline model answers with tool calls, repeated to `count`. */
 export function writePrompts(dir: string, count: number): string {
+  mkdirSync(dir, { recursive: true });
   const base = ["What's the weather in Paris?", 'What is 12 * 12?', "Translate 'Good morning' to French", 'Weather in Tokyo please', 'Search for chaos engineering'];
   const path = join(dir, 'prompts.json');
   writeFileSync(path, JSON.stringify(Array.from({ length: count }, (_, i) => ({ prompt: base[i % base.length]! }))));

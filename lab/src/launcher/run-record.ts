@@ -7,7 +7,9 @@
  *                        │                          ──► runs: status, reason, counts from the rows
  *                        no (the agent closed it) ──► a dead part overrides the status: `failed`, reason
  *
- * Service-down events still open when the lab stops are closed at the stop.
+ * A dead part's open toxic events are closed at the moment the part was lost: the proxy-manager's at
+ * its last heartbeat (`manager_lost`), and every toxic at the death of the Toxiproxy that held it
+ * (`toxiproxy_lost`: its proxies and toxics died with it).
  */
 import { PROXY_MANAGER_PART, closeEventsOfLostManager, readPart, writeTransaction, type Database } from '@chaos-lab/common';
 import type { Prompt } from '@chaos-lab/agent/prompts';
@@ -65,6 +67,22 @@ export function completeRunRecord(db: Database, runId: string, prompts: readonly
     }
     return db.prepare('SELECT status, error FROM runs WHERE run_id = ?').get(runId) as RecordedRun;
   });
+}
+
+/** `fault_events.ended_by` of a toxic whose Toxiproxy died: it was gone from then on. */
+export const ENDED_BY_TOXIPROXY_LOST = 'toxiproxy_lost';
+
+/**
+ * After the Toxiproxy server died: closes every open toxic event at its death.
+ * @param diedAt when its exit was seen, ms since the epoch
+ * @returns how many events were closed
+ */
+export function closeToxicsOfLostToxiproxy(db: Database, diedAt: number): number {
+  return writeTransaction(db, () =>
+    db
+      .prepare("UPDATE fault_events SET ended_at = max(?, started_at), ended_by = ? WHERE kind = 'toxic' AND ended_at IS NULL")
+      .run(diedAt, ENDED_BY_TOXIPROXY_LOST).changes,
+  );
 }
 
 /**

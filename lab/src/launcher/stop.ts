@@ -29,10 +29,14 @@ export const SAME_STOP_MS = 1000;
 /** Grace of the agent and the proxy-manager before SIGKILL, ms. */
 export const RECORD_KEEPER_GRACE_MS = 10_000;
 
+/** Grace of the other children (Toxiproxy, the tool services) before SIGKILL, ms. */
+export const OTHER_GRACE_MS = 5000;
+
 /** Stops the lab's children in order on a signal; see the file comment. */
 export class LabStop {
   readonly #children: LabChild[];
   readonly #say: (line: string) => void;
+  readonly #now: () => number;
   #signal: StopSignal | undefined;
   #signalledAt = 0;
   #stopping: Promise<void> | undefined;
@@ -45,10 +49,12 @@ export class LabStop {
   /**
    * @param children the launcher's children (the list may grow: restarted services are added)
    * @param say writes one console line
+   * @param now clock, ms since the epoch (tests)
    */
-  constructor(children: LabChild[], say: (line: string) => void) {
+  constructor(children: LabChild[], say: (line: string) => void, now: () => number = Date.now) {
     this.#children = children;
     this.#say = say;
+    this.#now = now;
     this.requested = new Promise((resolve) => (this.#onRequest = resolve));
     this.#handlers = (Object.keys(STOP_SIGNALS) as StopSignal[]).map((signal) => [signal, () => this.#received(signal)]);
   }
@@ -85,16 +91,20 @@ export class LabStop {
       const byName = (name: string) => this.#children.filter((c) => c.name === name);
       for (const group of [byName('agent'), byName('proxy-manager')]) await Promise.all(group.map((c) => c.stop(RECORD_KEEPER_GRACE_MS)));
       // The list is read again: a service restarted meanwhile is stopped too.
-      await Promise.all(this.#children.map((c) => c.stop()));
+      await Promise.all(this.#children.map((c) => c.stop(OTHER_GRACE_MS)));
     })());
   }
 
   #received(signal: StopSignal): void {
-    const at = Date.now();
+    const at = this.#now();
     if (this.#signal) {
       if (at - this.#signalledAt < SAME_STOP_MS) return;
-      const waiting = this.#children.filter((c) => !c.hasExited()).map((c) => c.name);
-      this.#say(`${signal}: already stopping in order, waiting for ${waiting.length > 0 ? [...new Set(waiting)].join(', ') : 'the record to be completed'} (each at most ${RECORD_KEEPER_GRACE_MS / 1000} s)`);
+      const rank = (name: string) => (name === 'agent' ? 0 : name === 'proxy-manager' ? 1 : 2);
+      const waiting = [...new Set(this.#children.filter((c) => !c.hasExited()).map((c) => c.name))].sort((a, b) => rank(a) - rank(b));
+      this.#say(
+        `${signal}: already stopping in order, waiting for ${waiting.length > 0 ? waiting.join(', ') : 'the record to be completed'} ` +
+          `(the agent and the proxy-manager get ${RECORD_KEEPER_GRACE_MS / 1000} s each, the rest ${OTHER_GRACE_MS / 1000} s, before SIGKILL)`,
+      );
       return;
     }
     this.#signal = signal;

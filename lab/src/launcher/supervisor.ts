@@ -14,6 +14,16 @@ import type { LabChild } from './child.js';
 import { waitUntilHealthy } from './readiness.js';
 import { closeServiceDown, openServiceDown } from './service-events.js';
 
+/** A part the run cannot go on without, dead. */
+export interface LostPart {
+  /** The child's name: `toxiproxy` or `proxy-manager`. */
+  readonly part: string;
+  /** One line, e.g. `the proxy-manager died (killed by SIGKILL)`. */
+  readonly reason: string;
+  /** When its exit was seen, ms since the epoch. */
+  readonly at: number;
+}
+
 /** Restarts of one tool service per run before the lab gives up on it (a crash loop is not chaos). */
 export const MAX_RESTARTS_PER_SERVICE = 5;
 
@@ -45,9 +55,9 @@ export class PartSupervisor {
   readonly #openEvents = new Map<ServiceName, number>();
   readonly #restarts = new Map<ServiceName, number>();
   #stopped = false;
-  #onLost!: (reason: string) => void;
-  /** Settles with a one-line reason when a part the run cannot go on without died. Never rejects. */
-  readonly lost: Promise<string>;
+  #onLost!: (lost: LostPart) => void;
+  /** Settles when a part the run cannot go on without died (the first one). Never rejects. */
+  readonly lost: Promise<LostPart>;
 
   constructor(deps: SupervisorDeps) {
     this.#deps = deps;
@@ -62,7 +72,7 @@ export class PartSupervisor {
       const reason = `${label} died (${why})`;
       this.#deps.logger.error({ child: child.name, why }, 'a part of the lab died during the run');
       this.#deps.say(`chaos-lab: ${reason} during the run: stopping the run`);
-      this.#onLost(reason);
+      this.#onLost({ part: child.name, reason, at: this.#now() });
     });
   }
 

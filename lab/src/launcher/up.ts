@@ -40,9 +40,9 @@ import { startChild, type LabChild } from './child.js';
 import { assertPortsFree, type PortClaim } from './ports.js';
 import { showProgress } from './progress.js';
 import { waitUntilHealthy } from './readiness.js';
-import { closeLostManagerEvents, completeRunRecord, type RecordedRun, type RunEnding } from './run-record.js';
+import { closeLostManagerEvents, closeToxicsOfLostToxiproxy, completeRunRecord, type RecordedRun, type RunEnding } from './run-record.js';
 import { LabStop, RECORD_KEEPER_GRACE_MS } from './stop.js';
-import { PartSupervisor } from './supervisor.js';
+import { PartSupervisor, type LostPart } from './supervisor.js';
 
 /** Options of {@link runLab}. */
 export interface UpOptions {
@@ -178,19 +178,21 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
     const agentEnd = await agent.exited;
     progress.stop();
     supervisor.stop();
-    const keepServices = options.keep && lost === undefined && !stop.signal && agent.exitCode() === 0;
+    // Read before the stop below marks every child as stopping. The agent's own non-zero exit after
+    // recording its run (a dead model: exit 1) keeps its recorded reason (see completeRunRecord).
+    const agentDied = !agent.stopping() && agent.exitCode() !== 0;
+    if (agentDied && agent.exitCode() === null) say(`chaos-lab: the agent ${agentEnd} during the run: stopping the lab`);
+    const keepServices = options.keep && lost === undefined && !stop.signal && !agentDied;
     // Before the report: the proxy-manager's toxics are removed and their events closed.
     if (!keepServices) await stop.stopAll();
-    // The agent's own non-zero exit after recording its run (a dead model: exit 1) keeps its reason.
-    const agentDied = !agent.stopping() && agent.exitCode() !== 0;
     const ending: RunEnding = lost
-      ? { status: 'failed', reason: lost }
+      ? { status: 'failed', reason: lost.reason }
       : stop.signal
         ? { status: 'interrupted', reason: null }
         : agentDied
           ? { status: 'failed', reason: `the agent ${agentEnd} during the run` }
           : { status: 'completed', reason: null };
-    const recorded = finishRecord(db, runId, prompts, ending, say);
+    const recorded = finishRecord(db, runId, prompts, ending, say, lost);
     const status = recorded?.status;
 
     for (const line of agent.stdout) say(line);
@@ -236,11 +238,16 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
 }
 
 /**
- * Completes the run's record once every part has stopped (run-record.ts): events of a proxy-manager
- * that died closed at its last heartbeat, a row for every prompt, counts from the rows.
+ * Completes the run's record once every part has stopped (run-record.ts): toxic events of a dead
+ * Toxiproxy closed at its death and those of a dead proxy-manager at its last heartbeat, a row for
+ * every prompt, counts from the rows.
  * @returns the run's status and error as recorded, or undefined when the agent never recorded the run
  */
-function finishRecord(db: Database, runId: string, prompts: readonly Prompt[], ending: RunEnding, say: (line: string) => void): RecordedRun | undefined {
+function finishRecord(db: Database, runId: string, prompts: readonly Prompt[], ending: RunEnding, say: (line: string) => void, lost?: LostPart): RecordedRun | undefined {
+  if (lost?.part === 'toxiproxy') {
+    const closed = closeToxicsOfLostToxiproxy(db, lost.at);
+    if (closed > 0) say(`chaos-lab: closed ${closed} toxic event(s) at the death of the Toxiproxy server that held them`);
+  }
   const lostManager = closeLostManagerEvents(db);
   if (lostManager.closed > 0) {
     say(`chaos-lab: closed ${lostManager.closed} toxic event(s) of the dead proxy-manager at its last heartbeat (${new Date(lostManager.lastHeartbeatAt!).toISOString()})`);
