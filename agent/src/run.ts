@@ -9,7 +9,8 @@
  * Every prompt ends with exactly one `prompt_results` row, whatever happens: on an interruption
  * (the caller's signal: SIGINT/SIGTERM) prompts in flight are cancelled and, like prompts not yet
  * started, get an `interrupted` row; the run is `interrupted`. When the lab itself fails (the database,
- * a bug, a model that failed {@link MODEL_DEAD_AFTER_PROMPTS} prompts in a row) the run is `failed`
+ * a bug, a model that failed {@link MODEL_DEAD_AFTER_PROMPTS} prompts in a row, a proxy-manager that
+ * stopped beating: {@link ManagerWatch}) the run is `failed`
  * with that reason, and the prompts it never finished get `interrupted` rows too. (When the agent
  * process itself dies, the launcher writes those rows: `lab/src/launcher/run-record.ts`.)
  *
@@ -32,7 +33,8 @@ import {
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { Agent as HttpAgent } from 'undici';
 import { createLabAgent } from './agent.js';
-import { ControlTracker } from './control.js';
+import { ControlTracker, HEARTBEAT_INTERVAL_MS } from './control.js';
+import { ManagerWatch } from './manager-watch.js';
 import { type ModelChoice, chooseModel } from './model.js';
 import { ModelCallCounter } from './model-calls.js';
 import { errorMessage } from './prompt-errors.js';
@@ -172,19 +174,34 @@ async function execute(run: {
   const written = new Set<number>();
   let failure: unknown;
   let modelFailuresInARow = 0;
+  /** A part the run depends on is dead (the model, the proxy-manager): the run stops as `failed`. */
+  const failRun = (reason: string) => {
+    if (failure !== undefined) return;
+    failure = new LabError('INTERNAL', `${reason}: stopping the run`);
+    stop.abort(failure);
+  };
 
   const write = (row: PromptResultRow) => {
     if (records.addPromptResult(row)) written.add(row.promptIndex);
     modelFailuresInARow = row.errorType === 'model' ? modelFailuresInARow + 1 : 0;
-    if (modelFailuresInARow >= MODEL_DEAD_AFTER_PROMPTS && failure === undefined) {
-      failure = new LabError('INTERNAL', `the model failed ${modelFailuresInARow} prompts in a row (last: ${row.error}): stopping the run`);
-      stop.abort(failure);
-    }
+    if (modelFailuresInARow >= MODEL_DEAD_AFTER_PROMPTS) failRun(`the model failed ${modelFailuresInARow} prompts in a row (last: ${row.error})`);
     agentLog.info(
       { prompt_index: row.promptIndex, status: row.status, attempts: row.attempts, error_type: row.errorType, duration_ms: row.finishedAt - row.startedAt },
       `prompt ${row.status}`,
     );
   };
+
+  const managerWatch = new ManagerWatch(run.db, startedAt, settings.HEARTBEAT_STALE_MS);
+  const watchTimer = setInterval(() => {
+    let lost: string | undefined;
+    try {
+      lost = managerWatch.check(now());
+    } catch (err) {
+      info.warn({ err }, 'could not read the proxy-manager heartbeat');
+    }
+    if (lost !== undefined) failRun(lost);
+  }, HEARTBEAT_INTERVAL_MS);
+  watchTimer.unref();
 
   try {
     const tools = createTools({
@@ -269,6 +286,7 @@ async function execute(run: {
     info.error({ err }, 'could not record the unfinished prompts');
   } finally {
     run.options.signal?.removeEventListener('abort', onInterrupt);
+    clearInterval(watchTimer);
     control.stop();
     await dispatcher.close();
   }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { isLabError, openDatabase, writeTransaction } from '@chaos-lab/common';
+import { PROXY_MANAGER_PART, isLabError, openDatabase, partStarted, writeTransaction } from '@chaos-lab/common';
 import { MODEL_DEAD_AFTER_PROMPTS } from '../src/run.js';
 import { runAgent } from '../src/index.js';
 import { type TestLab, directEndpoints, startTestLab } from './support/lab.js';
@@ -39,6 +39,26 @@ describe('a run stops as failed, or does not start, when…', () => {
     assert.equal(run!.status, 'failed');
     assert.match(run!.error!, /the model failed 3 prompts in a row .*ECONNREFUSED/);
     assert.deepEqual([run!.prompts_failed, run!.prompts_interrupted], [3, 2], 'counts equal the rows');
+  });
+
+  it('the proxy-manager stops beating during the run: the run is failed with that reason', async () => {
+    const stale = { ...lab.settings, HEARTBEAT_STALE_MS: 300 };
+    const run = runAgent(stale, {
+      promptsFile: lab.promptsFile(['one', 'two', 'three']),
+      runId: 'manager-lost',
+      model: new ScriptedChatModel((_m, _t, signal) => hangUntilAborted(signal)),
+      endpoints: directEndpoints(lab),
+    });
+    await waitFor('the run to be active', () => lab.rows("SELECT 1 FROM control WHERE run_id = 'manager-lost' AND phase = 'active'").length === 1);
+    // A manager seen alive during the run, that never beats again (kill -9).
+    const db = openDatabase(lab.settings.LAB_DB_PATH);
+    partStarted(db, PROXY_MANAGER_PART, 999_999, Date.now());
+    db.close();
+    const summary = await run;
+    assert.equal(summary.status, 'failed');
+    const [row] = lab.rows<RunRow>('SELECT status, error, prompts_failed, prompts_interrupted FROM runs WHERE run_id = ?', 'manager-lost');
+    assert.match(row!.error!, /the proxy-manager is lost: its last heartbeat was \d+ ms ago \(HEARTBEAT_STALE_MS=300\): stopping the run/);
+    assert.equal(row!.prompts_interrupted, 3, 'the prompt in flight and the ones never reached are interrupted');
   });
 
   it('another run is live on the same database: refused with a message naming it, before anything is recorded', async () => {
