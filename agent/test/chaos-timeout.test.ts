@@ -4,7 +4,10 @@ import { runAgent } from '../src/index.js';
 import { type ProxiedLab, type TestLab, startProxies, startTestLab } from './support/lab.js';
 
 // Answered by the offline model: one add_event call, one get_weather call.
-const PROMPTS = ["Put 'Team Meeting' on my calendar for 2030-01-15 at 14:00", "What's the weather like in New York today?"];
+const PROMPTS = [
+  { prompt: "Put 'Team Meeting' on my calendar for 2030-01-15 at 14:00", expect: { tools: [{ tool: 'add_event', args: { title: 'Team Meeting', date: '2030-01-15', time: '14:00' } }], contains: ['Team Meeting'] } },
+  { prompt: "What's the weather like in New York today?", expect: { tools: [{ tool: 'get_weather', args: { city: 'New York' } }], contains: ['New York'] } },
+];
 
 type CallRow = { prompt_index: number; prompt_attempt: number; call_id: string; attempt: number; via: string; outcome: string; http_status: number | null; duration_ms: number };
 type ResultRow = { prompt_index: number; status: string; attempts: number; error_type: string | null; answer: string | null };
@@ -34,7 +37,7 @@ describe('a timeout toxic on one proxy', () => {
       endpoints: proxied.endpoints,
     });
     assert.equal(summary.status, 'completed');
-    assert.deepEqual([summary.succeeded, summary.failed], [2, 0]);
+    assert.deepEqual([summary.prompts.correct, summary.prompts.failed], [2, 0]);
     assert.deepEqual([summary.toolAttempts, summary.retries, summary.fallbacks], [5, 2, 1]);
 
     const rows = calls('toxic-fallback');
@@ -45,7 +48,7 @@ describe('a timeout toxic on one proxy', () => {
     assert.deepEqual(rows.filter((r) => r.prompt_index === 1).map((r) => `${r.attempt}:${r.via}:${r.outcome}`), ['1:proxy:ok']);
 
     const [event] = results('toxic-fallback');
-    assert.deepEqual([event!.status, event!.attempts], ['succeeded', 1]);
+    assert.deepEqual([event!.status, event!.attempts], ['correct', 1]);
     assert.match(event!.answer!, /Team Meeting/);
     // The attempts through the proxy reached the calendar (only the answers were held back); with one
     // request_id for all of them and the fallback, the event exists once.
@@ -61,7 +64,7 @@ describe('a timeout toxic on one proxy', () => {
       endpoints: proxied.endpoints,
     });
     assert.equal(summary.status, 'completed');
-    assert.deepEqual([summary.succeeded, summary.failed], [1, 1]);
+    assert.deepEqual([summary.prompts.correct, summary.prompts.failed], [1, 1]);
     assert.deepEqual(summary.errorTypes, { network: 1 });
     assert.deepEqual([summary.toolAttempts, summary.retries, summary.fallbacks], [7, 4, 0]);
 
@@ -77,7 +80,7 @@ describe('a timeout toxic on one proxy', () => {
     const rows = results('toxic-no-fallback');
     assert.deepEqual(rows.map((r) => [r.prompt_index, r.status, r.attempts, r.error_type]), [
       [0, 'failed', 2, 'network'],
-      [1, 'succeeded', 1, null],
+      [1, 'correct', 1, null],
     ]);
     assert.match(rows[0]!.answer!, /Team Meeting[\s\S]*no result after 3 attempts through its proxy/, 'the model still answered, saying the tool failed');
   });

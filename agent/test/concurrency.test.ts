@@ -31,8 +31,9 @@ describe('AGENT_CONCURRENCY prompts in flight, mirrored in the control row', () 
       inFlight -= 1;
       return new AIMessage(`answer to ${promptOf(messages)}`);
     });
-    const summary = await runAgent(lab.settings, { promptsFile: lab.promptsFile(['p0', 'p1', 'p2', 'p3']), runId: 'conc-1', model, endpoints: directEndpoints(lab) });
-    assert.equal(summary.succeeded, 4);
+    const prompts = ['p0', 'p1', 'p2', 'p3'].map((prompt) => ({ prompt, expect: { contains: [`answer to ${prompt}`] } }));
+    const summary = await runAgent(lab.settings, { promptsFile: lab.promptsFile(prompts), runId: 'conc-1', model, endpoints: directEndpoints(lab) });
+    assert.equal(summary.prompts.correct, 4);
     assert.equal(most, 2);
     assert.ok(seen.every((s) => s.phase === 'active'));
     assert.deepEqual(seen.slice(0, 2).map((s) => s.currentPrompt), [0, 0]);

@@ -42,7 +42,7 @@ describe('the control row', () => {
     clock = 9_000;
     records.finish('completed', null);
     assert.deepEqual(phase(), ['done', null, 9_000]);
-    assert.deepEqual(db.prepare('SELECT status, finished_at, prompts_succeeded, prompts_failed FROM runs').get(), { status: 'completed', finished_at: 9_000, prompts_succeeded: 0, prompts_failed: 0 });
+    assert.deepEqual(db.prepare('SELECT status, finished_at, prompts_correct, prompts_failed FROM runs').get(), { status: 'completed', finished_at: 9_000, prompts_correct: 0, prompts_failed: 0 });
     db.close();
   });
 });

@@ -30,9 +30,10 @@ describe('the Groq path, against a local server speaking Groq\'s chat-completion
   it('runs the agent loop with real tool calls (auto with GROQ_API_KEY set chooses Groq)', async () => {
     const groq = await startFakeGroq(weatherAgent);
     try {
-      const summary = await runAgent(groqSettings(groq.url), { promptsFile: lab.promptsFile(['What is the weather in Paris?']), runId: 'groq-1', endpoints: directEndpoints(lab) });
+      const expect = { tools: [{ tool: 'get_weather', args: { city: 'Paris' } }], matches: '-?\\d+(\\.\\d+)? °C in Paris' };
+      const summary = await runAgent(groqSettings(groq.url), { promptsFile: lab.promptsFile([{ prompt: 'What is the weather in Paris?', expect }]), runId: 'groq-1', endpoints: directEndpoints(lab) });
       assert.equal(summary.model, `groq:${MODEL}`);
-      assert.deepEqual([summary.status, summary.succeeded, summary.toolAttempts, summary.modelRetries], ['completed', 1, 1, 0]);
+      assert.deepEqual([summary.status, summary.prompts.correct, summary.toolAttempts, summary.modelRetries], ['completed', 1, 1, 0]);
       const [answer] = lab.rows<{ answer: string }>('SELECT answer FROM prompt_results WHERE run_id = ?', 'groq-1');
       assert.match(answer!.answer, /^It is -?\d+(\.\d+)? °C in Paris\.$/);
 
@@ -62,7 +63,7 @@ describe('the Groq path, against a local server speaking Groq\'s chat-completion
     });
     try {
       const summary = await runAgent(groqSettings(groq.url, { GROQ_MAX_RETRIES: '1' }), { promptsFile: lab.promptsFile(['Weather in Paris?']), runId: 'groq-2', endpoints: directEndpoints(lab) });
-      assert.deepEqual([summary.succeeded, summary.modelRetries], [1, 1]);
+      assert.deepEqual([summary.prompts.unchecked, summary.prompts.failed, summary.modelRetries], [1, 0, 1]);
       assert.equal(groq.requests.length, 3);
     } finally {
       await groq.close();

@@ -70,17 +70,41 @@ describe('a prompt fails, and is retried up to PROMPT_LIMIT, when…', () => {
     assert.match(results('loop-1')[0]!.error!, /Recursion limit/);
   });
 
-  it('succeeds at the second attempt when the first failed', async () => {
+  it('answers correctly at the second attempt when the first failed', async () => {
     let calls = 0;
     const model = new ScriptedChatModel(() => {
       calls += 1;
       if (calls === 1) throw new Error('transient');
       return new AIMessage('fine');
     });
-    const summary = await runAgent(lab.settings, { promptsFile: lab.promptsFile(['Hi']), runId: 'retry-1', model, endpoints: directEndpoints(lab) });
-    assert.deepEqual([summary.succeeded, summary.failed, summary.promptAttempts], [1, 0, 2]);
+    const summary = await runAgent(lab.settings, { promptsFile: lab.promptsFile([{ prompt: 'Hi', expect: { contains: ['fine'] } }]), runId: 'retry-1', model, endpoints: directEndpoints(lab) });
+    assert.deepEqual([summary.prompts.correct, summary.prompts.failed, summary.promptAttempts], [1, 0, 2]);
     const [row] = results('retry-1');
-    assert.deepEqual([row!.status, row!.attempts, row!.answer, row!.error_type], ['succeeded', 2, 'fine', null]);
+    assert.deepEqual([row!.status, row!.attempts, row!.answer, row!.error_type], ['correct', 2, 'fine', null]);
+  });
+
+  it('a wrong answer is final: not retried, its verdict names the expectation not met', async () => {
+    const model = new ScriptedChatModel(callThenAnswer(() => [{ name: 'get_weather', args: { city: 'Paris' } }]));
+    const expect = { tools: [{ tool: 'get_weather', args: { city: 'London' } }], contains: ['London'] };
+    const summary = await runAgent(lab.settings, { promptsFile: lab.promptsFile([{ prompt: 'Weather in London?', expect }]), runId: 'wrong-1', model, endpoints: directEndpoints(lab) });
+    assert.deepEqual([summary.prompts.wrong, summary.prompts.correct, summary.promptAttempts, summary.successRate], [1, 0, 1, 0]);
+    assert.equal(model.turns, 2, 'one attempt: a call, then the answer');
+    const [row] = lab.rows<Row & { verdict: string }>('SELECT * FROM prompt_results WHERE run_id = ?', 'wrong-1');
+    assert.deepEqual([row!.status, row!.attempts, row!.error_type], ['wrong', 1, null]);
+    assert.equal(row!.verdict, 'expected a call get_weather(city: "London") (calls made: get_weather(city: "Paris")); the answer does not contain "London"');
+  });
+
+  it('an answer the model marks unhandled is final and never counted correct, unless a refusal was expected', async () => {
+    const model = new ScriptedChatModel(() => new AIMessage({ content: 'I could not tell which city you mean.', response_metadata: { unhandled: 'no city named' } }));
+    const prompts = [{ prompt: 'Weather?', expect: { contains: ['city'] } }, { prompt: 'Weather in Atlantis?', expect: { refusal: true } }, 'Weather there?'];
+    const summary = await runAgent(lab.settings, { promptsFile: lab.promptsFile(prompts), runId: 'unhandled-1', model, endpoints: directEndpoints(lab) });
+    assert.deepEqual([summary.prompts.unhandled, summary.prompts.correct, summary.promptAttempts], [2, 1, 3]);
+    const rows = lab.rows<Row & { verdict: string }>('SELECT * FROM prompt_results WHERE run_id = ? ORDER BY prompt_index', 'unhandled-1');
+    assert.deepEqual(rows.map((r) => [r.status, r.attempts, r.verdict]), [
+      ['unhandled', 1, 'the model could not handle the prompt: no city named'],
+      ['correct', 1, 'every expectation met'],
+      ['unhandled', 1, 'the model could not handle the prompt: no city named'],
+    ]);
   });
 
   it('the model ends without an answer: error type agent', async () => {

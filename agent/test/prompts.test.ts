@@ -25,7 +25,7 @@ function rejects(path: string, pattern: RegExp, index?: number): void {
       assert.ok(err.message.startsWith(path), `message names the file: ${err.message}`);
       assert.match(err.message, pattern);
       assert.equal(err.details?.index, index);
-      if (index !== undefined) assert.match(err.message, new RegExp(`entry ${index}:`));
+      if (index !== undefined) assert.match(err.message, new RegExp(`entry ${index}(?: \\(id "[^"]*"\\))?:`));
       return true;
     },
   );
@@ -68,5 +68,24 @@ describe('loadPrompts', () => {
   it('rejects "tags" that are not an array of strings', () => {
     rejects(file('[{"prompt": "a", "tags": "math"}]'), /"tags" must be an array of strings/, 0);
     rejects(file('[{"prompt": "a", "tags": ["ok", 1]}]'), /"tags" must be an array of strings/, 0);
+  });
+
+  it('reads an expectation, a bare tool name standing for {"tool": name}', () => {
+    const expect = { tools: ['calculate', { tool: 'get_weather', args: { city: 'London' } }], contains: ['392'], any: ['a', 'b'], matches: '\\d+', excludes: ['x'], refusal: false };
+    const [prompt] = loadPrompts(file(JSON.stringify([{ prompt: 'p', expect }])));
+    assert.deepEqual(prompt!.expect, { ...expect, tools: [{ tool: 'calculate' }, { tool: 'get_weather', args: { city: 'London' } }] });
+  });
+
+  it('rejects a bad expectation, naming the entry, its id and the field', () => {
+    const bad = (expect: unknown, id?: string) => file(JSON.stringify([{ prompt: 'ok' }, { prompt: 'p', ...(id ? { id } : {}), expect }]));
+    rejects(bad({ tools: ['get_weathr'] }, 'w1'), /entry 1 \(id "w1"\): expect\.tools\[0\]\.tool: must be one of the tools: search_web, get_weather/, 1);
+    rejects(bad({ tools: [{ tool: 'get_weather', args: { city: '' } }] }), /expect\.tools\[0\]\.args\.city: must be a non-empty string/, 1);
+    rejects(bad({ tools: [{ tool: 'get_weather', arg: {} }] }), /expect\.tools\[0\]: unknown field "arg" \(allowed: tool, args\)/, 1);
+    rejects(bad({ contain: ['x'] }), /expect: unknown field "contain" \(allowed: tools, contains, any, matches, excludes, refusal\)/, 1);
+    rejects(bad({ contains: [] }), /expect\.contains: must be a non-empty array of strings/, 1);
+    rejects(bad({ matches: '(' }), /expect\.matches: must be a valid regular expression/, 1);
+    rejects(bad({ refusal: 'yes' }), /expect\.refusal: .*expected boolean/, 1);
+    rejects(bad({}), /expect: must name at least one of tools, contains, any, matches, excludes, refusal/, 1);
+    rejects(bad('London'), /expect: .*expected object/, 1);
   });
 });

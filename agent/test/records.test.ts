@@ -6,6 +6,12 @@ import { type TestLab, directEndpoints, startTestLab } from './support/lab.js';
 import { ScriptedChatModel, callThenAnswer } from './support/scripted-model.js';
 
 const PROMPTS = ['What is the weather in Paris?', 'Calculate 15 * 23 + 47', 'What is the weather in Atlantis?'];
+/** The first two carry expectations the scripted answers meet; the third has none, so it is not checked. */
+const ENTRIES = [
+  { prompt: PROMPTS[0]!, expect: { tools: [{ tool: 'get_weather', args: { city: 'paris' } }], contains: ['Paris'] } },
+  { prompt: PROMPTS[1]!, expect: { tools: ['calculate'], matches: '\\b392\\b' } },
+  PROMPTS[2]!,
+];
 
 /** The scripted model's tool calls for each prompt. */
 function route(prompt: string) {
@@ -30,10 +36,11 @@ describe('a run records its run, control, prompt results, tool calls and logs', 
       }
       return callThenAnswer(route)(messages, turn);
     });
-    const summary = await runAgent(lab.settings, { promptsFile: lab.promptsFile(PROMPTS), runId: 'records-1', model, endpoints: directEndpoints(lab) });
+    const summary = await runAgent(lab.settings, { promptsFile: lab.promptsFile(ENTRIES), runId: 'records-1', model, endpoints: directEndpoints(lab) });
 
     assert.equal(summary.status, 'completed', summary.error);
-    assert.deepEqual([summary.promptsTotal, summary.succeeded, summary.failed, summary.promptAttempts], [3, 3, 0, 3]);
+    assert.deepEqual([summary.promptsTotal, summary.prompts.correct, summary.prompts.unchecked, summary.prompts.failed, summary.promptAttempts], [3, 2, 1, 0, 3]);
+    assert.equal(summary.successRate, 1, 'the unchecked prompt counts on neither side');
     assert.deepEqual([summary.toolAttempts, summary.retries, summary.fallbacks], [3, 0, 0]);
     assert.ok(summary.toolLatencyP50Ms !== null && summary.toolLatencyP95Ms !== null && summary.toolLatencyP50Ms <= summary.toolLatencyP95Ms);
     assert.deepEqual(summary.errorTypes, {});
@@ -44,19 +51,20 @@ describe('a run records its run, control, prompt results, tool calls and logs', 
     const [run] = lab.rows<Record<string, unknown>>('SELECT * FROM runs WHERE run_id = ?', 'records-1');
     assert.equal(run!.status, 'completed');
     assert.equal(run!.prompts_total, 3);
-    assert.equal(run!.prompts_succeeded, 3);
-    assert.equal(run!.prompts_failed, 0);
+    assert.deepEqual([run!.prompts_correct, run!.prompts_unchecked, run!.prompts_wrong, run!.prompts_unhandled, run!.prompts_failed], [2, 1, 0, 0, 0]);
     assert.equal(run!.seed, 1);
     assert.ok(typeof run!.finished_at === 'number' && run!.finished_at >= (run!.started_at as number));
     assert.equal(JSON.parse(run!.settings as string).TOOL_LIMIT, 1);
     assert.deepEqual(lab.rows('SELECT phase, current_prompt FROM control WHERE run_id = ?', 'records-1'), [{ phase: 'done', current_prompt: null }]);
 
     const results = lab.rows<Record<string, unknown>>('SELECT * FROM prompt_results WHERE run_id = ? ORDER BY prompt_index', 'records-1');
-    assert.deepEqual(results.map((r) => [r.prompt_index, r.prompt, r.status, r.attempts, r.error_type]), [
-      [0, PROMPTS[0], 'succeeded', 1, null],
-      [1, PROMPTS[1], 'succeeded', 1, null],
-      [2, PROMPTS[2], 'succeeded', 1, null],
+    assert.deepEqual(results.map((r) => [r.prompt_index, r.prompt, r.status, r.verdict, r.attempts, r.error_type]), [
+      [0, PROMPTS[0], 'correct', 'every expectation met', 1, null],
+      [1, PROMPTS[1], 'correct', 'every expectation met', 1, null],
+      [2, PROMPTS[2], 'unchecked', 'not checked', 1, null],
     ]);
+    assert.deepEqual(JSON.parse(results[1]!.expectation as string), { tools: [{ tool: 'calculate' }], matches: '\\b392\\b' });
+    assert.equal(results[2]!.expectation, null);
     assert.match(results[0]!.answer as string, /^get_weather:success:\{.*"city":"Paris"/);
     assert.match(results[1]!.answer as string, /^calculate:success:\{.*"result":392/);
     // A 4xx is an answer the model reads, not a failed tool call.

@@ -17,12 +17,12 @@ describe('ERROR_PROB=1 on one service', () => {
 
   it('gives server failures for its prompts after the retries and the fallback; other prompts succeed', async () => {
     const summary = await runAgent(lab.settings, {
-      promptsFile: lab.promptsFile(['What is the weather in Tokyo?', 'Check my inbox']),
+      promptsFile: lab.promptsFile(['What is the weather in Tokyo?', { prompt: 'Check my inbox', expect: { tools: ['read_inbox'], contains: ['messages'] } }]),
       runId: 'server-1',
       endpoints: proxied.endpoints,
     });
     assert.equal(summary.status, 'completed');
-    assert.deepEqual([summary.succeeded, summary.failed], [1, 1]);
+    assert.deepEqual([summary.prompts.correct, summary.prompts.failed], [1, 1]);
     assert.deepEqual(summary.errorTypes, { server: 1 });
     const weather = lab.rows<{ prompt_attempt: number; attempt: number; via: string; outcome: string; http_status: number }>(
       "SELECT prompt_attempt, attempt, via, outcome, http_status FROM tool_calls WHERE run_id = ? AND tool = 'get_weather' ORDER BY id",
@@ -38,7 +38,7 @@ describe('ERROR_PROB=1 on one service', () => {
     );
     assert.deepEqual(rows.map((r) => [r.status, r.attempts, r.error_type]), [
       ['failed', 2, 'server'],
-      ['succeeded', 1, null],
+      ['correct', 1, null],
     ]);
     assert.match(rows[0]!.error!, /^get_weather gave no result: HTTP 503: simulated server error/);
   });

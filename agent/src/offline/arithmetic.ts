@@ -24,6 +24,8 @@ const REWRITES: ReadonlyArray<[RegExp, string | ((...m: string[]) => string)]> =
   [new RegExp(String.raw`(${NUM})\s*(?:%|percent|per cent)\s+(?:tip|gratuity|tax|vat|service\s+charge|commission|discount|share|cut|interest)\s+(?:on|of|for)\s+(?:an?\s+|the\s+|my\s+)?(?:bill\s+of\s+|total\s+of\s+)?(${NUM})`, 'g'), '$2 * $1 / 100'],
   // "a tip of 18% on 64.50"
   [new RegExp(String.raw`\b(?:tip|gratuity|tax|discount)\s+of\s+(${NUM})\s*(?:%|percent|per cent)\s+(?:on|of|for)\s+(?:an?\s+|the\s+|my\s+)?(${NUM})`, 'g'), '$2 * $1 / 100'],
+  // "split a 90 bill between 4 people": each one's share.
+  [new RegExp(String.raw`\b(?:split|divide|share)\s+(?:an?\s+|the\s+)?(${NUM})\s*(?:[a-z]+\s+)?(?:bill|check|cost|total|tab)?\s*(?:between|among|amongst|by|in)\s+(${NUM})`, 'g'), '$1 / $2'],
   // "15% off 80": the price after the discount.
   [new RegExp(String.raw`(${NUM})\s*(?:%|percent|per cent)\s+off\s+(?:of\s+)?(?:an?\s+|the\s+)?(${NUM})`, 'g'), '$2 - $2 * $1 / 100'],
   [new RegExp(String.raw`(${NUM})\s*(?:%|percent|per cent)\s+of\s+`, 'g'), '$1 / 100 * '],

@@ -36,7 +36,7 @@ const MOVIE_WORD = /\b(?:movies?|films?|cinema|flicks?)\b/;
 export const FILM_FACT = /^(?:who\s+(?:directed|made)|who\s+(?:was|is)\s+the\s+director\s+of|who\s+was\s+\S.*\bdirected\s+by|(?:in\s+)?what\s+year\s+(?:was|did)|when\s+(?:was|did))\b|\bdirector\s+of\b/i;
 /** Things you meet someone for: "book lunch with Maria on Thursday at 12:30" is a calendar entry. */
 const GET_TOGETHER = /\b(?:lunch|dinner|breakfast|brunch|coffee|drinks|meeting|call|appointment|catch-?up|1:1|one-on-one|interview|sync|stand-?up|review|demo|lesson|class|session|workout|practice)\b/;
-const INBOX_WORD = /\b(?:inbox|mailbox)\b|\b(?:my|new|unread|latest|last|recent|newest|any|incoming|received)\s+(?:\w+\s+)?(?:messages?|texts?|mails?|emails?)\b|\bmessages?\s+(?:for me|did i get|have i got)\b|\b(?:did|has|have)\s+\w+(?:\s+\w+)?\s+(?:sent|send|texted|messaged|written|write|wrote|emailed|e-mailed|replied|answered)\s+(?:to\s+)?me\b|\bwho\s+(?:sent|messaged|texted|wrote)\b|\b(?:did|have)\s+i\s+(?:get|got|receive|received|have)\s+(?:a|an|any)\s+(?:\w+\s+)?(?:messages?|texts?|mails?|e-?mails?|replies|reply)\b|\b(?:any|a)\s+(?:messages?|texts?|mails?|e-?mails?|word)\s+from\b/;
+const INBOX_WORD = /\b(?:inbox|mailbox)\b|\b(?:my|new|unread|latest|last|recent|newest|any|incoming|received)\s+(?:\w+\s+)?(?:messages?|texts?|mails?|emails?)\b|\bmessages?\s+(?:for me|did i get|have i got)\b|\b(?:did|has|have)\s+\w+(?:\s+\w+)?\s+(?:sent|send|texted|messaged|written|write|wrote|emailed|e-mailed|replied|answered)\s+(?:to\s+)?me\b|\bwho\s+(?:sent|messaged|texted|wrote|emailed)\s+(?:to\s+)?(?:me|us)\b|\bwho\s+(?:sent|messaged|texted|wrote)\s*[?.!]?$|\b(?:did|have)\s+i\s+(?:get|got|receive|received|have)\s+(?:a|an|any)\s+(?:\w+\s+)?(?:messages?|texts?|mails?|e-?mails?|replies|reply)\b|\b(?:any|a)\s+(?:messages?|texts?|mails?|e-?mails?|word)\s+from\b/;
 const SEND_WORD = /\b(?:send|write|shoot|drop)\b.{0,40}\b(?:message|text|note|msg|dm|email|e-mail|line)\b|\blet\s+(?!me\b)\w+\s+know\b|\breply\b|\brespond\b/;
 const STRONG_WEATHER = /\b(?:weather|temperature|forecast|humidity)\b/;
 const WEAK_WEATHER = /\b(?:is|will|does|was)\s+it\b.*\b(?:rain|raining|snow|snowing|sunny|hot|cold|warm|windy|cloudy|freezing|chilly|humid)\b|\bhow\s+(?:hot|cold|warm|windy|humid|sunny)\s+is\s+it\b|\b(?:umbrella|jacket|coat|sunscreen)\b/;
@@ -84,7 +84,10 @@ function byVerb(verb: string, rest: string, clause: string): Intent | undefined 
     case 'reply':
     case 'respond':
     case 'write':
+    case 'forward':
       return 'send_message';
+    case 'pass':
+      return /^\S+(?:\s+\S+)?\s+(?:on\s+|along\s+)?to\s+\S/.test(rest) ? 'send_message' : undefined;
     case 'tell':
     case 'ask':
       return /^(?:me|us)\b/.test(rest) ? undefined : 'send_message';

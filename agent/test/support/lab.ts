@@ -17,8 +17,8 @@ export interface TestLab {
   readonly dir: string;
   readonly settings: Settings;
   readonly services: Map<ServiceName, RunningToolService>;
-  /** Writes a prompts file of these prompts and returns its path. */
-  promptsFile(prompts: readonly string[]): string;
+  /** Writes a prompts file of these prompts (texts, or whole entries with `expect`…) and returns its path. */
+  promptsFile(prompts: ReadonlyArray<string | { prompt: string; [field: string]: unknown }>): string;
   /** Rows of a table for a run, ordered by id/rowid. */
   rows<T = Record<string, unknown>>(sql: string, ...params: unknown[]): T[];
   /** The JSON lines of a log file (`agent` or `info`). */
@@ -57,7 +57,7 @@ export async function startTestLab(
     services,
     promptsFile(prompts) {
       const path = join(tmp.path, `prompts-${files++}.json`);
-      writeFileSync(path, JSON.stringify(prompts.map((prompt) => ({ prompt }))));
+      writeFileSync(path, JSON.stringify(prompts.map((entry) => (typeof entry === 'string' ? { prompt: entry } : entry))));
       return path;
     },
     rows<T>(sql: string, ...params: unknown[]): T[] {

@@ -2,9 +2,12 @@
  * Web search: the topic of the clause ("Search for information about chaos engineering" → "chaos
  * engineering") sent to `search_web`, and the best results written as a short list.
  *
- * Only results about the topic are shown: a result must name most of the topic's content words in its
- * title, snippet or address. When none does, the answer says the search found nothing about it (and
- * is marked unhandled) rather than passing results about something else off as the answer.
+ * Only results about the topic are shown: a result must name enough of the topic's content words in its
+ * title, snippet or address: half of them when the user asked for a search ("Search for …", "look up
+ * …"), and every one of a short question's (two thirds of a longer one's) when a bare question fell
+ * back to a web search, as the results are then the answer. When none does, the answer says the search
+ * found nothing about it (and is marked unhandled) rather than passing results about something else off
+ * as the answer.
  */
 import { COURTESY, fold, squash, trimPunctuation, unmask } from '../text.js';
 import { cannot, note, record, records, singleCall, text, unreadable, type Route } from './route.js';
@@ -42,16 +45,18 @@ function contentWords(query: string): string[] {
 }
 
 /**
- * True when a result is about the query: it names at least half (rounded up) of the query's content
- * words, a word counting when the result contains its stem (its first letters, all but a plural or
- * verb ending, at least four), so "engineering" matches "engineer".
+ * True when a result is about the query: it names enough of the query's content words (`explicit`
+ * search: half, rounded up; a question: all of one or two, two thirds of more), a word counting when
+ * the result contains its stem (all but its last three letters, at least four), so "engineering"
+ * matches "engineer".
  */
-function aboutTopic(result: Record<string, unknown>, words: readonly string[]): boolean {
+function aboutTopic(result: Record<string, unknown>, words: readonly string[], explicit: boolean): boolean {
   if (words.length === 0) return true;
   const haystack = fold([text(result.title), text(result.snippet), text(result.url)].filter(Boolean).join(' '));
   const stem = (w: string) => (w.length <= 4 ? w : w.slice(0, Math.max(4, w.length - 3)));
   const found = words.filter((w) => haystack.includes(stem(w))).length;
-  return found >= Math.ceil(words.length / 2);
+  const needed = explicit ? Math.ceil(words.length / 2) : words.length <= 2 ? words.length : Math.ceil((words.length * 2) / 3);
+  return found >= needed;
 }
 
 /** Routes search clauses (and questions no other tool answers) to `search_web({query})`. */
@@ -59,6 +64,8 @@ export const searchRoute: Route = {
   intent: 'search',
   plan(clause, ctx) {
     const query = searchTopic(clause.masked, clause.quotes);
+    const asked = squash(clause.masked).replace(COURTESY, '');
+    const explicit = ASK.test(asked) || /\b(?:information|info|details|facts|news|articles?)\s+(?:about|on|regarding)\b/i.test(asked);
     if (query === '') {
       ctx.add(note('I could not tell what to search for.'));
       return;
@@ -72,8 +79,10 @@ export const searchRoute: Route = {
           const all = records(record(data)?.results);
           if (all === undefined) return unreadable('search', data);
           const words = contentWords(String(args.query));
-          const results = all.filter((r) => aboutTopic(r, words));
-          if (results.length === 0) return cannot(`I could not find an answer: the web search for "${String(args.query)}" found nothing about it.`);
+          const results = all.filter((r) => aboutTopic(r, words, explicit));
+          // An asked-for search that found nothing has its answer; a question it leaves unanswered does not.
+          const nothing = `web search for "${String(args.query)}" found nothing${all.length > 0 ? ' about it' : ''}.`;
+          if (results.length === 0) return explicit ? `The ${nothing}` : cannot(`I could not find an answer: the ${nothing}`);
           const lines = results.slice(0, SHOWN_RESULTS).map((r, i) => {
             const title = text(r.title) ?? text(r.url) ?? 'untitled';
             const snippet = text(r.snippet);
