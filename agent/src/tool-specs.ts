@@ -31,6 +31,12 @@ const date = z
 const languageName = (what: string) =>
   z.string().min(1).describe(`${what} language: an ISO 639-1 code (en, es, fr, de, it, pt) or its English name ("Spanish")`);
 
+/** The paging arguments of a read that answers one page at a time (`page`, `per_page`, with `total` and `total_pages` in the answer). */
+const paging = (what: string, perPage: number, maxPerPage: number) => ({
+  page: z.coerce.number().int().min(1).optional().describe('result page, from 1'),
+  per_page: z.coerce.number().int().min(1).max(maxPerPage).optional().describe(`${what} per page (default ${perPage})`),
+});
+
 function spec<S extends z.ZodObject>(s: ToolSpec<S>): ToolSpec {
   return s as unknown as ToolSpec;
 }
@@ -57,18 +63,17 @@ export const TOOL_SPECS: readonly ToolSpec[] = Object.freeze([
     schema: z.object({
       query: z.string().min(1).describe('film title or part of it'),
       language: z.string().regex(/^[a-zA-Z]{2}$/, 'must be a two-letter ISO 639-1 code').optional().describe('only films in this original language (ISO 639-1, e.g. "fr")'),
-      page: z.coerce.number().int().min(1).optional().describe('result page, from 1'),
-      per_page: z.coerce.number().int().min(1).max(50).optional().describe('results per page (default 10)'),
+      ...paging('results', 10, 50),
     }),
     writes: false,
     request: (a) => ({ method: 'GET', path: '/movies', query: { query: a.query, language: a.language?.toLowerCase(), page: a.page, per_page: a.per_page } }),
   }),
   spec({
     name: 'get_events',
-    description: 'List the calendar events of one day, sorted by time.',
-    schema: z.object({ date }),
+    description: 'List the calendar events of one day, sorted by time, a page at a time (the answer gives total and total_pages).',
+    schema: z.object({ date, ...paging('events', 20, 100) }),
     writes: false,
-    request: (a) => ({ method: 'GET', path: '/events', query: { date: a.date } }),
+    request: (a) => ({ method: 'GET', path: '/events', query: { date: a.date, page: a.page, per_page: a.per_page } }),
   }),
   spec({
     name: 'add_event',
@@ -107,10 +112,10 @@ export const TOOL_SPECS: readonly ToolSpec[] = Object.freeze([
   }),
   spec({
     name: 'read_inbox',
-    description: 'Read the message inbox, newest first.',
-    schema: z.object({}),
+    description: 'Read the message inbox, newest first, a page at a time (the answer gives total and total_pages).',
+    schema: z.object(paging('messages', 20, 100)),
     writes: false,
-    request: () => ({ method: 'GET', path: '/inbox' }),
+    request: (a) => ({ method: 'GET', path: '/inbox', query: { page: a.page, per_page: a.per_page } }),
   }),
   spec({
     name: 'translate',

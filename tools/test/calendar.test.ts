@@ -27,7 +27,14 @@ describe('calendar service', () => {
     assert.equal(list.status, 200);
     assert.equal(list.body.date, date);
     assert.deepEqual(list.body.events.map((e: { title: string }) => e.title), ['Stand-up', 'Lunch with Ana', 'Dentist']);
-    assert.deepEqual((await calendar.get(`/events${query({ date: '2026-03-15' })}`)).body, { date: '2026-03-15', events: [] });
+    assert.deepEqual((await calendar.get(`/events${query({ date: '2026-03-15' })}`)).body, {
+      date: '2026-03-15',
+      total: 0,
+      page: 1,
+      per_page: 20,
+      total_pages: 0,
+      events: [],
+    });
   });
 
   it('writes times as HH:MM and accepts leap days', async () => {

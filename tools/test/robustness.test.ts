@@ -22,7 +22,8 @@ const QUERY_ENDPOINTS: [ServiceName, string, string, Record<string, string>][] =
   ['search', 'GET', '/search', { q: 'chaos', limit: '5' }],
   ['weather', 'GET', '/weather', { city: 'Tokyo' }],
   ['movie', 'GET', '/movies', { query: 'star', language: 'en', page: '1', per_page: '10' }],
-  ['calendar', 'GET', '/events', { date: '2026-01-01' }],
+  ['calendar', 'GET', '/events', { date: '2026-01-01', page: '1', per_page: '20' }],
+  ['message', 'GET', '/inbox', { page: '1', per_page: '20' }],
   ['calendar', 'DELETE', '/events', { date: '2026-01-01', request_id: 'd' }],
 ];
 

@@ -15,12 +15,20 @@ export interface WriteAnswer {
   readonly body: Record<string, unknown>;
 }
 
+/**
+ * How many answers a book keeps by default. A retry arrives within seconds of the first attempt
+ * (`TOOL_LIMIT` attempts of at most `PROXY_TIMEOUT_MS` and one fallback), when far fewer writes than
+ * this have reached the service; with the largest answers (a 5000-character message) the book holds
+ * about 5 MB. (10,000 let a flood of messages keep 54 MB of answers and the service grow to 380 MB.)
+ */
+export const IDEMPOTENCY_CAPACITY = 1000;
+
 /** Remembers the answers of idempotent writes. Not shared between services. */
 export class IdempotencyStore {
   private readonly answers = new Map<string, WriteAnswer>();
 
   /** @param capacity how many (write, request_id) answers are kept; the oldest go first */
-  constructor(private readonly capacity = 10_000) {}
+  constructor(private readonly capacity = IDEMPOTENCY_CAPACITY) {}
 
   /**
    * Runs `write` unless this `requestId` already succeeded for this `scope`.

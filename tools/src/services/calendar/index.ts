@@ -1,9 +1,11 @@
 /**
- * The calendar service (TOOL_API.md): `GET /events?date=`, `POST /events {title, date, time,
- * request_id}` and `DELETE /events?date=&request_id=`; both writes are idempotent by `request_id`.
+ * The calendar service (TOOL_API.md): `GET /events?date=&page=&per_page=` (one page of a date's
+ * events), `POST /events {title, date, time, request_id}` and `DELETE /events?date=&request_id=`; both
+ * writes are idempotent by `request_id`. The calendar keeps the newest `MAX_STORED_EVENTS` (store.ts).
  */
 import { Router } from 'express';
 import { z } from 'zod';
+import { pageFields, pageOf } from '../../server/paging.js';
 import { parseInput, requestIdField, requiredText } from '../../server/validation.js';
 import type { ToolService } from '../../service.js';
 import { calendarDate, timeOfDay } from './fields.js';
@@ -11,8 +13,12 @@ import { EventStore } from './store.js';
 
 /** Longest event title, in characters. */
 export const MAX_TITLE_CHARS = 200;
+/** Events per page of a date when none is asked for. */
+export const EVENTS_PER_PAGE = 20;
+/** Most events one page may hold. */
+export const MAX_EVENTS_PER_PAGE = 100;
 
-const dateQuery = z.object({ date: calendarDate });
+const dateQuery = z.object({ date: calendarDate, ...pageFields(EVENTS_PER_PAGE, MAX_EVENTS_PER_PAGE) });
 const addBody = z.object({ title: requiredText(MAX_TITLE_CHARS), date: calendarDate, time: timeOfDay, request_id: requestIdField });
 const deleteQuery = z.object({ date: calendarDate, request_id: requestIdField });
 
@@ -23,8 +29,9 @@ export const calendarService: ToolService = {
     const store = new EventStore();
     const router = Router();
     router.get('/events', (req, res) => {
-      const { date } = parseInput(dateQuery, req.query, 'query');
-      res.json({ date, events: store.eventsOn(date) });
+      const { date, ...paging } = parseInput(dateQuery, req.query, 'query');
+      const { info, items } = pageOf(store.eventsOn(date), paging);
+      res.json({ date, ...info, events: items });
     });
     router.post('/events', (req, res) => {
       const { request_id, ...event } = parseInput(addBody, req.body, 'body');
