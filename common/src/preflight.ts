@@ -53,7 +53,6 @@ function folderProblem(path: string, subject = ''): string | undefined {
 
 /** Why `path` cannot be the lab's database, or undefined when it can (an existing database or a new file). */
 function databaseProblem(path: string): string | undefined {
-  if (path === ':memory:') return undefined;
   const stats = statOf(path);
   if (!stats) return folderProblem(dirname(path), `its folder ${dirname(path)}`);
   if (stats.isDirectory()) return 'is a folder, not a database file';
