@@ -31,8 +31,9 @@ describe('chaos-lab up when a part dies mid-run', () => {
     it(`kill -9 of ${part}: named on the console, the run failed with that reason, exit 1, the record whole, the report rendered`, async () => {
       const run = await labUnderWay(`kill-${sub}`, 60 + sub.length, 30);
       if (sub === 'proxy-manager') await waitFor('a toxic in force', () => query(run.dbPath, 'SELECT 1 FROM fault_events WHERE ended_at IS NULL').length > 0);
+      const pid = childPid(run, sub);
       const killedAt = Date.now();
-      process.kill(childPid(run, sub), 'SIGKILL');
+      process.kill(pid, 'SIGKILL');
       const { code } = await run.exit;
       assert.equal(code, 1, run.output());
       assert.match(run.output(), named);
@@ -51,8 +52,9 @@ describe('chaos-lab up when a part dies mid-run', () => {
 
   it('kill -9 of a tool service: a service_down event from its death until it is back, restarted by the lab; the run goes on', async () => {
     const run = await labUnderWay('kill-tool', 70, 200);
+    const pid = childPid(run, 'tool weather');
     const killedAt = Date.now();
-    process.kill(childPid(run, 'tool weather'), 'SIGKILL');
+    process.kill(pid, 'SIGKILL');
     const [event] = await waitFor('the service to be back', () => {
       const rows = query<FaultRow>(run.dbPath, "SELECT * FROM fault_events WHERE kind = 'service_down'");
       return rows.length > 0 && rows[0]!.ended_at !== null && rows;
