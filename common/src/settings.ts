@@ -112,7 +112,7 @@ const HOST_LABEL = /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/i;
  * here instead of being looked up. Whether a name resolves, and whether this machine has the address,
  * shows when it is bound (the launcher binds each host once before starting anything).
  */
-export function isHostOrAddress(host: string): boolean {
+function isHostOrAddress(host: string): boolean {
   if (isIP(host) !== 0) return true;
   const labels = host.replace(/\.$/, '').split('.');
   return host.length <= 253 && labels.every((l) => HOST_LABEL.test(l)) && !/^\d+$/.test(labels.at(-1)!);
