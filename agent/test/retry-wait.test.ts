@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { makeTempDir, testSettings } from '@chaos-lab/common/testing';
 import { parseRetryAfterMs, pause, retryWaitMs } from '../src/retry-wait.js';
+import { toolCallPolicy } from '../src/tools.js';
 
 const policy = { backoffBaseMs: 200, backoffMaxMs: 5000 };
 
@@ -42,5 +44,23 @@ describe('retry waits: exponential backoff with full jitter, Retry-After, a cap'
     assert.equal(await pending, false);
     assert.ok(performance.now() - early < 5000, 'ended by the signal, not the time');
     assert.equal(await pause(10, controller.signal), false, 'an aborted signal waits not at all');
+  });
+
+  it("takes the settings and draws the run's jitter from CHAOS_SEED, so waits replay", () => {
+    const dir = makeTempDir();
+    try {
+      const draws = (seed: string) => {
+        const p = toolCallPolicy(testSettings(dir.path, { CHAOS_SEED: seed, TOOL_BACKOFF_BASE_MS: '50', TOOL_BACKOFF_MAX_MS: '800' }));
+        assert.deepEqual([p.backoffBaseMs, p.backoffMaxMs], [50, 800]);
+        return Array.from({ length: 8 }, () => p.jitter());
+      };
+      assert.deepEqual(draws('9'), draws('9'));
+      assert.notDeepEqual(draws('9'), draws('10'));
+      assert.ok(draws('9').every((x) => x >= 0 && x < 1));
+      const byDefault = toolCallPolicy(testSettings(dir.path));
+      assert.deepEqual([byDefault.backoffBaseMs, byDefault.backoffMaxMs], [200, 5000]);
+    } finally {
+      dir.cleanup();
+    }
   });
 });
