@@ -217,18 +217,23 @@ async function execute(run: {
             prompt_index: row.promptIndex,
             prompt_attempt: row.promptAttempt,
             call_id: row.callId,
+            attempt_id: row.attemptId,
             tool: row.tool,
             service: row.service,
             attempt: row.attempt,
             via: row.via,
             outcome: row.outcome,
             http_status: row.httpStatus,
+            simulated: row.simulated ?? false,
+            wait_ms: row.waitMs ?? 0,
+            retry_after_ms: row.retryAfterMs ?? null,
             duration_ms: Math.round(row.durationMs),
             error: row.error,
           },
           'tool attempt',
         );
       },
+      recordCall: (row) => records.addLogicalCall(row),
     });
     const deps: PromptRunnerDeps = {
       agent: createLabAgent({ model: choice.model, tools, counter: run.counter, today: new Date(now()) }),
