@@ -11,7 +11,7 @@ const FILE = fileURLToPath(new URL('./fixtures/everyday-prompts.json', import.me
 /**
  * What the offline model does with each today, against the real tool services. `unhandled` where the
  * lab's data cannot answer (films carry no director or cast, the search corpus knows no Canberra or
- * Hamlet): the model says so instead of passing off another tool's output.
+ * Hamlet, the weather service observes now and forecasts nothing): the model says so instead of passing off another tool's output.
  */
 const STATUS: Record<string, 'correct' | 'unhandled'> = {
   'film-director': 'unhandled',
@@ -32,6 +32,10 @@ const STATUS: Record<string, 'correct' | 'unhandled'> = {
   'weather-then-send': 'correct',
   hamlet: 'unhandled',
   'tip-percent-words': 'correct',
+  'tip-at': 'correct',
+  'inbox-did-reply': 'correct',
+  'inbox-what-said': 'correct',
+  'rain-tomorrow': 'unhandled',
 };
 
 /** Answers the lab gave before verdicts existed (issue 9), all recorded as `succeeded` then. */

@@ -43,6 +43,7 @@ describe('offline model: the prompts of issue 9, and never another tool\'s outpu
       ['What would a tip of 15% on 80 be?', '80 * 15 / 100'],
       ["What's 15% off 80 dollars?", '80 - 80 * 15 / 100'],
       ['Split a 90 euro bill between 4 people', '90 / 4'],
+      ["What's the tip on 50 at 20 percent?", '50 * 20 / 100'],
     ];
     for (const [prompt, expression] of cases) {
       const { rounds } = await run(prompt, (call) => ({ body: { expression: call.args.expression, result: 1 } }));
@@ -51,7 +52,7 @@ describe('offline model: the prompts of issue 9, and never another tool\'s outpu
   });
 
   it('"did X write to me" reads the inbox filtered by sender', async () => {
-    for (const prompt of ['Did Alice write to me?', 'Has Alice written to me?', 'Any messages from Alice?', 'Did I get a message from Alice?']) {
+    for (const prompt of ['Did Alice write to me?', 'Has Alice written to me?', 'Any messages from Alice?', 'Did I get a message from Alice?', 'Did Alice reply?', 'What did Alice say?']) {
       const { rounds, answer, unhandled } = await run(prompt);
       assert.deepEqual(rounds, [[{ name: 'read_inbox', args: {} }]], prompt);
       assert.match(answer, /^You have 1 message from Alice, newest first:\n- From alice@example\.com/, prompt);
@@ -90,6 +91,17 @@ describe('offline model: the prompts of issue 9, and never another tool\'s outpu
     // An asked-for search that finds nothing on the topic has its answer: it found nothing.
     const search = await run('Search for inception cast', offTopic);
     assert.deepEqual([search.answer, search.unhandled], ['The web search for "inception cast" found nothing about it.', undefined]);
+  });
+
+  it('never calculates only part of a question, nor passes the weather now off as a forecast', async () => {
+    const partial = await run('What is 15% of the 200 we owe for 3 nights?', (call) => ({ body: { expression: call.args.expression, result: 30 } }));
+    assert.deepEqual(partial.rounds, []);
+    assert.equal(partial.answer, 'I could not tell how to calculate "What is 15% of the 200 we owe for 3 nights?": the calculation I can read, 15 / 100, leaves out 200 and 3.');
+    assert.equal(partial.unhandled, partial.answer);
+    const tomorrow = await run('Is it going to rain tomorrow in London?');
+    assert.deepEqual(tomorrow.rounds, [[{ name: 'get_weather', args: { city: 'London' } }]]);
+    assert.match(tomorrow.answer, /in London .*\nI can only tell the weather now: the weather service gives no forecast for tomorrow\.$/);
+    assert.equal(tomorrow.unhandled, 'I can only tell the weather now: the weather service gives no forecast for tomorrow.');
   });
 
   it('marks every answer with a part it could not do: no route, a missing detail, a refused call', async () => {

@@ -22,6 +22,8 @@ const REWRITES: ReadonlyArray<[RegExp, string | ((...m: string[]) => string)]> =
   [/[$€£¥](?=\s*\d)|(?<=\d)\s*(?:dollars?|euros?|pounds?|bucks)\b/g, ''],
   // "an 18% tip on a 64.50 bill", "a 15 percent discount on 80": the share of the amount.
   [new RegExp(String.raw`(${NUM})\s*(?:%|percent|per cent)\s+(?:tip|gratuity|tax|vat|service\s+charge|commission|discount|share|cut|interest)\s+(?:on|of|for)\s+(?:an?\s+|the\s+|my\s+)?(?:bill\s+of\s+|total\s+of\s+)?(${NUM})`, 'g'), '$2 * $1 / 100'],
+  // "the tip on 50 at 20 percent"
+  [new RegExp(String.raw`\b(?:tip|gratuity|tax|vat|discount)\s+(?:on|of|for)\s+(?:an?\s+|the\s+|my\s+)?(?:bill\s+of\s+)?(${NUM})\s+(?:at|with)\s+(${NUM})\s*(?:%|percent|per cent)`, 'g'), '$1 * $2 / 100'],
   // "a tip of 18% on 64.50"
   [new RegExp(String.raw`\b(?:tip|gratuity|tax|discount)\s+of\s+(${NUM})\s*(?:%|percent|per cent)\s+(?:on|of|for)\s+(?:an?\s+|the\s+|my\s+)?(${NUM})`, 'g'), '$2 * $1 / 100'],
   // "split a 90 bill between 4 people": each one's share.
@@ -100,6 +102,22 @@ export function extractExpression(text: string): string | undefined {
     if (best === undefined || candidate.length > best.length) best = candidate;
   }
   return best === undefined ? undefined : format(best);
+}
+
+/**
+ * The numbers of `text` that `expression` leaves out ("the tip on 50 at 20%" read as "20 / 100" leaves
+ * out 50): a calculation that ignores a number of the question does not answer it. Dates and clock
+ * times are not numbers here; number words count ("fifteen" is 15).
+ * @returns the missing numbers as written in digits, in text order, without repeats
+ */
+export function numbersLeftOut(text: string, expression: string): string[] {
+  const plain = numberWordsToDigits(text)
+    .toLowerCase()
+    .replace(/(\d)\s*,\s*(\d{3})(?!\d)/g, '$1$2')
+    .replace(/\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}\b|\b\d{1,2}\s*(?:am|pm)\b/g, ' ');
+  const used = new Set((expression.match(/\d+(?:\.\d+)?|\.\d+/g) ?? []).map(Number));
+  const found = plain.match(/\d+(?:\.\d+)?|\.\d+/g) ?? [];
+  return [...new Set(found.filter((n) => !used.has(Number(n))))];
 }
 
 /** True when `text` contains arithmetic with at least one operation. */

@@ -216,7 +216,9 @@ function sendTask(needs: number[], messages: (prior: TaskResult[]) => Array<{ to
 export function inboxRequest(clause: Clause): InboxRequest {
   const masked = numberWordsToDigits(squash(clause.masked));
   // "messages from Bob", "what did Bob send me?"
-  const fromAt = masked.match(/\bfrom\s+|\b(?:did|has|have)\s+(?=\S+(?:\s+\S+)?\s+(?:sent|send|texted|messaged|written|write|wrote|emailed|e-mailed|replied|answered)\s+(?:to\s+)?me\b)/i);
+  const fromAt = masked.match(
+    /\bfrom\s+|\b(?:did|has|have)\s+(?=\S+(?:\s+\S+)?\s+(?:sent|send|texted|messaged|written|write|wrote|emailed|e-mailed|replied|reply|answered|answer|responded|respond)(?:\s+(?:to\s+)?me\b|\s*[?.!]?$))|\bwhat\s+did\s+(?=\S+(?:\s+\S+)?\s+(?:say|write|send|text|message)\b)/i,
+  );
   const from = fromAt === null ? undefined : readRecipient(masked, (fromAt.index ?? 0) + fromAt[0].length)?.name;
   const latestN = masked.match(/\b(?:latest|last|newest|most\s+recent|recent)\s+(\d+)\b/i);
   const latestOne = /\b(?:latest|last|newest|most\s+recent)\s+(?:\w+\s+)?(?:message|text|e-?mail|mail)\b(?!s)/i.test(masked);

@@ -17,6 +17,8 @@ const SHOWN_RESULTS = 3;
 const ASK = /^(?:search(?:\s+(?:the\s+)?(?:web|internet|online))?(?:\s+(?:for|about|on))?|look\s+up|lookup|look\s+for|look\s+into|google|find(?:\s+me)?(?:\s+out(?:\s+about)?)?|research|tell\s+me\s+about|tell\s+me|learn\s+about|read\s+up\s+on|explain|give\s+me)\s+/i;
 const ABOUT = /^(?:some\s+|more\s+|the\s+latest\s+)?(?:information|info|details|facts|news|articles?|results?)\s+(?:about|on|regarding|for|of)\s+/i;
 const WHAT_IS = /^(?:what|who)(?:'s|\s+is|\s+are|\s+was|\s+were)\s+(?:an?\s+|the\s+)?/i;
+/** The words of a request for a search itself (not "tell me a joke", which only asks for an answer). */
+const ASKS_FOR_SEARCH = /^(?:search|look\s+up|lookup|look\s+for|look\s+into|google|find|research|tell\s+me\s+about|learn\s+about|read\s+up\s+on)\b/i;
 const TAIL = /\s+(?:on(?:line|\s+the\s+(?:web|internet))|please|for\s+me)$/i;
 
 /**
@@ -65,7 +67,7 @@ export const searchRoute: Route = {
   plan(clause, ctx) {
     const query = searchTopic(clause.masked, clause.quotes);
     const asked = squash(clause.masked).replace(COURTESY, '');
-    const explicit = ASK.test(asked) || /\b(?:information|info|details|facts|news|articles?)\s+(?:about|on|regarding)\b/i.test(asked);
+    const explicit = ASKS_FOR_SEARCH.test(asked) || /\b(?:information|info|details|facts|news|articles?)\s+(?:about|on|regarding)\b/i.test(asked);
     if (query === '') {
       ctx.add(note('I could not tell what to search for.'));
       return;

@@ -1,11 +1,17 @@
 /**
  * Weather: one `get_weather` call per place named in the clause ("in Paris and London" → two), and the
- * observation written as a sentence.
+ * observation written as a sentence. The service observes the weather now; a clause about a later day
+ * ("will it rain tomorrow in London?") gets the current weather and a sentence saying that is all it
+ * can tell, so the answer is never passed off as a forecast.
  */
 import { findPlaces } from '../places.js';
 import { unmask } from '../text.js';
 import { formatNumber, note, num, record, singleCall, text, unreadable, type Route } from './route.js';
 import type { Cannot } from '../types.js';
+
+const WEEKDAY = '(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)';
+/** Words that ask about a later time than now. */
+const LATER = new RegExp(String.raw`\b(?:tomorrow|tonight|next\s+(?:week|weekend|month|${WEEKDAY})|this\s+(?:weekend|evening|afternoon|${WEEKDAY})|(?:on|by)\s+${WEEKDAY}|later\s+today|in\s+\d+\s+days?|the\s+day\s+after)\b`, 'i');
 
 /** Routes weather clauses to `get_weather({city})`. */
 export const weatherRoute: Route = {
@@ -26,6 +32,8 @@ export const weatherRoute: Route = {
         }),
       );
     }
+    const later = clause.masked.match(LATER);
+    if (later !== null) ctx.add(note(`I can only tell the weather now: the weather service gives no forecast for ${later[0].toLowerCase()}.`));
   },
 };
 
