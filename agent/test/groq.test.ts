@@ -70,6 +70,31 @@ describe('the Groq path, against a local server speaking Groq\'s chat-completion
     }
   });
 
+  it("judges a hosted model's answers: a wrong city and an unexpected refusal are wrong, an expected refusal correct, never unhandled", async () => {
+    const groq = await startFakeGroq((request) => {
+      const question = request.body.messages.find((m) => m.role === 'user')?.content ?? '';
+      if (/Atlantis|Oslo/.test(question)) return textReply(MODEL, "I'm sorry, but I can't get the weather for that place.");
+      return weatherAgent(request);
+    });
+    try {
+      const prompts = [
+        { prompt: 'What is the weather in London?', expect: { tools: [{ tool: 'get_weather', args: { city: 'London' } }], contains: ['London'] } },
+        { prompt: 'What is the weather in Atlantis?', expect: { refusal: true } },
+        { prompt: 'What is the weather in Oslo?', expect: { contains: ['Oslo'] } },
+      ];
+      const summary = await runAgent(groqSettings(groq.url), { promptsFile: lab.promptsFile(prompts), runId: 'groq-verdicts', endpoints: directEndpoints(lab) });
+      assert.deepEqual([summary.prompts.correct, summary.prompts.wrong, summary.prompts.unhandled], [1, 2, 0]);
+      const rows = lab.rows<{ status: string; verdict: string }>('SELECT status, verdict FROM prompt_results WHERE run_id = ? ORDER BY prompt_index', 'groq-verdicts');
+      assert.deepEqual(rows, [
+        { status: 'wrong', verdict: 'expected a call get_weather(city: "London") (calls made: get_weather(city: "Paris")); the answer does not contain "London"' },
+        { status: 'correct', verdict: 'every expectation met' },
+        { status: 'wrong', verdict: 'the answer says it could not do what was asked, where an answer was expected; the answer does not contain "Oslo"' },
+      ]);
+    } finally {
+      await groq.close();
+    }
+  });
+
   it('a Groq call that fails is a model failure', async () => {
     const groq = await startFakeGroq(() => ({ status: 401, body: { error: { message: 'Invalid API Key', type: 'invalid_request_error', code: 'invalid_api_key' } } }));
     try {
