@@ -26,7 +26,10 @@ describe('database', () => {
   it('creates the tables and the toxic_events view in WAL mode at the current schema version', () => {
     const db = openDatabase(join(tmp.path, 'fresh', 'lab.db'));
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
-    assert.deepEqual(tables, ['control', 'fault_events', 'logical_calls', 'parts', 'prompt_results', 'runs', 'tool_calls']);
+    assert.deepEqual(tables, [
+      'call_announcements', 'control', 'experiment_checks', 'experiment_variants', 'experiments', 'fault_events', 'fault_plans',
+      'logical_calls', 'parts', 'prompt_results', 'runs', 'tool_calls',
+    ]);
     const views = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
     assert.ok(views.includes('toxic_events'));
     assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
