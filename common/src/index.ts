@@ -15,3 +15,4 @@ export * from './parts.js';
 export * from './run-guard.js';
 export * from './lifecycle.js';
 export * from './listen.js';
+export * from './health-check.js';

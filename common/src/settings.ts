@@ -187,6 +187,9 @@ export const settingsShape = {
   HEALTH_INTERVAL_MS: num(3000, 100, 3_600_000, { integer: true }).describe('period of the proxy-manager\'s tool health checks, ms'),
   HEARTBEAT_STALE_MS: num(30000, 0, 86_400_000, { integer: true }).describe('the proxy-manager treats an active run whose agent heartbeat is older than this as idle (the agent died), ms; 0 = never'),
   RESTART_SERVICES: oneOf('on', ['on', 'off'] as const).describe('on: chaos-lab up restarts a tool service that died during a run (recorded as a service_down fault event either way)'),
+  STARTUP_TIMEOUT_MS: num(60000, 1000, 3_600_000, { integer: true }).describe(
+    'how long chaos-lab up waits for each part (Toxiproxy, a tool service, the proxy-manager) to answer its health check at start, ms; raise it on a slow or busy machine',
+  ),
   // Files and logs
   LAB_DB_PATH: text('state/lab.db').describe('the SQLite database (relative paths from the project root)'),
   LOG_DIR: text('logs').describe('folder of info.log and agent.log'),

@@ -3,20 +3,34 @@
  * straight (not through its proxy: the original probed through the chaos proxy and so blamed the tool
  * for the toxic), and, when a Docker engine is reachable, reads each tool container's state and
  * health. Changes are logged with the current run's id; the latest state is in `/status`.
+ *
+ * A service is `starting` until its first healthy answer: one that does not answer yet is still
+ * loading (the lab starts ten Node processes at once), and is never reported down for it. Once up, a
+ * refused connection or an error status is `down` at once (a dead process refuses at once), but an
+ * answer that is only late is `down` after {@link TIMEOUTS_BEFORE_DOWN} late checks in a row: a busy
+ * machine delays answers without anything being down.
  */
-import { formatEndpoint, SERVICES, toolEndpoint, type Logger, type ServiceSpec, type Settings } from '@chaos-lab/common';
+import { checkHealth, formatEndpoint, SERVICES, toolEndpoint, type HealthCheck, type Logger, type ServiceSpec, type Settings } from '@chaos-lab/common';
 import type { Clock } from './clock.js';
 import type { ContainerState, DockerProbe } from './docker-probe.js';
+
+/** A tool service's state as the monitor sees it. */
+export type ToolStatus = 'starting' | 'up' | 'down';
+
+/** Late checks in a row after which a service that was up is reported down. */
+export const TIMEOUTS_BEFORE_DOWN = 3;
 
 /** What the monitor knows about one tool service. */
 export interface ToolHealth {
   readonly service: string;
   /** The URL checked, e.g. `http://127.0.0.1:5001/health`. */
   readonly url: string;
-  /** `unknown` until the first check answers or fails. */
-  readonly status: 'unknown' | 'up' | 'down';
-  /** Why it is down (`HTTP 503`, `ECONNREFUSED`, `no answer within 2000 ms`). */
+  /** `starting` until its first healthy answer (see the file comment). */
+  readonly status: ToolStatus;
+  /** Why the last check failed (`HTTP 503`, `ECONNREFUSED`, `no answer within 2000 ms`). */
   readonly detail?: string;
+  /** Late checks in a row (no answer within the check's deadline), 0 after any answer. */
+  readonly lateChecks?: number;
   /** When the status last changed, ms since the epoch. */
   readonly since?: number;
   /** When it was last checked, ms since the epoch. */
@@ -47,11 +61,16 @@ export interface HealthMonitorDeps {
   /** The Docker engine, or undefined when there is none (see `docker-probe.ts`). */
   readonly docker: DockerProbe | undefined;
   readonly services?: readonly ServiceSpec[];
+  /** Deadline of one check, ms (default {@link healthCheckTimeoutMs} of `HEALTH_INTERVAL_MS`). */
+  readonly checkTimeoutMs?: number;
 }
 
-/** Deadline of one health check, ms: 2000, or the interval when that is shorter. */
+/**
+ * Deadline of one health check, ms: the interval, within 1000–2000 (at least a second: a loaded
+ * machine can hold a healthy process back for hundreds of ms).
+ */
 export function healthCheckTimeoutMs(intervalMs: number): number {
-  return Math.min(2000, intervalMs);
+  return Math.min(2000, Math.max(1000, intervalMs));
 }
 
 /** Checks the tool services; see the file comment. */
@@ -67,7 +86,7 @@ export class ToolHealthMonitor {
   constructor(deps: HealthMonitorDeps) {
     this.deps = deps;
     this.services = deps.services ?? SERVICES;
-    for (const spec of this.services) this.health.set(spec.name, { service: spec.name, url: this.healthUrl(spec), status: 'unknown' });
+    for (const spec of this.services) this.health.set(spec.name, { service: spec.name, url: this.healthUrl(spec), status: 'starting' });
     if (deps.docker) deps.logger.info({ docker: deps.docker.endpoint }, 'health monitor: reading tool container states from Docker');
     else deps.logger.info('health monitor: no Docker socket (DOCKER_HOST unset, /var/run/docker.sock absent): container states not monitored');
   }
@@ -122,30 +141,28 @@ export class ToolHealthMonitor {
 
   private async checkService(spec: ServiceSpec): Promise<void> {
     const { clock, settings } = this.deps;
-    const timeoutMs = healthCheckTimeoutMs(settings.HEALTH_INTERVAL_MS);
+    const timeoutMs = this.deps.checkTimeoutMs ?? healthCheckTimeoutMs(settings.HEALTH_INTERVAL_MS);
     const before = this.health.get(spec.name)!;
     const startedAt = clock.now();
-    let status: 'up' | 'down';
-    let detail: string | undefined;
-    try {
-      const response = await fetch(before.url, { signal: AbortSignal.timeout(timeoutMs) });
-      await response.body?.cancel();
-      status = response.ok ? 'up' : 'down';
-      if (!response.ok) detail = `HTTP ${response.status}`;
-    } catch (err) {
-      status = 'down';
-      detail = describeFetchError(err, timeoutMs);
-    }
+    const check = await checkHealth(before.url, timeoutMs);
     const checkedAt = clock.now();
+    const detail = check.ok ? undefined : check.why;
+    const lateChecks = !check.ok && check.late ? (before.lateChecks ?? 0) + 1 : 0;
+    const status = nextStatus(before.status, check, lateChecks);
     const changed = before.status !== status;
     this.health.set(spec.name, {
       ...before,
       status,
       detail,
+      lateChecks,
       since: changed ? checkedAt : before.since,
       checkedAt,
       latencyMs: checkedAt - startedAt,
     });
+    if (status === 'starting' && before.detail === undefined && detail !== undefined) {
+      // Said once, so a service that never comes up is not silent; not a `down` change.
+      this.log().info({ tool: spec.name, url: before.url, status, detail }, `tool service ${spec.name} is not answering yet (${detail}): starting`);
+    }
     if (!changed) return;
     const fields = { tool: spec.name, url: before.url, from: before.status, to: status, detail };
     if (status === 'up') this.log().info(fields, `tool service ${spec.name} is up`);
@@ -174,13 +191,14 @@ export class ToolHealthMonitor {
   }
 }
 
-function sameContainer(a: ContainerState | null, b: ContainerState | null): boolean {
-  return a?.container === b?.container && a?.state === b?.state && a?.health === b?.health;
+/** The status after a check; see the file comment for the rules. */
+function nextStatus(before: ToolStatus, check: HealthCheck, lateChecks: number): ToolStatus {
+  if (check.ok) return 'up';
+  if (before === 'starting') return 'starting';
+  if (before === 'up' && check.late && lateChecks < TIMEOUTS_BEFORE_DOWN) return 'up';
+  return 'down';
 }
 
-/** A short reason for a failed fetch: the socket error code when there is one. */
-function describeFetchError(err: unknown, timeoutMs: number): string {
-  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (e.name === 'TimeoutError' || e.name === 'AbortError') return `no answer within ${timeoutMs} ms`;
-  return e.cause?.code ?? e.cause?.message ?? e.message ?? String(err);
+function sameContainer(a: ContainerState | null, b: ContainerState | null): boolean {
+  return a?.container === b?.container && a?.state === b?.state && a?.health === b?.health;
 }

@@ -39,7 +39,7 @@ import { loadPrompts, type Prompt } from '@chaos-lab/agent/prompts';
 import { startChild, type LabChild } from './child.js';
 import { assertPortsFree, type PortClaim } from './ports.js';
 import { showProgress } from './progress.js';
-import { waitUntilHealthy } from './readiness.js';
+import { waitUntilAllHealthy, type AwaitedPart } from './readiness.js';
 import { closeLostManagerEvents, closeToxicsOfLostToxiproxy, completeRunRecord, type RecordedRun, type RunEnding } from './run-record.js';
 import { LabStop, RECORD_KEEPER_GRACE_MS } from './stop.js';
 import { PartSupervisor, type LostPart } from './supervisor.js';
@@ -50,7 +50,7 @@ export interface UpOptions {
   readonly keep: boolean;
   /** Where the console output goes (default process.stdout). */
   readonly out?: NodeJS.WriteStream;
-  /** How long each part may take to become healthy, ms (default 15000). */
+  /** How long each part may take to become healthy, ms (default STARTUP_TIMEOUT_MS). */
   readonly readyTimeoutMs?: number;
 }
 
@@ -90,7 +90,7 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
   const startedAt = Date.now();
   const runId = newRunId();
   const external = usesExternalToxiproxy();
-  const readyTimeoutMs = options.readyTimeoutMs ?? 15_000;
+  const readyTimeoutMs = options.readyTimeoutMs ?? settings.STARTUP_TIMEOUT_MS;
 
   let prompts: Prompt[];
   try {
@@ -129,24 +129,29 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
     say(`Agent Chaos Lab: run ${runId}, seed ${settings.CHAOS_SEED}${settings.seedGiven ? '' : ' (fresh; repeat with --seed)'}, ${prompts.length} prompts`);
     say(`TOXIC_PROB=${settings.TOXIC_PROB} ERROR_PROB=${settings.ERROR_PROB} TOXICS=${settings.TOXICS.join(',')} TOOL_LIMIT=${settings.TOOL_LIMIT} PROMPT_LIMIT=${settings.PROMPT_LIMIT}`);
 
-    const ready: Promise<void>[] = [];
+    const awaited: AwaitedPart[] = [];
     const watch = (child: LabChild, url: string) => {
       children.push(child);
-      ready.push(
-        waitUntilHealthy(url, { name: child.name, timeoutMs: readyTimeoutMs, abandon: child.exited }).then(() =>
-          logger.info({ child: child.name, readyMs: Date.now() - startedAt }, 'healthy'),
-        ),
-      );
+      awaited.push({ name: child.name, url, exited: child.exited });
     };
     if (!external) watch(startChild('toxiproxy', ['toxiproxy'], env, logger), `${settings.TOXIPROXY_URL}/version`);
-    else ready.push(waitUntilHealthy(`${settings.TOXIPROXY_URL}/version`, { name: 'Toxiproxy', timeoutMs: readyTimeoutMs }));
+    else awaited.push({ name: 'Toxiproxy', url: `${settings.TOXIPROXY_URL}/version` });
     for (const s of SERVICES) watch(toolChild(s.name), toolHealth(s.name));
     watch(startChild('proxy-manager', ['proxy-manager'], env, logger), `${settings.PROXY_MANAGER_URL}/health`);
     // The agent loads (LangChain takes a while) while the rest comes up, and starts on "go".
     const agent = startChild('agent', ['agent', '--run-id', runId, '--wait-for-go'], env, logger, { stdin: true });
     children.push(agent);
     const agentGaveUp = agent.exited.then((why) => Promise.reject(new LabError('NOT_READY', `the agent ${why} before the lab was ready`)));
-    await Promise.race([Promise.all(ready), agentGaveUp]).catch((err: unknown) => {
+    const cancelReady = new AbortController();
+    const ready = waitUntilAllHealthy(awaited, {
+      timeoutMs: readyTimeoutMs,
+      say,
+      logFile: join(settings.LOG_DIR, 'info.log'),
+      signal: cancelReady.signal,
+      onHealthy: (name) => logger.info({ child: name, readyMs: Date.now() - startedAt }, 'healthy'),
+    });
+    await Promise.race([ready, agentGaveUp]).catch((err: unknown) => {
+      cancelReady.abort(err);
       // The agent's own one-line reason (bad prompts, groq without a key…) says more than its exit code.
       if (agent.hasExited() && agent.stderr.length > 0) throw new LabError('NOT_READY', agent.stderr.join('\n'), { details: { exitCode: agent.exitCode() } });
       throw err;
