@@ -24,7 +24,7 @@ type FaultRow = { kind: string; service: string; started_at: number; ended_at: n
 
 describe('chaos-lab up when a part dies mid-run', () => {
   for (const [part, sub, named] of [
-    ['the agent', 'agent', /the agent killed by SIGKILL during the run/],
+    ['the agent', 'agent', /the agent died \(killed by SIGKILL\) during the run: stopping the lab/],
     ['the proxy-manager', 'proxy-manager', /the proxy-manager died \(killed by SIGKILL\) during the run: stopping the run/],
     ['Toxiproxy', 'toxiproxy', /the Toxiproxy server died \(killed by SIGKILL\) during the run: stopping the run/],
   ] as const) {
@@ -39,7 +39,7 @@ describe('chaos-lab up when a part dies mid-run', () => {
       assert.match(run.output(), named);
       const row = assertWholeRecord(run, 30);
       assert.equal(row.status, 'failed');
-      assert.match(row.error ?? '', sub === 'agent' ? /the agent killed by SIGKILL/ : new RegExp(sub === 'toxiproxy' ? 'Toxiproxy' : 'proxy-manager'));
+      assert.match(row.error ?? '', sub === 'agent' ? /the agent died \(killed by SIGKILL\) during the run/ : new RegExp(sub === 'toxiproxy' ? 'Toxiproxy' : 'proxy-manager'));
       assert.ok(row.prompts_interrupted > 0, `prompts the agent never reached are interrupted: ${JSON.stringify(row)}`);
       if (sub === 'proxy-manager') {
         const lost = query<FaultRow>(run.dbPath, "SELECT * FROM fault_events WHERE ended_by = 'manager_lost'");

@@ -186,7 +186,7 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
     // Read before the stop below marks every child as stopping. The agent's own non-zero exit after
     // recording its run (a dead model: exit 1) keeps its recorded reason (see completeRunRecord).
     const agentDied = !agent.stopping() && agent.exitCode() !== 0;
-    if (agentDied && agent.exitCode() === null) say(`chaos-lab: the agent ${agentEnd} during the run: stopping the lab`);
+    if (agentDied && agent.exitCode() === null) say(`chaos-lab: the agent died (${agentEnd}) during the run: stopping the lab`);
     const keepServices = options.keep && lost === undefined && !stop.signal && !agentDied;
     // Before the report: the proxy-manager's toxics are removed and their events closed.
     if (!keepServices) await stop.stopAll();
@@ -195,7 +195,7 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
       : stop.signal
         ? { status: 'interrupted', reason: null }
         : agentDied
-          ? { status: 'failed', reason: `the agent ${agentEnd} during the run` }
+          ? { status: 'failed', reason: `the agent died (${agentEnd}) during the run` }
           : { status: 'completed', reason: null };
     const recorded = finishRecord(db, runId, prompts, ending, say, lost);
     const status = recorded?.status;
