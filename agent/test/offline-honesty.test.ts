@@ -83,6 +83,23 @@ describe('offline model: the prompts of issue 9, and never another tool\'s outpu
     assert.deepEqual(forward.rounds[1]?.map((c) => [c.name, c.args.to]), [['send_message', 'Alice']]);
   });
 
+  it('"check if it is sunny in A and tell B" passes the result on; "what\'s on TV" is not a calendar question', async () => {
+    const sunny = await run("Can you check if it's sunny in Madrid and tell Alice?");
+    assert.deepEqual(sunny.rounds.map((r) => r.map((c) => c.name)), [['get_weather'], ['send_message']]);
+    assert.match(String(sunny.rounds[1]![0]!.args.body), /^It is 18\.2 °C and partly cloudy in Madrid/);
+    const tv = await run("What's on TV tonight?");
+    assert.notDeepEqual(tv.rounds[0]?.[0]?.name, 'get_events');
+    const plans = await run('What are my plans for Friday?');
+    assert.deepEqual(plans.rounds, [[{ name: 'get_events', args: { date: '2026-11-27' } }]]);
+  });
+
+  it('a "when" question is not answered by a result without a date or number', async () => {
+    const definition = () => ({ body: { query: 'q', total: 1, results: [{ title: 'Game days', url: 'https://example.com/', snippet: 'A game day is a planned event where a team injects failures.', score: 1 }] } });
+    const when = await run('When does the game day start?', definition);
+    assert.equal(when.answer, 'I could not find an answer: the web search for "When does the game day start" found nothing about it.');
+    assert.ok(when.unhandled);
+  });
+
   it('a question the web search does not answer is said to be unanswered, not answered with other results', async () => {
     const offTopic = () => ({ body: { query: 'q', total: 1, results: [{ title: 'Git', url: 'https://git-scm.com/', snippet: 'Commits form a directed acyclic graph.', score: 1 }] } });
     const question = await run('Who starred in Inception?', offTopic);

@@ -93,10 +93,22 @@ describe('offline model robustness', () => {
   });
 
   it('answers politely what it cannot do, and never crashes on empty or meaningless prompts', async () => {
-    for (const prompt of ['Book me a flight to Mars', 'asdf qwerty zxcv', 'thanks!', 'Order a pizza']) {
+    for (const prompt of ['Book me a flight to Mars', 'asdf qwerty zxcv', 'thanks!']) {
       const { rounds, answer } = await converse(prompt, cannedReply);
       assert.deepEqual(rounds, [], prompt);
       assert.match(answer, /^Sorry, I could not work out what to do with that\. I am an offline model; I can give the current weather in a city, .* and translate text\.$/, prompt);
+    }
+    // What no tool can do is named, rather than searched for on the web.
+    const unsupported: Array<[string, string]> = [
+      ['Order a pizza', 'order things'],
+      ['What time is it in Tokyo?', 'tell the time or the date'],
+      ["What's 10 dollars in euros?", 'convert units or currencies'],
+      ['Set an alarm for 7am', 'set alarms or timers'],
+    ];
+    for (const [prompt, ability] of unsupported) {
+      const { rounds, answer } = await converse(prompt, cannedReply);
+      assert.deepEqual(rounds, [], prompt);
+      assert.equal(answer, `I could not answer "${prompt.replace(/[?]$/, '')}": none of my tools can ${ability}.`);
     }
     for (const prompt of ['', '   ']) {
       const { rounds, answer } = await converse(prompt, cannedReply);

@@ -18,7 +18,8 @@ export type Intent =
   | 'delete_events'
   | 'send_message'
   | 'inbox'
-  | 'translate';
+  | 'translate'
+  | 'unsupported';
 
 /**
  * An intent, and whether the clause opens a new request of its own: it starts with a verb ("Send…",
@@ -39,7 +40,7 @@ const GET_TOGETHER = /\b(?:lunch|dinner|breakfast|brunch|coffee|drinks|meeting|c
 const INBOX_WORD = /\b(?:inbox|mailbox)\b|\b(?:my|new|unread|latest|last|recent|newest|any|incoming|received)\s+(?:\w+\s+)?(?:messages?|texts?|mails?|emails?)\b|\bmessages?\s+(?:for me|did i get|have i got)\b|\b(?:did|has|have)\s+\w+(?:\s+\w+)?\s+(?:sent|send|texted|messaged|written|write|wrote|emailed|e-mailed|replied|answered)\s+(?:to\s+)?me\b|\b(?:did|has|have)\s+\w+(?:\s+\w+)?\s+(?:replied|reply|answered|answer|responded|respond|written|write|wrote|texted|messaged)\s*[?.!]?$|\bwhat\s+did\s+\w+(?:\s+\w+)?\s+(?:say|write|send|text|message)\b|\bwho\s+(?:sent|messaged|texted|wrote|emailed)\s+(?:to\s+)?(?:me|us)\b|\bwho\s+(?:sent|messaged|texted|wrote)\s*[?.!]?$|\b(?:did|have)\s+i\s+(?:get|got|receive|received|have)\s+(?:a|an|any)\s+(?:\w+\s+)?(?:messages?|texts?|mails?|e-?mails?|replies|reply)\b|\b(?:any|a)\s+(?:messages?|texts?|mails?|e-?mails?|word)\s+from\b/;
 const SEND_WORD = /\b(?:send|write|shoot|drop)\b.{0,40}\b(?:message|text|note|msg|dm|email|e-mail|line)\b|\blet\s+(?!me\b)\w+\s+know\b|\breply\b|\brespond\b/;
 const STRONG_WEATHER = /\b(?:weather|temperature|forecast|humidity)\b/;
-const WEAK_WEATHER = /\b(?:is|will|does|was)\s+it\b.*\b(?:rain|raining|snow|snowing|sunny|hot|cold|warm|windy|cloudy|freezing|chilly|humid)\b|\bhow\s+(?:hot|cold|warm|windy|humid|sunny)\s+is\s+it\b|\b(?:umbrella|jacket|coat|sunscreen)\b/;
+const WEAK_WEATHER = /\b(?:(?:is|will|does|was)\s+it|if\s+it(?:'s|\s+is|\s+will\s+be))\b.*\b(?:rain|raining|snow|snowing|sunny|hot|cold|warm|windy|cloudy|freezing|chilly|humid)\b|\bhow\s+(?:hot|cold|warm|windy|humid|sunny)\s+is\s+it\b|\b(?:umbrella|jacket|coat|sunscreen)\b/;
 const SEARCH_WORD = /\b(?:search|look\s+up|lookup|look\s+for|google|research|information|info|tell\s+me\s+about|learn\s+about|find\s+out|read\s+up\s+on|news\s+(?:about|on)|facts\s+about|explain)\b/;
 const QUESTION = /^(?:who|whom|whose|what|what's|whats|when|where|why|how|which|is|are|does|do|did|can|could|was|were|should|tell me)\b/;
 const GENERIC_VERB = /^(?:check|read|show|list|open|view|get|see|display|fetch|give|tell|find|look|search|send|add|delete|remove|clear|translate|calculate|compute|schedule|text|message|email|what|how|is|will|are|do|does)\b/;
@@ -122,8 +123,15 @@ function byVerb(verb: string, rest: string, clause: string): Intent | undefined 
   }
 }
 
+/**
+ * Requests none of the tools can serve, said so instead of searching the web for them: the time or the
+ * date now, converting units or currencies, alarms, music, orders.
+ */
+export const UNSUPPORTED = /^(?:what(?:'s|\s+is)?\s+(?:the\s+)?(?:time|date|day)(?:\s+(?:is\s+it|today|now))?(?:\s+(?:now|today|in\s+.+))?\s*[?.!]?$|what\s+(?:time|day)\s+is\s+it\b|what\s+is\s+today(?:'s\s+date)?\s*[?.!]?$)|\bconvert\b|\b\d+(?:\.\d+)?\s*(?:(?:us\s+)?dollars?|euros?|pounds?|yen|fahrenheit|celsius|miles?|km|kilometers?|kilometres?|kg|kilos?|lbs?|feet|foot|meters?|metres?|inches?|cm)\s+(?:in|to|into)\s+\w+|\b(?:set|start)\s+(?:an?\s+)?(?:alarm|timer)\b|\bplay\s+(?:some\s+)?(?:music|songs?|a\s+song)\b|\border\s+(?:an?\s+|some\s+|me\s+)?\w+/i;
+
 /** Keyword rules, strongest first, for clauses whose verb did not decide. */
 function byKeywords(clause: string, original: string): Intent | undefined {
+  if (UNSUPPORTED.test(clause)) return 'unsupported';
   // Film facts come first: "who directed The Godfather?" must never become a web search about "directed".
   const asked = original.replace(COURTESY, '');
   if (FILM_FACT.test(asked) && /\bdirect|\b(?:movie|film)\b|\b(?:released|come\s+out|came\s+out)\b/i.test(asked)) return 'movie';
@@ -132,7 +140,7 @@ function byKeywords(clause: string, original: string): Intent | undefined {
   if (SEND_WORD.test(clause)) return 'send_message';
   if (/\b(?:delete|remove|clear|cancel|erase|wipe)\b/.test(clause) && CALENDAR_WORD.test(clause)) return 'delete_events';
   if ((/\b(?:add|schedule|book|create|put|set\s+up|plan|arrange|insert)\b/.test(clause) && CALENDAR_WORD.test(clause)) || /\bremind\s+me\b/.test(clause)) return 'add_event';
-  if (CALENDAR_WORD.test(clause) || /\bwhat(?:'s|\s+is)\s+on\b|\bam\s+i\s+(?:free|busy|available)\b|\b(?:do\s+i\s+have|have\s+i\s+got)\s+(?:anything|any\s+plans|plans)\b|\bwhat\s+(?:do\s+i\s+have|have\s+i\s+got)\s+(?:on|for|today|tomorrow|tonight|this|next)\b/.test(clause)) return 'events';
+  if (CALENDAR_WORD.test(clause) || /\bwhat(?:'s|\s+is)\s+on\s+(?:for\s+)?(?:my\b|today|tomorrow|tonight|this\s+(?:week|weekend|morning|afternoon|evening)|next\s+\w+|(?:mon|tues|wednes|thurs|fri|satur|sun)day)|\bwhat(?:'s|\s+is)\s+on\s*[?.!]?$|\bwhat\s+are\s+my\s+plans\b|\bam\s+i\s+(?:free|busy|available)\b|\b(?:do\s+i\s+have|have\s+i\s+got)\s+(?:anything|any\s+plans|plans)\b|\bwhat\s+(?:do\s+i\s+have|have\s+i\s+got)\s+(?:on|for|today|tomorrow|tonight|this|next)\b/.test(clause)) return 'events';
   if (STRONG_WEATHER.test(clause)) return 'weather';
   if (MOVIE_WORD.test(clause)) return 'movie';
   if (WEAK_WEATHER.test(clause)) return 'weather';

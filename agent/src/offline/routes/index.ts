@@ -7,6 +7,7 @@ import { movieRoute } from './movie.js';
 import type { Route } from './route.js';
 import { searchRoute } from './search.js';
 import { translateRoute } from './translate.js';
+import { unsupportedRoute } from './unsupported.js';
 import { weatherRoute } from './weather.js';
 
 /** Every intent's route. */
@@ -21,4 +22,5 @@ export const ROUTES: Readonly<Record<Intent, Route>> = {
   send_message: sendMessageRoute,
   inbox: inboxRoute,
   translate: translateRoute,
+  unsupported: unsupportedRoute,
 };

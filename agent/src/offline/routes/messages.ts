@@ -98,7 +98,8 @@ function parseMessage(clause: Clause): MessageRequest {
   const cleaned = body === undefined || refersBack ? undefined : plain(asked ? body.replace(/[?.]+$/, '') : body);
   return {
     to: to?.name,
-    body: cleaned === '' ? undefined : cleaned,
+    // A body of punctuation alone ("tell Alice?") says nothing.
+    body: cleaned === undefined || !/[\p{L}\p{N}]/u.test(cleaned) ? undefined : cleaned,
     refersBack,
     replyToLatest: /\b(?:reply|respond)\s+to\s+(?:the|my)\s+(?:latest|last|newest|most\s+recent)\b/i.test(masked),
   };
@@ -169,6 +170,13 @@ export const sendMessageRoute: Route = {
       );
     } else if (request.refersBack) {
       ctx.add(note(`I did not send a message to ${to}: there was no earlier result to pass on.`));
+    } else if (request.body === undefined && previous !== undefined) {
+      // "Check the weather in Madrid and tell Alice": with nothing to say of its own, the message passes on the result before it.
+      const passOn = resultText(ctx, previous);
+      ctx.add(sendTask([previous], (prior) => {
+        const body = passOn(prior[0]);
+        return body === undefined ? { skip: `I did not send anything to ${to}, because there was no result to pass on.` } : [{ to, body }];
+      }));
     } else if (request.body === undefined) {
       ctx.add(note(`I did not send a message to ${to}: you did not say what it should say.`));
     } else {

@@ -5,7 +5,8 @@
  * Only results about the topic are shown: a result must name enough of the topic's content words in its
  * title, snippet or address: half of them when the user asked for a search ("Search for …", "look up
  * …"), and every one of a short question's (two thirds of a longer one's) when a bare question fell
- * back to a web search, as the results are then the answer. When none does, the answer says the search
+ * back to a web search, as the results are then the answer; a "when" or "how many" question also needs a
+ * number in the result. When none does, the answer says the search
  * found nothing about it (and is marked unhandled) rather than passing results about something else off
  * as the answer.
  */
@@ -17,6 +18,9 @@ const SHOWN_RESULTS = 3;
 const ASK = /^(?:search(?:\s+(?:the\s+)?(?:web|internet|online))?(?:\s+(?:for|about|on))?|look\s+up|lookup|look\s+for|look\s+into|google|find(?:\s+me)?(?:\s+out(?:\s+about)?)?|research|tell\s+me\s+about|tell\s+me|learn\s+about|read\s+up\s+on|explain|give\s+me)\s+/i;
 const ABOUT = /^(?:some\s+|more\s+|the\s+latest\s+)?(?:information|info|details|facts|news|articles?|results?)\s+(?:about|on|regarding|for|of)\s+/i;
 const WHAT_IS = /^(?:what|who)(?:'s|\s+is|\s+are|\s+was|\s+were)\s+(?:an?\s+|the\s+)?/i;
+/** Questions whose answer is a number or a date. */
+const QUANTITY = /^(?:when|what\s+year|in\s+what\s+year|how\s+(?:many|much|old|far|long|tall|big|high|deep|often))\b/i;
+
 /** The words of a request for a search itself (not "tell me a joke", which only asks for an answer). */
 const ASKS_FOR_SEARCH = /^(?:search|look\s+up|lookup|look\s+for|look\s+into|google|find|research|tell\s+me\s+about|learn\s+about|read\s+up\s+on)\b/i;
 const TAIL = /\s+(?:on(?:line|\s+the\s+(?:web|internet))|please|for\s+me)$/i;
@@ -81,7 +85,9 @@ export const searchRoute: Route = {
           const all = records(record(data)?.results);
           if (all === undefined) return unreadable('search', data);
           const words = contentWords(String(args.query));
-          const results = all.filter((r) => aboutTopic(r, words, explicit));
+          // "When…?", "how many…?": a result without a number or a date cannot be the answer.
+          const wantsNumber = !explicit && QUANTITY.test(squash(clause.masked).replace(COURTESY, ''));
+          const results = all.filter((r) => aboutTopic(r, words, explicit) && (!wantsNumber || /\d/.test(`${text(r.title) ?? ''} ${text(r.snippet) ?? ''}`)));
           // An asked-for search that found nothing has its answer; a question it leaves unanswered does not.
           const nothing = `web search for "${String(args.query)}" found nothing${all.length > 0 ? ' about it' : ''}.`;
           if (results.length === 0) return explicit ? `The ${nothing}` : cannot(`I could not find an answer: the ${nothing}`);
