@@ -17,11 +17,11 @@ const T0 = Date.UTC(2025, 0, 15, 9, 0, 0);
 
 /** The axis titles each chart must carry (the "no data" form keeps them too). */
 const AXIS_TITLES: Record<string, string[]> = {
-  throughput: ['time since run start (s)', 'tool call attempts (calls/s)', 'prompts completed (per'],
+  throughput: ['time since run start (s)', 'calls/s', 'prompts completed (per'],
   'success-rate': ['time since run start (s)', 'success rate (%)'],
-  'tool-latency': ['attempt latency (ms, log scale)', 'tool'],
+  'tool-latency': ['answered attempt latency (ms, log scale)', 'tool'],
   'toxic-timeline': ['time since run start (s)', 'proxy'],
-  errors: ['failed prompts', 'error type', 'failed attempts', 'outcome'],
+  errors: ['prompts not ended well', 'root cause', 'failed attempts', 'cause'],
   attempts: ['attempts through the proxy (1 = no retry)', 'tool calls'],
   'response-time': ['prompt (index in the prompts file)', 'response time ('],
 };
@@ -146,21 +146,48 @@ describe('charts of the latest run', () => {
     const summary = JSON.parse(readFileSync(result.summaryJson, 'utf8')) as RunSummary;
     const id = latest.runId;
     assert.equal(summary.prompts.total, latest.prompts);
-    assert.equal(summary.prompts.succeeded, count("SELECT COUNT(*) AS n FROM prompt_results WHERE run_id = ? AND status = 'succeeded'", id));
-    assert.equal(summary.prompts.failed, count("SELECT COUNT(*) AS n FROM prompt_results WHERE run_id = ? AND status = 'failed'", id));
+    for (const status of ['correct', 'unchecked', 'wrong', 'unhandled', 'failed', 'interrupted'] as const) {
+      assert.equal(summary.prompts.byStatus[status], count('SELECT COUNT(*) AS n FROM prompt_results WHERE run_id = ? AND status = ?', id, status), status);
+      assert.equal(summary.prompts.byStatus[status], latest.statuses[status] ?? 0, status);
+    }
+    const { byStatus } = summary.prompts;
+    assert.equal(summary.prompts.checked, byStatus.correct + byStatus.wrong + byStatus.unhandled + byStatus.failed);
+    assert.equal(summary.prompts.successRate, byStatus.correct / summary.prompts.checked, 'correct / checked: unchecked never counts as success');
+    assert.equal(summary.prompts.unchecked, byStatus.unchecked);
+    // Failed attempts by cause, from the attribution view, every cause listed (unknown included).
+    assert.equal(summary.toolCalls.failedAttempts, count('SELECT COUNT(*) AS n FROM attempt_causes WHERE run_id = ?', id));
+    assert.deepEqual(Object.keys(summary.toolCalls.failedByCause), ['simulated_error', 'service_down', 'toxic', 'cancelled', 'client_timeout', 'unknown']);
+    for (const [cause, n] of Object.entries(summary.toolCalls.failedByCause)) {
+      assert.equal(n, count('SELECT COUNT(*) AS n FROM attempt_causes WHERE run_id = ? AND cause = ?', id, cause), cause);
+    }
+    assert.ok(summary.toolCalls.failedByCause.toxic! > 0 && summary.toolCalls.failedByCause.simulated_error! > 0 && summary.toolCalls.failedByCause.unknown! > 0, 'causes');
+    // Every fault event with its blast radius.
+    assert.equal(summary.faultEvents.length, count('SELECT COUNT(*) AS n FROM fault_events WHERE run_id = ?', id));
+    for (const f of summary.faultEvents) {
+      const row = db.prepare('SELECT attempts_touched AS t, attempts_attributed AS a, prompt_indexes AS p FROM fault_blast_radius WHERE fault_event_id = ?').get(f.id) as { t: number; a: number; p: string };
+      assert.deepEqual([f.attemptsTouched, f.attemptsAttributed, f.promptsTouched], [row.t, row.a, JSON.parse(row.p)], `fault #${f.id}`);
+    }
+    assert.ok(summary.faultEvents.some((f) => f.attemptsAttributed > 0), 'a fault with failures attributed');
+    assert.ok(summary.faultEvents.some((f) => f.kind === 'service_down'), 'a service down among the faults');
+    assert.equal(summary.durationS, (count('SELECT finished_at - started_at AS n FROM runs WHERE run_id = ?', id)) / 1000, "the run's own duration");
     assert.equal(summary.toolCalls.calls, latest.toolCalls);
     assert.equal(summary.toolCalls.attempts, count('SELECT COUNT(*) AS n FROM tool_calls WHERE run_id = ?', id));
     assert.equal(summary.toolCalls.fallbacks, count("SELECT COUNT(*) AS n FROM tool_calls WHERE run_id = ? AND via = 'direct'", id));
     assert.equal(summary.toolCalls.retries, count("SELECT COUNT(*) AS n FROM tool_calls WHERE run_id = ? AND via = 'proxy' AND attempt > 1", id));
     assert.equal(summary.toxics.total, latest.toxics);
     assert.equal(summary.toxics.total, count('SELECT COUNT(*) AS n FROM toxic_events WHERE run_id = ?', id));
-    assert.equal(summary.toolLatency.clean.attempts + summary.toolLatency.underToxic.attempts, summary.toolCalls.attempts - summary.toolCalls.fallbacks);
+    // Latency counts answered attempts only: failed ones are shown apart by cause.
+    assert.equal(
+      summary.toolLatency.clean.attempts + summary.toolLatency.underToxic.attempts,
+      count("SELECT COUNT(*) AS n FROM tool_calls WHERE run_id = ? AND via = 'proxy' AND outcome = 'ok'", id),
+    );
     assert.ok(summary.toolLatency.all.p50Ms! <= summary.toolLatency.all.p95Ms!);
     assert.deepEqual(summary, result.summary);
     // The synthetic run holds what the charts are meant to show.
-    assert.ok(summary.toolCalls.retries > 0 && summary.toolCalls.fallbacks > 0 && summary.toolCalls.unanswered > 0);
-    assert.ok(Object.keys(summary.toxics.byType).length >= 2 && summary.toolLatency.underToxic.attempts > 0);
-    assert.ok(summary.prompts.failed > 0 && Object.keys(summary.prompts.byErrorType).length >= 2);
+    // (Messages given: node's assert.ok builds one from the source otherwise, which can hang under tsx.)
+    assert.ok(summary.toolCalls.retries > 0 && summary.toolCalls.fallbacks > 0 && summary.toolCalls.unanswered > 0, 'retries, fallbacks, unanswered');
+    assert.ok(Object.keys(summary.toxics.byType).length >= 2 && summary.toolLatency.underToxic.attempts > 0, 'two toxic types, answers under a toxic');
+    assert.ok(byStatus.failed > 0 && byStatus.wrong > 0 && byStatus.unchecked > 0 && Object.keys(summary.prompts.byErrorType).length >= 2, 'statuses');
   });
 });
 
@@ -226,7 +253,7 @@ describe('run analysis', () => {
       // A search call during the weather toxic: another proxy, so clean.
       call.run(1, 'call_1', 'search_web', 'search', 1, 'proxy', 'ok', 1500, 40);
       writer
-        .prepare("INSERT INTO toxic_events (run_id, proxy, name, type, stream, toxicity, started_at, ended_at) VALUES ('r', 'weather_proxy', 't', 'timeout', 'upstream', 1, 1000, 3000)")
+        .prepare("INSERT INTO fault_events (run_id, kind, proxy, service, name, type, stream, toxicity, started_at, ended_at) VALUES ('r', 'toxic', 'weather_proxy', 'weather', 't', 'timeout', 'upstream', 1, 1000, 3000)")
         .run();
     });
     const analysis = analyzeRun(loadRunData(writer, 'r'));

@@ -4,10 +4,13 @@
  * logical tool call ended (retries, fallback).
  *
  *   tool_calls rows ──group by (prompt, prompt attempt, call_id)──▶ CallFact (attempts, fallback, result)
- *   tool_calls rows ──overlap with toxic_events on <service>_proxy──▶ AttemptFact.underToxic
+ *   tool_calls rows ──overlap with toxic fault_events on <service>_proxy──▶ AttemptFact.underToxic
+ *
+ * The overlap rule is the attribution views' (schema migration 3): an attempt spans
+ * [start, start + duration], a fault [start, end).
  */
 import { SERVICES } from '@chaos-lab/common';
-import type { PromptRow, RunData, ToolCallRow, ToxicEventRow } from './run-data.js';
+import type { FaultEventRow, PromptRow, RunData, ToolCallRow } from './run-data.js';
 import { groupBy } from './stats.js';
 
 /** One tool-call attempt, placed on the run's time axis. */
@@ -20,6 +23,8 @@ export interface AttemptFact extends ToolCallRow {
    * bypass the proxy.
    */
   readonly underToxic: boolean;
+  /** The type of the (first) toxic on the attempt's proxy during it; null when clean. */
+  readonly toxicType: string | null;
 }
 
 /** How one logical tool call ended. */
@@ -43,10 +48,12 @@ export interface CallFact {
   readonly result: CallResult;
 }
 
-/** One toxic, placed on the run's time axis. */
-export interface ToxicFact extends ToxicEventRow {
-  /** The registry service behind the proxy (`weather_proxy` → `weather`). */
+/** One fault event (a toxic, a service down…), placed on the run's time axis. */
+export interface FaultFact extends FaultEventRow {
+  /** The registry service it hits (`weather_proxy` → `weather`). */
   readonly service: string;
+  /** The proxy whose row shows it: the fault's proxy, else its service's (`<service>_proxy`). */
+  readonly row: string;
   /** Seconds since the run started. */
   readonly startS: number;
   /** Seconds since the run started; the end of the run for a toxic still open. */
@@ -60,10 +67,12 @@ export interface RunAnalysis {
   readonly data: RunData;
   /** The run's start, ms since the epoch: time zero of every time axis. */
   readonly startMs: number;
-  /** The run's end (or its last recorded event while it is unfinished), ms since the epoch. */
+  /** The end of the time axes: the run's finish, or its last recorded event when later or unfinished, ms since the epoch. */
   readonly endMs: number;
-  /** `endMs - startMs` in seconds. */
+  /** `endMs - startMs` in seconds: the span the charts draw, not the run's duration. */
   readonly durationS: number;
+  /** The run's own duration, `runs.started_at` → `runs.finished_at`, seconds; null while it has not finished. */
+  readonly runDurationS: number | null;
   /** Width of the time buckets of the over-time charts, seconds. */
   readonly bucketS: number;
   readonly prompts: readonly PromptRow[];
@@ -71,8 +80,10 @@ export interface RunAnalysis {
   readonly attempts: readonly AttemptFact[];
   /** Ordered by the start of their first attempt. */
   readonly calls: readonly CallFact[];
-  /** Ordered by start time. */
-  readonly toxics: readonly ToxicFact[];
+  /** Every fault event, ordered by start time. */
+  readonly faults: readonly FaultFact[];
+  /** The faults of kind `toxic`, ordered by start time. */
+  readonly toxics: readonly FaultFact[];
 }
 
 /** Bucket widths the over-time charts choose from, seconds: "nice" steps a reader can add up. */
@@ -127,38 +138,44 @@ function callFact(attempts: readonly ToolCallRow[]): CallFact {
  * @returns the analysis; never throws, an empty run gives empty lists
  */
 export function analyzeRun(data: RunData): RunAnalysis {
-  const { run, prompts, toolCalls, toxicEvents } = data;
+  const { run, prompts, toolCalls, faultEvents } = data;
   const startMs = run.startedAt;
   // A loop, not Math.max(...rows): a long run's rows would overflow the argument list.
   let endMs = Math.max(startMs, run.finishedAt ?? startMs);
   for (const p of prompts) endMs = Math.max(endMs, p.finishedAt);
   for (const c of toolCalls) endMs = Math.max(endMs, c.startedAt + c.durationMs);
-  for (const t of toxicEvents) endMs = Math.max(endMs, t.endedAt ?? t.startedAt);
+  for (const t of faultEvents) endMs = Math.max(endMs, t.endedAt ?? t.startedAt);
   const seconds = (ms: number) => (ms - startMs) / 1000;
 
-  const toxics: ToxicFact[] = toxicEvents.map((t) => ({
-    ...t,
-    service: serviceOfProxy(t.proxy),
-    startS: seconds(t.startedAt),
-    endS: seconds(t.endedAt ?? endMs),
-    open: t.endedAt === null,
-  }));
+  const faults: FaultFact[] = faultEvents.map((f) => {
+    const service = f.service ?? serviceOfProxy(f.proxy ?? '');
+    return {
+      ...f,
+      service,
+      row: f.proxy ?? `${service}_proxy`,
+      startS: seconds(f.startedAt),
+      endS: seconds(f.endedAt ?? endMs),
+      open: f.endedAt === null,
+    };
+  });
+  const toxics = faults.filter((f) => f.kind === 'toxic');
 
-  const toxicsByService = groupBy(toxics, (t) => t.service);
-  const attempts: AttemptFact[] = toolCalls.map((c) => ({
-    ...c,
-    startS: seconds(c.startedAt),
-    underToxic:
-      c.via === 'proxy' &&
-      (toxicsByService.get(c.service) ?? []).some((t) => overlaps(c.startedAt, c.startedAt + c.durationMs, t.startedAt, t.endedAt ?? endMs)),
-  }));
+  const toxicsByProxy = groupBy(toxics, (t) => t.row);
+  const attempts: AttemptFact[] = toolCalls.map((c) => {
+    const toxic =
+      c.via === 'proxy'
+        ? (toxicsByProxy.get(`${c.service}_proxy`) ?? []).find((t) => overlaps(c.startedAt, c.startedAt + c.durationMs, t.startedAt, t.endedAt ?? Infinity))
+        : undefined;
+    return { ...c, startS: seconds(c.startedAt), underToxic: toxic !== undefined, toxicType: toxic?.type ?? null };
+  });
 
   // call_id alone may repeat across prompts (a model may number its calls per conversation).
   const groups = groupBy(toolCalls, (c) => JSON.stringify([c.promptIndex, c.promptAttempt, c.callId]));
   const calls = [...groups.values()].map(callFact);
 
   const durationS = seconds(endMs);
-  return { data, startMs, endMs, durationS, bucketS: chooseBucketS(durationS), prompts, attempts, calls, toxics };
+  const runDurationS = run.finishedAt === null ? null : seconds(run.finishedAt);
+  return { data, startMs, endMs, durationS, runDurationS, bucketS: chooseBucketS(durationS), prompts, attempts, calls, faults, toxics };
 }
 
 /** One time bucket of the over-time charts, seconds since the run started. */

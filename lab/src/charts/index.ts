@@ -3,16 +3,18 @@
  * writes into one folder
  *
  *   <chart>.svg, <chart>.png   one pair per chart of specs/index.ts (vega-lite → vega → SVG → resvg PNG)
- *   index.html                 the report: summary table, every chart, the run's settings
+ *   index.html                 the report: summary tables, per-prompt table, blast radius, every chart, settings
  *   summary.json               the summary figures, for scripts
  *
  *   lab.db ─loadRunData─▶ RunData ─analyzeRun─▶ RunAnalysis ─┬─ chart.build ─renderChart─▶ svg, png
- *                                                            └─ summarizeRun ─▶ index.html, summary.json
+ *                                                            ├─ summarizeRun ─▶ index.html, summary.json
+ *                                                            └─ promptStories ─▶ index.html (per-prompt table)
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { LabError, type Database, type Logger } from '@chaos-lab/common';
 import { analyzeRun } from './analysis.js';
+import { promptStories } from './prompt-stories.js';
 import { renderChart } from './render.js';
 import { reportHtml, type ReportChart } from './report-html.js';
 import { loadRunData } from './run-data.js';
@@ -21,7 +23,7 @@ import { summarizeRun, type RunSummary } from './summary.js';
 
 export { CHARTS } from './specs/index.js';
 export type { ChartDefinition } from './chart.js';
-export type { RunSummary, LatencySummary } from './summary.js';
+export type { RunSummary, LatencySummary, FaultBlastRadius } from './summary.js';
 
 /** What {@link renderCharts} needs. */
 export interface RenderChartsOptions {
@@ -89,13 +91,13 @@ export async function renderCharts(options: RenderChartsOptions): Promise<Charts
     writeAtomic(join(outDir, svgFile), rendered.svg);
     writeAtomic(join(outDir, pngFile), rendered.png);
     files.push(join(outDir, svgFile), join(outDir, pngFile));
-    shown.push({ title: chart.title, description: chart.description, svgFile, pngFile });
+    shown.push({ name: chart.name, title: chart.title, description: chart.description, svgFile, pngFile, vegaSpec: rendered.vegaSpec });
   }
 
   const summaryJson = join(outDir, 'summary.json');
   writeAtomic(summaryJson, `${JSON.stringify(summary, null, 2)}\n`);
   const indexHtml = join(outDir, 'index.html');
-  writeAtomic(indexHtml, reportHtml(summary, shown));
+  writeAtomic(indexHtml, reportHtml(summary, shown, promptStories(analysis)));
   files.push(summaryJson, indexHtml);
 
   const renderMs = Math.round(performance.now() - started);

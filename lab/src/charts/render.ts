@@ -19,6 +19,8 @@ import { FONT_FAMILY } from './spec-kit.js';
 export interface RenderedChart {
   readonly svg: string;
   readonly png: Buffer;
+  /** The compiled vega spec (data inline), for the report's live view with tooltips. */
+  readonly vegaSpec: object;
   /** Warnings vega-lite or vega raised while compiling and running the spec (none for a sound spec). */
   readonly warnings: readonly string[];
 }
@@ -37,21 +39,26 @@ function shippedFonts(): string[] {
   return fontFiles;
 }
 
-/**
- * Compiles and runs a vega-lite spec and returns its SVG.
- * @param spec a vega-lite 6 spec with inline data
- * @param warnings receives every warning raised on the way
- * @returns the SVG document text
- * @throws the vega-lite or vega error when the spec cannot be compiled or run
- */
-export async function renderSvg(spec: TopLevelSpec, warnings: string[] = []): Promise<string> {
-  const collect = vegaLogger(Warn, undefined, (_method, _level, args) => {
+/** A vega logger that collects warnings into `warnings`. */
+function collector(warnings: string[]) {
+  return vegaLogger(Warn, undefined, (_method, _level, args) => {
     warnings.push(args.map((a) => (a instanceof Error ? a.message : String(a))).join(' '));
   });
+}
+
+/**
+ * Compiles and runs a vega-lite spec and returns its SVG and the compiled vega spec.
+ * @param spec a vega-lite 6 spec with inline data
+ * @param warnings receives every warning raised on the way
+ * @returns the SVG document text and the vega spec it was drawn from
+ * @throws the vega-lite or vega error when the spec cannot be compiled or run
+ */
+async function compileAndDraw(spec: TopLevelSpec, warnings: string[]): Promise<{ svg: string; vegaSpec: object }> {
+  const collect = collector(warnings);
   const vegaSpec = compile(spec, { logger: collect }).spec;
   const view = new View(parse(vegaSpec), { renderer: 'none', logger: collect });
   try {
-    return await view.toSVG();
+    return { svg: await view.toSVG(), vegaSpec };
   } finally {
     view.finalize();
   }
@@ -77,6 +84,6 @@ export function svgToPng(svg: string): Buffer {
  */
 export async function renderChart(spec: TopLevelSpec): Promise<RenderedChart> {
   const warnings: string[] = [];
-  const svg = await renderSvg(spec, warnings);
-  return { svg, png: svgToPng(svg), warnings };
+  const { svg, vegaSpec } = await compileAndDraw(spec, warnings);
+  return { svg, png: svgToPng(svg), vegaSpec, warnings };
 }

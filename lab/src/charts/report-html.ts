@@ -1,9 +1,19 @@
 /**
- * The report page, `charts/index.html`: one self-contained file (inline CSS, no script, nothing
- * fetched) that shows the run's summary table, every chart (images referenced relatively, so the
- * folder can be moved or served as it is) and the run's settings.
+ * The report page, `charts/index.html`: one static file that opens from disk (inline CSS and
+ * scripts, nothing fetched from the network) and shows the run's summary tables, each fault event's
+ * blast radius, the per-prompt table (prompt-table.ts), every chart and the run's settings.
+ *
+ * Charts are the rendered SVGs (referenced relatively, so the folder can be moved or served as it
+ * is); when scripts run, vega (its browser build, inlined) redraws each from its compiled spec
+ * in place of the image, so hovering a mark shows its tooltip.
  */
-import type { LatencySummary, RunSummary } from './summary.js';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { escapeHtml, scriptJson } from './html.js';
+import type { PromptStory } from './prompt-stories.js';
+import { promptTableHtml } from './prompt-table.js';
+import type { FaultBlastRadius, LatencySummary, RunSummary } from './summary.js';
 
 /** One chart as the page shows it. */
 export interface ReportChart {
@@ -12,6 +22,10 @@ export interface ReportChart {
   /** File names relative to the page, e.g. `throughput.svg`. */
   readonly svgFile: string;
   readonly pngFile: string;
+  /** File stem, used as the element id of its live view. */
+  readonly name: string;
+  /** The compiled vega spec the SVG was drawn from. */
+  readonly vegaSpec: object;
 }
 
 const CSS = `
@@ -30,14 +44,48 @@ const CSS = `
   figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
   figcaption { color: #444; font-size: 0.92em; margin-top: 6px; }
   code { background: #f4f4f4; padding: 1px 4px; border-radius: 3px; }
-  .status-completed { color: #2e7d32; } .status-failed, .status-interrupted { color: #c62828; } .status-running { color: #b26a00; }
+  .status-completed, .status-correct { color: #2e7d32; } .status-failed, .status-interrupted { color: #c62828; } .status-running, .status-wrong, .status-unhandled { color: #b26a00; }
+  .status-unchecked { color: #666; }
+  .muted { color: #777; }
+  .filters { display: flex; flex-wrap: wrap; gap: 8px 18px; align-items: center; margin: 8px 0; }
+  table.prompts { width: 100%; font-size: 0.88em; }
+  table.prompts th.sort { cursor: pointer; text-decoration: underline dotted; }
+  table.prompts th.sort.asc::after { content: " ▲"; } table.prompts th.sort.desc::after { content: " ▼"; }
+  table.prompts td.prompt { min-width: 12em; } table.prompts td.answer { max-width: 24em; }
+  .call { margin: 0 0 6px; } .call ol { margin: 2px 0 0; padding-left: 1.6em; }
+  .args { word-break: break-all; } .digest { color: #555; font-size: 0.92em; word-break: break-all; }
+  .verdict { color: #555; font-size: 0.9em; } .fault { color: #555; font-size: 0.9em; }
+  .cause { font-weight: bold; } .cause-unknown { color: #333; } .cause-toxic { color: #d95f02; } .cause-service_down { color: #7b3294; }
+  .cause-simulated_error { color: #c51b7d; } .cause-client_timeout { color: #1f78b4; } .cause-cancelled { color: #4a7a9a; }
+  .live svg { max-width: 100%; height: auto; }
   footer { color: #777; font-size: 0.85em; margin-top: 40px; }
 `;
 
-/** Escapes text for HTML element content and attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+let vegaJs: string | undefined;
+
+/** vega's browser build, read once, made safe to inline in a <script> element. */
+function vegaSource(): string {
+  // vega exports only its module build; the browser build (global `vega`) sits beside it.
+  const build = dirname(createRequire(import.meta.url).resolve('vega'));
+  vegaJs ??= readFileSync(join(build, 'vega.min.js'), 'utf8').replace(/<\/(script)/gi, '<\\/$1');
+  return vegaJs;
 }
+
+/** Redraws each chart live from its spec (tooltips on hover); the image stays when anything fails. */
+const LIVE_CHARTS = `
+(function () {
+  if (typeof vega === 'undefined') return;
+  document.querySelectorAll('figure[data-chart]').forEach(function (figure) {
+    var name = figure.getAttribute('data-chart');
+    var spec = JSON.parse(document.getElementById('spec-' + name).textContent);
+    var live = figure.querySelector('.live');
+    new vega.View(vega.parse(spec), { renderer: 'svg', container: live, hover: true })
+      .runAsync()
+      .then(function () { figure.querySelector('img').hidden = true; live.hidden = false; })
+      .catch(function () { live.hidden = true; });
+  });
+})();
+`;
 
 function ms(value: number | null): string {
   if (value === null) return '–';
@@ -77,10 +125,10 @@ function summaryTables(s: RunSummary): string {
 <table><caption><strong>Prompts</strong></caption>
 ${rows([
   ['total', p.total],
-  ['succeeded', p.succeeded],
-  ['failed', p.failed],
-  ...(p.unfinished > 0 ? ([['unfinished', p.unfinished]] as const) : []),
-  ['success rate', percent(p.successRate)],
+  ...Object.entries(p.byStatus).map(([status, n]) => [status, n] as const),
+  ...(p.unfinished > 0 ? ([['no result (unfinished)', p.unfinished]] as const) : []),
+  ['success rate (correct / checked)', `${percent(p.successRate)} of ${p.checked}`],
+  ['unchecked, not counted', p.unchecked],
   ['response time p50', ms(p.responseTimeMs.p50)],
   ['response time p95', ms(p.responseTimeMs.p95)],
 ])}
@@ -93,43 +141,76 @@ ${rows([
   ['direct fallbacks', t.fallbacks],
   ['fallbacks answered', t.fallbacksAnswered],
   ['calls never answered', t.unanswered],
+  ['failed attempts', t.failedAttempts],
 ])}
 </table>
-<table><caption><strong>Tool latency</strong></caption>
+<table><caption><strong>Failed attempts by cause</strong></caption>
+${countRows(t.failedByCause, 'none')}
+</table>
+<table><caption><strong>Latency of answered attempts</strong></caption>
 ${rows([
-  ['every attempt', latencyCell(s.toolLatency.all)],
-  ['through the proxy, clean', latencyCell(s.toolLatency.clean)],
-  ['through the proxy, under a toxic', latencyCell(s.toolLatency.underToxic)],
+  ['every answered attempt', latencyCell(s.toolLatency.all)],
+  ["through the proxy, clean", latencyCell(s.toolLatency.clean)],
+  ["through the proxy, under a toxic on it", latencyCell(s.toolLatency.underToxic)],
 ])}
+</table>
+<table><caption><strong>Prompts not ended well, by root cause</strong></caption>
+${countRows(p.byRootCause, 'none')}
 </table>
 <table><caption><strong>Toxics injected: ${s.toxics.total}</strong></caption>
 ${countRows(s.toxics.byType, 'none')}
 ${s.toxics.open > 0 ? rows([['never removed', s.toxics.open]]) : ''}
 </table>
-<table><caption><strong>Failed prompts by error type</strong></caption>
-${countRows(s.prompts.byErrorType, 'none')}
-</table>
 </div>`;
+}
+
+function faultRow(f: FaultBlastRadius): string {
+  const what = f.kind === 'toxic' ? `${f.type} ${f.stream ?? ''}` : f.kind;
+  const cells = [
+    `#${f.id}`,
+    what,
+    f.proxy ?? f.service ?? '',
+    JSON.stringify(f.attributes),
+    `${f.startedAt.slice(11, 23)} → ${f.endedAt === null ? 'never removed' : f.endedAt.slice(11, 23)}${f.endedBy ? ` (${f.endedBy})` : ''}`,
+  ].map((c) => `<td>${escapeHtml(c)}</td>`);
+  const numbers = [f.attemptsTouched, f.attemptsFailed, f.attemptsAttributed, f.promptsRootCaused].map((n) => `<td class="num">${n}</td>`);
+  return `<tr>${cells.join('')}${numbers.join('')}<td>${escapeHtml(f.promptsTouched.join(', '))}</td></tr>`;
+}
+
+/** Each fault event's blast radius, one row per event. */
+function blastRadiusTable(faults: readonly FaultBlastRadius[]): string {
+  if (faults.length === 0) return '<p class="muted">No fault was injected in this run.</p>';
+  const head = ['event', 'fault', 'proxy or service', 'attributes', 'active (UTC)', 'attempts touched', 'failed', 'attributed to it', 'prompts it root-caused', 'prompts touched'];
+  return `<table class="blast">
+<thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead>
+<tbody>
+${faults.map(faultRow).join('\n')}
+</tbody>
+</table>`;
 }
 
 /**
  * Writes the report page.
  * @param summary the run's figures
  * @param charts the charts, in page order
+ * @param stories every prompt's story, for the per-prompt table
  * @returns the HTML document
  */
-export function reportHtml(summary: RunSummary, charts: readonly ReportChart[]): string {
+export function reportHtml(summary: RunSummary, charts: readonly ReportChart[], stories: readonly PromptStory[]): string {
   const s = summary;
   const settings = Object.entries(s.settings).sort(([a], [b]) => a.localeCompare(b));
   const figures = charts
     .map(
-      (c) => `<figure>
+      (c) => `<figure data-chart="${escapeHtml(c.name)}">
 <h2>${escapeHtml(c.title)}</h2>
 <img src="${escapeHtml(c.svgFile)}" alt="${escapeHtml(c.title)}">
+<div class="live" hidden></div>
+<script type="application/json" id="spec-${escapeHtml(c.name)}">${scriptJson(c.vegaSpec)}</script>
 <figcaption>${escapeHtml(c.description)} <a href="${escapeHtml(c.pngFile)}">PNG</a></figcaption>
 </figure>`,
     )
     .join('\n');
+  const duration = s.durationS === null ? 'not finished' : `${s.durationS.toFixed(1)} s`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -146,17 +227,24 @@ export function reportHtml(summary: RunSummary, charts: readonly ReportChart[]):
 <span>seed: ${s.seed}</span>
 <span>started: ${escapeHtml(s.startedAt)}</span>
 <span>finished: ${escapeHtml(s.finishedAt ?? 'not finished')}</span>
-<span>duration: ${s.durationS.toFixed(1)} s</span>
+<span>duration: ${duration}</span>
 </p>
 <p>Repeat the chaos of this run with <code>CHAOS_SEED=${s.seed}</code> and the settings below.</p>
 <h2>Summary</h2>
 ${summaryTables(s)}
+<h2>Prompts</h2>
+<p class="muted">Every prompt's story: its tool calls with their arguments, each attempt's outcome and the cause of each failure (a fault event, a simulated error, the client's own timeout, a cancellation, or unknown). Click a heading to sort; pick a status, tool or cause to filter.</p>
+${promptTableHtml(stories)}
+<h2>Faults and their blast radius</h2>
+${blastRadiusTable(s.faultEvents)}
 ${figures}
 <h2>Settings of this run</h2>
 <table>
 ${settings.length === 0 ? rows([['(none recorded)', '']]) : rows(settings.map(([k, v]) => [k, settingValue(v)] as const))}
 </table>
 <footer>Rendered by <code>chaos-lab charts</code> from the lab database. Times are UTC; latencies in ms; chart time axes in seconds since the run started.</footer>
+<script>${vegaSource()}</script>
+<script>${LIVE_CHARTS}</script>
 </body>
 </html>
 `;

@@ -1,6 +1,8 @@
 /**
  * Reads one run's rows from the lab database (DESIGN.md "State"): the `runs` row, its prompt
- * results, tool calls and toxic events. Read-only; times stay ms since the epoch, durations ms.
+ * results, tool call attempts with their causes, logical tool calls, fault events with their blast
+ * radius and the root causes of its prompts (the attribution views of schema migration 3).
+ * Read-only; times stay ms since the epoch, durations ms.
  */
 import { LabError, type Database } from '@chaos-lab/common';
 
@@ -21,48 +23,124 @@ export interface RunRow {
   readonly error: string | null;
 }
 
+/** A prompt's status (schema v2 `prompt_results.status`). */
+export type PromptStatus = 'correct' | 'unchecked' | 'wrong' | 'unhandled' | 'failed' | 'interrupted';
+
+/** Every {@link PromptStatus}, in the order the report lists them. */
+export const PROMPT_STATUSES: readonly PromptStatus[] = ['correct', 'unchecked', 'wrong', 'unhandled', 'failed', 'interrupted'];
+
 /** One `prompt_results` row. */
 export interface PromptRow {
   /** 0-based position in the prompts file. */
   readonly promptIndex: number;
+  /** The prompt's `id` in the prompts file; null when it has none. */
+  readonly promptId: string | null;
   readonly prompt: string;
-  readonly status: 'succeeded' | 'failed';
+  readonly status: PromptStatus;
   readonly attempts: number;
+  readonly answer: string | null;
+  /** Why the status: which expectation was not met, or that the answer was not checked. */
+  readonly verdict: string | null;
   readonly errorType: string | null;
+  readonly error: string | null;
   readonly startedAt: number;
   readonly finishedAt: number;
   readonly durationMs: number;
 }
 
-/** One `tool_calls` row: a single attempt of a tool call, through the proxy or direct. */
+/** Why a failed attempt failed (the `attempt_causes` view, schema migration 3). */
+export type AttemptCause = 'simulated_error' | 'service_down' | 'toxic' | 'cancelled' | 'client_timeout' | 'unknown';
+
+/** Every {@link AttemptCause}, in the view's precedence order. */
+export const ATTEMPT_CAUSES: readonly AttemptCause[] = ['simulated_error', 'service_down', 'toxic', 'cancelled', 'client_timeout', 'unknown'];
+
+/** One `tool_calls` row: a single attempt of a tool call, through the proxy or direct, with its cause. */
 export interface ToolCallRow {
+  /** `tool_calls.id` (`attempt_row` in the attribution views). */
+  readonly id: number;
   readonly promptIndex: number;
   readonly promptAttempt: number;
   /** Groups the attempts (proxy retries and the direct fallback) of one logical tool call. */
   readonly callId: string;
+  /** The attempt's own request id (X-Request-Id); null in runs recorded before schema v2. */
+  readonly attemptId: string | null;
   readonly tool: string;
   /** Registry service name, e.g. `weather`. */
   readonly service: string;
   readonly attempt: number;
   readonly via: 'proxy' | 'direct';
-  readonly outcome: 'ok' | 'http_error' | 'timeout' | 'connection_error' | 'reset';
+  readonly outcome: 'ok' | 'http_error' | 'timeout' | 'connection_error' | 'reset' | 'closed' | 'cancelled';
   readonly httpStatus: number | null;
+  /** True when the service marked its answer as a simulated error. */
+  readonly simulated: boolean;
   readonly startedAt: number;
   readonly durationMs: number;
+  readonly error: string | null;
+  /** The failure's cause; null for an attempt that got an answer (2xx, or a 4xx that ends the call). */
+  readonly cause: AttemptCause | null;
+  /** The fault event blamed (toxic or service_down cause), else null. */
+  readonly faultEventId: number | null;
 }
 
-/** One `toxic_events` row: a toxic that was present on a proxy from `startedAt` to `endedAt`. */
-export interface ToxicEventRow {
-  /** Toxiproxy proxy name, `<service>_proxy`. */
-  readonly proxy: string;
-  readonly name: string;
-  /** Toxiproxy toxic type, e.g. `timeout`. */
-  readonly type: string;
-  readonly stream: 'upstream' | 'downstream';
-  readonly toxicity: number;
+/** One `logical_calls` row: a tool call as the model asked for it. */
+export interface LogicalCallRow {
+  readonly callId: string;
+  readonly promptIndex: number;
+  readonly promptAttempt: number;
+  readonly tool: string;
+  readonly service: string;
+  /** The model's arguments; {} when the column is not JSON. */
+  readonly arguments: Record<string, unknown>;
+  /** `result`, `refused`, `no_result` or `agent_error`. */
+  readonly status: string;
+  readonly attempts: number;
+  readonly httpStatus: number | null;
+  /** The first characters of the answer's body; null without one. */
+  readonly resultDigest: string | null;
   readonly startedAt: number;
-  /** null while the toxic is still on the proxy. */
+  readonly finishedAt: number;
+}
+
+/** One `fault_events` row: a fault (a toxic on a proxy, a service down…) from `startedAt` to `endedAt`. */
+export interface FaultEventRow {
+  readonly id: number;
+  /** `toxic`, `service_down`, … */
+  readonly kind: string;
+  /** Toxiproxy proxy name, `<service>_proxy`; null for a fault that is not on a proxy. */
+  readonly proxy: string | null;
+  readonly service: string | null;
+  readonly name: string;
+  /** Toxiproxy toxic type for a toxic (e.g. `timeout`), the fault's own type otherwise. */
+  readonly type: string;
+  readonly stream: 'upstream' | 'downstream' | null;
+  readonly toxicity: number | null;
+  /** The fault's attributes (toxic attributes: `latency` ms, `timeout` ms, …); {} when not JSON. */
+  readonly attributes: Record<string, unknown>;
+  readonly startedAt: number;
+  /** null while the fault is still active. */
   readonly endedAt: number | null;
+  readonly endedBy: string | null;
+}
+
+/** One `fault_blast_radius` row: what a fault event touched and caused (see schema migration 3). */
+export interface BlastRadiusRow {
+  readonly faultEventId: number;
+  readonly attemptsTouched: number;
+  readonly attemptsFailed: number;
+  readonly attemptsAttributed: number;
+  readonly promptsTouched: number;
+  /** Indexes of the prompts touched, ascending. */
+  readonly promptIndexes: number[];
+  readonly promptsRootCaused: number;
+}
+
+/** One `prompt_causes` row: the root cause of a prompt that did not end well. */
+export interface PromptCauseRow {
+  readonly promptIndex: number;
+  /** An {@link AttemptCause}, or the prompt's error type when no tool call ended without an answer; null for none. */
+  readonly rootCause: string | null;
+  readonly rootFaultEventId: number | null;
+  readonly failedAttempts: number;
 }
 
 /** Everything recorded about one run. */
@@ -73,12 +151,23 @@ export interface RunData {
   /** Ordered by start time. */
   readonly toolCalls: readonly ToolCallRow[];
   /** Ordered by start time. */
-  readonly toxicEvents: readonly ToxicEventRow[];
+  readonly logicalCalls: readonly LogicalCallRow[];
+  /** The run's fault events of every kind, ordered by start time. */
+  readonly faultEvents: readonly FaultEventRow[];
+  /** One per fault event, in `faultEvents` order. */
+  readonly blastRadius: readonly BlastRadiusRow[];
+  /** Prompts that did not end well, by prompt index. */
+  readonly promptCauses: readonly PromptCauseRow[];
 }
 
 type RawRunRow = Omit<RunRow, 'settings'> & { settings: string };
 
-function parseSettings(text: string): Record<string, unknown> {
+/** A `fault_blast_radius` row as read: the fault event's columns and its blast radius. */
+type RawFaultRow = Omit<FaultEventRow, 'attributes'> & Omit<BlastRadiusRow, 'faultEventId' | 'promptIndexes'> & { attributes: string; promptIndexes: string };
+
+/** A JSON object column as an object; {} when it is not one. */
+function parseObject(text: string | null): Record<string, unknown> {
+  if (text === null) return {};
   try {
     const value: unknown = JSON.parse(text);
     return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
@@ -124,23 +213,68 @@ export function loadRunData(db: Database, runId?: string): RunData {
   const id = run.runId;
   const prompts = db
     .prepare(
-      `SELECT prompt_index AS promptIndex, prompt, status, attempts, error_type AS errorType,
-              started_at AS startedAt, finished_at AS finishedAt, duration_ms AS durationMs
+      `SELECT prompt_index AS promptIndex, prompt_id AS promptId, prompt, status, attempts, answer, verdict, error_type AS errorType,
+              error, started_at AS startedAt, finished_at AS finishedAt, duration_ms AS durationMs
          FROM prompt_results WHERE run_id = ? ORDER BY prompt_index`,
     )
     .all(id) as PromptRow[];
-  const toolCalls = db
+  const toolCalls = (
+    db
+      .prepare(
+        `SELECT t.id, t.prompt_index AS promptIndex, t.prompt_attempt AS promptAttempt, t.call_id AS callId, t.attempt_id AS attemptId,
+                t.tool, t.service, t.attempt, t.via, t.outcome, t.http_status AS httpStatus, t.simulated, t.started_at AS startedAt,
+                t.duration_ms AS durationMs, t.error, c.cause, c.fault_event_id AS faultEventId
+           FROM tool_calls t LEFT JOIN attempt_causes c ON c.attempt_row = t.id
+          WHERE t.run_id = ? ORDER BY t.started_at, t.id`,
+      )
+      .all(id) as (Omit<ToolCallRow, 'simulated'> & { simulated: number })[]
+  ).map((c) => ({ ...c, simulated: c.simulated === 1 }));
+  const logicalCalls = (
+    db
+      .prepare(
+        `SELECT call_id AS callId, prompt_index AS promptIndex, prompt_attempt AS promptAttempt, tool, service, arguments, status,
+                attempts, http_status AS httpStatus, result_digest AS resultDigest, started_at AS startedAt, finished_at AS finishedAt
+           FROM logical_calls WHERE run_id = ? ORDER BY started_at, call_id`,
+      )
+      .all(id) as (Omit<LogicalCallRow, 'arguments'> & { arguments: string })[]
+  ).map((c) => ({ ...c, arguments: parseObject(c.arguments) }));
+  const faults = db
     .prepare(
-      `SELECT prompt_index AS promptIndex, prompt_attempt AS promptAttempt, call_id AS callId, tool, service, attempt, via,
-              outcome, http_status AS httpStatus, started_at AS startedAt, duration_ms AS durationMs
-         FROM tool_calls WHERE run_id = ? ORDER BY started_at, id`,
+      `SELECT b.fault_event_id AS id, b.kind, b.proxy, b.service, b.name, b.type, b.stream, b.toxicity, b.attributes,
+              b.started_at AS startedAt, b.ended_at AS endedAt, b.ended_by AS endedBy,
+              b.attempts_touched AS attemptsTouched, b.attempts_failed AS attemptsFailed, b.attempts_attributed AS attemptsAttributed,
+              b.prompts_touched AS promptsTouched, b.prompt_indexes AS promptIndexes, b.prompts_root_caused AS promptsRootCaused
+         FROM fault_blast_radius b WHERE b.run_id = ? ORDER BY b.started_at, b.fault_event_id`,
     )
-    .all(id) as ToolCallRow[];
-  const toxicEvents = db
+    .all(id) as RawFaultRow[];
+  const faultEvents: FaultEventRow[] = faults.map((f) => ({
+    id: f.id,
+    kind: f.kind,
+    proxy: f.proxy,
+    service: f.service,
+    name: f.name,
+    type: f.type,
+    stream: f.stream,
+    toxicity: f.toxicity,
+    attributes: parseObject(f.attributes),
+    startedAt: f.startedAt,
+    endedAt: f.endedAt,
+    endedBy: f.endedBy,
+  }));
+  const blastRadius: BlastRadiusRow[] = faults.map((f) => ({
+    faultEventId: f.id,
+    attemptsTouched: f.attemptsTouched,
+    attemptsFailed: f.attemptsFailed,
+    attemptsAttributed: f.attemptsAttributed,
+    promptsTouched: f.promptsTouched,
+    promptIndexes: JSON.parse(f.promptIndexes) as number[],
+    promptsRootCaused: f.promptsRootCaused,
+  }));
+  const promptCauses = db
     .prepare(
-      `SELECT proxy, name, type, stream, toxicity, started_at AS startedAt, ended_at AS endedAt
-         FROM toxic_events WHERE run_id = ? ORDER BY started_at, id`,
+      `SELECT prompt_index AS promptIndex, root_cause AS rootCause, root_fault_event_id AS rootFaultEventId, failed_attempts AS failedAttempts
+         FROM prompt_causes WHERE run_id = ? ORDER BY prompt_index`,
     )
-    .all(id) as ToxicEventRow[];
-  return { run: { ...run, settings: parseSettings(run.settings) }, prompts, toolCalls, toxicEvents };
+    .all(id) as PromptCauseRow[];
+  return { run: { ...run, settings: parseObject(run.settings) }, prompts, toolCalls, logicalCalls, faultEvents, blastRadius, promptCauses };
 }

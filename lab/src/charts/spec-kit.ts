@@ -82,15 +82,34 @@ export function timeScaleX(analysis: RunAnalysis, field = 'startS'): ViewSpec {
 }
 
 /**
- * A layer of translucent bands, one per toxic, across the whole plot height: where they overlap
- * more toxics were active at once. Undefined when the run had no toxics.
+ * A layer of translucent bands, one per toxic on ONE proxy, across the whole plot height: where
+ * they overlap more toxics were active at once on that proxy. Toxics on other proxies are never
+ * drawn here: they did not touch this proxy's traffic. Undefined when the proxy had no toxic.
+ * @param proxy the proxy name, `<service>_proxy`
  */
-export function toxicBandsLayer(analysis: RunAnalysis): ViewSpec | undefined {
-  if (analysis.toxics.length === 0) return undefined;
+export function toxicBandsLayer(analysis: RunAnalysis, proxy: string): ViewSpec | undefined {
+  const toxics = analysis.toxics.filter((t) => t.row === proxy);
+  if (toxics.length === 0) return undefined;
   return {
-    data: { values: analysis.toxics.map((t) => ({ startS: t.startS, endS: t.endS })) },
+    data: {
+      values: toxics.map((t) => ({
+        startS: t.startS,
+        endS: t.endS,
+        toxic: `${t.type} ${t.stream ?? ''} #${t.id}`.replace('  ', ' '),
+        attributes: JSON.stringify(t.attributes),
+        window: `${t.startS.toFixed(1)}–${t.open ? 'end (never removed)' : `${t.endS.toFixed(1)} s`}`,
+      })),
+    },
     mark: { type: 'rect', color: TOXIC_BAND_COLOUR, opacity: TOXIC_BAND_OPACITY, clip: true },
-    encoding: { x: timeScaleX(analysis), x2: { field: 'endS' } },
+    encoding: {
+      x: timeScaleX(analysis),
+      x2: { field: 'endS' },
+      tooltip: [
+        { field: 'toxic', title: `toxic on ${proxy}` },
+        { field: 'attributes', title: 'attributes' },
+        { field: 'window', title: 'active (s since start)' },
+      ],
+    },
   };
 }
 
@@ -113,6 +132,8 @@ export interface StackedSegment {
   /** Bottom and top of the segment in the stack. */
   readonly y0: number;
   readonly y1: number;
+  /** The segment's own value (its height): the count times the scale. */
+  readonly value: number;
 }
 
 /**
@@ -139,7 +160,7 @@ export function stackByBucket(
     for (const category of order) {
       const count = counts[bucket.index]!.get(category);
       if (!count) continue;
-      segments.push({ startS: bucket.startS, endS: bucket.endS, category, y0: y, y1: y + count * scale });
+      segments.push({ startS: bucket.startS, endS: bucket.endS, category, y0: y, y1: y + count * scale, value: count * scale });
       y += count * scale;
     }
   }
@@ -148,8 +169,3 @@ export function stackByBucket(
 
 /** Axis settings for counts: whole-number ticks only. */
 export const COUNT_AXIS = { tickMinStep: 1, format: 'd' } as const;
-
-/** The subtitle words that explain {@link toxicBandsLayer}. */
-export function toxicBandsNote(analysis: RunAnalysis): string {
-  return analysis.toxics.length > 0 ? 'shaded: a toxic was active on a proxy (darker where several overlap)' : 'no toxic was injected in this run';
-}

@@ -2,8 +2,13 @@
  * The run summary: the figures the report's table and `charts/summary.json` show. Percentiles are
  * linear-interpolated (see stats.ts) and rounded to 0.1 ms; latencies and response times in ms,
  * durations in s.
+ *
+ * Success counts only checked, correct answers: successRate = correct / checked, where checked =
+ * correct + wrong + unhandled + failed (every prompt that ended and could have been judged);
+ * unchecked answers (no expectation) and interrupted prompts are shown apart, never as successes.
  */
 import type { RunAnalysis } from './analysis.js';
+import { ATTEMPT_CAUSES, PROMPT_STATUSES, type PromptStatus } from './run-data.js';
 import { countBy, percentile } from './stats.js';
 
 /** Latency figures of a set of attempts, ms; null percentiles when the set is empty. */
@@ -11,6 +16,34 @@ export interface LatencySummary {
   readonly attempts: number;
   readonly p50Ms: number | null;
   readonly p95Ms: number | null;
+}
+
+/** One fault event and its blast radius (the `fault_blast_radius` view). */
+export interface FaultBlastRadius {
+  readonly id: number;
+  /** `toxic`, `service_down`, … */
+  readonly kind: string;
+  readonly proxy: string | null;
+  readonly service: string | null;
+  /** Toxic type (e.g. `timeout`), or the fault's own type. */
+  readonly type: string;
+  readonly stream: string | null;
+  readonly attributes: Record<string, unknown>;
+  /** ISO 8601 (UTC). */
+  readonly startedAt: string;
+  /** ISO 8601 (UTC); null while still active (or left open by a crash). */
+  readonly endedAt: string | null;
+  readonly endedBy: string | null;
+  /** Attempts it could reach during its window (through its proxy; any attempt of a service down). */
+  readonly attemptsTouched: number;
+  /** Of those, attempts that failed, whatever the cause. */
+  readonly attemptsFailed: number;
+  /** Failed attempts whose cause is this event. */
+  readonly attemptsAttributed: number;
+  /** Prompt indexes of the attempts touched. */
+  readonly promptsTouched: number[];
+  /** Prompts whose root cause is this event. */
+  readonly promptsRootCaused: number;
 }
 
 /** Everything the report's summary table shows. */
@@ -27,21 +60,29 @@ export interface RunSummary {
   readonly startedAt: string;
   /** ISO 8601 (UTC); null while the run has not finished. */
   readonly finishedAt: string | null;
-  /** From the start to the finish (or the last recorded event), seconds. */
-  readonly durationS: number;
+  /** The run's duration, `runs.started_at` → `finished_at`, seconds; null while it has not finished. */
+  readonly durationS: number | null;
+  /** The span the charts' time axes cover (to the last recorded event when later), seconds. */
+  readonly chartSpanS: number;
   /** The run's settings as recorded (secrets redacted by the agent). */
   readonly settings: Record<string, unknown>;
   readonly prompts: {
     /** Prompts the run set out to answer. */
     readonly total: number;
-    readonly succeeded: number;
-    readonly failed: number;
-    /** Prompts with no result (an interrupted or unfinished run). */
+    /** Prompts per status, every status present (0 when none). */
+    readonly byStatus: Record<PromptStatus, number>;
+    /** correct + wrong + unhandled + failed: the prompts whose outcome was judged. */
+    readonly checked: number;
+    /** Answered without an expectation: shown apart, never counted as a success. */
+    readonly unchecked: number;
+    /** Prompts with no result row (an interrupted or unfinished run). */
     readonly unfinished: number;
-    /** succeeded / (succeeded + failed), 0 to 1; null when none finished. */
+    /** correct / checked, 0 to 1; null when none was checked. */
     readonly successRate: number | null;
     /** Failed prompts per error type. */
     readonly byErrorType: Record<string, number>;
+    /** Prompts that did not end well (failed, wrong, unhandled, interrupted) per root cause; `none` when no fault explains one. */
+    readonly byRootCause: Record<string, number>;
     readonly responseTimeMs: { readonly p50: number | null; readonly p95: number | null; readonly max: number | null };
   };
   readonly toolCalls: {
@@ -59,13 +100,18 @@ export interface RunSummary {
     readonly unanswered: number;
     /** Attempts per outcome (`ok`, `timeout`, `http_error`, …). */
     readonly byOutcome: Record<string, number>;
+    /** Attempts that failed (every outcome but ok, HTTP 4xx answers left out). */
+    readonly failedAttempts: number;
+    /** Failed attempts per cause, every cause present (`unknown` included, 0 when none). */
+    readonly failedByCause: Record<string, number>;
   };
+  /** Latency of successful attempts only (a failed attempt's time is its failure's, shown apart by cause). */
   readonly toolLatency: {
-    /** Every attempt, proxy and direct. */
+    /** Every successful attempt, proxy and direct. */
     readonly all: LatencySummary;
-    /** Attempts through the proxy while no toxic was on it. */
+    /** Successful attempts through the proxy while no toxic was on that tool's proxy. */
     readonly clean: LatencySummary;
-    /** Attempts through the proxy while a toxic was on it. */
+    /** Successful attempts through the proxy while a toxic was on that tool's proxy. */
     readonly underToxic: LatencySummary;
   };
   readonly toxics: {
@@ -76,6 +122,8 @@ export interface RunSummary {
     /** Toxic events never closed (still on the proxy, or left by a crash). */
     readonly open: number;
   };
+  /** Every fault event of the run (toxics, services down…) with its blast radius, in start order. */
+  readonly faultEvents: readonly FaultBlastRadius[];
 }
 
 /**
@@ -105,33 +153,40 @@ function latency(durationsMs: readonly number[]): LatencySummary {
  * @param analysis the run's facts (see `analyzeRun`)
  */
 export function summarizeRun(analysis: RunAnalysis): RunSummary {
-  const { run } = analysis.data;
-  const { prompts, attempts, calls, toxics } = analysis;
-  const succeeded = prompts.filter((p) => p.status === 'succeeded').length;
-  const failed = prompts.length - succeeded;
+  const { run, blastRadius } = analysis.data;
+  const { prompts, attempts, calls, toxics, faults } = analysis;
+  const byStatus = Object.fromEntries(PROMPT_STATUSES.map((status) => [status, prompts.filter((p) => p.status === status).length])) as Record<PromptStatus, number>;
+  const checked = byStatus.correct + byStatus.wrong + byStatus.unhandled + byStatus.failed;
   const durations = prompts.map((p) => p.durationMs);
-  const viaProxy = attempts.filter((a) => a.via === 'proxy');
+  const answered = attempts.filter((a) => a.outcome === 'ok');
+  const viaProxy = answered.filter((a) => a.via === 'proxy');
   const direct = attempts.filter((a) => a.via === 'direct');
+  const failed = attempts.filter((a) => a.cause !== null);
+  const radius = new Map(blastRadius.map((b) => [b.faultEventId, b]));
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
   return {
     runId: run.runId,
     status: run.status,
     model: run.model,
     modelLabel: modelLabel(run.model, run.settings),
     seed: run.seed,
-    startedAt: new Date(run.startedAt).toISOString(),
-    finishedAt: run.finishedAt === null ? null : new Date(run.finishedAt).toISOString(),
-    durationS: analysis.durationS,
+    startedAt: iso(run.startedAt)!,
+    finishedAt: iso(run.finishedAt),
+    durationS: analysis.runDurationS,
+    chartSpanS: analysis.durationS,
     settings: run.settings,
     prompts: {
       total: Math.max(run.promptsTotal, prompts.length),
-      succeeded,
-      failed,
+      byStatus,
+      checked,
+      unchecked: byStatus.unchecked,
       unfinished: Math.max(0, run.promptsTotal - prompts.length),
-      successRate: prompts.length === 0 ? null : succeeded / prompts.length,
+      successRate: checked === 0 ? null : byStatus.correct / checked,
       byErrorType: countBy(
         prompts.filter((p) => p.status === 'failed'),
         (p) => p.errorType ?? 'unrecorded',
       ),
+      byRootCause: countBy(analysis.data.promptCauses, (c) => c.rootCause ?? 'none'),
       responseTimeMs: { p50: percentileMs(durations, 50), p95: percentileMs(durations, 95), max: percentileMs(durations, 100) },
     },
     toolCalls: {
@@ -142,17 +197,39 @@ export function summarizeRun(analysis: RunAnalysis): RunSummary {
       fallbacksAnswered: direct.filter((a) => a.outcome === 'ok').length,
       unanswered: calls.filter((c) => !c.answered).length,
       byOutcome: countBy(attempts, (a) => a.outcome),
+      failedAttempts: failed.length,
+      failedByCause: { ...Object.fromEntries(ATTEMPT_CAUSES.map((c) => [c, 0])), ...countBy(failed, (a) => a.cause!) },
     },
     toolLatency: {
-      all: latency(attempts.map((a) => a.durationMs)),
+      all: latency(answered.map((a) => a.durationMs)),
       clean: latency(viaProxy.filter((a) => !a.underToxic).map((a) => a.durationMs)),
       underToxic: latency(viaProxy.filter((a) => a.underToxic).map((a) => a.durationMs)),
     },
     toxics: {
       total: toxics.length,
       byType: countBy(toxics, (t) => t.type),
-      byProxy: countBy(toxics, (t) => t.proxy),
+      byProxy: countBy(toxics, (t) => t.row),
       open: toxics.filter((t) => t.open).length,
     },
+    faultEvents: faults.map((f) => {
+      const b = radius.get(f.id);
+      return {
+        id: f.id,
+        kind: f.kind,
+        proxy: f.proxy,
+        service: f.service,
+        type: f.type,
+        stream: f.stream,
+        attributes: f.attributes,
+        startedAt: iso(f.startedAt)!,
+        endedAt: iso(f.endedAt),
+        endedBy: f.endedBy,
+        attemptsTouched: b?.attemptsTouched ?? 0,
+        attemptsFailed: b?.attemptsFailed ?? 0,
+        attemptsAttributed: b?.attemptsAttributed ?? 0,
+        promptsTouched: b?.promptIndexes ?? [],
+        promptsRootCaused: b?.promptsRootCaused ?? 0,
+      };
+    }),
   };
 }

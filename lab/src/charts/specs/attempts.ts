@@ -11,7 +11,7 @@ const X_TITLE = 'attempts through the proxy (1 = no retry)';
 const Y_TITLE = 'tool calls';
 
 /** Result colours: greens for answered, reds for not; the pale one of each pair used the fallback. */
-const RESULT_COLOURS = [STATUS_COLOURS.succeeded, '#a6d96a', '#f4a582', STATUS_COLOURS.failed];
+const RESULT_COLOURS = [STATUS_COLOURS.correct, '#a6d96a', '#f4a582', STATUS_COLOURS.failed];
 
 /** The attempts chart. */
 export const attemptsChart: ChartDefinition = {
@@ -46,6 +46,11 @@ export const attemptsChart: ChartDefinition = {
         y: { aggregate: 'count', type: 'quantitative', title: Y_TITLE, axis: COUNT_AXIS },
         color: { field: 'result', type: 'nominal', title: 'result', scale: { domain: CALL_RESULTS, range: RESULT_COLOURS } },
         order: { field: 'resultRank' },
+        tooltip: [
+          { field: 'result', title: 'result' },
+          { field: 'proxyAttempts', title: 'attempts through the proxy' },
+          { aggregate: 'count', type: 'quantitative', title: 'tool calls' },
+        ],
       },
       transform: [{ calculate: `indexof(${JSON.stringify(CALL_RESULTS)}, datum.result)`, as: 'resultRank' }],
     });

@@ -1,6 +1,6 @@
 /**
  * Response time per prompt: each prompt's time from its first attempt's start to its result,
- * in prompts-file order, coloured by whether it succeeded.
+ * in prompts-file order, coloured by its status.
  */
 import type { RunAnalysis } from '../analysis.js';
 import type { ChartDefinition } from '../chart.js';
@@ -19,7 +19,7 @@ export const responseTimeChart: ChartDefinition = {
   title: 'Response time per prompt',
   description:
     "Each prompt's time from its start to its result (all its attempts), in prompts-file order; the dashed line is the median. " +
-    'Colour: succeeded or failed.',
+    'Colour: the prompt status (correct, unchecked, wrong, unhandled, failed, interrupted).',
   build(analysis: RunAnalysis) {
     const { prompts } = analysis;
     if (prompts.length === 0) {
@@ -28,7 +28,7 @@ export const responseTimeChart: ChartDefinition = {
     const inSeconds = prompts.some((p) => p.durationMs >= SECONDS_FROM_MS);
     const unit = inSeconds ? 's' : 'ms';
     const toUnit = (ms: number) => (inSeconds ? ms / 1000 : ms);
-    const values = prompts.map((p) => ({ promptIndex: p.promptIndex, status: p.status, time: toUnit(p.durationMs), attempts: p.attempts }));
+    const values = prompts.map((p) => ({ promptIndex: p.promptIndex, id: p.promptId ?? '', prompt: p.prompt, status: p.status, time: toUnit(p.durationMs), attempts: p.attempts }));
     const median = toUnit(percentile(prompts.map((p) => p.durationMs), 50)!);
     const y = { field: 'time', type: 'quantitative', title: `response time (${unit})` };
     const x = { field: 'promptIndex', type: 'quantitative', title: X_TITLE, axis: { tickMinStep: 1, format: 'd' } };
@@ -47,7 +47,15 @@ export const responseTimeChart: ChartDefinition = {
           encoding: {
             x,
             y,
-            color: { field: 'status', type: 'nominal', title: 'prompt', scale: PROMPT_STATUS_SCALE },
+            color: { field: 'status', type: 'nominal', title: 'prompt status', scale: PROMPT_STATUS_SCALE },
+            tooltip: [
+              { field: 'promptIndex', title: 'prompt' },
+              { field: 'id', title: 'id' },
+              { field: 'prompt', title: 'text' },
+              { field: 'status', title: 'status' },
+              { field: 'time', title: `response time (${unit})`, format: '.3~f' },
+              { field: 'attempts', title: 'attempts' },
+            ],
           },
         },
         {

@@ -1,15 +1,17 @@
 /**
- * Success rate over time: per time bucket, the share of prompts that finished in it with success,
- * and the share of tool call attempts started in it that got an answer, with the toxic bands behind.
+ * Success rate over time: per time bucket, the share of checked prompts finishing in it that were
+ * correct (unchecked and interrupted prompts are left out: nobody judged them), and the share of tool
+ * call attempts started in it that got an answer. Toxics are per proxy, so they are not shaded here
+ * (a prompt or the mix of all tools has no one proxy): see the throughput and toxic-timeline charts.
  */
 import { bucketIndex, timeBuckets, type Bucket, type RunAnalysis } from '../analysis.js';
 import type { ChartDefinition } from '../chart.js';
-import { chartSpec, formatSeconds, noDataPanel, PANEL, TIME_AXIS_TITLE, timeScaleX, toxicBandsLayer, toxicBandsNote } from '../spec-kit.js';
+import { chartSpec, formatSeconds, noDataPanel, PANEL, TIME_AXIS_TITLE, timeScaleX } from '../spec-kit.js';
 
 const RATE_TITLE = 'success rate (%)';
 
 /** The two series, and their colours: greys, so they never read as a service's colour. */
-const SERIES = { prompts: 'prompts', attempts: 'tool call attempts' } as const;
+const SERIES = { prompts: 'checked prompts correct', attempts: 'tool call attempts answered' } as const;
 const SERIES_COLOURS = { domain: [SERIES.prompts, SERIES.attempts], range: ['#222222', '#8c8c8c'] };
 
 /** One point: a series' success rate in one bucket; null where the bucket holds none of the series. */
@@ -45,15 +47,18 @@ export const successRateChart: ChartDefinition = {
   name: 'success-rate',
   title: 'Success rate over time',
   description:
-    'Per time bucket: the share of prompts finishing in it that succeeded, and the share of tool call attempts ' +
-    '(through the proxy or direct) that got an answer. A dip under the shaded bands is the toxics at work.',
+    'Per time bucket: the share of checked prompts finishing in it that were correct (correct / (correct + wrong + unhandled + failed); ' +
+    'unchecked answers are not counted as successes), and the share of tool call attempts (through the proxy or direct) that got an answer. ' +
+    'Toxics act per proxy: see which proxy had one in the throughput and toxic-timeline charts.',
   build(analysis: RunAnalysis) {
     const buckets = timeBuckets(analysis);
     const points = [
       ...ratesPerBucket(
         SERIES.prompts,
         buckets,
-        analysis.prompts.map((p) => ({ bucket: bucketIndex(analysis, (p.finishedAt - analysis.startMs) / 1000), ok: p.status === 'succeeded' })),
+        analysis.prompts
+          .filter((p) => p.status !== 'unchecked' && p.status !== 'interrupted')
+          .map((p) => ({ bucket: bucketIndex(analysis, (p.finishedAt - analysis.startMs) / 1000), ok: p.status === 'correct' })),
       ),
       ...ratesPerBucket(
         SERIES.attempts,
@@ -61,11 +66,11 @@ export const successRateChart: ChartDefinition = {
         analysis.attempts.map((a) => ({ bucket: bucketIndex(analysis, a.startS), ok: a.outcome === 'ok' })),
       ),
     ];
-    const subtitle = `${formatSeconds(analysis.bucketS)} buckets; ${toxicBandsNote(analysis)}`;
+    const unchecked = analysis.prompts.filter((p) => p.status === 'unchecked').length;
+    const subtitle = `${formatSeconds(analysis.bucketS)} buckets; ${unchecked} unchecked prompt${unchecked === 1 ? '' : 's'} left out of the prompt rate`;
     if (points.every((p) => p.ratePct === null)) {
       return chartSpec(this.title, subtitle, noDataPanel({ xTitle: TIME_AXIS_TITLE, yTitle: RATE_TITLE, message: 'no prompt or tool call finished in this run' }));
     }
-    const bands = toxicBandsLayer(analysis);
     const series = {
       data: { values: points },
       encoding: {
@@ -82,6 +87,12 @@ export const successRateChart: ChartDefinition = {
           transform: [{ filter: 'datum.ratePct !== null' }],
           mark: { type: 'point', filled: true, opacity: 0.9 },
           encoding: {
+            tooltip: [
+              { field: 'series', title: 'series' },
+              { field: 'midS', title: 'bucket middle (s)', format: '.1f' },
+              { field: 'ratePct', title: 'success rate (%)', format: '.1f' },
+              { field: 'total', title: 'count in bucket' },
+            ],
             size: {
               field: 'total',
               type: 'quantitative',
@@ -93,6 +104,6 @@ export const successRateChart: ChartDefinition = {
         },
       ],
     };
-    return chartSpec(this.title, subtitle, { width: PANEL.width, height: PANEL.height, layer: bands ? [bands, series] : [series] });
+    return chartSpec(this.title, subtitle, { width: PANEL.width, height: PANEL.height, layer: [series] });
   },
 };

@@ -1,6 +1,7 @@
 /**
- * Throughput over time: tool call attempts per second, stacked by service, and prompts completed
- * per time bucket, split by outcome, above a shared time axis with the toxic bands behind.
+ * Throughput over time: tool call attempts per second, one row per service with the toxics of THAT
+ * service's proxy shaded behind it (a toxic on another proxy never shades a row), and prompts
+ * completed per time bucket, stacked by status.
  */
 import { bucketIndex, timeBuckets, type RunAnalysis } from '../analysis.js';
 import type { ChartDefinition } from '../chart.js';
@@ -15,16 +16,17 @@ import {
   TIME_AXIS_TITLE,
   timeScaleX,
   toxicBandsLayer,
-  toxicBandsNote,
   type ViewSpec,
 } from '../spec-kit.js';
 
-/** Y title of the tool-call panel. */
-const CALLS_TITLE = 'tool call attempts (calls/s)';
+/** Y title of each service's row (the service name goes before it). */
+const CALLS_TITLE = 'calls/s';
 
-/** Stacked bars over time, with the toxic bands behind them. */
-function stackedBarsOverTime(analysis: RunAnalysis, segments: object[], y: ViewSpec, colour: ViewSpec): ViewSpec {
-  const bands = toxicBandsLayer(analysis);
+/** Height of one service's row, px. */
+const SERVICE_ROW_HEIGHT = 48;
+
+/** Bars over time with tooltips, optionally with toxic bands behind them and a panel title. */
+function barsOverTime(analysis: RunAnalysis, segments: object[], y: ViewSpec, colour: ViewSpec, height: number, bands?: ViewSpec, title?: string): ViewSpec {
   const bars = {
     data: { values: segments },
     mark: { type: 'bar', stroke: 'white', strokeWidth: 0.5 },
@@ -34,23 +36,35 @@ function stackedBarsOverTime(analysis: RunAnalysis, segments: object[], y: ViewS
       y: { field: 'y1', type: 'quantitative', ...y },
       y2: { field: 'y0' },
       color: colour,
+      tooltip: [
+        { field: 'category', title: colour.title as string },
+        { field: 'startS', title: 'from (s)', format: '.1f' },
+        { field: 'endS', title: 'to (s)', format: '.1f' },
+        { field: 'value', title: y.title as string, format: '.3~f' },
+      ],
     },
   };
-  return { width: PANEL.width, height: PANEL.height, layer: bands ? [bands, bars] : [bars] };
+  return {
+    ...(title === undefined ? {} : { title: { text: title, anchor: 'start', fontSize: 12, fontWeight: 'normal', offset: 2 } }),
+    width: PANEL.width,
+    height,
+    layer: bands ? [bands, bars] : [bars],
+  };
 }
 
-function callsPanel(analysis: RunAnalysis): ViewSpec {
+/** One row per service that had attempts: its attempts per second, its own proxy's toxics behind. */
+function callsPanels(analysis: RunAnalysis): ViewSpec[] {
   if (analysis.attempts.length === 0) {
-    return noDataPanel({ xTitle: TIME_AXIS_TITLE, yTitle: CALLS_TITLE, message: 'no tool calls in this run' });
+    return [noDataPanel({ xTitle: TIME_AXIS_TITLE, yTitle: CALLS_TITLE, message: 'no tool calls in this run' })];
   }
   const colours = serviceScale(analysis.attempts.map((a) => a.service));
-  const items = analysis.attempts.map((a) => ({ bucket: bucketIndex(analysis, a.startS), category: a.service }));
-  const segments = stackByBucket(timeBuckets(analysis), items, colours.domain, 1 / analysis.bucketS);
-  return stackedBarsOverTime(analysis, segments, { title: CALLS_TITLE }, {
-    field: 'category',
-    type: 'nominal',
-    title: 'service',
-    scale: colours,
+  const buckets = timeBuckets(analysis);
+  return colours.domain.map((service, i) => {
+    const items = analysis.attempts.filter((a) => a.service === service).map((a) => ({ bucket: bucketIndex(analysis, a.startS), category: a.service }));
+    const segments = stackByBucket(buckets, items, [service], 1 / analysis.bucketS);
+    const colour = { field: 'category', type: 'nominal', title: 'service', scale: { domain: [service], range: [colours.range[i]] }, legend: null };
+    const title = `${service} (toxics on ${service}_proxy shaded)`;
+    return barsOverTime(analysis, segments, { title: CALLS_TITLE, axis: { tickCount: 2 } }, colour, SERVICE_ROW_HEIGHT, toxicBandsLayer(analysis, `${service}_proxy`), title);
   });
 }
 
@@ -64,12 +78,7 @@ function promptsPanel(analysis: RunAnalysis): ViewSpec {
     category: p.status,
   }));
   const segments = stackByBucket(timeBuckets(analysis), items, PROMPT_STATUS_SCALE.domain);
-  return stackedBarsOverTime(analysis, segments, { title: yTitle, axis: COUNT_AXIS }, {
-    field: 'category',
-    type: 'nominal',
-    title: 'prompt',
-    scale: PROMPT_STATUS_SCALE,
-  });
+  return barsOverTime(analysis, segments, { title: yTitle, axis: COUNT_AXIS }, { field: 'category', type: 'nominal', title: 'prompt status', scale: PROMPT_STATUS_SCALE }, PANEL.height);
 }
 
 /** The throughput chart. */
@@ -77,13 +86,14 @@ export const throughputChart: ChartDefinition = {
   name: 'throughput',
   title: 'Throughput over time',
   description:
-    'Top: tool call attempts sent per second (retries and fallbacks included), stacked by service. ' +
-    'Bottom: prompts that finished in each time bucket. Shaded bands: a toxic was on a proxy (darker where several overlap).',
+    "Top: tool call attempts sent per second (retries and fallbacks included), one row per service; shaded: a toxic was on that service's own proxy " +
+    '(darker where several overlap). Bottom: prompts that finished in each time bucket, by status.',
   build(analysis) {
-    return chartSpec(
-      this.title,
-      `${formatSeconds(analysis.bucketS)} buckets; ${toxicBandsNote(analysis)}`,
-      { vconcat: [callsPanel(analysis), promptsPanel(analysis)], resolve: { scale: { color: 'independent' } } },
-    );
+    const toxicNote = analysis.toxics.length > 0 ? "shaded: a toxic on that service's proxy" : 'no toxic was injected in this run';
+    return chartSpec(this.title, `${formatSeconds(analysis.bucketS)} buckets; ${toxicNote}`, {
+      vconcat: [...callsPanels(analysis), promptsPanel(analysis)],
+      spacing: 6,
+      resolve: { scale: { color: 'independent', y: 'independent' } },
+    });
   },
 };

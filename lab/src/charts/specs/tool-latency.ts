@@ -1,22 +1,22 @@
 /**
  * Tool latency per tool, clean vs while a toxic was active on the tool's proxy: one box plot per
- * tool and condition, over the attempts made through the proxy (direct fallbacks bypass the proxy
- * and are left out).
+ * tool and condition, over the ANSWERED attempts made through the proxy (direct fallbacks bypass the
+ * proxy and are left out; failed attempts are shown apart, by cause, in the errors chart).
  */
 import { TOOL_NAMES } from '@chaos-lab/common';
 import type { AttemptFact, RunAnalysis } from '../analysis.js';
 import type { ChartDefinition } from '../chart.js';
 import { serviceScale } from '../palette.js';
-import { chartSpec, noDataPanel, PANEL } from '../spec-kit.js';
+import { chartSpec, noDataPanel, PANEL, plural } from '../spec-kit.js';
 
-const LATENCY_TITLE = 'attempt latency (ms, log scale)';
+const LATENCY_TITLE = 'answered attempt latency (ms, log scale)';
 const TOOL_TITLE = 'tool';
 
 /** The two conditions an attempt ran under. */
-const CONDITIONS = ['clean', 'under a toxic'] as const;
+const CONDITIONS = ['clean', "under a toxic on the tool's proxy"] as const;
 
 function conditionOf(a: AttemptFact): (typeof CONDITIONS)[number] {
-  return a.underToxic ? 'under a toxic' : 'clean';
+  return a.underToxic ? CONDITIONS[1] : CONDITIONS[0];
 }
 
 /** Tools in registry order (unknown tools last), so each keeps its row from run to run. */
@@ -45,18 +45,31 @@ function logTicks(minMs: number, maxMs: number): number[] {
 /** The tool-latency chart. */
 export const toolLatencyChart: ChartDefinition = {
   name: 'tool-latency',
-  title: 'Tool latency: clean vs under a toxic',
+  title: "Tool latency of answered attempts: clean vs under a toxic on the tool's proxy",
   description:
-    "Latency of each attempt through the proxy, per tool: a solid box when no toxic was on the tool's proxy, " +
-    'a pale box when one was active at some moment of the attempt (direct fallbacks bypass the proxy and are left out). ' +
+    "Latency of each answered attempt through the proxy, per tool: a solid box when no toxic was on that tool's own proxy, " +
+    'a pale box when one was active there at some moment of the attempt (toxics on other proxies do not count; direct fallbacks bypass the proxy and are left out). ' +
+    'Failed attempts are not here: their time is the failure\'s (a timeout, a reset), shown by cause in the errors chart. ' +
     `Boxes span the middle half with the median marked, whiskers reach 1.5 × IQR; faint dots are the attempts; times under ${FLOOR_MS} ms are drawn at ${FLOOR_MS} ms.`,
   build(analysis: RunAnalysis) {
-    const viaProxy = analysis.attempts.filter((a) => a.via === 'proxy');
-    const subtitle = 'attempts through the proxy; colour: service; solid: clean, pale: a toxic was active on the proxy';
+    const viaProxy = analysis.attempts.filter((a) => a.via === 'proxy' && a.outcome === 'ok');
+    const failed = analysis.attempts.filter((a) => a.via === 'proxy' && a.outcome !== 'ok').length;
+    const subtitle = [
+      "answered attempts through the proxy; colour: service; solid: clean, pale: a toxic was active on the tool's own proxy",
+      `${plural(failed, 'attempt')} through the proxy that got no answer left out (see the errors chart)`,
+    ];
     if (viaProxy.length === 0) {
-      return chartSpec(this.title, subtitle, noDataPanel({ xTitle: LATENCY_TITLE, yTitle: TOOL_TITLE, message: 'no tool call went through a proxy in this run' }));
+      return chartSpec(this.title, subtitle, noDataPanel({ xTitle: LATENCY_TITLE, yTitle: TOOL_TITLE, message: 'no tool call was answered through a proxy in this run' }));
     }
-    const rows = viaProxy.map((a) => ({ tool: a.tool, service: a.service, condition: conditionOf(a), latencyMs: Math.max(FLOOR_MS, a.durationMs) }));
+    const rows = viaProxy.map((a) => ({
+      tool: a.tool,
+      service: a.service,
+      condition: conditionOf(a),
+      latencyMs: Math.max(FLOOR_MS, a.durationMs),
+      tookMs: a.durationMs,
+      toxic: a.toxicType ?? 'none',
+      prompt: a.promptIndex,
+    }));
     const groups = new Map<string, { tool: string; condition: string; n: number }>();
     for (const r of rows) {
       const key = JSON.stringify([r.tool, r.condition]);
@@ -108,7 +121,17 @@ export const toolLatencyChart: ChartDefinition = {
     const dots = {
       data: { values: rows },
       mark: { type: 'point', filled: true, size: 16, opacity: 0.35 },
-      encoding: { ...encoding, x, color: colour },
+      encoding: {
+        ...encoding,
+        x,
+        color: colour,
+        tooltip: [
+          { field: 'tool', title: 'tool' },
+          { field: 'tookMs', title: 'latency (ms)' },
+          { field: 'toxic', title: 'toxic on its proxy' },
+          { field: 'prompt', title: 'prompt' },
+        ],
+      },
     };
     return chartSpec(this.title, subtitle, { width: PANEL.width, height: { step: 16, for: 'offset' }, layer: [dots, ...boxes, labels] });
   },
