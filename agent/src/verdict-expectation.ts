@@ -44,7 +44,7 @@ function validPattern(pattern: string): boolean {
 }
 
 /** The zod schema of `expect`; unknown fields are errors (a misspelt `contain` must not pass unnoticed). */
-export const EXPECTATION_SCHEMA = z
+const EXPECTATION_SCHEMA = z
   .strictObject({
     tools: z.array(expectedCall).min(1, 'must list at least one tool').optional(),
     contains: texts.optional(),

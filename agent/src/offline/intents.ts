@@ -127,7 +127,7 @@ function byVerb(verb: string, rest: string, clause: string): Intent | undefined 
  * Requests none of the tools can serve, said so instead of searching the web for them: the time or the
  * date now, converting units or currencies, alarms, music, orders.
  */
-export const UNSUPPORTED = /^(?:what(?:'s|\s+is)?\s+(?:the\s+)?(?:time|date|day)(?:\s+(?:is\s+it|today|now))?(?:\s+(?:now|today|in\s+.+))?\s*[?.!]?$|what\s+(?:time|day)\s+is\s+it\b|what\s+is\s+today(?:'s\s+date)?\s*[?.!]?$)|\bconvert\b|\b\d+(?:\.\d+)?\s*(?:(?:us\s+)?dollars?|euros?|pounds?|yen|fahrenheit|celsius|miles?|km|kilometers?|kilometres?|kg|kilos?|lbs?|feet|foot|meters?|metres?|inches?|cm)\s+(?:in|to|into)\s+\w+|\b(?:set|start)\s+(?:an?\s+)?(?:alarm|timer)\b|\bplay\s+(?:some\s+)?(?:music|songs?|a\s+song)\b|\border\s+(?:an?\s+|some\s+|me\s+)?\w+/i;
+const UNSUPPORTED = /^(?:what(?:'s|\s+is)?\s+(?:the\s+)?(?:time|date|day)(?:\s+(?:is\s+it|today|now))?(?:\s+(?:now|today|in\s+.+))?\s*[?.!]?$|what\s+(?:time|day)\s+is\s+it\b|what\s+is\s+today(?:'s\s+date)?\s*[?.!]?$)|\bconvert\b|\b\d+(?:\.\d+)?\s*(?:(?:us\s+)?dollars?|euros?|pounds?|yen|fahrenheit|celsius|miles?|km|kilometers?|kilometres?|kg|kilos?|lbs?|feet|foot|meters?|metres?|inches?|cm)\s+(?:in|to|into)\s+\w+|\b(?:set|start)\s+(?:an?\s+)?(?:alarm|timer)\b|\bplay\s+(?:some\s+)?(?:music|songs?|a\s+song)\b|\border\s+(?:an?\s+|some\s+|me\s+)?\w+/i;
 
 /** Keyword rules, strongest first, for clauses whose verb did not decide. */
 function byKeywords(clause: string, original: string): Intent | undefined {

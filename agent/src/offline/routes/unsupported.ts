@@ -1,6 +1,6 @@
 /**
  * Requests none of the ten tools can serve (the time now, unit and currency conversions, alarms, music,
- * orders; see `UNSUPPORTED` in intents.ts): the answer says so, so the prompt is recorded unhandled
+ * orders; recognised in intents.ts): the answer says so, so the prompt is recorded unhandled
  * instead of being answered with web results about something else.
  */
 import { COURTESY, squash, trimPunctuation, unmask } from '../text.js';
