@@ -3,7 +3,7 @@
  *
  * | type          | when |
  * |---------------|------|
- * | `network`     | a tool call the agent made ended without a result after a timeout, refused or reset connection |
+ * | `network`     | a tool call the agent made ended without a result after a timeout, or a refused, reset or closed connection |
  * | `server`      | a tool call ended without a result after 5xx answers (its attempts and the fallback spent) |
  * | `tool_limit`  | the agent kept calling tools past its step limit (LangGraph's recursion limit) without answering |
  * | `model`       | the chat model's call failed (after its own client's retries) |
