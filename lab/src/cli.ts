@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   'proxy-manager': async () => (await import('./commands/proxy-manager.js')).registerProxyManagerCommand,
   agent: async () => (await import('./commands/agent.js')).registerAgentCommand,
   charts: async () => (await import('./commands/charts.js')).registerChartsCommand,
+  runs: async () => (await import('./commands/runs.js')).registerRunsCommand,
   settings: async () => (await import('./commands/settings.js')).registerSettingsCommand,
 };
 

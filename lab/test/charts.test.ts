@@ -298,11 +298,20 @@ describe('chaos-lab charts', () => {
     assert.ok(existsSync(join(tmp.path, 'cli-charts', 'throughput.png')));
   });
 
-  it('picks the run given with --run', async () => {
-    const settings = testSettings(tmp.path, { LAB_DB_PATH: dbPath, CHARTS_DIR: join(tmp.path, 'cli-old') });
+  it('renders an earlier run given with --run into runs/<ID>, leaving the latest run\'s report alone', async () => {
+    const chartsDir = join(tmp.path, 'cli-both');
+    const settings = testSettings(tmp.path, { LAB_DB_PATH: dbPath, CHARTS_DIR: chartsDir });
+    assert.equal(await runChartsCommand({ settings }, capture().io), 0);
+    const latestReport = readFileSync(join(chartsDir, 'index.html'), 'utf8');
     const { io, out } = capture();
     assert.equal(await runChartsCommand({ runId: older.runId, settings }, io), 0);
     assert.match(out.join(''), new RegExp(`charts of run ${older.runId} `));
+    assert.ok(out.join('').includes(join('cli-both', 'runs', older.runId, 'index.html')));
+    assert.ok(readFileSync(join(chartsDir, 'runs', older.runId, 'index.html'), 'utf8').includes(older.runId));
+    assert.equal(readFileSync(join(chartsDir, 'index.html'), 'utf8'), latestReport, 'the latest report is untouched');
+    // Naming the latest run renders into CHARTS_DIR itself.
+    assert.equal(await runChartsCommand({ runId: latest.runId, settings }, capture().io), 0);
+    assert.ok(!existsSync(join(chartsDir, 'runs', latest.runId)));
   });
 
   for (const [what, setup, message] of [
