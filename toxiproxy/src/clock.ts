@@ -15,19 +15,16 @@ export interface Clock {
   now(): number;
   /**
    * Runs `fn` once at `deadlineMs` (in {@link now}'s time), never before it and never synchronously
-   * (a deadline already past runs on the next event-loop turn). `precise` timers finish the
-   * last millisecond on the event loop instead of relying on the ms-granular timer, so they land within
-   * a fraction of a millisecond (at the cost of ≤ 1.5 ms of polling each); plain ones may be ~1 ms late.
+   * (a deadline already past runs on the next event-loop turn). The real clock lands within about
+   * 1 ms after the deadline on an idle machine (Node timers count whole milliseconds).
    */
-  at(deadlineMs: number, fn: () => void, options?: { precise?: boolean }): TimerHandle;
+  at(deadlineMs: number, fn: () => void): TimerHandle;
   /** Cancels a timer; harmless on a finished one. */
   cancel(handle: TimerHandle | undefined): void;
 }
 
 /** Longest single `setTimeout` Node accepts (2^31 - 1 ms); longer waits are chained. */
 const MAX_TIMEOUT_MS = 2_147_483_647;
-/** Below this much remaining time a precise timer polls instead of sleeping. */
-const SPIN_WINDOW_MS = 1.5;
 
 class Timer implements TimerHandle {
   done = false;
@@ -37,10 +34,18 @@ class Timer implements TimerHandle {
   constructor(
     readonly deadline: number,
     readonly fn: () => void,
-    readonly precise: boolean,
   ) {}
 }
 
+/**
+ * Sleeps until the deadline in the event loop's poll, rounding the wait up to whole milliseconds, and
+ * never polls for the last fraction. Polling (an earlier version spun on `setImmediate` for the last
+ * 1.5 ms of every wait to land within 0.1 ms) kept the process runnable exactly when a chunk was due:
+ * on a loaded machine the kernel's scheduler then counted it as a CPU hog and let busy neighbours run
+ * first, so a 100 ms latency toxic measured up to +12 ms at p50 and +187 ms at most with two busy
+ * loops beside it. A sleeping process is woken ahead of them instead (Toxiproxy's Go runtime sleeps
+ * in its poller the same way), at the cost of up to ~1 ms of rounding on an idle machine.
+ */
 function arm(timer: Timer): void {
   if (timer.done) return;
   const remaining = timer.deadline - performance.now();
@@ -49,21 +54,15 @@ function arm(timer: Timer): void {
     timer.fn();
     return;
   }
-  if (timer.precise && remaining < SPIN_WINDOW_MS) {
-    timer.immediate = setImmediate(arm, timer);
-    return;
-  }
-  // Node timers count from the event loop's cached (integer-ms) time, so they can fire up to ~1 ms
-  // early: every firing re-checks the real time and re-arms for what is left.
-  const wait = timer.precise ? remaining - SPIN_WINDOW_MS + 0.5 : remaining;
-  timer.timeout = setTimeout(arm, Math.min(MAX_TIMEOUT_MS, Math.max(1, Math.floor(wait))), timer);
+  // Rounding up keeps the timer from firing early; should it still (a clock step), it re-arms for the rest.
+  timer.timeout = setTimeout(arm, Math.min(MAX_TIMEOUT_MS, Math.ceil(remaining)), timer);
 }
 
 /** The real clock: `performance.now()` and Node timers. */
 export const systemClock: Clock = {
   now: () => performance.now(),
-  at(deadlineMs, fn, options) {
-    const timer = new Timer(deadlineMs, fn, options?.precise ?? false);
+  at(deadlineMs, fn) {
+    const timer = new Timer(deadlineMs, fn);
     if (deadlineMs <= performance.now()) timer.immediate = setImmediate(arm, timer);
     else arm(timer);
     return timer;

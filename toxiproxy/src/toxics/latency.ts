@@ -23,7 +23,7 @@ class LatencyStage extends TimedReleaseStage {
   private lastDue = -Infinity;
 
   constructor(attributes: ToxicAttributes, ctx: StageContext) {
-    super(ctx, true);
+    super(ctx);
     this.latencyMs = attr(attributes, 'latency');
     this.jitterMs = Math.min(attr(attributes, 'jitter'), MAX_JITTER_MS);
   }

@@ -19,7 +19,11 @@ class SlicerStage extends TimedReleaseStage {
   private readonly delayMs: number;
   /** Pieces cut and not yet sent. */
   private readonly pieces: Chunk[] = [];
-  /** When the next piece may leave: `delay` after the last one sent. */
+  /**
+   * When the next piece may leave: `delay` after the last one was actually sent, as Toxiproxy sleeps
+   * `delay` after each piece. Counting from when it was due instead would let a late timer release
+   * the pieces it fell behind on together, and the reader would see them in one read.
+   */
   private pieceDue = -Infinity;
 
   constructor(attributes: ToxicAttributes, ctx: StageContext) {
@@ -61,7 +65,7 @@ class SlicerStage extends TimedReleaseStage {
 
   protected releaseNext(): void {
     this.ctx.out.push(this.pieces.shift()!);
-    this.pieceDue += this.delayMs;
+    this.pieceDue = this.ctx.clock.now() + this.delayMs;
   }
 
   protected takeHeld(): Chunk[] {

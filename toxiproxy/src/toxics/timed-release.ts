@@ -12,14 +12,8 @@ export abstract class TimedReleaseStage implements ToxicStage {
   private timer: TimerHandle | undefined;
   private pendingEnd = false;
 
-  /**
-   * @param ctx the link's context for this stage
-   * @param precise whether deadlines need sub-millisecond timers ({@link Clock.at}'s `precise`)
-   */
-  constructor(
-    protected readonly ctx: StageContext,
-    private readonly precise = false,
-  ) {}
+  /** @param ctx the link's context for this stage */
+  constructor(protected readonly ctx: StageContext) {}
 
   abstract write(chunk: Chunk): void;
 
@@ -38,7 +32,7 @@ export abstract class TimedReleaseStage implements ToxicStage {
     const now = this.ctx.clock.now();
     for (let due = this.nextDue(); due !== undefined; due = this.nextDue()) {
       if (due > now) {
-        this.timer = this.ctx.clock.at(due, () => this.release(), { precise: this.precise });
+        this.timer = this.ctx.clock.at(due, () => this.release());
         return;
       }
       this.releaseNext(due);
