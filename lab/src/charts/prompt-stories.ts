@@ -22,7 +22,10 @@ export interface AttemptStory {
   readonly startS: number;
   /** The failure's cause; null when the attempt got an answer. */
   readonly cause: string | null;
-  /** The fault blamed, in words (e.g. `toxic #4 timeout upstream on calendar_proxy {"timeout":3100}`); null when none. */
+  /**
+   * The fault blamed, in words (e.g. `toxic #4 timeout upstream on calendar_proxy {"timeout":3100}`); for an answered
+   * attempt, the toxic it met on its proxy, if any; null otherwise.
+   */
   readonly fault: string | null;
 }
 
@@ -80,8 +83,15 @@ function attemptStory(a: AttemptFact, faults: Map<number, FaultFact>): AttemptSt
     durationMs: a.durationMs,
     startS: a.startS,
     cause: a.cause,
-    // A fault of another run (or one removed from the record) is still named by its id.
-    fault: fault ? describeFault(fault) : a.faultEventId === null ? null : `fault event #${a.faultEventId}`,
+    // A fault of another run (or one removed from the record) is still named by its id; an answered
+    // attempt that met a toxic on its proxy says so (it may explain a slow answer).
+    fault: fault
+      ? describeFault(fault)
+      : a.faultEventId !== null
+        ? `fault event #${a.faultEventId}`
+        : a.cause === null && a.underToxic
+          ? `answered under a ${a.toxicType} toxic on ${a.service}_proxy`
+          : null,
   };
 }
 
