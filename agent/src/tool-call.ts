@@ -35,6 +35,12 @@ export interface ToolCallPolicy extends BackoffPolicy {
   readonly fallbackTimeoutMs: number;
   /** The backoff's jitter source: one float in [0, 1) per wait (seeded from `CHAOS_SEED` in a run). */
   readonly jitter: () => number;
+  /**
+   * How a write's `request_id` (its idempotency key) is chosen across retries (`IDEMPOTENCY_KEYS`):
+   * `per-call` (default) sends the call's one key with every attempt, so the service applies the write
+   * once; `per-attempt` sends each attempt's own id, so a retry after a lost response writes again.
+   */
+  readonly idempotencyKeys?: 'per-call' | 'per-attempt';
 }
 
 /** One attempt as recorded (a `tool_calls` row, without the run and prompt columns). */
@@ -78,6 +84,14 @@ export function failureType(result: AttemptResult): ToolFailureType {
   return result.outcome === 'http_error' ? 'server' : 'network';
 }
 
+/** The request with its `request_id` (body or query, wherever the tool carries one) set to `id`; unchanged when it has none. */
+function withRequestId(request: ServiceRequest, id: string): ServiceRequest {
+  const body = request.body as Record<string, unknown> | undefined;
+  if (body && typeof body === 'object' && 'request_id' in body) return { ...request, body: { ...body, request_id: id } };
+  if (request.query && 'request_id' in request.query) return { ...request, query: { ...request.query, request_id: id } };
+  return request;
+}
+
 /** The request id of one attempt of a call: `<callId>#<attempt>`. */
 export function attemptId(callId: string, attempt: number): string {
   return `${callId}#${attempt}`;
@@ -104,6 +118,8 @@ export async function callTool(call: {
   dispatcher?: Dispatcher;
   now: () => number;
   onAttempt: (attempt: ToolAttempt) => void;
+  /** Awaited before each attempt is sent (after its wait): the fault plan's announcement (fault-hook.ts). */
+  beforeAttempt?: (attempt: number) => Promise<void>;
 }): Promise<ToolCallResult> {
   const { policy } = call;
   const vias: ('proxy' | 'direct')[] = [...Array.from({ length: policy.toolLimit }, () => 'proxy' as const), ...(policy.fallback ? ['direct' as const] : [])];
@@ -119,8 +135,11 @@ export async function callTool(call: {
     if (call.signal.aborted) break;
     const attempt = index + 1;
     const id = attemptId(call.callId, attempt);
+    await call.beforeAttempt?.(attempt);
+    if (call.signal.aborted) break;
     const startedAt = call.now();
-    last = await sendAttempt(via === 'proxy' ? call.proxy : call.direct, call.request, {
+    const request = policy.idempotencyKeys === 'per-attempt' ? withRequestId(call.request, id) : call.request;
+    last = await sendAttempt(via === 'proxy' ? call.proxy : call.direct, request, {
       timeoutMs: via === 'proxy' ? policy.proxyTimeoutMs : policy.fallbackTimeoutMs,
       signal: call.signal,
       attemptId: id,

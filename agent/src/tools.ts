@@ -13,6 +13,7 @@ import { type Endpoint, type ServiceSpec, type Settings, createRandom, proxyEndp
 import { ToolMessage } from '@langchain/core/messages';
 import { type StructuredToolInterface, type ToolRuntime, tool } from '@langchain/core/tools';
 import type { Dispatcher } from 'undici';
+import type { Announce } from './fault-hook.js';
 import type { LogicalCallRow, ToolCallRow } from './records.js';
 import type { AttemptResult } from './service-http.js';
 import { type ToolCallPolicy, type ToolCallResult, type ToolFailureType, callTool } from './tool-call.js';
@@ -70,6 +71,8 @@ export interface ToolDeps {
   readonly record: (row: ToolCallRow) => void;
   /** Records one logical call when it has ended (`RunRecords.addLogicalCall`); calls are not recorded without it. */
   readonly recordCall?: (row: LogicalCallRow) => void;
+  /** Announces each attempt to the proxy-manager and waits for its acknowledgement (runs with a fault plan: fault-hook.ts). */
+  readonly announce?: Announce;
 }
 
 /** How many characters of a result's JSON text `logical_calls.result_digest` keeps. */
@@ -89,6 +92,7 @@ export function toolCallPolicy(settings: Settings): ToolCallPolicy {
     backoffBaseMs: settings.TOOL_BACKOFF_BASE_MS,
     backoffMaxMs: settings.TOOL_BACKOFF_MAX_MS,
     jitter: () => random.next(),
+    idempotencyKeys: settings.IDEMPOTENCY_KEYS,
   };
 }
 
@@ -179,6 +183,9 @@ export function createTools(deps: ToolDeps): StructuredToolInterface[] {
             signal: context.signal,
             dispatcher: deps.dispatcher,
             now: deps.now,
+            beforeAttempt: deps.announce
+              ? (attempt) => deps.announce!({ promptIndex: context.promptIndex, tool: spec.name, callId, attempt })
+              : undefined,
             onAttempt: (attempt) => {
               attempts = attempt.attempt;
               lastStatus = attempt.httpStatus;

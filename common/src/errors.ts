@@ -11,6 +11,8 @@ export const ERROR_CODES = {
   SETTINGS_INVALID: 500,
   /** The prompts file is missing, not JSON, or has a bad entry. */
   PROMPTS_INVALID: 500,
+  /** An experiment file is missing, not YAML, or fails its schema (the message names the path). */
+  EXPERIMENT_INVALID: 500,
   /** A request's input failed validation. */
   VALIDATION: 400,
   /** A request body was larger than allowed. */

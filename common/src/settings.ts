@@ -165,6 +165,9 @@ export const settingsShape = {
   PROXY_TIMEOUT_MS: num(5000, 1, 3_600_000, { integer: true }).describe('timeout of one tool call attempt through its proxy, ms'),
   FALLBACK: oneOf('on', ['on', 'off'] as const).describe('on: after TOOL_LIMIT failed attempts, one call goes straight to the service'),
   FALLBACK_TIMEOUT_MS: num(10000, 1, 3_600_000, { integer: true }).describe('timeout of the direct fallback call, ms'),
+  IDEMPOTENCY_KEYS: oneOf('per-call', ['per-call', 'per-attempt'] as const).describe(
+    "a write's request_id across retries: per-call reuses the call's key (the service writes once), per-attempt sends each attempt's own (a retry after a lost response writes again)",
+  ),
   TOOL_BACKOFF_BASE_MS: num(200, 0, 600_000, { integer: true }).describe(
     'backoff before retrying a tool call, ms: retry n waits a random time in [0, min(TOOL_BACKOFF_MAX_MS, base * 2^(n-1))) (full jitter); 0 = retry at once',
   ),
@@ -183,7 +186,7 @@ export const settingsShape = {
   BIND_HOST: host('127.0.0.1').describe('address the lab\'s own servers bind (0.0.0.0 in containers)'),
   PORT_OFFSET: num(0, 0, 50000, { integer: true }).describe('added to every default port, to run a second lab beside one'),
   PROXY_MANAGER_PORT: num(undefined, 1, 65535, { integer: true }).describe('proxy-manager HTTP port (default 8000, shifted by PORT_OFFSET)'),
-  PROXY_MANAGER_URL: url().describe('where the launcher reaches the proxy-manager (default http://127.0.0.1:PROXY_MANAGER_PORT)'),
+  PROXY_MANAGER_URL: url().describe('where the launcher and the agent (announcing attempts of a run with a fault plan) reach the proxy-manager (default http://127.0.0.1:PROXY_MANAGER_PORT)'),
   HEALTH_INTERVAL_MS: num(3000, 100, 3_600_000, { integer: true }).describe('period of the proxy-manager\'s tool health checks, ms'),
   HEARTBEAT_STALE_MS: num(30000, 0, 86_400_000, { integer: true }).describe('the proxy-manager treats an active run whose agent heartbeat is older than this as idle (the agent died), ms; 0 = never'),
   RESTART_SERVICES: oneOf('on', ['on', 'off'] as const).describe('on: chaos-lab up restarts a tool service that died during a run (recorded as a service_down fault event either way)'),

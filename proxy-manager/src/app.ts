@@ -1,16 +1,22 @@
 /**
  * The proxy-manager's HTTP API (Express 5): `GET /health` (200 when Toxiproxy answers and every proxy
  * exists, else 503 with the reasons) and `GET /status` (proxies, active toxics, the current run and
- * its phase, injection counts, tool health). JSON in every answer, errors included.
+ * its phase, injection counts, tool health), and `POST /calls` (the agent announces a tool call attempt
+ * before sending it; the answer comes once the run's planned faults for it are in place: 400 on a bad
+ * announcement). JSON in every answer, errors included.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from '@chaos-lab/common';
+import { parseAnnouncement } from './announce-route.js';
+import type { Announcement } from './fault-schedule.js';
 import type { HealthReport, StatusReport } from './reports.js';
 
 /** What the routes read. */
 export interface AppDeps {
   health(): Promise<HealthReport>;
   status(): Promise<StatusReport>;
+  /** A tool call attempt announced by the agent: resolves with the planned faults in place for it (see fault-schedule.ts). */
+  announce?(a: Announcement): Promise<string[]>;
   readonly logger: Logger;
 }
 
@@ -25,11 +31,20 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/status', async (_req, res) => {
     res.json(await deps.status());
   });
+  // The agent's announcement of an attempt, answered once its planned faults are in place.
+  app.post('/calls', express.json({ limit: 16 * 1024 }), async (req, res) => {
+    const parsed = parseAnnouncement(req.body);
+    if ('error' in parsed) {
+      res.status(400).json({ error: parsed.error });
+      return;
+    }
+    res.json({ faults: deps.announce ? await deps.announce(parsed.announcement) : [] });
+  });
   app.all(['/health', '/status'], (req, res) => {
     res.status(405).set('Allow', 'GET, HEAD').json({ error: `method ${req.method} not allowed on ${req.path}: use GET` });
   });
   app.use((req, res) => {
-    res.status(404).json({ error: `no route ${req.method} ${req.path}: try GET /health or GET /status` });
+    res.status(404).json({ error: `no route ${req.method} ${req.path}: try GET /health, GET /status or POST /calls` });
   });
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     deps.logger.error({ err, path: req.path }, 'HTTP handler failed');

@@ -38,6 +38,7 @@ import {
   type Settings,
 } from '@chaos-lab/common';
 import { drawTick, type ToxicPlan } from './chaos-draw.js';
+import type { FaultSchedule } from './fault-schedule.js';
 import type { Clock } from './clock.js';
 import { ConditionLog } from './conditions.js';
 import type { DesiredProxy } from './desired-proxies.js';
@@ -55,6 +56,8 @@ export interface ChaosLoopDeps {
   readonly logger: Logger;
   /** The proxies the manager owns, in registry order (the order of the draws). */
   readonly desired: readonly DesiredProxy[];
+  /** The run's planned faults: told every tick, its toxics kept by reconciliation, rolled back at stop. */
+  readonly schedule?: FaultSchedule;
 }
 
 /** A toxic the loop injected and has not seen removed yet. */
@@ -169,6 +172,7 @@ export class ChaosLoop {
     this.stopped = true;
     this.cancelNextTick?.();
     await this.queue.run(async () => {
+      await this.deps.schedule?.stop();
       // In parallel: each proxy's removal may wait out its retries when Toxiproxy is unreachable.
       await Promise.all([...this.held.values()].map((held) => this.removeHeld(held, 'shutting down')));
       this.retryPendingCloses();
@@ -245,6 +249,8 @@ export class ChaosLoop {
       // Drawn even when Toxiproxy is unreachable, so the draws depend on the active ticks alone.
       const plans = active ? drawTick(this.random, this.deps.desired.map((d) => d.name), this.deps.settings) : [];
       if (!active) this.freeAtTick.clear();
+      // The random per-tick injection above is the plan's `random` trigger too (see fault-schedule.ts).
+      await this.deps.schedule?.onTick(run, active);
       if (!proxies) return;
       await this.removeDue(tick, run, active);
       if (run && active) await this.injectPlans(tick, run, plans, new Set(proxies.map((p) => p.name)));
@@ -296,7 +302,7 @@ export class ChaosLoop {
     this.toxiproxyReachable = true;
     this.conditions.report('toxiproxy', undefined, log);
     this.noticeVanished(proxies);
-    const result = await reconcileProxies(gateway, desired, proxies, (proxy, toxic) => this.held.get(proxy)?.plan.name === toxic, log);
+    const result = await reconcileProxies(gateway, desired, proxies, (proxy, toxic) => this.held.get(proxy)?.plan.name === toxic || (this.deps.schedule?.owns(proxy, toxic) ?? false), log);
     if (when === 'start') log.info({ ...result, proxies: desired.length }, 'reconciled proxies at start');
     else if (result.created.length > 0) log.warn({ created: result.created }, 'proxies were missing (Toxiproxy restarted?): recreated');
     else if (madeChanges(result)) log.info(result, 'reconciled proxies');

@@ -13,3 +13,16 @@ export type { HealthReport, StatusReport, ProxyReport } from './reports.js';
 export type { ActiveToxic, ChaosSnapshot } from './chaos-loop.js';
 export type { ToolHealth, DockerStatus } from './health-monitor.js';
 export type { ContainerState, DockerProbe } from './docker-probe.js';
+export {
+  faultPlanSchema,
+  faultSchema,
+  triggerSchema,
+  targetServices,
+  needsAnnouncements,
+  TOXIC_ATTRIBUTES,
+  type Fault,
+  type FaultPlan,
+  type Trigger,
+} from './fault-plan.js';
+export { writeFaultPlan, readFaultPlan } from './planned-events.js';
+export { FaultSchedule, type Announcement } from './fault-schedule.js';

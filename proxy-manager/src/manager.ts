@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import { connectHost, createLogger, formatEndpoint, listenOn, openDatabase, type Logger, type Settings } from '@chaos-lab/common';
 import { createApp } from './app.js';
 import { ChaosLoop } from './chaos-loop.js';
+import { FaultSchedule } from './fault-schedule.js';
 import { systemClock, type Clock } from './clock.js';
 import { desiredProxies } from './desired-proxies.js';
 import { createDockerProbe, type DockerProbe } from './docker-probe.js';
@@ -66,11 +67,13 @@ export async function startProxyManager(settings: Settings, options: StartOption
   const gateway = new ToxiproxyGateway({ url: settings.TOXIPROXY_URL, timeoutMs: settings.TOXIPROXY_TIMEOUT_MS, clock, logger });
   const desired = desiredProxies(settings);
   let loop: ChaosLoop | undefined;
+  const schedule = new FaultSchedule({ db, gateway, clock, logger });
   let monitor: ToolHealthMonitor | undefined;
   let status: StatusReport['status'] = 'starting';
 
   const app = createApp({
     logger,
+    announce: (a) => schedule.announce(a),
     health: () => healthReport(gateway, desired),
     status: () =>
       statusReport({ settings, db, gateway, desired, status, startedAt, chaos: loop?.snapshot(), health: monitor?.snapshot() }),
@@ -87,7 +90,7 @@ export async function startProxyManager(settings: Settings, options: StartOption
 
   try {
     await waitForToxiproxy(gateway, { waitMs: settings.TOXIPROXY_WAIT_MS, clock, logger });
-    loop = new ChaosLoop({ settings, db, gateway, clock, logger, desired });
+    loop = new ChaosLoop({ settings, db, gateway, clock, logger, desired, schedule });
     await loop.recover();
   } catch (err) {
     await closeServer(server);

@@ -15,6 +15,7 @@ import {
   type Settings,
 } from '@chaos-lab/common';
 import { createApp } from './create-app.js';
+import { plannedErrorsFromDatabase } from './server/planned-fault.js';
 
 /** A tool service that is listening. */
 export interface RunningToolService {
@@ -47,7 +48,12 @@ export async function startToolService(
   const spec = getService(name);
   const logger = options.logger ?? createLogger({ name, settings });
   const host = options.host ?? settings.BIND_HOST;
-  const app = createApp(name, { settings, logger, random: createRandom(settings.CHAOS_SEED).fork(name) });
+  const app = createApp(name, {
+    settings,
+    logger,
+    random: createRandom(settings.CHAOS_SEED).fork(name),
+    plannedErrors: plannedErrorsFromDatabase(settings.LAB_DB_PATH, name, logger),
+  });
   const server = createServer(app);
   const port = await listenOn(server, options.port ?? spec.toolPort + settings.PORT_OFFSET, host, `${name} tool service`);
   const url = `http://${formatEndpoint({ host: connectHost(host), port })}`;

@@ -5,6 +5,7 @@
 import type { Router } from 'express';
 import type { Logger, Random, ServiceName, Settings } from '@chaos-lab/common';
 import type { IdempotencyStore } from './server/idempotency.js';
+import type { PlannedErrorSource } from './server/planned-fault.js';
 
 /** Dependencies of a tool service app; inject a clock and a seeded source to replay behaviour in tests. */
 export interface ToolDeps {
@@ -16,6 +17,8 @@ export interface ToolDeps {
   random: Random;
   /** Clock in milliseconds since the epoch (default `Date.now`). */
   now?: () => number;
+  /** The proxy-manager's planned HTTP errors for this service (server/planned-fault.ts); none when absent. */
+  plannedErrors?: PlannedErrorSource;
 }
 
 /** What a service module's routes get from the shared server. */

@@ -99,6 +99,8 @@ export function startChild(name: string, args: readonly string[], env: NodeJS.Pr
       // Once only: a second SIGTERM would make the child skip its orderly shutdown.
       stopped ??= (async () => {
         if (done) return;
+        // A child paused by a planned fault (SIGSTOP) would hold SIGTERM pending until SIGKILL: continue it first.
+        proc.kill('SIGCONT');
         proc.kill('SIGTERM');
         const timer = setTimeout(() => proc.kill('SIGKILL'), graceMs);
         await exited;

@@ -2,7 +2,8 @@
  * Watches the lab's parts while a run is on, and says at once on the console when one dies:
  *
  *   tool service exits ──► `service_down` fault event opened at its exit ──► RESTART_SERVICES=on:
- *                          started again ──► healthy ──► event closed (`restarted`)
+ *                          (a planned kill/stop: after its event closes) started again ──► healthy
+ *                          ──► event closed (`restarted`)
  *                          (off, or the restart failed: the event is closed when the lab stops)
  *   Toxiproxy or proxy-manager exits ──► {@link PartSupervisor.lost} settles with the reason: the
  *                          launcher stops the run, which is then `failed` with that reason
@@ -23,6 +24,9 @@ export interface LostPart {
   /** When its exit was seen, ms since the epoch. */
   readonly at: number;
 }
+
+/** How often a planned downtime's end is looked for in the record, ms. */
+const PLANNED_DOWNTIME_POLL_MS = 100;
 
 /** Restarts of one tool service per run before the lab gives up on it (a crash loop is not chaos). */
 export const MAX_RESTARTS_PER_SERVICE = 5;
@@ -110,6 +114,8 @@ export class PartSupervisor {
     );
     if (!willRestart) return;
     this.#restarts.set(service, restarts + 1);
+    await this.#plannedDowntime(service);
+    if (this.#stopped) return;
     const child = this.#deps.startTool(service);
     this.#deps.children.push(child);
     this.watchTool(child, service);
@@ -123,6 +129,22 @@ export class PartSupervisor {
     const id = this.#openEvents.get(service);
     if (id !== undefined) this.#close(service, id, 'restarted');
     say(`chaos-lab: the ${service} tool service is back after ${this.#now() - diedAt} ms`);
+  }
+
+  /**
+   * Waits while the fault plan keeps the service down: an open planned `service` event of type kill or
+   * stop (proxy-manager/src/faults/service.ts) for it; the manager closes it when its time is up.
+   */
+  async #plannedDowntime(service: ServiceName): Promise<void> {
+    const open = this.#deps.db.prepare(
+      "SELECT 1 FROM fault_events WHERE kind = 'service' AND type IN ('kill', 'stop') AND service = ? AND run_id = ? AND ended_at IS NULL",
+    );
+    let announced = false;
+    while (!this.#stopped && open.get(service, this.#deps.runId) !== undefined) {
+      if (!announced) this.#deps.say(`chaos-lab: the fault plan keeps the ${service} tool service down; restarting it when the fault ends`);
+      announced = true;
+      await new Promise((resolve) => setTimeout(resolve, PLANNED_DOWNTIME_POLL_MS));
+    }
   }
 
   #close(service: ServiceName, id: number, endedBy: 'restarted' | 'lab_stopped'): void {

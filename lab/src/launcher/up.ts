@@ -25,6 +25,7 @@ import {
   LabError,
   openDatabase,
   PARENT_PID_VARIABLE,
+  partStarted,
   proxyEndpoint,
   readDotenv,
   SERVICES,
@@ -52,6 +53,12 @@ export interface UpOptions {
   readonly out?: NodeJS.WriteStream;
   /** How long each part may take to become healthy, ms (default STARTUP_TIMEOUT_MS). */
   readonly readyTimeoutMs?: number;
+  /** The run's id (default: a fresh one, `newRunId`). */
+  readonly runId?: string;
+  /** Called once the database is open and no other run is live, before any part starts (an experiment writes the run's fault plan here). */
+  readonly beforeRun?: (db: Database, runId: string) => void;
+  /** Called when the agent has finished, while every service still runs (an experiment reads the services' writes here). Errors are logged. */
+  readonly beforeStop?: (runId: string) => Promise<void>;
 }
 
 /** Exit codes of `chaos-lab up` (a signal: 128 + its number, see `STOP_SIGNALS` in stop.ts). */
@@ -88,7 +95,7 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
     if (out.writable) out.write(`${line}\n`);
   };
   const startedAt = Date.now();
-  const runId = newRunId();
+  const runId = options.runId ?? newRunId();
   const external = usesExternalToxiproxy();
   const readyTimeoutMs = options.readyTimeoutMs ?? settings.STARTUP_TIMEOUT_MS;
 
@@ -115,7 +122,12 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
     LOG_CONSOLE: 'off',
     [PARENT_PID_VARIABLE]: String(process.pid),
   };
-  const toolChild = (name: ServiceName) => startChild(name, ['tool', name], env, logger);
+  // Each tool's pid goes to `parts` (`tool:<service>`): the fault plan's service faults signal it.
+  const toolChild = (name: ServiceName) => {
+    const child = startChild(name, ['tool', name], env, logger);
+    if (child.process.pid !== undefined) partStarted(db, `tool:${name}`, child.process.pid, Date.now());
+    return child;
+  };
   const toolHealth = (name: ServiceName) => `http://${formatEndpoint(toolEndpoint(SERVICES.find((s) => s.name === name)!, settings))}/health`;
   const db = openDatabase(settings.LAB_DB_PATH);
   try {
@@ -126,6 +138,7 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
     }
     // Before the banner: a refusal is the only line printed.
     await assertPortsFree(portClaims(settings, external));
+    options.beforeRun?.(db, runId);
     say(`Agent Chaos Lab: run ${runId}, seed ${settings.CHAOS_SEED}${settings.seedGiven ? '' : ' (fresh; repeat with --seed)'}, ${prompts.length} prompts`);
     say(`TOXIC_PROB=${settings.TOXIC_PROB} ERROR_PROB=${settings.ERROR_PROB} TOXICS=${settings.TOXICS.join(',')} TOOL_LIMIT=${settings.TOOL_LIMIT} PROMPT_LIMIT=${settings.PROMPT_LIMIT}`);
 
@@ -188,6 +201,7 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
     const agentDied = !agent.stopping() && agent.exitCode() !== 0;
     if (agentDied && agent.exitCode() === null) say(`chaos-lab: the agent died (${agentEnd}) during the run: stopping the lab`);
     const keepServices = options.keep && lost === undefined && !stop.signal && !agentDied;
+    if (options.beforeStop && !stop.signal) await options.beforeStop(runId).catch((err: unknown) => logger.error({ err }, 'beforeStop failed'));
     // Before the report: the proxy-manager's toxics are removed and their events closed.
     if (!keepServices) await stop.stopAll();
     const ending: RunEnding = lost

@@ -1,7 +1,8 @@
 /**
  * The shared server factory: one Express 5 app per tool service, with the same stack for all seven.
  *
- *   request ─▶ access log + request id ─▶ GET /health ─▶ simulated 503 (ERROR_PROB)
+ *   request ─▶ access log + request id ─▶ GET /health, GET /writes ─▶ planned HTTP error (the
+ *           ─▶ proxy-manager's open http_error event) ─▶ simulated 503 (ERROR_PROB)
  *           ─▶ JSON body (≤ BODY_LIMIT_BYTES) ─▶ the service's routes ─▶ JSON 404 ─▶ JSON errors
  *
  * The app does not listen; `listen.ts` does, so tests can mount it on port 0.
@@ -10,6 +11,7 @@ import express, { type Express } from 'express';
 import { accessLog } from './access-log.js';
 import { errorHandler, unknownRoute } from './errors.js';
 import { IdempotencyStore } from './idempotency.js';
+import { plannedFault } from './planned-fault.js';
 import { simulatedFailure } from './simulated-failure.js';
 import type { ToolDeps, ToolService } from '../service.js';
 
@@ -18,6 +20,9 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 
 /** The health check path of every tool service. */
 export const HEALTH_PATH = '/health';
+
+/** The path that lists the writes that took effect (see {@link IdempotencyStore.writes}). */
+export const WRITES_PATH = '/writes';
 
 /**
  * Builds the app of one tool service.
@@ -29,11 +34,8 @@ export const HEALTH_PATH = '/health';
 export function createServiceApp(service: ToolService, deps: ToolDeps): Express {
   const now = deps.now ?? Date.now;
   const startedAtMs = now();
-  const routes = service.routes({
-    random: deps.random.fork('data'),
-    now,
-    idempotency: new IdempotencyStore(),
-  });
+  const idempotency = new IdempotencyStore();
+  const routes = service.routes({ random: deps.random.fork('data'), now, idempotency });
 
   const app = express();
   app.disable('x-powered-by');
@@ -43,6 +45,11 @@ export function createServiceApp(service: ToolService, deps: ToolDeps): Express 
   app.get(HEALTH_PATH, (_req, res) => {
     res.json({ status: 'ok', service: service.name, uptime_s: Math.max(0, Math.round(now() - startedAtMs) / 1000) });
   });
+  // The writes that took effect, by idempotency key: how the experiment runner counts duplicate side effects.
+  app.get(WRITES_PATH, (_req, res) => {
+    res.json({ service: service.name, writes: idempotency.writes().map((w) => ({ scope: w.scope, request_id: w.requestId })) });
+  });
+  app.use(plannedFault(deps.plannedErrors, HEALTH_PATH));
   app.use(simulatedFailure(deps.settings.ERROR_PROB, deps.random.fork('simulated-failure'), HEALTH_PATH));
   app.use(express.json({ limit: BODY_LIMIT_BYTES }));
   app.use(routes);

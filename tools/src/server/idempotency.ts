@@ -23,9 +23,18 @@ export interface WriteAnswer {
  */
 export const IDEMPOTENCY_CAPACITY = 1000;
 
+/** A write that took effect (a repeat answered from the book is not one). */
+export interface EffectiveWrite {
+  /** The write, e.g. `POST /events`. */
+  readonly scope: string;
+  /** Its idempotency key, or null when the request had none. */
+  readonly requestId: string | null;
+}
+
 /** Remembers the answers of idempotent writes. Not shared between services. */
 export class IdempotencyStore {
   private readonly answers = new Map<string, WriteAnswer>();
+  private readonly effective: EffectiveWrite[] = [];
 
   /** @param capacity how many (write, request_id) answers are kept; the oldest go first */
   constructor(private readonly capacity = IDEMPOTENCY_CAPACITY) {}
@@ -38,16 +47,34 @@ export class IdempotencyStore {
    * @returns the write's answer, or the first answer with `duplicate: true` on a repeat
    */
   run(scope: string, requestId: string | undefined, write: () => WriteAnswer): WriteAnswer {
-    if (requestId === undefined) return write();
+    if (requestId === undefined) {
+      const answer = write();
+      this.remember({ scope, requestId: null });
+      return answer;
+    }
     const key = `${scope}\u0000${requestId}`;
     const first = this.answers.get(key);
     if (first) return { status: first.status, body: { ...first.body, duplicate: true } };
     const answer = write();
+    this.remember({ scope, requestId });
     this.answers.set(key, answer);
     if (this.answers.size > this.capacity) {
       const oldest = this.answers.keys().next().value;
       if (oldest !== undefined) this.answers.delete(oldest);
     }
     return answer;
+  }
+
+  /**
+   * The writes that took effect, oldest first (at most the book's capacity): what the experiment
+   * runner reads (`GET /writes`) to count duplicate side effects, i.e. one logical call written twice.
+   */
+  writes(): readonly EffectiveWrite[] {
+    return this.effective;
+  }
+
+  private remember(write: EffectiveWrite): void {
+    this.effective.push(write);
+    if (this.effective.length > this.capacity) this.effective.shift();
   }
 }

@@ -1,0 +1,243 @@
+/**
+ * The fault schedule (DESIGN.md "One fault schedule"): fires, records and rolls back the planned
+ * faults of the current run (its `fault_plans` row). Every fault kind goes through here; the tool
+ * services and the launcher only read what it recorded.
+ *
+ *   chaos tick ─────────────┐                       ┌─► fire:  kind.apply ──► open fault_events row
+ *   POST /calls (announce) ─┴─► follow run ─► count ─┤         (timer at the duration's end)
+ *     (waits for the ack)       (load plan)          └─► end:   kind.revert ──► close row (ended_by)
+ *                                                    ack ◄── announcement recorded with active faults
+ *
+ * A plan's fault is expanded into slots, one per target service; each slot has its trigger's state.
+ * Jobs run one at a time on a {@link SerialQueue}, so a tick and an announcement never interleave.
+ * Rollback always: a new current run, the run `done`, or {@link FaultSchedule.stop} ends every active
+ * slot (`ended_by` rollback); the journal reads them back. Nothing thrown here leaves the schedule.
+ */
+import {
+  createRandom,
+  getService,
+  serviceForTool,
+  TOOL_NAMES,
+  type CurrentRun,
+  type Database,
+  type Logger,
+  type Random,
+  type ServiceName,
+  type ToolName,
+} from '@chaos-lab/common';
+import type { Clock } from './clock.js';
+import { targetServices, type FaultPlan } from './fault-plan.js';
+import type { FaultKind, Slot } from './faults/fault-kind.js';
+import { httpErrorFaults } from './faults/http-error.js';
+import { serviceFaults } from './faults/service.js';
+import { toxicFaults } from './faults/toxic.js';
+import { closePlannedEvent, openPlannedEvent, readFaultPlan, recordAnnouncement, runStartedAt, type PlannedEnd } from './planned-events.js';
+import { SerialQueue } from './serial-queue.js';
+import type { ToxiproxyGateway } from './toxiproxy-gateway.js';
+import { triggerKind } from './triggers/registry.js';
+import type { RunCounters, ScheduleEvent, SlotState } from './triggers/trigger.js';
+
+/** What the schedule needs. */
+export interface FaultScheduleDeps {
+  readonly db: Database;
+  readonly gateway: ToxiproxyGateway;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+/** A tool call attempt announced by the agent before its first byte is sent. */
+export interface Announcement {
+  readonly runId: string;
+  /** 0-based. */
+  readonly promptIndex: number;
+  readonly tool: string;
+  readonly callId: string;
+  /** 1-based. */
+  readonly attempt: number;
+}
+
+interface SlotRun extends Slot {
+  readonly state: SlotState;
+  active?: { eventId: number; cancelTimer: () => void };
+}
+
+interface PlanRun {
+  readonly runId: string;
+  readonly slots: SlotRun[];
+  readonly counters: RunCounters;
+  readonly random: Random;
+}
+
+/** See the file comment. */
+export class FaultSchedule {
+  readonly #deps: FaultScheduleDeps;
+  readonly #queue = new SerialQueue();
+  readonly #kinds: Record<Slot['fault']['kind'], FaultKind>;
+  #run: PlanRun | undefined;
+  #followed: string | undefined;
+  #stopped = false;
+
+  constructor(deps: FaultScheduleDeps) {
+    this.#deps = deps;
+    this.#kinds = { toxic: toxicFaults(deps.gateway), http_error: httpErrorFaults, service: serviceFaults(deps.db) };
+  }
+
+  /** Called by the chaos loop every tick with the run it read (undefined: none) and whether it is active. */
+  onTick(run: CurrentRun | undefined, active: boolean): Promise<void> {
+    return this.#queue.run(async () => {
+      if (this.#stopped) return;
+      if (!run || run.phase === 'done') return this.#rollback(run ? `run is done` : 'no current run');
+      await this.#follow(run.runId, run.seed);
+      if (active) await this.#see({ kind: 'tick', now: this.#deps.clock.now(), currentPrompt: run.currentPrompt });
+    });
+  }
+
+  /**
+   * An announced attempt: counts it, ends and fires the slots its event decides, records it, and
+   * resolves once every fault for it is in place (the acknowledgement).
+   * @returns the names of the planned faults active on the attempt's service
+   */
+  announce(a: Announcement): Promise<string[]> {
+    return this.#queue.run(async () => {
+      if (this.#stopped) return [];
+      await this.#follow(a.runId, undefined);
+      const plan = this.#run;
+      if (!plan) return [];
+      const c = plan.counters;
+      if (a.attempt === 1) c.callsByTool.set(a.tool, (c.callsByTool.get(a.tool) ?? 0) + 1);
+      c.attemptsByTool.set(a.tool, (c.attemptsByTool.get(a.tool) ?? 0) + 1);
+      c.attempts++;
+      const now = this.#deps.clock.now();
+      await this.#see({ kind: 'call', now, ...a });
+      const service = serviceOfTool(a.tool);
+      const faults = plan.slots.filter((s) => s.active && s.service === service).map((s) => s.fault.name);
+      try {
+        recordAnnouncement(this.#deps.db, { ...a, at: now, faults });
+      } catch (err) {
+        this.#log(a.runId).warn({ err: (err as Error).message }, 'announcement not recorded');
+      }
+      return faults;
+    });
+  }
+
+  /** True when a toxic on `proxy` named `toxic` is one of this schedule's (reconciliation keeps it). */
+  owns(proxy: string, toxic: string): boolean {
+    return this.#run?.slots.some((s) => s.active && s.proxy === proxy && s.fault.kind === 'toxic' && toxic === `plan_${s.fault.name}_${s.service}`) ?? false;
+  }
+
+  /** Active planned faults, for `/status`. */
+  snapshot(): { runId: string | null; active: { fault: string; service: string; eventId: number }[] } {
+    const slots = this.#run?.slots.filter((s) => s.active) ?? [];
+    return { runId: this.#run?.runId ?? null, active: slots.map((s) => ({ fault: s.fault.name, service: s.service, eventId: s.active!.eventId })) };
+  }
+
+  /** Rolls back every active fault and stops taking events (shutdown). */
+  stop(): Promise<void> {
+    return this.#queue.run(async () => {
+      await this.#rollback('the proxy-manager is stopping');
+      this.#stopped = true;
+    });
+  }
+
+  /** Makes `runId` the followed run: rolls back the previous one's faults, loads the new plan. */
+  async #follow(runId: string, seed: number | undefined): Promise<void> {
+    if (this.#followed === runId) return;
+    await this.#rollback('another run started');
+    this.#followed = runId;
+    this.#run = undefined;
+    const { db, clock } = this.#deps;
+    let plan: FaultPlan | undefined;
+    try {
+      plan = readFaultPlan(db, runId);
+    } catch (err) {
+      this.#log(runId).error({ err: (err as Error).message }, 'fault plan of the run is not valid: no planned fault fires');
+      return;
+    }
+    if (!plan) return;
+    const recordedSeed = seed ?? (db.prepare('SELECT seed FROM runs WHERE run_id = ?').get(runId) as { seed: number } | undefined)?.seed ?? 0;
+    const slots: SlotRun[] = plan.faults.flatMap((fault) =>
+      targetServices(fault).map((service) => ({ fault, service, proxy: getService(service).proxyName, state: { fired: 0 } })),
+    );
+    const counters: RunCounters = { runStartedAt: runStartedAt(db, runId) ?? clock.now(), callsByTool: new Map(), attemptsByTool: new Map(), attempts: 0 };
+    this.#run = { runId, slots, counters, random: createRandom(recordedSeed).fork('fault-plan') };
+    this.#log(runId).info({ faults: plan.faults.map((f) => f.name), slots: slots.length }, 'following the fault plan of the run');
+  }
+
+  /** Ends then fires the slots an event decides, in plan order. */
+  async #see(event: ScheduleEvent): Promise<void> {
+    const plan = this.#run;
+    if (!plan) return;
+    for (const slot of plan.slots) {
+      const kind = triggerKind(slot.fault.trigger);
+      if (slot.active) {
+        const why = kind.end(slot.fault.trigger, slot.state, event, plan.counters);
+        if (why) await this.#end(plan, slot, 'trigger', why);
+      }
+    }
+    for (const slot of plan.slots) {
+      if (slot.active) continue;
+      const firing = triggerKind(slot.fault.trigger).fire(slot.fault.trigger, slot.state, event, plan.counters, plan.random);
+      if (firing) await this.#fire(plan, slot, firing.durationMs, { kind: slot.fault.trigger.kind, ...firing.detail });
+    }
+  }
+
+  async #fire(plan: PlanRun, slot: SlotRun, durationMs: number | undefined, trigger: Record<string, unknown>): Promise<void> {
+    const { db, clock } = this.#deps;
+    const kind = this.#kinds[slot.fault.kind];
+    const log = this.#log(plan.runId).child({ fault: slot.fault.name, service: slot.service });
+    slot.state.fired++;
+    try {
+      await kind.apply(slot, log);
+    } catch (err) {
+      log.error({ err: (err as Error).message }, 'planned fault could not be put in place: not fired');
+      return;
+    }
+    const shape = kind.shape(slot);
+    let eventId: number;
+    try {
+      eventId = openPlannedEvent(db, { ...shape, runId: plan.runId, proxy: slot.proxy, service: slot.service, fault: slot.fault.name, trigger, startedAt: clock.now() });
+    } catch (err) {
+      log.error({ err: (err as Error).message }, 'planned fault not recorded: taking it away');
+      await kind.revert(slot, log);
+      return;
+    }
+    const endsIn = slot.fault.kind === 'service' && slot.fault.action === 'restart' ? 0 : durationMs;
+    const cancelTimer = endsIn === undefined ? () => undefined : clock.setTimeout(() => void this.#queue.run(() => this.#endIfActive(plan, slot, eventId)), Math.max(0, endsIn));
+    slot.active = { eventId, cancelTimer };
+    log.info({ eventId, type: shape.type, trigger, durationMs: endsIn ?? null }, 'planned fault fired');
+  }
+
+  async #endIfActive(plan: PlanRun, slot: SlotRun, eventId: number): Promise<void> {
+    if (slot.active?.eventId === eventId) await this.#end(plan, slot, 'duration', 'its duration ended');
+  }
+
+  async #end(plan: PlanRun, slot: SlotRun, endedBy: PlannedEnd, why: string): Promise<void> {
+    const active = slot.active;
+    if (!active) return;
+    slot.active = undefined;
+    active.cancelTimer();
+    const log = this.#log(plan.runId).child({ fault: slot.fault.name, service: slot.service, eventId: active.eventId });
+    await this.#kinds[slot.fault.kind].revert(slot, log);
+    try {
+      closePlannedEvent(this.#deps.db, active.eventId, this.#deps.clock.now(), endedBy);
+    } catch (err) {
+      log.error({ err: (err as Error).message }, 'planned fault event could not be closed');
+    }
+    log.info({ endedBy, why }, 'planned fault ended');
+  }
+
+  async #rollback(why: string): Promise<void> {
+    const plan = this.#run;
+    if (!plan) return;
+    await Promise.all(plan.slots.filter((s) => s.active).map((s) => this.#end(plan, s, 'rollback', why)));
+  }
+
+  #log(runId: string): Logger {
+    return this.#deps.logger.child({ run_id: runId });
+  }
+}
+
+/** The service a tool belongs to (undefined for a name that is not a tool). */
+function serviceOfTool(tool: string): ServiceName | undefined {
+  return (TOOL_NAMES as readonly string[]).includes(tool) ? serviceForTool(tool as ToolName).name : undefined;
+}

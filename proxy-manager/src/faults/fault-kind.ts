@@ -1,0 +1,41 @@
+/**
+ * What a fault kind is (one kind per file in this folder): how one slot (a fault on one target
+ * service) is put in place and taken away. The schedule records the `fault_events` row; a kind only
+ * acts on the world (Toxiproxy, a process) and says what the row holds.
+ */
+import type { Logger, ServiceName } from '@chaos-lab/common';
+import type { Fault } from '../fault-plan.js';
+
+/** One fault on one target. */
+export interface Slot {
+  readonly fault: Fault;
+  readonly service: ServiceName;
+  /** `<service>_proxy`. */
+  readonly proxy: string;
+}
+
+/** The `fault_events` columns a kind fills. */
+export interface EventShape {
+  readonly kind: 'toxic' | 'http_error' | 'service';
+  /** The toxic's name, e.g. `plan_lost-write_calendar`. */
+  readonly name: string;
+  /** The toxic type, `http_<status>`, or the service action. */
+  readonly type: string;
+  readonly stream: 'upstream' | 'downstream' | null;
+  readonly toxicity: number | null;
+  readonly attributes: Readonly<Record<string, unknown>>;
+}
+
+/** A fault kind. */
+export interface FaultKind {
+  /** What the slot's event row records. */
+  shape(slot: Slot): EventShape;
+  /**
+   * Puts the fault in place. Resolves once it is (a toxic added, a signal sent): the schedule
+   * acknowledges an announced attempt only after this.
+   * @throws when it could not be put in place (the slot stays idle; the schedule logs it)
+   */
+  apply(slot: Slot, log: Logger): Promise<void>;
+  /** Takes it away (a toxic removed, a paused process continued). Never throws: failures are logged. */
+  revert(slot: Slot, log: Logger): Promise<void>;
+}

@@ -1,0 +1,75 @@
+/**
+ * `service` faults through the tool service's process (`npm start`: the launcher records each tool
+ * child's pid in `parts` as `tool:<service>`): `kill` sends SIGKILL and `stop` SIGTERM, and the launcher
+ * restarts the service once the slot's event is closed (it waits while an open kill/stop event of the
+ * service exists); `pause` sends SIGSTOP and SIGCONT when the slot ends; `restart` sends SIGTERM and
+ * the launcher restarts it at once. In compose the containers are not the manager's to signal
+ * (dockerode, opt-in, is not built yet): `apply` throws, and the fault is logged as not fired.
+ */
+import { readPart, type Database } from '@chaos-lab/common';
+import type { EventShape, FaultKind, Slot } from './fault-kind.js';
+
+/** The `parts` name under which the launcher records a tool service's process. */
+export function toolPart(service: string): string {
+  return `tool:${service}`;
+}
+
+const SIGNALS = { kill: 'SIGKILL', stop: 'SIGTERM', pause: 'SIGSTOP', restart: 'SIGTERM' } as const;
+
+function action(slot: Slot): keyof typeof SIGNALS {
+  if (slot.fault.kind !== 'service') throw new Error(`not a service fault: ${slot.fault.kind}`);
+  return slot.fault.action;
+}
+
+/** How long a kill, stop or restart waits for the process to be gone before the fault counts as in place, ms. */
+const GONE_WAIT_MS = 5000;
+
+/**
+ * Resolves once `pid` no longer exists (signal 0 fails with ESRCH), or after `waitMs`. A zombie still
+ * exists until its parent (the launcher) reaps it, which Node does at once.
+ */
+async function gone(pid: number, waitMs: number): Promise<void> {
+  const deadline = Date.now() + waitMs;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** The pid of a target's process, or an error naming why there is none. */
+function pidOf(db: Database, service: string): number {
+  const part = readPart(db, toolPart(service));
+  if (!part?.pid || part.stoppedAt !== null) throw new Error(`no process of the ${service} tool service is recorded in parts (service faults need chaos-lab up / npm start)`);
+  return part.pid;
+}
+
+/** The service kind, reading pids from `db`. */
+export function serviceFaults(db: Database): FaultKind {
+  const paused = new Map<string, number>();
+  return {
+    shape(slot): EventShape {
+      return { kind: 'service', name: `plan_${slot.fault.name}_${slot.service}`, type: action(slot), stream: null, toxicity: null, attributes: { signal: SIGNALS[action(slot)] } };
+    },
+    async apply(slot) {
+      const pid = pidOf(db, slot.service);
+      process.kill(pid, SIGNALS[action(slot)]);
+      if (action(slot) === 'pause') paused.set(slot.service, pid);
+      // The attempt this fault is acknowledged for must meet a dead service, not one still dying.
+      else await gone(pid, GONE_WAIT_MS);
+    },
+    async revert(slot, log) {
+      const pid = paused.get(slot.service);
+      if (pid === undefined) return;
+      paused.delete(slot.service);
+      try {
+        process.kill(pid, 'SIGCONT');
+      } catch (err) {
+        log.warn({ err: (err as Error).message, service: slot.service, pid }, 'paused service could not be continued (it is gone)');
+      }
+    },
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * Planned fault events (schema v4 `fault_events` with `fault` and `trigger`), the fault plan's
+ * `call_announcements`, and the `fault_plans` table: written by the fault schedule. Times are ms since
+ * the epoch (UTC).
+ */
+import { writeTransaction, type Database } from '@chaos-lab/common';
+import { faultPlanSchema, type FaultPlan } from './fault-plan.js';
+import type { EventShape } from './faults/fault-kind.js';
+
+/** How a planned event ended (`fault_events.ended_by`). */
+export type PlannedEnd = 'duration' | 'trigger' | 'rollback';
+
+/** A planned event to open. */
+export interface PlannedEventInput extends EventShape {
+  readonly runId: string;
+  readonly proxy: string;
+  readonly service: string;
+  /** The plan's fault name. */
+  readonly fault: string;
+  /** The trigger's kind and what fired it. */
+  readonly trigger: Readonly<Record<string, unknown>>;
+  readonly startedAt: number;
+}
+
+/** Opens a planned event; returns its id. */
+export function openPlannedEvent(db: Database, e: PlannedEventInput): number {
+  return writeTransaction(db, () =>
+    Number(
+      db
+        .prepare(
+          `INSERT INTO fault_events (run_id, kind, proxy, service, name, type, stream, toxicity, attributes, started_at, fault, trigger)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(e.runId, e.kind, e.proxy, e.service, e.name, e.type, e.stream, e.toxicity, JSON.stringify(e.attributes), e.startedAt, e.fault, JSON.stringify(e.trigger))
+        .lastInsertRowid,
+    ),
+  );
+}
+
+/** Closes a planned event (a no-op when closed already). */
+export function closePlannedEvent(db: Database, id: number, endedAt: number, endedBy: PlannedEnd): void {
+  writeTransaction(db, () => {
+    db.prepare('UPDATE fault_events SET ended_at = max(?, started_at), ended_by = ? WHERE id = ? AND ended_at IS NULL').run(endedAt, endedBy, id);
+  });
+}
+
+/** Records one announced attempt and the planned faults active on its service when it was acknowledged. */
+export function recordAnnouncement(
+  db: Database,
+  a: { runId: string; promptIndex: number; tool: string; callId: string; attempt: number; at: number; faults: readonly string[] },
+): void {
+  writeTransaction(db, () => {
+    db.prepare('INSERT INTO call_announcements (run_id, prompt_index, tool, call_id, attempt, at, faults) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+      a.runId,
+      a.promptIndex,
+      a.tool,
+      a.callId,
+      a.attempt,
+      a.at,
+      JSON.stringify(a.faults),
+    );
+  });
+}
+
+/**
+ * Writes the plan of a run (before the run starts).
+ * @throws {z.ZodError} when the plan is not valid
+ */
+export function writeFaultPlan(db: Database, runId: string, plan: FaultPlan, now: number = Date.now()): void {
+  const valid = faultPlanSchema.parse(plan);
+  writeTransaction(db, () => {
+    db.prepare('INSERT OR REPLACE INTO fault_plans (run_id, plan, created_at) VALUES (?, ?, ?)').run(runId, JSON.stringify(valid), now);
+  });
+}
+
+/**
+ * Reads the plan of a run.
+ * @returns the plan, or undefined when the run has none
+ * @throws when the stored plan is not valid (a hand-edited database)
+ */
+export function readFaultPlan(db: Database, runId: string): FaultPlan | undefined {
+  const row = db.prepare('SELECT plan FROM fault_plans WHERE run_id = ?').get(runId) as { plan: string } | undefined;
+  return row ? faultPlanSchema.parse(JSON.parse(row.plan)) : undefined;
+}
+
+/** When a run started (`runs.started_at`), or undefined when it is not recorded yet. */
+export function runStartedAt(db: Database, runId: string): number | undefined {
+  const row = db.prepare('SELECT started_at AS startedAt FROM runs WHERE run_id = ?').get(runId) as { startedAt: number } | undefined;
+  return row?.startedAt;
+}

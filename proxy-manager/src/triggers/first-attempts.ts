@@ -1,0 +1,30 @@
+/**
+ * `first_attempts`: the run's first K attempts (of `tool`, or of every tool) meet the fault: it fires
+ * at the first event of the run (a chaos tick, or the first announced attempt, in place) and ends
+ * before attempt K + 1 is acknowledged.
+ */
+import type { RunCounters, ScheduleEvent, TriggerKind } from './trigger.js';
+
+type FirstAttemptsTrigger = Extract<import('../fault-plan.js').Trigger, { kind: 'first_attempts' }>;
+
+/** Attempts counted so far, this event's included. */
+function seen(trigger: FirstAttemptsTrigger, counters: RunCounters): number {
+  return trigger.tool === undefined ? counters.attempts : (counters.attemptsByTool.get(trigger.tool) ?? 0);
+}
+
+function counts(trigger: FirstAttemptsTrigger, event: ScheduleEvent): boolean {
+  return event.kind === 'call' && (trigger.tool === undefined || event.tool === trigger.tool);
+}
+
+/** See the file comment. */
+export const firstAttemptsTrigger: TriggerKind<FirstAttemptsTrigger> = {
+  fire(trigger, state, event, counters) {
+    if (state.fired > 0) return undefined;
+    const attempts = seen(trigger, counters);
+    if (counts(trigger, event) ? attempts > trigger.k : attempts >= trigger.k) return undefined;
+    return { detail: { k: trigger.k, ...(trigger.tool ? { tool: trigger.tool } : {}) } };
+  },
+  end(trigger, _state, event, counters) {
+    return counts(trigger, event) && seen(trigger, counters) > trigger.k ? `attempt ${seen(trigger, counters)} is past the first ${trigger.k}` : undefined;
+  },
+};

@@ -1,0 +1,23 @@
+/**
+ * `prompt`: fires once, when prompt N (1-based in the run's prompts, i.e. `prompt_index` N − 1) is
+ * seen: at the first announced tool call of that prompt (in place, before its first byte), or at the
+ * first chaos tick that reads it as the current prompt. It lasts `durationMs` when given, else until
+ * another prompt is seen.
+ */
+import { eventPrompt, type TriggerKind } from './trigger.js';
+
+type PromptTrigger = Extract<import('../fault-plan.js').Trigger, { kind: 'prompt' }>;
+
+/** See the file comment. */
+export const promptTrigger: TriggerKind<PromptTrigger> = {
+  fire(trigger, state, event) {
+    if (state.fired > 0 || eventPrompt(event) !== trigger.n - 1) return undefined;
+    state.promptIndex = trigger.n - 1;
+    return { durationMs: trigger.durationMs, detail: { prompt: trigger.n, via: event.kind } };
+  },
+  end(trigger, state, event) {
+    if (trigger.durationMs !== undefined) return undefined;
+    const prompt = eventPrompt(event);
+    return prompt !== null && prompt !== state.promptIndex ? 'another prompt' : undefined;
+  },
+};

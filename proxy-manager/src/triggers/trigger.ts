@@ -1,0 +1,65 @@
+/**
+ * What a trigger kind is (one kind per file in this folder, registered in `registry.ts`): given an
+ * event the fault schedule sees (a chaos tick, or an announced tool call attempt), whether an idle
+ * slot (one fault on one target) fires now and for how long, and whether an active one ends now.
+ *
+ *   event ──► counters updated (calls and attempts per tool) ──► per slot: active? end(…) : fire(…)
+ *
+ * Durations are enforced by the schedule (a timer at `endsAt`); `end` only says what else ends a slot.
+ */
+import type { Random } from '@chaos-lab/common';
+import type { Trigger } from '../fault-plan.js';
+
+/** What the schedule saw: a chaos tick, or a tool call attempt announced before its first byte. */
+export type ScheduleEvent =
+  | { readonly kind: 'tick'; readonly now: number; readonly currentPrompt: number | null }
+  | {
+      readonly kind: 'call';
+      readonly now: number;
+      /** 0-based `prompt_index`. */
+      readonly promptIndex: number;
+      readonly tool: string;
+      readonly callId: string;
+      /** 1-based; the direct fallback is TOOL_LIMIT + 1. */
+      readonly attempt: number;
+    };
+
+/** The run's counters, updated before the triggers see a call event. */
+export interface RunCounters {
+  /** When the run started (`runs.started_at`), ms since the epoch. */
+  readonly runStartedAt: number;
+  /** Logical calls announced per tool (a call counts at its first attempt). */
+  readonly callsByTool: Map<string, number>;
+  /** Attempts announced per tool. */
+  readonly attemptsByTool: Map<string, number>;
+  /** Attempts announced, every tool. */
+  attempts: number;
+}
+
+/** One slot's trigger state, kept by the schedule. */
+export interface SlotState {
+  /** Times it fired in this run. */
+  fired: number;
+  /** Set by `fire` for `end` to read: the call or prompt it fired for. */
+  callId?: string;
+  promptIndex?: number;
+}
+
+/** A decision to fire: how long (ms; undefined: until `end` says so or the run ends) and what fired it. */
+export interface Firing {
+  readonly durationMs?: number;
+  readonly detail: Readonly<Record<string, unknown>>;
+}
+
+/** A trigger kind. */
+export interface TriggerKind<T extends Trigger = Trigger> {
+  /** Whether an idle slot fires on this event. `random` is the run's plan source (one draw per slot per tick). */
+  fire(trigger: T, state: SlotState, event: ScheduleEvent, counters: RunCounters, random: Random): Firing | undefined;
+  /** Why an active slot ends on this event (before the announced attempt is acknowledged), or undefined. */
+  end(trigger: T, state: SlotState, event: ScheduleEvent, counters: RunCounters): string | undefined;
+}
+
+/** The prompt an event is about: the announced call's, or the tick's current prompt. */
+export function eventPrompt(event: ScheduleEvent): number | null {
+  return event.kind === 'call' ? event.promptIndex : event.currentPrompt;
+}

@@ -1,0 +1,20 @@
+/**
+ * `window`: fires once, at the first event (chaos tick or announced attempt) at or after `fromMs` after
+ * the run started (`runs.started_at`) and before `toMs`; ends at `toMs` after the start (a timer, and
+ * any event seen past it).
+ */
+import type { TriggerKind } from './trigger.js';
+
+type WindowTrigger = Extract<import('../fault-plan.js').Trigger, { kind: 'window' }>;
+
+/** See the file comment. */
+export const windowTrigger: TriggerKind<WindowTrigger> = {
+  fire(trigger, state, event, counters) {
+    const sinceStart = event.now - counters.runStartedAt;
+    if (state.fired > 0 || sinceStart < trigger.fromMs || sinceStart >= trigger.toMs) return undefined;
+    return { durationMs: counters.runStartedAt + trigger.toMs - event.now, detail: { from_ms: trigger.fromMs, to_ms: trigger.toMs, at_ms: sinceStart } };
+  },
+  end(trigger, _state, event, counters) {
+    return event.now - counters.runStartedAt >= trigger.toMs ? 'window ended' : undefined;
+  },
+};
