@@ -318,27 +318,35 @@ export const MIGRATIONS: readonly Migration[] = [
           SELECT u.*, ROW_NUMBER() OVER (PARTITION BY u.run_id, u.prompt_index ORDER BY u.call_started_at, u.first_row) AS call_rank
             FROM unanswered u
         ),
+        failed AS (
+          SELECT * FROM attempt_causes
+        ),
         root AS (
           SELECT fu.run_id, fu.prompt_index, ac.attempt_row, ac.call_id, ac.tool, ac.cause, ac.fault_event_id,
                  ROW_NUMBER() OVER (PARTITION BY fu.run_id, fu.prompt_index ORDER BY ac.started_at, ac.attempt_row) AS attempt_rank
             FROM first_unanswered fu
-            JOIN attempt_causes ac
+            JOIN failed ac
               ON ac.run_id = fu.run_id AND ac.prompt_index = fu.prompt_index
              AND ac.prompt_attempt = fu.prompt_attempt AND ac.call_id = fu.call_id
            WHERE fu.call_rank = 1
+        ),
+        chains AS (
+          SELECT run_id, prompt_index, COUNT(*) AS failed_attempts,
+                 json_group_array(json_object('attempt_row', attempt_row, 'call_id', call_id, 'tool', tool, 'via', via,
+                                              'attempt', attempt, 'outcome', outcome, 'http_status', http_status,
+                                              'cause', cause, 'fault_event_id', fault_event_id)
+                                  ORDER BY started_at, attempt_row) AS chain
+            FROM failed GROUP BY run_id, prompt_index
         )
         SELECT p.run_id, p.prompt_index, p.prompt_id, p.status, p.error_type,
                COALESCE(r.cause, CASE WHEN p.status IN ('failed', 'interrupted') THEN COALESCE(p.error_type, 'unknown') END) AS root_cause,
                r.attempt_row AS root_attempt_row, r.call_id AS root_call_id, r.tool AS root_tool,
                r.fault_event_id AS root_fault_event_id,
-               (SELECT COUNT(*) FROM attempt_causes c WHERE c.run_id = p.run_id AND c.prompt_index = p.prompt_index) AS failed_attempts,
-               (SELECT json_group_array(json_object('attempt_row', c.attempt_row, 'call_id', c.call_id, 'tool', c.tool, 'via', c.via,
-                                                    'attempt', c.attempt, 'outcome', c.outcome, 'http_status', c.http_status,
-                                                    'cause', c.cause, 'fault_event_id', c.fault_event_id)
-                                        ORDER BY c.started_at, c.attempt_row)
-                  FROM attempt_causes c WHERE c.run_id = p.run_id AND c.prompt_index = p.prompt_index) AS chain
+               COALESCE(c.failed_attempts, 0) AS failed_attempts,
+               COALESCE(c.chain, '[]') AS chain
           FROM prompt_results p
           LEFT JOIN root r ON r.run_id = p.run_id AND r.prompt_index = p.prompt_index AND r.attempt_rank = 1
+          LEFT JOIN chains c ON c.run_id = p.run_id AND c.prompt_index = p.prompt_index
          WHERE p.status IN ('failed', 'wrong', 'unhandled', 'interrupted');
 
       -- One row per fault event: its blast radius. attempts_touched: attempts it could reach (see
@@ -347,104 +355,35 @@ export const MIGRATIONS: readonly Migration[] = [
       -- of those attempts, with their indexes (prompt_indexes, JSON array, of the attempts' runs);
       -- prompts_root_caused: prompts whose root cause is this event.
       CREATE VIEW fault_blast_radius AS
+        WITH failed AS (
+          SELECT attempt_row, fault_event_id FROM attempt_causes
+        ),
+        touched AS (
+          SELECT af.fault_event_id, COUNT(*) AS attempts_touched, COUNT(fl.attempt_row) AS attempts_failed,
+                 COUNT(DISTINCT af.run_id || '/' || af.prompt_index) AS prompts_touched,
+                 json_group_array(DISTINCT af.prompt_index ORDER BY af.prompt_index) AS prompt_indexes
+            FROM attempt_faults af LEFT JOIN failed fl ON fl.attempt_row = af.attempt_row
+           GROUP BY af.fault_event_id
+        ),
+        attributed AS (
+          SELECT fault_event_id, COUNT(*) AS attempts FROM failed WHERE fault_event_id IS NOT NULL GROUP BY fault_event_id
+        ),
+        rooted AS (
+          SELECT root_fault_event_id AS fault_event_id, COUNT(*) AS prompts
+            FROM prompt_causes WHERE root_fault_event_id IS NOT NULL GROUP BY root_fault_event_id
+        )
         SELECT f.id AS fault_event_id, f.run_id, f.kind, f.proxy, f.service, f.name, f.type, f.stream, f.toxicity, f.attributes,
                f.started_at, f.ended_at, f.ended_by,
-               (SELECT COUNT(*) FROM attempt_faults af WHERE af.fault_event_id = f.id) AS attempts_touched,
-               (SELECT COUNT(*) FROM attempt_faults af JOIN attempt_causes ac ON ac.attempt_row = af.attempt_row
-                 WHERE af.fault_event_id = f.id) AS attempts_failed,
-               (SELECT COUNT(*) FROM attempt_causes ac WHERE ac.fault_event_id = f.id) AS attempts_attributed,
-               (SELECT COUNT(*) FROM (SELECT DISTINCT af.run_id, af.prompt_index FROM attempt_faults af WHERE af.fault_event_id = f.id)) AS prompts_touched,
-               (SELECT json_group_array(DISTINCT af.prompt_index ORDER BY af.prompt_index) FROM attempt_faults af WHERE af.fault_event_id = f.id) AS prompt_indexes,
-               (SELECT COUNT(*) FROM prompt_causes pc WHERE pc.root_fault_event_id = f.id) AS prompts_root_caused
-          FROM fault_events f;
-    `,
-  },
-  {
-    description: 'experiments: fault plans, planned fault events, call announcements, experiment journals',
-    sql: `
-      -- The fault plan of a run (issue "Experiments"): written before the run starts by whoever plans
-      -- it (chaos-lab run), read by the proxy-manager when the run becomes current, and by the agent,
-      -- which then announces every tool call attempt to the manager before its first byte is sent.
-      -- plan: JSON {faults: [...]} as proxy-manager/src/fault-plan.ts validates it.
-      CREATE TABLE fault_plans (
-        run_id     TEXT PRIMARY KEY,
-        plan       TEXT NOT NULL,
-        created_at INTEGER NOT NULL
-      );
-
-      -- Planned fault events: fault names the plan's fault (NULL for the chaos loop's random toxics and
-      -- the launcher's service_down), trigger says what fired it (JSON: the trigger's kind and the call,
-      -- prompt or tick that fired it). New kinds: http_error (the service answers an HTTP error instead
-      -- of its result) and service (a kill, stop, pause or restart of the service's process); new
-      -- ended_by values: duration (its time ran out), trigger (its trigger ended it: the next attempt,
-      -- another prompt, the window's end), rollback (the run ended, or the manager stopped).
-      ALTER TABLE fault_events ADD COLUMN fault TEXT;
-      ALTER TABLE fault_events ADD COLUMN trigger TEXT;
-
-      -- Every announcement of a tool call attempt to the proxy-manager (POST /calls), with the planned
-      -- faults active on its service when the manager acknowledged it.
-      CREATE TABLE call_announcements (
-        id           INTEGER PRIMARY KEY,
-        run_id       TEXT NOT NULL,
-        prompt_index INTEGER NOT NULL,
-        tool         TEXT NOT NULL,
-        call_id      TEXT NOT NULL,
-        attempt      INTEGER NOT NULL,
-        at           INTEGER NOT NULL,
-        faults       TEXT NOT NULL DEFAULT '[]'
-      );
-      CREATE INDEX call_announcements_run ON call_announcements (run_id, at);
-
-      -- Experiments and their journal (chaos-lab run): the file as run, the seed, each variant's run,
-      -- each check's value and whether it held, the verdict (held, deviated, error, interrupted).
-      CREATE TABLE experiments (
-        experiment_id TEXT PRIMARY KEY,
-        title         TEXT NOT NULL,
-        file          TEXT NOT NULL,
-        source        TEXT NOT NULL,
-        seed          INTEGER NOT NULL,
-        started_at    INTEGER NOT NULL,
-        finished_at   INTEGER,
-        verdict       TEXT CHECK (verdict IS NULL OR verdict IN ('held', 'deviated', 'error', 'interrupted')),
-        journal       TEXT
-      );
-      CREATE TABLE experiment_variants (
-        experiment_id TEXT NOT NULL REFERENCES experiments(experiment_id),
-        variant       TEXT NOT NULL,
-        position      INTEGER NOT NULL,
-        run_id        TEXT,
-        exit_code     INTEGER,
-        verdict       TEXT CHECK (verdict IS NULL OR verdict IN ('held', 'deviated', 'error', 'interrupted')),
-        started_at    INTEGER NOT NULL,
-        finished_at   INTEGER,
-        PRIMARY KEY (experiment_id, variant)
-      );
-      CREATE TABLE experiment_checks (
-        experiment_id TEXT NOT NULL REFERENCES experiments(experiment_id),
-        variant       TEXT NOT NULL,
-        check_index   INTEGER NOT NULL,
-        metric        TEXT NOT NULL,
-        value         REAL,
-        bound         REAL,
-        tolerance     TEXT NOT NULL,
-        held          INTEGER NOT NULL,
-        PRIMARY KEY (experiment_id, variant, check_index)
-      );
-
-      -- Attribution learns the planned kinds: an http_error of the attempt's service touches any attempt
-      -- (the direct fallback meets it too), a service fault (pause, stop, kill) of its service as well.
-      DROP VIEW attempt_faults;
-      CREATE VIEW attempt_faults AS
-        SELECT t.id AS attempt_row, t.run_id, t.prompt_index, t.prompt_attempt, t.call_id, t.service, t.via,
-               t.started_at AS attempt_started_at, t.started_at + t.duration_ms AS attempt_ended_at,
-               f.id AS fault_event_id, f.kind, f.proxy, f.type, f.stream, f.attributes,
-               f.started_at AS fault_started_at, f.ended_at AS fault_ended_at
-          FROM tool_calls t
-          JOIN fault_events f
-            ON f.started_at <= t.started_at + t.duration_ms
-           AND (f.ended_at IS NULL OR f.ended_at > t.started_at)
-           AND ((f.kind = 'toxic' AND t.via = 'proxy' AND f.proxy = t.service || '_proxy')
-             OR (f.kind IN ('service_down', 'http_error', 'service') AND f.service = t.service));
+               COALESCE(t.attempts_touched, 0) AS attempts_touched,
+               COALESCE(t.attempts_failed, 0) AS attempts_failed,
+               COALESCE(a.attempts, 0) AS attempts_attributed,
+               COALESCE(t.prompts_touched, 0) AS prompts_touched,
+               COALESCE(t.prompt_indexes, '[]') AS prompt_indexes,
+               COALESCE(r.prompts, 0) AS prompts_root_caused
+          FROM fault_events f
+          LEFT JOIN touched t ON t.fault_event_id = f.id
+          LEFT JOIN attributed a ON a.fault_event_id = f.id
+          LEFT JOIN rooted r ON r.fault_event_id = f.id;
     `,
   },
 ];
