@@ -13,6 +13,7 @@ type Register = (program: Command) => void;
 /** Subcommand name → how to load its registration. */
 const COMMANDS: Record<string, () => Promise<Register>> = {
   up: async () => (await import('./commands/up.js')).registerUpCommand,
+  run: async () => (await import('./commands/run.js')).registerRunCommand,
   tool: async () => (await import('./commands/tools.js')).registerToolCommands,
   tools: async () => (await import('./commands/tools.js')).registerToolCommands,
   toxiproxy: async () => (await import('./commands/toxiproxy.js')).registerToxiproxyCommand,
