@@ -25,6 +25,12 @@ export const PROXY_MANAGER_PART = 'proxy-manager';
 /** `fault_events.ended_by` of a toxic whose proxy-manager died: closed at the manager's last heartbeat. */
 export const ENDED_BY_MANAGER_LOST = 'manager_lost';
 
+/**
+ * `fault_events.ended_by` of a toxic whose Toxiproxy died (its process gone, its API refusing
+ * connections): toxics live in Toxiproxy's memory, so they ended with it.
+ */
+export const ENDED_BY_TOXIPROXY_LOST = 'toxiproxy_lost';
+
 /** Reads a part's row, or undefined when it never ran against this database. */
 export function readPart(db: Database, part: string): PartRow | undefined {
   return db

@@ -40,6 +40,15 @@ describe('chaos-lab up stops in order', () => {
     });
   }
 
+  it('on kill -9 of the launcher itself: every part notices its launcher is gone and stops by itself, the record whole', async () => {
+    const run = await labUnderWay('kill-launcher', 45);
+    process.kill(run.child.pid!, 'SIGKILL');
+    await run.exit;
+    await waitFor('every part to stop', () => labProcesses(run).length === 0, 30_000);
+    const row = assertWholeRecord(run, PROMPTS);
+    assert.equal(row.status, 'interrupted');
+  });
+
   it('on a second Ctrl-C while stopping: still in order, exit 130, the record whole', async () => {
     const run = await labUnderWay('second-ctrl-c', 40);
     process.kill(-run.child.pid!, 'SIGINT');

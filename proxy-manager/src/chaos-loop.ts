@@ -27,6 +27,8 @@ import {
   closeEventsOfLostManager,
   createRandom,
   currentRun,
+  ENDED_BY_TOXIPROXY_LOST,
+  LabError,
   partHeartbeat,
   partStarted,
   partStopped,
@@ -119,8 +121,8 @@ export class ChaosLoop {
   private readonly held = new Map<string, HeldToxic>();
   /** The first tick at which a proxy may take a toxic again (see the file comment). */
   private readonly freeAtTick = new Map<string, number>();
-  /** Events whose toxic is gone but whose row could not be closed yet (database locked). */
-  private readonly pendingCloses = new Map<number, number>();
+  /** Events whose toxic is gone but whose row could not be closed yet (database locked): when, and why. */
+  private readonly pendingCloses = new Map<number, { endedAt: number; endedBy: string }>();
   private random: Random;
   private run: CurrentRun | undefined;
   private ticks = 0;
@@ -464,6 +466,12 @@ export class ChaosLoop {
     try {
       await this.deps.gateway.removeToxic(held.plan.proxy, held.plan);
     } catch (err) {
+      if (this.stopped && toxiproxyGone(err)) {
+        // No later tick will see it vanish: Toxiproxy is not listening, and its toxics died with it.
+        this.release(held, ENDED_BY_TOXIPROXY_LOST);
+        log.warn({ reason: held.removeReason }, 'Toxiproxy refuses connections at shutdown: its toxic went with it; event closed');
+        return true;
+      }
       log.warn({ err: (err as Error).message, reason: held.removeReason }, 'toxic removal failed; retrying next tick');
       return false;
     }
@@ -477,19 +485,19 @@ export class ChaosLoop {
    * database is locked).
    * @returns the `ended_at` recorded, ms since the epoch
    */
-  private release(held: HeldToxic): number {
+  private release(held: HeldToxic, endedBy = 'removed'): number {
     held.cancelExpiry();
     this.held.delete(held.plan.proxy);
     const endedAt = this.deps.clock.now();
-    this.pendingCloses.set(held.eventId, endedAt);
+    this.pendingCloses.set(held.eventId, { endedAt, endedBy });
     this.retryPendingCloses();
     return endedAt;
   }
 
   private retryPendingCloses(): void {
-    for (const [eventId, endedAt] of this.pendingCloses) {
+    for (const [eventId, { endedAt, endedBy }] of this.pendingCloses) {
       try {
-        closeToxicEvent(this.deps.db, eventId, endedAt);
+        closeToxicEvent(this.deps.db, eventId, endedAt, endedBy);
         this.pendingCloses.delete(eventId);
       } catch (err) {
         this.conditions.report('toxic events', `cannot close toxic events (${(err as Error).message}); retrying`, this.logFor(this.run?.runId));
@@ -503,4 +511,9 @@ export class ChaosLoop {
   private logFor(runId: string | undefined): Logger {
     return runId ? this.deps.logger.child({ run_id: runId }) : this.deps.logger;
   }
+}
+
+/** True when a Toxiproxy call failed because nothing listens at its API (connection refused). */
+function toxiproxyGone(err: unknown): boolean {
+  return err instanceof LabError && err.code === 'TOXIPROXY' && err.details?.errorCode === 'ECONNREFUSED';
 }

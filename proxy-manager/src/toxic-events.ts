@@ -63,10 +63,14 @@ export function openToxicEvent(db: Database, event: ToxicEventInput): number {
   });
 }
 
-/** Closes an event (a no-op when it is closed already). */
-export function closeToxicEvent(db: Database, id: number, endedAt: number): void {
+/**
+ * Closes an event (a no-op when it is closed already).
+ * @param endedBy why it ended: `removed` (the manager removed the toxic, or saw it gone), or
+ *   `toxiproxy_lost` (Toxiproxy refused connections at shutdown: the toxic died with it)
+ */
+export function closeToxicEvent(db: Database, id: number, endedAt: number, endedBy = 'removed'): void {
   writeTransaction(db, () => {
-    db.prepare("UPDATE fault_events SET ended_at = ?, ended_by = 'removed' WHERE id = ? AND ended_at IS NULL").run(endedAt, id);
+    db.prepare('UPDATE fault_events SET ended_at = ?, ended_by = ? WHERE id = ? AND ended_at IS NULL').run(endedAt, endedBy, id);
   });
 }
 

@@ -96,6 +96,26 @@ describe('shutdown', () => {
     assert.equal(part()!.pid, process.pid, 'the new manager took the row');
   });
 
+  it('on SIGTERM after Toxiproxy died: the toxics died with it, so their events are closed as toxiproxy_lost, not left open', async () => {
+    await lab.manager?.close(); // the one the previous test started: one manager at a time
+    const child = await managerWithToxics('lost-toxiproxy-run');
+    await lab.toxiproxy.stop();
+    const stoppedAt = Date.now();
+    try {
+      child.kill('SIGTERM');
+      const [code] = await once(child, 'exit');
+      assert.equal(code, 0);
+    } finally {
+      await lab.toxiproxy.start();
+    }
+    const events = lab.db.prepare("SELECT ended_at, ended_by FROM fault_events WHERE run_id = 'lost-toxiproxy-run'").all() as { ended_at: number | null; ended_by: string }[];
+    assert.equal(events.length, 7);
+    for (const e of events) {
+      assert.equal(e.ended_by, 'toxiproxy_lost');
+      assert.ok(e.ended_at !== null && e.ended_at >= stoppedAt, JSON.stringify(e));
+    }
+  });
+
   /** The proxy-manager's `parts` row. */
   function part(): { pid: number; heartbeat_at: number; stopped_at: number | null } | undefined {
     return lab.db.prepare("SELECT pid, heartbeat_at, stopped_at FROM parts WHERE part = 'proxy-manager'").get() as never;

@@ -11,7 +11,7 @@
  * its last heartbeat (`manager_lost`), and every toxic at the death of the Toxiproxy that held it
  * (`toxiproxy_lost`: its proxies and toxics died with it).
  */
-import { PROXY_MANAGER_PART, closeEventsOfLostManager, readPart, writeTransaction, type Database } from '@chaos-lab/common';
+import { ENDED_BY_TOXIPROXY_LOST, PROXY_MANAGER_PART, closeEventsOfLostManager, readPart, writeTransaction, type Database } from '@chaos-lab/common';
 import type { Prompt } from '@chaos-lab/agent/prompts';
 import { RunRecords, type RunStatus } from '@chaos-lab/agent/records';
 
@@ -68,9 +68,6 @@ export function completeRunRecord(db: Database, runId: string, prompts: readonly
     return db.prepare('SELECT status, error FROM runs WHERE run_id = ?').get(runId) as RecordedRun;
   });
 }
-
-/** `fault_events.ended_by` of a toxic whose Toxiproxy died: it was gone from then on. */
-export const ENDED_BY_TOXIPROXY_LOST = 'toxiproxy_lost';
 
 /**
  * After the Toxiproxy server died: closes every open toxic event at its death.
