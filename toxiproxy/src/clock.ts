@@ -38,13 +38,14 @@ class Timer implements TimerHandle {
 }
 
 /**
- * Sleeps until the deadline in the event loop's poll, rounding the wait up to whole milliseconds, and
- * never polls for the last fraction. Polling (an earlier version spun on `setImmediate` for the last
- * 1.5 ms of every wait to land within 0.1 ms) kept the process runnable exactly when a chunk was due:
- * on a loaded machine the kernel's scheduler then counted it as a CPU hog and let busy neighbours run
- * first, so a 100 ms latency toxic measured up to +12 ms at p50 and +187 ms at most with two busy
- * loops beside it. A sleeping process is woken ahead of them instead (Toxiproxy's Go runtime sleeps
- * in its poller the same way), at the cost of up to ~1 ms of rounding on an idle machine.
+ * Sleeps until the deadline in the event loop's poll, the wait rounded up to whole milliseconds (Node
+ * timers count whole ms), and never polls. An earlier version woke 1–2 ms early and polled with
+ * `setImmediate` up to the deadline: within 0.1 ms on an idle machine, but every release kept the
+ * process running (and burning CPU) for those last milliseconds, and on a loaded machine a process
+ * that keeps running loses the CPU to its busy neighbours at the end of its time slice, the likeliest
+ * reason its releases came late: with two busy loops beside the benchmark, a 100 ms upstream latency
+ * toxic measured +6.8 ms at p50 against +18.9 ms polling (same run). Toxiproxy's Go runtime sleeps in
+ * its poller the same way. On an idle machine the rounding costs up to ~1 ms.
  */
 function arm(timer: Timer): void {
   if (timer.done) return;
