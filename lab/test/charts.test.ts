@@ -9,6 +9,8 @@ import { analyzeRun } from '../src/charts/analysis.js';
 import { CHARTS, renderCharts, type ChartsResult, type RunSummary } from '../src/charts/index.js';
 import { renderChart, svgToPng } from '../src/charts/render.js';
 import { loadRunData } from '../src/charts/run-data.js';
+import { errorsChart } from '../src/charts/specs/errors.js';
+import { summarizeRun } from '../src/charts/summary.js';
 import { runChartsCommand } from '../src/commands/charts.js';
 import { insertChaosRun, insertEmptyRun, type SyntheticRun } from './charts-fixture.js';
 
@@ -140,6 +142,22 @@ describe('charts of the latest run', () => {
     assert.ok(html.includes('<th>TOXIC_PROB</th><td>0.2</td>'), 'settings table');
     assert.ok(html.includes('<th>TOXICS</th><td>timeout, latency</td>'), 'list settings');
     assert.match(html, /<style>/);
+  });
+
+  it('writes a per-prompt table with calls, arguments, attempts and causes, sortable and filterable offline', () => {
+    const html = readFileSync(result.indexHtml, 'utf8');
+    const rows = html.match(/<tr data-tools="[^"]*" data-causes="[^"]*">/g) ?? [];
+    assert.equal(rows.length, latest.prompts, 'one row per prompt');
+    for (const id of ['filter-status', 'filter-tool', 'filter-cause']) assert.ok(html.includes(`<select id="${id}">`), id);
+    for (const key of ['index', 'status', 'attempts', 'root']) assert.ok(html.includes(`data-sort="${key}"`), `sort by ${key}`);
+    assert.ok(html.includes('{&quot;query&quot;:&quot;question 0.0&quot;}'), 'a call with its arguments');
+    assert.match(html, /→ <span class="cause cause-toxic">toxic<\/span> <span class="fault">toxic #\d+ timeout (upstream|downstream) on [a-z]+_proxy/, 'an attempt with its toxic');
+    assert.ok(html.includes('cause-simulated_error'), 'a simulated error');
+    // list.js and vega are inlined: the page works from disk with no network.
+    assert.ok(html.includes('new List(') && html.includes('typeof vega'), 'list.js and the live charts wired');
+    assert.ok(!/<script[^>]+src=/.test(html), 'no external script');
+    for (const chart of CHARTS) assert.ok(html.includes(`<script type="application/json" id="spec-${chart.name}">`), `live spec of ${chart.name}`);
+    assert.match(html, /<table class="blast">/);
   });
 
   it('writes summary.json with the figures of the database', () => {
@@ -277,6 +295,29 @@ describe('run analysis', () => {
       ],
     );
     assert.equal(analysis.durationS, 10);
+  });
+});
+
+describe('failures by cause', () => {
+  it('counts and draws a cause the chart does not know yet (a fault kind added later) instead of dropping it', () => {
+    const writer = openDatabase(join(tmp.path, 'new-kind.db'));
+    writeTransaction(writer, () => {
+      writer.prepare("INSERT INTO runs (run_id, started_at, finished_at, status, seed, prompts_total) VALUES ('r', 0, 5000, 'completed', 1, 1)").run();
+      writer
+        .prepare("INSERT INTO fault_events (run_id, kind, service, name, type, started_at, ended_at) VALUES ('r', 'http_error', 'weather', 'e', 'http_error', 1000, 2000)")
+        .run();
+      writer
+        .prepare(
+          `INSERT INTO tool_calls (run_id, prompt_index, prompt_attempt, call_id, tool, service, attempt, via, outcome, http_status, started_at, duration_ms)
+           VALUES ('r', 0, 1, 'c', 'get_weather', 'weather', 1, 'proxy', 'http_error', 500, 1500, 5)`,
+        )
+        .run();
+    });
+    const analysis = analyzeRun(loadRunData(writer, 'r'));
+    writer.close();
+    assert.equal(summarizeRun(analysis).toolCalls.failedByCause.http_error, 1);
+    const panel = (errorsChart.build(analysis) as unknown as { hconcat: { encoding: { y: { scale: { domain: string[] } } } }[] }).hconcat[1]!;
+    assert.deepEqual(panel.encoding.y.scale.domain, ['simulated_error', 'service_down', 'toxic', 'cancelled', 'client_timeout', 'unknown', 'http_error']);
   });
 });
 

@@ -55,8 +55,6 @@ export interface ColourScale {
 /** The colour scale of prompt statuses, correct first (the bottom of a stack). */
 export const PROMPT_STATUS_SCALE: ColourScale = { domain: [...PROMPT_STATUSES], range: PROMPT_STATUSES.map((s) => STATUS_COLOURS[s]) };
 
-/** The colour scale of the causes of failed attempts, in the attribution's precedence order. */
-export const CAUSE_SCALE: ColourScale = { domain: [...ATTEMPT_CAUSES], range: ATTEMPT_CAUSES.map((c) => CAUSE_COLOURS[c]) };
 
 /** Orders `present` by `known` (unknown names last, alphabetically) and colours them. */
 function scaleFor(present: Iterable<string>, known: readonly string[], colours: readonly string[]): ColourScale {
@@ -75,6 +73,16 @@ function scaleFor(present: Iterable<string>, known: readonly string[], colours: 
  */
 export function serviceScale(present: Iterable<string>): ColourScale {
   return scaleFor(present, SERVICE_NAMES, SERVICE_COLOURS);
+}
+
+/**
+ * The colour scale of the causes of failed attempts: every known cause in the attribution's
+ * precedence order (so a chart shows the causes that did not occur too), then any other cause
+ * present (a fault kind added later, e.g. a planned `http_error`) in the unknown colour.
+ * @param present causes that appear in a chart
+ */
+export function causeScale(present: Iterable<string> = []): ColourScale {
+  return scaleFor([...ATTEMPT_CAUSES, ...present], ATTEMPT_CAUSES, ATTEMPT_CAUSES.map((c) => CAUSE_COLOURS[c as AttemptCause]));
 }
 
 /**

@@ -76,8 +76,11 @@ export interface ToolCallRow {
   readonly startedAt: number;
   readonly durationMs: number;
   readonly error: string | null;
-  /** The failure's cause; null for an attempt that got an answer (2xx, or a 4xx that ends the call). */
-  readonly cause: AttemptCause | null;
+  /**
+   * The failure's cause: an {@link AttemptCause}, or the kind of a fault added later (a planned
+   * `http_error` or `service` fault); null for an attempt that got an answer (2xx, or a 4xx that ends the call).
+   */
+  readonly cause: AttemptCause | (string & {}) | null;
   /** The fault event blamed (toxic or service_down cause), else null. */
   readonly faultEventId: number | null;
 }

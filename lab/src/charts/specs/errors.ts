@@ -5,7 +5,7 @@
  */
 import type { AttemptFact, RunAnalysis } from '../analysis.js';
 import type { ChartDefinition } from '../chart.js';
-import { CAUSE_SCALE, serviceScale, STATUS_COLOURS } from '../palette.js';
+import { causeScale, serviceScale, STATUS_COLOURS } from '../palette.js';
 import type { PromptCauseRow } from '../run-data.js';
 import { chartSpec, COUNT_AXIS, noDataPanel, plural, type ViewSpec } from '../spec-kit.js';
 
@@ -54,6 +54,7 @@ function attemptCausesPanel(attempts: number, failed: readonly AttemptFact[], he
     return noDataPanel({ width: PANEL_WIDTH, height, xTitle: ATTEMPT_X_TITLE, yTitle: ATTEMPT_Y_TITLE, message });
   }
   const values = failed.map((a) => ({ cause: a.cause!, service: a.service }));
+  const causes = causeScale(values.map((v) => v.cause)).domain;
   return {
     width: PANEL_WIDTH,
     height,
@@ -61,7 +62,7 @@ function attemptCausesPanel(attempts: number, failed: readonly AttemptFact[], he
     data: { values },
     mark: { type: 'bar' },
     encoding: {
-      y: { field: 'cause', type: 'nominal', title: ATTEMPT_Y_TITLE, sort: CAUSE_SCALE.domain, scale: { domain: CAUSE_SCALE.domain } },
+      y: { field: 'cause', type: 'nominal', title: ATTEMPT_Y_TITLE, sort: causes, scale: { domain: causes } },
       x: { aggregate: 'count', type: 'quantitative', title: ATTEMPT_X_TITLE, axis: COUNT_AXIS },
       color: { field: 'service', type: 'nominal', title: 'service', scale: serviceScale(values.map((v) => v.service)) },
       tooltip: [
@@ -87,7 +88,7 @@ export const errorsChart: ChartDefinition = {
     const failedAttempts = analysis.attempts.filter((a) => a.cause !== null);
     const statusOf = new Map(analysis.prompts.map((p) => [p.promptIndex, p.status as string]));
     // Both panels as tall as the one with more bars, so they line up.
-    const rows = Math.max(2, new Set(causes.map((c) => c.rootCause)).size, failedAttempts.length > 0 ? CAUSE_SCALE.domain.length : 0);
+    const rows = Math.max(2, new Set(causes.map((c) => c.rootCause)).size, failedAttempts.length > 0 ? causeScale(failedAttempts.map((a) => a.cause!)).domain.length : 0);
     const height = rows * ROW_HEIGHT;
     const subtitle = `${plural(causes.length, 'prompt')} not ended well, ${plural(failedAttempts.length, 'failed tool call attempt')}`;
     return chartSpec(this.title, subtitle, {

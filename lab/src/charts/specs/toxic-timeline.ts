@@ -8,7 +8,7 @@
 import { SERVICES } from '@chaos-lab/common';
 import type { RunAnalysis } from '../analysis.js';
 import type { ChartDefinition } from '../chart.js';
-import { CAUSE_SCALE, toxicTypeScale } from '../palette.js';
+import { causeScale, toxicTypeScale } from '../palette.js';
 import { chartSpec, noDataPanel, PANEL, plural, TIME_AXIS_TITLE, timeScaleX } from '../spec-kit.js';
 
 const PROXY_TITLE = 'proxy';
@@ -68,6 +68,7 @@ export const toxicTimelineChart: ChartDefinition = {
       outcome: a.httpStatus === null ? a.outcome : `${a.outcome} ${a.httpStatus}`,
       durationMs: a.durationMs,
     }));
+    const causes = causeScale(viaProxy.flatMap((a) => (a.cause === null ? [] : [a.cause])));
     const y = { field: 'proxy', type: 'nominal', title: PROXY_TITLE, sort: order, scale: { domain: order } };
     const faultTypes = toxicTypeScale(bars.map((b) => b.type));
     const layers: object[] = [];
@@ -104,7 +105,7 @@ export const toxicTimelineChart: ChartDefinition = {
             field: 'result',
             type: 'nominal',
             title: 'attempt',
-            scale: { domain: [ANSWERED, ...CAUSE_SCALE.domain], range: ['#bbbbbb', ...CAUSE_SCALE.range] },
+            scale: { domain: [ANSWERED, ...causes.domain], range: ['#bbbbbb', ...causes.range] },
           },
           tooltip: [
             { field: 'tool', title: 'tool' },
