@@ -84,12 +84,20 @@ function ratioLine(servers: BenchServer[], values: number[], what: string): void
   out(`  ${pad('ours / real')}${ratio} (${what})`);
 }
 
+// A bad TOXIPROXY_SERVER_BIN stops the benchmark in one line, before anything starts.
+let realBin: string | undefined;
+try {
+  realBin = findRealServer();
+} catch (err) {
+  process.stderr.write(`toxiproxy bench: ${(err as Error).message}\n`);
+  process.exit(1);
+}
+
 const stopBusyLoops = startBusyLoops(BUSY_LOOPS);
 const upstreams = await startUpstreams();
 const servers: BenchServer[] = [];
 try {
   servers.push(await startOwnServer());
-  const realBin = findRealServer();
   if (realBin) servers.push(await startExecutableServer(realBin));
   const ports = await Promise.all(servers.map((server) => setUp(server, upstreams.ports)));
 
