@@ -50,6 +50,28 @@ describe('chaos-lab up when a part dies mid-run', () => {
     });
   }
 
+  it('kill -9 of an external Toxiproxy (TOXIPROXY_URL): noticed by its health checks, the run failed with that reason, exit 1, the record whole', async () => {
+    const dir = join(tmp.path, 'kill-external');
+    const env = labEnv(dir, 75);
+    const port = 8474 + Number(env.PORT_OFFSET);
+    const toxiproxy = startLab(dir, ['toxiproxy', '--port', String(port)], env);
+    try {
+      await waitFor('the external Toxiproxy', () => toxiproxy.output().includes('Ctrl-C to stop'));
+      const run = startLab(dir, ['up', '--prompts', writePrompts(dir, 30)], { ...env, TOXIPROXY_URL: `http://127.0.0.1:${port}` });
+      await promptsDone(run, 2);
+      process.kill(toxiproxy.child.pid!, 'SIGKILL');
+      const { code } = await run.exit;
+      assert.equal(code, 1, run.output());
+      assert.match(run.output(), /the Toxiproxy server at http:\/\/127\.0\.0\.1:\d+\/version stopped answering \(ECONNREFUSED, 3 checks in a row\) during the run: stopping the run/);
+      const row = assertWholeRecord(run, 30);
+      assert.equal(row.status, 'failed');
+      assert.match(row.error ?? '', /Toxiproxy server .* stopped answering/);
+      assertReport(run);
+    } finally {
+      toxiproxy.child.kill('SIGKILL');
+    }
+  });
+
   it('kill -9 of a tool service: a service_down event from its death until it is back, restarted by the lab; the run goes on', async () => {
     const run = await labUnderWay('kill-tool', 70, 200);
     const pid = childPid(run, 'tool weather');

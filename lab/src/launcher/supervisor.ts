@@ -7,10 +7,13 @@
  *                          (off, or the restart failed: the event is closed when the lab stops)
  *   Toxiproxy or proxy-manager exits ──► {@link PartSupervisor.lost} settles with the reason: the
  *                          launcher stops the run, which is then `failed` with that reason
+ *   an external Toxiproxy (TOXIPROXY_URL, not a child) refuses {@link EXTERNAL_DOWN_AFTER_CHECKS}
+ *                          checks in a row ──► the same (a late answer on a loaded machine is not death)
  *
  * Exits the launcher asked for ({@link LabChild.stopping}) are not deaths.
  */
-import { type Database, type Logger, type ServiceName } from '@chaos-lab/common';
+import { setTimeout as delay } from 'node:timers/promises';
+import { checkHealth, type Database, type Logger, type ServiceName } from '@chaos-lab/common';
 import type { LabChild } from './child.js';
 import { waitUntilHealthy } from './readiness.js';
 import { closeServiceDown, openServiceDown } from './service-events.js';
@@ -27,6 +30,12 @@ export interface LostPart {
 
 /** How often a planned downtime's end is looked for in the record, ms. */
 const PLANNED_DOWNTIME_POLL_MS = 100;
+
+/** Checks of an external Toxiproxy in a row that must fail (refused, or an error status) before it counts as dead. */
+export const EXTERNAL_DOWN_AFTER_CHECKS = 3;
+
+/** Period, and deadline, of one check of an external Toxiproxy, ms. */
+export const EXTERNAL_CHECK_MS = 1000;
 
 /** Restarts of one tool service per run before the lab gives up on it (a crash loop is not chaos). */
 export const MAX_RESTARTS_PER_SERVICE = 5;
@@ -59,6 +68,7 @@ export class PartSupervisor {
   readonly #openEvents = new Map<ServiceName, number>();
   readonly #restarts = new Map<ServiceName, number>();
   #stopped = false;
+  readonly #stopChecks = new AbortController();
   #onLost!: (lost: LostPart) => void;
   /** Settles when a part the run cannot go on without died (the first one). Never rejects. */
   readonly lost: Promise<LostPart>;
@@ -80,6 +90,34 @@ export class PartSupervisor {
     });
   }
 
+  /**
+   * Watches a part that is not a child of the launcher (an external Toxiproxy) by its health URL.
+   * @param url e.g. `http://toxiproxy:8474/version`
+   */
+  watchUrl(url: string, label: string): void {
+    void (async () => {
+      let failures = 0;
+      let firstFailureAt = 0;
+      while (!this.#stopped) {
+        await delay(EXTERNAL_CHECK_MS, undefined, { signal: this.#stopChecks.signal }).catch(() => undefined);
+        if (this.#stopped) return;
+        const check = await checkHealth(url, EXTERNAL_CHECK_MS);
+        if (check.ok || check.late) {
+          failures = 0;
+          continue;
+        }
+        if (failures++ === 0) firstFailureAt = this.#now();
+        if (failures >= EXTERNAL_DOWN_AFTER_CHECKS && !this.#stopped) {
+          const reason = `${label} at ${url} stopped answering (${check.why}, ${failures} checks in a row)`;
+          this.#deps.logger.error({ url, why: check.why }, 'a part of the lab died during the run');
+          this.#deps.say(`chaos-lab: ${reason} during the run: stopping the run`);
+          this.#onLost({ part: 'toxiproxy', reason, at: firstFailureAt });
+          return;
+        }
+      }
+    })();
+  }
+
   /** Watches a tool service: its death is a recorded fault, and it is restarted (see the file comment). */
   watchTool(child: LabChild, service: ServiceName): void {
     void child.exited.then((why) => {
@@ -93,6 +131,7 @@ export class PartSupervisor {
    */
   stop(): void {
     this.#stopped = true;
+    this.#stopChecks.abort();
     for (const [service, id] of this.#openEvents) this.#close(service, id, 'lab_stopped');
   }
 

@@ -182,6 +182,7 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
       healthUrl: toolHealth,
       readyTimeoutMs,
     });
+    if (external) supervisor.watchUrl(`${settings.TOXIPROXY_URL}/version`, 'the Toxiproxy server');
     for (const child of children) {
       if (child.name === 'toxiproxy') supervisor.watchCritical(child, 'the Toxiproxy server');
       else if (child.name === 'proxy-manager') supervisor.watchCritical(child, 'the proxy-manager');
