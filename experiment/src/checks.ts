@@ -3,8 +3,8 @@
  * 2000`) or relative to the baseline (`atLeast: { baseline: 0.8 }` is 0.8 × the baseline's value).
  * A check holds when the value is within its bound; a value that cannot be measured (no checked
  * prompt, a baseline without a value) deviates, with the reason. On the baseline run itself relative
- * checks are skipped (they would compare it with itself), and so are checks of a fault the run does
- * not have.
+ * checks are skipped (they would compare it with itself), and so are checks marked `on: variants`
+ * (what a fault must cause, e.g. retries) and checks of a fault the run does not have.
  */
 import type { Bound, Check } from './file-schema.js';
 
@@ -51,7 +51,9 @@ export function evaluateCheck(check: Check, index: number, value: number | null,
   const { op, bound } = opOf(check);
   const relative = typeof bound === 'object';
   const base = { index, name: checkName(check), metric: check.metric, value };
-  if (!applies) return { ...base, tolerance: `${OPS[op]} ${relative ? `${bound.baseline} × baseline` : bound}`, bound: null, outcome: 'skipped', reason: 'not a fault of this run' };
+  const skipped = (reason: string): CheckResult => ({ ...base, tolerance: `${OPS[op]} ${relative ? `${bound.baseline} × baseline` : bound}`, bound: null, outcome: 'skipped', reason });
+  if (!applies) return skipped('not a fault of this run');
+  if (check.on === 'variants' && baseline === undefined) return skipped('checked on the variants only');
   if (relative && baseline === undefined) return { ...base, tolerance: `${OPS[op]} ${bound.baseline} × baseline`, bound: null, outcome: 'skipped', reason: 'relative to the baseline' };
   const limit = relative ? (baseline === null || baseline === undefined ? null : bound.baseline * baseline) : bound;
   const tolerance = relative ? `${OPS[op]} ${bound.baseline} × baseline (${limit === null ? 'no value' : round(limit)})` : `${OPS[op]} ${bound}`;

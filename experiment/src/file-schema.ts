@@ -59,6 +59,7 @@ export const checkSchema = z
     metric: z.enum(METRIC_NAMES, { error: `must be one of the metrics: ${METRIC_NAMES.join(', ')}` }),
     fault: z.string().min(1).optional().describe('faults_fired: which fault'),
     tool: z.enum(TOOL_NAMES).optional().describe('tool-call metrics: only this tool'),
+    on: z.enum(['all', 'variants'], { error: 'must be all or variants' }).default('all').describe('all: every run, the baseline too (the steady state); variants: the runs with faults only (what a fault must cause)'),
     atLeast: boundSchema.optional(),
     atMost: boundSchema.optional(),
     equals: boundSchema.optional(),

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { evaluateCheck, junitXml, percentile, type Check } from '../src/index.js';
 
-const check = (c: Partial<Check>): Check => ({ metric: 'prompt_p95_ms', ...c }) as Check;
+const check = (c: Partial<Check>): Check => ({ metric: 'prompt_p95_ms', on: 'all', ...c }) as Check;
 
 describe('checks', () => {
   it('hold or deviate against an absolute bound', () => {
@@ -29,6 +29,9 @@ describe('checks', () => {
   it('deviate when the run has no value, and skip a fault the run does not have', () => {
     assert.equal(evaluateCheck(check({ atLeast: 0.5, metric: 'prompt_success_rate' }), 0, null, undefined).outcome, 'deviated');
     assert.equal(evaluateCheck(check({ atLeast: 1, metric: 'faults_fired', fault: 'f' }), 0, 0, 0, false).outcome, 'skipped');
+    const onVariants = check({ atLeast: 2, metric: 'retries', on: 'variants' });
+    assert.equal(evaluateCheck(onVariants, 0, 0, undefined).reason, 'checked on the variants only');
+    assert.equal(evaluateCheck(onVariants, 0, 3, 0).outcome, 'held');
   });
 
   it('percentiles are nearest-rank', () => {

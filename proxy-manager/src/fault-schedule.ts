@@ -31,7 +31,7 @@ import type { FaultKind, Slot } from './faults/fault-kind.js';
 import { httpErrorFaults } from './faults/http-error.js';
 import { serviceFaults } from './faults/service.js';
 import { toxicFaults } from './faults/toxic.js';
-import { closePlannedEvent, openPlannedEvent, readFaultPlan, recordAnnouncement, runStartedAt, type PlannedEnd } from './planned-events.js';
+import { closePlannedEvent, deletePlannedEvent, openPlannedEvent, readFaultPlan, recordAnnouncement, runStartedAt, type PlannedEnd } from './planned-events.js';
 import { SerialQueue } from './serial-queue.js';
 import type { ToxiproxyGateway } from './toxiproxy-gateway.js';
 import { triggerKind } from './triggers/registry.js';
@@ -186,19 +186,25 @@ export class FaultSchedule {
     const kind = this.#kinds[slot.fault.kind];
     const log = this.#log(plan.runId).child({ fault: slot.fault.name, service: slot.service });
     slot.state.fired++;
-    try {
-      await kind.apply(slot, log);
-    } catch (err) {
-      log.error({ err: (err as Error).message }, 'planned fault could not be put in place: not fired');
-      return;
-    }
     const shape = kind.shape(slot);
+    // Recorded before it acts: whoever sees its effect first (the launcher sees a killed service exit
+    // at once) finds the event already there.
     let eventId: number;
     try {
       eventId = openPlannedEvent(db, { ...shape, runId: plan.runId, proxy: slot.proxy, service: slot.service, fault: slot.fault.name, trigger, startedAt: clock.now() });
     } catch (err) {
-      log.error({ err: (err as Error).message }, 'planned fault not recorded: taking it away');
-      await kind.revert(slot, log);
+      log.error({ err: (err as Error).message }, 'planned fault could not be recorded: not fired');
+      return;
+    }
+    try {
+      await kind.apply(slot, log);
+    } catch (err) {
+      log.error({ err: (err as Error).message }, 'planned fault could not be put in place: not fired');
+      try {
+        deletePlannedEvent(db, eventId);
+      } catch (deleteErr) {
+        log.error({ err: (deleteErr as Error).message, eventId }, 'the event of a fault that did not fire could not be removed');
+      }
       return;
     }
     const endsIn = slot.fault.kind === 'service' && slot.fault.action === 'restart' ? 0 : durationMs;

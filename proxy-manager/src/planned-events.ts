@@ -37,6 +37,13 @@ export function openPlannedEvent(db: Database, e: PlannedEventInput): number {
   );
 }
 
+/** Removes the event of a fault that could not be put in place (it never fired). */
+export function deletePlannedEvent(db: Database, id: number): void {
+  writeTransaction(db, () => {
+    db.prepare('DELETE FROM fault_events WHERE id = ?').run(id);
+  });
+}
+
 /** Closes a planned event (a no-op when closed already). */
 export function closePlannedEvent(db: Database, id: number, endedAt: number, endedBy: PlannedEnd): void {
   writeTransaction(db, () => {
