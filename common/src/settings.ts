@@ -201,6 +201,73 @@ export const settingsShape = {
   LOG_CONSOLE: oneOf('auto', ['auto', 'pretty', 'json', 'off'] as const).describe('console log form; auto: pretty on a terminal, off otherwise'),
 };
 
+/** The name of a setting. */
+export type SettingName = keyof typeof settingsShape;
+
+/**
+ * The lab's parts, one program each: `npm start` runs the launcher, which starts the others as its
+ * children with its own environment; under compose each other part is a container (`toxiproxy`: the
+ * lab's own server, in docker-compose.local.yaml).
+ */
+export const LAB_PARTS = ['launcher', 'tools', 'toxiproxy', 'proxy-manager', 'agent', 'charts'] as const;
+
+/** One of {@link LAB_PARTS}. */
+export type LabPart = (typeof LAB_PARTS)[number];
+
+const ALL_PARTS = ['tools', 'toxiproxy', 'proxy-manager', 'agent', 'charts'] as const;
+
+/**
+ * Which parts act on each setting: the one list that says which settings must reach which container,
+ * so a value in `.env` is never silently dropped under compose and a secret reaches only the part that
+ * uses it (lab/test/compose.test.ts checks docker-compose.yaml against it, and that every setting is
+ * listed). The launcher reads every setting (it checks them all before starting anything); it is named
+ * only for the settings no other part uses. `<SERVICE>_TOOL_HOST` goes where `TOOLS_HOST` goes.
+ */
+export const SETTING_READERS: Partial<Record<SettingName, readonly LabPart[]>> = {
+  GROQ_API_KEY: ['agent'],
+  LLM_PROVIDER: ['agent'],
+  GROQ_MODEL: ['agent'],
+  GROQ_BASE_URL: ['agent'],
+  GROQ_MAX_RETRIES: ['agent'],
+  TOXIC_PROB: ['proxy-manager'],
+  ERROR_PROB: ['tools'],
+  TOXICS: ['proxy-manager'],
+  CHAOS_SEED: ['tools', 'toxiproxy', 'proxy-manager', 'agent'],
+  CHAOS_INTERVAL_MS: ['proxy-manager'],
+  TOXIC_DURATION_MS: ['proxy-manager'],
+  TOOL_LIMIT: ['agent'],
+  PROMPT_LIMIT: ['agent'],
+  OFFLINE_MODEL_LATENCY_MS: ['agent'],
+  PROMPTS_FILE: ['agent'],
+  PROXY_TIMEOUT_MS: ['proxy-manager', 'agent'],
+  FALLBACK: ['agent'],
+  FALLBACK_TIMEOUT_MS: ['agent'],
+  IDEMPOTENCY_KEYS: ['agent'],
+  TOOL_BACKOFF_BASE_MS: ['agent'],
+  TOOL_BACKOFF_MAX_MS: ['agent'],
+  PROMPT_TIMEOUT_MS: ['agent'],
+  AGENT_CONCURRENCY: ['agent'],
+  TOXIPROXY_URL: ['proxy-manager'],
+  TOXIPROXY_TIMEOUT_MS: ['proxy-manager'],
+  TOXIPROXY_WAIT_MS: ['proxy-manager'],
+  TOXIPROXY_HOST: ['agent'],
+  TOXIPROXY_LISTEN_HOST: ['proxy-manager'],
+  TOOLS_HOST: ['proxy-manager', 'agent'],
+  BIND_HOST: ['tools', 'toxiproxy', 'proxy-manager'],
+  PORT_OFFSET: ['tools', 'toxiproxy', 'proxy-manager', 'agent'],
+  PROXY_MANAGER_PORT: ['proxy-manager'],
+  PROXY_MANAGER_URL: ['launcher', 'agent'],
+  HEALTH_INTERVAL_MS: ['proxy-manager'],
+  HEARTBEAT_STALE_MS: ['proxy-manager'],
+  RESTART_SERVICES: ['launcher'],
+  STARTUP_TIMEOUT_MS: ['launcher'],
+  LAB_DB_PATH: ['proxy-manager', 'agent', 'charts'],
+  LOG_DIR: ALL_PARTS,
+  CHARTS_DIR: ['charts'],
+  LOG_LEVEL: ALL_PARTS,
+  LOG_CONSOLE: ALL_PARTS,
+};
+
 /** The one settings schema, with the rules that tie one setting to another. */
 export const settingsSchema = z.object(settingsShape).superRefine((s, ctx) => {
   // Refused here rather than by the agent, which only learns it after the whole lab has started.
