@@ -1,0 +1,102 @@
+// The agent's side of the fault plan: each attempt is announced (and acknowledged) before its first
+// byte is sent; IDEMPOTENCY_KEYS=per-attempt sends each attempt's own request_id, per-call the call's.
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { after, describe, it } from 'node:test';
+import { createLogger } from '@chaos-lab/common';
+import { makeTempDir, testSettings } from '@chaos-lab/common/testing';
+import { announcer } from '../src/fault-hook.js';
+import { type ToolCallPolicy, callTool } from '../src/tool-call.js';
+import { type StubServer, type StubStep, startStub } from './support/stub-server.js';
+
+const stubs: StubServer[] = [];
+const temp = makeTempDir('fault-hook-');
+after(async () => {
+  await Promise.all(stubs.map((s) => s.close()));
+  temp.cleanup();
+});
+async function stub(...script: StubStep[]): Promise<StubServer> {
+  const s = await startStub(script);
+  stubs.push(s);
+  return s;
+}
+
+const policy = (over: Partial<ToolCallPolicy> = {}): ToolCallPolicy => ({
+  toolLimit: 2,
+  proxyTimeoutMs: 3000,
+  fallback: true,
+  fallbackTimeoutMs: 1000,
+  backoffBaseMs: 0,
+  backoffMaxMs: 0,
+  jitter: () => 0,
+  ...over,
+});
+
+async function write(p: ToolCallPolicy, proxy: StubServer, direct: StubServer, beforeAttempt?: (n: number) => Promise<void>) {
+  return callTool({
+    callId: 'r/p0/a1/c1',
+    request: { method: 'POST', path: '/events', body: { title: 't', request_id: 'r/p0/a1/c1' } },
+    proxy: proxy.endpoint,
+    direct: direct.endpoint,
+    policy: p,
+    signal: new AbortController().signal,
+    now: Date.now,
+    onAttempt: () => undefined,
+    beforeAttempt,
+  });
+}
+
+describe('fault hook and idempotency keys', () => {
+  it('per-call (the default) sends the call key with every attempt; per-attempt sends each attempt its own', async () => {
+    for (const [keys, expected] of [
+      [undefined, ['r/p0/a1/c1', 'r/p0/a1/c1', 'r/p0/a1/c1']],
+      ['per-call', ['r/p0/a1/c1', 'r/p0/a1/c1', 'r/p0/a1/c1']],
+      ['per-attempt', ['r/p0/a1/c1#1', 'r/p0/a1/c1#2', 'r/p0/a1/c1#3']],
+    ] as const) {
+      const proxy = await stub({ status: 503 }, { status: 503 });
+      const direct = await stub({ status: 201, body: {} });
+      await write(policy(keys ? { idempotencyKeys: keys } : {}), proxy, direct);
+      const sent = [...proxy.requests, ...direct.requests].map((r) => JSON.parse(r.body).request_id);
+      assert.deepEqual(sent, expected, `IDEMPOTENCY_KEYS=${keys ?? 'unset'}`);
+    }
+  });
+
+  it('each attempt waits for its announcement before its first byte', async () => {
+    const proxy = await stub({ status: 503 }, { status: 503 });
+    const direct = await stub({ status: 201, body: {} });
+    const seenAtAnnouncement: number[] = [];
+    await write(policy(), proxy, direct, async (n) => {
+      seenAtAnnouncement.push(proxy.requests.length + direct.requests.length);
+      assert.equal(seenAtAnnouncement.length, n);
+    });
+    assert.deepEqual(seenAtAnnouncement, [0, 1, 2], 'attempt n is announced when n - 1 requests have arrived');
+  });
+
+  it('the announcer posts the attempt to the manager and resolves on its answer; a manager that refuses does not stop the attempt', async () => {
+    const bodies: unknown[] = [];
+    let status = 200;
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => {
+        bodies.push(JSON.parse(body));
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(status === 200 ? { faults: ['f'] } : { error: 'bad' }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const logger = createLogger({ name: 'agent', settings: testSettings(temp.path) });
+      const announce = announcer(`http://127.0.0.1:${port}`, 'run-7', logger);
+      await announce({ promptIndex: 2, tool: 'add_event', callId: 'c1', attempt: 1 });
+      status = 400;
+      await announce({ promptIndex: 2, tool: 'add_event', callId: 'c1', attempt: 2 });
+      assert.deepEqual(bodies, [
+        { runId: 'run-7', promptIndex: 2, tool: 'add_event', callId: 'c1', attempt: 1 },
+        { runId: 'run-7', promptIndex: 2, tool: 'add_event', callId: 'c1', attempt: 2 },
+      ]);
+    } finally {
+      server.close();
+    }
+  });
+});
