@@ -1,9 +1,9 @@
 /**
- * The agent's side of the fault plan (DESIGN.md "One fault schedule"): when the run has a plan
- * (`fault_plans`, written before the run by `chaos-lab run`), every tool call attempt is announced to
- * the proxy-manager (`POST <PROXY_MANAGER_URL>/calls`) before its first byte is sent, and the attempt
- * waits for the answer, which comes once the faults planned for it are in place. A run without a plan
- * announces nothing and pays nothing.
+ * The agent's side of the fault plan (DESIGN.md "One fault schedule"): when the run's plan
+ * (`fault_plans`, written before the run by `chaos-lab run`) has a trigger that fires on the agent's
+ * progress, every tool call attempt is announced to the proxy-manager (`POST <PROXY_MANAGER_URL>/calls`)
+ * before its first byte is sent, and the attempt waits for the answer, which comes once the faults
+ * planned for it are in place. A run without such a plan announces nothing and pays nothing.
  *
  * The announcement is a fast signal beside the record: the manager writes each one to
  * `call_announcements` and each fault it fires to `fault_events`. When the manager does not answer
@@ -27,9 +27,18 @@ export interface AttemptAnnouncement {
 /** Announces an attempt and resolves once acknowledged (or given up on). Never rejects. */
 export type Announce = (a: AttemptAnnouncement) => Promise<void>;
 
-/** True when the run has a fault plan. */
-export function runHasFaultPlan(db: Database, runId: string): boolean {
-  return db.prepare('SELECT 1 FROM fault_plans WHERE run_id = ?').get(runId) !== undefined;
+/** The trigger kinds that fire on an announced attempt (proxy-manager/src/triggers). */
+const ANNOUNCED_TRIGGERS = new Set(['call', 'prompt', 'first_attempts']);
+
+/**
+ * True when the run has a fault plan with a trigger that fires on announced attempts (`call`,
+ * `prompt`, `first_attempts`); plans of time triggers only (`random`, `window`) need no announcement.
+ */
+export function runNeedsAnnouncements(db: Database, runId: string): boolean {
+  const row = db.prepare('SELECT plan FROM fault_plans WHERE run_id = ?').get(runId) as { plan: string } | undefined;
+  if (!row) return false;
+  const plan = JSON.parse(row.plan) as { faults?: { trigger?: { kind?: string } }[] };
+  return (plan.faults ?? []).some((f) => ANNOUNCED_TRIGGERS.has(f.trigger?.kind ?? ''));
 }
 
 /**

@@ -42,7 +42,7 @@ import { type PromptRunnerDeps, runPrompt } from './prompt-runner.js';
 import { type Prompt, loadPrompts } from './prompts.js';
 import { type PromptResultRow, RunRecords, type RunStatus } from './records.js';
 import { type RunSummary, computeSummary } from './summary.js';
-import { announcer, runHasFaultPlan } from './fault-hook.js';
+import { announcer, runNeedsAnnouncements } from './fault-hook.js';
 import { type EndpointResolver, createTools, registryEndpoints, toolCallPolicy } from './tools.js';
 import { tracingState } from './tracing.js';
 
@@ -211,7 +211,7 @@ async function execute(run: {
       policy: toolCallPolicy(settings),
       dispatcher,
       now,
-      announce: runHasFaultPlan(run.db, runId) ? announcer(settings.PROXY_MANAGER_URL, runId, info) : undefined,
+      announce: runNeedsAnnouncements(run.db, runId) ? announcer(settings.PROXY_MANAGER_URL, runId, info) : undefined,
       record: (row) => {
         records.addToolCall(row);
         agentLog.info(

@@ -3,9 +3,10 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { after, describe, it } from 'node:test';
-import { createLogger } from '@chaos-lab/common';
+import { join } from 'node:path';
+import { createLogger, openDatabase } from '@chaos-lab/common';
 import { makeTempDir, testSettings } from '@chaos-lab/common/testing';
-import { announcer } from '../src/fault-hook.js';
+import { announcer, runNeedsAnnouncements } from '../src/fault-hook.js';
 import { type ToolCallPolicy, callTool } from '../src/tool-call.js';
 import { type StubServer, type StubStep, startStub } from './support/stub-server.js';
 
@@ -97,6 +98,23 @@ describe('fault hook and idempotency keys', () => {
       ]);
     } finally {
       server.close();
+    }
+  });
+
+  it('announces only for a plan with a trigger on the agent\'s progress (call, prompt, first_attempts)', () => {
+    const db = openDatabase(join(temp.path, 'plans.db'));
+    try {
+      const plan = (runId: string, kinds: string[]) =>
+        db.prepare('INSERT INTO fault_plans (run_id, plan, created_at) VALUES (?, ?, 0)').run(runId, JSON.stringify({ faults: kinds.map((kind) => ({ trigger: { kind } })) }));
+      plan('timed', ['random', 'window']);
+      plan('called', ['window', 'call']);
+      plan('prompted', ['prompt']);
+      plan('first', ['first_attempts']);
+      assert.equal(runNeedsAnnouncements(db, 'none'), false);
+      assert.equal(runNeedsAnnouncements(db, 'timed'), false);
+      for (const runId of ['called', 'prompted', 'first']) assert.equal(runNeedsAnnouncements(db, runId), true, runId);
+    } finally {
+      db.close();
     }
   });
 });

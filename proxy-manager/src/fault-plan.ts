@@ -130,8 +130,3 @@ export type FaultPlan = z.output<typeof faultPlanSchema>;
 export function targetServices(fault: Pick<Fault, 'targets'>): readonly (typeof SERVICE_NAMES)[number][] {
   return fault.targets === 'all' ? SERVICE_NAMES : fault.targets;
 }
-
-/** True when a plan has a fault whose trigger counts tool calls or prompts: the agent must announce its attempts. */
-export function needsAnnouncements(plan: FaultPlan): boolean {
-  return plan.faults.some((f) => f.trigger.kind === 'call' || f.trigger.kind === 'first_attempts' || f.trigger.kind === 'prompt');
-}

@@ -125,12 +125,6 @@ export class FaultSchedule {
     return this.#run?.slots.some((s) => s.active && s.proxy === proxy && s.fault.kind === 'toxic' && toxic === `plan_${s.fault.name}_${s.service}`) ?? false;
   }
 
-  /** Active planned faults, for `/status`. */
-  snapshot(): { runId: string | null; active: { fault: string; service: string; eventId: number }[] } {
-    const slots = this.#run?.slots.filter((s) => s.active) ?? [];
-    return { runId: this.#run?.runId ?? null, active: slots.map((s) => ({ fault: s.fault.name, service: s.service, eventId: s.active!.eventId })) };
-  }
-
   /** Rolls back every active fault and stops taking events (shutdown). */
   stop(): Promise<void> {
     return this.#queue.run(async () => {
