@@ -22,7 +22,9 @@ function checksTable(j: Journal): string {
       const c = r.checks.find((x) => x.index === index);
       if (!c) return '<td>–</td>';
       const value = c.value === null ? '–' : round(c.value);
-      return `<td class="${c.outcome}" title="${esc(c.reason ?? '')}">${esc(value)}<br><small>${esc(c.outcome)} · ${esc(c.tolerance)}</small></td>`;
+      // A deviation links to the run's story: the faults it fired and the prompts behind it.
+      const outcome = c.outcome === 'deviated' ? `<a href="#run-${esc(r.variant)}">deviated</a>` : esc(c.outcome);
+      return `<td class="${c.outcome}" title="${esc(c.reason ?? '')}">${esc(value)}<br><small>${outcome} · ${esc(c.tolerance)}</small></td>`;
     });
     return `<tr><th>${esc(name)}</th>${cells.join('')}</tr>`;
   });
@@ -45,7 +47,7 @@ function runStory(run: JournalRun): string {
         .join('')}</table>`
     : '<p>every prompt ended well</p>';
   const rolled = run.rolledBack.length ? `<p>rolled back after the run: ${run.rolledBack.map((r) => `${esc(r.fault)} on ${esc(r.service ?? '')}`).join(', ')}</p>` : '';
-  return `<h3>${esc(run.variant)} — ${esc(run.verdict)}</h3><h4>faults fired</h4>${faults}<h4>prompts that did not end well</h4>${prompts}${rolled}`;
+  return `<h3 id="run-${esc(run.variant)}">${esc(run.variant)} — ${esc(run.verdict)}</h3><h4>faults fired</h4>${faults}<h4>prompts that did not end well</h4>${prompts}${rolled}`;
 }
 
 /** Writes the page; returns its path. */

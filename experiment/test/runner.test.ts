@@ -2,7 +2,7 @@
 // 1 deviated, 2 could not run), --dry-run starts nothing, --variant, --fail-fast, the fault plan
 // written before the run, the journal in the database and as JSON, JUnit.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openDatabase, writeTransaction } from '@chaos-lab/common';
@@ -111,7 +111,10 @@ describe('experiment runner', () => {
     assert.equal(journal.seed, 4);
     assert.equal(journal.runs[1].faults[0].fault, 'slow');
     assert.deepEqual(journal.runs[1].rolledBack, [{ eventId: journal.runs[1].faults[0].eventId, fault: 'slow', service: 'weather' }]);
-    assert.ok(existsSync(join(journalPath, '..', 'index.html')));
+    const report = readFileSync(join(journalPath, '..', 'index.html'), 'utf8');
+    assert.match(report, /<a href="#run-bad">deviated<\/a>/, 'a deviation links to the story of its run');
+    assert.match(report, /<h3 id="run-bad">bad — deviated<\/h3>/);
+    assert.match(report, /<td>2<\/td><td><\/td><td>wrong<\/td>/, 'the prompt behind it is listed');
     const db = openDatabase(process.env.LAB_DB_PATH!);
     try {
       const row = db.prepare('SELECT verdict, seed FROM experiments WHERE experiment_id = ?').get(journal.experimentId) as { verdict: string };
