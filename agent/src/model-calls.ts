@@ -1,16 +1,23 @@
 /**
- * The agent's model calls: marked when they fail (so a prompt failure can say `model`), and, for a
- * model that talks HTTP (Groq), counted at the HTTP level, so the retries its own client makes
- * (`GROQ_MAX_RETRIES`, LangChain's `AsyncCaller`) show in the summary instead of hiding inside one
- * slow model call.
+ * The agent's model calls: marked when they fail (so a prompt failure can say `model`), counted at
+ * the HTTP level (so the retries the model client makes by itself show in the summary instead of
+ * hiding inside one slow call), and recorded one row per HTTP request in `model_calls` (status,
+ * latency, time to first byte, tokens, the LLM fault the gateway injected, and after a 429/503 with
+ * Retry-After how long the client waited before it asked again).
  *
  * Counting: a `wrapModelCall` middleware opens an async-local scope per model call; the `fetch` given
- * to the model client counts the HTTP requests made inside it. Requests beyond the first of a call
- * are retries. The scope follows the call through the client's retry timers, and concurrent prompts
- * each have their own.
+ * to the model client (ChatOpenAI or ChatGroq: every model is reached over HTTP) measures each request
+ * made inside it, tells the model server which run, prompt and request it is (`X-Chaos-Run`,
+ * `X-Chaos-Prompt`, `X-Request-Id`), and reads the lab's mark (`chaos_lab.unhandled`) off the answer,
+ * which the middleware puts back on the AIMessage (`response_metadata.unhandled`) for the verdict.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import type { Database } from '@chaos-lab/common';
+import { AIMessage } from '@langchain/core/messages';
 import { createMiddleware } from 'langchain';
+import { UNHANDLED_KEY } from './verdict.js';
+import { measureBody, type BodyMeasure } from './model-response.js';
 
 /** A model call failed (after the model client's own retries). The cause is the client's error. */
 export class ModelCallError extends Error {
@@ -21,12 +28,46 @@ export class ModelCallError extends Error {
   }
 }
 
-/** Counts model calls and the HTTP requests they make. */
+/** Where the rows go: the run's database, id and model. */
+export interface ModelCallSink {
+  readonly db: Database;
+  readonly runId: string;
+  /** `groq`, `openai`, `offline` or `custom`. */
+  readonly provider: string;
+  readonly model: string;
+  /** Clock, ms since the epoch. */
+  readonly now: () => number;
+}
+
+/** One model call in flight. */
+interface CallScope {
+  readonly callId: string;
+  readonly promptIndex?: number;
+  readonly promptAttempt?: number;
+  readonly signal?: AbortSignal;
+  requests: number;
+  unhandled?: string;
+  /** The row of the previous request and when its response ended (for the Retry-After measure). */
+  previous?: { rowId: number; endedAt: number; retryAfterMs?: number };
+}
+
+/** `Retry-After` in ms: delay-seconds or an HTTP date (RFC 9110 §10.2.3); undefined when absent or unreadable. */
+export function retryAfterMs(value: string | null, now: number): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/** Counts model calls and the HTTP requests they make, and records each request when given a sink. */
 export class ModelCallCounter {
-  readonly #scope = new AsyncLocalStorage<{ requests: number }>();
+  readonly #scope = new AsyncLocalStorage<CallScope>();
+  #sink: ModelCallSink | undefined;
   #calls = 0;
   #requests = 0;
   #retries = 0;
+  #tokensIn = 0;
+  #tokensOut = 0;
 
   /** Model calls made. */
   get calls(): number {
@@ -43,39 +84,131 @@ export class ModelCallCounter {
     return this.#retries;
   }
 
-  /** A `fetch` for the model client that counts each request in the current model call. */
-  readonly fetch: typeof fetch = (input, init) => {
+  /** Tokens the answers reported (`usage`): prompt tokens in, completion tokens out. */
+  get tokens(): { in: number; out: number } {
+    return { in: this.#tokensIn, out: this.#tokensOut };
+  }
+
+  /** From now on, each request is a `model_calls` row of `sink`'s run. */
+  recordTo(sink: ModelCallSink): void {
+    this.#sink = sink;
+  }
+
+  /** A `fetch` for the model client that counts, labels, measures and records each request. */
+  readonly fetch: typeof fetch = async (input, init) => {
     this.#requests += 1;
     const scope = this.#scope.getStore();
-    if (scope) scope.requests += 1;
-    return fetch(input, init);
+    if (!scope) return fetch(input, init);
+    scope.requests += 1;
+    const sink = this.#sink;
+    const now = sink?.now ?? Date.now;
+    const attempt = scope.requests;
+    const requestId = `${scope.callId}#${attempt}`;
+    const headers = new Headers(init?.headers);
+    headers.set('X-Request-Id', requestId);
+    if (sink) headers.set('X-Chaos-Run', sink.runId);
+    if (scope.promptIndex !== undefined) headers.set('X-Chaos-Prompt', String(scope.promptIndex));
+    const startedAt = now();
+    const previous = scope.previous;
+    const row = this.#insert(scope, attempt, requestId, startedAt, previous);
+    const finish = (m: Partial<BodyMeasure> & { status: string; httpStatus?: number; error?: string; retryAfterMs?: number }) => {
+      const endedAt = now();
+      if (m.unhandled) scope.unhandled = m.unhandled;
+      this.#tokensIn += m.tokensIn ?? 0;
+      this.#tokensOut += m.tokensOut ?? 0;
+      scope.previous = row === undefined ? undefined : { rowId: row, endedAt, retryAfterMs: m.retryAfterMs };
+      this.#update(row, requestId, { ...m, latencyMs: endedAt - startedAt, ttftMs: m.firstByteAt === undefined ? undefined : m.firstByteAt - startedAt });
+    };
+    let response: Response;
+    try {
+      response = await fetch(input, { ...init, headers });
+    } catch (err) {
+      finish({ status: failureStatus(err, scope.signal), error: (err as Error).message });
+      throw err;
+    }
+    const retryAfter = response.status === 429 || response.status === 503 ? retryAfterMs(response.headers.get('retry-after'), now()) : undefined;
+    return measureBody(response, now, (m) =>
+      finish({ ...m, status: m.failure !== undefined ? failureStatus(m.failure, scope.signal) : !response.ok ? 'http_error' : m.malformed ? 'malformed' : 'ok', httpStatus: response.status, retryAfterMs: retryAfter }),
+    );
   };
 
+  #insert(scope: CallScope, attempt: number, requestId: string, startedAt: number, previous: CallScope['previous']): number | undefined {
+    const sink = this.#sink;
+    if (!sink) return undefined;
+    try {
+      if (previous) {
+        const waited = startedAt - previous.endedAt;
+        sink.db
+          .prepare('UPDATE model_calls SET next_wait_ms = ?, retry_after_honored = ? WHERE id = ?')
+          .run(waited, previous.retryAfterMs === undefined ? null : waited >= previous.retryAfterMs ? 1 : 0, previous.rowId);
+      }
+      const result = sink.db
+        .prepare(
+          `INSERT INTO model_calls (run_id, prompt_index, prompt_attempt, call_index, attempt, request_id, provider, model, status, started_at, latency_ms)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, 0)`,
+        )
+        .run(sink.runId, scope.promptIndex ?? null, scope.promptAttempt ?? null, this.#calls, attempt, requestId, sink.provider, sink.model, startedAt);
+      return Number(result.lastInsertRowid);
+    } catch {
+      return undefined;
+    }
+  }
+
+  #update(row: number | undefined, requestId: string, m: Partial<BodyMeasure> & { status: string; httpStatus?: number; error?: string; retryAfterMs?: number; latencyMs: number; ttftMs?: number }): void {
+    const sink = this.#sink;
+    if (!sink || row === undefined) return;
+    try {
+      // The gateway recorded the fault it injected under this request's id (model/src/gateway/record.ts).
+      const fault = sink.db
+        .prepare(`SELECT id, name FROM fault_events WHERE kind = 'llm' AND json_extract(attributes, '$.request_id') = ? ORDER BY id DESC LIMIT 1`)
+        .get(requestId) as { id: number; name: string } | undefined;
+      sink.db
+        .prepare(
+          `UPDATE model_calls SET status = ?, http_status = ?, error = ?, fault = ?, fault_event_id = ?, latency_ms = ?, ttft_ms = ?,
+             tokens_in = ?, tokens_out = ?, retry_after_ms = ? WHERE id = ?`,
+        )
+        .run(m.status, m.httpStatus ?? null, m.error ?? null, fault?.name ?? null, fault?.id ?? null, m.latencyMs, m.ttftMs ?? null, m.tokensIn ?? null, m.tokensOut ?? null, m.retryAfterMs ?? null, row);
+    } catch {
+      // The record must not fail the model call; a missing row shows as a `pending` one.
+    }
+  }
+
   /**
-   * Runs one model call in its own counting scope.
-   * @returns what `call` returns; its error passes through
+   * Runs one model call in its own scope.
+   * @param context the prompt attempt it is made for, when known
+   * @returns what `call` returns, with the unhandled mark the server sent put back on an AIMessage; its error passes through
    */
-  async count<T>(call: () => Promise<T>): Promise<T> {
-    const scope = { requests: 0 };
+  async count<T>(call: () => Promise<T>, context?: { promptIndex?: number; promptAttempt?: number; signal?: AbortSignal }): Promise<T> {
+    const scope: CallScope = { callId: `model-${randomUUID().slice(0, 8)}`, requests: 0, ...context };
     this.#calls += 1;
     try {
-      return await this.#scope.run(scope, call);
+      const result = await this.#scope.run(scope, call);
+      if (scope.unhandled && AIMessage.isInstance(result)) result.response_metadata = { ...result.response_metadata, [UNHANDLED_KEY]: scope.unhandled };
+      return result;
     } finally {
       this.#retries += Math.max(0, scope.requests - 1);
     }
   }
 }
 
+/** The status of a request that threw: cancelled by the prompt, timed out by the client, or a network failure (refused, reset, cut). */
+function failureStatus(err: unknown, signal: AbortSignal | undefined): 'cancelled' | 'timeout' | 'network' {
+  if (signal?.aborted) return 'cancelled';
+  const name = (err as { name?: string } | undefined)?.name;
+  return name === 'AbortError' || name === 'TimeoutError' ? 'timeout' : 'network';
+}
+
 /**
- * The middleware that wraps every model call of the agent: counts it on `counter` and turns a
- * failure into a {@link ModelCallError}.
+ * The middleware that wraps every model call of the agent: counts it on `counter` (with the prompt
+ * attempt of the run's context) and turns a failure into a {@link ModelCallError}.
  */
 export function modelCallMiddleware(counter: ModelCallCounter) {
   return createMiddleware({
     name: 'ModelCalls',
     wrapModelCall: async (request, handler) => {
+      const context = (request.runtime as { context?: { promptIndex?: number; promptAttempt?: number; signal?: AbortSignal } } | undefined)?.context;
       try {
-        return await counter.count(async () => handler(request));
+        return await counter.count(async () => handler(request), context);
       } catch (err) {
         throw new ModelCallError(err);
       }

@@ -1,11 +1,15 @@
 /**
- * Which chat model the agent runs (`LLM_PROVIDER`, DESIGN.md "The agent"):
+ * Which chat model the agent runs (`LLM_PROVIDER`, DESIGN.md "The agent"). Every model is reached
+ * over HTTP through a LangChain client, so the offline default exercises what a hosted provider does:
  *
- *   groq    → ChatGroq (`GROQ_MODEL`, `GROQ_BASE_URL`, `GROQ_MAX_RETRIES`), its HTTP requests counted
- *   offline → the project's deterministic chat model (agent/src/offline), no key, no network
+ *   offline → ChatOpenAI at the lab's model server (model/), through `model_proxy` (`MODEL_URL`)
+ *   openai  → ChatOpenAI at any OpenAI-compatible endpoint (`OPENAI_BASE_URL`, `OPENAI_API_KEY`, `OPENAI_MODEL`)
+ *   groq    → ChatGroq (`GROQ_MODEL`, `GROQ_BASE_URL`, `GROQ_MAX_RETRIES`)
  *   auto    → groq when `GROQ_API_KEY` is set, else offline
+ *
+ * Every client gets the counter's `fetch`, which measures and records each HTTP request (model-calls.ts).
  */
-import { LabError, type Settings } from '@chaos-lab/common';
+import { LabError, modelBaseUrl, type Settings } from '@chaos-lab/common';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { ModelCallCounter } from './model-calls.js';
 
@@ -21,9 +25,12 @@ export interface ModelChoice {
 /** The label of the offline model: what it is, said plainly. */
 export const OFFLINE_MODEL_LABEL = 'offline (deterministic)';
 
+/** The model name the agent asks the offline model server for (model/src/app.ts `OFFLINE_MODEL_ID`). */
+const OFFLINE_MODEL_NAME = 'chaos-lab-offline';
+
 /** Which provider `LLM_PROVIDER` selects, with the label and reason, before anything is built. */
 export interface ProviderChoice {
-  readonly provider: 'groq' | 'offline';
+  readonly provider: 'groq' | 'openai' | 'offline';
   readonly label: string;
   readonly reason: string;
 }
@@ -38,33 +45,47 @@ export function resolveProvider(settings: Settings): ProviderChoice {
     throw new LabError('SETTINGS_INVALID', 'LLM_PROVIDER=groq: GROQ_API_KEY must be set (or use LLM_PROVIDER=offline)');
   }
   if (provider === 'groq') return { provider, label: `groq:${settings.GROQ_MODEL}`, reason: 'LLM_PROVIDER=groq' };
+  if (provider === 'openai') {
+    const where = settings.OPENAI_BASE_URL ?? "OpenAI's API";
+    return { provider, label: `openai:${settings.OPENAI_MODEL}`, reason: `LLM_PROVIDER=openai at ${where}` };
+  }
   if (provider === 'auto' && settings.GROQ_API_KEY) return { provider: 'groq', label: `groq:${settings.GROQ_MODEL}`, reason: 'LLM_PROVIDER=auto and GROQ_API_KEY is set' };
   const why = provider === 'offline' ? 'LLM_PROVIDER=offline' : 'LLM_PROVIDER=auto and GROQ_API_KEY is not set';
-  return { provider: 'offline', label: OFFLINE_MODEL_LABEL, reason: `${why}; ${settings.OFFLINE_MODEL_LATENCY_MS} ms simulated think time a call` };
+  return { provider: 'offline', label: OFFLINE_MODEL_LABEL, reason: `${why}; the lab's model server at ${modelBaseUrl(settings)}` };
 }
 
 /**
  * Chooses and builds the chat model.
- * @param settings `LLM_PROVIDER`, `GROQ_*`, `OFFLINE_MODEL_LATENCY_MS`
- * @param counter counts the Groq client's HTTP requests (its retries)
- * @param now the clock the offline model resolves relative dates against, ms since the epoch
+ * @param settings `LLM_PROVIDER`, `GROQ_*`, `OPENAI_*`, `MODEL_URL`, `MODEL_TIMEOUT_MS`, `MODEL_MAX_RETRIES`
+ * @param counter measures the client's HTTP requests (its retries included)
  * @throws {LabError} `SETTINGS_INVALID` when `LLM_PROVIDER=groq` and `GROQ_API_KEY` is not set
  */
-export async function chooseModel(settings: Settings, counter: ModelCallCounter, now: () => number): Promise<ModelChoice> {
+export async function chooseModel(settings: Settings, counter: ModelCallCounter): Promise<ModelChoice & ProviderChoice> {
   const choice = resolveProvider(settings);
   if (choice.provider === 'groq') {
-    // Each client is loaded only when chosen: an offline run does not pay for the Groq SDK, nor a Groq run for the offline parsers.
+    // Each client is loaded only when chosen.
     const { ChatGroq } = await import('@langchain/groq');
     const model = new ChatGroq({
       model: settings.GROQ_MODEL,
       apiKey: settings.GROQ_API_KEY,
       baseUrl: settings.GROQ_BASE_URL,
       maxRetries: settings.GROQ_MAX_RETRIES,
+      timeout: settings.MODEL_TIMEOUT_MS,
       temperature: 0,
       fetch: counter.fetch,
     });
     return { ...choice, model };
   }
-  const { OfflineChatModel } = await import('./offline/index.js');
-  return { ...choice, model: new OfflineChatModel({ now: () => new Date(now()), latencyMs: settings.OFFLINE_MODEL_LATENCY_MS }) };
+  const { ChatOpenAI } = await import('@langchain/openai');
+  const offline = choice.provider === 'offline';
+  const model = new ChatOpenAI({
+    model: offline ? OFFLINE_MODEL_NAME : settings.OPENAI_MODEL,
+    // A local server without keys takes any; the SDK refuses to start without one.
+    apiKey: offline ? 'offline' : (settings.OPENAI_API_KEY ?? 'none'),
+    maxRetries: settings.MODEL_MAX_RETRIES,
+    timeout: settings.MODEL_TIMEOUT_MS,
+    temperature: 0,
+    configuration: { baseURL: offline ? modelBaseUrl(settings) : settings.OPENAI_BASE_URL, fetch: counter.fetch },
+  });
+  return { ...choice, model };
 }

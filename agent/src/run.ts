@@ -111,9 +111,9 @@ export async function runAgent(settings: Settings, options: RunAgentOptions = {}
   const prompts = loadPrompts(promptsFile);
   const runId = options.runId ?? newRunId(now());
   const counter = new ModelCallCounter();
-  const choice: ModelChoice = options.model
-    ? { model: options.model, label: `custom:${options.model.getName()}`, reason: 'given by the caller' }
-    : await chooseModel(settings, counter, now);
+  const choice: ModelChoice & { provider: string } = options.model
+    ? { model: options.model, label: `custom:${options.model.getName()}`, reason: 'given by the caller', provider: 'custom' }
+    : await chooseModel(settings, counter);
 
   const db = openDatabase(settings.LAB_DB_PATH);
   try {
@@ -127,6 +127,7 @@ export async function runAgent(settings: Settings, options: RunAgentOptions = {}
         throw new LabError('VALIDATION', `run id "${runId}" already exists in ${settings.LAB_DB_PATH}: choose another one`);
       }
     });
+    counter.recordTo({ db, runId, provider: choice.provider, model: choice.label, now });
     return await execute({ settings, options, prompts, promptsFile, runId, choice, counter, records, db, now });
   } finally {
     db.close();
@@ -308,6 +309,6 @@ async function execute(run: {
     modelRetries: run.counter.retries,
     ...(runError === undefined ? {} : { error: runError }),
   });
-  info.info({ summary, model_calls: run.counter.calls, model_requests: run.counter.requests }, 'agent run summary');
+  info.info({ summary, model_calls: run.counter.calls, model_requests: run.counter.requests, model_tokens: run.counter.tokens }, 'agent run summary');
   return summary;
 }

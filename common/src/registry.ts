@@ -134,3 +134,37 @@ export function proxyListenAddress(service: ServiceSpec, settings: Settings): st
 export function formatEndpoint(e: Endpoint): string {
   return e.host.includes(':') ? `[${e.host}]:${e.port}` : `${e.host}:${e.port}`;
 }
+
+/**
+ * The model part: the lab's OpenAI-compatible model server (the offline model and its LLM fault
+ * gateway) and the eighth proxy in front of it, so network toxics reach model calls as they reach
+ * tool calls. Ports before `PORT_OFFSET`.
+ */
+export const MODEL_PART = Object.freeze({
+  /** Part name, as the launcher and the parts table call it. */
+  name: 'model',
+  /** Default port of the model server. */
+  serverPort: 8100,
+  /** Default port `model_proxy` listens on. */
+  proxyPort: 6100,
+  /** Toxiproxy proxy name. */
+  proxyName: 'model_proxy',
+  /** Compose service / container name. */
+  containerName: 'model_server',
+});
+
+/** Where the model server listens: `MODEL_HOST` : 8100 + `PORT_OFFSET`. */
+export function modelServerEndpoint(settings: Settings): Endpoint {
+  return { host: settings.MODEL_HOST, port: MODEL_PART.serverPort + settings.PORT_OFFSET };
+}
+
+/**
+ * The OpenAI-compatible base URL the agent uses for the offline model: `MODEL_URL`, else through
+ * `model_proxy` at `TOXIPROXY_HOST` : 6100 + `PORT_OFFSET` (`MODEL_PROXY=on`), else the model server
+ * itself; path `/v1`.
+ */
+export function modelBaseUrl(settings: Settings): string {
+  if (settings.MODEL_URL) return settings.MODEL_URL;
+  const via = settings.MODEL_PROXY === 'on' ? { host: settings.TOXIPROXY_HOST, port: MODEL_PART.proxyPort + settings.PORT_OFFSET } : modelServerEndpoint(settings);
+  return `http://${formatEndpoint(via)}/v1`;
+}

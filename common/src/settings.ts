@@ -32,6 +32,37 @@ export const TOXIC_TYPES = [
   'noop',
 ] as const;
 
+/** The LLM faults the model gateway can inject (model/src/gateway/faults.ts says what each does). */
+export const LLM_FAULT_KINDS = [
+  'rate_limit',
+  'server_error',
+  'bad_gateway',
+  'unavailable',
+  'unauthorized',
+  'context_length',
+  'hang',
+  'slow_first_token',
+  'slow_stream',
+  'stream_cut',
+  'malformed_json',
+  'bad_tool_args',
+  'unknown_tool',
+  'empty_completion',
+] as const;
+
+/** One LLM fault kind. */
+export type LlmFaultKind = (typeof LLM_FAULT_KINDS)[number];
+
+/** A comma list of non-negative integers (model call numbers, prompt indexes); unset: none. */
+function intList(what: string) {
+  return raw.transform((v, ctx): number[] => {
+    if (v === undefined) return [];
+    const list = v.split(',').map((t) => t.trim()).filter(Boolean);
+    if (!list.every((t) => /^\d+$/.test(t))) return fail(ctx, `must be a comma list of ${what}`);
+    return [...new Set(list.map(Number))];
+  });
+}
+
 /** A Toxiproxy toxic type name. */
 export type ToxicType = (typeof TOXIC_TYPES)[number];
 
@@ -133,10 +164,20 @@ function host(def: string) {
 export const settingsShape = {
   // Model
   GROQ_API_KEY: text().describe('Groq API key; with LLM_PROVIDER=auto its presence selects Groq'),
-  LLM_PROVIDER: oneOf('auto', ['auto', 'groq', 'offline'] as const).describe('auto: groq when GROQ_API_KEY is set, else offline'),
+  LLM_PROVIDER: oneOf('auto', ['auto', 'groq', 'openai', 'offline'] as const).describe(
+    'auto: groq when GROQ_API_KEY is set, else offline; openai: any OpenAI-compatible endpoint (OPENAI_BASE_URL); offline: the lab\'s own model server',
+  ),
   GROQ_MODEL: text('llama-3.3-70b-versatile').describe('Groq model name'),
   GROQ_BASE_URL: url().describe("Groq API base URL (unset: Groq's own); for a local Groq-compatible server"),
   GROQ_MAX_RETRIES: num(2, 0, 10, { integer: true }).describe('retries of one Groq request inside the model client'),
+  MODEL_TIMEOUT_MS: num(30000, 1, 3_600_000, { integer: true }).describe('timeout of one HTTP request of a model call (any provider), ms: a hung model API is given up after it'),
+  MODEL_MAX_RETRIES: num(2, 0, 10, { integer: true }).describe('retries of one model call inside the model client (LLM_PROVIDER=openai or offline; groq: GROQ_MAX_RETRIES)'),
+  OPENAI_BASE_URL: url().describe('with LLM_PROVIDER=openai: the OpenAI-compatible API base, e.g. http://127.0.0.1:11434/v1 (Ollama); unset: OpenAI\'s own'),
+  OPENAI_API_KEY: text().describe('with LLM_PROVIDER=openai: the API key (a local server without keys takes any value; unset: "none")'),
+  OPENAI_MODEL: text('gpt-4o-mini').describe('with LLM_PROVIDER=openai: the model name'),
+  MODEL_HOST: host('127.0.0.1').describe('host of the offline model server (model_server under compose); the model proxy forwards to it'),
+  MODEL_PROXY: oneOf('on', ['on', 'off'] as const).describe('on: the proxy-manager keeps model_proxy (6100) in front of the model server and its toxics reach model calls; off: the agent calls the model server directly'),
+  MODEL_URL: url().describe('where the agent reaches the offline model server (default http://TOXIPROXY_HOST:6100/v1, through model_proxy, port shifted by PORT_OFFSET)'),
   // Chaos
   TOXIC_PROB: prob(0.1).describe('probability, per proxy per chaos tick while the agent is active, that a toxic is injected'),
   ERROR_PROB: prob(0.1).describe('probability that a tool service answers a request with a simulated HTTP 503'),
@@ -147,6 +188,17 @@ export const settingsShape = {
     if (list.length === 0 || bad.length > 0) return fail(ctx, `must be a comma list of ${TOXIC_TYPES.join(', ')}`);
     return [...new Set(list)] as ToxicType[];
   }).describe('toxic types the proxy-manager may inject, comma-separated'),
+  LLM_FAULT_PROB: prob(0).describe('probability, per model call, that the model gateway injects an LLM fault of a kind from LLM_FAULTS'),
+  LLM_FAULTS: raw.transform((v, ctx): LlmFaultKind[] => {
+    if (v === undefined) return ['rate_limit'];
+    const list = v.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
+    const all = list.includes('all') ? [...LLM_FAULT_KINDS] : list;
+    const bad = all.filter((t) => !(LLM_FAULT_KINDS as readonly string[]).includes(t));
+    if (all.length === 0 || bad.length > 0) return fail(ctx, `must be "all" or a comma list of ${LLM_FAULT_KINDS.join(', ')}`);
+    return [...new Set(all)] as LlmFaultKind[];
+  }).describe('LLM fault kinds the model gateway may inject, comma-separated, or all'),
+  LLM_FAULT_CALLS: intList('model call numbers (1 = the run\'s first model call)').describe('model calls of the run that always get an LLM fault, e.g. 2,5'),
+  LLM_FAULT_PROMPTS: intList('prompt indexes (0 = the first prompt)').describe('prompts (0-based, as prompt_results.prompt_index) whose every model call gets an LLM fault'),
   CHAOS_SEED: raw.transform((v, ctx) => {
     if (v === undefined || v.toLowerCase() === 'random') return undefined;
     const n = Number(v);
@@ -209,12 +261,12 @@ export type SettingName = keyof typeof settingsShape;
  * children with its own environment; under compose each other part is a container (`toxiproxy`: the
  * lab's own server, in docker-compose.local.yaml).
  */
-export const LAB_PARTS = ['launcher', 'tools', 'toxiproxy', 'proxy-manager', 'agent', 'charts'] as const;
+export const LAB_PARTS = ['launcher', 'tools', 'toxiproxy', 'proxy-manager', 'model', 'agent', 'charts'] as const;
 
 /** One of {@link LAB_PARTS}. */
 export type LabPart = (typeof LAB_PARTS)[number];
 
-const ALL_PARTS = ['tools', 'toxiproxy', 'proxy-manager', 'agent', 'charts'] as const;
+const ALL_PARTS = ['tools', 'toxiproxy', 'proxy-manager', 'model', 'agent', 'charts'] as const;
 
 /**
  * Which parts act on each setting: the one list that says which settings must reach which container,
@@ -229,15 +281,27 @@ export const SETTING_READERS: Partial<Record<SettingName, readonly LabPart[]>> =
   GROQ_MODEL: ['agent'],
   GROQ_BASE_URL: ['agent'],
   GROQ_MAX_RETRIES: ['agent'],
+  LLM_FAULT_PROB: ['model'],
+  LLM_FAULTS: ['model'],
+  LLM_FAULT_CALLS: ['model'],
+  LLM_FAULT_PROMPTS: ['model'],
+  MODEL_TIMEOUT_MS: ['agent'],
+  MODEL_MAX_RETRIES: ['agent'],
+  OPENAI_BASE_URL: ['agent'],
+  OPENAI_API_KEY: ['agent'],
+  OPENAI_MODEL: ['agent'],
+  MODEL_HOST: ['proxy-manager', 'agent'],
+  MODEL_PROXY: ['proxy-manager', 'agent'],
+  MODEL_URL: ['agent'],
   TOXIC_PROB: ['proxy-manager'],
   ERROR_PROB: ['tools'],
   TOXICS: ['proxy-manager'],
-  CHAOS_SEED: ['tools', 'toxiproxy', 'proxy-manager', 'agent'],
+  CHAOS_SEED: ['tools', 'toxiproxy', 'proxy-manager', 'model', 'agent'],
   CHAOS_INTERVAL_MS: ['proxy-manager'],
   TOXIC_DURATION_MS: ['proxy-manager'],
   TOOL_LIMIT: ['agent'],
   PROMPT_LIMIT: ['agent'],
-  OFFLINE_MODEL_LATENCY_MS: ['agent'],
+  OFFLINE_MODEL_LATENCY_MS: ['model'],
   PROMPTS_FILE: ['agent'],
   PROXY_TIMEOUT_MS: ['proxy-manager', 'agent'],
   FALLBACK: ['agent'],
@@ -253,15 +317,15 @@ export const SETTING_READERS: Partial<Record<SettingName, readonly LabPart[]>> =
   TOXIPROXY_HOST: ['agent'],
   TOXIPROXY_LISTEN_HOST: ['proxy-manager'],
   TOOLS_HOST: ['proxy-manager', 'agent'],
-  BIND_HOST: ['tools', 'toxiproxy', 'proxy-manager'],
-  PORT_OFFSET: ['tools', 'toxiproxy', 'proxy-manager', 'agent'],
+  BIND_HOST: ['tools', 'toxiproxy', 'proxy-manager', 'model'],
+  PORT_OFFSET: ['tools', 'toxiproxy', 'proxy-manager', 'model', 'agent'],
   PROXY_MANAGER_PORT: ['proxy-manager'],
   PROXY_MANAGER_URL: ['launcher', 'agent'],
   HEALTH_INTERVAL_MS: ['proxy-manager'],
   HEARTBEAT_STALE_MS: ['proxy-manager'],
   RESTART_SERVICES: ['launcher'],
   STARTUP_TIMEOUT_MS: ['launcher'],
-  LAB_DB_PATH: ['proxy-manager', 'agent', 'charts'],
+  LAB_DB_PATH: ['proxy-manager', 'model', 'agent', 'charts'],
   LOG_DIR: ALL_PARTS,
   CHARTS_DIR: ['charts'],
   LOG_LEVEL: ALL_PARTS,
@@ -342,6 +406,7 @@ export function loadSettings(env: RawEnv = process.env, options: { dotenv?: bool
 export function publicSettings(s: Settings): Record<string, unknown> {
   const out: Record<string, unknown> = { ...s };
   if (s.GROQ_API_KEY) out.GROQ_API_KEY = '(set)';
+  if (s.OPENAI_API_KEY) out.OPENAI_API_KEY = '(set)';
   return out;
 }
 

@@ -30,6 +30,8 @@ export function testSettings(dir: string, overrides: Record<string, string> = {}
       CHAOS_SEED: '1',
       ERROR_PROB: '0',
       OFFLINE_MODEL_LATENCY_MS: '0',
+      // The seven tool proxies only, unless a test asks for model_proxy.
+      MODEL_PROXY: 'off',
       ...overrides,
     },
     { dotenv: false },

@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   tool: async () => (await import('./commands/tools.js')).registerToolCommands,
   tools: async () => (await import('./commands/tools.js')).registerToolCommands,
   toxiproxy: async () => (await import('./commands/toxiproxy.js')).registerToxiproxyCommand,
+  model: async () => (await import('./commands/model.js')).registerModelCommand,
   'proxy-manager': async () => (await import('./commands/proxy-manager.js')).registerProxyManagerCommand,
   agent: async () => (await import('./commands/agent.js')).registerAgentCommand,
   charts: async () => (await import('./commands/charts.js')).registerChartsCommand,

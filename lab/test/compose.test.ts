@@ -15,6 +15,7 @@ import {
   SETTING_READERS,
   TOXIPROXY_API_PORT,
   getService,
+  MODEL_PART,
   settingsShape,
   type LabPart,
   type SettingName,
@@ -46,7 +47,7 @@ const local = services('docker-compose.local.yaml');
 function partOf(service: ComposeService): Exclude<LabPart, 'launcher'> | undefined {
   const first = service.command?.[0];
   if (first === 'tool') return 'tools';
-  if (first === 'toxiproxy' || first === 'proxy-manager' || first === 'agent' || first === 'charts') return first;
+  if (first === 'toxiproxy' || first === 'proxy-manager' || first === 'model' || first === 'agent' || first === 'charts') return first;
   return undefined;
 }
 
@@ -80,6 +81,7 @@ const FIXED_BY_COMPOSE = new Set<string>([
   'TOXIPROXY_LISTEN_HOST',
   'TOOLS_HOST',
   ...TOOL_HOST_VARS,
+  'MODEL_HOST',
   'LAB_DB_PATH',
   'LOG_DIR',
   'CHARTS_DIR',
@@ -167,7 +169,7 @@ describe('compose services', () => {
       const hc = s.healthcheck ?? {};
       const part = partOf(s);
       const port =
-        part === 'tools' ? getService(s.command![1]!).toolPort : part === 'proxy-manager' ? PROXY_MANAGER_PORT : TOXIPROXY_API_PORT;
+        part === 'tools' ? getService(s.command![1]!).toolPort : part === 'proxy-manager' ? PROXY_MANAGER_PORT : part === 'model' ? MODEL_PART.serverPort : TOXIPROXY_API_PORT;
       assert.deepEqual(hc.test?.slice(0, 3), ['CMD', 'lab-healthcheck', String(port)], name);
       assert.ok(seconds(hc.timeout) >= 10 && seconds(hc.start_period) >= 60 && (hc.retries ?? 0) >= 3, `${name}: ${JSON.stringify(hc)}`);
       assert.ok(seconds(hc.interval) >= 2, `${name}: checks no more often than every 2 s`);

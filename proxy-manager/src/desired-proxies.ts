@@ -1,14 +1,25 @@
 /**
- * The seven proxies the proxy-manager owns, computed from the service registry and settings, and how a
- * proxy Toxiproxy reports is compared with them.
+ * The proxies the proxy-manager owns, computed from the service registry and settings (one per tool
+ * service, and `model_proxy` in front of the model server), and how a proxy Toxiproxy reports is
+ * compared with them.
  */
-import { formatEndpoint, proxyListenAddress, SERVICES, toolEndpoint, type ServiceName, type ServiceSpec, type Settings } from '@chaos-lab/common';
+import {
+  formatEndpoint,
+  MODEL_PART,
+  modelServerEndpoint,
+  proxyListenAddress,
+  SERVICES,
+  toolEndpoint,
+  type ServiceName,
+  type ServiceSpec,
+  type Settings,
+} from '@chaos-lab/common';
 import type { ProxyConfig, ProxyState } from './toxiproxy-gateway.js';
 
-/** A proxy as it should be: one per tool service. */
+/** A proxy as it should be: one per tool service, and the model's. */
 export interface DesiredProxy extends ProxyConfig {
-  /** The service behind it. */
-  readonly service: ServiceName;
+  /** The service behind it (`model`: the model server). */
+  readonly service: ServiceName | typeof MODEL_PART.name;
 }
 
 /**
@@ -22,6 +33,19 @@ export function desiredProxies(settings: Settings, services: readonly ServiceSpe
     listen: proxyListenAddress(spec, settings),
     upstream: formatEndpoint(toolEndpoint(spec, settings)),
   }));
+}
+
+/**
+ * The eighth proxy: `model_proxy`, listen `TOXIPROXY_LISTEN_HOST:6100` (+ `PORT_OFFSET`), upstream the
+ * model server (`MODEL_HOST:8100` + `PORT_OFFSET`), so network toxics reach the agent's model calls.
+ */
+export function desiredModelProxy(settings: Settings): DesiredProxy {
+  return {
+    service: MODEL_PART.name,
+    name: MODEL_PART.proxyName,
+    listen: `${settings.TOXIPROXY_LISTEN_HOST}:${MODEL_PART.proxyPort + settings.PORT_OFFSET}`,
+    upstream: formatEndpoint(modelServerEndpoint(settings)),
+  };
 }
 
 /** Splits `host:port` / `[v6]:port`; undefined when there is no numeric port. */

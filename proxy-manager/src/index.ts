@@ -8,7 +8,7 @@ export { runProxyManager } from './process.js';
 export { systemClock, type Clock } from './clock.js';
 export { attributeRanges, INJECTED_TOXICITY, STREAMS, type AttributeRange, type Stream } from './toxic-catalog.js';
 export { drawTick, type ToxicPlan } from './chaos-draw.js';
-export { desiredProxies, type DesiredProxy } from './desired-proxies.js';
+export { desiredModelProxy, desiredProxies, type DesiredProxy } from './desired-proxies.js';
 export type { HealthReport, StatusReport, ProxyReport } from './reports.js';
 export type { ActiveToxic, ChaosSnapshot } from './chaos-loop.js';
 export type { ToolHealth, DockerStatus } from './health-monitor.js';

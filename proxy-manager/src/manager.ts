@@ -9,7 +9,7 @@ import { createApp } from './app.js';
 import { ChaosLoop } from './chaos-loop.js';
 import { FaultSchedule } from './fault-schedule.js';
 import { systemClock, type Clock } from './clock.js';
-import { desiredProxies } from './desired-proxies.js';
+import { desiredModelProxy, desiredProxies } from './desired-proxies.js';
 import { createDockerProbe, type DockerProbe } from './docker-probe.js';
 import { healthCheckTimeoutMs, ToolHealthMonitor } from './health-monitor.js';
 import { healthReport, statusReport, type StatusReport } from './reports.js';
@@ -65,7 +65,7 @@ export async function startProxyManager(settings: Settings, options: StartOption
   );
   const db = openDatabase(settings.LAB_DB_PATH);
   const gateway = new ToxiproxyGateway({ url: settings.TOXIPROXY_URL, timeoutMs: settings.TOXIPROXY_TIMEOUT_MS, clock, logger });
-  const desired = desiredProxies(settings);
+  const desired = settings.MODEL_PROXY === 'on' ? [...desiredProxies(settings), desiredModelProxy(settings)] : desiredProxies(settings);
   let loop: ChaosLoop | undefined;
   const schedule = new FaultSchedule({ db, gateway, clock, logger });
   let monitor: ToolHealthMonitor | undefined;

@@ -34,6 +34,7 @@ describe('shutdown', () => {
         TOXIPROXY_URL: lab.toxiproxy.url,
         CHAOS_INTERVAL_MS: String(s.CHAOS_INTERVAL_MS),
         CHAOS_SEED: '1',
+        MODEL_PROXY: 'off',
       },
     });
     let stderr = '';

@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Endpoint, SERVICE_NAMES, type ServiceName, type Settings, getService, openDatabase } from '@chaos-lab/common';
 import { makeTempDir, testSettings } from '@chaos-lab/common/testing';
+import { type RunningModelServer, startModelServer } from '@chaos-lab/model';
 import { type RunningToolService, startToolService } from '@chaos-lab/tools';
 import { type ToxiproxyServer, startToxiproxyServer } from '@chaos-lab/toxiproxy';
 import { type Proxy, Toxiproxy } from 'toxiproxy-node-client';
@@ -17,6 +18,8 @@ export interface TestLab {
   readonly dir: string;
   readonly settings: Settings;
   readonly services: Map<ServiceName, RunningToolService>;
+  /** The offline model server (on port 0; `settings.MODEL_URL` points at it). */
+  readonly model: RunningModelServer;
   /** Writes a prompts file of these prompts (texts, or whole entries with `expect`…) and returns its path. */
   promptsFile(prompts: ReadonlyArray<string | { prompt: string; [field: string]: unknown }>): string;
   /** Rows of a table for a run, ordered by id/rowid. */
@@ -27,7 +30,7 @@ export interface TestLab {
 }
 
 /**
- * Starts the seven tool services on free ports.
+ * Starts the offline model server on a free port and the seven tool services on free ports.
  * @param overrides settings overrides for the whole lab (`{ TOOL_LIMIT: '3' }`)
  * @param perService settings overrides for single services (`{ weather: { ERROR_PROB: '1' } }`)
  * @param only the services to start (default all seven)
@@ -38,7 +41,8 @@ export async function startTestLab(
   only: readonly ServiceName[] = SERVICE_NAMES,
 ): Promise<TestLab> {
   const tmp = makeTempDir('agent-test-');
-  const settings = testSettings(tmp.path, overrides);
+  const model = await startModelServer(testSettings(tmp.path, overrides), { port: 0, host: '127.0.0.1' });
+  const settings = testSettings(tmp.path, { MODEL_URL: model.baseUrl, ...overrides });
   const services = new Map<ServiceName, RunningToolService>();
   try {
     for (const name of only) {
@@ -47,6 +51,7 @@ export async function startTestLab(
     }
   } catch (err) {
     await Promise.all([...services.values()].map((s) => s.close()));
+    await model.close();
     tmp.cleanup();
     throw err;
   }
@@ -55,6 +60,7 @@ export async function startTestLab(
     dir: tmp.path,
     settings,
     services,
+    model,
     promptsFile(prompts) {
       const path = join(tmp.path, `prompts-${files++}.json`);
       writeFileSync(path, JSON.stringify(prompts.map((entry) => (typeof entry === 'string' ? { prompt: entry } : entry))));
@@ -76,6 +82,7 @@ export async function startTestLab(
     },
     async close() {
       await Promise.all([...services.values()].map((s) => s.close()));
+      await model.close();
       tmp.cleanup();
     },
   };

@@ -5,6 +5,7 @@
  *
  *   toxiproxy (embedded, or a real one at TOXIPROXY_URL)
  *   7 × tool service ─┐
+ *   model server ─────┤ (the offline model and its LLM fault gateway, when the agent uses it)
  *   proxy-manager ────┴─ healthy? ──► agent (runs the prompts) ──► charts + report (in-process)
  *
  * Readiness is decided by health checks only. Ctrl-C/SIGTERM at any moment: the agent is stopped first
@@ -21,6 +22,8 @@ import {
   isLabError,
   liveRun,
   liveRunMessage,
+  MODEL_PART,
+  modelServerEndpoint,
   newRunId,
   LabError,
   openDatabase,
@@ -69,13 +72,20 @@ function usesExternalToxiproxy(): boolean {
   return Boolean((process.env.TOXIPROXY_URL ?? readDotenv().TOXIPROXY_URL ?? '').trim());
 }
 
+/** True when the agent will use the lab's offline model server (`LLM_PROVIDER` offline, or auto without a Groq key). */
+function usesModelServer(settings: Settings): boolean {
+  return settings.LLM_PROVIDER === 'offline' || (settings.LLM_PROVIDER === 'auto' && !settings.GROQ_API_KEY);
+}
+
 function portClaims(settings: Settings, external: boolean): PortClaim[] {
   const bind = { host: settings.BIND_HOST, hostSetting: 'BIND_HOST' };
   const claims: PortClaim[] = SERVICES.map((s) => ({ ...bind, port: toolEndpoint(s, settings).port, owner: `${s.name} tool service` }));
+  if (usesModelServer(settings)) claims.push({ ...bind, port: MODEL_PART.serverPort + settings.PORT_OFFSET, owner: 'model server' });
   if (!external) {
     claims.push({ ...bind, port: TOXIPROXY_API_PORT + settings.PORT_OFFSET, owner: 'Toxiproxy API' });
     const listen = { host: settings.TOXIPROXY_LISTEN_HOST, hostSetting: 'TOXIPROXY_LISTEN_HOST' };
     for (const s of SERVICES) claims.push({ ...listen, port: proxyEndpoint(s, settings).port, owner: `${s.proxyName}` });
+    if (settings.MODEL_PROXY === 'on') claims.push({ ...listen, port: MODEL_PART.proxyPort + settings.PORT_OFFSET, owner: MODEL_PART.proxyName });
   }
   claims.push({ ...bind, port: settings.PROXY_MANAGER_PORT, owner: 'proxy-manager' });
   return claims;
@@ -150,6 +160,7 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
     if (!external) watch(startChild('toxiproxy', ['toxiproxy'], env, logger), `${settings.TOXIPROXY_URL}/version`);
     else awaited.push({ name: 'Toxiproxy', url: `${settings.TOXIPROXY_URL}/version` });
     for (const s of SERVICES) watch(toolChild(s.name), toolHealth(s.name));
+    if (usesModelServer(settings)) watch(startChild(MODEL_PART.name, ['model'], env, logger), `http://${formatEndpoint(modelServerEndpoint(settings))}/health`);
     watch(startChild('proxy-manager', ['proxy-manager'], env, logger), `${settings.PROXY_MANAGER_URL}/health`);
     // The agent loads (LangChain takes a while) while the rest comes up, and starts on "go".
     const agent = startChild('agent', ['agent', '--run-id', runId, '--wait-for-go'], env, logger, { stdin: true });
@@ -186,9 +197,10 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
     for (const child of children) {
       if (child.name === 'toxiproxy') supervisor.watchCritical(child, 'the Toxiproxy server');
       else if (child.name === 'proxy-manager') supervisor.watchCritical(child, 'the proxy-manager');
+      else if (child.name === MODEL_PART.name) supervisor.watchCritical(child, 'the model server');
       else if (child.name !== 'agent') supervisor.watchTool(child, child.name as ServiceName);
     }
-    say(`lab ready in ${Date.now() - startedAt} ms; running the agent (${settings.LLM_PROVIDER === 'auto' ? (settings.GROQ_API_KEY ? 'groq' : 'offline') : settings.LLM_PROVIDER} model)`);
+    say(`lab ready in ${Date.now() - startedAt} ms; running the agent (${settings.LLM_PROVIDER === 'auto' ? (settings.GROQ_API_KEY ? 'groq' : 'offline') : settings.LLM_PROVIDER} model${usesModelServer(settings) ? ` at ${MODEL_PART.proxyName}` : ''})`);
     agent.send('go');
     const progress = showProgress(db, runId, out, { tty: Boolean(out.isTTY) });
     const lost = await Promise.race([agent.exited.then(() => undefined), supervisor.lost]);

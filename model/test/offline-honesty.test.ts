@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AIMessage } from '@langchain/core/messages';
-import { unhandledNote } from '../src/verdict.js';
+import { UNHANDLED_KEY } from '../src/unhandled.js';
 import { type Call, type Reply, cannedReply, converse } from './offline-support.js';
 
 /** The final message's unhandled mark (what the model said it could not do), if any. */
 async function run(prompt: string, reply: (call: Call) => Reply = cannedReply) {
   const conversation = await converse(prompt, reply);
-  return { ...conversation, unhandled: unhandledNote(conversation.messages.at(-1) as AIMessage) };
+  return { ...conversation, unhandled: (conversation.messages.at(-1) as AIMessage).response_metadata?.[UNHANDLED_KEY] as string | undefined };
 }
 
 const film = (overrides: Record<string, unknown>) => ({

@@ -32,7 +32,7 @@ import type { Runnable } from '@langchain/core/runnables';
 import { readConversation } from './conversation.js';
 import { nextMove } from './dialogue.js';
 import { planPrompt } from './plan.js';
-import { UNHANDLED_KEY } from '../verdict.js';
+import { UNHANDLED_KEY } from '../unhandled.js';
 import { defaultKnownPlaces } from './places.js';
 
 /** How to build an offline model. */

@@ -22,7 +22,7 @@ export interface ShippedPrompt {
 
 /** The shipped prompts file, parsed. */
 export function shippedPrompts(): ShippedPrompt[] {
-  return JSON.parse(readFileSync(new URL('../prompts.json', import.meta.url), 'utf8')) as ShippedPrompt[];
+  return JSON.parse(readFileSync(new URL('../../agent/prompts.json', import.meta.url), 'utf8')) as ShippedPrompt[];
 }
 
 /** A tool call as the model made it, without its id. */

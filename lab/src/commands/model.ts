@@ -1,0 +1,32 @@
+/**
+ * `chaos-lab model`: runs the lab's model server (an OpenAI-compatible API around the deterministic
+ * offline model, with the LLM fault gateway) until SIGTERM/SIGINT. Address from settings: `BIND_HOST`,
+ * port 8100 + `PORT_OFFSET`; LLM faults from `LLM_FAULT_*`.
+ */
+import { createLogger, isLabError, onShutdown, settings } from '@chaos-lab/common';
+import { startModelServer } from '@chaos-lab/model';
+import type { Command } from 'commander';
+
+/** Registers `chaos-lab model`. */
+export function registerModelCommand(program: Command): void {
+  program
+    .command('model')
+    .description('run the offline model server (OpenAI-compatible /v1/chat/completions) with its LLM fault gateway, until Ctrl-C')
+    .action(async () => {
+      const s = settings();
+      const logger = createLogger({ name: 'model', settings: s });
+      let server;
+      try {
+        server = await startModelServer(s, { logger });
+      } catch (err) {
+        // A taken port is the user's to fix: one line, no stack.
+        if (!isLabError(err)) throw err;
+        process.stderr.write(`chaos-lab: ${err.message}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      const faults = s.LLM_FAULT_PROB > 0 || s.LLM_FAULT_CALLS.length > 0 || s.LLM_FAULT_PROMPTS.length > 0 ? `LLM faults ${s.LLM_FAULTS.join(',')}` : 'no LLM faults';
+      process.stdout.write(`model server ${server.baseUrl} (offline model, ${faults}); Ctrl-C to stop\n`);
+      onShutdown(() => server.close(), { logger });
+    });
+}

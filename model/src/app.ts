@@ -1,0 +1,138 @@
+/**
+ * The model server's app: an OpenAI-compatible API around the offline model, with the LLM fault
+ * gateway in front of it.
+ *
+ *   POST /v1/chat/completions ─▶ parse (400 on a bad request) ─▶ count the run's call ─▶ ask the
+ *        fault source ─▶ record the fault (fault_events, kind llm)
+ *        ├─ an error fault (429/500/502/503/401/400) → its answer
+ *        ├─ hang → nothing until the client gives up
+ *        └─ the offline model (tools bound from the request) ─▶ answer-shaping fault ─▶ write it,
+ *           whole or streamed, with the response-shaping fault
+ *   GET /v1/models, GET /health
+ *
+ * A request says which run and prompt it belongs to in `X-Chaos-Run` and `X-Chaos-Prompt` (the
+ * agent's model client sends them; another client need not) and its id in `X-Request-Id`. A faulted
+ * response carries `X-Chaos-Fault: <kind>`.
+ */
+import { randomUUID } from 'node:crypto';
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import type { AIMessage } from '@langchain/core/messages';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { isLabError, type Logger } from '@chaos-lab/common';
+import { errorAnswer } from './gateway/faults.js';
+import type { FaultRecorder } from './gateway/record.js';
+import { shapeAnswer, writeAnswer } from './gateway/respond.js';
+import type { LlmFaultSource } from './gateway/triggers.js';
+import { fromLangChain, toLangChain, type WireMessage } from './wire.js';
+
+/** The name `/v1/models` lists and completions report. */
+export const OFFLINE_MODEL_ID = 'chaos-lab-offline';
+
+/** The header a faulted response carries, with the fault's kind. */
+export const FAULT_HEADER = 'X-Chaos-Fault';
+
+/** What the app needs. */
+export interface ModelAppDeps {
+  /** A fresh offline model (unbound); the app binds each request's tools. */
+  readonly model: () => BaseChatModel;
+  readonly faults: LlmFaultSource;
+  readonly recorder?: FaultRecorder;
+  readonly logger: Logger;
+  readonly now?: () => number;
+}
+
+const requestSchema = z.looseObject({
+  model: z.string().optional(),
+  messages: z.array(z.looseObject({ role: z.string() })).min(1),
+  tools: z.array(z.looseObject({ type: z.literal('function'), function: z.looseObject({ name: z.string() }) })).optional(),
+  stream: z.boolean().optional(),
+  stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
+});
+
+const badRequest = (res: Response, message: string) =>
+  res.status(400).json({ error: { message, type: 'invalid_request_error', param: null, code: null } });
+
+/** Builds the app (not listening). */
+export function createModelApp(deps: ModelAppDeps): Express {
+  const now = deps.now ?? Date.now;
+  const calls = new Map<string, number>();
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', service: 'model', model: OFFLINE_MODEL_ID });
+  });
+  app.get('/v1/models', (_req, res) => {
+    res.json({ object: 'list', data: [{ id: OFFLINE_MODEL_ID, object: 'model', created: 0, owned_by: 'chaos-lab' }] });
+  });
+  app.use(express.json({ limit: '8mb' }));
+  app.post('/v1/chat/completions', async (req, res) => {
+    const parsed = requestSchema.safeParse(req.body);
+    if (!parsed.success) return badRequest(res, `invalid request: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    const body = parsed.data;
+    let messages;
+    try {
+      messages = toLangChain(body.messages as unknown as WireMessage[]);
+    } catch (err) {
+      if (isLabError(err, 'VALIDATION')) return badRequest(res, err.message);
+      throw err;
+    }
+    const runId = req.get('X-Chaos-Run') ?? undefined;
+    const promptHeader = Number(req.get('X-Chaos-Prompt'));
+    const promptIndex = Number.isInteger(promptHeader) && promptHeader >= 0 ? promptHeader : undefined;
+    const requestId = req.get('X-Request-Id') ?? randomUUID();
+    const callNumber = (calls.get(runId ?? '') ?? 0) + 1;
+    calls.set(runId ?? '', callNumber);
+
+    const gone = new AbortController();
+    res.on('close', () => gone.abort());
+    const fault = deps.faults({ callNumber, promptIndex });
+    const eventId = fault ? deps.recorder?.open(fault, { runId, requestId, callNumber, promptIndex, now: now() }) : undefined;
+    if (fault) {
+      res.setHeader(FAULT_HEADER, fault.kind);
+      deps.logger.info({ request_id: requestId, run_id: runId, call: callNumber, prompt_index: promptIndex, fault: fault.kind, fault_event_id: eventId }, 'LLM fault injected');
+    }
+    res.on('close', () => deps.recorder?.close(eventId, res.writableFinished ? 'response_sent' : 'client_closed', now()));
+
+    const error = fault && errorAnswer(fault);
+    if (error) {
+      res.status(error.status).set(error.headers).type(error.contentType).send(error.body);
+      return;
+    }
+    // Held until the client gives up: the close above records when.
+    if (fault?.kind === 'hang') return;
+
+    const offered = (body.tools ?? []).map((t) => t.function.name);
+    const model = deps.model();
+    const bound = body.tools && body.tools.length > 0 && model.bindTools ? model.bindTools(body.tools) : model;
+    let message: AIMessage;
+    try {
+      message = (await bound.invoke(messages, { signal: gone.signal })) as AIMessage;
+    } catch (err) {
+      if (gone.signal.aborted) return;
+      throw err;
+    }
+    const requestText = body.messages.map((m) => JSON.stringify(m)).join('') + JSON.stringify(body.tools ?? []);
+    const answer = shapeAnswer(fromLangChain(message, requestText), fault, offered);
+    await writeAnswer(res, answer, {
+      id: `chatcmpl-${randomUUID().replaceAll('-', '').slice(0, 24)}`,
+      model: body.model ?? OFFLINE_MODEL_ID,
+      created: Math.floor(now() / 1000),
+      stream: body.stream === true,
+      includeUsage: body.stream_options?.include_usage === true,
+      fault,
+      signal: gone.signal,
+    });
+  });
+  app.use((req: Request, res: Response) => {
+    res.status(404).json({ error: { message: `no route ${req.method} ${req.path}`, type: 'invalid_request_error', param: null, code: 'not_found' } });
+  });
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const status = (err as { status?: number }).status;
+    if (status === 400 || status === 413) return void badRequest(res, (err as Error).message);
+    deps.logger.error({ err }, 'model server error');
+    if (!res.headersSent) res.status(500).json({ error: { message: 'internal error of the offline model server', type: 'server_error', param: null, code: null } });
+  });
+  return app;
+}

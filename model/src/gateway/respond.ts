@@ -1,0 +1,79 @@
+/**
+ * Writes a completion to the client, whole (`application/json`) or streamed (server-sent events,
+ * `data: <chunk>\n\n` … `data: [DONE]\n\n`, as the OpenAI API streams), with the response-shaping
+ * LLM faults applied on the way: slow_first_token, slow_stream, stream_cut and malformed_json; and
+ * the answer-shaping ones before it: bad_tool_args, unknown_tool and empty_completion.
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Response } from 'express';
+import { completionBody, completionChunks, type WireAnswer } from '../wire.js';
+import { UNKNOWN_TOOL_NAME, type LlmFault } from './faults.js';
+
+/** The answer as the answer-shaping fault makes it (the answer itself when `fault` is another kind). */
+export function shapeAnswer(answer: WireAnswer, fault: LlmFault | undefined, offered: readonly string[]): WireAnswer {
+  if (!fault) return answer;
+  const call = (name: string, args: string) => ({ ...answer, content: '', unhandled: undefined, toolCalls: [{ id: 'call_injected', type: 'function' as const, function: { name, arguments: args } }] });
+  switch (fault.kind) {
+    case 'bad_tool_args':
+      // The model's own call when it made one, else one of the offered tools: arguments cut mid-string.
+      return call(answer.toolCalls[0]?.function.name ?? offered[0] ?? 'search_web', '{"query": "unterminated');
+    case 'unknown_tool':
+      return call(UNKNOWN_TOOL_NAME, '{}');
+    case 'empty_completion':
+      return { ...answer, content: '', unhandled: undefined, toolCalls: [], usage: { ...answer.usage, completion_tokens: 0, total_tokens: answer.usage.prompt_tokens } };
+    default:
+      return answer;
+  }
+}
+
+/** How to write the answer. */
+export interface WriteOptions {
+  readonly id: string;
+  readonly model: string;
+  readonly created: number;
+  readonly stream: boolean;
+  readonly includeUsage: boolean;
+  readonly fault: LlmFault | undefined;
+  /** Ends the waits when the client goes away. */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Writes `answer`. Resolves when the response has ended (or was cut); a client gone mid-wait ends it
+ * quietly.
+ */
+export async function writeAnswer(res: Response, answer: WireAnswer, o: WriteOptions): Promise<void> {
+  const kind = o.fault?.kind;
+  const wait = (ms: number) => delay(ms, undefined, { signal: o.signal }).then(() => true, () => false);
+  if (kind === 'slow_first_token' && !(await wait(o.fault?.delay_ms ?? 2000))) return;
+  const pauseMs = kind === 'slow_stream' ? (o.fault?.delay_ms ?? 500) : 0;
+  const cutAfter = kind === 'stream_cut' ? (o.fault?.after_chunks ?? 2) : Infinity;
+  // Each piece of the response: SSE events when streaming, else the JSON body in a few slices.
+  const pieces = o.stream
+    ? [...completionChunks(o.id, o.model, o.created, answer, o.includeUsage).map((c) => `data: ${JSON.stringify(c)}\n\n`), 'data: [DONE]\n\n']
+    : slices(JSON.stringify(completionBody(o.id, o.model, o.created, answer)), pauseMs > 0 || cutAfter < Infinity ? 4 : 1);
+  if (kind === 'malformed_json') {
+    const at = o.stream ? 1 : 0;
+    pieces[at] = o.stream ? 'data: {"id": "chatcmpl-broken", "choices": [{"delta": {"content": "Hel\n\n' : pieces.join('').slice(0, 40);
+    if (!o.stream) pieces.length = 1;
+  }
+  res.status(200).setHeader('Content-Type', o.stream ? 'text/event-stream' : 'application/json');
+  if (o.stream) res.setHeader('Cache-Control', 'no-cache');
+  res.flushHeaders();
+  for (const [i, piece] of pieces.entries()) {
+    if (i >= cutAfter) {
+      // Cut as a dying upstream does: the connection closes with the response unfinished.
+      res.destroy();
+      return;
+    }
+    if (i > 0 && pauseMs > 0 && !(await wait(pauseMs))) return;
+    res.write(piece);
+  }
+  res.end();
+}
+
+/** `text` in `n` slices of about equal length. */
+function slices(text: string, n: number): string[] {
+  const size = Math.ceil(text.length / n);
+  return Array.from({ length: n }, (_, i) => text.slice(i * size, (i + 1) * size)).filter((s) => s !== '');
+}

@@ -1,0 +1,11 @@
+/**
+ * @chaos-lab/model: the lab's model part. An OpenAI-compatible HTTP server (`/v1/chat/completions`
+ * with tools, tool calls and streaming; `/v1/models`; `/health`) around the deterministic offline
+ * model, with the LLM fault gateway in front of it (gateway/).
+ */
+export { createModelApp, FAULT_HEADER, OFFLINE_MODEL_ID, type ModelAppDeps } from './app.js';
+export { startModelServer, type RunningModelServer } from './listen.js';
+export { errorAnswer, LLM_FAULT_KINDS, UNKNOWN_TOOL_NAME, type LlmFault, type LlmFaultKind } from './gateway/faults.js';
+export { faultsFromSettings, type FaultQuery, type LlmFaultSource } from './gateway/triggers.js';
+export { OfflineChatModel, type OfflineChatModelOptions } from './offline/index.js';
+export { LAB_EXTENSION_FIELD, UNHANDLED_KEY } from './unhandled.js';

@@ -1,0 +1,60 @@
+/**
+ * Starting the model server: the app of app.ts on a TCP port (registry port 8100 + `PORT_OFFSET`),
+ * with the offline model, the LLM fault source of the settings and the fault record in the lab's
+ * database; and its clean shutdown.
+ */
+import { createServer } from 'node:http';
+import { connectHost, createLogger, createRandom, formatEndpoint, listenOn, MODEL_PART, type Logger, type Settings } from '@chaos-lab/common';
+import { createModelApp } from './app.js';
+import { faultRecorder } from './gateway/record.js';
+import { faultsFromSettings, type LlmFaultSource } from './gateway/triggers.js';
+import { OfflineChatModel } from './offline/index.js';
+
+/** A model server that is listening. */
+export interface RunningModelServer {
+  readonly port: number;
+  /** Its OpenAI-compatible base URL, e.g. `http://127.0.0.1:8100/v1`. */
+  readonly baseUrl: string;
+  /** Stops it; requests still held (a hang fault) are cut after 1 s. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the model server.
+ * @param settings `OFFLINE_MODEL_LATENCY_MS`, `LLM_FAULT_*`, `CHAOS_SEED`, `LAB_DB_PATH`, `BIND_HOST`, `PORT_OFFSET`
+ * @param options `port` (default 8100 + `PORT_OFFSET`; 0 = a free port), `host` (default `BIND_HOST`),
+ *   `logger` (default: `createLogger` named `model`), `faults` (default: from the settings), `now`
+ *   (the offline model's clock for relative dates, ms since the epoch)
+ * @throws {LabError} `PORT_IN_USE` naming the port when it is taken
+ */
+export async function startModelServer(
+  settings: Settings,
+  options: { port?: number; host?: string; logger?: Logger; faults?: LlmFaultSource; now?: () => number } = {},
+): Promise<RunningModelServer> {
+  const logger = options.logger ?? createLogger({ name: 'model', settings });
+  const host = options.host ?? settings.BIND_HOST;
+  const now = options.now ?? Date.now;
+  const app = createModelApp({
+    model: () => new OfflineChatModel({ now: () => new Date(now()), latencyMs: settings.OFFLINE_MODEL_LATENCY_MS }),
+    faults: options.faults ?? faultsFromSettings(settings, createRandom(settings.CHAOS_SEED).fork('llm-faults')),
+    recorder: faultRecorder(settings.LAB_DB_PATH, logger),
+    logger,
+  });
+  const server = createServer(app);
+  const port = await listenOn(server, options.port ?? MODEL_PART.serverPort + settings.PORT_OFFSET, host, 'model server');
+  const baseUrl = `http://${formatEndpoint({ host: connectHost(host), port })}/v1`;
+  logger.info({ host, port, baseUrl, llmFaultProb: settings.LLM_FAULT_PROB, llmFaults: settings.LLM_FAULTS }, 'model server listening');
+  let closing: Promise<void> | undefined;
+  return {
+    port,
+    baseUrl,
+    close() {
+      closing ??= new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), 1000).unref();
+      }).then(() => logger.info({ port }, 'model server closed'));
+      return closing;
+    },
+  };
+}
