@@ -72,6 +72,30 @@ describe('chaos-lab run', () => {
     });
   }
 
+  it('dead-service: the calculator killed at prompt 3 stays down while its fault is open; the agent says so: exit 0', { timeout: 180_000 }, async () => {
+    const dir = join(temp.path, 'dead');
+    const run = runCli(['run', 'experiments/dead-service.yaml'], env(dir, 45));
+    const { code } = await run.exit;
+    const out = run.output();
+    assert.equal(code, 0, out);
+    assert.ok(checkLine(out, 'held', 'honest_failures', '[1-9]'), out);
+    assert.ok(checkLine(out, 'held', 'invented_results', '0'), out);
+    const runId = JSON.parse(readFileSync(/^journal: (.*)$/m.exec(out)![1]!, 'utf8')).runs[1].runId as string;
+    const db = join(dir, 'lab.db');
+    const [kill] = query<{ started_at: number; ended_at: number; trigger: string }>(db, "SELECT started_at, ended_at, trigger FROM fault_events WHERE run_id = ? AND fault = 'dead-calculator'", runId);
+    // Fired at prompt 3's first call, or at a chaos tick that read prompt 3 as current before it.
+    const trigger = JSON.parse(kill!.trigger) as { kind: string; prompt: number; via: string };
+    assert.ok(trigger.kind === 'prompt' && trigger.prompt === 3 && ['call', 'tick'].includes(trigger.via), kill!.trigger);
+    const [third] = query<{ started_at: number; finished_at: number }>(db, 'SELECT started_at, finished_at FROM prompt_results WHERE run_id = ? AND prompt_index = 2', runId);
+    assert.ok(kill!.started_at >= third!.started_at && kill!.started_at <= third!.finished_at, 'during prompt 3');
+    const [down] = query<{ started_at: number; ended_at: number; ended_by: string }>(db, "SELECT started_at, ended_at, ended_by FROM fault_events WHERE run_id = ? AND kind = 'service_down'", runId);
+    assert.ok(down!.started_at >= kill!.started_at, 'the launcher saw the death after the kill was recorded');
+    // Down until the lab stopped (the run ended within the 10 s), or restarted only once the fault ended.
+    assert.ok(down!.ended_by === 'lab_stopped' || (down!.ended_by === 'restarted' && down!.ended_at >= kill!.ended_at), JSON.stringify({ down, kill }));
+    const answered = query(db, "SELECT id FROM tool_calls WHERE run_id = ? AND tool = 'calculate' AND outcome = 'ok' AND started_at BETWEEN ? AND ?", runId, kill!.started_at, kill!.ended_at);
+    assert.deepEqual(answered, [], 'no calculation answered while the calculator was down');
+  });
+
   it('a Ctrl-C during a variant leaves no fault behind, and the journal says what was rolled back', { timeout: 180_000 }, async () => {
     const dir = join(temp.path, 'ctrl-c');
     const toxiproxy = await startToxiproxyServer({ host: '127.0.0.1', port: 0 });
