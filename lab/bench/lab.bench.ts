@@ -67,7 +67,7 @@ async function runLab(prompts: readonly { prompt: string }[], concurrency: numbe
     const sampler = setInterval(() => (peak = Math.max(peak, processTree(child.pid!).rssKiB)), 50);
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     clearInterval(sampler);
-    if (code !== 0) throw new Error(`chaos-lab up exited with ${code}; see ${tmp.path}/logs`);
+    if (code !== 0) throw new Error(`chaos-lab up exited with ${code}:\n${output}`);
     const db = openDatabase(join(tmp.path, 'lab.db'), { readonly: true });
     const r = db.prepare('SELECT MIN(started_at) AS first, MAX(finished_at) AS last, COUNT(*) AS n FROM prompt_results').get() as { first: number; last: number; n: number };
     db.close();
