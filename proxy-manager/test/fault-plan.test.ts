@@ -128,8 +128,8 @@ describe('fault plan: triggers fire and end by the record', () => {
     const startedAt = (lab.db.prepare('SELECT started_at FROM runs WHERE run_id = ?').get(runId) as { started_at: number }).started_at;
     const row = await waitFor('the window fault ended', () => planned(runId).find((r) => r.ended_at !== null), 10_000);
     assert.ok(row.started_at - startedAt >= 200, `fired ${row.started_at - startedAt} ms after the start`);
-    // Ends at 700 ms: its timer, on a loaded machine a little later.
-    assert.ok(row.ended_at! - startedAt >= 700 && row.ended_at! - startedAt < 700 + 2000, `ended ${row.ended_at! - startedAt} ms after the start`);
+    // Ends at 700 ms: its timer, on a loaded machine later.
+    assert.ok(row.ended_at! - startedAt >= 700 && row.ended_at! - startedAt < 700 + 5000, `ended ${row.ended_at! - startedAt} ms after the start`);
     assert.equal(row.ended_by, 'duration');
   });
 

@@ -6,6 +6,7 @@
  * the launcher restarts it at once. In compose the containers are not the manager's to signal
  * (dockerode, opt-in, is not built yet): `apply` throws, and the fault is logged as not fired.
  */
+import { readFileSync } from 'node:fs';
 import { readPart, type Database } from '@chaos-lab/common';
 import type { EventShape, FaultKind, Slot } from './fault-kind.js';
 
@@ -40,6 +41,24 @@ async function gone(pid: number, waitMs: number): Promise<void> {
   }
 }
 
+/**
+ * Resolves once `pid` is stopped (`stopped`: state T in /proc/<pid>/stat) or no longer stopped, or
+ * after `waitMs`, or at once where /proc cannot tell (not Linux, the process gone).
+ */
+async function inState(pid: number, stopped: boolean, waitMs: number): Promise<void> {
+  const deadline = Date.now() + waitMs;
+  while (Date.now() < deadline) {
+    let state: string;
+    try {
+      state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.charAt(0) ?? '';
+    } catch {
+      return;
+    }
+    if ((state === 'T' || state === 't') === stopped) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 /** The pid of a target's process, or an error naming why there is none. */
 function pidOf(db: Database, service: string): number {
   const part = readPart(db, toolPart(service));
@@ -57,9 +76,14 @@ export function serviceFaults(db: Database): FaultKind {
     async apply(slot) {
       const pid = pidOf(db, slot.service);
       process.kill(pid, SIGNALS[action(slot)]);
-      if (action(slot) === 'pause') paused.set(slot.service, pid);
-      // The attempt this fault is acknowledged for must meet a dead service, not one still dying.
-      else await gone(pid, GONE_WAIT_MS);
+      // The attempt this fault is acknowledged for must meet a stopped or dead service, not one still
+      // running: signals are delivered asynchronously.
+      if (action(slot) === 'pause') {
+        paused.set(slot.service, pid);
+        await inState(pid, true, GONE_WAIT_MS);
+      } else {
+        await gone(pid, GONE_WAIT_MS);
+      }
     },
     async revert(slot, log) {
       const pid = paused.get(slot.service);
@@ -67,6 +91,7 @@ export function serviceFaults(db: Database): FaultKind {
       paused.delete(slot.service);
       try {
         process.kill(pid, 'SIGCONT');
+        await inState(pid, false, GONE_WAIT_MS);
       } catch (err) {
         log.warn({ err: (err as Error).message, service: slot.service, pid }, 'paused service could not be continued (it is gone)');
       }
