@@ -125,7 +125,8 @@ variants:
         120_000,
       );
       const [calculator] = query<{ pid: number }>(run.dbPath, "SELECT pid FROM parts WHERE part = 'tool:calculator'");
-      assert.equal(readFileSync(`/proc/${calculator!.pid}/stat`, 'utf8').split(') ')[1]!.charAt(0), 'T', 'the calculator is paused');
+      // The event is recorded just before the signal is sent: wait for the process state itself.
+      await waitFor('the calculator paused', () => readFileSync(`/proc/${calculator!.pid}/stat`, 'utf8').split(') ')[1]!.charAt(0) === 'T', 10_000);
       const proxies = async () => (await (await fetch(`${toxiproxy.url}/proxies`)).json()) as Record<string, { toxics: unknown[] }>;
       assert.equal((await proxies()).search_proxy!.toxics.length, 1);
 
