@@ -128,7 +128,10 @@ variants:
       // The event is recorded just before the signal is sent: wait for the process state itself.
       await waitFor('the calculator paused', () => readFileSync(`/proc/${calculator!.pid}/stat`, 'utf8').split(') ')[1]!.charAt(0) === 'T', 10_000);
       const proxies = async () => (await (await fetch(`${toxiproxy.url}/proxies`)).json()) as Record<string, { toxics: unknown[] }>;
-      assert.equal((await proxies()).search_proxy!.toxics.length, 1);
+      for (const deadline = Date.now() + 10_000; (await proxies()).search_proxy!.toxics.length !== 1; ) {
+        assert.ok(Date.now() < deadline, 'the planned toxic on search_proxy');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
 
       run.child.kill('SIGINT');
       const { code } = await run.exit;
