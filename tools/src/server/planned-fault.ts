@@ -30,9 +30,9 @@ export interface PlannedError {
 export type PlannedErrorSource = () => PlannedError | undefined;
 
 /**
- * The source reading `dbPath` for `service`. The database is opened at the first request that finds
- * the file (the launcher creates it before starting the services); a failed read is logged and
- * answers undefined (no planned error), so a locked database never fails the service's work.
+ * The source reading `dbPath` for `service`. The database is opened read-only at the first request
+ * that finds the file (the launcher creates it before starting the services); a failed read is logged
+ * (once) and answers undefined (no planned error), so a locked database never fails the service's work.
  */
 export function plannedErrorsFromDatabase(dbPath: string, service: string, logger: Logger): PlannedErrorSource {
   let db: Database | undefined;
@@ -41,7 +41,9 @@ export function plannedErrorsFromDatabase(dbPath: string, service: string, logge
     try {
       if (!db) {
         if (!existsSync(dbPath)) return undefined;
-        db = openDatabase(dbPath);
+        // Read-only: a service only reads the manager's record (no migration, no journal-mode change
+        // competing with the writers for a lock).
+        db = openDatabase(dbPath, { readonly: true });
       }
       const row = db
         .prepare(
