@@ -20,7 +20,7 @@ export async function startTestModelServer(fault?: LlmFault, when: (call: number
   const tmp = makeTempDir('model-test-');
   const settings = testSettings(tmp.path, overrides);
   const db = openDatabase(settings.LAB_DB_PATH);
-  migrate?.(db);
+  migrate(db);
   db.close();
   const faults: LlmFaultSource = ({ callNumber }) => (fault && when(callNumber) ? fault : undefined);
   const server = await startModelServer(settings, { port: 0, host: '127.0.0.1', faults });
