@@ -177,6 +177,7 @@ export const settingsShape = {
   OPENAI_MODEL: text('gpt-4o-mini').describe('with LLM_PROVIDER=openai: the model name'),
   MODEL_HOST: host('127.0.0.1').describe('host of the offline model server (model_server under compose); the model proxy forwards to it'),
   MODEL_PROXY: oneOf('on', ['on', 'off'] as const).describe('on: the proxy-manager keeps model_proxy (6100) in front of the model server and its toxics reach model calls; off: the agent calls the model server directly'),
+  MODEL_TOXIC_PROB: prob(0).describe('probability, per chaos tick while the agent is active, that a toxic of TOXICS is injected on model_proxy (TOXIC_PROB is the tool proxies\'); 0 = model calls meet only planned toxics'),
   MODEL_URL: url().describe('where the agent reaches the offline model server (default http://TOXIPROXY_HOST:6100/v1, through model_proxy, port shifted by PORT_OFFSET)'),
   // Chaos
   TOXIC_PROB: prob(0.1).describe('probability, per proxy per chaos tick while the agent is active, that a toxic is injected'),
@@ -292,6 +293,7 @@ export const SETTING_READERS: Partial<Record<SettingName, readonly LabPart[]>> =
   OPENAI_MODEL: ['agent'],
   MODEL_HOST: ['proxy-manager', 'agent'],
   MODEL_PROXY: ['proxy-manager', 'agent'],
+  MODEL_TOXIC_PROB: ['proxy-manager'],
   MODEL_URL: ['agent'],
   TOXIC_PROB: ['proxy-manager'],
   ERROR_PROB: ['tools'],

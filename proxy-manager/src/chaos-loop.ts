@@ -29,6 +29,7 @@ import {
   currentRun,
   ENDED_BY_TOXIPROXY_LOST,
   LabError,
+  MODEL_PART,
   partHeartbeat,
   partStarted,
   partStopped,
@@ -124,6 +125,8 @@ export class ChaosLoop {
   /** Events whose toxic is gone but whose row could not be closed yet (database locked): when, and why. */
   private readonly pendingCloses = new Map<number, { endedAt: number; endedBy: string }>();
   private random: Random;
+  /** The model proxy's own draws (`MODEL_TOXIC_PROB`), so adding it leaves the tool proxies' draws as they were. */
+  private modelRandom: Random;
   private run: CurrentRun | undefined;
   private ticks = 0;
   private toxiproxyReachable: boolean | null = null;
@@ -136,6 +139,7 @@ export class ChaosLoop {
   constructor(deps: ChaosLoopDeps) {
     this.deps = deps;
     this.random = this.freshRandom(undefined);
+    this.modelRandom = this.random.fork('model');
   }
 
   /**
@@ -221,6 +225,15 @@ export class ChaosLoop {
   }
 
   /** The chaos source of a run: from the seed the run recorded, so the run replays from it alone. */
+  /** One active tick's draws: the tool proxies at `TOXIC_PROB`, then `model_proxy` (when kept) at `MODEL_TOXIC_PROB`. */
+  private drawPlans(): (ToxicPlan | undefined)[] {
+    const { desired, settings } = this.deps;
+    const tools = desired.filter((d) => d.service !== MODEL_PART.name).map((d) => d.name);
+    const model = desired.filter((d) => d.service === MODEL_PART.name).map((d) => d.name);
+    const modelPlans = model.length > 0 && settings.MODEL_TOXIC_PROB > 0 ? drawTick(this.modelRandom, model, { ...settings, TOXIC_PROB: settings.MODEL_TOXIC_PROB }) : [];
+    return [...drawTick(this.random, tools, settings), ...modelPlans];
+  }
+
   private freshRandom(run: CurrentRun | undefined): Random {
     return createRandom(run?.seed ?? this.deps.settings.CHAOS_SEED).fork('chaos');
   }
@@ -249,7 +262,7 @@ export class ChaosLoop {
       const silent = run ? this.agentSilent(run) : false;
       const active = run?.phase === 'active' && !silent;
       // Drawn even when Toxiproxy is unreachable, so the draws depend on the active ticks alone.
-      const plans = active ? drawTick(this.random, this.deps.desired.map((d) => d.name), this.deps.settings) : [];
+      const plans = active ? this.drawPlans() : [];
       if (!active) this.freeAtTick.clear();
       // The random per-tick injection above is the plan's `random` trigger too (see fault-schedule.ts).
       await this.deps.schedule?.onTick(run, active);
@@ -279,6 +292,7 @@ export class ChaosLoop {
     this.run = run;
     if (run?.runId !== before?.runId) {
       this.random = this.freshRandom(run);
+      this.modelRandom = this.random.fork('model');
       this.freeAtTick.clear();
       if (run) this.logFor(run.runId).info({ phase: run.phase, seed: run.seed }, 'following run');
     } else if (run && before && run.phase !== before.phase) {
