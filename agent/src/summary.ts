@@ -35,8 +35,10 @@ export interface RunSummary {
   readonly toolLatencyP95Ms: number | null;
   /** Failed prompts by `error_type`. */
   readonly errorTypes: Record<string, number>;
-  /** Requests the model client sent again after a failure (Groq; 0 offline). */
+  /** Requests the model client sent again after a failure (its own retries, any provider). */
   readonly modelRetries: number;
+  /** The model's HTTP requests as `model_calls` recorded them: how many, tokens reported, LLM faults met. */
+  readonly modelRequests: { readonly requests: number; readonly tokensIn: number; readonly tokensOut: number; readonly faults: number };
   /** The model's label, e.g. `offline (deterministic)`. */
   readonly model: string;
   readonly seed: number;
@@ -86,6 +88,13 @@ export function computeSummary(
     .prepare("SELECT error_type AS type, COUNT(*) AS n FROM prompt_results WHERE run_id = ? AND status = 'failed' GROUP BY error_type ORDER BY n DESC, error_type")
     .all(run.runId) as { type: string | null; n: number }[];
   for (const row of rows) errorTypes[row.type ?? 'unknown'] = row.n;
+  const model = db
+    .prepare(
+      `SELECT COUNT(*) AS requests, COALESCE(SUM(tokens_in), 0) AS tokensIn, COALESCE(SUM(tokens_out), 0) AS tokensOut,
+              COUNT(fault) AS faults
+         FROM model_calls WHERE run_id = ?`,
+    )
+    .get(run.runId) as { requests: number; tokensIn: number; tokensOut: number; faults: number };
   return {
     runId: run.runId,
     status: run.status,
@@ -100,6 +109,7 @@ export function computeSummary(
     toolLatencyP95Ms: percentile(durations, 95),
     errorTypes,
     modelRetries: run.modelRetries,
+    modelRequests: model,
     model: run.model,
     seed: run.seed,
     durationMs: run.durationMs,
@@ -137,6 +147,7 @@ function successLine(summary: RunSummary): string {
  *   prompts      35: 30 correct, 1 wrong, 2 unhandled, 1 failed, 1 unchecked (38 attempts)
  *   success      88% (30 of 34 checked prompts correct; 1 unchecked not counted)
  *   tool calls   81 attempts, 4 retries, 1 fallback; latency p50 8 ms, p95 412 ms
+ *   model calls  90 requests, 2 LLM faults; tokens 51234 in, 2210 out
  *   errors       network 1, server 1
  */
 export function formatSummary(summary: RunSummary): string {
@@ -149,6 +160,11 @@ export function formatSummary(summary: RunSummary): string {
     `tool calls   ${count(summary.toolAttempts, 'attempt')}, ${count(summary.retries, 'retry', 'retries')}, ${count(summary.fallbacks, 'fallback')}${modelRetries}; latency p50 ${ms(summary.toolLatencyP50Ms)}, p95 ${ms(summary.toolLatencyP95Ms)}`,
     `errors       ${errors === '' ? 'none' : errors}`,
   ];
+  const m = summary.modelRequests;
+  if (m.requests > 0) {
+    const faults = m.faults > 0 ? `, ${count(m.faults, 'LLM fault')}` : '';
+    lines.splice(4, 0, `model calls  ${count(m.requests, 'request')}${faults}; tokens ${m.tokensIn} in, ${m.tokensOut} out`);
+  }
   if (summary.error) lines.push(`run error    ${summary.error}`);
   return `${lines.join('\n')}\n`;
 }

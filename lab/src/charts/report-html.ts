@@ -14,6 +14,7 @@ import { escapeHtml, scriptJson } from './html.js';
 import type { PromptStory } from './prompt-stories.js';
 import { promptTableHtml } from './prompt-table.js';
 import type { FaultBlastRadius, LatencySummary, RunSummary } from './summary.js';
+import { modelCallsHtml } from './model-calls.js';
 
 /** One chart as the page shows it. */
 export interface ReportChart {
@@ -237,6 +238,7 @@ ${summaryTables(s)}
 ${promptTableHtml(stories)}
 <h2>Faults and their blast radius</h2>
 ${blastRadiusTable(s.faultEvents)}
+${modelCallsHtml(s.modelCalls)}
 ${figures}
 <h2>Settings of this run</h2>
 <table>

@@ -5,6 +5,7 @@
  * Read-only; times stay ms since the epoch, durations ms.
  */
 import { LabError, type Database } from '@chaos-lab/common';
+import { loadModelCalls, type ModelCallRow } from './model-calls.js';
 
 /** The `runs` row of the run being charted. */
 export interface RunRow {
@@ -161,6 +162,8 @@ export interface RunData {
   readonly blastRadius: readonly BlastRadiusRow[];
   /** Prompts that did not end well, by prompt index. */
   readonly promptCauses: readonly PromptCauseRow[];
+  /** One per HTTP request of a model call, in order (none before schema 5). */
+  readonly modelCalls: readonly ModelCallRow[];
 }
 
 type RawRunRow = Omit<RunRow, 'settings'> & { settings: string };
@@ -279,5 +282,6 @@ export function loadRunData(db: Database, runId?: string): RunData {
          FROM prompt_causes WHERE run_id = ? ORDER BY prompt_index`,
     )
     .all(id) as PromptCauseRow[];
-  return { run: { ...run, settings: parseObject(run.settings) }, prompts, toolCalls, logicalCalls, faultEvents, blastRadius, promptCauses };
+  const modelCalls = loadModelCalls(db, id);
+  return { run: { ...run, settings: parseObject(run.settings) }, prompts, toolCalls, logicalCalls, faultEvents, blastRadius, promptCauses, modelCalls };
 }

@@ -10,6 +10,7 @@
 import type { RunAnalysis } from './analysis.js';
 import { ATTEMPT_CAUSES, PROMPT_STATUSES, type PromptStatus } from './run-data.js';
 import { countBy, percentile } from './stats.js';
+import { summarizeModelCalls, type ModelCallSummary } from './model-calls.js';
 
 /** Latency figures of a set of attempts, ms; null percentiles when the set is empty. */
 export interface LatencySummary {
@@ -124,6 +125,8 @@ export interface RunSummary {
   };
   /** Every fault event of the run (toxics, services down…) with its blast radius, in start order. */
   readonly faultEvents: readonly FaultBlastRadius[];
+  /** The model's HTTP requests (model_calls): retries, statuses, tokens, LLM faults, Retry-After compliance. */
+  readonly modelCalls: ModelCallSummary;
 }
 
 /**
@@ -231,5 +234,6 @@ export function summarizeRun(analysis: RunAnalysis): RunSummary {
         promptsRootCaused: b?.promptsRootCaused ?? 0,
       };
     }),
+    modelCalls: summarizeModelCalls(analysis.data.modelCalls),
   };
 }
