@@ -26,7 +26,8 @@ export function registerModelCommand(program: Command): void {
         return;
       }
       const faults = s.LLM_FAULT_PROB > 0 || s.LLM_FAULT_CALLS.length > 0 || s.LLM_FAULT_PROMPTS.length > 0 ? `LLM faults ${s.LLM_FAULTS.join(',')}` : 'no LLM faults';
-      process.stdout.write(`model server ${server.baseUrl} (offline model, ${faults}); Ctrl-C to stop\n`);
+      // Handler first, then the line a launcher waits for (see tools.ts).
       onShutdown(() => server.close(), { logger });
+      process.stdout.write(`model server ${server.baseUrl} (offline model, ${faults}); Ctrl-C to stop\n`);
     });
 }

@@ -30,11 +30,13 @@ async function serve(start: () => Promise<RunningToolService[]>): Promise<void> 
     process.exitCode = 1;
     return;
   }
-  for (const service of running) process.stdout.write(`${service.name.padEnd(10)} ${service.url}\n`);
-  process.stdout.write(`seed ${s.CHAOS_SEED}, ERROR_PROB ${s.ERROR_PROB}; Ctrl-C to stop\n`);
+  // The shutdown handler goes in before the line that says the services are up: a launcher that reads
+  // it may send SIGTERM at once, and a signal with no handler kills the process without closing.
   onShutdown(async () => {
     await Promise.all(running.map((service) => service.close()));
   }, { logger });
+  for (const service of running) process.stdout.write(`${service.name.padEnd(10)} ${service.url}\n`);
+  process.stdout.write(`seed ${s.CHAOS_SEED}, ERROR_PROB ${s.ERROR_PROB}; Ctrl-C to stop\n`);
 }
 
 /** Registers `chaos-lab tool <name>` and `chaos-lab tools`. */

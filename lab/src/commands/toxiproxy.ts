@@ -43,7 +43,8 @@ export function registerToxiproxyCommand(program: Command): void {
         const why = code === 'EADDRINUSE' ? 'address already in use' : (err as Error).message;
         program.error(`chaos-lab toxiproxy: cannot listen on ${host}:${port}: ${why}`, { exitCode: 1 });
       }
-      process.stdout.write(`toxiproxy API ${server.url} (version ${TOXIPROXY_VERSION}, seed ${server.seed}${opts.metrics ? ', metrics at /metrics' : ''}); Ctrl-C to stop\n`);
+      // Handler first, then the line a launcher waits for (see tools.ts).
       onShutdown(() => server.close(), { logger });
+      process.stdout.write(`toxiproxy API ${server.url} (version ${TOXIPROXY_VERSION}, seed ${server.seed}${opts.metrics ? ', metrics at /metrics' : ''}); Ctrl-C to stop\n`);
     });
 }
