@@ -113,8 +113,9 @@ describe('LLM_PROVIDER', () => {
   it('auto: groq with a key, offline without; groq needs the key', () => {
     const dir = '/nonexistent-lab';
     assert.deepEqual(resolveProvider(testSettings(dir, { GROQ_API_KEY: 'k' })), { provider: 'groq', label: 'groq:llama-3.3-70b-versatile', reason: 'LLM_PROVIDER=auto and GROQ_API_KEY is set' });
-    assert.deepEqual(resolveProvider(testSettings(dir)), { provider: 'offline', label: OFFLINE_MODEL_LABEL, reason: "LLM_PROVIDER=auto and GROQ_API_KEY is not set; the lab's model server at http://127.0.0.1:6100/v1" });
-    assert.match(resolveProvider(testSettings(dir, { PORT_OFFSET: '20000' })).reason, /at http:\/\/127\.0\.0\.1:26100\/v1$/, 'through model_proxy, shifted by PORT_OFFSET');
+    assert.deepEqual(resolveProvider(testSettings(dir, { MODEL_PROXY: 'on' })), { provider: 'offline', label: OFFLINE_MODEL_LABEL, reason: "LLM_PROVIDER=auto and GROQ_API_KEY is not set; the lab's model server at http://127.0.0.1:6100/v1" });
+    assert.match(resolveProvider(testSettings(dir, { MODEL_PROXY: 'on', PORT_OFFSET: '20000' })).reason, /at http:\/\/127\.0\.0\.1:26100\/v1$/, 'through model_proxy, shifted by PORT_OFFSET');
+    assert.match(resolveProvider(testSettings(dir, { MODEL_PROXY: 'off', PORT_OFFSET: '20000' })).reason, /at http:\/\/127\.0\.0\.1:28100\/v1$/, 'MODEL_PROXY=off: the model server itself');
     assert.match(resolveProvider(testSettings(dir, { MODEL_URL: 'http://model.test:9/v1' })).reason, /at http:\/\/model\.test:9\/v1$/);
     assert.deepEqual(resolveProvider(testSettings(dir, { LLM_PROVIDER: 'openai', OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1', OPENAI_MODEL: 'llama3.2' })), {
       provider: 'openai',
