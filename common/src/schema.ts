@@ -330,13 +330,21 @@ export const MIGRATIONS: readonly Migration[] = [
              AND ac.prompt_attempt = fu.prompt_attempt AND ac.call_id = fu.call_id
            WHERE fu.call_rank = 1
         ),
-        chains AS (
-          SELECT run_id, prompt_index, COUNT(*) AS failed_attempts,
+        -- The chain is built with window functions, not an aggregate's ORDER BY (SQLite 3.44+): the
+        -- sqlite3 shell of Debian 12 (3.40) must still read this database.
+        ordered_chain AS (
+          SELECT run_id, prompt_index,
+                 COUNT(*) OVER whole AS failed_attempts,
                  json_group_array(json_object('attempt_row', attempt_row, 'call_id', call_id, 'tool', tool, 'via', via,
                                               'attempt', attempt, 'outcome', outcome, 'http_status', http_status,
-                                              'cause', cause, 'fault_event_id', fault_event_id)
-                                  ORDER BY started_at, attempt_row) AS chain
-            FROM failed GROUP BY run_id, prompt_index
+                                              'cause', cause, 'fault_event_id', fault_event_id)) OVER whole AS chain,
+                 ROW_NUMBER() OVER (PARTITION BY run_id, prompt_index ORDER BY started_at, attempt_row) AS chain_rank
+            FROM failed
+          WINDOW whole AS (PARTITION BY run_id, prompt_index ORDER BY started_at, attempt_row
+                           ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+        ),
+        chains AS (
+          SELECT run_id, prompt_index, failed_attempts, chain FROM ordered_chain WHERE chain_rank = 1
         )
         SELECT p.run_id, p.prompt_index, p.prompt_id, p.status, p.error_type,
                COALESCE(r.cause, CASE WHEN p.status IN ('failed', 'interrupted') THEN COALESCE(p.error_type, 'unknown') END) AS root_cause,
@@ -360,10 +368,17 @@ export const MIGRATIONS: readonly Migration[] = [
         ),
         touched AS (
           SELECT af.fault_event_id, COUNT(*) AS attempts_touched, COUNT(fl.attempt_row) AS attempts_failed,
-                 COUNT(DISTINCT af.run_id || '/' || af.prompt_index) AS prompts_touched,
-                 json_group_array(DISTINCT af.prompt_index ORDER BY af.prompt_index) AS prompt_indexes
+                 COUNT(DISTINCT af.run_id || '/' || af.prompt_index) AS prompts_touched
             FROM attempt_faults af LEFT JOIN failed fl ON fl.attempt_row = af.attempt_row
            GROUP BY af.fault_event_id
+        ),
+        -- Sorted prompt indexes per event through a window (not an aggregate ORDER BY: see prompt_causes).
+        touched_prompts AS (
+          SELECT fault_event_id,
+                 json_group_array(prompt_index) OVER (PARTITION BY fault_event_id ORDER BY prompt_index
+                                                      ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS prompt_indexes,
+                 ROW_NUMBER() OVER (PARTITION BY fault_event_id ORDER BY prompt_index) AS rank
+            FROM (SELECT DISTINCT fault_event_id, prompt_index FROM attempt_faults)
         ),
         attributed AS (
           SELECT fault_event_id, COUNT(*) AS attempts FROM failed WHERE fault_event_id IS NOT NULL GROUP BY fault_event_id
@@ -378,10 +393,11 @@ export const MIGRATIONS: readonly Migration[] = [
                COALESCE(t.attempts_failed, 0) AS attempts_failed,
                COALESCE(a.attempts, 0) AS attempts_attributed,
                COALESCE(t.prompts_touched, 0) AS prompts_touched,
-               COALESCE(t.prompt_indexes, '[]') AS prompt_indexes,
+               COALESCE(tp.prompt_indexes, '[]') AS prompt_indexes,
                COALESCE(r.prompts, 0) AS prompts_root_caused
           FROM fault_events f
           LEFT JOIN touched t ON t.fault_event_id = f.id
+          LEFT JOIN touched_prompts tp ON tp.fault_event_id = f.id AND tp.rank = 1
           LEFT JOIN attributed a ON a.fault_event_id = f.id
           LEFT JOIN rooted r ON r.fault_event_id = f.id;
     `,
