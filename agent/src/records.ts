@@ -79,6 +79,34 @@ export interface PromptResultRow {
   readonly finishedAt: number;
 }
 
+/**
+ * The row of a prompt the run never finished: status `interrupted`, no attempt, the run's reason.
+ * Written by the agent when its run stops early, and by the launcher for prompts a dead agent never
+ * reached, so both say the same thing.
+ * @param prompt the prompt as loaded from the prompts file (index, text, id, tags)
+ * @param run how the run ended: `failed` with its reason, or interrupted
+ * @param at when the row is written, ms since the epoch
+ */
+export function unfinishedPromptRow(
+  prompt: { readonly index: number; readonly prompt: string; readonly id?: string; readonly tags?: readonly string[] },
+  run: { readonly status: RunStatus; readonly reason?: string | null },
+  at: number,
+): PromptResultRow {
+  return {
+    promptIndex: prompt.index,
+    promptId: prompt.id ?? null,
+    tags: prompt.tags ?? [],
+    prompt: prompt.prompt,
+    status: 'interrupted',
+    attempts: 0,
+    answer: null,
+    errorType: 'interrupted',
+    error: run.status === 'failed' ? `the run failed before the prompt finished: ${run.reason}` : 'the run was interrupted before the prompt finished',
+    startedAt: at,
+    finishedAt: at,
+  };
+}
+
 /** The writes of one run, bound to its `run_id`. */
 export class RunRecords {
   readonly runId: string;

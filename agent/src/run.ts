@@ -40,7 +40,7 @@ import { ModelCallCounter } from './model-calls.js';
 import { errorMessage } from './prompt-errors.js';
 import { type PromptRunnerDeps, runPrompt } from './prompt-runner.js';
 import { type Prompt, loadPrompts } from './prompts.js';
-import { type PromptResultRow, RunRecords, type RunStatus } from './records.js';
+import { type PromptResultRow, RunRecords, type RunStatus, unfinishedPromptRow } from './records.js';
 import { type RunSummary, computeSummary } from './summary.js';
 import { announcer, runNeedsAnnouncements } from './fault-hook.js';
 import { type EndpointResolver, createTools, registryEndpoints, toolCallPolicy } from './tools.js';
@@ -274,21 +274,7 @@ async function execute(run: {
   if (failure !== undefined) info.error({ err: failure }, 'the agent run failed');
   try {
     for (const prompt of prompts) {
-      if (written.has(prompt.index)) continue;
-      const at = now();
-      write({
-        promptIndex: prompt.index,
-        promptId: prompt.id ?? null,
-        tags: prompt.tags ?? [],
-        prompt: prompt.prompt,
-        status: 'interrupted',
-        attempts: 0,
-        answer: null,
-        errorType: 'interrupted',
-        error: status === 'failed' ? `the run failed before the prompt finished: ${runError}` : 'the run was interrupted before the prompt finished',
-        startedAt: at,
-        finishedAt: at,
-      });
+      if (!written.has(prompt.index)) write(unfinishedPromptRow(prompt, { status, reason: runError }, now()));
     }
   } catch (err) {
     info.error({ err }, 'could not record the unfinished prompts');

@@ -13,7 +13,7 @@
  */
 import { ENDED_BY_TOXIPROXY_LOST, PROXY_MANAGER_PART, closeEventsOfLostManager, readPart, writeTransaction, type Database } from '@chaos-lab/common';
 import type { Prompt } from '@chaos-lab/agent/prompts';
-import { RunRecords, type RunStatus } from '@chaos-lab/agent/records';
+import { RunRecords, type RunStatus, unfinishedPromptRow } from '@chaos-lab/agent/records';
 
 /** How the launcher saw the run end. */
 export interface RunEnding {
@@ -42,23 +42,8 @@ export function completeRunRecord(db: Database, runId: string, prompts: readonly
     const records = new RunRecords(db, runId, now);
     if (run.status === 'running') {
       const have = new Set((db.prepare('SELECT prompt_index AS i FROM prompt_results WHERE run_id = ?').all(runId) as { i: number }[]).map((r) => r.i));
-      const why = ending.status === 'failed' ? `the run failed before the prompt finished: ${ending.reason}` : 'the run was interrupted before the prompt finished';
       for (const prompt of prompts) {
-        if (have.has(prompt.index)) continue;
-        const at = now();
-        records.addPromptResult({
-          promptIndex: prompt.index,
-          promptId: prompt.id ?? null,
-          tags: prompt.tags ?? [],
-          prompt: prompt.prompt,
-          status: 'interrupted',
-          attempts: 0,
-          answer: null,
-          errorType: 'interrupted',
-          error: why,
-          startedAt: at,
-          finishedAt: at,
-        });
+        if (!have.has(prompt.index)) records.addPromptResult(unfinishedPromptRow(prompt, { status: ending.status, reason: ending.reason }, now()));
       }
       records.finish(ending.status, ending.reason);
     } else if (ending.status === 'failed' && run.status !== 'failed') {
