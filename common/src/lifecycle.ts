@@ -60,6 +60,16 @@ export function onShutdown(close: Closer, options: { logger?: Logger; timeoutMs?
 }
 
 /**
+ * True when this process was started by a launcher ({@link PARENT_PID_VARIABLE} set) and that launcher
+ * is no longer its parent: the whole lab is going down, and a part seen stopping now is part of that,
+ * not a fault of its own.
+ */
+export function launcherGone(): boolean {
+  const parent = Number(process.env[PARENT_PID_VARIABLE]);
+  return parent > 0 && process.ppid !== parent;
+}
+
+/**
  * Calls `onGone` once when this process's parent is no longer `parentPid` (it died, and the process
  * was handed to init or a subreaper), checking every {@link PARENT_CHECK_MS} ms. The timer does not
  * keep the process alive.

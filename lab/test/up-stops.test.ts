@@ -46,7 +46,7 @@ describe('chaos-lab up stops in order', () => {
     await run.exit;
     await waitFor('every part to stop', () => labProcesses(run).length === 0, 30_000);
     const row = assertWholeRecord(run, PROMPTS);
-    assert.equal(row.status, 'interrupted');
+    assert.equal(row.status, 'interrupted', `run ${row.status}: ${row.error}`);
   });
 
   it('on a second Ctrl-C while stopping: still in order, exit 130, the record whole', async () => {
