@@ -242,8 +242,9 @@ export const MIGRATIONS: readonly Migration[] = [
       -- share a moment, whatever run either row belongs to: a toxic left from another run still bites.
 
       -- Every (attempt, fault event) pair where the fault could reach the attempt: a toxic on the proxy
-      -- of the attempt's service (<service>_proxy) for attempts through the proxy, a service_down of
-      -- the attempt's service for any attempt (a direct fallback meets a dead service too).
+      -- of the attempt's service (<service>_proxy) for attempts through the proxy; a service_down, a
+      -- planned http_error or a planned service fault (pause, stop, kill: migration 4) of the attempt's
+      -- service for any attempt (a direct fallback meets a dead or failing service too).
       CREATE VIEW attempt_faults AS
         SELECT t.id AS attempt_row, t.run_id, t.prompt_index, t.prompt_attempt, t.call_id, t.service, t.via,
                t.started_at AS attempt_started_at, t.started_at + t.duration_ms AS attempt_ended_at,
@@ -254,7 +255,7 @@ export const MIGRATIONS: readonly Migration[] = [
             ON f.started_at <= t.started_at + t.duration_ms
            AND (f.ended_at IS NULL OR f.ended_at > t.started_at)
            AND ((f.kind = 'toxic' AND t.via = 'proxy' AND f.proxy = t.service || '_proxy')
-             OR (f.kind = 'service_down' AND f.service = t.service));
+             OR (f.kind IN ('service_down', 'http_error', 'service') AND f.service = t.service));
 
       -- One row per failed attempt: every tool_calls row whose outcome is not 'ok', except HTTP 4xx
       -- answers (a 4xx is the service answering that the arguments were wrong, not a fault; the agent
@@ -474,20 +475,6 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (experiment_id, variant, check_index)
       );
 
-      -- Attribution learns the planned kinds: an http_error of the attempt's service touches any attempt
-      -- (the direct fallback meets it too), a service fault (pause, stop, kill) of its service as well.
-      DROP VIEW attempt_faults;
-      CREATE VIEW attempt_faults AS
-        SELECT t.id AS attempt_row, t.run_id, t.prompt_index, t.prompt_attempt, t.call_id, t.service, t.via,
-               t.started_at AS attempt_started_at, t.started_at + t.duration_ms AS attempt_ended_at,
-               f.id AS fault_event_id, f.kind, f.proxy, f.type, f.stream, f.attributes,
-               f.started_at AS fault_started_at, f.ended_at AS fault_ended_at
-          FROM tool_calls t
-          JOIN fault_events f
-            ON f.started_at <= t.started_at + t.duration_ms
-           AND (f.ended_at IS NULL OR f.ended_at > t.started_at)
-           AND ((f.kind = 'toxic' AND t.via = 'proxy' AND f.proxy = t.service || '_proxy')
-             OR (f.kind IN ('service_down', 'http_error', 'service') AND f.service = t.service));
     `,
   },
   {
