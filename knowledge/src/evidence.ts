@@ -1,0 +1,163 @@
+/**
+ * What the knowledge is learnt from, read from the record (DESIGN.md "One record"): the fault events
+ * of finished runs, the attempts and model calls each touched, the prompts of those runs, and what the
+ * experiments measured of them. Only finished runs count (status other than `running`): a run still
+ * going has prompts without a result yet.
+ *
+ * Which attempts a fault touched is the `attempt_faults` view's answer (common/src/schema.ts), clamped
+ * to the end of the fault's run for an event never closed (its process died; the next start removed
+ * the toxic, so it did not bite later runs). The model is a target too: a model call touched by an LLM
+ * fault (model_calls.fault_event_id) or by a toxic on model_proxy (time overlap).
+ */
+import type { Database } from '@chaos-lab/common';
+
+/** A fault event of a finished run. */
+export interface EventRow {
+  readonly id: number;
+  readonly runId: string;
+  readonly kind: string;
+  /** The tool service, or `model`. */
+  readonly target: string;
+  readonly type: string;
+  readonly toxicity: number | null;
+  readonly attributes: string;
+  readonly startedAt: number;
+  /** ended_at, or the run's end for an event never closed. */
+  readonly endedAt: number;
+}
+
+/** One attempt (tool call attempt or model call request) a fault touched. */
+export interface ExposureRow {
+  readonly eventId: number;
+  /** The attempt's own row: `t<tool_calls.id>` or `m<model_calls.id>`. */
+  readonly attemptKey: string;
+  readonly runId: string;
+  /** null for a model call outside a prompt. */
+  readonly promptIndex: number | null;
+  /** The logical call the attempt belongs to (call_id, or run/prompt/attempt/call_index of a model call). */
+  readonly callKey: string;
+  readonly durationMs: number;
+  /** 1 when the attempt failed (a tool attempt neither ok nor 4xx; a model request not ok). */
+  readonly failed: number;
+  /** 1 when its call got a result in the end (logical_calls.status result; a model request of the call ok). */
+  readonly callResult: number;
+}
+
+/** A prompt of a finished run. */
+export interface PromptRow {
+  readonly runId: string;
+  readonly promptIndex: number;
+  readonly status: string;
+  readonly startedAt: number;
+  readonly finishedAt: number;
+  readonly durationMs: number;
+}
+
+/** Everything the aggregation reads. */
+export interface Evidence {
+  readonly runs: number;
+  readonly experiments: number;
+  readonly events: readonly EventRow[];
+  readonly exposures: readonly ExposureRow[];
+  readonly prompts: readonly PromptRow[];
+  /** `run/prompt` → the tool services its attempts used. */
+  readonly servicesUsed: ReadonlyMap<string, ReadonlySet<string>>;
+  /** run → duplicate_side_effects an experiment measured on it. */
+  readonly duplicates: ReadonlyMap<string, number>;
+  /** run → the strictest prompt_success_rate bound (atLeast) an experiment checked it with. */
+  readonly tolerances: ReadonlyMap<string, number>;
+}
+
+const FINISHED = "SELECT run_id FROM runs WHERE status <> 'running'";
+
+/**
+ * Reads the evidence from the record. Read-only: a read-only handle is enough.
+ * @param db the lab database, migrated
+ */
+export function readEvidence(db: Database): Evidence {
+  const events = db
+    .prepare(
+      `SELECT f.id, f.run_id AS runId, f.kind,
+              COALESCE(f.service, CASE WHEN f.proxy LIKE '%\\_proxy' ESCAPE '\\' THEN substr(f.proxy, 1, length(f.proxy) - 6) ELSE f.proxy END) AS target,
+              f.type, f.toxicity, f.attributes, f.started_at AS startedAt,
+              COALESCE(f.ended_at, r.finished_at, f.started_at) AS endedAt
+         FROM fault_events f JOIN runs r ON r.run_id = f.run_id
+        WHERE r.status <> 'running'
+        ORDER BY f.id`,
+    )
+    .all() as EventRow[];
+  const toolExposures = db
+    .prepare(
+      `SELECT af.fault_event_id AS eventId, 't' || t.id AS attemptKey, t.run_id AS runId, t.prompt_index AS promptIndex, t.call_id AS callKey,
+              t.duration_ms AS durationMs,
+              (t.outcome <> 'ok' AND NOT (t.outcome = 'http_error' AND t.http_status BETWEEN 400 AND 499)) AS failed,
+              COALESCE(lc.status = 'result', 0) AS callResult
+         FROM attempt_faults af
+         JOIN tool_calls t ON t.id = af.attempt_row
+         JOIN fault_events f ON f.id = af.fault_event_id
+         JOIN runs fr ON fr.run_id = f.run_id AND fr.status <> 'running'
+         LEFT JOIN logical_calls lc ON lc.call_id = t.call_id
+        WHERE t.run_id IN (${FINISHED})
+          AND t.started_at < COALESCE(f.ended_at, fr.finished_at, f.started_at + 1)`,
+    )
+    .all() as ExposureRow[];
+  const modelExposures = db
+    .prepare(
+      `SELECT f.id AS eventId, 'm' || m.id AS attemptKey, m.run_id AS runId, m.prompt_index AS promptIndex,
+              m.run_id || '/' || COALESCE(m.prompt_index, '-') || '/' || COALESCE(m.prompt_attempt, '-') || '/' || m.call_index AS callKey,
+              m.latency_ms AS durationMs, m.status <> 'ok' AS failed,
+              EXISTS (SELECT 1 FROM model_calls ok
+                       WHERE ok.run_id = m.run_id AND ok.prompt_index IS m.prompt_index AND ok.prompt_attempt IS m.prompt_attempt
+                         AND ok.call_index = m.call_index AND ok.status = 'ok') AS callResult
+         FROM fault_events f
+         JOIN runs fr ON fr.run_id = f.run_id AND fr.status <> 'running'
+         JOIN model_calls m
+           ON (f.kind = 'llm' AND m.fault_event_id = f.id)
+           OR (f.kind = 'toxic' AND f.proxy = 'model_proxy' AND m.run_id = f.run_id
+               AND m.started_at < COALESCE(f.ended_at, fr.finished_at, f.started_at + 1)
+               AND m.started_at + m.latency_ms >= f.started_at)`,
+    )
+    .all() as ExposureRow[];
+  const prompts = db
+    .prepare(
+      `SELECT run_id AS runId, prompt_index AS promptIndex, status, started_at AS startedAt, finished_at AS finishedAt, duration_ms AS durationMs
+         FROM prompt_results WHERE run_id IN (${FINISHED})`,
+    )
+    .all() as PromptRow[];
+  const servicesUsed = new Map<string, Set<string>>();
+  for (const row of db.prepare(`SELECT DISTINCT run_id AS runId, prompt_index AS promptIndex, service FROM tool_calls WHERE run_id IN (${FINISHED})`).all() as {
+    runId: string;
+    promptIndex: number;
+    service: string;
+  }[]) {
+    const key = `${row.runId}/${row.promptIndex}`;
+    if (!servicesUsed.has(key)) servicesUsed.set(key, new Set());
+    servicesUsed.get(key)!.add(row.service);
+  }
+  // One value per run from the experiments' checks: `column` of the check's rows, `where` narrows them.
+  const perRun = (metric: string, column: 'value' | 'bound', where = '') =>
+    new Map(
+      (
+        db
+          .prepare(
+            `SELECT v.run_id AS runId, MAX(c.${column}) AS value
+               FROM experiment_checks c JOIN experiment_variants v ON v.experiment_id = c.experiment_id AND v.variant = c.variant
+              WHERE c.metric = ? AND v.run_id IS NOT NULL AND c.${column} IS NOT NULL ${where}
+              GROUP BY v.run_id`,
+          )
+          .all(metric) as { runId: string; value: number }[]
+      ).map((r) => [r.runId, r.value]),
+    );
+  const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
+  return {
+    runs: count("SELECT COUNT(*) AS n FROM runs WHERE status <> 'running'"),
+    experiments: count('SELECT COUNT(*) AS n FROM experiments WHERE finished_at IS NOT NULL'),
+    events,
+    exposures: [...toolExposures, ...modelExposures],
+    prompts,
+    servicesUsed,
+    duplicates: perRun('duplicate_side_effects', 'value'),
+    // An atLeast check's tolerance text starts with ≥ (experiment/src/checks.ts).
+    tolerances: perRun('prompt_success_rate', 'bound', "AND c.tolerance LIKE '≥%'"),
+  };
+}
