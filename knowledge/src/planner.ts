@@ -129,23 +129,24 @@ function neverTried(rows: readonly KnowledgeRow[]): PlanChoice[] {
   for (const r of rows) if (observed.has(r.target)) observed.set(r.target, observed.get(r.target)! + r.faultEvents);
   const tried = new Set(rows.map((r) => `${r.target}/${r.faultKind}`));
   const targets = [...SERVICE_NAMES].sort((a, b) => observed.get(a)! - observed.get(b)! || SERVICE_NAMES.indexOf(a) - SERVICE_NAMES.indexOf(b));
+  // Diagonal by diagonal over targets × kinds (target i with kind 0, target i-1 with kind 1, …), so
+  // the first choices spread over targets and kinds alike.
+  const pairs = targets.flatMap((target, t) => PLANNABLE_KINDS.map((faultKind, k) => ({ target, faultKind, order: t + k, k })));
+  pairs.sort((a, b) => a.order - b.order || a.k - b.k);
   const choices: PlanChoice[] = [];
-  // Kind by kind across the targets, so the first choices spread over targets and kinds alike.
-  for (const faultKind of PLANNABLE_KINDS) {
-    for (const target of targets) {
-      if (tried.has(`${target}/${faultKind}`)) continue;
-      const def = BANDS[faultKind]!;
-      const rank = def.exact ? 0 : Math.min(1, def.edges.length);
-      const value = def.exact ? 503 : bandValue(def, rank);
-      choices.push({
-        kind: 'never_tried',
-        target,
-        faultKind,
-        value,
-        band: def.exact ? `${def.attribute} ${value}` : bandLabel(def, rank),
-        reason: `${faultKind} was never tried on ${target} (${observed.get(target)} fault event${observed.get(target) === 1 ? '' : 's'} on it in all)`,
-      });
-    }
+  for (const { target, faultKind } of pairs) {
+    if (tried.has(`${target}/${faultKind}`)) continue;
+    const def = BANDS[faultKind]!;
+    const rank = def.exact ? 0 : Math.min(1, def.edges.length);
+    const value = def.exact ? 503 : bandValue(def, rank);
+    choices.push({
+      kind: 'never_tried',
+      target,
+      faultKind,
+      value,
+      band: def.exact ? `${def.attribute} ${value}` : bandLabel(def, rank),
+      reason: `${faultKind} was never tried on ${target} (${observed.get(target)} fault event${observed.get(target) === 1 ? '' : 's'} on it in all)`,
+    });
   }
   return choices;
 }

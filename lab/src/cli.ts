@@ -22,6 +22,8 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   agent: async () => (await import('./commands/agent.js')).registerAgentCommand,
   charts: async () => (await import('./commands/charts.js')).registerChartsCommand,
   runs: async () => (await import('./commands/runs.js')).registerRunsCommand,
+  knowledge: async () => (await import('./commands/knowledge.js')).registerKnowledgeCommand,
+  plan: async () => (await import('./commands/plan.js')).registerPlanCommand,
   settings: async () => (await import('./commands/settings.js')).registerSettingsCommand,
 };
 

@@ -24,4 +24,5 @@ export {
   type Trigger,
 } from './fault-plan.js';
 export { writeFaultPlan, readFaultPlan } from './planned-events.js';
+export { openToxicEvent, closeToxicEvent, type ToxicEventInput } from './toxic-events.js';
 export { FaultSchedule, type Announcement } from './fault-schedule.js';

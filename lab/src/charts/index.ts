@@ -3,7 +3,7 @@
  * writes into one folder
  *
  *   <chart>.svg, <chart>.png   one pair per chart of specs/index.ts (vega-lite → vega → SVG → resvg PNG)
- *   index.html                 the report: summary tables, per-prompt table, blast radius, every chart, settings
+ *   index.html                 the report: summary tables, per-prompt table, blast radius, knowledge, every chart, settings
  *   summary.json               the summary figures, for scripts
  *
  *   lab.db ─loadRunData─▶ RunData ─analyzeRun─▶ RunAnalysis ─┬─ chart.build ─renderChart─▶ svg, png
@@ -14,6 +14,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { LabError, type Database, type Logger } from '@chaos-lab/common';
 import { analyzeRun } from './analysis.js';
+import { knowledgeSectionHtml } from './knowledge-section.js';
 import { promptStories } from './prompt-stories.js';
 import { renderChart } from './render.js';
 import { reportHtml, type ReportChart } from './report-html.js';
@@ -97,7 +98,7 @@ export async function renderCharts(options: RenderChartsOptions): Promise<Charts
   const summaryJson = join(outDir, 'summary.json');
   writeAtomic(summaryJson, `${JSON.stringify(summary, null, 2)}\n`);
   const indexHtml = join(outDir, 'index.html');
-  writeAtomic(indexHtml, reportHtml(summary, shown, promptStories(analysis)));
+  writeAtomic(indexHtml, reportHtml(summary, shown, promptStories(analysis), knowledgeSectionHtml(options.db)));
   files.push(summaryJson, indexHtml);
 
   const renderMs = Math.round(performance.now() - started);

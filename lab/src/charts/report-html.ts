@@ -195,9 +195,10 @@ ${faults.map(faultRow).join('\n')}
  * @param summary the run's figures
  * @param charts the charts, in page order
  * @param stories every prompt's story, for the per-prompt table
+ * @param knowledgeHtml the knowledge section (knowledge-section.ts), shown after the model calls
  * @returns the HTML document
  */
-export function reportHtml(summary: RunSummary, charts: readonly ReportChart[], stories: readonly PromptStory[]): string {
+export function reportHtml(summary: RunSummary, charts: readonly ReportChart[], stories: readonly PromptStory[], knowledgeHtml = ''): string {
   const s = summary;
   const settings = Object.entries(s.settings).sort(([a], [b]) => a.localeCompare(b));
   const figures = charts
@@ -239,6 +240,7 @@ ${promptTableHtml(stories)}
 <h2>Faults and their blast radius</h2>
 ${blastRadiusTable(s.faultEvents)}
 ${modelCallsHtml(s.modelCalls)}
+${knowledgeHtml}
 ${figures}
 <h2>Settings of this run</h2>
 <table>

@@ -52,8 +52,8 @@ export function listRuns(db: Database, limit: number): RunListing[] {
     .all(limit) as RunListing[];
 }
 
-/** Left-aligned columns, two spaces apart. */
-function columns(rows: readonly string[][]): string {
+/** Left-aligned columns, two spaces apart (the first row is the header; the last column is not padded). */
+export function columns(rows: readonly string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n');
 }
