@@ -63,6 +63,18 @@ function percentile(values: readonly number[], p: number): number | null {
   return sorted[Math.max(1, Math.ceil((p / 100) * sorted.length)) - 1]!;
 }
 
+/** Items by key, in their order. */
+function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group === undefined) groups.set(k, [item]);
+    else group.push(item);
+  }
+  return groups;
+}
+
 const promptKey = (runId: string, promptIndex: number) => `${runId}/${promptIndex}`;
 
 function parseAttributes(text: string): Record<string, unknown> {
@@ -93,10 +105,8 @@ function bystanders(event: EventRow, prompts: readonly PromptRow[], servicesUsed
  */
 export function aggregate(evidence: Evidence): KnowledgeRow[] {
   const promptsByKey = new Map(evidence.prompts.map((p) => [promptKey(p.runId, p.promptIndex), p]));
-  const promptsByRun = new Map<string, PromptRow[]>();
-  for (const p of evidence.prompts) promptsByRun.set(p.runId, [...(promptsByRun.get(p.runId) ?? []), p]);
-  const exposuresByEvent = new Map<number, Evidence['exposures'][number][]>();
-  for (const x of evidence.exposures) exposuresByEvent.set(x.eventId, [...(exposuresByEvent.get(x.eventId) ?? []), x]);
+  const promptsByRun = groupBy(evidence.prompts, (p) => p.runId);
+  const exposuresByEvent = groupBy(evidence.exposures, (x) => x.eventId);
 
   interface Acc {
     key: ReturnType<typeof bandOf> & { target: string };

@@ -73,7 +73,10 @@ function rowValue(row: KnowledgeRow): number {
 function transitions(rows: readonly KnowledgeRow[], options: ProfileOptions & { tolerance: number }): PlanChoice[] {
   const choices: PlanChoice[] = [];
   const groups = new Map<string, KnowledgeRow[]>();
-  for (const r of rows.filter(plannable)) groups.set(`${r.target}/${r.faultKind}/${r.bandGroup}`, [...(groups.get(`${r.target}/${r.faultKind}/${r.bandGroup}`) ?? []), r]);
+  for (const r of rows.filter(plannable)) {
+    const key = `${r.target}/${r.faultKind}/${r.bandGroup}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
   for (const group of groups.values()) {
     const sorted = group.sort((a, b) => a.bandRank - b.bandRank);
     for (let i = 1; i < sorted.length; i++) {
