@@ -1,6 +1,7 @@
 // `chaos-lab knowledge` and `chaos-lab plan` as users run them (the compiled command, real child
-// processes) on the record of a real offline experiment: a 600 ms latency on weather while three
-// weather prompts run. The knowledge shows the band with its interval and calls it unknown (three
+// processes) on the record of a real offline experiment: a 600 ms latency on weather, in place before
+// the first get_weather attempt is sent (a first_attempts trigger, not a chaos tick that may come late)
+// and through the three prompts' three attempts. The knowledge shows the band with its interval and calls it unknown (three
 // checked prompts are thin evidence); the report has the section; the planned file passes
 // `chaos-lab run --dry-run`. Bad flags and a missing database stop with one line.
 import assert from 'node:assert/strict';
@@ -26,7 +27,7 @@ hypothesis: [{ metric: prompt_success_rate, atLeast: 0.5 }]
 variants:
   - name: slow-weather
     faults:
-      - { name: slow-weather, kind: toxic, type: latency, attributes: { latency: 600 }, targets: [weather], trigger: { kind: window, fromMs: 0, toMs: 600000 } }
+      - { name: slow-weather, kind: toxic, type: latency, attributes: { latency: 600 }, targets: [weather], trigger: { kind: first_attempts, tool: get_weather, k: 3 } }
 `;
 
 function capture() {
