@@ -45,6 +45,7 @@ import { type RunSummary, computeSummary } from './summary.js';
 import { announcer, runNeedsAnnouncements } from './fault-hook.js';
 import { type EndpointResolver, createTools, registryEndpoints, toolCallPolicy } from './tools.js';
 import { tracingState } from './tracing.js';
+import { agentForRun } from './under-test/index.js';
 
 /**
  * Prompts in a row that must fail on the model (`error_type` model: its calls failed after the client's
@@ -174,6 +175,7 @@ async function execute(run: {
   control.startHeartbeat();
   const dispatcher = new HttpAgent({ keepAliveTimeout: 4000 });
   const written = new Set<number>();
+  let closeAgent: (() => Promise<void>) | undefined;
   let failure: unknown;
   let modelFailuresInARow = 0;
   /** A part the run depends on is dead (the model, the proxy-manager): the run stops as `failed`. */
@@ -206,9 +208,10 @@ async function execute(run: {
   watchTimer.unref();
 
   try {
+    const endpoints = run.options.endpoints ?? registryEndpoints(settings);
     const tools = createTools({
       runId,
-      endpoints: run.options.endpoints ?? registryEndpoints(settings),
+      endpoints,
       policy: toolCallPolicy(settings),
       dispatcher,
       now,
@@ -238,8 +241,23 @@ async function execute(run: {
       },
       recordCall: (row) => records.addLogicalCall(row),
     });
+    // The lab's own agent, or the one under test (AGENT_MODULE, AGENT_URL): under-test/index.ts.
+    const underTest = await agentForRun({
+      settings,
+      runId,
+      prompts,
+      db: run.db,
+      model: choice.model,
+      counter: run.counter,
+      tools,
+      endpoints,
+      log: info,
+      now,
+      labAgent: () => createLabAgent({ model: choice.model, tools, counter: run.counter, today: new Date(now()) }),
+    });
+    closeAgent = underTest.close;
     const deps: PromptRunnerDeps = {
-      agent: createLabAgent({ model: choice.model, tools, counter: run.counter, today: new Date(now()) }),
+      agent: underTest.agent,
       promptLimit: settings.PROMPT_LIMIT,
       promptTimeoutMs: settings.PROMPT_TIMEOUT_MS,
       runSignal: stop.signal,
@@ -282,6 +300,7 @@ async function execute(run: {
     run.options.signal?.removeEventListener('abort', onInterrupt);
     clearInterval(watchTimer);
     control.stop();
+    await closeAgent?.();
     await dispatcher.close();
   }
   records.finish(status, runError ?? null);
