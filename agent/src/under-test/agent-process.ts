@@ -7,7 +7,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { setTimeout as delay } from 'node:timers/promises';
 import { createInterface } from 'node:readline';
-import { LabError, type Logger, checkHealth } from '@chaos-lab/common';
+import { LabError, type Logger, PROJECT_ROOT, checkHealth } from '@chaos-lab/common';
 
 /** How long a stopped agent process gets between SIGTERM and SIGKILL, ms. */
 export const STOP_GRACE_MS = 5000;
@@ -33,7 +33,7 @@ export interface AgentProcess {
  * @param log info.log
  */
 export function startAgentProcess(command: string, env: Record<string, string>, log: Logger): AgentProcess {
-  const child: ChildProcess = spawn('sh', ['-c', command], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child: ChildProcess = spawn('sh', ['-c', command], { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const lastLines: string[] = [];
   const out = log.child({ part: 'agent-under-test' });
   for (const stream of [child.stdout!, child.stderr!]) {

@@ -36,7 +36,7 @@ export interface LabTool {
    * For a tool that writes: the query or body field (`request_id`) that carries an idempotency key.
    * Send one key per logical call and the same key on its retries, so a retry has no second effect.
    */
-  readonly requestIdField?: string;
+  readonly requestId?: { readonly field: string; readonly in: 'query' | 'body' };
 }
 
 /** What the lab hands every agent under test (and writes, as JSON, to `CHAOS_LAB_HANDOFF_FILE`). */

@@ -29,23 +29,23 @@ const marker = (i: number) => `chaoslabarg${i}x`;
 const REQUEST_ID_MARKER = 'chaoslabrequestidx';
 
 /** Which query and body fields carry which argument, read off the spec's request builder. */
-function httpShape(spec: ToolSpec): Pick<LabTool, 'method' | 'path' | 'query' | 'body' | 'requestIdField'> {
+function httpShape(spec: ToolSpec): Pick<LabTool, 'method' | 'path' | 'query' | 'body' | 'requestId'> {
   const names = Object.keys(spec.schema.shape);
   const probe = Object.fromEntries(names.map((n, i) => [n, marker(i)]));
   const request = spec.request(probe as never, REQUEST_ID_MARKER);
-  let requestIdField: string | undefined;
-  const fields = (from: Readonly<Record<string, unknown>> | undefined): Record<string, string> => {
+  let requestId: LabTool['requestId'];
+  const fields = (from: Readonly<Record<string, unknown>> | undefined, where: 'query' | 'body'): Record<string, string> => {
     const out: Record<string, string> = {};
     for (const [field, value] of Object.entries(from ?? {})) {
-      if (value === REQUEST_ID_MARKER) requestIdField = field;
+      if (value === REQUEST_ID_MARKER) requestId = { field, in: where };
       const i = names.findIndex((_, k) => value === marker(k));
       if (i >= 0) out[field] = names[i]!;
     }
     return out;
   };
-  const query = fields(request.query as Record<string, unknown> | undefined);
-  const body = fields(request.body as Record<string, unknown> | undefined);
-  return { method: request.method as LabTool['method'], path: request.path, query, body, ...(requestIdField === undefined ? {} : { requestIdField }) };
+  const query = fields(request.query as Record<string, unknown> | undefined, 'query');
+  const body = fields(request.body as Record<string, unknown> | undefined, 'body');
+  return { method: request.method as LabTool['method'], path: request.path, query, body, ...(requestId === undefined ? {} : { requestId }) };
 }
 
 /**
