@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { checkHealth } from '@chaos-lab/common';
 import { runAgent } from '../src/run.js';
+import { formatSummary } from '../src/summary.js';
 import { type ProxiedLab, type TestLab, startProxies, startTestLab } from './support/lab.js';
 import { testSettingsFrom } from './support/under-test.js';
 
@@ -68,6 +69,11 @@ describe('an agent over HTTP: the Python example under chaos', () => {
     const modelCalls = lab.rows<{ provider: string; status: string }>('SELECT provider, status FROM model_calls');
     assert.equal(modelCalls.length, model.length);
     assert.ok(modelCalls.every((m) => m.provider === 'agent-under-test' && m.status === 'ok'));
+    // The summary says what the lab saw, and how.
+    const text = formatSummary(summary);
+    assert.match(text, new RegExp(`\ntool calls   not seen by the lab \\(an agent over HTTP\\); the services saw 4 tool requests, ${model.length} model requests\n`), text);
+    assert.match(text, new RegExp(`\ntied         4 to their prompt by X-Request-Id, ${model.length} by the time they arrived \\(inferred\\)\n`), text);
+    assert.match(text, /\nmodel calls  \d+ requests; tokens not reported\n/, text);
     // The lab stopped the process it started.
     assert.equal((await checkHealth(`${url}/health`, 1000)).ok, false);
   });
