@@ -45,7 +45,8 @@ import { type RunSummary, computeSummary } from './summary.js';
 import { announcer, runNeedsAnnouncements } from './fault-hook.js';
 import { type EndpointResolver, createTools, registryEndpoints, toolCallPolicy } from './tools.js';
 import { tracingState } from './tracing.js';
-import { agentForRun } from './under-test/index.js';
+import { type AgentFactory, agentForRun } from './under-test/index.js';
+import { loadAgentFactory } from './under-test/module-agent.js';
 
 /**
  * Prompts in a row that must fail on the model (`error_type` model: its calls failed after the client's
@@ -101,7 +102,7 @@ export interface RunStart {
  * @returns the run's summary (also logged to info.log). A run whose prompts failed is still
  *   `completed`: failed prompts are results. `failed` means the lab itself failed during the run.
  * @throws {LabError} before anything is recorded: `PROMPTS_INVALID` (the prompts file),
- *   `SETTINGS_INVALID` (`LLM_PROVIDER=groq` without a key), `VALIDATION` (the run id exists
+ *   `SETTINGS_INVALID` (`LLM_PROVIDER=groq` without a key, an `AGENT_MODULE` that does not load), `VALIDATION` (the run id exists
  *   already, or another run is live on the database), `DATABASE` (the database cannot be opened)
  */
 export async function runAgent(settings: Settings, options: RunAgentOptions = {}): Promise<RunSummary> {
@@ -110,6 +111,8 @@ export async function runAgent(settings: Settings, options: RunAgentOptions = {}
   options.startWhen?.catch(() => undefined);
   const promptsFile = options.promptsFile ?? settings.PROMPTS_FILE;
   const prompts = loadPrompts(promptsFile);
+  // A module that does not load stops the run before anything is recorded, like a bad prompts file.
+  const agentModule = settings.AGENT_MODULE === undefined ? undefined : await loadAgentFactory(settings.AGENT_MODULE);
   const runId = options.runId ?? newRunId(now());
   const counter = new ModelCallCounter();
   const choice: ModelChoice & { provider: string } = options.model
@@ -129,7 +132,7 @@ export async function runAgent(settings: Settings, options: RunAgentOptions = {}
       }
     });
     counter.recordTo({ db, runId, provider: choice.provider, model: choice.label, now });
-    return await execute({ settings, options, prompts, promptsFile, runId, choice, counter, records, db, now });
+    return await execute({ settings, options, prompts, promptsFile, runId, choice, counter, records, db, now, agentModule });
   } finally {
     db.close();
   }
@@ -147,6 +150,7 @@ async function execute(run: {
   records: RunRecords;
   db: Database;
   now: () => number;
+  agentModule: AgentFactory | undefined;
 }): Promise<RunSummary> {
   const { settings, prompts, runId, choice, records, now } = run;
   const startedAt = now();
@@ -246,6 +250,7 @@ async function execute(run: {
       settings,
       runId,
       prompts,
+      agentModule: run.agentModule,
       db: run.db,
       model: choice.model,
       counter: run.counter,

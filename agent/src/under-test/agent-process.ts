@@ -44,7 +44,8 @@ export function startAgentProcess(command: string, env: Record<string, string>, 
     });
   }
   const exited = new Promise<string>((resolve) => {
-    child.once('exit', (code, signal) => resolve(signal ? `killed by ${signal}` : `exited with status ${code}`));
+    // 'close', not 'exit': its output has been read by then, for the error message.
+    child.once('close', (code, signal) => resolve(signal ? `killed by ${signal}` : `exited with status ${code}`));
     child.once('error', (err) => resolve(`could not start: ${err.message}`));
   });
   out.info({ pid: child.pid, command }, 'agent under test started');

@@ -6,7 +6,7 @@
  *   AGENT_URL    ─▶ handoff file (+ env) ─▶ [AGENT_COMMAND started] ─▶ /health ─▶ POST /prompt per attempt
  *   neither      ─▶ the lab's LangChain agent
  */
-import { dirname, basename } from 'node:path';
+import { dirname } from 'node:path';
 import { type Database, type Logger, type Settings, modelBaseUrl, recordsServiceRequests } from '@chaos-lab/common';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { StructuredToolInterface } from '@langchain/core/tools';
@@ -14,11 +14,11 @@ import type { ModelCallCounter } from '../model-calls.js';
 import type { InvokableAgent } from '../prompt-runner.js';
 import type { Prompt } from '../prompts.js';
 import type { EndpointResolver } from '../tools.js';
-import type { LabHandoff } from './contract.js';
+import type { AgentFactory, LabHandoff } from './contract.js';
 import { startAgentProcess, waitForAgent } from './agent-process.js';
 import { handoffEnv, writeHandoff } from './handoff.js';
 import { httpAgent } from './http-agent.js';
-import { loadAgentFactory, moduleAgent } from './module-agent.js';
+import { moduleAgent } from './module-agent.js';
 import { countScopedModelCalls, scopedTools } from './prompt-scope.js';
 import { labSurface } from './surface.js';
 
@@ -35,6 +35,8 @@ export interface AgentForRunDeps {
   readonly settings: Settings;
   readonly runId: string;
   readonly prompts: readonly Prompt[];
+  /** `AGENT_MODULE`'s factory, loaded before the run (`loadAgentFactory`). */
+  readonly agentModule: AgentFactory | undefined;
   readonly db: Database;
   /** The run's chat model and its counter. */
   readonly model: BaseChatModel;
@@ -52,8 +54,6 @@ export interface AgentForRunDeps {
 /** The run's agent. */
 export interface AgentForRun {
   readonly agent: InvokableAgent;
-  /** `the lab's agent`, `module my-agent.js`, `http http://127.0.0.1:7000`. */
-  readonly label: string;
   /** Stops what was started for it (the module's close, the agent's process). Never rejects. */
   close(): Promise<void>;
 }
@@ -65,8 +65,8 @@ export interface AgentForRun {
  */
 export async function agentForRun(deps: AgentForRunDeps): Promise<AgentForRun> {
   const { settings } = deps;
-  if (settings.AGENT_MODULE === undefined && settings.AGENT_URL === undefined) {
-    return { agent: deps.labAgent(), label: "the lab's agent", close: async () => undefined };
+  if (deps.agentModule === undefined && settings.AGENT_URL === undefined) {
+    return { agent: deps.labAgent(), close: async () => undefined };
   }
   const surface = labSurface(deps.endpoints);
   const handoff: LabHandoff = {
@@ -77,12 +77,11 @@ export async function agentForRun(deps: AgentForRunDeps): Promise<AgentForRun> {
     today: new Date(deps.now()).toISOString().slice(0, 10),
     promptTimeoutMs: settings.PROMPT_TIMEOUT_MS,
   };
-  if (settings.AGENT_MODULE !== undefined) {
-    const factory = await loadAgentFactory(settings.AGENT_MODULE);
+  if (deps.agentModule !== undefined) {
     countScopedModelCalls(deps.counter);
-    const built = await moduleAgent(factory, { model: deps.model, tools: scopedTools(deps.tools), lab: handoff }, deps.prompts);
+    const built = await moduleAgent(deps.agentModule, { model: deps.model, tools: scopedTools(deps.tools), lab: handoff }, deps.prompts);
     deps.log.info({ agent_module: settings.AGENT_MODULE }, `agent under test: module ${settings.AGENT_MODULE}`);
-    return { agent: built.agent, label: `module ${basename(settings.AGENT_MODULE)}`, close: () => built.close().catch((err: unknown) => deps.log.warn({ err }, 'the agent module failed to close')) };
+    return { agent: built.agent, close: () => built.close().catch((err: unknown) => deps.log.warn({ err }, 'the agent module failed to close')) };
   }
   const url = settings.AGENT_URL!;
   const file = writeHandoff(handoff, dirname(settings.LAB_DB_PATH));
@@ -96,5 +95,5 @@ export async function agentForRun(deps: AgentForRunDeps): Promise<AgentForRun> {
   const recording = recordsServiceRequests(settings);
   deps.log.info({ agent_url: url, agent_command: settings.AGENT_COMMAND, handoff_file: file, service_requests: recording }, `agent under test: ${url}`);
   const agent = httpAgent({ url, runId: deps.runId, prompts: deps.prompts, db: deps.db, surface, recording, now: deps.now });
-  return { agent, label: `http ${url}`, close: async () => process?.stop() };
+  return { agent, close: async () => process?.stop() };
 }
