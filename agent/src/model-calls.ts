@@ -49,6 +49,22 @@ interface CallScope {
   unhandled?: string;
   /** The row of the previous request and when its response ended (for the Retry-After measure). */
   previous?: { rowId: number; endedAt: number; retryAfterMs?: number };
+  /** Told how each request ended (its `model_calls.status` and the lab's unhandled mark). */
+  readonly onRequestEnd?: (end: ModelRequestEnd) => void;
+}
+
+/** How one model request ended. */
+export interface ModelRequestEnd {
+  readonly status: string;
+  readonly unhandled?: string;
+}
+
+/** The prompt attempt a model request outside {@link ModelCallCounter.count} belongs to. */
+export interface OutsideCallContext {
+  readonly promptIndex: number;
+  readonly promptAttempt: number;
+  readonly signal?: AbortSignal;
+  readonly onRequestEnd?: (end: ModelRequestEnd) => void;
 }
 
 /** `Retry-After` in ms: delay-seconds or an HTTP date (RFC 9110 §10.2.3); undefined when absent or unreadable. */
@@ -68,6 +84,7 @@ export class ModelCallCounter {
   #retries = 0;
   #tokensIn = 0;
   #tokensOut = 0;
+  #outside: (() => OutsideCallContext | undefined) | undefined;
 
   /** Model calls made. */
   get calls(): number {
@@ -94,10 +111,27 @@ export class ModelCallCounter {
     this.#sink = sink;
   }
 
+  /**
+   * Counts requests made outside {@link count} too: each request made while `context` returns a prompt
+   * attempt is one model call of that attempt (an agent under test drives the model itself, so the
+   * client's own retries of a call cannot be told from new calls there).
+   */
+  countOutsideCalls(context: () => OutsideCallContext | undefined): void {
+    this.#outside = context;
+  }
+
+  /** A one-request scope for a request made outside {@link count}, when {@link countOutsideCalls} knows its prompt. */
+  #outsideScope(): CallScope | undefined {
+    const context = this.#outside?.();
+    if (!context) return undefined;
+    this.#calls += 1;
+    return { callId: `model-${randomUUID().slice(0, 8)}`, requests: 0, ...context };
+  }
+
   /** A `fetch` for the model client that counts, labels, measures and records each request. */
   readonly fetch: typeof fetch = async (input, init) => {
     this.#requests += 1;
-    const scope = this.#scope.getStore();
+    const scope = this.#scope.getStore() ?? this.#outsideScope();
     if (!scope) return fetch(input, init);
     scope.requests += 1;
     const sink = this.#sink;
@@ -114,6 +148,7 @@ export class ModelCallCounter {
     const finish = (m: Partial<BodyMeasure> & { status: string; httpStatus?: number; error?: string; retryAfterMs?: number }) => {
       const endedAt = now();
       if (m.unhandled) scope.unhandled = m.unhandled;
+      scope.onRequestEnd?.({ status: m.status, ...(m.unhandled ? { unhandled: m.unhandled } : {}) });
       this.#tokensIn += m.tokensIn ?? 0;
       this.#tokensOut += m.tokensOut ?? 0;
       scope.previous = row === undefined ? undefined : { rowId: row, endedAt, retryAfterMs: m.retryAfterMs };

@@ -21,11 +21,15 @@ import { classifyAgentError, errorMessage } from './prompt-errors.js';
 import type { Prompt } from './prompts.js';
 import type { PromptErrorType, PromptResultRow } from './records.js';
 import type { PromptAttemptContext } from './tools.js';
-import { type CallMade, type Verdict, judge, unhandledNote } from './verdict.js';
+import { type UncheckedCalls, judgeWithLimits } from './under-test/verdict-limits.js';
+import { type CallMade, type Verdict, unhandledNote } from './verdict.js';
 
-/** The part of a LangChain agent (`createAgent`) the runner uses. */
+/**
+ * The part of a LangChain agent (`createAgent`) the runner uses. An agent under test seen from outside
+ * also says which expected tool calls it cannot check (`unchecked`, see under-test/verdict-limits.ts).
+ */
 export interface InvokableAgent {
-  invoke(input: { messages: BaseMessage[] }, config: { signal: AbortSignal; context: PromptAttemptContext }): Promise<{ messages: BaseMessage[] }>;
+  invoke(input: { messages: BaseMessage[] }, config: { signal: AbortSignal; context: PromptAttemptContext }): Promise<{ messages: BaseMessage[]; unchecked?: UncheckedCalls }>;
 }
 
 /** How one attempt ended. */
@@ -38,6 +42,8 @@ interface PromptAttemptOutcome {
   readonly calls: readonly CallMade[];
   /** What the model said it could not do, when it marked its answer unhandled. */
   readonly unhandled?: string;
+  /** Expected tool calls the agent's records cannot show. */
+  readonly unchecked?: UncheckedCalls;
 }
 
 /** What the runner needs. */
@@ -79,7 +85,7 @@ async function runPromptAttempt(prompt: Prompt, promptAttempt: number, deps: Pro
       return { status: 'failed', answer, errorType: failure.failureType, error: `${failure.tool} gave no result: ${failure.error}${more}`, calls };
     }
     if (answer === null) return { status: 'failed', answer, errorType: 'agent', error: 'the agent ended without an answer', calls };
-    return { status: 'answered', answer, errorType: null, error: null, calls, ...(unhandled === undefined ? {} : { unhandled }) };
+    return { status: 'answered', answer, errorType: null, error: null, calls, ...(unhandled === undefined ? {} : { unhandled }), ...(state.unchecked && { unchecked: state.unchecked }) };
   } catch (err) {
     const interrupted = deps.runSignal.aborted;
     const timedOut = deadline.aborted && !interrupted;
@@ -108,7 +114,8 @@ export async function runPrompt(prompt: Prompt, deps: PromptRunnerDeps): Promise
     attempts += 1;
     const began = performance.now();
     outcome = await runPromptAttempt(prompt, attempts, deps);
-    verdict = outcome.status === 'answered' ? judge(prompt.expect, { answer: outcome.answer ?? '', calls: outcome.calls, unhandled: outcome.unhandled }) : undefined;
+    verdict =
+      outcome.status === 'answered' ? judgeWithLimits(prompt.expect, { answer: outcome.answer ?? '', calls: outcome.calls, unhandled: outcome.unhandled }, outcome.unchecked) : undefined;
     log.info(
       {
         prompt_attempt: attempts,

@@ -45,6 +45,8 @@ import { type RunSummary, computeSummary } from './summary.js';
 import { announcer, runNeedsAnnouncements } from './fault-hook.js';
 import { type EndpointResolver, createTools, registryEndpoints, toolCallPolicy } from './tools.js';
 import { tracingState } from './tracing.js';
+import { type AgentFactory, agentForRun } from './under-test/index.js';
+import { loadAgentFactory } from './under-test/module-agent.js';
 
 /**
  * Prompts in a row that must fail on the model (`error_type` model: its calls failed after the client's
@@ -100,7 +102,7 @@ export interface RunStart {
  * @returns the run's summary (also logged to info.log). A run whose prompts failed is still
  *   `completed`: failed prompts are results. `failed` means the lab itself failed during the run.
  * @throws {LabError} before anything is recorded: `PROMPTS_INVALID` (the prompts file),
- *   `SETTINGS_INVALID` (`LLM_PROVIDER=groq` without a key), `VALIDATION` (the run id exists
+ *   `SETTINGS_INVALID` (`LLM_PROVIDER=groq` without a key, an `AGENT_MODULE` that does not load), `VALIDATION` (the run id exists
  *   already, or another run is live on the database), `DATABASE` (the database cannot be opened)
  */
 export async function runAgent(settings: Settings, options: RunAgentOptions = {}): Promise<RunSummary> {
@@ -109,6 +111,8 @@ export async function runAgent(settings: Settings, options: RunAgentOptions = {}
   options.startWhen?.catch(() => undefined);
   const promptsFile = options.promptsFile ?? settings.PROMPTS_FILE;
   const prompts = loadPrompts(promptsFile);
+  // A module that does not load stops the run before anything is recorded, like a bad prompts file.
+  const agentModule = settings.AGENT_MODULE === undefined ? undefined : await loadAgentFactory(settings.AGENT_MODULE);
   const runId = options.runId ?? newRunId(now());
   const counter = new ModelCallCounter();
   const choice: ModelChoice & { provider: string } = options.model
@@ -128,7 +132,7 @@ export async function runAgent(settings: Settings, options: RunAgentOptions = {}
       }
     });
     counter.recordTo({ db, runId, provider: choice.provider, model: choice.label, now });
-    return await execute({ settings, options, prompts, promptsFile, runId, choice, counter, records, db, now });
+    return await execute({ settings, options, prompts, promptsFile, runId, choice, counter, records, db, now, agentModule });
   } finally {
     db.close();
   }
@@ -146,6 +150,7 @@ async function execute(run: {
   records: RunRecords;
   db: Database;
   now: () => number;
+  agentModule: AgentFactory | undefined;
 }): Promise<RunSummary> {
   const { settings, prompts, runId, choice, records, now } = run;
   const startedAt = now();
@@ -174,6 +179,7 @@ async function execute(run: {
   control.startHeartbeat();
   const dispatcher = new HttpAgent({ keepAliveTimeout: 4000 });
   const written = new Set<number>();
+  let closeAgent: (() => Promise<void>) | undefined;
   let failure: unknown;
   let modelFailuresInARow = 0;
   /** A part the run depends on is dead (the model, the proxy-manager): the run stops as `failed`. */
@@ -206,9 +212,10 @@ async function execute(run: {
   watchTimer.unref();
 
   try {
+    const endpoints = run.options.endpoints ?? registryEndpoints(settings);
     const tools = createTools({
       runId,
-      endpoints: run.options.endpoints ?? registryEndpoints(settings),
+      endpoints,
       policy: toolCallPolicy(settings),
       dispatcher,
       now,
@@ -238,8 +245,24 @@ async function execute(run: {
       },
       recordCall: (row) => records.addLogicalCall(row),
     });
+    // The lab's own agent, or the one under test (AGENT_MODULE, AGENT_URL): under-test/index.ts.
+    const underTest = await agentForRun({
+      settings,
+      runId,
+      prompts,
+      agentModule: run.agentModule,
+      db: run.db,
+      model: choice.model,
+      counter: run.counter,
+      tools,
+      endpoints,
+      log: info,
+      now,
+      labAgent: () => createLabAgent({ model: choice.model, tools, counter: run.counter, today: new Date(now()) }),
+    });
+    closeAgent = underTest.close;
     const deps: PromptRunnerDeps = {
-      agent: createLabAgent({ model: choice.model, tools, counter: run.counter, today: new Date(now()) }),
+      agent: underTest.agent,
       promptLimit: settings.PROMPT_LIMIT,
       promptTimeoutMs: settings.PROMPT_TIMEOUT_MS,
       runSignal: stop.signal,
@@ -282,6 +305,7 @@ async function execute(run: {
     run.options.signal?.removeEventListener('abort', onInterrupt);
     clearInterval(watchTimer);
     control.stop();
+    await closeAgent?.();
     await dispatcher.close();
   }
   records.finish(status, runError ?? null);

@@ -38,7 +38,19 @@ export interface RunSummary {
   /** Requests the model client sent again after a failure (its own retries, any provider). */
   readonly modelRetries: number;
   /** The model's HTTP requests as `model_calls` recorded them: how many, tokens reported, LLM faults met. */
-  readonly modelRequests: { readonly requests: number; readonly tokensIn: number; readonly tokensOut: number; readonly faults: number };
+  readonly modelRequests: {
+    readonly requests: number;
+    readonly tokensIn: number;
+    readonly tokensOut: number;
+    readonly faults: number;
+    /** Requests whose tokens were reported (an agent under test's, seen at the model server, report none). */
+    readonly withTokens: number;
+  };
+  /**
+   * What the services saw of an agent over HTTP (`service_requests` tied to the run), absent when
+   * nothing was tied: tool and model requests, and how many were tied by request id or by time.
+   */
+  readonly serviceRequests?: { readonly tool: number; readonly model: number; readonly byRequestId: number; readonly byTime: number };
   /** The model's label, e.g. `offline (deterministic)`. */
   readonly model: string;
   readonly seed: number;
@@ -91,10 +103,17 @@ export function computeSummary(
   const model = db
     .prepare(
       `SELECT COUNT(*) AS requests, COALESCE(SUM(tokens_in), 0) AS tokensIn, COALESCE(SUM(tokens_out), 0) AS tokensOut,
-              COUNT(fault) AS faults
+              COUNT(fault) AS faults, COUNT(tokens_in) AS withTokens
          FROM model_calls WHERE run_id = ?`,
     )
-    .get(run.runId) as { requests: number; tokensIn: number; tokensOut: number; faults: number };
+    .get(run.runId) as RunSummary['modelRequests'];
+  const seen = db
+    .prepare(
+      `SELECT COUNT(*) AS n, COALESCE(SUM(service <> 'model'), 0) AS tool, COALESCE(SUM(service = 'model'), 0) AS model,
+              COALESCE(SUM(attribution = 'request_id'), 0) AS byRequestId, COALESCE(SUM(attribution = 'inferred_time'), 0) AS byTime
+         FROM service_requests WHERE run_id = ?`,
+    )
+    .get(run.runId) as { n: number; tool: number; model: number; byRequestId: number; byTime: number };
   return {
     runId: run.runId,
     status: run.status,
@@ -110,6 +129,7 @@ export function computeSummary(
     errorTypes,
     modelRetries: run.modelRetries,
     modelRequests: model,
+    ...(seen.n === 0 ? {} : { serviceRequests: { tool: seen.tool, model: seen.model, byRequestId: seen.byRequestId, byTime: seen.byTime } }),
     model: run.model,
     seed: run.seed,
     durationMs: run.durationMs,
@@ -160,10 +180,17 @@ export function formatSummary(summary: RunSummary): string {
     `tool calls   ${count(summary.toolAttempts, 'attempt')}, ${count(summary.retries, 'retry', 'retries')}, ${count(summary.fallbacks, 'fallback')}${modelRetries}; latency p50 ${ms(summary.toolLatencyP50Ms)}, p95 ${ms(summary.toolLatencyP95Ms)}`,
     `errors       ${errors === '' ? 'none' : errors}`,
   ];
+  const seen = summary.serviceRequests;
+  if (seen) {
+    // An agent over HTTP: the lab's tools made no attempt; what its calls were is what the services saw.
+    lines[3] = `tool calls   not seen by the lab (an agent over HTTP); the services saw ${count(seen.tool, 'tool request')}, ${count(seen.model, 'model request')}`;
+    lines.splice(4, 0, `tied         ${seen.byRequestId} to their prompt by X-Request-Id, ${seen.byTime} by the time they arrived (inferred)`);
+  }
   const m = summary.modelRequests;
   if (m.requests > 0) {
     const faults = m.faults > 0 ? `, ${count(m.faults, 'LLM fault')}` : '';
-    lines.splice(4, 0, `model calls  ${count(m.requests, 'request')}${faults}; tokens ${m.tokensIn} in, ${m.tokensOut} out`);
+    const tokens = m.withTokens === 0 ? 'tokens not reported' : `tokens ${m.tokensIn} in, ${m.tokensOut} out`;
+    lines.splice(seen ? 5 : 4, 0, `model calls  ${count(m.requests, 'request')}${faults}; ${tokens}`);
   }
   if (summary.error) lines.push(`run error    ${summary.error}`);
   return `${lines.join('\n')}\n`;

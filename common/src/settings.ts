@@ -229,6 +229,14 @@ export const settingsShape = {
   ),
   PROMPT_TIMEOUT_MS: num(60000, 1, 86_400_000, { integer: true }).describe('timeout of one prompt attempt, ms'),
   AGENT_CONCURRENCY: num(1, 1, 64, { integer: true }).describe('prompts in flight at once'),
+  // The agent under test (README "Test your own agent")
+  AGENT_MODULE: text().describe('a JavaScript module (path from the project root) whose default export is an agent factory: the lab runs its agent instead of its own'),
+  AGENT_URL: url().describe('an agent over HTTP: the lab POSTs each prompt to AGENT_URL/prompt and reads the answer, instead of running its own agent'),
+  AGENT_COMMAND: text().describe('a command the lab starts (sh -c) before the run to serve AGENT_URL, and stops after it; it gets the tool and model URLs in CHAOS_LAB_* variables'),
+  AGENT_READY_TIMEOUT_MS: num(30000, 100, 3_600_000, { integer: true }).describe('how long the lab waits for AGENT_URL/health to answer 200 before the run, ms'),
+  SERVICE_REQUESTS: oneOf('auto', ['auto', 'on', 'off'] as const).describe(
+    'on: the tool services and the model server record every request they receive (service_requests); auto: on when AGENT_URL is set',
+  ),
   // Topology
   TOXIPROXY_URL: url().describe('Toxiproxy API URL (default http://127.0.0.1:8474, shifted by PORT_OFFSET)'),
   TOXIPROXY_TIMEOUT_MS: num(2000, 1, 600_000, { integer: true }).describe('timeout of one Toxiproxy API call by the proxy-manager, ms (each call is tried up to 3 times)'),
@@ -313,6 +321,11 @@ export const SETTING_READERS: Partial<Record<SettingName, readonly LabPart[]>> =
   TOOL_BACKOFF_MAX_MS: ['agent'],
   PROMPT_TIMEOUT_MS: ['agent'],
   AGENT_CONCURRENCY: ['agent'],
+  AGENT_MODULE: ['agent'],
+  AGENT_URL: ['tools', 'model', 'agent'],
+  AGENT_COMMAND: ['agent'],
+  AGENT_READY_TIMEOUT_MS: ['agent'],
+  SERVICE_REQUESTS: ['tools', 'model'],
   TOXIPROXY_URL: ['proxy-manager'],
   TOXIPROXY_TIMEOUT_MS: ['proxy-manager'],
   TOXIPROXY_WAIT_MS: ['proxy-manager'],
@@ -339,6 +352,16 @@ export const settingsSchema = z.object(settingsShape).superRefine((s, ctx) => {
   // Refused here rather than by the agent, which only learns it after the whole lab has started.
   if (s.LLM_PROVIDER === 'groq' && s.GROQ_API_KEY === undefined) {
     ctx.addIssue({ code: 'custom', path: ['LLM_PROVIDER'], message: 'GROQ_API_KEY must be set (or use LLM_PROVIDER=offline, or auto)' });
+  }
+  if (s.AGENT_MODULE !== undefined && s.AGENT_URL !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['AGENT_MODULE'], message: 'set AGENT_MODULE or AGENT_URL, not both: the lab runs one agent' });
+  }
+  if (s.AGENT_COMMAND !== undefined && s.AGENT_URL === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['AGENT_COMMAND'], message: 'AGENT_URL must be set too: where the started command serves the agent' });
+  }
+  // Service-side records are joined to the prompt that was running when they arrived: one at a time.
+  if (s.AGENT_URL !== undefined && s.AGENT_CONCURRENCY !== 1) {
+    ctx.addIssue({ code: 'custom', path: ['AGENT_CONCURRENCY'], message: 'must be 1 with AGENT_URL: the lab joins the services\' records to the prompt running when they arrived' });
   }
 });
 
@@ -400,6 +423,7 @@ export function loadSettings(env: RawEnv = process.env, options: { dotenv?: bool
     LAB_DB_PATH: resolveFromRoot(s.LAB_DB_PATH),
     LOG_DIR: resolveFromRoot(s.LOG_DIR),
     CHARTS_DIR: resolveFromRoot(s.CHARTS_DIR),
+    AGENT_MODULE: s.AGENT_MODULE === undefined ? undefined : resolveFromRoot(s.AGENT_MODULE),
     toolHosts: Object.freeze(toolHosts),
   }) as Settings;
 }

@@ -19,7 +19,7 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import type { AIMessage } from '@langchain/core/messages';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { isLabError, type Logger } from '@chaos-lab/common';
+import { isLabError, type Logger, type RequestRecorder } from '@chaos-lab/common';
 import { errorAnswer } from './gateway/faults.js';
 import type { FaultRecorder } from './gateway/record.js';
 import { shapeAnswer, writeAnswer } from './gateway/respond.js';
@@ -38,6 +38,8 @@ export interface ModelAppDeps {
   readonly model: () => BaseChatModel;
   readonly faults: LlmFaultSource;
   readonly recorder?: FaultRecorder;
+  /** Records each chat-completions request in `service_requests` (`SERVICE_REQUESTS`); none when absent. */
+  readonly requestRecorder?: RequestRecorder;
   readonly logger: Logger;
   readonly now?: () => number;
 }
@@ -66,6 +68,7 @@ export function createModelApp(deps: ModelAppDeps): Express {
   app.get('/v1/models', (_req, res) => {
     res.json({ object: 'list', data: [{ id: OFFLINE_MODEL_ID, object: 'model', created: 0, owned_by: 'chaos-lab' }] });
   });
+  if (deps.requestRecorder) app.use(deps.requestRecorder);
   app.use(express.json({ limit: '8mb' }));
   app.post('/v1/chat/completions', async (req, res) => {
     const parsed = requestSchema.safeParse(req.body);

@@ -4,7 +4,7 @@
  * database; and its clean shutdown.
  */
 import { createServer } from 'node:http';
-import { connectHost, createLogger, createRandom, formatEndpoint, listenOn, MODEL_PART, type Logger, type Settings } from '@chaos-lab/common';
+import { connectHost, createLogger, createRandom, formatEndpoint, listenOn, MODEL_PART, recordsServiceRequests, serviceRequestRecorder, type Logger, type Settings } from '@chaos-lab/common';
 import { createModelApp } from './app.js';
 import { faultRecorder } from './gateway/record.js';
 import { faultsFromSettings, type LlmFaultSource } from './gateway/triggers.js';
@@ -38,6 +38,7 @@ export async function startModelServer(
     model: () => new OfflineChatModel({ now: () => new Date(now()), latencyMs: settings.OFFLINE_MODEL_LATENCY_MS }),
     faults: options.faults ?? faultsFromSettings(settings, createRandom(settings.CHAOS_SEED).fork('llm-faults')),
     recorder: faultRecorder(settings.LAB_DB_PATH, logger),
+    requestRecorder: recordsServiceRequests(settings) ? serviceRequestRecorder({ dbPath: settings.LAB_DB_PATH, service: 'model', withArguments: false, logger }) : undefined,
     logger,
   });
   const server = createServer(app);

@@ -9,6 +9,8 @@ import {
   formatEndpoint,
   getService,
   listenOn,
+  recordsServiceRequests,
+  serviceRequestRecorder,
   SERVICE_NAMES,
   type Logger,
   type ServiceName,
@@ -53,6 +55,7 @@ export async function startToolService(
     logger,
     random: createRandom(settings.CHAOS_SEED).fork(name),
     plannedErrors: plannedErrorsFromDatabase(settings.LAB_DB_PATH, name, logger),
+    requestRecorder: recordsServiceRequests(settings) ? serviceRequestRecorder({ dbPath: settings.LAB_DB_PATH, service: name, withArguments: true, logger }) : undefined,
   });
   const server = createServer(app);
   const port = await listenOn(server, options.port ?? spec.toolPort + settings.PORT_OFFSET, host, `${name} tool service`);

@@ -1,7 +1,8 @@
 /**
  * The shared server factory: one Express 5 app per tool service, with the same stack for all seven.
  *
- *   request ─▶ access log + request id ─▶ GET /health, GET /writes ─▶ planned HTTP error (the
+ *   request ─▶ access log + request id ─▶ GET /health, GET /writes ─▶ service_requests row (when
+ *           SERVICE_REQUESTS is on) ─▶ planned HTTP error (the
  *           ─▶ proxy-manager's open http_error event) ─▶ simulated 503 (ERROR_PROB)
  *           ─▶ JSON body (≤ BODY_LIMIT_BYTES) ─▶ the service's routes ─▶ JSON 404 ─▶ JSON errors
  *
@@ -49,6 +50,7 @@ export function createServiceApp(service: ToolService, deps: ToolDeps): Express 
   app.get(WRITES_PATH, (_req, res) => {
     res.json({ service: service.name, writes: idempotency.writes().map((w) => ({ scope: w.scope, request_id: w.requestId })) });
   });
+  if (deps.requestRecorder) app.use(deps.requestRecorder);
   app.use(plannedFault(deps.plannedErrors, HEALTH_PATH));
   app.use(simulatedFailure(deps.settings.ERROR_PROB, deps.random.fork('simulated-failure'), HEALTH_PATH));
   app.use(express.json({ limit: BODY_LIMIT_BYTES }));
