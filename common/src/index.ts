@@ -16,3 +16,4 @@ export * from './run-guard.js';
 export * from './lifecycle.js';
 export * from './listen.js';
 export * from './health-check.js';
+export * from './metrics.js';
