@@ -51,6 +51,29 @@ export async function scrapeMetrics(url: string): Promise<Scrape> {
 }
 
 /**
+ * Scrapes `url` until `ready` holds for a scrape, or the deadline passes: a count moves when the part
+ * has recorded the event, which may be a moment after the client saw its effect.
+ * @param timeoutMs deadline, ms
+ * @returns the first scrape that satisfied `ready`
+ * @throws {Error} at the deadline, naming `what`
+ */
+export async function scrapeUntil(url: string, what: string, ready: (s: Scrape) => boolean, timeoutMs = 10_000): Promise<Scrape> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const scrape = await scrapeMetrics(url);
+    let ok = false;
+    try {
+      ok = ready(scrape);
+    } catch {
+      // a family not there yet: scrape again
+    }
+    if (ok) return scrape;
+    if (Date.now() > deadline) throw new Error(`${url}: ${what} not seen within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
  * Observations of histogram `name` whose labels include `labels`, from the process's registry.
  * @returns 0 when the histogram is not defined or has no such observation
  */

@@ -67,7 +67,7 @@ export function createModelApp(deps: ModelAppDeps): Express {
   app.get('/v1/models', (_req, res) => {
     res.json({ object: 'list', data: [{ id: OFFLINE_MODEL_ID, object: 'model', created: 0, owned_by: 'chaos-lab' }] });
   });
-  app.get(METRICS_PATH, metricsHandler());
+  app.all(METRICS_PATH, metricsHandler()); // its own 405 for other methods
   app.use(express.json({ limit: '8mb' }));
   app.post('/v1/chat/completions', countCompletions(FAULT_HEADER), async (req, res) => {
     const parsed = requestSchema.safeParse(req.body);

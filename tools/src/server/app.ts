@@ -48,7 +48,7 @@ export function createServiceApp(service: ToolService, deps: ToolDeps): Express 
   app.get(HEALTH_PATH, (_req, res) => {
     res.json({ status: 'ok', service: service.name, uptime_s: Math.max(0, Math.round(now() - startedAtMs) / 1000) });
   });
-  app.get(METRICS_PATH, metricsHandler());
+  app.all(METRICS_PATH, metricsHandler()); // its own 405 for other methods
   app.use(countRequests(service.name, [HEALTH_PATH, METRICS_PATH]));
   // The writes that took effect, by idempotency key: how the experiment runner counts duplicate side effects.
   app.get(WRITES_PATH, (_req, res) => {
