@@ -1,7 +1,7 @@
 /**
  * The proxy-manager's GET /metrics during a real run: toxics injected (by the chaos loop and by the
  * run's fault plan) and active, counted as the record counts them, read with a real parser of the
- * text format.
+ * text format; and a planned HTTP error counted by the tool service that answered it.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -32,7 +32,10 @@ describe('proxy-manager metrics', () => {
 
     lab.startRun('metrics-run', 'active');
     writeFaultPlan(lab.db, 'metrics-run', {
-      faults: [{ kind: 'toxic', name: 'slow-weather', type: 'latency', attributes: { latency: 50 }, stream: 'downstream', toxicity: 1, targets: ['weather'], trigger: { kind: 'call', tool: 'get_weather', n: 1 } }],
+      faults: [
+        { kind: 'toxic', name: 'slow-weather', type: 'latency', attributes: { latency: 50 }, stream: 'downstream', toxicity: 1, targets: ['weather'], trigger: { kind: 'call', tool: 'get_weather', n: 1 } },
+        { kind: 'http_error', name: 'weather-503', status: 503, targets: ['weather'], trigger: { kind: 'first_attempts', tool: 'get_weather', k: 1 } },
+      ],
     });
     // The agent's announcement of its first weather call fires the planned toxic.
     const announced = await fetch(`${lab.manager!.url}/calls`, {
@@ -40,7 +43,11 @@ describe('proxy-manager metrics', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ runId: 'metrics-run', promptIndex: 0, tool: 'get_weather', callId: 'c1', attempt: 1 }),
     });
-    assert.deepEqual(await announced.json(), { faults: ['slow-weather'] });
+    assert.deepEqual(await announced.json(), { faults: ['slow-weather', 'weather-503'] });
+    // The weather service answers the planned 503, and counts it as planned on its own /metrics.
+    const weather = lab.tools.find((t) => t.name === 'weather')!;
+    assert.equal((await fetch(`${weather.url}/weather?city=Paris`)).status, 503);
+    await scrapeUntil(`${weather.url}/metrics`, 'the planned 503 counted', (s) => s.value('chaos_lab_tool_requests_total', { service: 'weather', status: '503', fault: 'planned' }) === 1);
 
     // While the run is active: the loop's toxics (TOXIC_PROB=1: one on each free proxy every tick) and the planned one.
     const live = await scrapeUntil(url, 'toxics injected and active', (s) => s.value(INJECTED, { origin: 'chaos_loop' }) >= 7 && s.value(ACTIVE) >= 1);
