@@ -8,3 +8,4 @@ export { formatSummary, type RunSummary } from './summary.js';
 export { OFFLINE_MODEL_LABEL, resolveProvider, type ProviderChoice } from './model.js';
 export type { PromptErrorType, RunStatus } from './records.js';
 export { TOOL_SPECS, type ToolSpec } from './tool-specs.js';
+export { startAgentMetricsServer } from './metrics.js';

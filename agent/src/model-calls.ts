@@ -17,6 +17,7 @@ import type { Database } from '@chaos-lab/common';
 import { AIMessage } from '@langchain/core/messages';
 import { createMiddleware } from 'langchain';
 import { UNHANDLED_KEY } from './verdict.js';
+import { countModelCall } from './metrics.js';
 import { measureBody, type BodyMeasure } from './model-response.js';
 
 /** A model call failed (after the model client's own retries). The cause is the client's error. */
@@ -153,6 +154,7 @@ export class ModelCallCounter {
       this.#tokensOut += m.tokensOut ?? 0;
       scope.previous = row === undefined ? undefined : { rowId: row, endedAt, retryAfterMs: m.retryAfterMs };
       this.#update(row, requestId, { ...m, latencyMs: endedAt - startedAt, ttftMs: m.firstByteAt === undefined ? undefined : m.firstByteAt - startedAt });
+      countModelCall(m.status, endedAt - startedAt);
     };
     let response: Response;
     try {

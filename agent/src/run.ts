@@ -35,6 +35,7 @@ import { Agent as HttpAgent } from 'undici';
 import { createLabAgent } from './agent.js';
 import { ControlTracker, HEARTBEAT_INTERVAL_MS } from './control.js';
 import { ManagerWatch } from './manager-watch.js';
+import { countPrompt, countToolAttempt } from './metrics.js';
 import { type ModelChoice, chooseModel } from './model.js';
 import { ModelCallCounter } from './model-calls.js';
 import { errorMessage } from './prompt-errors.js';
@@ -190,7 +191,10 @@ async function execute(run: {
   };
 
   const write = (row: PromptResultRow) => {
-    if (records.addPromptResult(row)) written.add(row.promptIndex);
+    if (records.addPromptResult(row)) {
+      written.add(row.promptIndex);
+      countPrompt(row);
+    }
     modelFailuresInARow = row.errorType === 'model' ? modelFailuresInARow + 1 : 0;
     if (modelFailuresInARow >= MODEL_DEAD_AFTER_PROMPTS) failRun(`the model failed ${modelFailuresInARow} prompts in a row (last: ${row.error})`);
     agentLog.info(
@@ -222,6 +226,7 @@ async function execute(run: {
       announce: runNeedsAnnouncements(run.db, runId) ? announcer(settings.PROXY_MANAGER_URL, runId, info) : undefined,
       record: (row) => {
         records.addToolCall(row);
+        countToolAttempt(row);
         agentLog.info(
           {
             prompt_index: row.promptIndex,

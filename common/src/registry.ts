@@ -84,6 +84,9 @@ export const TOXIPROXY_API_PORT = 8474;
 /** Default port of the proxy-manager's HTTP API (before `PORT_OFFSET`). */
 export const PROXY_MANAGER_PORT = 8000;
 
+/** Default port of the agent's `GET /metrics` (before `PORT_OFFSET`). */
+export const AGENT_METRICS_PORT = 8300;
+
 /**
  * Looks a service up by name.
  * @throws {LabError} `UNKNOWN_SERVICE` when the name is not one of {@link SERVICE_NAMES}.

@@ -18,7 +18,7 @@ import { isLabError, LabError } from './errors.js';
 import { PROJECT_ROOT, resolveFromRoot } from './paths.js';
 import { checkLabPaths } from './preflight.js';
 import { freshSeed } from './random.js';
-import { PROXY_MANAGER_PORT, SERVICE_NAMES, TOXIPROXY_API_PORT, type ServiceName } from './registry.js';
+import { AGENT_METRICS_PORT, PROXY_MANAGER_PORT, SERVICE_NAMES, TOXIPROXY_API_PORT, type ServiceName } from './registry.js';
 
 /** The toxic types Toxiproxy 2.12.0 knows (reference: toxiproxy-api.md, "Toxics"). */
 export const TOXIC_TYPES = [
@@ -248,6 +248,7 @@ export const settingsShape = {
   PORT_OFFSET: num(0, 0, 50000, { integer: true }).describe('added to every default port, to run a second lab beside one'),
   PROXY_MANAGER_PORT: num(undefined, 1, 65535, { integer: true }).describe('proxy-manager HTTP port (default 8000, shifted by PORT_OFFSET)'),
   PROXY_MANAGER_URL: url().describe('where the launcher and the agent (announcing attempts of a run with a fault plan) reach the proxy-manager (default http://127.0.0.1:PROXY_MANAGER_PORT)'),
+  AGENT_METRICS_PORT: num(undefined, 0, 65535, { integer: true }).describe('port of the agent\'s Prometheus GET /metrics while it runs (default 8300, shifted by PORT_OFFSET); 0 = none'),
   HEALTH_INTERVAL_MS: num(3000, 100, 3_600_000, { integer: true }).describe('period of the proxy-manager\'s tool health checks, ms'),
   HEARTBEAT_STALE_MS: num(30000, 0, 86_400_000, { integer: true }).describe('the proxy-manager treats an active run whose agent heartbeat is older than this as idle (the agent died), ms; 0 = never'),
   RESTART_SERVICES: oneOf('on', ['on', 'off'] as const).describe('on: chaos-lab up restarts a tool service that died during a run (recorded as a service_down fault event either way)'),
@@ -332,10 +333,11 @@ export const SETTING_READERS: Partial<Record<SettingName, readonly LabPart[]>> =
   TOXIPROXY_HOST: ['agent'],
   TOXIPROXY_LISTEN_HOST: ['proxy-manager'],
   TOOLS_HOST: ['proxy-manager', 'agent'],
-  BIND_HOST: ['tools', 'toxiproxy', 'proxy-manager', 'model'],
+  BIND_HOST: ['tools', 'toxiproxy', 'proxy-manager', 'model', 'agent'],
   PORT_OFFSET: ['tools', 'toxiproxy', 'proxy-manager', 'model', 'agent'],
   PROXY_MANAGER_PORT: ['proxy-manager'],
   PROXY_MANAGER_URL: ['launcher', 'agent'],
+  AGENT_METRICS_PORT: ['agent'],
   HEALTH_INTERVAL_MS: ['proxy-manager'],
   HEARTBEAT_STALE_MS: ['proxy-manager'],
   RESTART_SERVICES: ['launcher'],
@@ -368,7 +370,7 @@ export const settingsSchema = z.object(settingsShape).superRefine((s, ctx) => {
 type Parsed = z.output<typeof settingsSchema>;
 
 /** Validated settings. Paths are absolute; `CHAOS_SEED` is always a number (fresh when not given). */
-export interface Settings extends Omit<Parsed, 'CHAOS_SEED' | 'PROXY_MANAGER_PORT' | 'TOXIPROXY_URL' | 'PROXY_MANAGER_URL'> {
+export interface Settings extends Omit<Parsed, 'CHAOS_SEED' | 'PROXY_MANAGER_PORT' | 'TOXIPROXY_URL' | 'PROXY_MANAGER_URL' | 'AGENT_METRICS_PORT'> {
   /** The seed in force: `CHAOS_SEED` when given, else a fresh one. */
   readonly CHAOS_SEED: number;
   /** True when `CHAOS_SEED` was given rather than drawn. */
@@ -376,6 +378,8 @@ export interface Settings extends Omit<Parsed, 'CHAOS_SEED' | 'PROXY_MANAGER_POR
   readonly PROXY_MANAGER_PORT: number;
   readonly TOXIPROXY_URL: string;
   readonly PROXY_MANAGER_URL: string;
+  /** The agent's metrics port; 0 = none. */
+  readonly AGENT_METRICS_PORT: number;
   /** Per-service host overrides from `<SERVICE>_TOOL_HOST` (e.g. `WEATHER_TOOL_HOST=weather_tool`). */
   readonly toolHosts: Partial<Record<ServiceName, string>>;
 }
@@ -419,6 +423,7 @@ export function loadSettings(env: RawEnv = process.env, options: { dotenv?: bool
     PROXY_MANAGER_PORT: pmPort,
     TOXIPROXY_URL: s.TOXIPROXY_URL ?? `http://127.0.0.1:${TOXIPROXY_API_PORT + s.PORT_OFFSET}`,
     PROXY_MANAGER_URL: s.PROXY_MANAGER_URL ?? `http://127.0.0.1:${pmPort}`,
+    AGENT_METRICS_PORT: s.AGENT_METRICS_PORT ?? AGENT_METRICS_PORT + s.PORT_OFFSET,
     PROMPTS_FILE: resolveFromRoot(s.PROMPTS_FILE),
     LAB_DB_PATH: resolveFromRoot(s.LAB_DB_PATH),
     LOG_DIR: resolveFromRoot(s.LOG_DIR),

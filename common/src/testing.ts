@@ -37,3 +37,4 @@ export function testSettings(dir: string, overrides: Record<string, string> = {}
     { dotenv: false },
   );
 }
+export * from './testing-metrics.js';

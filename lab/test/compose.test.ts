@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import {
+  AGENT_METRICS_PORT,
   PROJECT_ROOT,
   PROXY_MANAGER_PORT,
   SERVICE_NAMES,
@@ -29,6 +30,7 @@ interface ComposeService {
   user?: string;
   restart?: string;
   ports?: string[];
+  expose?: string[];
   volumes?: string[];
   healthcheck?: { test?: string[]; interval?: string; timeout?: string; retries?: number; start_period?: string };
   depends_on?: string[] | Record<string, { condition: string }>;
@@ -76,6 +78,7 @@ const FIXED_BY_COMPOSE = new Set<string>([
   'PORT_OFFSET',
   'PROXY_MANAGER_PORT',
   'PROXY_MANAGER_URL',
+  'AGENT_METRICS_PORT',
   'TOXIPROXY_URL',
   'TOXIPROXY_HOST',
   'TOXIPROXY_LISTEN_HOST',
@@ -180,6 +183,18 @@ describe('compose services', () => {
     for (const [name, s] of labServices) assert.equal(s.user, '${LAB_UID:-1000}:${LAB_GID:-1000}', name);
     assert.match(readFileSync(join(PROJECT_ROOT, 'Dockerfile'), 'utf8'), /^USER 1000:1000$/m);
     for (const s of Object.values(base)) for (const p of s.ports ?? []) assert.match(p, /^127\.0\.0\.1:/);
+  });
+
+  it("each part's /metrics port is exposed to the compose network", () => {
+    for (const [name, s] of Object.entries(base)) {
+      const part = partOf(s);
+      const port =
+        part === 'tools' ? getService(s.command![1]!).toolPort : part === 'proxy-manager' ? PROXY_MANAGER_PORT : part === 'model' ? MODEL_PART.serverPort : part === 'agent' ? AGENT_METRICS_PORT : undefined;
+      if (port === undefined) continue;
+      assert.deepEqual(s.expose, [String(port)], name);
+    }
+    assert.equal(base.agent!.environment?.AGENT_METRICS_PORT, String(AGENT_METRICS_PORT));
+    assert.equal(base.agent!.environment?.BIND_HOST, '0.0.0.0', 'the agent binds the container\'s address, so a scraper reaches it');
   });
 
   it('the prompts file is mounted, not built into the image', () => {

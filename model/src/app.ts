@@ -8,7 +8,7 @@
  *        ├─ hang → nothing until the client gives up
  *        └─ the offline model (tools bound from the request) ─▶ answer-shaping fault ─▶ write it,
  *           whole or streamed, with the response-shaping fault
- *   GET /v1/models, GET /health
+ *   GET /v1/models, GET /health, GET /metrics (Prometheus: metrics.ts)
  *
  * A request says which run and prompt it belongs to in `X-Chaos-Run` and `X-Chaos-Prompt` (the
  * agent's model client sends them; another client need not) and its id in `X-Request-Id`. A faulted
@@ -19,11 +19,12 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import type { AIMessage } from '@langchain/core/messages';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { isLabError, type Logger, type RequestRecorder } from '@chaos-lab/common';
+import { isLabError, METRICS_PATH, metricsHandler, type Logger, type RequestRecorder } from '@chaos-lab/common';
 import { errorAnswer } from './gateway/faults.js';
 import type { FaultRecorder } from './gateway/record.js';
 import { shapeAnswer, writeAnswer } from './gateway/respond.js';
 import type { LlmFaultSource } from './gateway/triggers.js';
+import { countCompletions } from './metrics.js';
 import { fromLangChain, toLangChain, type WireMessage } from './wire.js';
 
 /** The name `/v1/models` lists and completions report. */
@@ -68,9 +69,10 @@ export function createModelApp(deps: ModelAppDeps): Express {
   app.get('/v1/models', (_req, res) => {
     res.json({ object: 'list', data: [{ id: OFFLINE_MODEL_ID, object: 'model', created: 0, owned_by: 'chaos-lab' }] });
   });
+  app.all(METRICS_PATH, metricsHandler()); // its own 405 for other methods
   if (deps.requestRecorder) app.use(deps.requestRecorder);
   app.use(express.json({ limit: '8mb' }));
-  app.post('/v1/chat/completions', async (req, res) => {
+  app.post('/v1/chat/completions', countCompletions(FAULT_HEADER), async (req, res) => {
     const parsed = requestSchema.safeParse(req.body);
     if (!parsed.success) return badRequest(res, `invalid request: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     const body = parsed.data;

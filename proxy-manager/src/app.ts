@@ -3,12 +3,13 @@
  * exists, else 503 with the reasons) and `GET /status` (proxies, active toxics, the current run and
  * its phase, injection counts, tool health), and `POST /calls` (the agent announces a tool call attempt
  * before sending it; the answer comes once the run's planned faults for it are in place: 400 on a bad
- * announcement). JSON in every answer, errors included.
+ * announcement). JSON in every answer, errors included, but `GET /metrics` (Prometheus text: metrics.ts).
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { Logger } from '@chaos-lab/common';
+import { METRICS_PATH, metricsHandler, type Logger } from '@chaos-lab/common';
 import { parseAnnouncement } from './announce-route.js';
 import type { Announcement } from './fault-schedule.js';
+import { proxyManagerMetrics } from './metrics.js';
 import type { HealthReport, StatusReport } from './reports.js';
 
 /** What the routes read. */
@@ -31,6 +32,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/status', async (_req, res) => {
     res.json(await deps.status());
   });
+  proxyManagerMetrics(); // defined before the first scrape, so each family is listed from the start
+  app.get(METRICS_PATH, metricsHandler());
   // The agent's announcement of an attempt, answered once its planned faults are in place.
   app.post('/calls', express.json({ limit: 16 * 1024 }), async (req, res) => {
     const parsed = parseAnnouncement(req.body);
@@ -40,11 +43,11 @@ export function createApp(deps: AppDeps): express.Express {
     }
     res.json({ faults: deps.announce ? await deps.announce(parsed.announcement) : [] });
   });
-  app.all(['/health', '/status'], (req, res) => {
+  app.all(['/health', '/status', METRICS_PATH], (req, res) => {
     res.status(405).set('Allow', 'GET, HEAD').json({ error: `method ${req.method} not allowed on ${req.path}: use GET` });
   });
   app.use((req, res) => {
-    res.status(404).json({ error: `no route ${req.method} ${req.path}: try GET /health, GET /status or POST /calls` });
+    res.status(404).json({ error: `no route ${req.method} ${req.path}: try GET /health, GET /status, GET /metrics or POST /calls` });
   });
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     deps.logger.error({ err, path: req.path }, 'HTTP handler failed');

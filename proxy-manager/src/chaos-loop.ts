@@ -44,6 +44,7 @@ import { drawTick, type ToxicPlan } from './chaos-draw.js';
 import type { FaultSchedule } from './fault-schedule.js';
 import type { Clock } from './clock.js';
 import { ConditionLog } from './conditions.js';
+import { toxicEnded, toxicStarted } from './metrics.js';
 import type { DesiredProxy } from './desired-proxies.js';
 import { madeChanges, reconcileProxies } from './reconcile.js';
 import { SerialQueue } from './serial-queue.js';
@@ -459,6 +460,7 @@ export class ChaosLoop {
     this.held.set(plan.proxy, held);
     this.freeAtTick.set(plan.proxy, this.freeTick(held));
     this.injected++;
+    toxicStarted(plan, 'chaos_loop');
     log.info(
       { eventId, type: plan.type, stream: plan.stream, toxicity: plan.toxicity, attributes: plan.attributes, durationMs: plan.durationMs },
       'toxic injected',
@@ -502,6 +504,7 @@ export class ChaosLoop {
   private release(held: HeldToxic, endedBy = 'removed'): number {
     held.cancelExpiry();
     this.held.delete(held.plan.proxy);
+    toxicEnded(held.plan);
     const endedAt = this.deps.clock.now();
     this.pendingCloses.set(held.eventId, { endedAt, endedBy });
     this.retryPendingCloses();

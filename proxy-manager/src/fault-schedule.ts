@@ -29,6 +29,7 @@ import type { Clock } from './clock.js';
 import { targetServices, type FaultPlan } from './fault-plan.js';
 import type { FaultKind, Slot } from './faults/fault-kind.js';
 import { httpErrorFaults } from './faults/http-error.js';
+import { plannedFaultMoved } from './metrics.js';
 import { serviceFaults } from './faults/service.js';
 import { toxicFaults } from './faults/toxic.js';
 import { closePlannedEvent, deletePlannedEvent, openPlannedEvent, readFaultPlan, recordAnnouncement, runStartedAt, type PlannedEnd } from './planned-events.js';
@@ -204,6 +205,7 @@ export class FaultSchedule {
     const endsIn = slot.fault.kind === 'service' && slot.fault.action === 'restart' ? 0 : durationMs;
     const cancelTimer = endsIn === undefined ? () => undefined : clock.setTimeout(() => void this.#queue.run(() => this.#endIfActive(plan, slot, eventId)), Math.max(0, endsIn));
     slot.active = { eventId, cancelTimer };
+    plannedFaultMoved(shape, slot.proxy, 'started');
     log.info({ eventId, type: shape.type, trigger, durationMs: endsIn ?? null }, 'planned fault fired');
   }
 
@@ -216,6 +218,7 @@ export class FaultSchedule {
     if (!active) return;
     slot.active = undefined;
     active.cancelTimer();
+    plannedFaultMoved(this.#kinds[slot.fault.kind].shape(slot), slot.proxy, 'ended');
     const log = this.#log(plan.runId).child({ fault: slot.fault.name, service: slot.service, eventId: active.eventId });
     await this.#kinds[slot.fault.kind].revert(slot, log);
     try {

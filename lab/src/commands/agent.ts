@@ -1,14 +1,14 @@
 /**
  * `chaos-lab agent [--prompts FILE] [--run-id ID]`: runs the prompts file through the agent against
  * the tool services behind their proxies, records the run in the lab database and logs, and prints
- * the summary.
+ * the summary. While it runs, Prometheus metrics are served at `GET /metrics` on `AGENT_METRICS_PORT`.
  *
  * Exit status: 0 when the run completed (failed prompts are results, not errors), 1 when the lab
  * itself failed, 2 for bad settings, a bad prompts file or a run id already used, 130 when
  * interrupted by Ctrl-C (SIGTERM: 0, after the unfinished prompts are recorded as interrupted).
  */
 import { type Settings, LabError, createLogger, isLabError, onShutdown, settings } from '@chaos-lab/common';
-import { type RunStart, type RunSummary, formatSummary, runAgent } from '@chaos-lab/agent';
+import { type RunStart, type RunSummary, formatSummary, runAgent, startAgentMetricsServer } from '@chaos-lab/agent';
 import type { Command } from 'commander';
 import { createInterface } from 'node:readline';
 
@@ -64,7 +64,11 @@ export function registerAgentCommand(program: Command): void {
         },
         { logger, exitCodeOnSigint: EXIT_BY_STATUS.interrupted },
       );
+      let metrics: Awaited<ReturnType<typeof startAgentMetricsServer>>;
       try {
+        // Up first, so a scraper sees the run from its start (and a taken port stops the agent before it).
+        metrics = await startAgentMetricsServer(s);
+        if (metrics) logger.info({ url: metrics.url }, 'agent metrics served');
         run = runAgent(s, {
           startWhen: opts.waitForGo ? goSignal() : undefined,
           promptsFile: opts.prompts,
@@ -81,6 +85,8 @@ export function registerAgentCommand(program: Command): void {
         // The user's to fix, or the lab's to report: one line, no stack, no usage text.
         process.stderr.write(`chaos-lab agent: ${err.message}\n`);
         process.exitCode = INPUT_ERRORS.has(err.code) ? 2 : 1;
+      } finally {
+        await metrics?.close();
       }
     });
 }

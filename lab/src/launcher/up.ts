@@ -88,6 +88,7 @@ function portClaims(settings: Settings, external: boolean): PortClaim[] {
     if (settings.MODEL_PROXY === 'on') claims.push({ ...listen, port: MODEL_PART.proxyPort + settings.PORT_OFFSET, owner: MODEL_PART.proxyName });
   }
   claims.push({ ...bind, port: settings.PROXY_MANAGER_PORT, owner: 'proxy-manager' });
+  if (settings.AGENT_METRICS_PORT !== 0) claims.push({ ...bind, port: settings.AGENT_METRICS_PORT, owner: 'agent metrics' });
   return claims;
 }
 

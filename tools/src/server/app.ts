@@ -1,17 +1,19 @@
 /**
  * The shared server factory: one Express 5 app per tool service, with the same stack for all seven.
  *
- *   request ─▶ access log + request id ─▶ GET /health, GET /writes ─▶ service_requests row (when
- *           SERVICE_REQUESTS is on) ─▶ planned HTTP error (the
- *           ─▶ proxy-manager's open http_error event) ─▶ simulated 503 (ERROR_PROB)
+ *   request ─▶ access log + request id ─▶ GET /health, GET /metrics ─▶ request metrics (metrics.ts)
+ *           ─▶ GET /writes ─▶ service_requests row (when SERVICE_REQUESTS is on) ─▶ planned HTTP error
+ *           (the proxy-manager's open http_error event) ─▶ simulated 503 (ERROR_PROB)
  *           ─▶ JSON body (≤ BODY_LIMIT_BYTES) ─▶ the service's routes ─▶ JSON 404 ─▶ JSON errors
  *
  * The app does not listen; `listen.ts` does, so tests can mount it on port 0.
  */
 import express, { type Express } from 'express';
+import { METRICS_PATH, metricsHandler } from '@chaos-lab/common';
 import { accessLog } from './access-log.js';
 import { errorHandler, unknownRoute } from './errors.js';
 import { IdempotencyStore } from './idempotency.js';
+import { countRequests } from './metrics.js';
 import { plannedFault } from './planned-fault.js';
 import { simulatedFailure } from './simulated-failure.js';
 import type { ToolDeps, ToolService } from '../service.js';
@@ -46,6 +48,8 @@ export function createServiceApp(service: ToolService, deps: ToolDeps): Express 
   app.get(HEALTH_PATH, (_req, res) => {
     res.json({ status: 'ok', service: service.name, uptime_s: Math.max(0, Math.round(now() - startedAtMs) / 1000) });
   });
+  app.all(METRICS_PATH, metricsHandler()); // its own 405 for other methods
+  app.use(countRequests(service.name, [HEALTH_PATH, METRICS_PATH]));
   // The writes that took effect, by idempotency key: how the experiment runner counts duplicate side effects.
   app.get(WRITES_PATH, (_req, res) => {
     res.json({ service: service.name, writes: idempotency.writes().map((w) => ({ scope: w.scope, request_id: w.requestId })) });
