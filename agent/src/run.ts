@@ -43,6 +43,7 @@ import { type Prompt, loadPrompts } from './prompts.js';
 import { type PromptResultRow, RunRecords, type RunStatus, unfinishedPromptRow } from './records.js';
 import { type RunSummary, computeSummary } from './summary.js';
 import { announcer, runNeedsAnnouncements } from './fault-hook.js';
+import { toolBindings } from './tool-bindings.js';
 import { type EndpointResolver, createTools, registryEndpoints, toolCallPolicy } from './tools.js';
 import { tracingState } from './tracing.js';
 
@@ -208,6 +209,7 @@ async function execute(run: {
   try {
     const tools = createTools({
       runId,
+      bindings: await toolBindings(settings),
       endpoints: run.options.endpoints ?? registryEndpoints(settings),
       policy: toolCallPolicy(settings),
       dispatcher,

@@ -120,6 +120,8 @@ export async function callTool(call: {
   onAttempt: (attempt: ToolAttempt) => void;
   /** Awaited before each attempt is sent (after its wait): the fault plan's announcement (fault-hook.ts). */
   beforeAttempt?: (attempt: number) => Promise<void>;
+  /** Sends one attempt (default {@link sendAttempt}; an MCP call reads the tool result out of the answer: mcp-call.ts). */
+  send?: typeof sendAttempt;
 }): Promise<ToolCallResult> {
   const { policy } = call;
   const vias: ('proxy' | 'direct')[] = [...Array.from({ length: policy.toolLimit }, () => 'proxy' as const), ...(policy.fallback ? ['direct' as const] : [])];
@@ -139,7 +141,7 @@ export async function callTool(call: {
     if (call.signal.aborted) break;
     const startedAt = call.now();
     const request = policy.idempotencyKeys === 'per-attempt' ? withRequestId(call.request, id) : call.request;
-    last = await sendAttempt(via === 'proxy' ? call.proxy : call.direct, request, {
+    last = await (call.send ?? sendAttempt)(via === 'proxy' ? call.proxy : call.direct, request, {
       timeoutMs: via === 'proxy' ? policy.proxyTimeoutMs : policy.fallbackTimeoutMs,
       signal: call.signal,
       attemptId: id,

@@ -16,3 +16,7 @@ export * from './run-guard.js';
 export * from './lifecycle.js';
 export * from './listen.js';
 export * from './health-check.js';
+export * from './lab-file/schema.js';
+export * from './lab-file/load.js';
+export * from './lab-file/services.js';
+export * from './lab-file/http-mapping.js';

@@ -3,7 +3,7 @@
  * seven service modules implements to plug its routes into the shared server (`server/app.ts`).
  */
 import type { Router } from 'express';
-import type { Logger, Random, ServiceName, Settings } from '@chaos-lab/common';
+import type { DeclaredTool, Logger, Random, ServiceName, Settings } from '@chaos-lab/common';
 import type { IdempotencyStore } from './server/idempotency.js';
 import type { PlannedErrorSource } from './server/planned-fault.js';
 
@@ -19,6 +19,8 @@ export interface ToolDeps {
   now?: () => number;
   /** The proxy-manager's planned HTTP errors for this service (server/planned-fault.ts); none when absent. */
   plannedErrors?: PlannedErrorSource;
+  /** The tools `/mcp` offers (the lab file's declaration of the service); no `/mcp` when absent. */
+  mcpTools?: readonly DeclaredTool[];
 }
 
 /** What a service module's routes get from the shared server. */

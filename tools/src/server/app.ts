@@ -1,7 +1,7 @@
 /**
  * The shared server factory: one Express 5 app per tool service, with the same stack for all seven.
  *
- *   request ─▶ access log + request id ─▶ GET /health, GET /writes ─▶ planned HTTP error (the
+ *   request ─▶ access log + request id ─▶ GET /health, GET /writes, POST /mcp ─▶ planned HTTP error (the
  *           ─▶ proxy-manager's open http_error event) ─▶ simulated 503 (ERROR_PROB)
  *           ─▶ JSON body (≤ BODY_LIMIT_BYTES) ─▶ the service's routes ─▶ JSON 404 ─▶ JSON errors
  *
@@ -13,6 +13,7 @@ import { errorHandler, unknownRoute } from './errors.js';
 import { IdempotencyStore } from './idempotency.js';
 import { plannedFault } from './planned-fault.js';
 import { simulatedFailure } from './simulated-failure.js';
+import { mcpRouter } from '../mcp/endpoint.js';
 import type { ToolDeps, ToolService } from '../service.js';
 
 /** Largest JSON body a tool service accepts; larger ones get a 413. */
@@ -49,6 +50,8 @@ export function createServiceApp(service: ToolService, deps: ToolDeps): Express 
   app.get(WRITES_PATH, (_req, res) => {
     res.json({ service: service.name, writes: idempotency.writes().map((w) => ({ scope: w.scope, request_id: w.requestId })) });
   });
+  // Before the faults: an MCP tool call makes one request to the routes below, which meets them (mcp/endpoint.ts).
+  if (deps.mcpTools) app.use(mcpRouter(service.name, deps.mcpTools, deps.logger));
   app.use(plannedFault(deps.plannedErrors, HEALTH_PATH));
   app.use(simulatedFailure(deps.settings.ERROR_PROB, deps.random.fork('simulated-failure'), HEALTH_PATH));
   app.use(express.json({ limit: BODY_LIMIT_BYTES }));
