@@ -12,6 +12,9 @@
  * |                                            | (`_meta["chaos-lab/http_status"]`), else the MCP answer's |
  * | JSON-RPC error                             | `http_error` with the MCP answer's status               |
  *
+ * `http_status` is the status of the lab service's inner request when the answer gives it
+ * (`_meta["chaos-lab/http_status"]`), else the status of the MCP answer itself.
+ *
  * External MCP servers (a lab file's `transport: mcp`) are listed once at start with the SDK's own
  * client (`@modelcontextprotocol/sdk`), through their proxy; the session it opened (if the server keeps
  * sessions) is reused by every call.
@@ -85,9 +88,9 @@ export function mcpAttemptResult(http: AttemptResult): AttemptResult {
   const result = (message.result ?? {}) as { content?: Array<{ type: string; text?: string }>; structuredContent?: unknown; isError?: boolean; _meta?: Record<string, unknown> };
   const text = (result.content ?? []).filter((c) => c.type === 'text').map((c) => c.text ?? '').join('\n');
   const body = result.structuredContent ?? parseText(text);
-  if (!result.isError) return { ...http, body };
   const inner = result._meta?.[HTTP_STATUS_META];
   const status = typeof inner === 'number' ? inner : http.httpStatus;
+  if (!result.isError) return { ...http, httpStatus: status, body };
   const simulated = http.simulated || (typeof body === 'object' && body !== null && (body as { simulated?: unknown }).simulated === true);
   const reason = typeof body === 'object' && body !== null && typeof (body as { error?: unknown }).error === 'string' ? (body as { error: string }).error : text.slice(0, 200);
   return { ...http, outcome: 'http_error', httpStatus: status, body, simulated, error: `MCP tool error${typeof inner === 'number' ? ` (HTTP ${inner})` : ''}: ${reason}` };
