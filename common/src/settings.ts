@@ -308,7 +308,7 @@ export const SETTING_READERS: Partial<Record<SettingName, readonly LabPart[]>> =
   PROMPT_LIMIT: ['agent'],
   OFFLINE_MODEL_LATENCY_MS: ['model'],
   PROMPTS_FILE: ['agent'],
-  LAB_FILE: ['tools', 'proxy-manager', 'agent', 'charts'],
+  LAB_FILE: ['tools', 'proxy-manager', 'agent'],
   TOOL_TRANSPORT: ['agent'],
   PROXY_TIMEOUT_MS: ['proxy-manager', 'agent'],
   FALLBACK: ['agent'],
