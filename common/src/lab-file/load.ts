@@ -91,7 +91,7 @@ function schemaProblems(services: readonly DeclaredService[]): string[] {
 
 function toLabService(s: DeclaredService, index: number): LabService {
   const url = s.url === undefined ? undefined : new URL(s.url);
-  const urlPort = url && (url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port));
+  const urlPort = url && (url.port === '' ? 80 : Number(url.port));
   return Object.freeze({
     name: s.name,
     run: s.run,

@@ -67,7 +67,8 @@ const serviceSchema = z
     proxyPort: port.optional(),
     health: z.string().regex(/^\/\S*$/, 'must be a path starting with "/"').default('/health'),
     command: z.array(z.string().min(1)).min(1, 'must be a list: the program and its arguments').optional(),
-    url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+    // Plain HTTP only: the agent speaks to the proxy, and a proxy carries bytes, so TLS would reach a server named otherwise.
+    url: z.url({ protocol: /^http$/, error: 'must be an http:// URL (the proxy in front of it carries plain HTTP)' }).optional(),
     compose: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'must be a compose service name').optional(),
     transport: z.enum(TOOL_TRANSPORTS, { error: 'must be http or mcp' }).default('http'),
     tools: z.array(toolSchema).optional(),
