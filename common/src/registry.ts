@@ -1,5 +1,10 @@
 /**
- * The service registry: the one place where the lab's service names, ports and tools are written.
+ * The service registry: the seven built-in services' names, ports and tools, as code knows them.
+ *
+ * What a lab runs is the lab file (`LAB_FILE`, lab-file/): the parts that act on "each tool service"
+ * read that list; the registry stays for what is about the built-in services themselves (their apps,
+ * the offline model's tools), and `lab.yaml` declares them with these same values (a test holds them
+ * in step).
  *
  * The agent, the proxy-manager, the tool services, the launcher and the tests all import it, so the
  * topology cannot drift between them (the original kept it in three files "to be kept in sync").
