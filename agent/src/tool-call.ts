@@ -88,6 +88,9 @@ export function failureType(result: AttemptResult): ToolFailureType {
 function withRequestId(request: ServiceRequest, id: string): ServiceRequest {
   const body = request.body as Record<string, unknown> | undefined;
   if (body && typeof body === 'object' && 'request_id' in body) return { ...request, body: { ...body, request_id: id } };
+  // An MCP tools/call (mcp-call.ts) carries it among the tool's arguments.
+  const params = body?.params as { arguments?: Record<string, unknown> } | undefined;
+  if (params?.arguments && 'request_id' in params.arguments) return { ...request, body: { ...body, params: { ...params, arguments: { ...params.arguments, request_id: id } } } };
   if (request.query && 'request_id' in request.query) return { ...request, query: { ...request.query, request_id: id } };
   return request;
 }

@@ -106,6 +106,20 @@ describe('MCP at every tool service, through its proxy', () => {
     assert.deepEqual(day.events.map((e) => e.title), ['MCP Review'], 'one request_id over MCP: the write happened once');
   });
 
+  it('with IDEMPOTENCY_KEYS=per-attempt each MCP attempt carries its own request_id, so every attempt that reached the calendar writes', async () => {
+    const blackhole = await proxied.proxies.get('calendar')!.addToxic({ name: 'calendar_blackhole', type: 'timeout', stream: 'downstream', toxicity: 1, attributes: { timeout: 0 } });
+    try {
+      await runAgent(
+        { ...lab.settings, TOOL_TRANSPORT: 'mcp', IDEMPOTENCY_KEYS: 'per-attempt' },
+        { promptsFile: lab.promptsFile(["Put 'Per Attempt' on my calendar for 2031-03-04 at 10:00"]), runId: 'mcp-per-attempt', endpoints: proxied.endpoints },
+      );
+    } finally {
+      await blackhole.remove();
+    }
+    const day = await fetch(`${lab.services.get('calendar')!.url}/events?date=2031-03-04`).then((r) => r.json() as Promise<{ events: { title: string }[] }>);
+    assert.deepEqual(day.events.map((e) => e.title), ['Per Attempt', 'Per Attempt', 'Per Attempt'], 'two held attempts and the fallback each wrote');
+  });
+
   it('lab.yaml declares the same ten tools as the agent\'s own specs (names, descriptions, required arguments)', () => {
     const declared = labServices(lab.settings).flatMap((s) => s.tools);
     assert.deepEqual(declared.map((t) => t.name), TOOL_SPECS.map((s) => s.name));
