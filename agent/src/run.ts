@@ -44,6 +44,7 @@ import { type Prompt, loadPrompts } from './prompts.js';
 import { type PromptResultRow, RunRecords, type RunStatus, unfinishedPromptRow } from './records.js';
 import { type RunSummary, computeSummary } from './summary.js';
 import { announcer, runNeedsAnnouncements } from './fault-hook.js';
+import { toolBindings } from './tool-bindings.js';
 import { type EndpointResolver, createTools, registryEndpoints, toolCallPolicy } from './tools.js';
 import { tracingState } from './tracing.js';
 import { type AgentFactory, agentForRun } from './under-test/index.js';
@@ -219,6 +220,7 @@ async function execute(run: {
     const endpoints = run.options.endpoints ?? registryEndpoints(settings);
     const tools = createTools({
       runId,
+      bindings: await toolBindings(settings),
       endpoints,
       policy: toolCallPolicy(settings),
       dispatcher,

@@ -45,6 +45,8 @@ export interface ServiceRequest {
   readonly query?: Readonly<Record<string, string | number | undefined>>;
   /** JSON body (POST). */
   readonly body?: unknown;
+  /** More request headers (an MCP call's `accept` and session headers: mcp-call.ts). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** What one attempt gave. */
@@ -136,7 +138,7 @@ export async function sendAttempt(
   const deadline = AbortSignal.timeout(options.timeoutMs);
   const signal = options.signal ? AbortSignal.any([deadline, options.signal]) : deadline;
   const elapsed = () => performance.now() - started;
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
   if (req.body !== undefined) headers['content-type'] = 'application/json';
   if (options.attemptId !== undefined) headers['x-request-id'] = options.attemptId;
   let httpStatus: number | null = null;

@@ -88,6 +88,9 @@ export function failureType(result: AttemptResult): ToolFailureType {
 function withRequestId(request: ServiceRequest, id: string): ServiceRequest {
   const body = request.body as Record<string, unknown> | undefined;
   if (body && typeof body === 'object' && 'request_id' in body) return { ...request, body: { ...body, request_id: id } };
+  // An MCP tools/call (mcp-call.ts) carries it among the tool's arguments.
+  const params = body?.params as { arguments?: Record<string, unknown> } | undefined;
+  if (params?.arguments && 'request_id' in params.arguments) return { ...request, body: { ...body, params: { ...params, arguments: { ...params.arguments, request_id: id } } } };
   if (request.query && 'request_id' in request.query) return { ...request, query: { ...request.query, request_id: id } };
   return request;
 }
@@ -120,6 +123,8 @@ export async function callTool(call: {
   onAttempt: (attempt: ToolAttempt) => void;
   /** Awaited before each attempt is sent (after its wait): the fault plan's announcement (fault-hook.ts). */
   beforeAttempt?: (attempt: number) => Promise<void>;
+  /** Sends one attempt (default {@link sendAttempt}; an MCP call reads the tool result out of the answer: mcp-call.ts). */
+  send?: typeof sendAttempt;
 }): Promise<ToolCallResult> {
   const { policy } = call;
   const vias: ('proxy' | 'direct')[] = [...Array.from({ length: policy.toolLimit }, () => 'proxy' as const), ...(policy.fallback ? ['direct' as const] : [])];
@@ -139,7 +144,7 @@ export async function callTool(call: {
     if (call.signal.aborted) break;
     const startedAt = call.now();
     const request = policy.idempotencyKeys === 'per-attempt' ? withRequestId(call.request, id) : call.request;
-    last = await sendAttempt(via === 'proxy' ? call.proxy : call.direct, request, {
+    last = await (call.send ?? sendAttempt)(via === 'proxy' ? call.proxy : call.direct, request, {
       timeoutMs: via === 'proxy' ? policy.proxyTimeoutMs : policy.fallbackTimeoutMs,
       signal: call.signal,
       attemptId: id,

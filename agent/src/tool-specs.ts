@@ -1,19 +1,21 @@
 /**
  * The agent's ten tools as the model sees them (name, description, argument schema) and the HTTP
  * request each one makes to its service (TOOL_API.md, the tool services' contract). Which service
- * answers a tool comes from the registry (`serviceForTool`), never from here.
+ * answers a tool comes from the lab file (`LAB_FILE`, tool-bindings.ts), never from here. The lab
+ * file's declarations of these ten (`lab.yaml`) are what an MCP client sees; the agent keeps these zod
+ * schemas for its own HTTP calls, with their exact messages (a test holds the two in step).
  *
  * Write tools (`writes: true`) send a `request_id`; the caller makes one per logical tool call and
  * reuses it for every attempt and the fallback, so a retry of a call whose first attempt did reach
  * the service has no second effect (the service answers the repeat with its first response).
  */
-import type { ToolName } from '@chaos-lab/common';
 import { z } from 'zod';
 import type { ServiceRequest } from './service-http.js';
 
 /** One tool: what the model is told, and how its arguments become a request. */
-export interface ToolSpec<S extends z.ZodObject = z.ZodObject> {
-  readonly name: ToolName;
+export interface ToolSpec<S extends z.ZodType = z.ZodObject> {
+  /** The tool's name as the model sees it: one of the ten here, or a lab file's (declared-tools.ts). */
+  readonly name: string;
   /** What the tool does, for the model. */
   readonly description: string;
   /** The arguments, with a description per field (sent to the model as JSON Schema). */

@@ -9,7 +9,7 @@
  * tool message saying what failed, and the prompt runner reads {@link PromptAttemptContext.failures}.
  */
 import { createHash } from 'node:crypto';
-import { type Endpoint, type ServiceSpec, type Settings, createRandom, proxyEndpoint, serviceForTool, toolEndpoint } from '@chaos-lab/common';
+import { type Endpoint, type ServicePorts, type Settings, createRandom, proxyEndpoint, serviceForTool, toolEndpoint } from '@chaos-lab/common';
 import { ToolMessage } from '@langchain/core/messages';
 import { type StructuredToolInterface, type ToolRuntime, tool } from '@langchain/core/tools';
 import type { Dispatcher } from 'undici';
@@ -17,6 +17,8 @@ import type { Announce } from './fault-hook.js';
 import type { LogicalCallRow, ToolCallRow } from './records.js';
 import type { AttemptResult } from './service-http.js';
 import { type ToolCallPolicy, type ToolCallResult, type ToolFailureType, callTool } from './tool-call.js';
+import { mcpToolRequest, sendMcpAttempt } from './mcp-call.js';
+import type { ToolBinding } from './tool-bindings.js';
 import { TOOL_SPECS, type ToolSpec } from './tool-specs.js';
 
 /** A tool call of a prompt attempt that ended without a result. */
@@ -48,7 +50,7 @@ export interface ServiceEndpoints {
 }
 
 /** Resolves a service's endpoints. */
-export type EndpointResolver = (service: ServiceSpec) => ServiceEndpoints;
+export type EndpointResolver = (service: ServicePorts) => ServiceEndpoints;
 
 /**
  * The registry's endpoints: the proxy at `TOXIPROXY_HOST`:proxy port, the service at its
@@ -73,6 +75,8 @@ export interface ToolDeps {
   readonly recordCall?: (row: LogicalCallRow) => void;
   /** Announces each attempt to the proxy-manager and waits for its acknowledgement (runs with a fault plan: fault-hook.ts). */
   readonly announce?: Announce;
+  /** The run's tools and how each is called (`toolBindings`: the lab file); default: the ten built-in tools over HTTP. */
+  readonly bindings?: readonly ToolBinding[];
 }
 
 /** How many characters of a result's JSON text `logical_calls.result_digest` keeps. */
@@ -123,7 +127,7 @@ function callStatus(result: ToolCallResult): LogicalCallRow['status'] {
 }
 
 /** The tool message for how a call ended. */
-function toolMessage(spec: ToolSpec, service: string, result: ToolCallResult, toolCallId: string, policy: ToolCallPolicy): ToolMessage {
+function toolMessage(spec: Pick<ToolSpec, 'name'>, service: string, result: ToolCallResult, toolCallId: string, policy: ToolCallPolicy): ToolMessage {
   const base = { tool_call_id: toolCallId, name: spec.name };
   if (result.kind === 'result' && result.final.outcome === 'ok') return new ToolMessage({ ...base, content: bodyText(result.final.body) });
   if (result.kind === 'result') {
@@ -137,15 +141,19 @@ function toolMessage(spec: ToolSpec, service: string, result: ToolCallResult, to
   });
 }
 
+/** The ten built-in tools over HTTP, each bound to its registry service. */
+function registryBindings(): ToolBinding[] {
+  return TOOL_SPECS.map((spec) => ({ spec, service: serviceForTool(spec.name as Parameters<typeof serviceForTool>[0]) }));
+}
+
 /**
- * Builds the ten tools of a run.
- * @param deps what the tools share (see {@link ToolDeps})
- * @returns LangChain structured tools in registry order, for `createAgent({ tools })`
+ * Builds the tools of a run.
+ * @param deps what the tools share (see {@link ToolDeps}); `bindings` the tools (default: the ten built-in ones)
+ * @returns LangChain structured tools in binding order (lab file order), for `createAgent({ tools })`
  */
 export function createTools(deps: ToolDeps): StructuredToolInterface[] {
   let calls = 0;
-  return TOOL_SPECS.map((spec) => {
-    const service = serviceForTool(spec.name);
+  return (deps.bindings ?? registryBindings()).map(({ spec, service, mcp }) => {
     return tool(
       async (args: Record<string, unknown>, runtime: ToolRuntime) => {
         const context = attemptContext(runtime);
@@ -176,7 +184,9 @@ export function createTools(deps: ToolDeps): StructuredToolInterface[] {
           const { proxy, direct } = deps.endpoints(service);
           result = await callTool({
             callId,
-            request: spec.request(args, callId),
+            // Over MCP a write's idempotency key travels as the tool's `request_id` argument (tools/src/mcp).
+            request: mcp ? mcpToolRequest(mcp, spec.name, spec.writes ? { ...args, request_id: callId } : args) : spec.request(args, callId),
+            send: mcp ? sendMcpAttempt : undefined,
             proxy,
             direct,
             policy: deps.policy,

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type Database, openDatabase } from '@chaos-lab/common';
+import { type Database, loadLabFile, openDatabase, PROJECT_ROOT } from '@chaos-lab/common';
 import { makeTempDir } from '@chaos-lab/common/testing';
 import { parsePrompts } from '../src/prompts.js';
 import { seenCalls } from '../src/under-test/service-calls.js';
 import { labSurface } from '../src/under-test/surface.js';
 import { judgeWithLimits } from '../src/under-test/verdict-limits.js';
 
-const surface = labSurface((service) => ({ proxy: { host: '127.0.0.1', port: service.proxyPort }, direct: { host: '127.0.0.1', port: service.toolPort } }));
+const surface = labSurface(loadLabFile(join(PROJECT_ROOT, 'lab.yaml')), (service) => ({ proxy: { host: '127.0.0.1', port: service.proxyPort }, direct: { host: '127.0.0.1', port: service.toolPort } }));
 const [weather, translate] = parsePrompts(
   JSON.stringify([
     { prompt: 'weather in Paris?', expect: { tools: [{ tool: 'get_weather', args: { city: 'Paris' } }], contains: ['Paris'] } },

@@ -13,6 +13,10 @@ export const ERROR_CODES = {
   PROMPTS_INVALID: 500,
   /** An experiment file is missing, not YAML, or fails its schema (the message names the path). */
   EXPERIMENT_INVALID: 500,
+  /** The lab file (`LAB_FILE`) is missing, not YAML, or fails its schema (the message names the path). */
+  LAB_FILE_INVALID: 500,
+  /** A service declared in the lab file is not there: its health check failed at start. */
+  SERVICE_ABSENT: 503,
   /** A request's input failed validation. */
   VALIDATION: 400,
   /** A request body was larger than allowed. */

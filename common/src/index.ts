@@ -18,3 +18,7 @@ export * from './listen.js';
 export * from './health-check.js';
 export * from './metrics.js';
 export * from './service-requests.js';
+export * from './lab-file/schema.js';
+export * from './lab-file/load.js';
+export * from './lab-file/services.js';
+export * from './lab-file/http-mapping.js';

@@ -1,5 +1,10 @@
 /**
- * The service registry: the one place where the lab's service names, ports and tools are written.
+ * The service registry: the seven built-in services' names, ports and tools, as code knows them.
+ *
+ * What a lab runs is the lab file (`LAB_FILE`, lab-file/): the parts that act on "each tool service"
+ * read that list; the registry stays for what is about the built-in services themselves (their apps,
+ * the offline model's tools), and `lab.yaml` declares them with these same values (a test holds them
+ * in step).
  *
  * The agent, the proxy-manager, the tool services, the launcher and the tests all import it, so the
  * topology cannot drift between them (the original kept it in three files "to be kept in sync").
@@ -61,10 +66,15 @@ function spec(name: ServiceName, toolPort: number, proxyPort: number, tools: Too
     name,
     toolPort,
     proxyPort,
-    proxyName: `${name}_proxy`,
+    proxyName: proxyNameOf(name),
     containerName: `${name}_tool`,
     tools: Object.freeze(tools),
   });
+}
+
+/** The Toxiproxy proxy name of a tool service: `<service>_proxy`. */
+export function proxyNameOf(service: string): string {
+  return `${service}_proxy`;
 }
 
 /** The seven tool services (DESIGN.md ports table). */
@@ -109,6 +119,25 @@ export function serviceForTool(tool: ToolName): ServiceSpec {
 import { LabError } from './errors.js';
 import type { Settings } from './settings.js';
 
+/**
+ * What the endpoint functions need of a service: a registry {@link ServiceSpec} or a lab file's
+ * `LabService` (a declared `host` wins over the settings' hosts; a `fixedPort` is not shifted).
+ */
+export interface ServicePorts {
+  readonly name: string;
+  readonly toolPort: number;
+  readonly proxyPort: number;
+  readonly host?: string;
+  readonly fixedPort?: boolean;
+}
+
+/** A tool service as the proxy-manager and the launcher handle it: its ports, proxy and container names, and health path (default `/health`). */
+export interface ServiceRef extends ServicePorts {
+  readonly proxyName: string;
+  readonly containerName: string;
+  readonly healthPath?: string;
+}
+
 /** Host:port endpoint. */
 export interface Endpoint {
   readonly host: string;
@@ -117,19 +146,23 @@ export interface Endpoint {
 
 /**
  * Where a tool service is reached directly (bypassing its proxy): host from `<SERVICE>_TOOL_HOST`,
- * else `TOOLS_HOST`; port = registry tool port + `PORT_OFFSET`.
+ * else the declared host (a lab file's `url` or `compose`), else `TOOLS_HOST`; port = tool port +
+ * `PORT_OFFSET` (a `fixedPort`, a URL's, as it is).
  */
-export function toolEndpoint(service: ServiceSpec, settings: Settings): Endpoint {
-  return { host: settings.toolHosts[service.name] ?? settings.TOOLS_HOST, port: service.toolPort + settings.PORT_OFFSET };
+export function toolEndpoint(service: ServicePorts, settings: Settings): Endpoint {
+  return {
+    host: settings.toolHosts[service.name] ?? service.host ?? settings.TOOLS_HOST,
+    port: service.toolPort + (service.fixedPort ? 0 : settings.PORT_OFFSET),
+  };
 }
 
 /** Where the agent reaches a tool service through its proxy: `TOXIPROXY_HOST` : proxy port + `PORT_OFFSET`. */
-export function proxyEndpoint(service: ServiceSpec, settings: Settings): Endpoint {
+export function proxyEndpoint(service: ServicePorts, settings: Settings): Endpoint {
   return { host: settings.TOXIPROXY_HOST, port: service.proxyPort + settings.PORT_OFFSET };
 }
 
 /** The `listen` address the proxy-manager gives Toxiproxy for a service: `TOXIPROXY_LISTEN_HOST` : proxy port. */
-export function proxyListenAddress(service: ServiceSpec, settings: Settings): string {
+export function proxyListenAddress(service: ServicePorts, settings: Settings): string {
   return `${settings.TOXIPROXY_LISTEN_HOST}:${service.proxyPort + settings.PORT_OFFSET}`;
 }
 

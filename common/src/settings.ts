@@ -18,7 +18,8 @@ import { isLabError, LabError } from './errors.js';
 import { PROJECT_ROOT, resolveFromRoot } from './paths.js';
 import { checkLabPaths } from './preflight.js';
 import { freshSeed } from './random.js';
-import { AGENT_METRICS_PORT, PROXY_MANAGER_PORT, SERVICE_NAMES, TOXIPROXY_API_PORT, type ServiceName } from './registry.js';
+import { labFileProblems } from './lab-file/services.js';
+import { AGENT_METRICS_PORT, PROXY_MANAGER_PORT, TOXIPROXY_API_PORT } from './registry.js';
 
 /** The toxic types Toxiproxy 2.12.0 knows (reference: toxiproxy-api.md, "Toxics"). */
 export const TOXIC_TYPES = [
@@ -215,6 +216,8 @@ export const settingsShape = {
     'simulated think time of each offline model call, ms, so a run lasts as long as with a hosted model and the chaos loop has time to act; 0 = as fast as possible',
   ),
   PROMPTS_FILE: text('agent/prompts.json').describe('the prompts file (relative paths from the project root)'),
+  LAB_FILE: text('lab.yaml').describe('the lab file declaring the tool services (relative paths from the project root); the default declares the seven built-in ones'),
+  TOOL_TRANSPORT: oneOf('http', ['http', 'mcp'] as const).describe('how the agent calls the tools: http requests, or MCP over Streamable HTTP (each service\'s /mcp, through its proxy)'),
   PROXY_TIMEOUT_MS: num(5000, 1, 3_600_000, { integer: true }).describe('timeout of one tool call attempt through its proxy, ms'),
   FALLBACK: oneOf('on', ['on', 'off'] as const).describe('on: after TOOL_LIMIT failed attempts, one call goes straight to the service'),
   FALLBACK_TIMEOUT_MS: num(10000, 1, 3_600_000, { integer: true }).describe('timeout of the direct fallback call, ms'),
@@ -314,6 +317,8 @@ export const SETTING_READERS: Partial<Record<SettingName, readonly LabPart[]>> =
   PROMPT_LIMIT: ['agent'],
   OFFLINE_MODEL_LATENCY_MS: ['model'],
   PROMPTS_FILE: ['agent'],
+  LAB_FILE: ['tools', 'proxy-manager', 'agent'],
+  TOOL_TRANSPORT: ['agent'],
   PROXY_TIMEOUT_MS: ['proxy-manager', 'agent'],
   FALLBACK: ['agent'],
   FALLBACK_TIMEOUT_MS: ['agent'],
@@ -381,7 +386,7 @@ export interface Settings extends Omit<Parsed, 'CHAOS_SEED' | 'PROXY_MANAGER_POR
   /** The agent's metrics port; 0 = none. */
   readonly AGENT_METRICS_PORT: number;
   /** Per-service host overrides from `<SERVICE>_TOOL_HOST` (e.g. `WEATHER_TOOL_HOST=weather_tool`). */
-  readonly toolHosts: Partial<Record<ServiceName, string>>;
+  readonly toolHosts: Readonly<Record<string, string>>;
 }
 
 /** Reads `.env` at the project root (or `envFile`), returning {} when it does not exist. */
@@ -410,10 +415,11 @@ export function loadSettings(env: RawEnv = process.env, options: { dotenv?: bool
     throw new LabError('SETTINGS_INVALID', lines.join('\n'), { details: { problems: lines } });
   }
   const s = result.data;
-  const toolHosts: Partial<Record<ServiceName, string>> = {};
-  for (const name of SERVICE_NAMES) {
-    const host = merged[`${name.toUpperCase()}_TOOL_HOST`]?.trim();
-    if (host) toolHosts[name] = host;
+  // Any service's, not only the registry's: a lab file may declare more (lab-file/schema.ts names).
+  const toolHosts: Record<string, string> = {};
+  for (const [key, value] of Object.entries(merged)) {
+    const m = /^([A-Z][A-Z0-9_]*)_TOOL_HOST$/.exec(key);
+    if (m && value?.trim()) toolHosts[m[1]!.toLowerCase()] = value.trim();
   }
   const pmPort = s.PROXY_MANAGER_PORT ?? PROXY_MANAGER_PORT + s.PORT_OFFSET;
   return Object.freeze({
@@ -425,6 +431,7 @@ export function loadSettings(env: RawEnv = process.env, options: { dotenv?: bool
     PROXY_MANAGER_URL: s.PROXY_MANAGER_URL ?? `http://127.0.0.1:${pmPort}`,
     AGENT_METRICS_PORT: s.AGENT_METRICS_PORT ?? AGENT_METRICS_PORT + s.PORT_OFFSET,
     PROMPTS_FILE: resolveFromRoot(s.PROMPTS_FILE),
+    LAB_FILE: resolveFromRoot(s.LAB_FILE),
     LAB_DB_PATH: resolveFromRoot(s.LAB_DB_PATH),
     LOG_DIR: resolveFromRoot(s.LOG_DIR),
     CHARTS_DIR: resolveFromRoot(s.CHARTS_DIR),
@@ -454,7 +461,7 @@ export function settings(): Settings {
   let problems: string[];
   try {
     const loaded = loadSettings();
-    problems = checkLabPaths(loaded);
+    problems = [...checkLabPaths(loaded), ...labFileProblems(loaded.LAB_FILE)];
     if (problems.length === 0) return (cached = loaded);
   } catch (err) {
     if (!isLabError(err, 'SETTINGS_INVALID')) throw err;

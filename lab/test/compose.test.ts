@@ -89,6 +89,7 @@ const FIXED_BY_COMPOSE = new Set<string>([
   'LOG_DIR',
   'CHARTS_DIR',
   'PROMPTS_FILE',
+  'LAB_FILE',
   'LOG_CONSOLE',
 ]);
 

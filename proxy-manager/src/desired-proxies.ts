@@ -1,17 +1,16 @@
 /**
- * The proxies the proxy-manager owns, computed from the service registry and settings (one per tool
+ * The proxies the proxy-manager owns, computed from the lab file's services and settings (one per tool
  * service, and `model_proxy` in front of the model server), and how a proxy Toxiproxy reports is
  * compared with them.
  */
 import {
   formatEndpoint,
+  labServices,
   MODEL_PART,
   modelServerEndpoint,
   proxyListenAddress,
-  SERVICES,
   toolEndpoint,
-  type ServiceName,
-  type ServiceSpec,
+  type ServiceRef,
   type Settings,
 } from '@chaos-lab/common';
 import type { ProxyConfig, ProxyState } from './toxiproxy-gateway.js';
@@ -19,14 +18,14 @@ import type { ProxyConfig, ProxyState } from './toxiproxy-gateway.js';
 /** A proxy as it should be: one per tool service, and the model's. */
 export interface DesiredProxy extends ProxyConfig {
   /** The service behind it (`model`: the model server). */
-  readonly service: ServiceName | typeof MODEL_PART.name;
+  readonly service: string;
 }
 
 /**
- * One proxy per registry service, in registry order: name `<service>_proxy`, listen
- * `TOXIPROXY_LISTEN_HOST:<proxy port>`, upstream `<tool host>:<tool port>`.
+ * One proxy per tool service of the lab file (`LAB_FILE`), in file order: name `<service>_proxy`,
+ * listen `TOXIPROXY_LISTEN_HOST:<proxy port>`, upstream `<tool host>:<tool port>`.
  */
-export function desiredProxies(settings: Settings, services: readonly ServiceSpec[] = SERVICES): DesiredProxy[] {
+export function desiredProxies(settings: Settings, services: readonly ServiceRef[] = labServices(settings)): DesiredProxy[] {
   return services.map((spec) => ({
     service: spec.name,
     name: spec.proxyName,

@@ -15,7 +15,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type Docker from 'dockerode';
-import type { ServiceSpec } from '@chaos-lab/common';
+import type { ServiceRef } from '@chaos-lab/common';
 
 /** A tool container as Docker reports it. */
 export interface ContainerState {
@@ -40,7 +40,7 @@ export interface DockerProbe {
    *   unknown, see the file comment)
    * @throws when the engine does not answer
    */
-  containers(services: readonly ServiceSpec[]): Promise<Map<string, ContainerState>>;
+  containers(services: readonly ServiceRef[]): Promise<Map<string, ContainerState>>;
 }
 
 /** The default Docker socket. */

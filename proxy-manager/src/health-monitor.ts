@@ -10,7 +10,7 @@
  * answer that is only late is `down` after {@link TIMEOUTS_BEFORE_DOWN} late checks in a row: a busy
  * machine delays answers without anything being down.
  */
-import { checkHealth, formatEndpoint, SERVICES, toolEndpoint, type HealthCheck, type Logger, type ServiceSpec, type Settings } from '@chaos-lab/common';
+import { checkHealth, formatEndpoint, labServices, toolEndpoint, type HealthCheck, type Logger, type ServiceRef, type Settings } from '@chaos-lab/common';
 import type { Clock } from './clock.js';
 import type { ContainerState, DockerProbe } from './docker-probe.js';
 
@@ -60,7 +60,8 @@ export interface HealthMonitorDeps {
   readonly runId: () => string | undefined;
   /** The Docker engine, or undefined when there is none (see `docker-probe.ts`). */
   readonly docker: DockerProbe | undefined;
-  readonly services?: readonly ServiceSpec[];
+  /** The services to check (default: the lab file's). */
+  readonly services?: readonly ServiceRef[];
   /** Deadline of one check, ms (default {@link healthCheckTimeoutMs} of `HEALTH_INTERVAL_MS`). */
   readonly checkTimeoutMs?: number;
 }
@@ -76,7 +77,7 @@ export function healthCheckTimeoutMs(intervalMs: number): number {
 /** Checks the tool services; see the file comment. */
 export class ToolHealthMonitor {
   private readonly deps: HealthMonitorDeps;
-  private readonly services: readonly ServiceSpec[];
+  private readonly services: readonly ServiceRef[];
   private readonly health = new Map<string, ToolHealth>();
   private dockerError: string | undefined;
   private cancelNext: (() => void) | undefined;
@@ -85,7 +86,7 @@ export class ToolHealthMonitor {
 
   constructor(deps: HealthMonitorDeps) {
     this.deps = deps;
-    this.services = deps.services ?? SERVICES;
+    this.services = deps.services ?? labServices(deps.settings);
     for (const spec of this.services) this.health.set(spec.name, { service: spec.name, url: this.healthUrl(spec), status: 'starting' });
     if (deps.docker) deps.logger.info({ docker: deps.docker.endpoint }, 'health monitor: reading tool container states from Docker');
     else deps.logger.info('health monitor: no Docker socket (DOCKER_HOST unset, /var/run/docker.sock absent): container states not monitored');
@@ -135,11 +136,11 @@ export class ToolHealthMonitor {
     };
   }
 
-  private healthUrl(spec: ServiceSpec): string {
-    return `http://${formatEndpoint(toolEndpoint(spec, this.deps.settings))}/health`;
+  private healthUrl(spec: ServiceRef): string {
+    return `http://${formatEndpoint(toolEndpoint(spec, this.deps.settings))}${spec.healthPath ?? '/health'}`;
   }
 
-  private async checkService(spec: ServiceSpec): Promise<void> {
+  private async checkService(spec: ServiceRef): Promise<void> {
     const { clock, settings } = this.deps;
     const timeoutMs = this.deps.checkTimeoutMs ?? healthCheckTimeoutMs(settings.HEALTH_INTERVAL_MS);
     const before = this.health.get(spec.name)!;

@@ -8,6 +8,7 @@ import {
   createRandom,
   formatEndpoint,
   getService,
+  labServices,
   listenOn,
   recordsServiceRequests,
   serviceRequestRecorder,
@@ -36,7 +37,7 @@ export interface RunningToolService {
  * Starts one tool service.
  * @param name the service, e.g. `weather`
  * @param settings validated settings; the seeded source is `createRandom(CHAOS_SEED).fork(name)`
- * @param options `port` (default: registry tool port + `PORT_OFFSET`; 0 = a free port), `host`
+ * @param options `port` (default: the lab file's port, else the registry's, + `PORT_OFFSET`; 0 = a free port), `host`
  *   (default `BIND_HOST`), `logger` (default: `createLogger` to `info.log`, named after the service)
  * @returns the running service
  * @throws {LabError} `PORT_IN_USE` naming the port when it is taken; `INTERNAL` for a broken data file
@@ -47,7 +48,8 @@ export async function startToolService(
   settings: Settings,
   options: { port?: number; host?: string; logger?: Logger } = {},
 ): Promise<RunningToolService> {
-  const spec = getService(name);
+  // The lab file's port when it declares the service (a user may move it), else the registry's.
+  const spec = labServices(settings).find((s) => s.name === name && s.run === 'builtin') ?? getService(name);
   const logger = options.logger ?? createLogger({ name, settings });
   const host = options.host ?? settings.BIND_HOST;
   const app = createApp(name, {

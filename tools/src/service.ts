@@ -3,7 +3,7 @@
  * seven service modules implements to plug its routes into the shared server (`server/app.ts`).
  */
 import type { Router } from 'express';
-import type { Logger, Random, RequestRecorder, ServiceName, Settings } from '@chaos-lab/common';
+import type { DeclaredTool, Logger, Random, RequestRecorder, ServiceName, Settings } from '@chaos-lab/common';
 import type { IdempotencyStore } from './server/idempotency.js';
 import type { PlannedErrorSource } from './server/planned-fault.js';
 
@@ -21,6 +21,8 @@ export interface ToolDeps {
   plannedErrors?: PlannedErrorSource;
   /** Records each request but health checks in `service_requests` (`SERVICE_REQUESTS`); none when absent. */
   requestRecorder?: RequestRecorder;
+  /** The tools `/mcp` offers (the lab file's declaration of the service); no `/mcp` when absent. */
+  mcpTools?: readonly DeclaredTool[];
 }
 
 /** What a service module's routes get from the shared server. */

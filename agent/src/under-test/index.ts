@@ -7,7 +7,7 @@
  *   neither      ─▶ the lab's LangChain agent
  */
 import { dirname } from 'node:path';
-import { type Database, type Logger, type Settings, modelBaseUrl, recordsServiceRequests } from '@chaos-lab/common';
+import { type Database, type Logger, type Settings, labServices, modelBaseUrl, recordsServiceRequests } from '@chaos-lab/common';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { StructuredToolInterface } from '@langchain/core/tools';
 import type { ModelCallCounter } from '../model-calls.js';
@@ -68,7 +68,7 @@ export async function agentForRun(deps: AgentForRunDeps): Promise<AgentForRun> {
   if (deps.agentModule === undefined && settings.AGENT_URL === undefined) {
     return { agent: deps.labAgent(), close: async () => undefined };
   }
-  const surface = labSurface(deps.endpoints);
+  const surface = labSurface(labServices(settings), deps.endpoints);
   const handoff: LabHandoff = {
     runId: deps.runId,
     model: { baseUrl: modelBaseUrl(settings), name: HANDOFF_MODEL_NAME },

@@ -4,16 +4,11 @@
  * the tool call it was.
  *
  * {@link labSurface} is the one place the agent-under-test harness reads the tool list and the proxy
- * URLs (today from `TOOL_SPECS`, the registry and the run's endpoints). When the tools come from a
- * lab file (issue "Tools as data"), this function is what changes.
- *
- * How a tool maps to HTTP is not written twice: it is read off the tool's own request builder
- * (`ToolSpec.request`) by calling it once with a marker value per argument and finding where each
- * marker lands in the query or body.
+ * URLs: the lab file's declaration (`LAB_FILE`), whose `http` mapping says where each argument goes,
+ * so a tool service added by one entry reaches an agent under test too. External MCP servers
+ * (`transport: mcp`) are left out: their tools are listed over MCP, not declared as HTTP calls.
  */
-import { formatEndpoint, serviceForTool } from '@chaos-lab/common';
-import { z } from 'zod';
-import { TOOL_SPECS, type ToolSpec } from '../tool-specs.js';
+import { formatEndpoint, REQUEST_ID_FIELD, type DeclaredTool, type LabService } from '@chaos-lab/common';
 import type { EndpointResolver } from '../tools.js';
 import type { CallMade } from '../verdict.js';
 import type { LabTool } from './contract.js';
@@ -25,43 +20,39 @@ export interface LabSurface {
   readonly proxies: Readonly<Record<string, string>>;
 }
 
-const marker = (i: number) => `chaoslabarg${i}x`;
-const REQUEST_ID_MARKER = 'chaoslabrequestidx';
-
-/** Which query and body fields carry which argument, read off the spec's request builder. */
-function httpShape(spec: ToolSpec): Pick<LabTool, 'method' | 'path' | 'query' | 'body' | 'requestId'> {
-  const names = Object.keys(spec.schema.shape);
-  const probe = Object.fromEntries(names.map((n, i) => [n, marker(i)]));
-  const request = spec.request(probe as never, REQUEST_ID_MARKER);
-  let requestId: LabTool['requestId'];
-  const fields = (from: Readonly<Record<string, unknown>> | undefined, where: 'query' | 'body'): Record<string, string> => {
-    const out: Record<string, string> = {};
-    for (const [field, value] of Object.entries(from ?? {})) {
-      if (value === REQUEST_ID_MARKER) requestId = { field, in: where };
-      const i = names.findIndex((_, k) => value === marker(k));
-      if (i >= 0) out[field] = names[i]!;
-    }
-    return out;
+/** Which query or body fields carry which argument, per the tool's declared `http` mapping. */
+function httpShape(tool: DeclaredTool, basePath: string): Pick<LabTool, 'method' | 'path' | 'query' | 'body' | 'requestId'> {
+  const { http } = tool;
+  const where = http.in ?? (http.method === 'POST' ? 'body' : 'query');
+  const fields: Record<string, string> = {};
+  for (const arg of Object.keys(tool.arguments.properties ?? {})) fields[http.rename?.[arg] ?? arg] = arg;
+  const requestId = http.writes === true ? { field: REQUEST_ID_FIELD, in: where } : undefined;
+  return {
+    method: http.method,
+    path: `${basePath}${http.path}`,
+    query: where === 'query' ? fields : {},
+    body: where === 'body' ? fields : {},
+    ...(requestId === undefined ? {} : { requestId }),
   };
-  const query = fields(request.query as Record<string, unknown> | undefined, 'query');
-  const body = fields(request.body as Record<string, unknown> | undefined, 'body');
-  return { method: request.method as LabTool['method'], path: request.path, query, body, ...(requestId === undefined ? {} : { requestId }) };
 }
 
 /**
  * The tool surface of a run.
+ * @param services the lab's tool services (the lab file's declaration, `labServices(settings)`)
  * @param endpoints where each service's proxy is (the run's resolver)
- * @returns every tool with its proxy URL and HTTP shape, in registry order, and the proxies by service
+ * @returns every declared HTTP tool with its proxy URL and HTTP shape, in lab file order, and the proxies by service
  */
-export function labSurface(endpoints: EndpointResolver): LabSurface {
+export function labSurface(services: readonly LabService[], endpoints: EndpointResolver): LabSurface {
   const proxies: Record<string, string> = {};
-  const tools = TOOL_SPECS.map((spec): LabTool => {
-    const service = serviceForTool(spec.name);
+  const tools: LabTool[] = [];
+  for (const service of services) {
     const url = `http://${formatEndpoint(endpoints(service).proxy)}`;
     proxies[service.name] = url;
-    const { $schema: _, ...parameters } = z.toJSONSchema(spec.schema, { io: 'input' }) as Record<string, unknown>;
-    return { name: spec.name, description: spec.description, parameters, service: service.name, url, ...httpShape(spec) };
-  });
+    if (service.transport === 'mcp') continue;
+    for (const tool of service.tools) {
+      tools.push({ name: tool.name, description: tool.description, parameters: tool.arguments, service: service.name, url, ...httpShape(tool, service.basePath) });
+    }
+  }
   return { tools, proxies };
 }
 

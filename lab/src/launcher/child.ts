@@ -51,10 +51,19 @@ export interface LabChild {
  * @param args subcommand and options, e.g. `['tool', 'weather']`
  * @param env the child's whole environment
  * @param logger receives the child's stray output, bound to `child: name`
- * @param options `stdin: true` opens a pipe to the child's standard input (see {@link LabChild.send})
+ * @param options `stdin: true` opens a pipe to the child's standard input (see {@link LabChild.send});
+ *   `command` runs that program and its arguments (a lab file's `run: command`) instead of the CLI with `args`
  */
-export function startChild(name: string, args: readonly string[], env: NodeJS.ProcessEnv, logger: Logger, options: { stdin?: boolean } = {}): LabChild {
-  const proc = spawn(process.execPath, [CLI_PATH, ...args], {
+export function startChild(
+  name: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  logger: Logger,
+  options: { stdin?: boolean; command?: readonly string[] } = {},
+): LabChild {
+  // `command`: a program of the user's (a lab file's run: command) instead of the lab's CLI.
+  const [program, ...programArgs] = options.command ?? [process.execPath, CLI_PATH, ...args];
+  const proc = spawn(program!, programArgs, {
     cwd: PROJECT_ROOT,
     env,
     stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],

@@ -5,7 +5,7 @@
  * (`ended_by` `lab_stopped`). Attribution reads them beside the toxics: a tool call that failed while
  * its service was down failed because of that, not because of a toxic.
  */
-import { getService, writeTransaction, type Database, type ServiceName } from '@chaos-lab/common';
+import { proxyNameOf, writeTransaction, type Database } from '@chaos-lab/common';
 
 /** `fault_events.ended_by` values written here. */
 export type ServiceDownEnd = 'restarted' | 'lab_stopped';
@@ -16,8 +16,8 @@ export type ServiceDownEnd = 'restarted' | 'lab_stopped';
  * @param why how it died, e.g. `killed by SIGKILL` (kept in `attributes.exit`)
  * @returns the event's id
  */
-export function openServiceDown(db: Database, runId: string, service: ServiceName, startedAt: number, why: string): number {
-  const proxy = getService(service).proxyName;
+export function openServiceDown(db: Database, runId: string, service: string, startedAt: number, why: string): number {
+  const proxy = proxyNameOf(service);
   return writeTransaction(db, () =>
     Number(
       db

@@ -13,7 +13,7 @@
  * Exits the launcher asked for ({@link LabChild.stopping}) are not deaths.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { checkHealth, type Database, type Logger, type ServiceName } from '@chaos-lab/common';
+import { checkHealth, type Database, type Logger } from '@chaos-lab/common';
 import type { LabChild } from './child.js';
 import { waitUntilHealthy } from './readiness.js';
 import { closeServiceDown, openServiceDown } from './service-events.js';
@@ -52,9 +52,9 @@ export interface SupervisorDeps {
   /** RESTART_SERVICES: restart a tool service that died. */
   readonly restart: boolean;
   /** Starts a new child for a tool service. */
-  readonly startTool: (service: ServiceName) => LabChild;
+  readonly startTool: (service: string) => LabChild;
   /** The service's health URL. */
-  readonly healthUrl: (service: ServiceName) => string;
+  readonly healthUrl: (service: string) => string;
   /** How long a restarted service may take to become healthy, ms. */
   readonly readyTimeoutMs: number;
   /** Clock, ms since the epoch. */
@@ -65,8 +65,8 @@ export interface SupervisorDeps {
 export class PartSupervisor {
   readonly #deps: SupervisorDeps;
   readonly #now: () => number;
-  readonly #openEvents = new Map<ServiceName, number>();
-  readonly #restarts = new Map<ServiceName, number>();
+  readonly #openEvents = new Map<string, number>();
+  readonly #restarts = new Map<string, number>();
   #stopped = false;
   readonly #stopChecks = new AbortController();
   #onLost!: (lost: LostPart) => void;
@@ -119,7 +119,7 @@ export class PartSupervisor {
   }
 
   /** Watches a tool service: its death is a recorded fault, and it is restarted (see the file comment). */
-  watchTool(child: LabChild, service: ServiceName): void {
+  watchTool(child: LabChild, service: string): void {
     void child.exited.then((why) => {
       if (!this.#stopped && !child.stopping()) void this.#serviceDied(service, why);
     });
@@ -135,7 +135,7 @@ export class PartSupervisor {
     for (const [service, id] of this.#openEvents) this.#close(service, id, 'lab_stopped');
   }
 
-  async #serviceDied(service: ServiceName, why: string): Promise<void> {
+  async #serviceDied(service: string, why: string): Promise<void> {
     const { db, runId, logger, say, restart } = this.#deps;
     const diedAt = this.#now();
     try {
@@ -174,7 +174,7 @@ export class PartSupervisor {
    * Waits while the fault plan keeps the service down: an open planned `service` event of type kill or
    * stop (proxy-manager/src/faults/service.ts) for it; the manager closes it when its time is up.
    */
-  async #plannedDowntime(service: ServiceName): Promise<void> {
+  async #plannedDowntime(service: string): Promise<void> {
     const open = this.#deps.db.prepare(
       "SELECT 1 FROM fault_events WHERE kind = 'service' AND type IN ('kill', 'stop') AND service = ? AND run_id = ? AND ended_at IS NULL",
     );
@@ -186,7 +186,7 @@ export class PartSupervisor {
     }
   }
 
-  #close(service: ServiceName, id: number, endedBy: 'restarted' | 'lab_stopped'): void {
+  #close(service: string, id: number, endedBy: 'restarted' | 'lab_stopped'): void {
     this.#openEvents.delete(service);
     try {
       closeServiceDown(this.#deps.db, id, this.#now(), endedBy);

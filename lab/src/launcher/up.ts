@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import {
   formatEndpoint,
   isLabError,
+  labService,
   liveRun,
   liveRunMessage,
   MODEL_PART,
@@ -29,18 +30,18 @@ import {
   openDatabase,
   PARENT_PID_VARIABLE,
   partStarted,
+  labServices,
   proxyEndpoint,
   readDotenv,
-  SERVICES,
   toolEndpoint,
   TOXIPROXY_API_PORT,
   type Database,
   type Logger,
-  type ServiceName,
   type Settings,
 } from '@chaos-lab/common';
 import { loadPrompts, type Prompt } from '@chaos-lab/agent/prompts';
 import { startChild, type LabChild } from './child.js';
+import { assertDeclaredServicesUp, labServiceHealthUrl, startToolService } from './declared-services.js';
 import { assertPortsFree, type PortClaim } from './ports.js';
 import { showProgress } from './progress.js';
 import { waitUntilAllHealthy, type AwaitedPart } from './readiness.js';
@@ -79,12 +80,14 @@ function usesModelServer(settings: Settings): boolean {
 
 function portClaims(settings: Settings, external: boolean): PortClaim[] {
   const bind = { host: settings.BIND_HOST, hostSetting: 'BIND_HOST' };
-  const claims: PortClaim[] = SERVICES.map((s) => ({ ...bind, port: toolEndpoint(s, settings).port, owner: `${s.name} tool service` }));
+  // The ports of the services the lab starts; a url or compose service is someone else's.
+  const started = labServices(settings).filter((s) => s.run === 'builtin' || s.run === 'command');
+  const claims: PortClaim[] = started.map((s) => ({ ...bind, port: toolEndpoint(s, settings).port, owner: `${s.name} tool service` }));
   if (usesModelServer(settings)) claims.push({ ...bind, port: MODEL_PART.serverPort + settings.PORT_OFFSET, owner: 'model server' });
   if (!external) {
     claims.push({ ...bind, port: TOXIPROXY_API_PORT + settings.PORT_OFFSET, owner: 'Toxiproxy API' });
     const listen = { host: settings.TOXIPROXY_LISTEN_HOST, hostSetting: 'TOXIPROXY_LISTEN_HOST' };
-    for (const s of SERVICES) claims.push({ ...listen, port: proxyEndpoint(s, settings).port, owner: `${s.proxyName}` });
+    for (const s of labServices(settings)) claims.push({ ...listen, port: proxyEndpoint(s, settings).port, owner: `${s.proxyName}` });
     if (settings.MODEL_PROXY === 'on') claims.push({ ...listen, port: MODEL_PART.proxyPort + settings.PORT_OFFSET, owner: MODEL_PART.proxyName });
   }
   claims.push({ ...bind, port: settings.PROXY_MANAGER_PORT, owner: 'proxy-manager' });
@@ -134,12 +137,12 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
     [PARENT_PID_VARIABLE]: String(process.pid),
   };
   // Each tool's pid goes to `parts` (`tool:<service>`): the fault plan's service faults signal it.
-  const toolChild = (name: ServiceName) => {
-    const child = startChild(name, ['tool', name], env, logger);
+  const toolChild = (name: string) => {
+    const child = startToolService(labService(settings, name), settings, env, logger);
     if (child.process.pid !== undefined) partStarted(db, `tool:${name}`, child.process.pid, Date.now());
     return child;
   };
-  const toolHealth = (name: ServiceName) => `http://${formatEndpoint(toolEndpoint(SERVICES.find((s) => s.name === name)!, settings))}/health`;
+  const toolHealth = (name: string) => labServiceHealthUrl(labService(settings, name), settings);
   const db = openDatabase(settings.LAB_DB_PATH);
   try {
     const other = liveRun(db, Date.now(), settings.HEARTBEAT_STALE_MS);
@@ -160,7 +163,9 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
     };
     if (!external) watch(startChild('toxiproxy', ['toxiproxy'], env, logger), `${settings.TOXIPROXY_URL}/version`);
     else awaited.push({ name: 'Toxiproxy', url: `${settings.TOXIPROXY_URL}/version` });
-    for (const s of SERVICES) watch(toolChild(s.name), toolHealth(s.name));
+    // Someone else's services (run: url or compose) must already answer: one that does not is named now.
+    await assertDeclaredServicesUp(labServices(settings), settings);
+    for (const s of labServices(settings)) if (s.run === 'builtin' || s.run === 'command') watch(toolChild(s.name), toolHealth(s.name));
     if (usesModelServer(settings)) watch(startChild(MODEL_PART.name, ['model'], env, logger), `http://${formatEndpoint(modelServerEndpoint(settings))}/health`);
     watch(startChild('proxy-manager', ['proxy-manager'], env, logger), `${settings.PROXY_MANAGER_URL}/health`);
     // The agent loads (LangChain takes a while) while the rest comes up, and starts on "go".
@@ -199,7 +204,7 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
       if (child.name === 'toxiproxy') supervisor.watchCritical(child, 'the Toxiproxy server');
       else if (child.name === 'proxy-manager') supervisor.watchCritical(child, 'the proxy-manager');
       else if (child.name === MODEL_PART.name) supervisor.watchCritical(child, 'the model server');
-      else if (child.name !== 'agent') supervisor.watchTool(child, child.name as ServiceName);
+      else if (child.name !== 'agent') supervisor.watchTool(child, child.name);
     }
     say(`lab ready in ${Date.now() - startedAt} ms; running the agent (${settings.LLM_PROVIDER === 'auto' ? (settings.GROQ_API_KEY ? 'groq' : 'offline') : settings.LLM_PROVIDER} model${usesModelServer(settings) ? ` at ${MODEL_PART.proxyName}` : ''})`);
     agent.send('go');
@@ -255,7 +260,7 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
       say(`chaos-lab: invalid settings\n${err.message}`);
       return EXIT.badInput;
     }
-    if (isLabError(err, 'PORT_IN_USE') || isLabError(err, 'NOT_READY')) {
+    if (isLabError(err, 'PORT_IN_USE') || isLabError(err, 'NOT_READY') || isLabError(err, 'SERVICE_ABSENT')) {
       say(`chaos-lab: ${err.message}`);
       logger.error({ err }, 'lab failed to start');
       return err.details?.exitCode === 2 ? EXIT.badInput : EXIT.labFailed;

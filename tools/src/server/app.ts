@@ -2,8 +2,8 @@
  * The shared server factory: one Express 5 app per tool service, with the same stack for all seven.
  *
  *   request ─▶ access log + request id ─▶ GET /health, GET /metrics ─▶ request metrics (metrics.ts)
- *           ─▶ GET /writes ─▶ service_requests row (when SERVICE_REQUESTS is on) ─▶ planned HTTP error
- *           (the proxy-manager's open http_error event) ─▶ simulated 503 (ERROR_PROB)
+ *           ─▶ GET /writes, POST /mcp ─▶ service_requests row (when SERVICE_REQUESTS is on)
+ *           ─▶ planned HTTP error (the proxy-manager's open http_error event) ─▶ simulated 503 (ERROR_PROB)
  *           ─▶ JSON body (≤ BODY_LIMIT_BYTES) ─▶ the service's routes ─▶ JSON 404 ─▶ JSON errors
  *
  * The app does not listen; `listen.ts` does, so tests can mount it on port 0.
@@ -16,6 +16,7 @@ import { IdempotencyStore } from './idempotency.js';
 import { countRequests } from './metrics.js';
 import { plannedFault } from './planned-fault.js';
 import { simulatedFailure } from './simulated-failure.js';
+import { mcpRouter } from '../mcp/endpoint.js';
 import type { ToolDeps, ToolService } from '../service.js';
 
 /** Largest JSON body a tool service accepts; larger ones get a 413. */
@@ -54,6 +55,8 @@ export function createServiceApp(service: ToolService, deps: ToolDeps): Express 
   app.get(WRITES_PATH, (_req, res) => {
     res.json({ service: service.name, writes: idempotency.writes().map((w) => ({ scope: w.scope, request_id: w.requestId })) });
   });
+  // Before the faults: an MCP tool call makes one request to the routes below, which meets them (mcp/endpoint.ts).
+  if (deps.mcpTools) app.use(mcpRouter(service.name, deps.mcpTools, deps.logger));
   if (deps.requestRecorder) app.use(deps.requestRecorder);
   app.use(plannedFault(deps.plannedErrors, HEALTH_PATH));
   app.use(simulatedFailure(deps.settings.ERROR_PROB, deps.random.fork('simulated-failure'), HEALTH_PATH));
