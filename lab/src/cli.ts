@@ -23,6 +23,8 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   charts: async () => (await import('./commands/charts.js')).registerChartsCommand,
   runs: async () => (await import('./commands/runs.js')).registerRunsCommand,
   settings: async () => (await import('./commands/settings.js')).registerSettingsCommand,
+  'breaking-point': async () => (await import('./commands/breaking-point.js')).registerBreakingPointCommand,
+  shrink: async () => (await import('./commands/shrink.js')).registerShrinkCommand,
 };
 
 /**
