@@ -49,7 +49,7 @@ export function shrinkFileText(f: ShrinkFile, path: string): string {
     hypothesis: f.hypothesis.map(written),
     variants: [{ name: 'minimal', faults: f.faults }],
   };
-  const text = `# yaml-language-server: $schema=./experiment.schema.json\n#\n${f.header.map((l) => `# ${l}`.trimEnd()).join('\n')}\n${stringify(body, { lineWidth: 0 })}`;
+  const text = `${f.header.map((l) => `# ${l}`.trimEnd()).join('\n')}\n${stringify(body, { lineWidth: 0 })}`;
   parseExperiment(text, path);
   return text;
 }
