@@ -26,7 +26,7 @@ import { TOXIC_ATTRIBUTES, type Fault } from '@chaos-lab/proxy-manager';
 import { bisect, type AvoidedBand } from './bisect.js';
 import { recordBreakingPoint, type BreakingPointRecord, type StepRecord, type StepRunRecord } from './breaking-point-record.js';
 import { checkBound, parseCheckExpression } from './check-expr.js';
-import { explorationEnv, promptCounts, runPlanned, type Launch } from './lab-run.js';
+import { explorationEnv, promptCounts, runPlanned, type ExploreDeps } from './lab-run.js';
 import { selectPrompts, type PromptSelection } from './select-prompts.js';
 import { stepFailed, type StepRule, type StepRun } from './step-rule.js';
 
@@ -58,13 +58,6 @@ export interface BreakingPointOptions {
   readonly settings: Readonly<Record<string, string>>;
   /** Half-width of the band around PROXY_TIMEOUT_MS never tested (time attributes; default max(100, 10 %)); 0: none. */
   readonly guardMs?: number;
-}
-
-/** What the search needs. */
-export interface ExploreDeps {
-  readonly launch: Launch;
-  readonly say: (line: string) => void;
-  readonly now?: () => number;
 }
 
 /** A value with its unit: `1100 ms`. */
@@ -130,7 +123,7 @@ export async function findBreakingPoint(o: BreakingPointOptions, deps: ExploreDe
   const promptsFile = join(dir, 'prompts.json');
   writeFileSync(promptsFile, `${JSON.stringify(prompts.map((p) => p.entry), null, 2)}\n`);
 
-  say(`breaking point of ${o.toxic} ${o.attribute} on ${o.target} (${o.stream}), ${withUnit(o.from, unit)} → ${withUnit(o.to, unit)}`);
+  say(`breaking point of ${o.attribute} (${o.toxic} toxic, ${o.stream}) on ${o.target}: ${withUnit(o.from, unit)} → ${withUnit(o.to, unit)}`);
   say(`check ${o.check}; rule ${o.rule}, ${o.repeats} run(s) per step, at most ${o.steps} step(s); seed ${seed} (repeat with --seed ${seed})`);
   say(`prompts (${prompts.length}): ${prompts.map((p) => p.label).join(', ')}`);
   if (avoid) say(`never tested: ${withUnit(avoid.low, unit)}–${withUnit(avoid.high, unit)} (${avoid.reason}: there the machine's load decides)`);

@@ -7,9 +7,9 @@
 export { bisect, nextValue, snap, type AvoidedBand, type BisectOptions, type BisectResult } from './bisect.js';
 export { STEP_RULES, stepFailed, wilsonInterval, type StepRule, type StepRun } from './step-rule.js';
 export { parseCheckExpression } from './check-expr.js';
-export { findBreakingPoint, stepFault, summaryLine, type BreakingPointOptions, type ExploreDeps } from './breaking-point.js';
+export { findBreakingPoint, stepFault, summaryLine, type BreakingPointOptions } from './breaking-point.js';
 export type { BreakingPointRecord, StepRecord } from './breaking-point-record.js';
 export { ddmin, split } from './ddmin.js';
 export { firedUnits, type ShrinkUnit } from './fired-faults.js';
 export { shrinkRun, CARRIED_SETTINGS, type ShrinkOptions } from './shrink.js';
-export type { Launch } from './lab-run.js';
+export type { Launch, ExploreDeps } from './lab-run.js';

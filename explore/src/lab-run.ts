@@ -12,6 +12,13 @@ import { writeFaultPlan, type Fault } from '@chaos-lab/proxy-manager';
 /** Runs the lab once; resolves with the launcher's exit code (0 completed). */
 export type Launch = (request: LaunchRequest) => Promise<number>;
 
+/** What a search or a shrink needs: the launcher, the console, the clock (default Date.now). */
+export interface ExploreDeps {
+  readonly launch: Launch;
+  readonly say: (line: string) => void;
+  readonly now?: () => number;
+}
+
 /** One planned run. */
 export interface PlannedRun {
   /** Settings of the run as environment text (they win over the caller's environment). */

@@ -17,10 +17,9 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isLabError, LabError, loadSettings, openDatabase } from '@chaos-lab/common';
 import { describeFault, describeTrigger } from '@chaos-lab/experiment';
-import type { ExploreDeps } from './breaking-point.js';
 import { ddmin } from './ddmin.js';
 import { firedUnits, type ShrinkUnit } from './fired-faults.js';
-import { explorationEnv, runPlanned } from './lab-run.js';
+import { explorationEnv, runPlanned, type ExploreDeps } from './lab-run.js';
 import { writeShrinkFile } from './shrink-file.js';
 import { shrinkTarget } from './shrink-target.js';
 

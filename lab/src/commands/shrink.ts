@@ -6,6 +6,7 @@
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { isLabError } from '@chaos-lab/common';
 import { shrinkRun } from '@chaos-lab/explore';
 import { launchOnce } from '../launcher/launch-once.js';
 
@@ -21,6 +22,12 @@ export function registerShrinkCommand(program: Command): void {
       const say = (line: string) => {
         if (process.stdout.writable) process.stdout.write(`${line}\n`);
       };
-      process.exitCode = await shrinkRun({ runId: run, prompt: opts.prompt, out: opts.out ? resolve(opts.out) : undefined }, { say, launch: launchOnce });
+      try {
+        process.exitCode = await shrinkRun({ runId: run, prompt: opts.prompt, out: opts.out ? resolve(opts.out) : undefined }, { say, launch: launchOnce });
+      } catch (err) {
+        if (!isLabError(err, 'SETTINGS_INVALID') && !isLabError(err, 'DATABASE')) throw err;
+        say(`chaos-lab shrink: ${err.message.split('\n').join('; ')}`);
+        process.exitCode = 2;
+      }
     });
 }
