@@ -7,14 +7,15 @@
  *   `all` or on several services becomes one unit per service it fired on, named `<fault>-<service>`);
  * - a random toxic of the chaos loop (`TOXIC_PROB`), or an event of a planned fault with a `random`
  *   trigger, replays as "during prompt N on that service's proxy, the same fault (toxic type, stream,
- *   toxicity, attributes) for as long as it lasted": a `prompt` trigger, N being the prompt in
- *   progress when the event started (or the next one to start), `durationMs` its recorded duration
- *   (until the next prompt when it never ended). The chaos tick it fell on is gone; the prompt it hit
- *   is what a replay can reproduce.
+ *   toxicity, attributes) until as long after prompt N started as it ended": a `prompt` trigger, N
+ *   being the prompt of the first tool attempt the event touched (`attempt_faults`), `durationMs` from
+ *   that prompt's start to the event's end (the run's last prompt's end when it never ended). The
+ *   replay's fault so covers every attempt the original touched (it may start earlier in prompt N);
+ *   the chaos tick it fell on is gone, the prompts it hit are what a replay can reproduce.
  *
  * Not units: `service_down` (the launcher's record of a death, a consequence), LLM faults (`llm`, the
- * gateway's own), toxics on `model_proxy` (not a tool service), and events that started after the last
- * prompt (they touched nothing); each skipped event is listed with its reason.
+ * gateway's own), toxics on `model_proxy` (not a tool service), and random events that touched no tool
+ * attempt (they cannot have failed one); each skipped event is listed with its reason.
  */
 import { SERVICE_NAMES, type Database, type ServiceName } from '@chaos-lab/common';
 import { faultPlanSchema, type Fault } from '@chaos-lab/proxy-manager';
@@ -47,15 +48,22 @@ interface EventRow {
   fault: string | null;
 }
 
-/** The 1-based prompt in progress at `at`, or the next one to start; undefined after the last. */
-function promptAt(db: Database, runId: string, at: number): number | undefined {
-  const row = db
+/**
+ * Where a random event's replay starts and how long it lasts: the prompt (1-based) of the first tool
+ * attempt it touched, and the time from that prompt's start to the event's end; undefined when it
+ * touched no attempt.
+ */
+function promptWindow(db: Database, runId: string, e: EventRow): { n: number; durationMs: number } | undefined {
+  const first = db
     .prepare(
-      `SELECT prompt_index AS i FROM prompt_results WHERE run_id = ? AND finished_at >= ?
-        ORDER BY (started_at <= ?) DESC, started_at, prompt_index LIMIT 1`,
+      `SELECT a.prompt_index AS i, p.started_at AS promptStart FROM attempt_faults a
+         JOIN prompt_results p ON p.run_id = a.run_id AND p.prompt_index = a.prompt_index
+        WHERE a.fault_event_id = ? ORDER BY a.attempt_started_at LIMIT 1`,
     )
-    .get(runId, at, at) as { i: number } | undefined;
-  return row === undefined ? undefined : row.i + 1;
+    .get(e.id) as { i: number; promptStart: number } | undefined;
+  if (first === undefined) return undefined;
+  const end = e.ended_at ?? (db.prepare('SELECT MAX(finished_at) AS t FROM prompt_results WHERE run_id = ?').get(runId) as { t: number }).t;
+  return { n: first.i + 1, durationMs: Math.max(0, end - first.promptStart) };
 }
 
 /**
@@ -94,12 +102,12 @@ export function firedUnits(db: Database, runId: string): { units: ShrinkUnit[]; 
       }
       continue;
     }
-    const n = promptAt(db, runId, e.started_at);
-    if (n === undefined) {
-      skipped.push({ eventId: e.id, reason: 'started after the last prompt' });
+    const window = promptWindow(db, runId, e);
+    if (window === undefined) {
+      skipped.push({ eventId: e.id, reason: 'touched no tool attempt' });
       continue;
     }
-    const trigger = { kind: 'prompt' as const, n, ...(e.ended_at === null ? {} : { durationMs: Math.max(0, e.ended_at - e.started_at) }) };
+    const trigger = { kind: 'prompt' as const, ...window };
     const name = `${planned ? planned.name : `random-${e.type}`}-${service}-${e.id}`.slice(0, 63);
     const fault: Fault = planned
       ? ({ ...planned, name, targets: [service], trigger } as Fault)
