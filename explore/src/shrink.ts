@@ -74,9 +74,11 @@ export async function shrinkRun(o: ShrinkOptions, deps: ExploreDeps): Promise<nu
     const target = shrinkTarget(db, o.runId, o.prompt);
     const { units, skipped } = firedUnits(db, o.runId);
     say(`shrink run ${o.runId} (seed ${original.seed}): keep failing while ${target.description}`);
-    for (const s of skipped) say(`  not a unit: fault event ${s.eventId} (${s.reason})`);
+    const reasons = new Map<string, number[]>();
+    for (const s of skipped) reasons.set(s.reason, [...(reasons.get(s.reason) ?? []), s.eventId]);
+    for (const [reason, ids] of reasons) say(`  not units: ${ids.length} fault event(s) ${ids.join(', ')} (${reason})`);
     if (units.length === 0) throw new LabError('VALIDATION', `run ${o.runId}: no replayable fault fired: nothing to shrink`);
-    say(`${units.length} fault(s) fired:`);
+    say(`${units.length} replayable fault(s) fired:`);
     units.forEach((u, i) => say(`  ${i + 1}. ${u.fault.name}: ${describeFault(u.fault)}, ${describeTrigger(u.fault.trigger)} (event ${u.eventIds.join(', ')})`));
 
     const settings = carried(original.settings);
