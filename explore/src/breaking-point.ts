@@ -100,7 +100,9 @@ export function stepFault(o: Pick<BreakingPointOptions, 'target' | 'toxic' | 'at
 
 /**
  * Runs the search (see the file comment) and prints it.
- * @returns the exit code: 0 the search ran (whatever it found), 2 bad input or a lab run that failed
+ * @returns the exit code: 0 the search ran (whatever it found), 2 a lab run that failed, 128 + n when a
+ *   signal stopped a run (the steps done are recorded in every case)
+ * @throws {LabError} `VALIDATION`, `SETTINGS_INVALID`, `PROMPTS_INVALID` on bad input, before any run
  */
 export async function findBreakingPoint(o: BreakingPointOptions, deps: ExploreDeps): Promise<number> {
   const now = deps.now ?? Date.now;
@@ -134,6 +136,7 @@ export async function findBreakingPoint(o: BreakingPointOptions, deps: ExploreDe
   let lastPass: number | null = null;
   let firstFail: number | null = null;
   let stoppedBy = '';
+  let exitCode = 0;
   try {
     try {
       const result = await bisect({ from: o.from, to: o.to, steps: o.steps, resolution: o.resolution ?? (unit === 'probability' ? 0.01 : 1), avoid }, async (value) => {
@@ -145,7 +148,7 @@ export async function findBreakingPoint(o: BreakingPointOptions, deps: ExploreDe
           if (run.exitCode !== 0 || run.status !== 'completed') {
             runs.push({ runId: run.runId, seed: seed + i, value: null, outcome: 'error' });
             steps.push({ value, failed: false, why: `run ${run.runId} ${run.exitCode !== 0 ? `exited with code ${run.exitCode}` : `ended ${run.status}`}`, runs });
-            throw new LabError('INTERNAL', `the lab run ${run.runId} at ${withUnit(value, unit)} ${run.exitCode !== 0 ? `exited with code ${run.exitCode}` : `ended ${run.status ?? 'unrecorded'}`}; the search cannot go on`);
+            throw new LabError('INTERNAL', `the lab run ${run.runId} at ${withUnit(value, unit)} ${run.exitCode !== 0 ? `exited with code ${run.exitCode}` : `ended ${run.status ?? 'unrecorded'}`}; the search cannot go on`, { details: { exitCode: run.exitCode } });
           }
           const metric = measure(db, run.runId, check, run.writes ?? []);
           const outcome = evaluateCheck(check, 0, metric, undefined).outcome === 'held' ? 'held' : 'deviated';
@@ -163,6 +166,9 @@ export async function findBreakingPoint(o: BreakingPointOptions, deps: ExploreDe
       if (!(err instanceof LabError) || err.code !== 'INTERNAL') throw err;
       say(`chaos-lab: ${err.message}`);
       status = 'error';
+      // A signal stopped the run (Ctrl-C): the search ends with the launcher's code, 128 + n.
+      const code = (err.details as { exitCode?: number } | undefined)?.exitCode ?? 0;
+      if (code >= 128) exitCode = code;
     }
     const row: BreakingPointRecord = {
       startedAt, finishedAt: now(), target: o.target, toxicType: o.toxic, stream: o.stream, attribute: o.attribute, unit, from: o.from, to: o.to,
@@ -174,7 +180,7 @@ export async function findBreakingPoint(o: BreakingPointOptions, deps: ExploreDe
     say(summaryLine(row));
     if (stoppedBy) say(`stopped: ${stoppedBy}`);
     say(`recorded: breaking_points id ${id} in ${inForce.LAB_DB_PATH}; ${steps.reduce((n, s) => n + s.runs.length, 0)} run(s) in ${((row.finishedAt - startedAt) / 1000).toFixed(1)} s`);
-    return status === 'error' ? 2 : 0;
+    return exitCode !== 0 ? exitCode : status === 'error' ? 2 : 0;
   } finally {
     db.close();
   }

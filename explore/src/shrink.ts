@@ -11,7 +11,7 @@
  *     ──► experiment file (shrink-file.ts) ──► exit 0
  *
  * Exit codes: 0 a minimal set was found and written; 1 the failure did not reproduce with every fault,
- * or happens without any; 2 nothing to shrink or a lab run failed.
+ * or happens without any; 2 nothing to shrink or a lab run failed; 128 + n when a signal stopped a replay.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -89,7 +89,9 @@ export async function shrinkRun(o: ShrinkOptions, deps: ExploreDeps): Promise<nu
       replays++;
       const env = explorationEnv(original.seed, promptsFile, dir, Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, String(v)])));
       const run = await runPlanned({ env, faults: subset.map((u) => u.fault) }, deps.launch, db, now);
-      if (run.exitCode !== 0 || run.status !== 'completed') throw new LabError('INTERNAL', `the replay ${run.runId} ${run.exitCode !== 0 ? `exited with code ${run.exitCode}` : `ended ${run.status ?? 'unrecorded'}`}`);
+      if (run.exitCode !== 0 || run.status !== 'completed') {
+        throw new LabError('INTERNAL', `the replay ${run.runId} ${run.exitCode !== 0 ? `exited with code ${run.exitCode}` : `ended ${run.status ?? 'unrecorded'}`}`, { details: { exitCode: run.exitCode } });
+      }
       const fails = target.fails(db, run.runId, run.writes ?? []);
       say(`  replay ${replays}: ${subset.length === 0 ? 'no fault' : subset.map((u) => u.fault.name).join(', ')} → ${fails ? 'FAILS' : 'holds'} (run ${run.runId})`);
       return fails;
@@ -132,7 +134,9 @@ export async function shrinkRun(o: ShrinkOptions, deps: ExploreDeps): Promise<nu
   } catch (err) {
     if (isLabError(err, 'VALIDATION') || isLabError(err, 'INTERNAL') || isLabError(err, 'EXPERIMENT_INVALID')) {
       say(`chaos-lab shrink: ${err.message}`);
-      return 2;
+      // A signal stopped a replay (Ctrl-C): end with the launcher's code, 128 + n.
+      const code = (err.details as { exitCode?: number } | undefined)?.exitCode ?? 0;
+      return code >= 128 ? code : 2;
     }
     throw err;
   } finally {
