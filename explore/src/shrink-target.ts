@@ -5,7 +5,8 @@
  * - `--prompt ID` (an id, or a 1-based position): the replay fails when that prompt ends with the same
  *   status as in the original run (`failed`, `wrong` or `unhandled`);
  * - a run that is an experiment variant whose verdict was `deviated`: the replay fails when one of the
- *   checks that deviated deviates again (relative checks against the experiment's own baseline run);
+ *   checks that deviated deviates again (relative checks against the experiment's own baseline run;
+ *   `faults_fired` checks, and relative checks whose baseline has no value, are left out);
  * - otherwise the run's first prompt that did not end well, as with `--prompt`.
  */
 import { LabError, type Database } from '@chaos-lab/common';
@@ -43,17 +44,20 @@ function variantTarget(db: Database, v: { experiment_id: string; variant: string
   const experiment = parseExperiment(exp.source, exp.file);
   const deviated = (db.prepare('SELECT check_index AS i FROM experiment_checks WHERE experiment_id = ? AND variant = ? AND held = 0').all(v.experiment_id, v.variant) as { i: number }[]).map((r) => r.i);
   const baselineRun = (db.prepare("SELECT run_id AS r FROM experiment_variants WHERE experiment_id = ? AND variant = 'baseline'").get(v.experiment_id) as { r: string | null } | undefined)?.r ?? null;
-  const checks = deviated.map((i) => ({ index: i, check: experiment.hypothesis[i]! }));
+  const all = deviated.map((i) => ({ index: i, check: experiment.hypothesis[i]! }));
   const baselineValue = (index: number, check: Check): number | null => {
     const recorded = db.prepare("SELECT value FROM experiment_checks WHERE experiment_id = ? AND variant = 'baseline' AND check_index = ?").get(v.experiment_id, index) as { value: number | null } | undefined;
     if (recorded) return recorded.value;
     return baselineRun === null ? null : measure(db, baselineRun, check, []);
   };
-  const baselines = new Map(checks.map(({ index, check }) => [index, baselineValue(index, check)]));
+  const baselines = new Map(all.map(({ index, check }) => [index, baselineValue(index, check)]));
+  // Left out: a relative check without a baseline value (it deviates whatever a replay does), and
+  // faults_fired (it names a fault of the original plan, which a subset may not have).
+  const relative = (c: Check) => [c.atLeast, c.atMost, c.equals].some((b) => typeof b === 'object');
+  const checks = all.filter(({ index, check }) => check.metric !== 'faults_fired' && (!relative(check) || baselines.get(index) !== null));
   return {
     description: `the check(s) ${checks.map(({ check }) => check.name ?? check.metric).join(', ')} of ${v.experiment_id} variant ${v.variant} deviate`,
-    // faults_fired names a fault of the original plan: a minimal set may not have it.
-    hypothesis: checks.map((c) => c.check).filter((c) => c.metric !== 'faults_fired'),
+    hypothesis: checks.map((c) => c.check),
     fails: (d, id, writes) => checks.some(({ index, check }) => evaluateCheck(check, index, measure(d, id, check, writes), baselines.get(index) ?? null).outcome === 'deviated'),
   };
 }
