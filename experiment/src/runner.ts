@@ -44,6 +44,8 @@ export interface LaunchRequest {
   readonly beforeRun: (db: Database, runId: string) => void;
   /** Called when the agent has finished, services still up. */
   readonly beforeStop: (runId: string) => Promise<void>;
+  /** false: no charts and report for this run (default true). */
+  readonly report?: boolean;
 }
 
 /** What the runner needs. */
@@ -78,8 +80,8 @@ interface PlannedRun {
   readonly faults: readonly Fault[];
 }
 
-/** Reads the writes that took effect at the services that write (calendar, message). */
-async function readWrites(settings: Settings): Promise<ServiceWrite[]> {
+/** Reads the writes that took effect at the services that write (calendar, message), from their `GET /writes`. */
+export async function readWrites(settings: Settings): Promise<ServiceWrite[]> {
   const writes: ServiceWrite[] = [];
   for (const s of SERVICES.filter((x) => x.name === 'calendar' || x.name === 'message')) {
     const res = await fetch(`http://${formatEndpoint(toolEndpoint(s, settings))}/writes`, { signal: AbortSignal.timeout(5000) });
@@ -90,7 +92,7 @@ async function readWrites(settings: Settings): Promise<ServiceWrite[]> {
 }
 
 /** Runs `fn` with `env` set in process.env (the children inherit it), restoring it after. */
-async function withEnv<T>(env: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+export async function withEnv<T>(env: Record<string, string>, fn: () => Promise<T>): Promise<T> {
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   Object.assign(process.env, env);
   try {

@@ -25,6 +25,8 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   knowledge: async () => (await import('./commands/knowledge.js')).registerKnowledgeCommand,
   plan: async () => (await import('./commands/plan.js')).registerPlanCommand,
   settings: async () => (await import('./commands/settings.js')).registerSettingsCommand,
+  'breaking-point': async () => (await import('./commands/breaking-point.js')).registerBreakingPointCommand,
+  shrink: async () => (await import('./commands/shrink.js')).registerShrinkCommand,
 };
 
 /**

@@ -5,12 +5,10 @@
  * deviated, 2 could not run, 128 + n on a signal). `chaos-lab run --schema` prints the experiment
  * file's JSON Schema (`experiments/experiment.schema.json` is its output).
  */
-import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { createLogger } from '@chaos-lab/common';
 import { experimentJsonSchema, runExperiment } from '@chaos-lab/experiment';
-import { runLab } from '../launcher/up.js';
+import { launchOnce } from '../launcher/launch-once.js';
 
 /** Registers `chaos-lab run`. */
 export function registerRunCommand(program: Command): void {
@@ -47,11 +45,7 @@ export function registerRunCommand(program: Command): void {
         { file: resolve(file), dryRun: opts.dryRun, variant: opts.variant, failFast: opts.failFast, seed, junit: opts.junit ? resolve(opts.junit) : undefined },
         {
           say,
-          launch: ({ settings, runId, beforeRun, beforeStop }) => {
-            mkdirSync(settings.CHARTS_DIR, { recursive: true });
-            const logger = createLogger({ name: 'lab', settings: { ...settings, LOG_CONSOLE: 'off' } });
-            return runLab(settings, logger, { keep: false, runId, beforeRun, beforeStop });
-          },
+          launch: launchOnce,
         },
       );
     });

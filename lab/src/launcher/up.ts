@@ -63,6 +63,8 @@ export interface UpOptions {
   readonly beforeRun?: (db: Database, runId: string) => void;
   /** Called when the agent has finished, while every service still runs (an experiment reads the services' writes here). Errors are logged. */
   readonly beforeStop?: (runId: string) => Promise<void>;
+  /** false: no charts and report at the end (exploration runs; `chaos-lab charts --run ID` renders them later). Default true. */
+  readonly report?: boolean;
 }
 
 /** Exit codes of `chaos-lab up` (a signal: 128 + its number, see `STOP_SIGNALS` in stop.ts). */
@@ -240,7 +242,7 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
       say(`chaos-lab: the agent ${agentEnd}; see ${join(settings.LOG_DIR, 'info.log')}`);
       return agent.exitCode() === 2 ? EXIT.badInput : EXIT.labFailed;
     }
-    await renderReport(settings, db, runId, logger, say);
+    if (options.report !== false) await renderReport(settings, db, runId, logger, say);
     if (stop.signal) {
       say(`run ${runId} ${status}; finished prompts are in ${settings.LAB_DB_PATH}`);
       return stop.exitCode()!;
