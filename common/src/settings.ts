@@ -189,7 +189,7 @@ export const settingsShape = {
     if (list.length === 0 || bad.length > 0) return fail(ctx, `must be a comma list of ${TOXIC_TYPES.join(', ')}`);
     return [...new Set(list)] as ToxicType[];
   }).describe('toxic types the proxy-manager may inject, comma-separated'),
-  LLM_FAULT_PROB: prob(0).describe('probability, per model call, that the model gateway injects an LLM fault of a kind from LLM_FAULTS'),
+  LLM_FAULT_PROB: prob(0).describe('probability, per HTTP request of a model call (retries included), that the fault schedule puts an LLM fault of a kind from LLM_FAULTS on it'),
   LLM_FAULTS: raw.transform((v, ctx): LlmFaultKind[] => {
     if (v === undefined) return ['rate_limit'];
     const list = v.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
@@ -198,8 +198,15 @@ export const settingsShape = {
     if (all.length === 0 || bad.length > 0) return fail(ctx, `must be "all" or a comma list of ${LLM_FAULT_KINDS.join(', ')}`);
     return [...new Set(all)] as LlmFaultKind[];
   }).describe('LLM fault kinds the model gateway may inject, comma-separated, or all'),
-  LLM_FAULT_CALLS: intList('model call numbers (1 = the run\'s first model call)').describe('model calls of the run that always get an LLM fault, e.g. 2,5'),
-  LLM_FAULT_PROMPTS: intList('prompt indexes (0 = the first prompt)').describe('prompts (0-based, as prompt_results.prompt_index) whose every model call gets an LLM fault'),
+  LLM_FAULT_CALLS: intList('model call numbers (1 = the run\'s first model call)').describe('model calls of the run (1 = the first; its retries are the same call) whose first request gets an LLM fault, e.g. 2,5'),
+  LLM_FAULT_PROMPTS: intList('prompt indexes (0 = the first prompt)').describe('prompts (0-based, as prompt_results.prompt_index) whose every model request gets an LLM fault (one kind drawn per prompt)'),
+  LLM_FAULT_STATUS: num(undefined, 400, 599, { integer: true }).describe('HTTP status of the LLM faults that answer with an error (unset: each kind\'s own: 429, 500, 502, 503, 401, 400)'),
+  LLM_FAULT_RETRY_AFTER_S: num(undefined, 0, 86_400, { integer: true }).describe('Retry-After of rate_limit and unavailable, s (unset: 1)'),
+  LLM_FAULT_HANG_MS: num(undefined, 0, 3_600_000, { integer: true }).describe('how long a hang holds the request before the gateway closes the connection, ms (unset: until the client gives up)'),
+  LLM_FAULT_FIRST_TOKEN_DELAY_MS: num(undefined, 0, 3_600_000, { integer: true }).describe('delay before the first byte of slow_first_token, ms (unset: 2000)'),
+  LLM_FAULT_CHUNK_DELAY_MS: num(undefined, 0, 3_600_000, { integer: true }).describe('delay between the chunks of slow_stream, ms (unset: 500)'),
+  LLM_FAULT_CUT_AFTER_CHUNKS: num(undefined, 0, 10_000, { integer: true }).describe('chunks stream_cut sends before it closes the connection (unset: 2)'),
+  MODEL_UPSTREAM_URL: url().describe('a hosted OpenAI-compatible API (e.g. https://api.groq.com/openai/v1) the model gateway forwards to instead of the offline model; the agent with LLM_PROVIDER=openai or groq then goes through model_proxy and the gateway'),
   CHAOS_SEED: raw.transform((v, ctx) => {
     if (v === undefined || v.toLowerCase() === 'random') return undefined;
     const n = Number(v);
@@ -282,10 +289,17 @@ export const SETTING_READERS: Partial<Record<SettingName, readonly LabPart[]>> =
   GROQ_MODEL: ['agent'],
   GROQ_BASE_URL: ['agent'],
   GROQ_MAX_RETRIES: ['agent'],
-  LLM_FAULT_PROB: ['model'],
-  LLM_FAULTS: ['model'],
-  LLM_FAULT_CALLS: ['model'],
-  LLM_FAULT_PROMPTS: ['model'],
+  LLM_FAULT_PROB: ['proxy-manager'],
+  LLM_FAULTS: ['proxy-manager'],
+  LLM_FAULT_CALLS: ['proxy-manager'],
+  LLM_FAULT_PROMPTS: ['proxy-manager'],
+  LLM_FAULT_STATUS: ['proxy-manager'],
+  LLM_FAULT_RETRY_AFTER_S: ['proxy-manager'],
+  LLM_FAULT_HANG_MS: ['proxy-manager'],
+  LLM_FAULT_FIRST_TOKEN_DELAY_MS: ['proxy-manager'],
+  LLM_FAULT_CHUNK_DELAY_MS: ['proxy-manager'],
+  LLM_FAULT_CUT_AFTER_CHUNKS: ['proxy-manager'],
+  MODEL_UPSTREAM_URL: ['model', 'agent'],
   MODEL_TIMEOUT_MS: ['agent'],
   MODEL_MAX_RETRIES: ['agent'],
   OPENAI_BASE_URL: ['agent'],
@@ -322,7 +336,7 @@ export const SETTING_READERS: Partial<Record<SettingName, readonly LabPart[]>> =
   BIND_HOST: ['tools', 'toxiproxy', 'proxy-manager', 'model'],
   PORT_OFFSET: ['tools', 'toxiproxy', 'proxy-manager', 'model', 'agent'],
   PROXY_MANAGER_PORT: ['proxy-manager'],
-  PROXY_MANAGER_URL: ['launcher', 'agent'],
+  PROXY_MANAGER_URL: ['launcher', 'agent', 'model'],
   HEALTH_INTERVAL_MS: ['proxy-manager'],
   HEARTBEAT_STALE_MS: ['proxy-manager'],
   RESTART_SERVICES: ['launcher'],

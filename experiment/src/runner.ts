@@ -195,9 +195,9 @@ interface RunContext {
 async function runOne(planned: PlannedRun, ctx: RunContext): Promise<JournalRun> {
   const { experiment, db, say } = ctx;
   const isBaseline = planned.faults.length === 0;
-  // Only the plan's faults: no random toxic, no simulated 503, unless the file's settings ask for them.
+  // Only the plan's faults: no random toxic, no simulated 503, no LLM fault of LLM_FAULT_*, unless the file's settings ask for them.
   const env = overridesEnv(
-    { TOXIC_PROB: 0, ERROR_PROB: 0, LLM_PROVIDER: experiment.model, CHAOS_SEED: ctx.seed, PROMPTS_FILE: ctx.promptsFile, CHARTS_DIR: join(ctx.dir, planned.variant) },
+    { TOXIC_PROB: 0, ERROR_PROB: 0, LLM_FAULT_PROB: 0, LLM_FAULT_CALLS: '', LLM_FAULT_PROMPTS: '', LLM_PROVIDER: experiment.model, CHAOS_SEED: ctx.seed, PROMPTS_FILE: ctx.promptsFile, CHARTS_DIR: join(ctx.dir, planned.variant) },
     experiment.settings,
     planned.settings,
   );

@@ -2,10 +2,10 @@
  * The model server's app: an OpenAI-compatible API around the offline model, with the LLM fault
  * gateway in front of it.
  *
- *   POST /v1/chat/completions ─▶ parse (400 on a bad request) ─▶ count the run's call ─▶ ask the
- *        fault source ─▶ record the fault (fault_events, kind llm)
+ *   POST /v1/chat/completions ─▶ parse (400 on a bad request) ─▶ count the run's request ─▶ ask the
+ *        fault source (in a lab: the proxy-manager's schedule, which records the fault)
  *        ├─ an error fault (429/500/502/503/401/400) → its answer
- *        ├─ hang → nothing until the client gives up
+ *        ├─ hang → nothing until the client gives up (or hang_ms, then the connection is closed)
  *        └─ the offline model (tools bound from the request) ─▶ answer-shaping fault ─▶ write it,
  *           whole or streamed, with the response-shaping fault
  *   GET /v1/models, GET /health
@@ -15,15 +15,15 @@
  * response carries `X-Chaos-Fault: <kind>`.
  */
 import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { AIMessage } from '@langchain/core/messages';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { isLabError, type Logger } from '@chaos-lab/common';
 import { errorAnswer } from './gateway/faults.js';
-import type { FaultRecorder } from './gateway/record.js';
 import { shapeAnswer, writeAnswer } from './gateway/respond.js';
-import type { LlmFaultSource } from './gateway/triggers.js';
+import type { LlmFaultSource } from './gateway/source.js';
 import { fromLangChain, toLangChain, type WireMessage } from './wire.js';
 
 /** The name `/v1/models` lists and completions report. */
@@ -37,7 +37,6 @@ export interface ModelAppDeps {
   /** A fresh offline model (unbound); the app binds each request's tools. */
   readonly model: () => BaseChatModel;
   readonly faults: LlmFaultSource;
-  readonly recorder?: FaultRecorder;
   readonly logger: Logger;
   readonly now?: () => number;
 }
@@ -87,21 +86,22 @@ export function createModelApp(deps: ModelAppDeps): Express {
 
     const gone = new AbortController();
     res.on('close', () => gone.abort());
-    const fault = deps.faults({ callNumber, promptIndex });
-    const eventId = fault ? deps.recorder?.open(fault, { runId, requestId, callNumber, promptIndex, now: now() }) : undefined;
+    const fault = await deps.faults({ callNumber, runId, promptIndex, requestId });
     if (fault) {
       res.setHeader(FAULT_HEADER, fault.kind);
-      deps.logger.info({ request_id: requestId, run_id: runId, call: callNumber, prompt_index: promptIndex, fault: fault.kind, fault_event_id: eventId }, 'LLM fault injected');
+      deps.logger.info({ request_id: requestId, run_id: runId, call: callNumber, prompt_index: promptIndex, fault: fault.kind, fault_event_id: fault.event_id }, 'LLM fault injected');
     }
-    res.on('close', () => deps.recorder?.close(eventId, res.writableFinished ? 'response_sent' : 'client_closed', now()));
 
     const error = fault && errorAnswer(fault);
     if (error) {
       res.status(error.status).set(error.headers).type(error.contentType).send(error.body);
       return;
     }
-    // Held until the client gives up: the close above records when.
-    if (fault?.kind === 'hang') return;
+    if (fault?.kind === 'hang') {
+      // Held until the client gives up, or closed unanswered after hang_ms (a load balancer's idle timeout).
+      if (fault.hang_ms !== undefined) await delay(fault.hang_ms, undefined, { signal: gone.signal }).then(() => res.destroy(), () => undefined);
+      return;
+    }
 
     const offered = (body.tools ?? []).map((t) => t.function.name);
     const model = deps.model();

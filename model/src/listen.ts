@@ -1,13 +1,13 @@
 /**
  * Starting the model server: the app of app.ts on a TCP port (registry port 8100 + `PORT_OFFSET`),
- * with the offline model, the LLM fault source of the settings and the fault record in the lab's
- * database; and its clean shutdown.
+ * with the offline model and the LLM faults the proxy-manager's schedule plans (gateway/planned.ts);
+ * and its clean shutdown.
  */
 import { createServer } from 'node:http';
-import { connectHost, createLogger, createRandom, formatEndpoint, listenOn, MODEL_PART, type Logger, type Settings } from '@chaos-lab/common';
+import { connectHost, createLogger, formatEndpoint, listenOn, MODEL_PART, type Logger, type Settings } from '@chaos-lab/common';
 import { createModelApp } from './app.js';
-import { faultRecorder } from './gateway/record.js';
-import { faultsFromSettings, type LlmFaultSource } from './gateway/triggers.js';
+import { plannedLlmFaults } from './gateway/planned.js';
+import type { LlmFaultSource } from './gateway/source.js';
 import { OfflineChatModel } from './offline/index.js';
 
 /** A model server that is listening. */
@@ -21,9 +21,9 @@ export interface RunningModelServer {
 
 /**
  * Starts the model server.
- * @param settings `OFFLINE_MODEL_LATENCY_MS`, `LLM_FAULT_*`, `CHAOS_SEED`, `LAB_DB_PATH`, `BIND_HOST`, `PORT_OFFSET`
+ * @param settings `OFFLINE_MODEL_LATENCY_MS`, `LAB_DB_PATH`, `PROXY_MANAGER_URL`, `BIND_HOST`, `PORT_OFFSET`
  * @param options `port` (default 8100 + `PORT_OFFSET`; 0 = a free port), `host` (default `BIND_HOST`),
- *   `logger` (default: `createLogger` named `model`), `faults` (default: from the settings), `now`
+ *   `logger` (default: `createLogger` named `model`), `faults` (default: the schedule's planned faults), `now`
  *   (the offline model's clock for relative dates, ms since the epoch)
  * @throws {LabError} `PORT_IN_USE` naming the port when it is taken
  */
@@ -36,14 +36,13 @@ export async function startModelServer(
   const now = options.now ?? Date.now;
   const app = createModelApp({
     model: () => new OfflineChatModel({ now: () => new Date(now()), latencyMs: settings.OFFLINE_MODEL_LATENCY_MS }),
-    faults: options.faults ?? faultsFromSettings(settings, createRandom(settings.CHAOS_SEED).fork('llm-faults')),
-    recorder: faultRecorder(settings.LAB_DB_PATH, logger),
+    faults: options.faults ?? plannedLlmFaults(settings.LAB_DB_PATH, settings.PROXY_MANAGER_URL, logger),
     logger,
   });
   const server = createServer(app);
   const port = await listenOn(server, options.port ?? MODEL_PART.serverPort + settings.PORT_OFFSET, host, 'model server');
   const baseUrl = `http://${formatEndpoint({ host: connectHost(host), port })}/v1`;
-  logger.info({ host, port, baseUrl, llmFaultProb: settings.LLM_FAULT_PROB, llmFaults: settings.LLM_FAULTS }, 'model server listening');
+  logger.info({ host, port, baseUrl, faultSchedule: settings.PROXY_MANAGER_URL }, 'model server listening');
   let closing: Promise<void> | undefined;
   return {
     port,

@@ -14,6 +14,7 @@ export type { ActiveToxic, ChaosSnapshot } from './chaos-loop.js';
 export type { ToolHealth, DockerStatus } from './health-monitor.js';
 export type { ContainerState, DockerProbe } from './docker-probe.js';
 export {
+  MODEL_CALLS,
   faultPlanSchema,
   faultSchema,
   triggerSchema,
@@ -21,7 +22,11 @@ export {
   TOXIC_ATTRIBUTES,
   type Fault,
   type FaultPlan,
+  type FaultTarget,
   type Trigger,
 } from './fault-plan.js';
 export { writeFaultPlan, readFaultPlan } from './planned-events.js';
 export { FaultSchedule, type Announcement } from './fault-schedule.js';
+export { createApp, type AppDeps } from './app.js';
+export { llmFaultsFromSettings, type LlmFaultSettings } from './faults/llm-settings.js';
+export { llmAttributes } from './faults/llm.js';
