@@ -6,9 +6,12 @@
  * fault_events, call_announcements, model_calls, prompt_results.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { openDatabase } from '@chaos-lab/common';
-import { writeFaultPlan, type FaultPlan } from '@chaos-lab/proxy-manager';
+import { openDatabase, PROJECT_ROOT } from '@chaos-lab/common';
+import { faultSchema, writeFaultPlan, type FaultPlan } from '@chaos-lab/proxy-manager';
+import { parse } from 'yaml';
 import { runAgent } from '../src/index.js';
 import { directEndpoints, startTestLab, type TestLab } from './support/lab.js';
 
@@ -106,6 +109,29 @@ describe('planned llm faults', () => {
       }
       assert.notEqual(calls[0]!.fault_event_id, calls[1]!.fault_event_id, 'one firing per request');
       assert.deepEqual([prompts[0]!.status, prompts[0]!.error_type], ['failed', 'model']);
+    } finally {
+      await lab.close();
+    }
+  });
+});
+
+describe('llm faults of an experiment file', () => {
+  it("experiments/flaky-model.yaml's variant: the first two model requests rate limited, model call 4 cut; every prompt correct", async () => {
+    // The variant's faults as the experiment runner writes them (the file's faults are this schema's).
+    const file = parse(readFileSync(join(PROJECT_ROOT, 'experiments', 'flaky-model.yaml'), 'utf8')) as { variants: { faults: unknown[] }[] };
+    const plan: FaultPlan = { faults: file.variants[0]!.faults.map((f) => faultSchema.parse(f)) };
+    const lab = await startTestLab({ MODEL_MAX_RETRIES: '2', MODEL_TIMEOUT_MS: '5000' }, {}, ['weather']);
+    try {
+      const { calls, prompts } = await runWithPlan(lab, 'from-file', plan, [WEATHER, ROME]);
+      const faulted = calls.filter((c) => c.fault !== null).map((c) => [c.call_index, c.attempt, c.fault, c.status, c.retry_after_ms]);
+      assert.deepEqual(faulted, [
+        [1, 1, 'rate_limit', 'http_error', 2000],
+        [1, 2, 'rate_limit', 'http_error', 2000],
+        [4, 1, 'stream_cut', 'network', null],
+      ]);
+      assert.deepEqual(prompts.map((p) => p.status), ['correct', 'correct']);
+      const fired = lab.rows<{ fault: string; n: number }>("SELECT fault, COUNT(*) AS n FROM fault_events WHERE run_id = 'from-file' GROUP BY fault ORDER BY fault");
+      assert.deepEqual(fired, [{ fault: 'cut-stream', n: 1 }, { fault: 'rate-limited', n: 1 }]);
     } finally {
       await lab.close();
     }
