@@ -7,6 +7,9 @@
  *   groq    → ChatGroq (`GROQ_MODEL`, `GROQ_BASE_URL`, `GROQ_MAX_RETRIES`)
  *   auto    → groq when `GROQ_API_KEY` is set, else offline
  *
+ * With `MODEL_UPSTREAM_URL`, openai and groq reach their provider through `model_proxy` and the lab's
+ * model gateway, which forwards to the provider over HTTPS (model/src/upstream.ts) with its LLM faults.
+ *
  * Every client gets the counter's `fetch`, which measures and records each HTTP request (model-calls.ts).
  */
 import { LabError, modelBaseUrl, type Settings } from '@chaos-lab/common';
@@ -44,10 +47,11 @@ export function resolveProvider(settings: Settings): ProviderChoice {
   if (provider === 'groq' && !settings.GROQ_API_KEY) {
     throw new LabError('SETTINGS_INVALID', 'LLM_PROVIDER=groq: GROQ_API_KEY must be set (or use LLM_PROVIDER=offline)');
   }
-  if (provider === 'groq') return { provider, label: `groq:${settings.GROQ_MODEL}`, reason: 'LLM_PROVIDER=groq' };
+  const via = settings.MODEL_UPSTREAM_URL === undefined ? '' : `, through the model gateway at ${modelBaseUrl(settings)} to ${settings.MODEL_UPSTREAM_URL}`;
+  if (provider === 'groq') return { provider, label: `groq:${settings.GROQ_MODEL}`, reason: `LLM_PROVIDER=groq${via}` };
   if (provider === 'openai') {
-    const where = settings.OPENAI_BASE_URL ?? "OpenAI's API";
-    return { provider, label: `openai:${settings.OPENAI_MODEL}`, reason: `LLM_PROVIDER=openai at ${where}` };
+    const where = settings.MODEL_UPSTREAM_URL ?? settings.OPENAI_BASE_URL ?? "OpenAI's API";
+    return { provider, label: `openai:${settings.OPENAI_MODEL}`, reason: `LLM_PROVIDER=openai at ${where}${via}` };
   }
   if (provider === 'auto' && settings.GROQ_API_KEY) return { provider: 'groq', label: `groq:${settings.GROQ_MODEL}`, reason: 'LLM_PROVIDER=auto and GROQ_API_KEY is set' };
   const why = provider === 'offline' ? 'LLM_PROVIDER=offline' : 'LLM_PROVIDER=auto and GROQ_API_KEY is not set';
@@ -56,7 +60,7 @@ export function resolveProvider(settings: Settings): ProviderChoice {
 
 /**
  * Chooses and builds the chat model.
- * @param settings `LLM_PROVIDER`, `GROQ_*`, `OPENAI_*`, `MODEL_URL`, `MODEL_TIMEOUT_MS`, `MODEL_MAX_RETRIES`
+ * @param settings `LLM_PROVIDER`, `GROQ_*`, `OPENAI_*`, `MODEL_URL`, `MODEL_UPSTREAM_URL`, `MODEL_TIMEOUT_MS`, `MODEL_MAX_RETRIES`
  * @param counter measures the client's HTTP requests (its retries included)
  * @throws {LabError} `SETTINGS_INVALID` when `LLM_PROVIDER=groq` and `GROQ_API_KEY` is not set
  */
@@ -68,7 +72,8 @@ export async function chooseModel(settings: Settings, counter: ModelCallCounter)
     const model = new ChatGroq({
       model: settings.GROQ_MODEL,
       apiKey: settings.GROQ_API_KEY,
-      baseUrl: settings.GROQ_BASE_URL,
+      // Groq's SDK appends /openai/v1/… to its base: the gateway's origin serves that path too.
+      baseUrl: settings.MODEL_UPSTREAM_URL === undefined ? settings.GROQ_BASE_URL : modelBaseUrl(settings).replace(/\/v1$/, ''),
       maxRetries: settings.GROQ_MAX_RETRIES,
       timeout: settings.MODEL_TIMEOUT_MS,
       temperature: 0,
@@ -85,7 +90,7 @@ export async function chooseModel(settings: Settings, counter: ModelCallCounter)
     maxRetries: settings.MODEL_MAX_RETRIES,
     timeout: settings.MODEL_TIMEOUT_MS,
     temperature: 0,
-    configuration: { baseURL: offline ? modelBaseUrl(settings) : settings.OPENAI_BASE_URL, fetch: counter.fetch },
+    configuration: { baseURL: offline || settings.MODEL_UPSTREAM_URL !== undefined ? modelBaseUrl(settings) : settings.OPENAI_BASE_URL, fetch: counter.fetch },
   });
   return { ...choice, model };
 }

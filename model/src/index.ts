@@ -10,3 +10,4 @@ export type { FaultQuery, LlmFaultSource } from './gateway/source.js';
 export { ANNOUNCE_TIMEOUT_MS, callOfRequest, plannedLlmFaults } from './gateway/planned.js';
 export { OfflineChatModel, type OfflineChatModelOptions } from './offline/index.js';
 export { LAB_EXTENSION_FIELD, UNHANDLED_KEY } from './unhandled.js';
+export { createUpstream, type Upstream } from './upstream.js';
