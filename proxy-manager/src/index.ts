@@ -27,6 +27,6 @@ export {
 } from './fault-plan.js';
 export { writeFaultPlan, readFaultPlan } from './planned-events.js';
 export { FaultSchedule, type Announcement } from './fault-schedule.js';
-export { createApp, type AppDeps } from './app.js';
+export { startScheduleServer, type ScheduleServer } from './schedule-server.js';
 export { llmFaultsFromSettings, type LlmFaultSettings } from './faults/llm-settings.js';
 export { llmAttributes } from './faults/llm.js';
