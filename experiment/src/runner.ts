@@ -241,9 +241,15 @@ async function runOne(planned: PlannedRun, ctx: RunContext): Promise<JournalRun>
     const applies = check.fault === undefined || faultNames.has(check.fault);
     return evaluateCheck(check, index, value, isBaseline ? undefined : (ctx.baselineValues.get(index) ?? null), applies);
   });
+  const model = {
+    requests: (db.prepare('SELECT COUNT(*) AS n FROM model_calls WHERE run_id = ?').get(runId) as { n: number }).n,
+    retries: measure(db, runId, { metric: 'model_retries' }, []) ?? 0,
+    tokens: measure(db, runId, { metric: 'model_tokens' }, []),
+  };
   say(`checks of ${planned.variant}:`);
   for (const c of checks) say(checkLine(c));
+  say(`  model calls: ${model.requests} requests, ${model.retries} retries by the model client, ${model.tokens ?? 'no'} tokens reported`);
   const verdict: Verdict = checks.some((c) => c.outcome === 'deviated') ? 'deviated' : 'held';
   say(`${planned.variant}: ${verdict} (${round((ctx.now() - startedAt) / 1000)} s)`);
-  return { ...base, finishedAt: ctx.now(), verdict, faults: firedFaults(db, runId), promptsNotCorrect: promptsNotCorrect(db, runId), checks };
+  return { ...base, finishedAt: ctx.now(), verdict, faults: firedFaults(db, runId), promptsNotCorrect: promptsNotCorrect(db, runId), checks, model };
 }
