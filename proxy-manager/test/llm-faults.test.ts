@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createRandom } from '@chaos-lab/common';
 import { testSettings } from '@chaos-lab/common/testing';
-import { faultSchema, llmAttributes, llmFaultsFromSettings, type Fault } from '../src/index.js';
+import { faultSchema, llmAttributes, llmFaultsFromSettings, writeFaultPlan, type Fault } from '../src/index.js';
 import { llmFaults } from '../src/faults/llm.js';
 import { startTestLab, type TestLab } from './helpers.js';
 
@@ -69,11 +69,11 @@ describe('a manager with LLM_FAULT_CALLS fires on announced model calls', () => 
   });
   after(() => lab.close());
 
-  const announce = async (callId: string, attempt: number, tool = 'model') => {
+  const announce = async (callId: string, attempt: number, tool = 'model', runId = 'llm-run') => {
     const res = await fetch(`${lab.manager!.url}/calls`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ runId: 'llm-run', promptIndex: 0, tool, callId, attempt }),
+      body: JSON.stringify({ runId, promptIndex: 0, tool, callId, attempt }),
     });
     assert.equal(res.status, 200);
     return ((await res.json()) as { faults: string[] }).faults;
@@ -98,5 +98,14 @@ describe('a manager with LLM_FAULT_CALLS fires on announced model calls', () => 
     assert.equal(events()[0]!.ended_by, 'trigger');
     const plan = lab.db.prepare("SELECT plan FROM fault_plans WHERE run_id = 'llm-run'").get() as { plan: string };
     assert.deepEqual(JSON.parse(plan.plan).faults.map((f: Fault) => f.name), ['llm_fault_call_2'], 'the plan the run followed is recorded');
+  });
+
+  it("a first_attempts trigger without a tool counts the tools' attempts only, not the model's", async () => {
+    lab.startRun('first-run', 'active');
+    const fault = faultSchema.parse({ kind: 'http_error', name: 'first-503', status: 503, targets: ['weather'], trigger: { kind: 'first_attempts', k: 1 } });
+    writeFaultPlan(lab.db, 'first-run', { faults: [fault] });
+    assert.deepEqual(await announce('model-x', 1, 'model', 'first-run'), [], 'a model request is not on the weather service');
+    assert.deepEqual(await announce('call-w', 1, 'get_weather', 'first-run'), ['first-503'], 'the first tool attempt still meets it');
+    assert.deepEqual(await announce('call-w', 2, 'get_weather', 'first-run'), [], 'the second does not');
   });
 });
