@@ -164,8 +164,8 @@ function host(def: string) {
 export const settingsShape = {
   // Model
   GROQ_API_KEY: text().describe('Groq API key; with LLM_PROVIDER=auto its presence selects Groq'),
-  LLM_PROVIDER: oneOf('auto', ['auto', 'groq', 'openai', 'offline'] as const).describe(
-    'auto: groq when GROQ_API_KEY is set, else offline; openai: any OpenAI-compatible endpoint (OPENAI_BASE_URL); offline: the lab\'s own model server',
+  LLM_PROVIDER: oneOf('auto', ['auto', 'groq', 'openai', 'anthropic', 'offline'] as const).describe(
+    'auto: groq when GROQ_API_KEY is set, else offline; openai: any OpenAI-compatible endpoint (OPENAI_BASE_URL); anthropic: Anthropic\'s Messages API (ANTHROPIC_*); offline: the lab\'s own model server',
   ),
   GROQ_MODEL: text('llama-3.3-70b-versatile').describe('Groq model name'),
   GROQ_BASE_URL: url().describe("Groq API base URL (unset: Groq's own); for a local Groq-compatible server"),
@@ -175,6 +175,9 @@ export const settingsShape = {
   OPENAI_BASE_URL: url().describe('with LLM_PROVIDER=openai: the OpenAI-compatible API base, e.g. http://127.0.0.1:11434/v1 (Ollama); unset: OpenAI\'s own'),
   OPENAI_API_KEY: text().describe('with LLM_PROVIDER=openai: the API key (a local server without keys takes any value; unset: "none")'),
   OPENAI_MODEL: text('gpt-4o-mini').describe('with LLM_PROVIDER=openai: the model name'),
+  ANTHROPIC_API_KEY: text().describe('with LLM_PROVIDER=anthropic: the API key'),
+  ANTHROPIC_MODEL: text('claude-3-5-haiku-latest').describe('with LLM_PROVIDER=anthropic: the model name'),
+  ANTHROPIC_BASE_URL: url().describe("with LLM_PROVIDER=anthropic: the API base (unset: Anthropic's own); for a local Anthropic-compatible server"),
   MODEL_HOST: host('127.0.0.1').describe('host of the offline model server (model_server under compose); the model proxy forwards to it'),
   MODEL_PROXY: oneOf('on', ['on', 'off'] as const).describe('on: the proxy-manager keeps model_proxy (6100) in front of the model server and its toxics reach model calls; off: the agent calls the model server directly'),
   MODEL_TOXIC_PROB: prob(0).describe('probability, per chaos tick while the agent is active, that a toxic of TOXICS is injected on model_proxy (TOXIC_PROB is the tool proxies\'); 0 = model calls meet only planned toxics'),
@@ -305,6 +308,9 @@ export const SETTING_READERS: Partial<Record<SettingName, readonly LabPart[]>> =
   OPENAI_BASE_URL: ['agent'],
   OPENAI_API_KEY: ['agent'],
   OPENAI_MODEL: ['agent'],
+  ANTHROPIC_API_KEY: ['agent'],
+  ANTHROPIC_MODEL: ['agent'],
+  ANTHROPIC_BASE_URL: ['agent'],
   MODEL_HOST: ['proxy-manager', 'agent'],
   MODEL_PROXY: ['proxy-manager', 'agent'],
   MODEL_TOXIC_PROB: ['proxy-manager'],
@@ -353,6 +359,9 @@ export const settingsSchema = z.object(settingsShape).superRefine((s, ctx) => {
   // Refused here rather than by the agent, which only learns it after the whole lab has started.
   if (s.LLM_PROVIDER === 'groq' && s.GROQ_API_KEY === undefined) {
     ctx.addIssue({ code: 'custom', path: ['LLM_PROVIDER'], message: 'GROQ_API_KEY must be set (or use LLM_PROVIDER=offline, or auto)' });
+  }
+  if (s.LLM_PROVIDER === 'anthropic' && s.ANTHROPIC_API_KEY === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['LLM_PROVIDER'], message: 'ANTHROPIC_API_KEY must be set (or use LLM_PROVIDER=offline, or auto)' });
   }
 });
 
@@ -423,6 +432,7 @@ export function publicSettings(s: Settings): Record<string, unknown> {
   const out: Record<string, unknown> = { ...s };
   if (s.GROQ_API_KEY) out.GROQ_API_KEY = '(set)';
   if (s.OPENAI_API_KEY) out.OPENAI_API_KEY = '(set)';
+  if (s.ANTHROPIC_API_KEY) out.ANTHROPIC_API_KEY = '(set)';
   return out;
 }
 
