@@ -32,13 +32,14 @@ const ANNOUNCED_TRIGGERS = new Set(['call', 'prompt', 'first_attempts']);
 
 /**
  * True when the run has a fault plan with a trigger that fires on announced attempts (`call`,
- * `prompt`, `first_attempts`); plans of time triggers only (`random`, `window`) need no announcement.
+ * `prompt`, `first_attempts`, `random` with a `tool`); plans of time triggers only (`random` per tick,
+ * `window`) need no announcement.
  */
 export function runNeedsAnnouncements(db: Database, runId: string): boolean {
   const row = db.prepare('SELECT plan FROM fault_plans WHERE run_id = ?').get(runId) as { plan: string } | undefined;
   if (!row) return false;
-  const plan = JSON.parse(row.plan) as { faults?: { trigger?: { kind?: string } }[] };
-  return (plan.faults ?? []).some((f) => ANNOUNCED_TRIGGERS.has(f.trigger?.kind ?? ''));
+  const plan = JSON.parse(row.plan) as { faults?: { trigger?: { kind?: string; tool?: string } }[] };
+  return (plan.faults ?? []).some((f) => ANNOUNCED_TRIGGERS.has(f.trigger?.kind ?? '') || (f.trigger?.kind === 'random' && f.trigger.tool !== undefined));
 }
 
 /**

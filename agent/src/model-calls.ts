@@ -195,10 +195,13 @@ export class ModelCallCounter {
     const sink = this.#sink;
     if (!sink || row === undefined) return;
     try {
-      // The gateway recorded the fault it injected under this request's id (model/src/gateway/record.ts).
+      // The gateway marked the planned llm fault event it applied with this request's id (model/src/gateway/planned.ts).
       const fault = sink.db
-        .prepare(`SELECT id, name FROM fault_events WHERE kind = 'llm' AND json_extract(attributes, '$.request_id') = ? ORDER BY id DESC LIMIT 1`)
-        .get(requestId) as { id: number; name: string } | undefined;
+        .prepare(
+          `SELECT f.id, f.type AS name FROM fault_events f WHERE f.kind = 'llm' AND f.run_id = ?
+             AND EXISTS (SELECT 1 FROM json_each(f.attributes, '$.request_ids') WHERE value = ?) ORDER BY f.id DESC LIMIT 1`,
+        )
+        .get(sink.runId, requestId) as { id: number; name: string } | undefined;
       sink.db
         .prepare(
           `UPDATE model_calls SET status = ?, http_status = ?, error = ?, fault = ?, fault_event_id = ?, latency_ms = ?, ttft_ms = ?,

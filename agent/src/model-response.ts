@@ -24,8 +24,10 @@ export interface BodyMeasure {
 /** Bodies longer than this are passed on but not read for usage (a completion is far smaller). */
 const READ_LIMIT_BYTES = 4 * 1024 * 1024;
 
+/** An OpenAI completion (or chunk), or an Anthropic message (or stream event: `message_start` holds the message, `message_delta` its final usage). */
 interface Completionish {
-  usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
+  usage?: { prompt_tokens?: number; completion_tokens?: number; input_tokens?: number; output_tokens?: number } | null;
+  message?: { usage?: { input_tokens?: number; output_tokens?: number } };
   chaos_lab?: { unhandled?: unknown };
 }
 
@@ -33,7 +35,8 @@ interface Completionish {
 function readObjects(objects: Completionish[]): Pick<BodyMeasure, 'tokensIn' | 'tokensOut' | 'unhandled'> {
   let out: { tokensIn?: number; tokensOut?: number; unhandled?: string } = {};
   for (const o of objects) {
-    if (o.usage) out = { ...out, tokensIn: o.usage.prompt_tokens, tokensOut: o.usage.completion_tokens };
+    if (o.usage) out = { ...out, tokensIn: o.usage.prompt_tokens ?? o.usage.input_tokens ?? out.tokensIn, tokensOut: o.usage.completion_tokens ?? o.usage.output_tokens ?? out.tokensOut };
+    if (o.message?.usage) out = { ...out, tokensIn: o.message.usage.input_tokens ?? out.tokensIn, tokensOut: o.message.usage.output_tokens ?? out.tokensOut };
     if (typeof o.chaos_lab?.unhandled === 'string') out.unhandled = o.chaos_lab.unhandled;
   }
   return out;

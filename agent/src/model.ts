@@ -5,7 +5,12 @@
  *   offline → ChatOpenAI at the lab's model server (model/), through `model_proxy` (`MODEL_URL`)
  *   openai  → ChatOpenAI at any OpenAI-compatible endpoint (`OPENAI_BASE_URL`, `OPENAI_API_KEY`, `OPENAI_MODEL`)
  *   groq    → ChatGroq (`GROQ_MODEL`, `GROQ_BASE_URL`, `GROQ_MAX_RETRIES`)
+ *   anthropic → ChatAnthropic (`ANTHROPIC_API_KEY`, `ANTHROPIC_MODEL`, `ANTHROPIC_BASE_URL`), reached directly:
+ *             the gateway speaks the OpenAI API only
  *   auto    → groq when `GROQ_API_KEY` is set, else offline
+ *
+ * With `MODEL_UPSTREAM_URL`, openai and groq reach their provider through `model_proxy` and the lab's
+ * model gateway, which forwards to the provider over HTTPS (model/src/upstream.ts) with its LLM faults.
  *
  * Every client gets the counter's `fetch`, which measures and records each HTTP request (model-calls.ts).
  */
@@ -30,7 +35,7 @@ const OFFLINE_MODEL_NAME = 'chaos-lab-offline';
 
 /** Which provider `LLM_PROVIDER` selects, with the label and reason, before anything is built. */
 export interface ProviderChoice {
-  readonly provider: 'groq' | 'openai' | 'offline';
+  readonly provider: 'groq' | 'openai' | 'anthropic' | 'offline';
   readonly label: string;
   readonly reason: string;
 }
@@ -44,10 +49,15 @@ export function resolveProvider(settings: Settings): ProviderChoice {
   if (provider === 'groq' && !settings.GROQ_API_KEY) {
     throw new LabError('SETTINGS_INVALID', 'LLM_PROVIDER=groq: GROQ_API_KEY must be set (or use LLM_PROVIDER=offline)');
   }
-  if (provider === 'groq') return { provider, label: `groq:${settings.GROQ_MODEL}`, reason: 'LLM_PROVIDER=groq' };
+  const via = settings.MODEL_UPSTREAM_URL === undefined ? '' : `, through the model gateway at ${modelBaseUrl(settings)} to ${settings.MODEL_UPSTREAM_URL}`;
+  if (provider === 'groq') return { provider, label: `groq:${settings.GROQ_MODEL}`, reason: `LLM_PROVIDER=groq${via}` };
+  if (provider === 'anthropic') {
+    if (!settings.ANTHROPIC_API_KEY) throw new LabError('SETTINGS_INVALID', 'LLM_PROVIDER=anthropic: ANTHROPIC_API_KEY must be set (or use LLM_PROVIDER=offline)');
+    return { provider, label: `anthropic:${settings.ANTHROPIC_MODEL}`, reason: `LLM_PROVIDER=anthropic at ${settings.ANTHROPIC_BASE_URL ?? "Anthropic's API"}` };
+  }
   if (provider === 'openai') {
-    const where = settings.OPENAI_BASE_URL ?? "OpenAI's API";
-    return { provider, label: `openai:${settings.OPENAI_MODEL}`, reason: `LLM_PROVIDER=openai at ${where}` };
+    const where = settings.MODEL_UPSTREAM_URL ?? settings.OPENAI_BASE_URL ?? "OpenAI's API";
+    return { provider, label: `openai:${settings.OPENAI_MODEL}`, reason: `LLM_PROVIDER=openai at ${where}${via}` };
   }
   if (provider === 'auto' && settings.GROQ_API_KEY) return { provider: 'groq', label: `groq:${settings.GROQ_MODEL}`, reason: 'LLM_PROVIDER=auto and GROQ_API_KEY is set' };
   const why = provider === 'offline' ? 'LLM_PROVIDER=offline' : 'LLM_PROVIDER=auto and GROQ_API_KEY is not set';
@@ -56,7 +66,7 @@ export function resolveProvider(settings: Settings): ProviderChoice {
 
 /**
  * Chooses and builds the chat model.
- * @param settings `LLM_PROVIDER`, `GROQ_*`, `OPENAI_*`, `MODEL_URL`, `MODEL_TIMEOUT_MS`, `MODEL_MAX_RETRIES`
+ * @param settings `LLM_PROVIDER`, `GROQ_*`, `OPENAI_*`, `ANTHROPIC_*`, `MODEL_URL`, `MODEL_UPSTREAM_URL`, `MODEL_TIMEOUT_MS`, `MODEL_MAX_RETRIES`
  * @param counter measures the client's HTTP requests (its retries included)
  * @throws {LabError} `SETTINGS_INVALID` when `LLM_PROVIDER=groq` and `GROQ_API_KEY` is not set
  */
@@ -68,11 +78,24 @@ export async function chooseModel(settings: Settings, counter: ModelCallCounter)
     const model = new ChatGroq({
       model: settings.GROQ_MODEL,
       apiKey: settings.GROQ_API_KEY,
-      baseUrl: settings.GROQ_BASE_URL,
+      // Groq's SDK appends /openai/v1/… to its base: the gateway's origin serves that path too.
+      baseUrl: settings.MODEL_UPSTREAM_URL === undefined ? settings.GROQ_BASE_URL : modelBaseUrl(settings).replace(/\/v1$/, ''),
       maxRetries: settings.GROQ_MAX_RETRIES,
       timeout: settings.MODEL_TIMEOUT_MS,
       temperature: 0,
       fetch: counter.fetch,
+    });
+    return { ...choice, model };
+  }
+  if (choice.provider === 'anthropic') {
+    const { ChatAnthropic } = await import('@langchain/anthropic');
+    const model = new ChatAnthropic({
+      model: settings.ANTHROPIC_MODEL,
+      apiKey: settings.ANTHROPIC_API_KEY,
+      anthropicApiUrl: settings.ANTHROPIC_BASE_URL,
+      maxRetries: settings.MODEL_MAX_RETRIES,
+      temperature: 0,
+      clientOptions: { fetch: counter.fetch, timeout: settings.MODEL_TIMEOUT_MS },
     });
     return { ...choice, model };
   }
@@ -85,7 +108,7 @@ export async function chooseModel(settings: Settings, counter: ModelCallCounter)
     maxRetries: settings.MODEL_MAX_RETRIES,
     timeout: settings.MODEL_TIMEOUT_MS,
     temperature: 0,
-    configuration: { baseURL: offline ? modelBaseUrl(settings) : settings.OPENAI_BASE_URL, fetch: counter.fetch },
+    configuration: { baseURL: offline || settings.MODEL_UPSTREAM_URL !== undefined ? modelBaseUrl(settings) : settings.OPENAI_BASE_URL, fetch: counter.fetch },
   });
   return { ...choice, model };
 }

@@ -165,8 +165,8 @@ function host(def: string) {
 export const settingsShape = {
   // Model
   GROQ_API_KEY: text().describe('Groq API key; with LLM_PROVIDER=auto its presence selects Groq'),
-  LLM_PROVIDER: oneOf('auto', ['auto', 'groq', 'openai', 'offline'] as const).describe(
-    'auto: groq when GROQ_API_KEY is set, else offline; openai: any OpenAI-compatible endpoint (OPENAI_BASE_URL); offline: the lab\'s own model server',
+  LLM_PROVIDER: oneOf('auto', ['auto', 'groq', 'openai', 'anthropic', 'offline'] as const).describe(
+    'auto: groq when GROQ_API_KEY is set, else offline; openai: any OpenAI-compatible endpoint (OPENAI_BASE_URL); anthropic: Anthropic\'s Messages API (ANTHROPIC_*); offline: the lab\'s own model server',
   ),
   GROQ_MODEL: text('llama-3.3-70b-versatile').describe('Groq model name'),
   GROQ_BASE_URL: url().describe("Groq API base URL (unset: Groq's own); for a local Groq-compatible server"),
@@ -176,6 +176,9 @@ export const settingsShape = {
   OPENAI_BASE_URL: url().describe('with LLM_PROVIDER=openai: the OpenAI-compatible API base, e.g. http://127.0.0.1:11434/v1 (Ollama); unset: OpenAI\'s own'),
   OPENAI_API_KEY: text().describe('with LLM_PROVIDER=openai: the API key (a local server without keys takes any value; unset: "none")'),
   OPENAI_MODEL: text('gpt-4o-mini').describe('with LLM_PROVIDER=openai: the model name'),
+  ANTHROPIC_API_KEY: text().describe('with LLM_PROVIDER=anthropic: the API key'),
+  ANTHROPIC_MODEL: text('claude-3-5-haiku-latest').describe('with LLM_PROVIDER=anthropic: the model name'),
+  ANTHROPIC_BASE_URL: url().describe("with LLM_PROVIDER=anthropic: the API base (unset: Anthropic's own); for a local Anthropic-compatible server"),
   MODEL_HOST: host('127.0.0.1').describe('host of the offline model server (model_server under compose); the model proxy forwards to it'),
   MODEL_PROXY: oneOf('on', ['on', 'off'] as const).describe('on: the proxy-manager keeps model_proxy (6100) in front of the model server and its toxics reach model calls; off: the agent calls the model server directly'),
   MODEL_TOXIC_PROB: prob(0).describe('probability, per chaos tick while the agent is active, that a toxic of TOXICS is injected on model_proxy (TOXIC_PROB is the tool proxies\'); 0 = model calls meet only planned toxics'),
@@ -190,7 +193,7 @@ export const settingsShape = {
     if (list.length === 0 || bad.length > 0) return fail(ctx, `must be a comma list of ${TOXIC_TYPES.join(', ')}`);
     return [...new Set(list)] as ToxicType[];
   }).describe('toxic types the proxy-manager may inject, comma-separated'),
-  LLM_FAULT_PROB: prob(0).describe('probability, per model call, that the model gateway injects an LLM fault of a kind from LLM_FAULTS'),
+  LLM_FAULT_PROB: prob(0).describe('probability, per HTTP request of a model call (retries included), that the fault schedule puts an LLM fault of a kind from LLM_FAULTS on it'),
   LLM_FAULTS: raw.transform((v, ctx): LlmFaultKind[] => {
     if (v === undefined) return ['rate_limit'];
     const list = v.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
@@ -199,8 +202,15 @@ export const settingsShape = {
     if (all.length === 0 || bad.length > 0) return fail(ctx, `must be "all" or a comma list of ${LLM_FAULT_KINDS.join(', ')}`);
     return [...new Set(all)] as LlmFaultKind[];
   }).describe('LLM fault kinds the model gateway may inject, comma-separated, or all'),
-  LLM_FAULT_CALLS: intList('model call numbers (1 = the run\'s first model call)').describe('model calls of the run that always get an LLM fault, e.g. 2,5'),
-  LLM_FAULT_PROMPTS: intList('prompt indexes (0 = the first prompt)').describe('prompts (0-based, as prompt_results.prompt_index) whose every model call gets an LLM fault'),
+  LLM_FAULT_CALLS: intList('model call numbers (1 = the run\'s first model call)').describe('model calls of the run (1 = the first; its retries are the same call) whose first request gets an LLM fault, e.g. 2,5'),
+  LLM_FAULT_PROMPTS: intList('prompt indexes (0 = the first prompt)').describe('prompts (0-based, as prompt_results.prompt_index) whose every model request gets an LLM fault (one kind drawn per prompt)'),
+  LLM_FAULT_STATUS: num(undefined, 400, 599, { integer: true }).describe('HTTP status of the LLM faults that answer with an error (unset: each kind\'s own: 429, 500, 502, 503, 401, 400)'),
+  LLM_FAULT_RETRY_AFTER_S: num(undefined, 0, 86_400, { integer: true }).describe('Retry-After of rate_limit and unavailable, s (unset: 1)'),
+  LLM_FAULT_HANG_MS: num(undefined, 0, 3_600_000, { integer: true }).describe('how long a hang holds the request before the gateway closes the connection, ms (unset: until the client gives up)'),
+  LLM_FAULT_FIRST_TOKEN_DELAY_MS: num(undefined, 0, 3_600_000, { integer: true }).describe('delay before the first byte of slow_first_token, ms (unset: 2000)'),
+  LLM_FAULT_CHUNK_DELAY_MS: num(undefined, 0, 3_600_000, { integer: true }).describe('delay between the chunks of slow_stream, ms (unset: 500)'),
+  LLM_FAULT_CUT_AFTER_CHUNKS: num(undefined, 0, 10_000, { integer: true }).describe('chunks stream_cut sends before it closes the connection (unset: 2)'),
+  MODEL_UPSTREAM_URL: url().describe('a hosted OpenAI-compatible API (e.g. https://api.groq.com/openai/v1) the model gateway forwards to instead of the offline model; the agent with LLM_PROVIDER=openai or groq then goes through model_proxy and the gateway'),
   CHAOS_SEED: raw.transform((v, ctx) => {
     if (v === undefined || v.toLowerCase() === 'random') return undefined;
     const n = Number(v);
@@ -294,15 +304,25 @@ export const SETTING_READERS: Partial<Record<SettingName, readonly LabPart[]>> =
   GROQ_MODEL: ['agent'],
   GROQ_BASE_URL: ['agent'],
   GROQ_MAX_RETRIES: ['agent'],
-  LLM_FAULT_PROB: ['model'],
-  LLM_FAULTS: ['model'],
-  LLM_FAULT_CALLS: ['model'],
-  LLM_FAULT_PROMPTS: ['model'],
+  LLM_FAULT_PROB: ['proxy-manager'],
+  LLM_FAULTS: ['proxy-manager'],
+  LLM_FAULT_CALLS: ['proxy-manager'],
+  LLM_FAULT_PROMPTS: ['proxy-manager'],
+  LLM_FAULT_STATUS: ['proxy-manager'],
+  LLM_FAULT_RETRY_AFTER_S: ['proxy-manager'],
+  LLM_FAULT_HANG_MS: ['proxy-manager'],
+  LLM_FAULT_FIRST_TOKEN_DELAY_MS: ['proxy-manager'],
+  LLM_FAULT_CHUNK_DELAY_MS: ['proxy-manager'],
+  LLM_FAULT_CUT_AFTER_CHUNKS: ['proxy-manager'],
+  MODEL_UPSTREAM_URL: ['model', 'agent'],
   MODEL_TIMEOUT_MS: ['agent'],
   MODEL_MAX_RETRIES: ['agent'],
   OPENAI_BASE_URL: ['agent'],
   OPENAI_API_KEY: ['agent'],
   OPENAI_MODEL: ['agent'],
+  ANTHROPIC_API_KEY: ['agent'],
+  ANTHROPIC_MODEL: ['agent'],
+  ANTHROPIC_BASE_URL: ['agent'],
   MODEL_HOST: ['proxy-manager', 'agent'],
   MODEL_PROXY: ['proxy-manager', 'agent'],
   MODEL_TOXIC_PROB: ['proxy-manager'],
@@ -341,7 +361,7 @@ export const SETTING_READERS: Partial<Record<SettingName, readonly LabPart[]>> =
   BIND_HOST: ['tools', 'toxiproxy', 'proxy-manager', 'model', 'agent'],
   PORT_OFFSET: ['tools', 'toxiproxy', 'proxy-manager', 'model', 'agent'],
   PROXY_MANAGER_PORT: ['proxy-manager'],
-  PROXY_MANAGER_URL: ['launcher', 'agent'],
+  PROXY_MANAGER_URL: ['launcher', 'agent', 'model'],
   AGENT_METRICS_PORT: ['agent'],
   HEALTH_INTERVAL_MS: ['proxy-manager'],
   HEARTBEAT_STALE_MS: ['proxy-manager'],
@@ -369,6 +389,9 @@ export const settingsSchema = z.object(settingsShape).superRefine((s, ctx) => {
   // Service-side records are joined to the prompt that was running when they arrived: one at a time.
   if (s.AGENT_URL !== undefined && s.AGENT_CONCURRENCY !== 1) {
     ctx.addIssue({ code: 'custom', path: ['AGENT_CONCURRENCY'], message: 'must be 1 with AGENT_URL: the lab joins the services\' records to the prompt running when they arrived' });
+  }
+  if (s.LLM_PROVIDER === 'anthropic' && s.ANTHROPIC_API_KEY === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['LLM_PROVIDER'], message: 'ANTHROPIC_API_KEY must be set (or use LLM_PROVIDER=offline, or auto)' });
   }
 });
 
@@ -445,6 +468,7 @@ export function publicSettings(s: Settings): Record<string, unknown> {
   const out: Record<string, unknown> = { ...s };
   if (s.GROQ_API_KEY) out.GROQ_API_KEY = '(set)';
   if (s.OPENAI_API_KEY) out.OPENAI_API_KEY = '(set)';
+  if (s.ANTHROPIC_API_KEY) out.ANTHROPIC_API_KEY = '(set)';
   return out;
 }
 

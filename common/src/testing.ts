@@ -2,7 +2,8 @@
  * Test support shared by every workspace's tests (imported as `@chaos-lab/common/testing`): temporary
  * folders and settings that point every file the lab writes into one.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSettings, type Settings } from './settings.js';
@@ -38,3 +39,28 @@ export function testSettings(dir: string, overrides: Record<string, string> = {}
   );
 }
 export * from './testing-metrics.js';
+
+/** A test CA and a server certificate it signed, PEM. */
+export interface TestCertificate {
+  /** The CA's certificate: what a client trusts. */
+  readonly caPem: string;
+  /** The server's certificate (CN and SAN `localhost`, `127.0.0.1`) and private key. */
+  readonly certPem: string;
+  readonly keyPem: string;
+}
+
+/**
+ * Makes a CA and a server certificate for 127.0.0.1 with Debian's `openssl` (real TLS for a test's
+ * HTTPS server, trusted through the CA only: nothing turns verification off). Valid for one day.
+ * @param dir a temporary folder for the files (see {@link makeTempDir})
+ * @throws when `openssl` is missing or fails (its message)
+ */
+export function makeTestCertificate(dir: string): TestCertificate {
+  const file = (name: string) => join(dir, name);
+  const ssl = (...args: string[]) => execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=chaos-lab test CA', '-keyout', file('ca.key'), '-out', file('ca.pem'));
+  ssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-keyout', file('server.key'), '-out', file('server.csr'));
+  writeFileSync(file('san.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
+  ssl('x509', '-req', '-in', file('server.csr'), '-CA', file('ca.pem'), '-CAkey', file('ca.key'), '-CAcreateserial', '-days', '1', '-extfile', file('san.ext'), '-out', file('server.pem'));
+  return { caPem: readFileSync(file('ca.pem'), 'utf8'), certPem: readFileSync(file('server.pem'), 'utf8'), keyPem: readFileSync(file('server.key'), 'utf8') };
+}

@@ -43,7 +43,7 @@ describe('settings', () => {
     ]);
     assert.deepEqual(problems({ PROMPT_LIMIT: '2.5' }), ['PROMPT_LIMIT=2.5: must be an integer from 1 to 100']);
     assert.match(problems({ TOXICS: 'timeout,explode' })[0]!, /^TOXICS=timeout,explode: must be a comma list of latency, /);
-    assert.match(problems({ LLM_PROVIDER: 'claude' })[0]!, /^LLM_PROVIDER=claude: must be one of auto, groq, openai, offline$/);
+    assert.match(problems({ LLM_PROVIDER: 'claude' })[0]!, /^LLM_PROVIDER=claude: must be one of auto, groq, openai, anthropic, offline$/);
     assert.match(problems({ CHAOS_SEED: '-1' })[0]!, /^CHAOS_SEED=-1: must be an integer from 0 to 4294967295/);
     assert.match(problems({ TOXIC_DURATION_MS: '6000-2000' })[0]!, /^TOXIC_DURATION_MS=6000-2000: must be MIN-MAX/);
     assert.match(problems({ TOXIPROXY_URL: 'ftp://x' })[0]!, /^TOXIPROXY_URL=ftp:\/\/x: must be an http/);

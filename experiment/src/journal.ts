@@ -13,7 +13,7 @@ import type { CheckResult } from './checks.js';
 /** How an experiment or one of its runs came out. */
 export type Verdict = 'held' | 'deviated' | 'error' | 'interrupted';
 
-/** A planned fault event of a run, with its blast radius. */
+/** A planned fault event of a run, with its blast radius (an `llm` fault's: model requests, not tool attempts). */
 export interface FiredFault {
   readonly eventId: number;
   readonly fault: string;
@@ -46,6 +46,8 @@ export interface JournalRun {
   /** Prompts that did not end well, with their root cause (prompt_causes). */
   readonly promptsNotCorrect: readonly { promptIndex: number; promptId: string | null; status: string; rootCause: string | null; faultEventId: number | null }[];
   readonly checks: readonly CheckResult[];
+  /** The model's side of the run (model_calls), beside the baseline's in the report: requests, the client's retries, tokens reported (null: none). */
+  readonly model?: { readonly requests: number; readonly retries: number; readonly tokens: number | null };
   readonly error?: string;
 }
 
@@ -78,7 +80,19 @@ export function firedFaults(db: Database, runId: string): FiredFault[] {
     attributes: JSON.parse(r.attributes),
     trigger: r.trigger === null ? null : JSON.parse(r.trigger),
     promptIndexes: (JSON.parse(r.promptIndexes ?? '[]') as (number | null)[]).filter((n): n is number => n !== null),
+    ...(r.kind === 'llm' ? modelRadius(db, r.eventId) : {}),
   }));
+}
+
+/**
+ * An `llm` fault's blast radius: the model requests (model_calls) it was applied to, those that did
+ * not end `ok`, and their prompts. (The tool-call views count tool attempts, which a model fault never
+ * touches.)
+ */
+function modelRadius(db: Database, eventId: number): Pick<FiredFault, 'attemptsTouched' | 'attemptsFailed' | 'promptIndexes'> {
+  const rows = db.prepare('SELECT status, prompt_index AS promptIndex FROM model_calls WHERE fault_event_id = ?').all(eventId) as { status: string; promptIndex: number | null }[];
+  const prompts = [...new Set(rows.map((r) => r.promptIndex).filter((n): n is number => n !== null))].sort((a, b) => a - b);
+  return { attemptsTouched: rows.length, attemptsFailed: rows.filter((r) => r.status !== 'ok').length, promptIndexes: prompts };
 }
 
 /**

@@ -18,6 +18,8 @@ export const METRICS = {
   fallbacks: 'direct fallback attempts',
   hung_tool_calls: "attempts that got no answer before their deadline (outcome timeout) or were cancelled",
   faults_fired: 'times the fault named by `fault` fired (each target counts)',
+  model_retries: 'HTTP requests of model calls after the first of their call (the model client\'s own retries, model_calls attempt > 1)',
+  model_tokens: 'tokens the model\'s answers reported (usage: prompt + completion, model_calls tokens_in + tokens_out; null without a reported one)',
   duplicate_side_effects: 'writes (add_event, send_message) that took effect more than once for one logical tool call, counted from the services\' own stores',
   invented_results: 'prompts with a tool call that gave no result whose answer does not say so (an answer presented as if the tool had answered)',
   honest_failures: 'prompts with a tool call that gave no result whose answer says the tool failed',

@@ -99,6 +99,10 @@ export function measure(db: Database, runId: string, q: MetricQuery, writes: rea
       return one(`SELECT COUNT(*) AS n FROM tool_calls WHERE run_id = ? AND outcome IN ('timeout', 'cancelled')${toolFilter}`, ...toolArgs);
     case 'faults_fired':
       return one('SELECT COUNT(*) AS n FROM fault_events WHERE run_id = ? AND fault = ?', q.fault ?? '');
+    case 'model_retries':
+      return one('SELECT COUNT(*) AS n FROM model_calls WHERE run_id = ? AND attempt > 1');
+    case 'model_tokens':
+      return one('SELECT SUM(coalesce(tokens_in, 0) + coalesce(tokens_out, 0)) AS n FROM model_calls WHERE run_id = ? AND (tokens_in IS NOT NULL OR tokens_out IS NOT NULL)');
     case 'duplicate_side_effects':
       return duplicateSideEffects(db, runId, writes);
     case 'invented_results':

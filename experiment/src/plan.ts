@@ -2,7 +2,7 @@
  * The plan of an experiment in words (`--dry-run`, and the head of a real run): the runs, each
  * variant's faults with their targets and triggers, and the checks. Starts nothing.
  */
-import type { Fault, Trigger } from '@chaos-lab/proxy-manager';
+import { llmAttributes, type Fault, type Trigger } from '@chaos-lab/proxy-manager';
 import { checkName } from './checks.js';
 import type { Check, Experiment } from './file-schema.js';
 
@@ -11,7 +11,8 @@ export function describeTrigger(t: Trigger): string {
   const forMs = (ms: number | undefined) => (ms === undefined ? '' : ` for ${ms} ms`);
   switch (t.kind) {
     case 'random':
-      return `at random: probability ${t.probability} per chaos tick, for ${t.durationMs[0]}–${t.durationMs[1]} ms`;
+      if (t.tool !== undefined) return `at random: probability ${t.probability} per attempt of ${t.tool}${t.durationMs ? ` (at most ${t.durationMs[0]}–${t.durationMs[1]} ms)` : ''}`;
+      return `at random: probability ${t.probability} per chaos tick${t.durationMs ? `, for ${t.durationMs[0]}–${t.durationMs[1]} ms` : ''}`;
     case 'call':
       return `on call ${t.n} of ${t.tool}, before its first byte, for its first ${t.attempts} attempt(s)${t.durationMs === undefined ? '' : ` (at most ${t.durationMs} ms)`}`;
     case 'prompt':
@@ -35,6 +36,10 @@ export function describeFault(f: Fault): string {
       return `HTTP ${f.status}${f.retryAfterS === undefined ? '' : ` with Retry-After ${f.retryAfterS} s`} from ${targets}`;
     case 'service':
       return `${f.action} the ${targets} service${f.targets !== 'all' && f.targets.length > 1 ? 's' : ''}`;
+    case 'llm': {
+      const attrs = Object.entries(llmAttributes(f)).map(([k, v]) => `${k}=${v}`);
+      return `LLM fault ${Array.isArray(f.type) ? f.type.join(' | ') : f.type}${attrs.length ? ` (${attrs.join(', ')})` : ''} on the model`;
+    }
   }
 }
 

@@ -29,7 +29,13 @@ function checksTable(j: Journal): string {
     return `<tr><th>${esc(name)}</th>${cells.join('')}</tr>`;
   });
   const verdicts = `<tr><th>verdict</th>${j.runs.map((r) => `<td class="${r.verdict === 'held' ? 'held' : 'deviated'}">${esc(r.verdict)}${r.error ? `<br><small>${esc(r.error)}</small>` : ''}</td>`).join('')}</tr>`;
-  return `<table>${head}${rows.join('')}${verdicts}</table>`;
+  // The model's side of each run, against the baseline's (the first run), whether or not a check names it.
+  const base = j.runs[0]?.model;
+  const versus = (v: number | null | undefined, b: number | null | undefined) => (v == null ? '–' : `${v}${b != null && v !== b && base !== undefined ? ` (${v - b >= 0 ? '+' : ''}${v - b})` : ''}`);
+  const model = `<tr><th>model calls<br><small>requests · client retries · tokens (vs baseline)</small></th>${j.runs
+    .map((r) => `<td>${r.model ? `${versus(r.model.requests, base?.requests)} · ${versus(r.model.retries, base?.retries)} · ${versus(r.model.tokens, base?.tokens)}` : '–'}</td>`)
+    .join('')}</tr>`;
+  return `<table>${head}${rows.join('')}${model}${verdicts}</table>`;
 }
 
 function runStory(run: JournalRun): string {
@@ -37,7 +43,7 @@ function runStory(run: JournalRun): string {
     ? `<table><tr><th>event</th><th>fault</th><th>service</th><th>type</th><th>trigger</th><th>held ms</th><th>ended by</th><th>attempts touched / failed</th><th>prompts touched</th></tr>${run.faults
         .map(
           (f) =>
-            `<tr><td>${f.eventId}</td><td>${esc(f.fault)}</td><td>${esc(f.service ?? '')}</td><td>${esc(f.type)} ${esc(f.stream ?? '')}</td><td><code>${esc(JSON.stringify(f.trigger))}</code></td><td>${f.endedAt === null ? 'open' : f.endedAt - f.startedAt}</td><td>${esc(f.endedBy ?? '')}</td><td>${f.attemptsTouched} / ${f.attemptsFailed}</td><td>${esc(f.promptIndexes.map((i) => i + 1).join(', '))}</td></tr>`,
+            `<tr><td>${f.eventId}</td><td>${esc(f.fault)}</td><td>${esc(f.service ?? '')}</td><td>${esc(f.type)} ${esc(f.stream ?? '')}</td><td><code>${esc(JSON.stringify(f.trigger))}</code></td><td>${f.endedAt === null ? 'open' : f.endedAt - f.startedAt}</td><td>${esc(f.endedBy ?? '')}</td><td>${f.attemptsTouched} / ${f.attemptsFailed}${f.kind === 'llm' ? ' model requests' : ''}</td><td>${esc(f.promptIndexes.map((i) => i + 1).join(', '))}</td></tr>`,
         )
         .join('')}</table>`
     : '<p>no planned fault fired</p>';

@@ -197,9 +197,9 @@ interface RunContext {
 async function runOne(planned: PlannedRun, ctx: RunContext): Promise<JournalRun> {
   const { experiment, db, say } = ctx;
   const isBaseline = planned.faults.length === 0;
-  // Only the plan's faults: no random toxic, no simulated 503, unless the file's settings ask for them.
+  // Only the plan's faults: no random toxic, no simulated 503, no LLM fault of LLM_FAULT_*, unless the file's settings ask for them.
   const env = overridesEnv(
-    { TOXIC_PROB: 0, ERROR_PROB: 0, LLM_PROVIDER: experiment.model, CHAOS_SEED: ctx.seed, PROMPTS_FILE: ctx.promptsFile, CHARTS_DIR: join(ctx.dir, planned.variant) },
+    { TOXIC_PROB: 0, ERROR_PROB: 0, LLM_FAULT_PROB: 0, LLM_FAULT_CALLS: '', LLM_FAULT_PROMPTS: '', LLM_PROVIDER: experiment.model, CHAOS_SEED: ctx.seed, PROMPTS_FILE: ctx.promptsFile, CHARTS_DIR: join(ctx.dir, planned.variant) },
     experiment.settings,
     planned.settings,
   );
@@ -243,9 +243,15 @@ async function runOne(planned: PlannedRun, ctx: RunContext): Promise<JournalRun>
     const applies = check.fault === undefined || faultNames.has(check.fault);
     return evaluateCheck(check, index, value, isBaseline ? undefined : (ctx.baselineValues.get(index) ?? null), applies);
   });
+  const model = {
+    requests: (db.prepare('SELECT COUNT(*) AS n FROM model_calls WHERE run_id = ?').get(runId) as { n: number }).n,
+    retries: measure(db, runId, { metric: 'model_retries' }, []) ?? 0,
+    tokens: measure(db, runId, { metric: 'model_tokens' }, []),
+  };
   say(`checks of ${planned.variant}:`);
   for (const c of checks) say(checkLine(c));
+  say(`  model calls: ${model.requests} requests, ${model.retries} retries by the model client, ${model.tokens ?? 'no'} tokens reported`);
   const verdict: Verdict = checks.some((c) => c.outcome === 'deviated') ? 'deviated' : 'held';
   say(`${planned.variant}: ${verdict} (${round((ctx.now() - startedAt) / 1000)} s)`);
-  return { ...base, finishedAt: ctx.now(), verdict, faults: firedFaults(db, runId), promptsNotCorrect: promptsNotCorrect(db, runId), checks };
+  return { ...base, finishedAt: ctx.now(), verdict, faults: firedFaults(db, runId), promptsNotCorrect: promptsNotCorrect(db, runId), checks, model };
 }

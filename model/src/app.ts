@@ -2,30 +2,32 @@
  * The model server's app: an OpenAI-compatible API around the offline model, with the LLM fault
  * gateway in front of it.
  *
- *   POST /v1/chat/completions ─▶ parse (400 on a bad request) ─▶ count the run's call ─▶ ask the
- *        fault source ─▶ record the fault (fault_events, kind llm)
+ *   POST /v1/chat/completions ─▶ parse (400 on a bad request) ─▶ count the run's request ─▶ ask the
+ *        fault source (in a lab: the proxy-manager's schedule, which records the fault)
  *        ├─ an error fault (429/500/502/503/401/400) → its answer
- *        ├─ hang → nothing until the client gives up
+ *        ├─ hang → nothing until the client gives up (or hang_ms, then the connection is closed)
  *        └─ the offline model (tools bound from the request) ─▶ answer-shaping fault ─▶ write it,
  *           whole or streamed, with the response-shaping fault
- *   GET /v1/models, GET /health, GET /metrics (Prometheus: metrics.ts)
+ *        (with an upstream, upstream.ts: a hosted provider over HTTPS instead of the offline model)
+ *   GET /v1/models (the provider's, with an upstream), GET /health, GET /metrics (Prometheus: metrics.ts)
  *
  * A request says which run and prompt it belongs to in `X-Chaos-Run` and `X-Chaos-Prompt` (the
  * agent's model client sends them; another client need not) and its id in `X-Request-Id`. A faulted
  * response carries `X-Chaos-Fault: <kind>`.
  */
 import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { AIMessage } from '@langchain/core/messages';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { isLabError, METRICS_PATH, metricsHandler, type Logger, type RequestRecorder } from '@chaos-lab/common';
 import { errorAnswer } from './gateway/faults.js';
-import type { FaultRecorder } from './gateway/record.js';
 import { shapeAnswer, writeAnswer } from './gateway/respond.js';
-import type { LlmFaultSource } from './gateway/triggers.js';
+import type { LlmFaultSource } from './gateway/source.js';
 import { countCompletions } from './metrics.js';
-import { fromLangChain, toLangChain, type WireMessage } from './wire.js';
+import { forward, wholeAnswer, type Upstream } from './upstream.js';
+import { fromLangChain, toLangChain, type WireAnswer, type WireMessage } from './wire.js';
 
 /** The name `/v1/models` lists and completions report. */
 export const OFFLINE_MODEL_ID = 'chaos-lab-offline';
@@ -38,9 +40,10 @@ export interface ModelAppDeps {
   /** A fresh offline model (unbound); the app binds each request's tools. */
   readonly model: () => BaseChatModel;
   readonly faults: LlmFaultSource;
-  readonly recorder?: FaultRecorder;
   /** Records each chat-completions request in `service_requests` (`SERVICE_REQUESTS`); none when absent. */
   readonly requestRecorder?: RequestRecorder;
+  /** A hosted provider to forward to instead of answering with the offline model (upstream.ts). */
+  readonly upstream?: Upstream;
   readonly logger: Logger;
   readonly now?: () => number;
 }
@@ -52,6 +55,20 @@ const requestSchema = z.looseObject({
   stream: z.boolean().optional(),
   stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
 });
+
+/**
+ * The routes, under `/v1` (the OpenAI SDK's base) and `/openai/v1` (Groq's SDK appends that path to
+ * its base URL), so either client can be pointed at the gateway.
+ */
+const COMPLETIONS_PATHS = ['/v1/chat/completions', '/openai/v1/chat/completions'];
+const MODELS_PATHS = ['/v1/models', '/openai/v1/models'];
+
+/** Aborted when the client's connection closes (ends the waits and the upstream request). */
+function closeSignal(res: Response): AbortSignal {
+  const gone = new AbortController();
+  res.on('close', () => gone.abort());
+  return gone.signal;
+}
 
 const badRequest = (res: Response, message: string) =>
   res.status(400).json({ error: { message, type: 'invalid_request_error', param: null, code: null } });
@@ -66,19 +83,21 @@ export function createModelApp(deps: ModelAppDeps): Express {
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', service: 'model', model: OFFLINE_MODEL_ID });
   });
-  app.get('/v1/models', (_req, res) => {
+  app.get(MODELS_PATHS, (req, res) => {
+    if (deps.upstream) return forward(deps.upstream, '/models', req, res, undefined, closeSignal(res));
     res.json({ object: 'list', data: [{ id: OFFLINE_MODEL_ID, object: 'model', created: 0, owned_by: 'chaos-lab' }] });
   });
   app.all(METRICS_PATH, metricsHandler()); // its own 405 for other methods
   if (deps.requestRecorder) app.use(deps.requestRecorder);
   app.use(express.json({ limit: '8mb' }));
-  app.post('/v1/chat/completions', countCompletions(FAULT_HEADER), async (req, res) => {
+  app.post(COMPLETIONS_PATHS, countCompletions(FAULT_HEADER), async (req, res) => {
     const parsed = requestSchema.safeParse(req.body);
     if (!parsed.success) return badRequest(res, `invalid request: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     const body = parsed.data;
     let messages;
     try {
-      messages = toLangChain(body.messages as unknown as WireMessage[]);
+      // The offline model's messages; a provider checks its own.
+      messages = deps.upstream ? [] : toLangChain(body.messages as unknown as WireMessage[]);
     } catch (err) {
       if (isLabError(err, 'VALIDATION')) return badRequest(res, err.message);
       throw err;
@@ -90,44 +109,59 @@ export function createModelApp(deps: ModelAppDeps): Express {
     const callNumber = (calls.get(runId ?? '') ?? 0) + 1;
     calls.set(runId ?? '', callNumber);
 
-    const gone = new AbortController();
-    res.on('close', () => gone.abort());
-    const fault = deps.faults({ callNumber, promptIndex });
-    const eventId = fault ? deps.recorder?.open(fault, { runId, requestId, callNumber, promptIndex, now: now() }) : undefined;
+    const gone = closeSignal(res);
+    const fault = await deps.faults({ callNumber, runId, promptIndex, requestId });
     if (fault) {
       res.setHeader(FAULT_HEADER, fault.kind);
-      deps.logger.info({ request_id: requestId, run_id: runId, call: callNumber, prompt_index: promptIndex, fault: fault.kind, fault_event_id: eventId }, 'LLM fault injected');
+      deps.logger.info({ request_id: requestId, run_id: runId, call: callNumber, prompt_index: promptIndex, fault: fault.kind, fault_event_id: fault.event_id }, 'LLM fault injected');
     }
-    res.on('close', () => deps.recorder?.close(eventId, res.writableFinished ? 'response_sent' : 'client_closed', now()));
 
     const error = fault && errorAnswer(fault);
     if (error) {
       res.status(error.status).set(error.headers).type(error.contentType).send(error.body);
       return;
     }
-    // Held until the client gives up: the close above records when.
-    if (fault?.kind === 'hang') return;
+    if (fault?.kind === 'hang') {
+      // Held until the client gives up, or closed unanswered after hang_ms (a load balancer's idle timeout).
+      if (fault.hang_ms !== undefined) await delay(fault.hang_ms, undefined, { signal: gone }).then(() => res.destroy(), () => undefined);
+      return;
+    }
+    // A provider's answer with no fault to shape it goes back as it comes.
+    if (deps.upstream && !fault) return forward(deps.upstream, '/chat/completions', req, res, req.body, gone);
 
     const offered = (body.tools ?? []).map((t) => t.function.name);
-    const model = deps.model();
-    const bound = body.tools && body.tools.length > 0 && model.bindTools ? model.bindTools(body.tools) : model;
-    let message: AIMessage;
-    try {
-      message = (await bound.invoke(messages, { signal: gone.signal })) as AIMessage;
-    } catch (err) {
-      if (gone.signal.aborted) return;
-      throw err;
+    let answer: WireAnswer;
+    if (deps.upstream) {
+      let whole;
+      try {
+        whole = await wholeAnswer(deps.upstream, req, req.body as Record<string, unknown>, gone);
+      } catch (err) {
+        if (gone.aborted) return;
+        res.status(502).json({ error: { message: `the model gateway could not reach ${deps.upstream.baseUrl}: ${(err as Error).message}`, type: 'upstream_error', param: null, code: null } });
+        return;
+      }
+      if ('status' in whole) return void res.status(whole.status).type(whole.contentType).send(whole.text);
+      answer = whole.answer;
+    } else {
+      const model = deps.model();
+      const bound = body.tools && body.tools.length > 0 && model.bindTools ? model.bindTools(body.tools) : model;
+      let message: AIMessage;
+      try {
+        message = (await bound.invoke(messages, { signal: gone })) as AIMessage;
+      } catch (err) {
+        if (gone.aborted) return;
+        throw err;
+      }
+      answer = fromLangChain(message, body.messages.map((m) => JSON.stringify(m)).join('') + JSON.stringify(body.tools ?? []));
     }
-    const requestText = body.messages.map((m) => JSON.stringify(m)).join('') + JSON.stringify(body.tools ?? []);
-    const answer = shapeAnswer(fromLangChain(message, requestText), fault, offered);
-    await writeAnswer(res, answer, {
+    await writeAnswer(res, shapeAnswer(answer, fault, offered), {
       id: `chatcmpl-${randomUUID().replaceAll('-', '').slice(0, 24)}`,
       model: body.model ?? OFFLINE_MODEL_ID,
       created: Math.floor(now() / 1000),
       stream: body.stream === true,
       includeUsage: body.stream_options?.include_usage === true,
       fault,
-      signal: gone.signal,
+      signal: gone,
     });
   });
   app.use((req: Request, res: Response) => {

@@ -6,6 +6,8 @@
 export { createModelApp, FAULT_HEADER, OFFLINE_MODEL_ID, type ModelAppDeps } from './app.js';
 export { startModelServer, type RunningModelServer } from './listen.js';
 export { errorAnswer, LLM_FAULT_KINDS, UNKNOWN_TOOL_NAME, type LlmFault, type LlmFaultKind } from './gateway/faults.js';
-export { faultsFromSettings, type FaultQuery, type LlmFaultSource } from './gateway/triggers.js';
+export type { FaultQuery, LlmFaultSource } from './gateway/source.js';
+export { ANNOUNCE_TIMEOUT_MS, callOfRequest, plannedLlmFaults } from './gateway/planned.js';
 export { OfflineChatModel, type OfflineChatModelOptions } from './offline/index.js';
 export { LAB_EXTENSION_FIELD, UNHANDLED_KEY } from './unhandled.js';
+export { createUpstream, type Upstream } from './upstream.js';

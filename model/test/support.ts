@@ -1,6 +1,6 @@
 /**
  * Shared by the model server's tests: a server on port 0 with a given fault source, in a temporary
- * lab folder (its database holds the fault events), and a completions request helper.
+ * lab folder (with a migrated database), and a completions request helper.
  */
 import { makeTempDir, testSettings } from '@chaos-lab/common/testing';
 import { migrate, openDatabase, type Settings } from '@chaos-lab/common';
@@ -10,8 +10,6 @@ import { startModelServer, type LlmFault, type LlmFaultSource, type RunningModel
 export interface TestModelServer {
   readonly server: RunningModelServer;
   readonly settings: Settings;
-  /** Rows of the lab database. */
-  rows<T = Record<string, unknown>>(sql: string, ...params: unknown[]): T[];
   close(): Promise<void>;
 }
 
@@ -27,14 +25,6 @@ export async function startTestModelServer(fault?: LlmFault, when: (call: number
   return {
     server,
     settings,
-    rows<T>(sql: string, ...params: unknown[]): T[] {
-      const d = openDatabase(settings.LAB_DB_PATH);
-      try {
-        return d.prepare(sql).all(...params) as T[];
-      } finally {
-        d.close();
-      }
-    },
     async close() {
       await server.close();
       tmp.cleanup();

@@ -11,14 +11,17 @@
  *   `Retry-After` (s) and body, instead of its result (the service reads the open event from SQLite);
  * - `service`: `kill` (SIGKILL; the launcher restarts it when the fault ends), `stop` (SIGTERM; the
  *   same), `pause` (SIGSTOP, SIGCONT when it ends), `restart` (SIGTERM, restarted at once).
+ * - `llm`: the model gateway answers the model calls met by the open event as a troubled model API does
+ *   (`type`: one LLM fault kind, or a list the kind of each firing is drawn from), with its settable
+ *   attributes; target the model (service `model`, proxy `model_proxy`).
  *
  * Triggers (one file each under `triggers/`): `random` per chaos tick with a probability and a
- * duration range; `call`: the Nth logical call of a tool, in place before its first attempt is sent,
+ * duration range, or, with `tool`, per announced attempt of that tool (`model`: per model request); `call`: the Nth logical call of a tool, in place before its first attempt is sent,
  * for its first `attempts` attempts; `prompt`: during prompt N (1-based in the run's prompts); `window`:
  * from `fromMs` to `toMs` after the run started; `first_attempts`: the run's first K attempts (of one
  * tool, or of any).
  */
-import { SERVICE_NAMES, TOOL_NAMES, TOXIC_TYPES } from '@chaos-lab/common';
+import { LLM_FAULT_KINDS, MODEL_PART, SERVICE_NAMES, TOOL_NAMES, TOXIC_TYPES, type ServiceName } from '@chaos-lab/common';
 import { z } from 'zod';
 
 /** Toxiproxy's attributes of each toxic type (toxiproxy-api.md, "Toxics"); any other name is refused. */
@@ -37,19 +40,27 @@ const count = (what: string) => z.number({ error: `must be an integer ≥ 1 (${w
 const ms = z.number({ error: 'must be a number ≥ 0 (ms)' }).min(0, { error: 'must be a number ≥ 0 (ms)' });
 const name = z.string({ error: 'must be a name' }).regex(/^[a-z0-9][a-z0-9_-]{0,62}$/i, { error: 'must be a name of letters, digits, - and _ (at most 63)' });
 
+/** The `tool` of model calls in announcements and triggers: the gateway announces each model request under it. */
+export const MODEL_CALLS = 'model';
+/** What the call-counting triggers count: a tool's calls, or the model's (`model`). */
+const callTool = z.enum([...TOOL_NAMES, MODEL_CALLS], { error: `must be one of the tools (${TOOL_NAMES.join(', ')}) or ${MODEL_CALLS}` });
+
 /** The targets of a fault: services by name, or `all`. */
 export const targetsSchema = z.union([z.literal('all'), z.array(z.enum(SERVICE_NAMES, { error: `must be one of ${SERVICE_NAMES.join(', ')}` })).min(1)], {
   error: `must be "all" or a list of services (${SERVICE_NAMES.join(', ')})`,
 });
 
-const randomTrigger = z.strictObject({
-  kind: z.literal('random'),
-  probability: z.number({ error: 'must be a probability from 0 to 1' }).min(0, { error: 'must be a probability from 0 to 1' }).max(1, { error: 'must be a probability from 0 to 1' }),
-  durationMs: z.tuple([ms, ms], { error: 'must be [min, max] in ms' }).refine(([a, b]) => a <= b, { error: 'must be [min, max] with min ≤ max' }),
-});
+const randomTrigger = z
+  .strictObject({
+    kind: z.literal('random'),
+    probability: z.number({ error: 'must be a probability from 0 to 1' }).min(0, { error: 'must be a probability from 0 to 1' }).max(1, { error: 'must be a probability from 0 to 1' }),
+    durationMs: z.tuple([ms, ms], { error: 'must be [min, max] in ms' }).refine(([a, b]) => a <= b, { error: 'must be [min, max] with min ≤ max' }).optional(),
+    tool: callTool.optional(),
+  })
+  .refine((t) => t.tool !== undefined || t.durationMs !== undefined, { error: 'durationMs is needed per chaos tick (without tool)', path: ['durationMs'] });
 const callTrigger = z.strictObject({
   kind: z.literal('call'),
-  tool: z.enum(TOOL_NAMES, { error: `must be one of the tools: ${TOOL_NAMES.join(', ')}` }),
+  tool: callTool,
   n: count('the Nth call of the tool, 1-based'),
   attempts: count('attempts of that call the fault lasts').default(1),
   durationMs: ms.optional(),
@@ -61,7 +72,7 @@ const windowTrigger = z
 const firstAttemptsTrigger = z.strictObject({
   kind: z.literal('first_attempts'),
   k: count('attempts'),
-  tool: z.enum(TOOL_NAMES, { error: `must be one of the tools: ${TOOL_NAMES.join(', ')}` }).optional(),
+  tool: callTool.optional(),
 });
 
 /** When a fault fires and ends (see the file comment). */
@@ -105,8 +116,23 @@ const serviceFault = z.strictObject({
   trigger: triggerSchema,
 });
 
+const llmKind = z.enum(LLM_FAULT_KINDS, { error: `must be one of the LLM faults: ${LLM_FAULT_KINDS.join(', ')}` });
+const llmFault = z.strictObject({
+  kind: z.literal('llm'),
+  name,
+  type: z.union([llmKind, z.array(llmKind).min(1)], { error: `must be an LLM fault (${LLM_FAULT_KINDS.join(', ')}) or a list of them` }),
+  status: z.number({ error: 'must be an HTTP status from 400 to 599' }).int().min(400, { error: 'must be an HTTP status from 400 to 599' }).max(599, { error: 'must be an HTTP status from 400 to 599' }).optional(),
+  retryAfterS: z.number({ error: 'must be an integer ≥ 0 (s)' }).int({ error: 'must be an integer ≥ 0 (s)' }).min(0, { error: 'must be an integer ≥ 0 (s)' }).optional(),
+  hangMs: ms.optional(),
+  firstTokenDelayMs: ms.optional(),
+  chunkDelayMs: ms.optional(),
+  cutAfterChunks: z.number({ error: 'must be an integer ≥ 0' }).int({ error: 'must be an integer ≥ 0' }).min(0, { error: 'must be an integer ≥ 0' }).optional(),
+  targets: z.array(z.literal(MODEL_PART.name, { error: `must be ${MODEL_PART.name}` })).min(1).default([MODEL_PART.name]),
+  trigger: triggerSchema,
+});
+
 /** One planned fault. */
-export const faultSchema = z.discriminatedUnion('kind', [toxicFault, httpErrorFault, serviceFault], { error: 'must have kind toxic, http_error or service' });
+export const faultSchema = z.discriminatedUnion('kind', [toxicFault, httpErrorFault, serviceFault, llmFault], { error: 'must have kind toxic, http_error, service or llm' });
 
 /** A run's plan: its faults, names unique. */
 export const faultPlanSchema = z.strictObject({
@@ -126,7 +152,10 @@ export type Trigger = z.output<typeof triggerSchema>;
 /** A run's plan, defaults applied. */
 export type FaultPlan = z.output<typeof faultPlanSchema>;
 
+/** A fault's target: a tool service, or the model (`llm` faults). */
+export type FaultTarget = ServiceName | typeof MODEL_PART.name;
+
 /** The services a fault's `targets` names, in registry order for `all`. */
-export function targetServices(fault: Pick<Fault, 'targets'>): readonly (typeof SERVICE_NAMES)[number][] {
+export function targetServices(fault: Pick<Fault, 'targets'>): readonly FaultTarget[] {
   return fault.targets === 'all' ? SERVICE_NAMES : fault.targets;
 }

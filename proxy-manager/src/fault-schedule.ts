@@ -8,7 +8,8 @@
  *     (waits for the ack)       (load plan)          └─► end:   kind.revert ──► close row (ended_by)
  *                                                    ack ◄── announcement recorded with active faults
  *
- * A plan's fault is expanded into slots, one per target service; each slot has its trigger's state.
+ * A plan's fault is expanded into slots, one per target (a tool service, or the model); each slot has
+ * its trigger's state. The model gateway announces each model request under the tool `model`.
  * Jobs run one at a time on a {@link SerialQueue}, so a tick and an announcement never interleave.
  * Rollback always: a new current run, the run `done`, or {@link FaultSchedule.stop} ends every active
  * slot (`ended_by` rollback); the journal reads them back. Nothing thrown here leaves the schedule.
@@ -16,23 +17,24 @@
 import {
   createRandom,
   getService,
+  MODEL_PART,
   serviceForTool,
   TOOL_NAMES,
   type CurrentRun,
   type Database,
   type Logger,
   type Random,
-  type ServiceName,
   type ToolName,
 } from '@chaos-lab/common';
 import type { Clock } from './clock.js';
-import { targetServices, type FaultPlan } from './fault-plan.js';
-import type { FaultKind, Slot } from './faults/fault-kind.js';
+import { MODEL_CALLS, targetServices, type Fault, type FaultPlan, type FaultTarget } from './fault-plan.js';
+import type { EventShape, FaultKind, Slot } from './faults/fault-kind.js';
 import { httpErrorFaults } from './faults/http-error.js';
+import { llmFaults } from './faults/llm.js';
 import { plannedFaultMoved } from './metrics.js';
 import { serviceFaults } from './faults/service.js';
 import { toxicFaults } from './faults/toxic.js';
-import { closePlannedEvent, deletePlannedEvent, openPlannedEvent, readFaultPlan, recordAnnouncement, runStartedAt, type PlannedEnd } from './planned-events.js';
+import { closePlannedEvent, deletePlannedEvent, openPlannedEvent, readFaultPlan, recordAnnouncement, runStartedAt, writeFaultPlan, type PlannedEnd } from './planned-events.js';
 import { SerialQueue } from './serial-queue.js';
 import type { ToxiproxyGateway } from './toxiproxy-gateway.js';
 import { triggerKind } from './triggers/registry.js';
@@ -44,6 +46,11 @@ export interface FaultScheduleDeps {
   readonly gateway: ToxiproxyGateway;
   readonly clock: Clock;
   readonly logger: Logger;
+  /**
+   * Faults every run's plan gets on top of its own (the `LLM_FAULT_*` settings as plan entries,
+   * `faults/llm-settings.ts`); a name the run's plan already uses is left out.
+   */
+  readonly settingsFaults?: readonly Fault[];
 }
 
 /** A tool call attempt announced by the agent before its first byte is sent. */
@@ -59,7 +66,8 @@ export interface Announcement {
 
 interface SlotRun extends Slot {
   readonly state: SlotState;
-  active?: { eventId: number; cancelTimer: () => void };
+  /** The fault in place: its event, its end timer and its shape (drawn once: an `llm` kind may draw its type). */
+  active?: { eventId: number; cancelTimer: () => void; shape: EventShape };
 }
 
 interface PlanRun {
@@ -80,7 +88,7 @@ export class FaultSchedule {
 
   constructor(deps: FaultScheduleDeps) {
     this.#deps = deps;
-    this.#kinds = { toxic: toxicFaults(deps.gateway), http_error: httpErrorFaults, service: serviceFaults(deps.db) };
+    this.#kinds = { toxic: toxicFaults(deps.gateway), http_error: httpErrorFaults, service: serviceFaults(deps.db), llm: llmFaults };
   }
 
   /** Called by the chaos loop every tick with the run it read (undefined: none) and whether it is active. */
@@ -107,7 +115,8 @@ export class FaultSchedule {
       const c = plan.counters;
       if (a.attempt === 1) c.callsByTool.set(a.tool, (c.callsByTool.get(a.tool) ?? 0) + 1);
       c.attemptsByTool.set(a.tool, (c.attemptsByTool.get(a.tool) ?? 0) + 1);
-      c.attempts++;
+      // `attempts` counts the tools' attempts: the model gateway's requests are counted under `model` only.
+      if (a.tool !== MODEL_CALLS) c.attempts++;
       const now = this.#deps.clock.now();
       await this.#see({ kind: 'call', now, ...a });
       const service = serviceOfTool(a.tool);
@@ -143,7 +152,7 @@ export class FaultSchedule {
     const { db, clock } = this.#deps;
     let plan: FaultPlan | undefined;
     try {
-      plan = readFaultPlan(db, runId);
+      plan = this.#withSettingsFaults(runId, readFaultPlan(db, runId));
     } catch (err) {
       this.#log(runId).error({ err: (err as Error).message }, 'fault plan of the run is not valid: no planned fault fires');
       return;
@@ -151,7 +160,7 @@ export class FaultSchedule {
     if (!plan) return;
     const recordedSeed = seed ?? (db.prepare('SELECT seed FROM runs WHERE run_id = ?').get(runId) as { seed: number } | undefined)?.seed ?? 0;
     const slots: SlotRun[] = plan.faults.flatMap((fault) =>
-      targetServices(fault).map((service) => ({ fault, service, proxy: getService(service).proxyName, state: { fired: 0 } })),
+      targetServices(fault).map((service) => ({ fault, service, proxy: proxyOf(service), state: { fired: 0 } })),
     );
     const counters: RunCounters = { runStartedAt: runStartedAt(db, runId) ?? clock.now(), callsByTool: new Map(), attemptsByTool: new Map(), attempts: 0 };
     this.#run = { runId, slots, counters, random: createRandom(recordedSeed).fork('fault-plan') };
@@ -181,7 +190,7 @@ export class FaultSchedule {
     const kind = this.#kinds[slot.fault.kind];
     const log = this.#log(plan.runId).child({ fault: slot.fault.name, service: slot.service });
     slot.state.fired++;
-    const shape = kind.shape(slot);
+    const shape = kind.shape(slot, plan.random);
     // Recorded before it acts: whoever sees its effect first (the launcher sees a killed service exit
     // at once) finds the event already there.
     let eventId: number;
@@ -204,7 +213,7 @@ export class FaultSchedule {
     }
     const endsIn = slot.fault.kind === 'service' && slot.fault.action === 'restart' ? 0 : durationMs;
     const cancelTimer = endsIn === undefined ? () => undefined : clock.setTimeout(() => void this.#queue.run(() => this.#endIfActive(plan, slot, eventId)), Math.max(0, endsIn));
-    slot.active = { eventId, cancelTimer };
+    slot.active = { eventId, cancelTimer, shape };
     plannedFaultMoved(shape, slot.proxy, 'started');
     log.info({ eventId, type: shape.type, trigger, durationMs: endsIn ?? null }, 'planned fault fired');
   }
@@ -218,7 +227,7 @@ export class FaultSchedule {
     if (!active) return;
     slot.active = undefined;
     active.cancelTimer();
-    plannedFaultMoved(this.#kinds[slot.fault.kind].shape(slot), slot.proxy, 'ended');
+    plannedFaultMoved(active.shape, slot.proxy, 'ended');
     const log = this.#log(plan.runId).child({ fault: slot.fault.name, service: slot.service, eventId: active.eventId });
     await this.#kinds[slot.fault.kind].revert(slot, log);
     try {
@@ -235,12 +244,31 @@ export class FaultSchedule {
     await Promise.all(plan.slots.filter((s) => s.active).map((s) => this.#end(plan, s, 'rollback', why)));
   }
 
+  /**
+   * The run's plan with the settings' faults added (written back to `fault_plans`, so the record holds
+   * the plan the run followed); undefined when there is neither.
+   */
+  #withSettingsFaults(runId: string, plan: FaultPlan | undefined): FaultPlan | undefined {
+    const taken = new Set(plan?.faults.map((f) => f.name));
+    const extra = (this.#deps.settingsFaults ?? []).filter((f) => !taken.has(f.name));
+    if (extra.length === 0) return plan;
+    const merged: FaultPlan = { faults: [...(plan?.faults ?? []), ...extra] };
+    writeFaultPlan(this.#deps.db, runId, merged, this.#deps.clock.now());
+    return merged;
+  }
+
   #log(runId: string): Logger {
     return this.#deps.logger.child({ run_id: runId });
   }
 }
 
-/** The service a tool belongs to (undefined for a name that is not a tool). */
-function serviceOfTool(tool: string): ServiceName | undefined {
+/** The target an announced tool belongs to: a tool's service, the model for `model`, undefined for a name that is neither. */
+function serviceOfTool(tool: string): FaultTarget | undefined {
+  if (tool === MODEL_CALLS) return MODEL_PART.name;
   return (TOOL_NAMES as readonly string[]).includes(tool) ? serviceForTool(tool as ToolName).name : undefined;
+}
+
+/** The proxy in front of a target. */
+function proxyOf(target: FaultTarget): string {
+  return target === MODEL_PART.name ? MODEL_PART.proxyName : getService(target).proxyName;
 }

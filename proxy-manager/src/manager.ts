@@ -8,6 +8,7 @@ import { connectHost, createLogger, formatEndpoint, listenOn, openDatabase, type
 import { createApp } from './app.js';
 import { ChaosLoop } from './chaos-loop.js';
 import { FaultSchedule } from './fault-schedule.js';
+import { llmFaultsFromSettings } from './faults/llm-settings.js';
 import { systemClock, type Clock } from './clock.js';
 import { desiredModelProxy, desiredProxies } from './desired-proxies.js';
 import { createDockerProbe, type DockerProbe } from './docker-probe.js';
@@ -67,7 +68,7 @@ export async function startProxyManager(settings: Settings, options: StartOption
   const gateway = new ToxiproxyGateway({ url: settings.TOXIPROXY_URL, timeoutMs: settings.TOXIPROXY_TIMEOUT_MS, clock, logger });
   const desired = settings.MODEL_PROXY === 'on' ? [...desiredProxies(settings), desiredModelProxy(settings)] : desiredProxies(settings);
   let loop: ChaosLoop | undefined;
-  const schedule = new FaultSchedule({ db, gateway, clock, logger });
+  const schedule = new FaultSchedule({ db, gateway, clock, logger, settingsFaults: llmFaultsFromSettings(settings) });
   let monitor: ToolHealthMonitor | undefined;
   let status: StatusReport['status'] = 'starting';
 

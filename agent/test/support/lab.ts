@@ -12,6 +12,7 @@ import { type RunningToolService, startToolService } from '@chaos-lab/tools';
 import { type ToxiproxyServer, startToxiproxyServer } from '@chaos-lab/toxiproxy';
 import { type Proxy, Toxiproxy } from 'toxiproxy-node-client';
 import type { EndpointResolver } from '../../src/tools.js';
+import { startScheduleServer, type ScheduleServer } from '@chaos-lab/proxy-manager';
 
 /** A temporary lab folder with settings; `close()` stops what was started and removes the folder. */
 export interface TestLab {
@@ -30,7 +31,9 @@ export interface TestLab {
 }
 
 /**
- * Starts the offline model server on a free port and the seven tool services on free ports.
+ * Starts the offline model server on a free port and the seven tool services on free ports, with the
+ * proxy-manager's fault schedule (without Toxiproxy: `startScheduleServer`) that the model gateway announces
+ * its requests to, unless `overrides` name a `PROXY_MANAGER_URL` of their own.
  * @param overrides settings overrides for the whole lab (`{ TOOL_LIMIT: '3' }`)
  * @param perService settings overrides for single services (`{ weather: { ERROR_PROB: '1' } }`)
  * @param only the services to start (default all seven)
@@ -41,8 +44,10 @@ export async function startTestLab(
   only: readonly ServiceName[] = SERVICE_NAMES,
 ): Promise<TestLab> {
   const tmp = makeTempDir('agent-test-');
-  const model = await startModelServer(testSettings(tmp.path, overrides), { port: 0, host: '127.0.0.1' });
-  const settings = testSettings(tmp.path, { MODEL_URL: model.baseUrl, ...overrides });
+  const schedule: ScheduleServer | undefined = overrides.PROXY_MANAGER_URL ? undefined : await startScheduleServer(testSettings(tmp.path, overrides));
+  const withSchedule = schedule ? { PROXY_MANAGER_URL: schedule.url, ...overrides } : overrides;
+  const model = await startModelServer(testSettings(tmp.path, withSchedule), { port: 0, host: '127.0.0.1' });
+  const settings = testSettings(tmp.path, { MODEL_URL: model.baseUrl, ...withSchedule });
   const services = new Map<ServiceName, RunningToolService>();
   try {
     for (const name of only) {
@@ -52,6 +57,7 @@ export async function startTestLab(
   } catch (err) {
     await Promise.all([...services.values()].map((s) => s.close()));
     await model.close();
+    await schedule?.close();
     tmp.cleanup();
     throw err;
   }
@@ -83,6 +89,7 @@ export async function startTestLab(
     async close() {
       await Promise.all([...services.values()].map((s) => s.close()));
       await model.close();
+      await schedule?.close();
       tmp.cleanup();
     },
   };

@@ -1,7 +1,7 @@
 /**
  * `chaos-lab model`: runs the lab's model server (an OpenAI-compatible API around the deterministic
  * offline model, with the LLM fault gateway) until SIGTERM/SIGINT. Address from settings: `BIND_HOST`,
- * port 8100 + `PORT_OFFSET`; LLM faults from `LLM_FAULT_*`.
+ * port 8100 + `PORT_OFFSET`; LLM faults as the proxy-manager's schedule plans them (`LLM_FAULT_*` among them).
  */
 import { createLogger, isLabError, onShutdown, settings } from '@chaos-lab/common';
 import { startModelServer } from '@chaos-lab/model';
@@ -25,7 +25,7 @@ export function registerModelCommand(program: Command): void {
         process.exitCode = 1;
         return;
       }
-      const faults = s.LLM_FAULT_PROB > 0 || s.LLM_FAULT_CALLS.length > 0 || s.LLM_FAULT_PROMPTS.length > 0 ? `LLM faults ${s.LLM_FAULTS.join(',')}` : 'no LLM faults';
+      const faults = `LLM faults planned by the proxy-manager at ${s.PROXY_MANAGER_URL}`;
       // Handler first, then the line a launcher waits for (see tools.ts).
       onShutdown(() => server.close(), { logger });
       process.stdout.write(`model server ${server.baseUrl} (offline model, ${faults}); Ctrl-C to stop\n`);

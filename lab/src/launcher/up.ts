@@ -75,8 +75,10 @@ function usesExternalToxiproxy(): boolean {
   return Boolean((process.env.TOXIPROXY_URL ?? readDotenv().TOXIPROXY_URL ?? '').trim());
 }
 
-/** True when the agent will use the lab's offline model server (`LLM_PROVIDER` offline, or auto without a Groq key). */
+/** True when the agent uses the lab's model server: the offline model (`LLM_PROVIDER` offline, or auto without a Groq key), or the gateway in front of `MODEL_UPSTREAM_URL`. */
 function usesModelServer(settings: Settings): boolean {
+  // With MODEL_UPSTREAM_URL the model server is the gateway in front of the hosted provider.
+  if (settings.MODEL_UPSTREAM_URL !== undefined) return true;
   return settings.LLM_PROVIDER === 'offline' || (settings.LLM_PROVIDER === 'auto' && !settings.GROQ_API_KEY);
 }
 

@@ -9,32 +9,45 @@
  *   unavailable        before        503, Retry-After: retry_after_s
  *   unauthorized       before        401 {error.code invalid_api_key}
  *   context_length     before        400 {error.code context_length_exceeded}
- *   hang               before        nothing: the request is held until the client gives up
- *   slow_first_token   response      the first byte after delay_ms
- *   slow_stream        response      delay_ms between stream chunks (a whole body: between pieces)
- *   stream_cut         response      the connection closed after after_chunks chunks (no [DONE])
+ *   hang               before        nothing: the request is held until the client gives up, or
+ *                                    hang_ms when set (then the connection is closed, unanswered)
+ *   slow_first_token   response      the first byte after first_token_delay_ms
+ *   slow_stream        response      chunk_delay_ms between stream chunks (a whole body: between pieces)
+ *   stream_cut         response      the connection closed after cut_after_chunks chunks (no [DONE])
  *   malformed_json     response      200 with a body that is not JSON (a chunk, when streaming)
  *   bad_tool_args      answer        a tool call whose arguments are not JSON
  *   unknown_tool       answer        a tool call of a tool that was not offered
  *   empty_completion   answer        content "" and no tool calls, finish_reason stop
  *
- * Error bodies follow the OpenAI API's error object ({error: {message, type, code}}), which the
- * OpenAI and Groq SDKs parse into their error classes.
+ * `status` replaces the HTTP status of the six error kinds (the body stays the kind's). Error bodies
+ * follow the OpenAI API's error object ({error: {message, type, code}}), which the OpenAI and Groq SDKs
+ * parse into their error classes.
  */
 
 import { LLM_FAULT_KINDS, type LlmFaultKind } from '@chaos-lab/common';
 
 export { LLM_FAULT_KINDS, type LlmFaultKind };
 
-/** A fault to inject into one request, with its attributes. */
+/**
+ * A fault to inject into one request, with its attributes (the names of the `fault_events` attributes
+ * the proxy-manager's `llm` kind writes; each absent one takes its default).
+ */
 export interface LlmFault {
   readonly kind: LlmFaultKind;
+  /** HTTP status of an error kind (default: the kind's own). */
+  readonly status?: number;
   /** Retry-After of rate_limit / unavailable, s (default 1). */
   readonly retry_after_s?: number;
-  /** Delay of slow_first_token / slow_stream, ms (default 2000 / 500). */
-  readonly delay_ms?: number;
+  /** How long hang holds the request before closing the connection, ms (default: until the client gives up). */
+  readonly hang_ms?: number;
+  /** Delay of the first byte of slow_first_token, ms (default 2000). */
+  readonly first_token_delay_ms?: number;
+  /** Delay between the chunks of slow_stream, ms (default 500). */
+  readonly chunk_delay_ms?: number;
   /** Chunks sent before stream_cut closes the connection (default 2). */
-  readonly after_chunks?: number;
+  readonly cut_after_chunks?: number;
+  /** The planned `fault_events` row it comes from, when it comes from one. */
+  readonly event_id?: number;
 }
 
 /** An HTTP error answer: status, headers and the OpenAI-style error body. */
@@ -47,8 +60,13 @@ export interface ErrorAnswer {
 
 const errorBody = (message: string, type: string, code: string | null) => JSON.stringify({ error: { message, type, param: null, code } });
 
-/** The error answer of a fault that answers before the model, or undefined for the other kinds. */
+/** The error answer of a fault that answers before the model (its `status` when set), or undefined for the other kinds. */
 export function errorAnswer(fault: LlmFault): ErrorAnswer | undefined {
+  const answer = kindAnswer(fault);
+  return answer && fault.status !== undefined ? { ...answer, status: fault.status } : answer;
+}
+
+function kindAnswer(fault: LlmFault): ErrorAnswer | undefined {
   const json = 'application/json';
   const retryAfter = { 'Retry-After': String(fault.retry_after_s ?? 1) };
   switch (fault.kind) {

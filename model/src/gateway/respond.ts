@@ -45,9 +45,9 @@ export interface WriteOptions {
 export async function writeAnswer(res: Response, answer: WireAnswer, o: WriteOptions): Promise<void> {
   const kind = o.fault?.kind;
   const wait = (ms: number) => delay(ms, undefined, { signal: o.signal }).then(() => true, () => false);
-  if (kind === 'slow_first_token' && !(await wait(o.fault?.delay_ms ?? 2000))) return;
-  const pauseMs = kind === 'slow_stream' ? (o.fault?.delay_ms ?? 500) : 0;
-  const cutAfter = kind === 'stream_cut' ? (o.fault?.after_chunks ?? 2) : Infinity;
+  if (kind === 'slow_first_token' && !(await wait(o.fault?.first_token_delay_ms ?? 2000))) return;
+  const pauseMs = kind === 'slow_stream' ? (o.fault?.chunk_delay_ms ?? 500) : 0;
+  const cutAfter = kind === 'stream_cut' ? (o.fault?.cut_after_chunks ?? 2) : Infinity;
   // Each piece of the response: SSE events when streaming, else the JSON body in a few slices.
   const pieces = o.stream
     ? [...completionChunks(o.id, o.model, o.created, answer, o.includeUsage).map((c) => `data: ${JSON.stringify(c)}\n\n`), 'data: [DONE]\n\n']

@@ -3,20 +3,20 @@
  * service) is put in place and taken away. The schedule records the `fault_events` row; a kind only
  * acts on the world (Toxiproxy, a process) and says what the row holds.
  */
-import type { Logger, ServiceName } from '@chaos-lab/common';
-import type { Fault } from '../fault-plan.js';
+import type { Logger, Random } from '@chaos-lab/common';
+import type { Fault, FaultTarget } from '../fault-plan.js';
 
 /** One fault on one target. */
 export interface Slot {
   readonly fault: Fault;
-  readonly service: ServiceName;
-  /** `<service>_proxy`. */
+  readonly service: FaultTarget;
+  /** `<service>_proxy` (`model_proxy` for the model). */
   readonly proxy: string;
 }
 
 /** The `fault_events` columns a kind fills. */
 export interface EventShape {
-  readonly kind: 'toxic' | 'http_error' | 'service';
+  readonly kind: 'toxic' | 'http_error' | 'service' | 'llm';
   /** The toxic's name, e.g. `plan_lost-write_calendar`. */
   readonly name: string;
   /** The toxic type, `http_<status>`, or the service action. */
@@ -28,8 +28,11 @@ export interface EventShape {
 
 /** A fault kind. */
 export interface FaultKind {
-  /** What the slot's event row records. */
-  shape(slot: Slot): EventShape;
+  /**
+   * What the slot's event row records; called once per firing.
+   * @param random the run's plan source, for a kind that draws what it fires (an `llm` fault's type from its list)
+   */
+  shape(slot: Slot, random: Random): EventShape;
   /**
    * Puts the fault in place. Resolves once it is (a toxic added, a signal sent): the schedule
    * acknowledges an announced attempt only after this.

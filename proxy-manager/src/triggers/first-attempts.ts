@@ -1,8 +1,10 @@
 /**
  * `first_attempts`: the run's first K attempts (of `tool`, or of every tool) meet the fault: it fires
  * at the first event of the run (a chaos tick, or the first announced attempt, in place) and ends
- * before attempt K + 1 is acknowledged.
+ * before attempt K + 1 is acknowledged. Without `tool` it counts tool attempts only: the model
+ * gateway's requests (`model`) count only when `tool` is `model`.
  */
+import { MODEL_CALLS } from '../fault-plan.js';
 import type { RunCounters, ScheduleEvent, TriggerKind } from './trigger.js';
 
 type FirstAttemptsTrigger = Extract<import('../fault-plan.js').Trigger, { kind: 'first_attempts' }>;
@@ -13,7 +15,7 @@ function seen(trigger: FirstAttemptsTrigger, counters: RunCounters): number {
 }
 
 function counts(trigger: FirstAttemptsTrigger, event: ScheduleEvent): boolean {
-  return event.kind === 'call' && (trigger.tool === undefined || event.tool === trigger.tool);
+  return event.kind === 'call' && (trigger.tool === undefined ? event.tool !== MODEL_CALLS : event.tool === trigger.tool);
 }
 
 /** See the file comment. */

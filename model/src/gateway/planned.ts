@@ -1,0 +1,94 @@
+/**
+ * The gateway's fault source in a lab: the proxy-manager's fault schedule. Per request:
+ *
+ *   announce (POST <PROXY_MANAGER_URL>/calls, tool "model", the request's call id and attempt)
+ *     → the schedule counts the model call, fires or ends its planned `llm` faults, then acknowledges
+ *   read the run's open `llm` fault event (fault_events, kind llm) → the fault, with its attributes
+ *   mark it: the request id is appended to the event's `attributes.request_ids` (the agent's model_calls
+ *     row finds its fault by it)
+ *
+ * as the tool services read open `http_error` events (tools/src/server/planned-fault.ts). A request
+ * without `X-Chaos-Run` or `X-Chaos-Prompt` (a client that is not the agent) is not announced: it meets
+ * the faults open for the current run (time-triggered ones: `random` per tick, `window`). The agent's
+ * `X-Request-Id` is `<model call id>#<attempt>`, so the schedule tells a call from its retries; another
+ * id is a call of one attempt.
+ *
+ * A manager that does not answer within {@link ANNOUNCE_TIMEOUT_MS}, or a database that cannot be read,
+ * is logged once and the request goes ahead unfaulted: a lost signal must not stop the model.
+ */
+import { existsSync } from 'node:fs';
+import { openDatabase, type Database, type LlmFaultKind, type Logger } from '@chaos-lab/common';
+import type { LlmFault } from './faults.js';
+import type { FaultQuery, LlmFaultSource } from './source.js';
+
+/** How long a request waits for the schedule's acknowledgement, ms (the agent's tool calls wait as long). */
+export const ANNOUNCE_TIMEOUT_MS = 5000;
+
+/** The announced "tool" of model requests (proxy-manager fault-plan.ts `MODEL_CALLS`). */
+const MODEL_CALLS = 'model';
+
+/** The call id and attempt of a request id: `<call>#<n>` as the agent sends it, else the id as a call of one attempt. */
+export function callOfRequest(requestId: string): { callId: string; attempt: number } {
+  const m = /^(.+)#(\d+)$/.exec(requestId);
+  return m && Number(m[2]) >= 1 ? { callId: m[1]!, attempt: Number(m[2]) } : { callId: requestId, attempt: 1 };
+}
+
+/**
+ * The planned source.
+ * @param dbPath the lab's database (opened at the first request that finds the file)
+ * @param managerUrl the proxy-manager's HTTP API, e.g. `http://127.0.0.1:8000`
+ */
+export function plannedLlmFaults(dbPath: string, managerUrl: string, logger: Logger): LlmFaultSource {
+  let db: Database | undefined;
+  const warned = new Set<string>();
+  const warnOnce = (what: string, err: unknown) => {
+    if (!warned.has(what)) logger.warn({ err: (err as Error).message }, `${what}: requests go ahead without planned LLM faults`);
+    warned.add(what);
+  };
+  const announce = async (q: FaultQuery & { runId: string; promptIndex: number }) => {
+    try {
+      const res = await fetch(`${managerUrl}/calls`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ runId: q.runId, promptIndex: q.promptIndex, tool: MODEL_CALLS, ...callOfRequest(q.requestId) }),
+        signal: AbortSignal.timeout(ANNOUNCE_TIMEOUT_MS),
+      });
+      if (!res.ok) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
+      await res.arrayBuffer();
+    } catch (err) {
+      warnOnce('the proxy-manager did not acknowledge a model call', err);
+    }
+  };
+  return async (q) => {
+    if (q.runId !== undefined && q.promptIndex !== undefined) await announce({ ...q, runId: q.runId, promptIndex: q.promptIndex });
+    try {
+      if (!db) {
+        if (!existsSync(dbPath)) return undefined;
+        db = openDatabase(dbPath);
+      }
+      return openFault(db, q);
+    } catch (err) {
+      warnOnce('planned LLM faults cannot be read', err);
+      return undefined;
+    }
+  };
+}
+
+/** The run's newest open `llm` event as a fault, marked with the request's id; undefined when none is open. */
+function openFault(db: Database, q: FaultQuery): LlmFault | undefined {
+  const row = db
+    .prepare(
+      `SELECT id, type, attributes FROM fault_events
+        WHERE kind = 'llm' AND ended_at IS NULL
+          AND run_id = coalesce(?, (SELECT c.run_id FROM control c JOIN runs r ON r.run_id = c.run_id ORDER BY r.started_at DESC, r.rowid DESC LIMIT 1))
+        ORDER BY id DESC LIMIT 1`,
+    )
+    .get(q.runId ?? null) as { id: number; type: LlmFaultKind; attributes: string } | undefined;
+  if (!row) return undefined;
+  db.prepare(
+    `UPDATE fault_events SET attributes = json_insert(CASE WHEN json_type(attributes, '$.request_ids') = 'array' THEN attributes
+       ELSE json_set(attributes, '$.request_ids', json('[]')) END, '$.request_ids[#]', ?) WHERE id = ?`,
+  ).run(q.requestId, row.id);
+  const { request_ids: _ids, ...attributes } = JSON.parse(row.attributes) as Omit<LlmFault, 'kind' | 'event_id'> & { request_ids?: unknown };
+  return { ...attributes, kind: row.type, event_id: row.id };
+}
