@@ -367,7 +367,7 @@ export const SETTING_READERS: Partial<Record<SettingName, readonly LabPart[]>> =
   HEARTBEAT_STALE_MS: ['proxy-manager'],
   RESTART_SERVICES: ['launcher'],
   STARTUP_TIMEOUT_MS: ['launcher'],
-  LAB_DB_PATH: ['proxy-manager', 'model', 'agent', 'charts'],
+  LAB_DB_PATH: ['tools', 'proxy-manager', 'model', 'agent', 'charts'],
   LOG_DIR: ALL_PARTS,
   CHARTS_DIR: ['charts'],
   LOG_LEVEL: ALL_PARTS,
