@@ -16,3 +16,5 @@ export * from './run-guard.js';
 export * from './lifecycle.js';
 export * from './listen.js';
 export * from './health-check.js';
+export * from './steering.js';
+export * from './same-origin.js';

@@ -16,6 +16,7 @@ import {
 } from '@chaos-lab/common';
 import { createApp } from './create-app.js';
 import { plannedErrorsFromDatabase } from './server/planned-fault.js';
+import { errorProbFromDatabase } from './server/steered-error-prob.js';
 
 /** A tool service that is listening. */
 export interface RunningToolService {
@@ -53,6 +54,7 @@ export async function startToolService(
     logger,
     random: createRandom(settings.CHAOS_SEED).fork(name),
     plannedErrors: plannedErrorsFromDatabase(settings.LAB_DB_PATH, name, logger),
+    errorProb: errorProbFromDatabase(settings.LAB_DB_PATH, settings.ERROR_PROB, logger),
   });
   const server = createServer(app);
   const port = await listenOn(server, options.port ?? spec.toolPort + settings.PORT_OFFSET, host, `${name} tool service`);

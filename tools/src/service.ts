@@ -19,6 +19,8 @@ export interface ToolDeps {
   now?: () => number;
   /** The proxy-manager's planned HTTP errors for this service (server/planned-fault.ts); none when absent. */
   plannedErrors?: PlannedErrorSource;
+  /** `ERROR_PROB` read at each request (server/steered-error-prob.ts); `settings.ERROR_PROB` when absent. */
+  errorProb?: () => number;
 }
 
 /** What a service module's routes get from the shared server. */

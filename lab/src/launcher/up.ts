@@ -32,6 +32,7 @@ import {
   proxyEndpoint,
   readDotenv,
   SERVICES,
+  steeringState,
   toolEndpoint,
   TOXIPROXY_API_PORT,
   type Database,
@@ -211,7 +212,8 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
     supervisor.stop();
     // Read before the stop below marks every child as stopping. The agent's own non-zero exit after
     // recording its run (a dead model: exit 1) keeps its recorded reason (see completeRunRecord).
-    const agentDied = !agent.stopping() && agent.exitCode() !== 0;
+    // An abort through steering ends the agent as Ctrl-C does (exit 130, the run interrupted): not a death.
+    const agentDied = !agent.stopping() && agent.exitCode() !== 0 && !abortedBySteering(db, runId);
     if (agentDied && agent.exitCode() === null) say(`chaos-lab: the agent died (${agentEnd}) during the run: stopping the lab`);
     const keepServices = options.keep && lost === undefined && !stop.signal && !agentDied;
     if (options.beforeStop && !stop.signal) await options.beforeStop(runId).catch((err: unknown) => logger.error({ err }, 'beforeStop failed'));
@@ -285,6 +287,12 @@ function finishRecord(db: Database, runId: string, prompts: readonly Prompt[], e
     say(`chaos-lab: closed ${lostManager.closed} toxic event(s) of the dead proxy-manager at its last heartbeat (${new Date(lostManager.lastHeartbeatAt!).toISOString()})`);
   }
   return completeRunRecord(db, runId, prompts, ending);
+}
+
+/** True when an abort of the run was asked through steering and the agent recorded the run interrupted. */
+function abortedBySteering(db: Database, runId: string): boolean {
+  const run = db.prepare('SELECT status FROM runs WHERE run_id = ?').get(runId) as { status: string } | undefined;
+  return run?.status === 'interrupted' && steeringState(db, runId).abortRequestedAt !== undefined;
 }
 
 /** Renders the run's charts and report (any status: an interrupted or failed run has its story too). */

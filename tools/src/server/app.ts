@@ -50,7 +50,7 @@ export function createServiceApp(service: ToolService, deps: ToolDeps): Express 
     res.json({ service: service.name, writes: idempotency.writes().map((w) => ({ scope: w.scope, request_id: w.requestId })) });
   });
   app.use(plannedFault(deps.plannedErrors, HEALTH_PATH));
-  app.use(simulatedFailure(deps.settings.ERROR_PROB, deps.random.fork('simulated-failure'), HEALTH_PATH));
+  app.use(simulatedFailure(deps.errorProb ?? deps.settings.ERROR_PROB, deps.random.fork('simulated-failure'), HEALTH_PATH));
   app.use(express.json({ limit: BODY_LIMIT_BYTES }));
   app.use(routes);
   app.use(unknownRoute);
