@@ -23,6 +23,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   charts: async () => (await import('./commands/charts.js')).registerChartsCommand,
   runs: async () => (await import('./commands/runs.js')).registerRunsCommand,
   settings: async () => (await import('./commands/settings.js')).registerSettingsCommand,
+  dashboard: async () => (await import('./commands/dashboard.js')).registerDashboardCommand,
 };
 
 /**

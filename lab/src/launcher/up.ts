@@ -42,6 +42,7 @@ import {
 } from '@chaos-lab/common';
 import { loadPrompts, type Prompt } from '@chaos-lab/agent/prompts';
 import { startChild, type LabChild } from './child.js';
+import { startLabDashboard } from './dashboard.js';
 import { assertPortsFree, type PortClaim } from './ports.js';
 import { showProgress } from './progress.js';
 import { waitUntilAllHealthy, type AwaitedPart } from './readiness.js';
@@ -125,6 +126,7 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
   const stop = new LabStop(children, say);
   stop.install();
   let supervisor: PartSupervisor | undefined;
+  let dashboard: Awaited<ReturnType<typeof startLabDashboard>>;
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -152,6 +154,7 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
     options.beforeRun?.(db, runId);
     say(`Agent Chaos Lab: run ${runId}, seed ${settings.CHAOS_SEED}${settings.seedGiven ? '' : ' (fresh; repeat with --seed)'}, ${prompts.length} prompts`);
     say(`TOXIC_PROB=${settings.TOXIC_PROB} ERROR_PROB=${settings.ERROR_PROB} TOXICS=${settings.TOXICS.join(',')} TOOL_LIMIT=${settings.TOOL_LIMIT} PROMPT_LIMIT=${settings.PROMPT_LIMIT}`);
+    dashboard = await startLabDashboard(settings, logger, say);
 
     const awaited: AwaitedPart[] = [];
     const watch = (child: LabChild, url: string) => {
@@ -265,6 +268,7 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
   } finally {
     supervisor?.stop();
     await stop.stopAll();
+    await dashboard?.close();
     finishRecord(db, runId, prompts, { status: 'interrupted', reason: null }, say);
     db.close();
     stop.uninstall();

@@ -1,0 +1,133 @@
+// Support for the dashboard's browser tests: Debian's Chromium (never a downloaded browser) driven by
+// playwright-core, and a real `chaos-lab up` run in a temp dir on ports of its own.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { openDatabase, PROJECT_ROOT } from '@chaos-lab/common';
+
+/** Debian's chromium package; .ci/run installs it. */
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** Starts headless Chromium with the flags a shared CI machine needs. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+}
+
+/** A lab run as a user starts it. */
+export interface LabRun {
+  readonly child: ChildProcess;
+  readonly dbPath: string;
+  readonly portOffset: number;
+  output(): string;
+  readonly exit: Promise<number | null>;
+  /** Resolves with the first match of `re` in the output; rejects after `timeoutMs`. */
+  waitForOutput(re: RegExp, timeoutMs: number): Promise<RegExpMatchArray>;
+  /** SIGTERM to the lab's process group if it still runs. */
+  stop(): void;
+}
+
+/** Writes `count` prompts the offline model answers with tool calls. */
+export function writePrompts(dir: string, count: number): string {
+  const base = ["What's the weather in Paris?", 'What is 12 * 12?', "Translate 'Good morning' to French", 'Weather in Tokyo please', 'Search for chaos engineering'];
+  const path = join(dir, 'prompts.json');
+  writeFileSync(path, JSON.stringify(Array.from({ length: count }, (_, i) => ({ prompt: base[i % base.length]! }))));
+  return path;
+}
+
+/** A port offset in 20000–39000 from the pid, so parallel test files do not meet. */
+export function randomPortOffset(): number {
+  return 20_000 + ((process.pid * 11) % 190) * 100;
+}
+
+/** Starts `chaos-lab up` (the compiled command) in its own process group. */
+export function startLab(dir: string, args: string[], env: Record<string, string>): LabRun {
+  const portOffset = Number(env.PORT_OFFSET ?? randomPortOffset());
+  const dbPath = join(dir, 'lab.db');
+  const child = spawn(process.execPath, [join(PROJECT_ROOT, 'lab', 'bin', 'chaos-lab.js'), 'up', ...args], {
+    cwd: PROJECT_ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      LLM_PROVIDER: 'offline',
+      LAB_DB_PATH: dbPath,
+      LOG_DIR: join(dir, 'logs'),
+      CHARTS_DIR: join(dir, 'charts'),
+      PORT_OFFSET: String(portOffset),
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let out = '';
+  const listeners = new Set<() => void>();
+  const onData = (d: Buffer) => {
+    out += d;
+    for (const l of listeners) l();
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    child,
+    dbPath,
+    portOffset,
+    output: () => out,
+    exit,
+    waitForOutput(re, timeoutMs) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const m = out.match(re);
+          if (!m) return;
+          cleanup();
+          resolve(m);
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(new Error(`no ${re} in the lab's output within ${timeoutMs} ms:\n${out}`));
+        }, timeoutMs);
+        const cleanup = () => {
+          clearTimeout(timer);
+          listeners.delete(check);
+        };
+        listeners.add(check);
+        check();
+      });
+    },
+    stop() {
+      if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+        try {
+          process.kill(-child.pid, 'SIGTERM');
+        } catch {
+          // already gone
+        }
+      }
+    },
+  };
+}
+
+/** Runs one read-only query on the lab's database. */
+export function query<T>(dbPath: string, sql: string, ...params: unknown[]): T[] {
+  const db = openDatabase(dbPath, { readonly: true });
+  try {
+    return db.prepare(sql).all(...params) as T[];
+  } finally {
+    db.close();
+  }
+}
+
+/** Polls `probe` every 50 ms until it returns a value other than undefined/false; fails after `timeoutMs`. */
+export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let value: T | undefined | false;
+    try {
+      value = await probe();
+    } catch {
+      value = undefined; // the database is being created, or the server is not up yet
+    }
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
