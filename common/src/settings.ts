@@ -331,7 +331,7 @@ export const SETTING_READERS: Partial<Record<SettingName, readonly LabPart[]>> =
   HEARTBEAT_STALE_MS: ['proxy-manager'],
   RESTART_SERVICES: ['launcher'],
   STARTUP_TIMEOUT_MS: ['launcher'],
-  LAB_DB_PATH: ['proxy-manager', 'model', 'agent', 'charts', 'dashboard'],
+  LAB_DB_PATH: ['tools', 'proxy-manager', 'model', 'agent', 'charts', 'dashboard'],
   LOG_DIR: ALL_PARTS,
   CHARTS_DIR: ['charts'],
   LOG_LEVEL: ALL_PARTS,

@@ -1,6 +1,7 @@
 /**
  * The dashboard's HTTP API and page (Express 5):
  *
+ *   GET  /health                           200 { status: "ok" } (compose's health check)
  *   GET  /                                 the page (bundled at build time into dist/web: build-web.ts)
  *   GET  /api/runs                         { runs, experiments } (history.ts)
  *   GET  /api/runs/:runId                  the run page (RunView)
@@ -50,6 +51,9 @@ export function createDashboardApp(deps: DashboardAppDeps): express.Express {
   app.use((_req, res, next) => {
     res.set(SECURITY_HEADERS);
     next();
+  });
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
   });
   app.get('/api/runs', (_req, res) => {
     res.json({ runs: listRuns(db), experiments: listExperiments(db) });
