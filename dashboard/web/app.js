@@ -56,4 +56,6 @@ function App() {
   return html`<header><h1>Agent Chaos Lab</h1><nav><a href="#/">Live run</a><a href="#/history">History</a></nav></header><main>${page}</main>`;
 }
 
-render(html`<${App} />`, document.getElementById('app'));
+const root = document.getElementById('app');
+root.textContent = ''; // the "Loading…" line of index.html
+render(html`<${App} />`, root);

@@ -64,7 +64,7 @@ export function attemptsSpec(view) {
     mark: { type: 'bar', tooltip: true },
     encoding: {
       y: { field: 'outcome', type: 'nominal', title: 'outcome', sort: '-x' },
-      x: { aggregate: 'sum', field: 'count', type: 'quantitative', title: 'tool attempts' },
+      x: { aggregate: 'sum', field: 'count', type: 'quantitative', title: 'tool attempts', axis: { tickMinStep: 1, format: 'd' } },
       color: { field: 'cause', type: 'nominal', title: 'cause' },
       tooltip: [{ field: 'outcome' }, { field: 'cause' }, { field: 'via' }, { aggregate: 'sum', field: 'count', title: 'attempts' }],
     },
