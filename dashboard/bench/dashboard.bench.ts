@@ -12,7 +12,7 @@ import { launchChromium, query, startLab, waitFor, writePrompts } from '../test/
 
 const LOADS = 5;
 const tmp = makeTempDir('chaos-lab-dashboard-bench-');
-const lab = startLab(tmp.path, ['--prompts', writePrompts(tmp.path, 30), '--seed', '5'], {
+const lab = await startLab(tmp.path, ['--prompts', writePrompts(tmp.path, 30), '--seed', '5'], {
   TOXIC_PROB: '0.3',
   ERROR_PROB: '0.1',
   TOXICS: 'latency,timeout',

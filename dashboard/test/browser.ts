@@ -2,9 +2,11 @@
 // playwright-core, and a real `chaos-lab up` run in a temp dir on ports of its own.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { openDatabase, PROJECT_ROOT } from '@chaos-lab/common';
+import { MODEL_PART, openDatabase, PROJECT_ROOT, PROXY_MANAGER_PORT, SERVICES, TOXIPROXY_API_PORT } from '@chaos-lab/common';
+import { DASHBOARD_DEFAULT_PORT } from '@chaos-lab/dashboard';
 
 /** Debian's chromium package; .ci/run installs it. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -35,14 +37,31 @@ export function writePrompts(dir: string, count: number): string {
   return path;
 }
 
-/** A port offset in 20000–39000 from the pid, so parallel test files do not meet. */
-export function randomPortOffset(): number {
-  return 20_000 + ((process.pid * 11) % 190) * 100;
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
 
-/** Starts `chaos-lab up` (the compiled command) in its own process group. */
-export function startLab(dir: string, args: string[], env: Record<string, string>): LabRun {
-  const portOffset = Number(env.PORT_OFFSET ?? randomPortOffset());
+/**
+ * A `PORT_OFFSET` under which every port of a lab is free (tools, proxies, model, Toxiproxy,
+ * proxy-manager, dashboard), all below the ephemeral range (32768) so client sockets do not take them
+ * meanwhile; derived from the pid so parallel test files differ.
+ */
+export async function freePortOffset(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const offset = 10_000 + ((process.pid * 131 + attempt * 977) % 14_000);
+    const ports = [...SERVICES.flatMap((s) => [s.toolPort, s.proxyPort]), MODEL_PART.serverPort, MODEL_PART.proxyPort, TOXIPROXY_API_PORT, PROXY_MANAGER_PORT, DASHBOARD_DEFAULT_PORT];
+    if ((await Promise.all(ports.map((p) => portIsFree(p + offset)))).every(Boolean)) return offset;
+  }
+  throw new Error('no free port offset found');
+}
+
+/** Starts `chaos-lab up` (the compiled command) in its own process group, on a free port offset. */
+export async function startLab(dir: string, args: string[], env: Record<string, string>): Promise<LabRun> {
+  const portOffset = env.PORT_OFFSET === undefined ? await freePortOffset() : Number(env.PORT_OFFSET);
   const dbPath = join(dir, 'lab.db');
   const child = spawn(process.execPath, [join(PROJECT_ROOT, 'lab', 'bin', 'chaos-lab.js'), 'up', ...args], {
     cwd: PROJECT_ROOT,
@@ -91,6 +110,11 @@ export function startLab(dir: string, args: string[], env: Record<string, string
           listeners.delete(check);
         };
         listeners.add(check);
+        void exit.then((code) => {
+          if (!listeners.has(check)) return;
+          cleanup();
+          reject(new Error(`the lab exited (${code}) before ${re} appeared:\n${out}`));
+        });
         check();
       });
     },

@@ -21,7 +21,7 @@ let managerUrl: string;
 let runId: string;
 
 before(async () => {
-  lab = startLab(tmp.path, ['--prompts', writePrompts(tmp.path, PROMPTS), '--seed', '7'], {
+  lab = await startLab(tmp.path, ['--prompts', writePrompts(tmp.path, PROMPTS), '--seed', '7'], {
     TOXIC_PROB: '0',
     ERROR_PROB: '0',
     TOXICS: 'latency',
