@@ -12,6 +12,7 @@ import { makeTempDir } from '@chaos-lab/common/testing';
 import { launchChromium, query, startLab, waitFor, writePrompts, type LabRun } from './browser.js';
 
 const PROMPTS = 40;
+const SECRET = 'gsk_dashboard_test_secret_0123456789';
 const tmp = makeTempDir('chaos-lab-dashboard-');
 let lab: LabRun;
 let browser: Browser;
@@ -24,6 +25,8 @@ before(async () => {
   lab = await startLab(tmp.path, ['--prompts', writePrompts(tmp.path, PROMPTS), '--seed', '7'], {
     TOXIC_PROB: '0',
     ERROR_PROB: '0',
+    // A key the offline run never uses: nothing the dashboard serves may show it.
+    GROQ_API_KEY: SECRET,
     TOXICS: 'latency',
     OFFLINE_MODEL_LATENCY_MS: '150',
     CHAOS_INTERVAL_MS: '100',
@@ -120,9 +123,16 @@ describe('the dashboard during a real run', () => {
     assert.equal(query<{ n: number }>(lab.dbPath, "SELECT COUNT(*) AS n FROM steering_changes WHERE value IN ('0.37', '1.5')")[0]!.n, 0);
   });
 
-  it('lists the run in the history', async () => {
+  it('lists the run in the history, answers bad requests with a message, and shows no key', async () => {
     await page.goto(`${url}#/history`);
     await page.getByTestId(`run-${runId}`).waitFor({ timeout: 10_000 });
+    const bad = await fetch(`${url}api/runs/${runId}/prompts/first`);
+    assert.equal(bad.status, 400);
+    assert.match(((await bad.json()) as { error: string }).error, /prompt index "first"/);
+    assert.equal((await fetch(`${url}api/runs/no-such-run`)).status, 404);
+    const served = [await (await fetch(`${url}api/runs`)).text(), await (await fetch(`${url}api/runs/${runId}`)).text(), await (await fetch(`${url}api/runs/${runId}/prompts/0`)).text(), await (await fetch(`${url}api/steering`)).text()];
+    for (const body of served) assert.ok(!body.includes(SECRET), 'a key in an answer');
+    assert.match(served[1]!, /"GROQ_API_KEY":"\(set\)"/);
   });
 
   it('aborts the run cleanly: interrupted, every prompt recorded', async () => {
@@ -131,7 +141,8 @@ describe('the dashboard during a real run', () => {
     await page.getByTestId('abort').click();
     await waitFor('the abort answer', async () => /requested/.test((await page.getByTestId('steering-message').textContent()) ?? ''), 10_000);
     const code = await Promise.race([lab.exit, new Promise<string>((r) => setTimeout(() => r('still running'), 30_000))]);
-    assert.equal(code, 0, lab.output());
+    assert.equal(code, 130, lab.output()); // as on Ctrl-C
+    assert.match(lab.output(), /interrupted: aborted through steering/);
     const [run] = query<{ status: string; n: number }>(lab.dbPath, 'SELECT status, (SELECT COUNT(*) FROM prompt_results p WHERE p.run_id = r.run_id) AS n FROM runs r');
     assert.deepEqual(run, { status: 'interrupted', n: PROMPTS });
     assert.equal(query<{ n: number }>(lab.dbPath, "SELECT COUNT(*) AS n FROM steering_changes WHERE setting = 'ABORT' AND source = 'dashboard'")[0]!.n, 1);

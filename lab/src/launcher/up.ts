@@ -67,7 +67,7 @@ export interface UpOptions {
 }
 
 /** Exit codes of `chaos-lab up` (a signal: 128 + its number, see `STOP_SIGNALS` in stop.ts). */
-export const EXIT = { completed: 0, labFailed: 1, badInput: 2 } as const;
+export const EXIT = { completed: 0, labFailed: 1, badInput: 2, abortedBySteering: 130 } as const;
 
 /** True when the user named a Toxiproxy (environment or `.env`), so none is started. */
 function usesExternalToxiproxy(): boolean {
@@ -97,7 +97,7 @@ function portClaims(settings: Settings, external: boolean): PortClaim[] {
  * Runs the lab once.
  * @returns the process exit code: 0 when the run completed (failed prompts are results), 1 when the
  *   lab failed (a port in use, a part that never became healthy or died during the run: named in the
- *   message), 2 for bad input (prompts file, another run live on the database), 130 on SIGINT, 143 on
+ *   message), 2 for bad input (prompts file, another run live on the database), 130 on SIGINT or an abort through steering, 143 on
  *   SIGTERM, 129 on SIGHUP
  */
 export async function runLab(settings: Settings, logger: Logger, options: UpOptions): Promise<number> {
@@ -216,7 +216,8 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
     // Read before the stop below marks every child as stopping. The agent's own non-zero exit after
     // recording its run (a dead model: exit 1) keeps its recorded reason (see completeRunRecord).
     // An abort through steering ends the agent as Ctrl-C does (exit 130, the run interrupted): not a death.
-    const agentDied = !agent.stopping() && agent.exitCode() !== 0 && !abortedBySteering(db, runId);
+    const aborted = abortedBySteering(db, runId);
+    const agentDied = !agent.stopping() && agent.exitCode() !== 0 && !aborted;
     if (agentDied && agent.exitCode() === null) say(`chaos-lab: the agent died (${agentEnd}) during the run: stopping the lab`);
     const keepServices = options.keep && lost === undefined && !stop.signal && !agentDied;
     if (options.beforeStop && !stop.signal) await options.beforeStop(runId).catch((err: unknown) => logger.error({ err }, 'beforeStop failed'));
@@ -243,6 +244,10 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
     if (stop.signal) {
       say(`run ${runId} ${status}; finished prompts are in ${settings.LAB_DB_PATH}`);
       return stop.exitCode()!;
+    }
+    if (aborted && status === 'interrupted') {
+      say(`run ${runId} interrupted: aborted through steering; finished prompts are in ${settings.LAB_DB_PATH}`);
+      return EXIT.abortedBySteering;
     }
     if (status === 'failed') {
       say(`chaos-lab: run ${runId} failed: ${recorded!.error ?? ending.reason}; see ${join(settings.LOG_DIR, 'info.log')}`);
