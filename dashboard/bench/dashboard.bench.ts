@@ -6,6 +6,7 @@
 // SCREENSHOT=docs/dashboard.png also saves the live page with a prompt opened, for the README.
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import type { Browser } from 'playwright-core';
 import { makeTempDir } from '@chaos-lab/common/testing';
 import { PROJECT_ROOT } from '@chaos-lab/common';
 import { launchChromium, query, startLab, waitFor, writePrompts } from '../test/browser.js';
@@ -22,9 +23,10 @@ const lab = await startLab(tmp.path, ['--prompts', writePrompts(tmp.path, 30), '
   PROXY_TIMEOUT_MS: '800',
   TOOL_LIMIT: '2',
 });
-const browser = await launchChromium();
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+let browser: Browser | undefined;
 try {
+  browser = await launchChromium();
   const url = (await lab.waitForOutput(/dashboard: (http:\S+)/, 60_000))[1]!;
   await lab.waitForOutput(/running the agent/, 90_000);
   const runId = await waitFor('the run row', () => query<{ run_id: string }>(lab.dbPath, 'SELECT run_id FROM runs')[0]?.run_id, 30_000);
@@ -66,7 +68,7 @@ try {
     process.stdout.write(`screenshot: ${path}\n`);
   }
 } finally {
-  await browser.close();
+  await browser?.close();
   lab.stop();
   await lab.exit;
   tmp.cleanup();

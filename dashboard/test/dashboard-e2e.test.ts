@@ -32,7 +32,9 @@ before(async () => {
     CHAOS_INTERVAL_MS: '100',
     TOXIC_DURATION_MS: '300-900',
   });
-  [browser, url] = await Promise.all([launchChromium(), lab.waitForOutput(/dashboard: (http:\S+)/, 60_000).then((m) => m[1]!)]);
+  // Assigned before anything can fail, so the after hook closes whatever was started.
+  browser = await launchChromium();
+  url = (await lab.waitForOutput(/dashboard: (http:\S+)/, 60_000))[1]!;
   managerUrl = `http://127.0.0.1:${8000 + lab.portOffset}`;
   await lab.waitForOutput(/running the agent/, 90_000);
   runId = (await waitFor('the run row', () => query<{ run_id: string }>(lab.dbPath, 'SELECT run_id FROM runs')[0]?.run_id, 30_000));
