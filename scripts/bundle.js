@@ -135,3 +135,5 @@ if (existsSync(outDir)) renameSync(outDir, oldDir);
 renameSync(tempDir, outDir);
 rmSync(oldDir, { recursive: true, force: true });
 process.stdout.write('bundle: lab/dist/bundle/chaos-lab.js\n');
+// The dashboard's page, for the browser (its own build: scripts/bundle-dashboard.js).
+await import('./bundle-dashboard.js');

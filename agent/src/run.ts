@@ -10,7 +10,8 @@
  * (the caller's signal: SIGINT/SIGTERM) prompts in flight are cancelled and, like prompts not yet
  * started, get an `interrupted` row; the run is `interrupted`. When the lab itself fails (the database,
  * a bug, a model that failed {@link MODEL_DEAD_AFTER_PROMPTS} prompts in a row, a proxy-manager that
- * stopped beating: {@link ManagerWatch}) the run is `failed`
+ * stopped beating: {@link ManagerWatch}) the run is `failed`; an abort asked through steering
+ * (`steering_changes`, checked every heartbeat) interrupts it as a signal does
  * with that reason, and the prompts it never finished get `interrupted` rows too. (When the agent
  * process itself dies, the launcher writes those rows: `lab/src/launcher/run-record.ts`.)
  *
@@ -28,6 +29,7 @@ import {
   newRunId,
   openDatabase,
   publicSettings,
+  steeringState,
   writeTransaction,
 } from '@chaos-lab/common';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
@@ -213,6 +215,15 @@ async function execute(run: {
       info.warn({ err }, 'could not read the proxy-manager heartbeat');
     }
     if (lost !== undefined) failRun(lost);
+    // An abort asked through the proxy-manager's /steering (the dashboard): stopped as on Ctrl-C.
+    try {
+      if (!stop.signal.aborted && steeringState(run.db, runId).abortRequestedAt !== undefined) {
+        info.warn('abort of the run requested through steering: interrupting it');
+        onInterrupt();
+      }
+    } catch (err) {
+      info.warn({ err }, 'could not read the run\'s steering');
+    }
   }, HEARTBEAT_INTERVAL_MS);
   watchTimer.unref();
 

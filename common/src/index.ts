@@ -22,3 +22,5 @@ export * from './lab-file/schema.js';
 export * from './lab-file/load.js';
 export * from './lab-file/services.js';
 export * from './lab-file/http-mapping.js';
+export * from './steering.js';
+export * from './same-origin.js';

@@ -262,6 +262,8 @@ export const settingsShape = {
   PROXY_MANAGER_PORT: num(undefined, 1, 65535, { integer: true }).describe('proxy-manager HTTP port (default 8000, shifted by PORT_OFFSET)'),
   PROXY_MANAGER_URL: url().describe('where the launcher and the agent (announcing attempts of a run with a fault plan) reach the proxy-manager (default http://127.0.0.1:PROXY_MANAGER_PORT)'),
   AGENT_METRICS_PORT: num(undefined, 0, 65535, { integer: true }).describe('port of the agent\'s Prometheus GET /metrics while it runs (default 8300, shifted by PORT_OFFSET); 0 = none'),
+  DASHBOARD: oneOf('on', ['on', 'off'] as const).describe('on: chaos-lab up (npm start) serves the live dashboard beside the run and prints its URL'),
+  DASHBOARD_PORT: num(undefined, 1, 65535, { integer: true }).describe('dashboard HTTP port (default 8200, shifted by PORT_OFFSET); chaos-lab dashboard serves the history alone'),
   HEALTH_INTERVAL_MS: num(3000, 100, 3_600_000, { integer: true }).describe('period of the proxy-manager\'s tool health checks, ms'),
   HEARTBEAT_STALE_MS: num(30000, 0, 86_400_000, { integer: true }).describe('the proxy-manager treats an active run whose agent heartbeat is older than this as idle (the agent died), ms; 0 = never'),
   RESTART_SERVICES: oneOf('on', ['on', 'off'] as const).describe('on: chaos-lab up restarts a tool service that died during a run (recorded as a service_down fault event either way)'),
@@ -284,12 +286,12 @@ export type SettingName = keyof typeof settingsShape;
  * children with its own environment; under compose each other part is a container (`toxiproxy`: the
  * lab's own server, in docker-compose.local.yaml).
  */
-export const LAB_PARTS = ['launcher', 'tools', 'toxiproxy', 'proxy-manager', 'model', 'agent', 'charts'] as const;
+export const LAB_PARTS = ['launcher', 'tools', 'toxiproxy', 'proxy-manager', 'model', 'agent', 'charts', 'dashboard'] as const;
 
 /** One of {@link LAB_PARTS}. */
 export type LabPart = (typeof LAB_PARTS)[number];
 
-const ALL_PARTS = ['tools', 'toxiproxy', 'proxy-manager', 'model', 'agent', 'charts'] as const;
+const ALL_PARTS = ['tools', 'toxiproxy', 'proxy-manager', 'model', 'agent', 'charts', 'dashboard'] as const;
 
 /**
  * Which parts act on each setting: the one list that says which settings must reach which container,
@@ -358,16 +360,18 @@ export const SETTING_READERS: Partial<Record<SettingName, readonly LabPart[]>> =
   TOXIPROXY_HOST: ['agent'],
   TOXIPROXY_LISTEN_HOST: ['proxy-manager'],
   TOOLS_HOST: ['proxy-manager', 'agent'],
-  BIND_HOST: ['tools', 'toxiproxy', 'proxy-manager', 'model', 'agent'],
-  PORT_OFFSET: ['tools', 'toxiproxy', 'proxy-manager', 'model', 'agent'],
+  BIND_HOST: ['tools', 'toxiproxy', 'proxy-manager', 'model', 'agent', 'dashboard'],
+  PORT_OFFSET: ['tools', 'toxiproxy', 'proxy-manager', 'model', 'agent', 'dashboard'],
   PROXY_MANAGER_PORT: ['proxy-manager'],
-  PROXY_MANAGER_URL: ['launcher', 'agent', 'model'],
+  PROXY_MANAGER_URL: ['launcher', 'agent', 'model', 'dashboard'],
   AGENT_METRICS_PORT: ['agent'],
+  DASHBOARD: ['launcher'],
+  DASHBOARD_PORT: ['dashboard'],
   HEALTH_INTERVAL_MS: ['proxy-manager'],
   HEARTBEAT_STALE_MS: ['proxy-manager'],
   RESTART_SERVICES: ['launcher'],
   STARTUP_TIMEOUT_MS: ['launcher'],
-  LAB_DB_PATH: ['tools', 'proxy-manager', 'model', 'agent', 'charts'],
+  LAB_DB_PATH: ['tools', 'proxy-manager', 'model', 'agent', 'charts', 'dashboard'],
   LOG_DIR: ALL_PARTS,
   CHARTS_DIR: ['charts'],
   LOG_LEVEL: ALL_PARTS,

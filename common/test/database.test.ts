@@ -28,7 +28,7 @@ describe('database', () => {
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
     assert.deepEqual(tables, [
       'breaking_points', 'call_announcements', 'control', 'experiment_checks', 'experiment_variants', 'experiments', 'fault_events', 'fault_plans',
-      'knowledge', 'knowledge_builds', 'logical_calls', 'model_calls', 'parts', 'prompt_results', 'runs', 'service_requests', 'tool_calls',
+      'knowledge', 'knowledge_builds', 'logical_calls', 'model_calls', 'parts', 'prompt_results', 'runs', 'service_requests', 'steering_changes', 'tool_calls',
     ]);
     const views = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
     assert.ok(views.includes('toxic_events'));

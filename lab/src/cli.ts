@@ -27,6 +27,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   settings: async () => (await import('./commands/settings.js')).registerSettingsCommand,
   'breaking-point': async () => (await import('./commands/breaking-point.js')).registerBreakingPointCommand,
   shrink: async () => (await import('./commands/shrink.js')).registerShrinkCommand,
+  dashboard: async () => (await import('./commands/dashboard.js')).registerDashboardCommand,
 };
 
 /**

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
+import { DASHBOARD_DEFAULT_PORT } from '@chaos-lab/dashboard';
 import {
   AGENT_METRICS_PORT,
   PROJECT_ROOT,
@@ -49,7 +50,7 @@ const local = services('docker-compose.local.yaml');
 function partOf(service: ComposeService): Exclude<LabPart, 'launcher'> | undefined {
   const first = service.command?.[0];
   if (first === 'tool') return 'tools';
-  if (first === 'toxiproxy' || first === 'proxy-manager' || first === 'model' || first === 'agent' || first === 'charts') return first;
+  if (first === 'toxiproxy' || first === 'proxy-manager' || first === 'model' || first === 'agent' || first === 'charts' || first === 'dashboard') return first;
   return undefined;
 }
 
@@ -77,6 +78,7 @@ const FIXED_BY_COMPOSE = new Set<string>([
   'BIND_HOST',
   'PORT_OFFSET',
   'PROXY_MANAGER_PORT',
+  'DASHBOARD_PORT',
   'PROXY_MANAGER_URL',
   'AGENT_METRICS_PORT',
   'TOXIPROXY_URL',
@@ -173,7 +175,15 @@ describe('compose services', () => {
       const hc = s.healthcheck ?? {};
       const part = partOf(s);
       const port =
-        part === 'tools' ? getService(s.command![1]!).toolPort : part === 'proxy-manager' ? PROXY_MANAGER_PORT : part === 'model' ? MODEL_PART.serverPort : TOXIPROXY_API_PORT;
+        part === 'tools'
+          ? getService(s.command![1]!).toolPort
+          : part === 'proxy-manager'
+            ? PROXY_MANAGER_PORT
+            : part === 'model'
+              ? MODEL_PART.serverPort
+              : part === 'dashboard'
+                ? DASHBOARD_DEFAULT_PORT
+                : TOXIPROXY_API_PORT;
       assert.deepEqual(hc.test?.slice(0, 3), ['CMD', 'lab-healthcheck', String(port)], name);
       assert.ok(seconds(hc.timeout) >= 10 && seconds(hc.start_period) >= 60 && (hc.retries ?? 0) >= 3, `${name}: ${JSON.stringify(hc)}`);
       assert.ok(seconds(hc.interval) >= 2, `${name}: checks no more often than every 2 s`);

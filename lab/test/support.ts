@@ -25,7 +25,9 @@ export interface CliRun {
 export function runCli(args: string[], env: Record<string, string>): CliRun {
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd: PROJECT_ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LLM_PROVIDER: 'offline', ...env },
+    // DASHBOARD off: its port (8200 + PORT_OFFSET) could meet a port of a lab another test file runs
+    // at another offset; the dashboard's own tests (dashboard/test) serve it.
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LLM_PROVIDER: 'offline', DASHBOARD: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -52,7 +52,8 @@ export function labEnv(dir: string, slot: number, extra: Record<string, string> 
 export function startLab(dir: string, args: string[], env: Record<string, string>, command: string[] = [process.execPath, CLI]): LabRun {
   const child = spawn(command[0]!, [...command.slice(1), ...args], {
     cwd: PROJECT_ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LLM_PROVIDER: 'offline', ...env },
+    // DASHBOARD off, as in support.ts's runCli: its port could meet another test lab's.
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LLM_PROVIDER: 'offline', DASHBOARD: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });

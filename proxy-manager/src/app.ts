@@ -5,7 +5,7 @@
  * before sending it; the answer comes once the run's planned faults for it are in place: 400 on a bad
  * announcement). JSON in every answer, errors included, but `GET /metrics` (Prometheus text: metrics.ts).
  */
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { METRICS_PATH, metricsHandler, type Logger } from '@chaos-lab/common';
 import { parseAnnouncement } from './announce-route.js';
 import type { Announcement } from './fault-schedule.js';
@@ -18,6 +18,8 @@ export interface AppDeps {
   status(): Promise<StatusReport>;
   /** A tool call attempt announced by the agent: resolves with the planned faults in place for it (see fault-schedule.ts). */
   announce?(a: Announcement): Promise<string[]>;
+  /** The steering routes (`steering-route.ts`), when the manager has a database to record them in. */
+  readonly steering?: Router;
   readonly logger: Logger;
 }
 
@@ -43,11 +45,12 @@ export function createApp(deps: AppDeps): express.Express {
     }
     res.json({ faults: deps.announce ? await deps.announce(parsed.announcement) : [] });
   });
+  if (deps.steering) app.use(deps.steering);
   app.all(['/health', '/status', METRICS_PATH], (req, res) => {
     res.status(405).set('Allow', 'GET, HEAD').json({ error: `method ${req.method} not allowed on ${req.path}: use GET` });
   });
   app.use((req, res) => {
-    res.status(404).json({ error: `no route ${req.method} ${req.path}: try GET /health, GET /status, GET /metrics or POST /calls` });
+    res.status(404).json({ error: `no route ${req.method} ${req.path}: try GET /health, GET /status, GET /metrics, POST /calls or GET|POST /steering` });
   });
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     deps.logger.error({ err, path: req.path }, 'HTTP handler failed');

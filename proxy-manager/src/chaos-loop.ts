@@ -22,6 +22,11 @@
  * tick j with duration d keeps its proxy busy until tick j + ⌈d / CHAOS_INTERVAL_MS⌉ (and is removed
  * then at the latest, even if its timer has not fired yet). So the same seed and the same sequence of
  * phases seen by the ticks inject the same toxics, however slow the machine.
+ *
+ * Steering (common/src/steering.ts): every tick reads the run's `steering_changes`; the latest
+ * TOXIC_PROB and TOXICS replace the settings' in the draws, and while chaos is paused the tick counts
+ * as not active (no draw, toxics removed), so a replay that follows the recorded changes by tick
+ * makes the same draws.
  */
 import {
   closeEventsOfLostManager,
@@ -39,6 +44,8 @@ import {
   type Logger,
   type Random,
   type Settings,
+  type SteeringState,
+  steeringState,
 } from '@chaos-lab/common';
 import { drawTick, type ToxicPlan } from './chaos-draw.js';
 import type { FaultSchedule } from './fault-schedule.js';
@@ -94,6 +101,8 @@ export interface ChaosSnapshot {
   /** Whether the last listing of Toxiproxy's proxies succeeded (null before the first). */
   readonly toxiproxyReachable: boolean | null;
   readonly activeToxics: readonly ActiveToxic[];
+  /** What steering set for the current run (steering-route.ts): paused, and the TOXIC_PROB and TOXICS the draws use. */
+  readonly steering: { readonly paused: boolean; readonly toxicProb: number; readonly toxics: readonly string[] };
   /** Injections since this manager started, and injections that failed. */
   readonly injectedSinceStart: number;
   readonly failedInjections: number;
@@ -136,6 +145,8 @@ export class ChaosLoop {
   private failedInjections = 0;
   private cancelNextTick: (() => void) | undefined;
   private stopped = false;
+  /** The current run's steering, as last read (kept as it was when the database cannot answer). */
+  private steering: SteeringState = { paused: false };
 
   constructor(deps: ChaosLoopDeps) {
     this.deps = deps;
@@ -206,6 +217,7 @@ export class ChaosLoop {
         ? { runId: this.run.runId, phase: this.run.phase, currentPrompt: this.run.currentPrompt, heartbeatAt: this.run.heartbeatAt }
         : null,
       toxiproxyReachable: this.toxiproxyReachable,
+      steering: { paused: this.steering.paused, toxicProb: this.steering.TOXIC_PROB ?? settings.TOXIC_PROB, toxics: this.steering.TOXICS ?? settings.TOXICS },
       activeToxics: [...this.held.values()].map((h) => ({
         proxy: h.plan.proxy,
         name: h.plan.name,
@@ -228,7 +240,8 @@ export class ChaosLoop {
   /** The chaos source of a run: from the seed the run recorded, so the run replays from it alone. */
   /** One active tick's draws: the tool proxies at `TOXIC_PROB`, then `model_proxy` (when kept) at `MODEL_TOXIC_PROB`. */
   private drawPlans(): (ToxicPlan | undefined)[] {
-    const { desired, settings } = this.deps;
+    const { desired } = this.deps;
+    const settings = { ...this.deps.settings, TOXIC_PROB: this.steering.TOXIC_PROB ?? this.deps.settings.TOXIC_PROB, TOXICS: this.steering.TOXICS ?? this.deps.settings.TOXICS };
     const tools = desired.filter((d) => d.service !== MODEL_PART.name).map((d) => d.name);
     const model = desired.filter((d) => d.service === MODEL_PART.name).map((d) => d.name);
     const modelPlans = model.length > 0 && settings.MODEL_TOXIC_PROB > 0 ? drawTick(this.modelRandom, model, { ...settings, TOXIC_PROB: settings.MODEL_TOXIC_PROB }) : [];
@@ -261,7 +274,8 @@ export class ChaosLoop {
       if (run === UNREADABLE) return;
       this.follow(run);
       const silent = run ? this.agentSilent(run) : false;
-      const active = run?.phase === 'active' && !silent;
+      this.readSteering(run);
+      const active = run?.phase === 'active' && !silent && !this.steering.paused;
       // Drawn even when Toxiproxy is unreachable, so the draws depend on the active ticks alone.
       const plans = active ? this.drawPlans() : [];
       if (!active) this.freeAtTick.clear();
@@ -284,6 +298,16 @@ export class ChaosLoop {
     } catch (err) {
       this.conditions.report('run state', `cannot read the run's phase (${(err as Error).message}); keeping toxics as they are`, this.logFor(this.run?.runId));
       return UNREADABLE;
+    }
+  }
+
+  /** Reads the run's steering; on a database error keeps what was read last (logged as a condition). */
+  private readSteering(run: CurrentRun | undefined): void {
+    try {
+      this.steering = run ? steeringState(this.deps.db, run.runId) : { paused: false };
+      this.conditions.report('steering', undefined, this.logFor(run?.runId));
+    } catch (err) {
+      this.conditions.report('steering', `cannot read the run's steering (${(err as Error).message}); keeping the last read`, this.logFor(run?.runId));
     }
   }
 
@@ -410,6 +434,7 @@ export class ChaosLoop {
     if (!run) return 'no current run';
     if (held.runId !== run.runId) return 'another run started';
     if (run.phase !== 'active') return `run is ${run.phase}`;
+    if (this.steering.paused) return 'chaos paused';
     if (!active) return 'agent heartbeat stale';
     if (tick >= this.freeTick(held)) return 'duration ended';
     return undefined;

@@ -14,6 +14,7 @@ import { desiredModelProxy, desiredProxies } from './desired-proxies.js';
 import { createDockerProbe, type DockerProbe } from './docker-probe.js';
 import { healthCheckTimeoutMs, ToolHealthMonitor } from './health-monitor.js';
 import { healthReport, statusReport, type StatusReport } from './reports.js';
+import { steeringRoutes } from './steering-route.js';
 import { ToxiproxyGateway } from './toxiproxy-gateway.js';
 import { waitForToxiproxy } from './wait-for-toxiproxy.js';
 
@@ -75,6 +76,7 @@ export async function startProxyManager(settings: Settings, options: StartOption
   const app = createApp({
     logger,
     announce: (a) => schedule.announce(a),
+    steering: steeringRoutes({ db, settings, clock, logger }),
     health: () => healthReport(gateway, desired),
     status: () =>
       statusReport({ settings, db, gateway, desired, status, startedAt, chaos: loop?.snapshot(), health: monitor?.snapshot() }),

@@ -44,8 +44,11 @@ export interface StatusReport {
   readonly phase: string | null;
   readonly chaos: {
     readonly intervalMs: number;
+    /** TOXIC_PROB and TOXICS in force: steered for the current run (steering-route.ts), else the settings'. */
     readonly toxicProb: number;
     readonly toxics: readonly string[];
+    /** True while chaos is paused by steering. */
+    readonly paused: boolean;
     readonly toxicDurationMs: { readonly min: number; readonly max: number };
     readonly ticks: number;
     readonly problems: Readonly<Record<string, string>>;
@@ -134,8 +137,9 @@ export async function statusReport(sources: StatusSources): Promise<StatusReport
     phase: run?.phase ?? null,
     chaos: {
       intervalMs: settings.CHAOS_INTERVAL_MS,
-      toxicProb: settings.TOXIC_PROB,
-      toxics: settings.TOXICS,
+      toxicProb: chaos?.steering.toxicProb ?? settings.TOXIC_PROB,
+      toxics: chaos?.steering.toxics ?? settings.TOXICS,
+      paused: chaos?.steering.paused ?? false,
       toxicDurationMs: settings.TOXIC_DURATION_MS,
       ticks: chaos?.ticks ?? 0,
       problems: chaos?.problems ?? {},

@@ -19,6 +19,7 @@ import {
 } from '@chaos-lab/common';
 import { createApp } from './create-app.js';
 import { plannedErrorsFromDatabase } from './server/planned-fault.js';
+import { errorProbFromDatabase } from './server/steered-error-prob.js';
 
 /** A tool service that is listening. */
 export interface RunningToolService {
@@ -58,6 +59,7 @@ export async function startToolService(
     random: createRandom(settings.CHAOS_SEED).fork(name),
     plannedErrors: plannedErrorsFromDatabase(settings.LAB_DB_PATH, name, logger),
     requestRecorder: recordsServiceRequests(settings) ? serviceRequestRecorder({ dbPath: settings.LAB_DB_PATH, service: name, withArguments: true, logger }) : undefined,
+    errorProb: errorProbFromDatabase(settings.LAB_DB_PATH, settings.ERROR_PROB, logger),
   });
   const server = createServer(app);
   const port = await listenOn(server, options.port ?? spec.toolPort + settings.PORT_OFFSET, host, `${name} tool service`);

@@ -23,6 +23,8 @@ export interface ToolDeps {
   requestRecorder?: RequestRecorder;
   /** The tools `/mcp` offers (the lab file's declaration of the service); no `/mcp` when absent. */
   mcpTools?: readonly DeclaredTool[];
+  /** `ERROR_PROB` read at each request (server/steered-error-prob.ts); `settings.ERROR_PROB` when absent. */
+  errorProb?: () => number;
 }
 
 /** What a service module's routes get from the shared server. */

@@ -33,6 +33,7 @@ import {
   labServices,
   proxyEndpoint,
   readDotenv,
+  steeringState,
   toolEndpoint,
   TOXIPROXY_API_PORT,
   type Database,
@@ -42,6 +43,7 @@ import {
 import { loadPrompts, type Prompt } from '@chaos-lab/agent/prompts';
 import { startChild, type LabChild } from './child.js';
 import { assertDeclaredServicesUp, labServiceHealthUrl, startToolService } from './declared-services.js';
+import { startLabDashboard } from './dashboard.js';
 import { assertPortsFree, type PortClaim } from './ports.js';
 import { showProgress } from './progress.js';
 import { waitUntilAllHealthy, type AwaitedPart } from './readiness.js';
@@ -68,7 +70,7 @@ export interface UpOptions {
 }
 
 /** Exit codes of `chaos-lab up` (a signal: 128 + its number, see `STOP_SIGNALS` in stop.ts). */
-export const EXIT = { completed: 0, labFailed: 1, badInput: 2 } as const;
+export const EXIT = { completed: 0, labFailed: 1, badInput: 2, abortedBySteering: 130 } as const;
 
 /** True when the user named a Toxiproxy (environment or `.env`), so none is started. */
 function usesExternalToxiproxy(): boolean {
@@ -103,7 +105,7 @@ function portClaims(settings: Settings, external: boolean): PortClaim[] {
  * Runs the lab once.
  * @returns the process exit code: 0 when the run completed (failed prompts are results), 1 when the
  *   lab failed (a port in use, a part that never became healthy or died during the run: named in the
- *   message), 2 for bad input (prompts file, another run live on the database), 130 on SIGINT, 143 on
+ *   message), 2 for bad input (prompts file, another run live on the database), 130 on SIGINT or an abort through steering, 143 on
  *   SIGTERM, 129 on SIGHUP
  */
 export async function runLab(settings: Settings, logger: Logger, options: UpOptions): Promise<number> {
@@ -132,6 +134,7 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
   const stop = new LabStop(children, say);
   stop.install();
   let supervisor: PartSupervisor | undefined;
+  let dashboard: Awaited<ReturnType<typeof startLabDashboard>>;
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -159,6 +162,7 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
     options.beforeRun?.(db, runId);
     say(`Agent Chaos Lab: run ${runId}, seed ${settings.CHAOS_SEED}${settings.seedGiven ? '' : ' (fresh; repeat with --seed)'}, ${prompts.length} prompts`);
     say(`TOXIC_PROB=${settings.TOXIC_PROB} ERROR_PROB=${settings.ERROR_PROB} TOXICS=${settings.TOXICS.join(',')} TOOL_LIMIT=${settings.TOOL_LIMIT} PROMPT_LIMIT=${settings.PROMPT_LIMIT}`);
+    dashboard = await startLabDashboard(settings, logger, say);
 
     const awaited: AwaitedPart[] = [];
     const watch = (child: LabChild, url: string) => {
@@ -221,7 +225,9 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
     supervisor.stop();
     // Read before the stop below marks every child as stopping. The agent's own non-zero exit after
     // recording its run (a dead model: exit 1) keeps its recorded reason (see completeRunRecord).
-    const agentDied = !agent.stopping() && agent.exitCode() !== 0;
+    // An abort through steering ends the agent as Ctrl-C does (exit 130, the run interrupted): not a death.
+    const aborted = abortedBySteering(db, runId);
+    const agentDied = !agent.stopping() && agent.exitCode() !== 0 && !aborted;
     if (agentDied && agent.exitCode() === null) say(`chaos-lab: the agent died (${agentEnd}) during the run: stopping the lab`);
     const keepServices = options.keep && lost === undefined && !stop.signal && !agentDied;
     if (options.beforeStop && !stop.signal) await options.beforeStop(runId).catch((err: unknown) => logger.error({ err }, 'beforeStop failed'));
@@ -249,6 +255,10 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
       say(`run ${runId} ${status}; finished prompts are in ${settings.LAB_DB_PATH}`);
       return stop.exitCode()!;
     }
+    if (aborted && status === 'interrupted') {
+      say(`run ${runId} interrupted: aborted through steering; finished prompts are in ${settings.LAB_DB_PATH}`);
+      return EXIT.abortedBySteering;
+    }
     if (status === 'failed') {
       say(`chaos-lab: run ${runId} failed: ${recorded!.error ?? ending.reason}; see ${join(settings.LOG_DIR, 'info.log')}`);
       return EXIT.labFailed;
@@ -273,6 +283,7 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
   } finally {
     supervisor?.stop();
     await stop.stopAll();
+    await dashboard?.close();
     finishRecord(db, runId, prompts, { status: 'interrupted', reason: null }, say);
     db.close();
     stop.uninstall();
@@ -295,6 +306,12 @@ function finishRecord(db: Database, runId: string, prompts: readonly Prompt[], e
     say(`chaos-lab: closed ${lostManager.closed} toxic event(s) of the dead proxy-manager at its last heartbeat (${new Date(lostManager.lastHeartbeatAt!).toISOString()})`);
   }
   return completeRunRecord(db, runId, prompts, ending);
+}
+
+/** True when an abort of the run was asked through steering and the agent recorded the run interrupted. */
+function abortedBySteering(db: Database, runId: string): boolean {
+  const run = db.prepare('SELECT status FROM runs WHERE run_id = ?').get(runId) as { status: string } | undefined;
+  return run?.status === 'interrupted' && steeringState(db, runId).abortRequestedAt !== undefined;
 }
 
 /** Renders the run's charts and report (any status: an interrupted or failed run has its story too). */

@@ -59,7 +59,7 @@ export function createServiceApp(service: ToolService, deps: ToolDeps): Express 
   if (deps.mcpTools) app.use(mcpRouter(service.name, deps.mcpTools, deps.logger));
   if (deps.requestRecorder) app.use(deps.requestRecorder);
   app.use(plannedFault(deps.plannedErrors, HEALTH_PATH));
-  app.use(simulatedFailure(deps.settings.ERROR_PROB, deps.random.fork('simulated-failure'), HEALTH_PATH));
+  app.use(simulatedFailure(deps.errorProb ?? deps.settings.ERROR_PROB, deps.random.fork('simulated-failure'), HEALTH_PATH));
   app.use(express.json({ limit: BODY_LIMIT_BYTES }));
   app.use(routes);
   app.use(unknownRoute);

@@ -19,18 +19,25 @@ export const FAULT_HEADER = 'X-Chaos-Fault';
 export const SIMULATED_FAULT = 'simulated';
 
 /**
- * @param errorProb probability in [0, 1] that a request fails (0 never, 1 always)
+ * @param errorProb probability in [0, 1] that a request fails (0 never, 1 always), or a source read
+ *   at each request (ERROR_PROB steered while a run goes: steered-error-prob.ts)
  * @param random the stream the draws come from (one draw per request)
  * @param healthPath the path that is never failed
  */
-export function simulatedFailure(errorProb: number, random: Random, healthPath: string): RequestHandler {
+export function simulatedFailure(errorProb: number | (() => number), random: Random, healthPath: string): RequestHandler {
+  const current = typeof errorProb === 'number' ? () => errorProb : errorProb;
   return (req, res, next) => {
-    if (req.path === healthPath || !random.chance(errorProb)) {
+    if (req.path === healthPath) {
+      next();
+      return;
+    }
+    const prob = current();
+    if (!random.chance(prob)) {
       next();
       return;
     }
     res.locals[SIMULATED_FAILURE] = true;
     res.setHeader(FAULT_HEADER, SIMULATED_FAULT);
-    res.status(503).json({ error: `simulated server error (ERROR_PROB=${errorProb})`, simulated: true });
+    res.status(503).json({ error: `simulated server error (ERROR_PROB=${prob})`, simulated: true });
   };
 }

@@ -1,0 +1,157 @@
+// Support for the dashboard's browser tests: Debian's Chromium (never a downloaded browser) driven by
+// playwright-core, and a real `chaos-lab up` run in a temp dir on ports of its own.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { MODEL_PART, openDatabase, PROJECT_ROOT, PROXY_MANAGER_PORT, SERVICES, TOXIPROXY_API_PORT } from '@chaos-lab/common';
+import { DASHBOARD_DEFAULT_PORT } from '@chaos-lab/dashboard';
+
+/** Debian's chromium package; .ci/run installs it. */
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** Starts headless Chromium with the flags a shared CI machine needs. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+}
+
+/** A lab run as a user starts it. */
+export interface LabRun {
+  readonly child: ChildProcess;
+  readonly dbPath: string;
+  readonly portOffset: number;
+  output(): string;
+  readonly exit: Promise<number | null>;
+  /** Resolves with the first match of `re` in the output; rejects after `timeoutMs`. */
+  waitForOutput(re: RegExp, timeoutMs: number): Promise<RegExpMatchArray>;
+  /** SIGTERM to the lab's process group if it still runs. */
+  stop(): void;
+}
+
+/** Writes `count` prompts the offline model answers with tool calls. */
+export function writePrompts(dir: string, count: number): string {
+  const base = ["What's the weather in Paris?", 'What is 12 * 12?', "Translate 'Good morning' to French", 'Weather in Tokyo please', 'Search for chaos engineering'];
+  const path = join(dir, 'prompts.json');
+  writeFileSync(path, JSON.stringify(Array.from({ length: count }, (_, i) => ({ prompt: base[i % base.length]! }))));
+  return path;
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A `PORT_OFFSET` under which every port of a lab is free (tools, proxies, model, Toxiproxy,
+ * proxy-manager, dashboard), all below the ephemeral range (32768) so client sockets do not take them
+ * meanwhile; derived from the pid so parallel test files differ.
+ */
+export async function freePortOffset(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const offset = 10_000 + ((process.pid * 131 + attempt * 977) % 14_000);
+    const ports = [...SERVICES.flatMap((s) => [s.toolPort, s.proxyPort]), MODEL_PART.serverPort, MODEL_PART.proxyPort, TOXIPROXY_API_PORT, PROXY_MANAGER_PORT, DASHBOARD_DEFAULT_PORT];
+    if ((await Promise.all(ports.map((p) => portIsFree(p + offset)))).every(Boolean)) return offset;
+  }
+  throw new Error('no free port offset found');
+}
+
+/** Starts `chaos-lab up` (the compiled command) in its own process group, on a free port offset. */
+export async function startLab(dir: string, args: string[], env: Record<string, string>): Promise<LabRun> {
+  const portOffset = env.PORT_OFFSET === undefined ? await freePortOffset() : Number(env.PORT_OFFSET);
+  const dbPath = join(dir, 'lab.db');
+  const child = spawn(process.execPath, [join(PROJECT_ROOT, 'lab', 'bin', 'chaos-lab.js'), 'up', ...args], {
+    cwd: PROJECT_ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      LLM_PROVIDER: 'offline',
+      LAB_DB_PATH: dbPath,
+      LOG_DIR: join(dir, 'logs'),
+      CHARTS_DIR: join(dir, 'charts'),
+      PORT_OFFSET: String(portOffset),
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let out = '';
+  const listeners = new Set<() => void>();
+  const onData = (d: Buffer) => {
+    out += d;
+    for (const l of listeners) l();
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    child,
+    dbPath,
+    portOffset,
+    output: () => out,
+    exit,
+    waitForOutput(re, timeoutMs) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const m = out.match(re);
+          if (!m) return;
+          cleanup();
+          resolve(m);
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(new Error(`no ${re} in the lab's output within ${timeoutMs} ms:\n${out}`));
+        }, timeoutMs);
+        const cleanup = () => {
+          clearTimeout(timer);
+          listeners.delete(check);
+        };
+        listeners.add(check);
+        void exit.then((code) => {
+          if (!listeners.has(check)) return;
+          cleanup();
+          reject(new Error(`the lab exited (${code}) before ${re} appeared:\n${out}`));
+        });
+        check();
+      });
+    },
+    stop() {
+      if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+        try {
+          process.kill(-child.pid, 'SIGTERM');
+        } catch {
+          // already gone
+        }
+      }
+    },
+  };
+}
+
+/** Runs one read-only query on the lab's database. */
+export function query<T>(dbPath: string, sql: string, ...params: unknown[]): T[] {
+  const db = openDatabase(dbPath, { readonly: true });
+  try {
+    return db.prepare(sql).all(...params) as T[];
+  } finally {
+    db.close();
+  }
+}
+
+/** Polls `probe` every 50 ms until it returns a value other than undefined/false; fails after `timeoutMs`. */
+export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let value: T | undefined | false;
+    try {
+      value = await probe();
+    } catch {
+      value = undefined; // the database is being created, or the server is not up yet
+    }
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
