@@ -2,10 +2,10 @@
 // playwright-core, and a real `chaos-lab up` run in a temp dir on ports of its own.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { MODEL_PART, openDatabase, PROJECT_ROOT, PROXY_MANAGER_PORT, SERVICES, TOXIPROXY_API_PORT } from '@chaos-lab/common';
+import { MODEL_PART, PROJECT_ROOT, PROXY_MANAGER_PORT, SERVICES, TOXIPROXY_API_PORT } from '@chaos-lab/common';
+import { freePortOffset as freePortOffsetOf, queryDatabase } from '@chaos-lab/common/testing';
 import { DASHBOARD_DEFAULT_PORT } from '@chaos-lab/dashboard';
 
 /** Debian's chromium package; .ci/run installs it. */
@@ -37,26 +37,9 @@ export function writePrompts(dir: string, count: number): string {
   return path;
 }
 
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-/**
- * A `PORT_OFFSET` under which every port of a lab is free (tools, proxies, model, Toxiproxy,
- * proxy-manager, dashboard), all below the ephemeral range (32768) so client sockets do not take them
- * meanwhile; derived from the pid so parallel test files differ.
- */
-export async function freePortOffset(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const offset = 10_000 + ((process.pid * 131 + attempt * 977) % 14_000);
-    const ports = [...SERVICES.flatMap((s) => [s.toolPort, s.proxyPort]), MODEL_PART.serverPort, MODEL_PART.proxyPort, TOXIPROXY_API_PORT, PROXY_MANAGER_PORT, DASHBOARD_DEFAULT_PORT];
-    if ((await Promise.all(ports.map((p) => portIsFree(p + offset)))).every(Boolean)) return offset;
-  }
-  throw new Error('no free port offset found');
+/** A `PORT_OFFSET` under which every port of a lab is free (tools, proxies, model, Toxiproxy, proxy-manager, dashboard). */
+export function freePortOffset(): Promise<number> {
+  return freePortOffsetOf([...SERVICES.flatMap((s) => [s.toolPort, s.proxyPort]), MODEL_PART.serverPort, MODEL_PART.proxyPort, TOXIPROXY_API_PORT, PROXY_MANAGER_PORT, DASHBOARD_DEFAULT_PORT]);
 }
 
 /** Starts `chaos-lab up` (the compiled command) in its own process group, on a free port offset. */
@@ -131,14 +114,7 @@ export async function startLab(dir: string, args: string[], env: Record<string, 
 }
 
 /** Runs one read-only query on the lab's database. */
-export function query<T>(dbPath: string, sql: string, ...params: unknown[]): T[] {
-  const db = openDatabase(dbPath, { readonly: true });
-  try {
-    return db.prepare(sql).all(...params) as T[];
-  } finally {
-    db.close();
-  }
-}
+export const query = queryDatabase;
 
 /** Polls `probe` every 50 ms until it returns a value other than undefined/false; fails after `timeoutMs`. */
 export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs: number): Promise<T> {

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openDatabase, PROJECT_ROOT } from '@chaos-lab/common';
+import { PROJECT_ROOT } from '@chaos-lab/common';
+import { queryDatabase } from '@chaos-lab/common/testing';
 import { CLI, isAlive, portOffset } from './support.js';
 
 /** Writes `dir/prompts.json`: prompts the offline model answers with tool calls, repeated to `count`. */
@@ -80,14 +81,7 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | fals
 }
 
 /** Runs one read-only query on the lab's database. */
-export function query<T>(dbPath: string, sql: string, ...params: unknown[]): T[] {
-  const db = openDatabase(dbPath, { readonly: true });
-  try {
-    return db.prepare(sql).all(...params) as T[];
-  } finally {
-    db.close();
-  }
-}
+export const query = queryDatabase;
 
 /** Waits until `n` prompts of the run have their row (the run is under way). */
 export function promptsDone(run: LabRun, n: number): Promise<number> {

@@ -3,9 +3,8 @@
  * tool services, a proxy-manager) with a temporary database and logs, plus the agent's side of the
  * coordination (runs and their phase) and polling with a deadline.
  */
-import { createServer } from 'node:net';
 import { createLogger, openDatabase, SERVICES, writeTransaction, type Database, type Phase, type Settings } from '@chaos-lab/common';
-import { makeTempDir, testSettings } from '@chaos-lab/common/testing';
+import { freePortOffset as freePortOffsetOf, makeTempDir, testSettings } from '@chaos-lab/common/testing';
 import { startAllTools, type RunningToolService } from '@chaos-lab/tools';
 import { startToxiproxyServer } from '@chaos-lab/toxiproxy';
 import { startProxyManager, type ProxyManager } from '../src/index.js';
@@ -27,25 +26,9 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | fals
   }
 }
 
-async function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-/**
- * A `PORT_OFFSET` whose seven tool ports and seven proxy ports are free, below the ephemeral range
- * so client sockets do not take them meanwhile. Derived from the pid so parallel test files differ.
- */
-export async function freePortOffset(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const offset = 10_000 + ((process.pid * 131 + attempt * 977) % 20_000);
-    const ports = SERVICES.flatMap((s) => [s.toolPort + offset, s.proxyPort + offset]);
-    if ((await Promise.all(ports.map(portIsFree))).every(Boolean)) return offset;
-  }
-  throw new Error('no free port offset found');
+/** A `PORT_OFFSET` whose seven tool ports and seven proxy ports are free (see common's testing helper). */
+export function freePortOffset(): Promise<number> {
+  return freePortOffsetOf(SERVICES.flatMap((s) => [s.toolPort, s.proxyPort]));
 }
 
 /** A Toxiproxy server, restartable on the same port. */
