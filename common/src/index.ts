@@ -10,6 +10,7 @@ export * from './settings.js';
 export * from './logger.js';
 export * from './schema.js';
 export * from './database.js';
+export * from './database-when-present.js';
 export * from './runs.js';
 export * from './parts.js';
 export * from './run-guard.js';

@@ -34,6 +34,13 @@ export interface CurrentRun {
 }
 
 /**
+ * The current run's id as an SQL scalar subquery, for parts that filter their reads by it in one
+ * statement (planned errors, planned LLM faults, steering): the same run {@link currentRun} returns.
+ */
+export const CURRENT_RUN_ID_SQL = `(SELECT c.run_id FROM control c JOIN runs r ON r.run_id = c.run_id
+                                     ORDER BY r.started_at DESC, r.rowid DESC LIMIT 1)`;
+
+/**
  * The current run: the most recently started run that has a `control` row. Runs that are `done`
  * are still returned (the proxy-manager needs to see `done` to clear its toxics).
  * @returns the run, or undefined when no run has started yet

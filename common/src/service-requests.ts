@@ -12,9 +12,8 @@
  * A failed write is logged once and never changes what the client sees: a locked database must not
  * become a fault of its own.
  */
-import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { openDatabase, type Database } from './database.js';
+import { databaseWhenPresent } from './database-when-present.js';
 import type { Logger } from './logger.js';
 import type { Settings } from './settings.js';
 
@@ -49,21 +48,7 @@ export function serviceRequestRecorder(options: {
   now?: () => number;
 }): RequestRecorder {
   const now = options.now ?? Date.now;
-  let db: Database | undefined;
-  let warned = false;
-  const write = <T>(run: (db: Database) => T): T | undefined => {
-    try {
-      if (!db) {
-        if (!existsSync(options.dbPath)) return undefined;
-        db = openDatabase(options.dbPath);
-      }
-      return run(db);
-    } catch (err) {
-      if (!warned) options.logger.warn({ err: (err as Error).message }, 'service requests cannot be recorded: requests still served');
-      warned = true;
-      return undefined;
-    }
-  };
+  const write = databaseWhenPresent(options.dbPath, { logger: options.logger, warning: 'service requests cannot be recorded: requests still served' });
   return (req, res, next) => {
     const receivedAt = now();
     const given = req.headers['x-request-id'];

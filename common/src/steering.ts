@@ -13,6 +13,7 @@
  * the next run starts from its settings again.
  */
 import type { Database } from './database.js';
+import { CURRENT_RUN_ID_SQL } from './runs.js';
 import type { ToxicType } from './settings.js';
 
 /** The settings steering can change; `CHAOS` pauses or resumes chaos, `ABORT` asks the run to stop. */
@@ -95,8 +96,7 @@ export function steeredErrorProb(db: Database): number | undefined {
   const row = db
     .prepare(
       `SELECT value FROM steering_changes
-        WHERE setting = 'ERROR_PROB' AND run_id = (SELECT c.run_id FROM control c JOIN runs r ON r.run_id = c.run_id
-                                                     ORDER BY r.started_at DESC, r.rowid DESC LIMIT 1)
+        WHERE setting = 'ERROR_PROB' AND run_id = ${CURRENT_RUN_ID_SQL}
         ORDER BY id DESC LIMIT 1`,
     )
     .get() as { value: string } | undefined;

@@ -16,8 +16,7 @@
  * A manager that does not answer within {@link ANNOUNCE_TIMEOUT_MS}, or a database that cannot be read,
  * is logged once and the request goes ahead unfaulted: a lost signal must not stop the model.
  */
-import { existsSync } from 'node:fs';
-import { openDatabase, type Database, type LlmFaultKind, type Logger } from '@chaos-lab/common';
+import { CURRENT_RUN_ID_SQL, databaseWhenPresent, type Database, type LlmFaultKind, type Logger } from '@chaos-lab/common';
 import type { LlmFault } from './faults.js';
 import type { FaultQuery, LlmFaultSource } from './source.js';
 
@@ -39,12 +38,7 @@ export function callOfRequest(requestId: string): { callId: string; attempt: num
  * @param managerUrl the proxy-manager's HTTP API, e.g. `http://127.0.0.1:8000`
  */
 export function plannedLlmFaults(dbPath: string, managerUrl: string, logger: Logger): LlmFaultSource {
-  let db: Database | undefined;
-  const warned = new Set<string>();
-  const warnOnce = (what: string, err: unknown) => {
-    if (!warned.has(what)) logger.warn({ err: (err as Error).message }, `${what}: requests go ahead without planned LLM faults`);
-    warned.add(what);
-  };
+  let announceWarned = false;
   const announce = async (q: FaultQuery & { runId: string; promptIndex: number }) => {
     try {
       const res = await fetch(`${managerUrl}/calls`, {
@@ -56,21 +50,14 @@ export function plannedLlmFaults(dbPath: string, managerUrl: string, logger: Log
       if (!res.ok) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
       await res.arrayBuffer();
     } catch (err) {
-      warnOnce('the proxy-manager did not acknowledge a model call', err);
+      if (!announceWarned) logger.warn({ err: (err as Error).message }, 'the proxy-manager did not acknowledge a model call: requests go ahead without planned LLM faults');
+      announceWarned = true;
     }
   };
+  const use = databaseWhenPresent(dbPath, { logger, warning: 'planned LLM faults cannot be read: requests go ahead without planned LLM faults' });
   return async (q) => {
     if (q.runId !== undefined && q.promptIndex !== undefined) await announce({ ...q, runId: q.runId, promptIndex: q.promptIndex });
-    try {
-      if (!db) {
-        if (!existsSync(dbPath)) return undefined;
-        db = openDatabase(dbPath);
-      }
-      return openFault(db, q);
-    } catch (err) {
-      warnOnce('planned LLM faults cannot be read', err);
-      return undefined;
-    }
+    return use((db) => openFault(db, q));
   };
 }
 
@@ -80,7 +67,7 @@ function openFault(db: Database, q: FaultQuery): LlmFault | undefined {
     .prepare(
       `SELECT id, type, attributes FROM fault_events
         WHERE kind = 'llm' AND ended_at IS NULL
-          AND run_id = coalesce(?, (SELECT c.run_id FROM control c JOIN runs r ON r.run_id = c.run_id ORDER BY r.started_at DESC, r.rowid DESC LIMIT 1))
+          AND run_id = coalesce(?, ${CURRENT_RUN_ID_SQL})
         ORDER BY id DESC LIMIT 1`,
     )
     .get(q.runId ?? null) as { id: number; type: LlmFaultKind; attributes: string } | undefined;

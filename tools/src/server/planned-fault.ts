@@ -9,9 +9,8 @@
  * The answer is marked `X-Chaos-Fault: planned` (a simulated 503 says `simulated`), and its body
  * `{ error, fault, planned: true }`.
  */
-import { existsSync } from 'node:fs';
 import type { RequestHandler } from 'express';
-import { openDatabase, type Database, type Logger } from '@chaos-lab/common';
+import { CURRENT_RUN_ID_SQL, databaseWhenPresent, type Logger } from '@chaos-lab/common';
 import { FAULT_HEADER } from './simulated-failure.js';
 
 /** The `X-Chaos-Fault` value of a planned error. */
@@ -35,34 +34,23 @@ export type PlannedErrorSource = () => PlannedError | undefined;
  * (once) and answers undefined (no planned error), so a locked database never fails the service's work.
  */
 export function plannedErrorsFromDatabase(dbPath: string, service: string, logger: Logger): PlannedErrorSource {
-  let db: Database | undefined;
-  let warned = false;
-  return () => {
-    try {
-      if (!db) {
-        if (!existsSync(dbPath)) return undefined;
-        // Read-only: a service only reads the manager's record (no migration, no journal-mode change
-        // competing with the writers for a lock).
-        db = openDatabase(dbPath, { readonly: true });
-      }
+  // Read-only: a service only reads the manager's record (no migration, no journal-mode change
+  // competing with the writers for a lock).
+  const use = databaseWhenPresent(dbPath, { readonly: true, logger, warning: 'planned faults cannot be read: none applied' });
+  return () =>
+    use((db) => {
       const row = db
         .prepare(
           `SELECT f.fault AS fault, f.attributes AS attributes FROM fault_events f
             WHERE f.kind = 'http_error' AND f.service = ? AND f.ended_at IS NULL
-              AND f.run_id = (SELECT c.run_id FROM control c JOIN runs r ON r.run_id = c.run_id
-                               ORDER BY r.started_at DESC, r.rowid DESC LIMIT 1)
+              AND f.run_id = ${CURRENT_RUN_ID_SQL}
             ORDER BY f.id DESC LIMIT 1`,
         )
         .get(service) as { fault: string | null; attributes: string } | undefined;
       if (!row) return undefined;
       const a = JSON.parse(row.attributes) as { status: number; retry_after_s?: number; body?: string };
       return { fault: row.fault ?? 'unnamed', status: a.status, retryAfterS: a.retry_after_s, body: a.body };
-    } catch (err) {
-      if (!warned) logger.warn({ err: (err as Error).message }, 'planned faults cannot be read: none applied');
-      warned = true;
-      return undefined;
-    }
-  };
+    });
 }
 
 /**

@@ -4,8 +4,7 @@
  * latest one for the current run, as the planned HTTP errors are read (planned-fault.ts), so a change
  * reaches every tool service, in a child process or a container, at its next request.
  */
-import { existsSync } from 'node:fs';
-import { openDatabase, steeredErrorProb, type Database, type Logger } from '@chaos-lab/common';
+import { databaseWhenPresent, steeredErrorProb, type Logger } from '@chaos-lab/common';
 
 /** The `ERROR_PROB` in force now. */
 export type ErrorProbSource = () => number;
@@ -16,19 +15,6 @@ export type ErrorProbSource = () => number;
  * @param settingsErrorProb the service's own `ERROR_PROB`, a probability in [0, 1]
  */
 export function errorProbFromDatabase(dbPath: string, settingsErrorProb: number, logger: Logger): ErrorProbSource {
-  let db: Database | undefined;
-  let warned = false;
-  return () => {
-    try {
-      if (!db) {
-        if (!existsSync(dbPath)) return settingsErrorProb;
-        db = openDatabase(dbPath, { readonly: true });
-      }
-      return steeredErrorProb(db) ?? settingsErrorProb;
-    } catch (err) {
-      if (!warned) logger.warn({ err: (err as Error).message }, 'steered ERROR_PROB cannot be read: keeping the setting');
-      warned = true;
-      return settingsErrorProb;
-    }
-  };
+  const use = databaseWhenPresent(dbPath, { readonly: true, logger, warning: 'steered ERROR_PROB cannot be read: keeping the setting' });
+  return () => use(steeredErrorProb) ?? settingsErrorProb;
 }
