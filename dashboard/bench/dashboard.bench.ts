@@ -9,7 +9,7 @@ import { dirname, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { makeTempDir } from '@chaos-lab/common/testing';
 import { PROJECT_ROOT } from '@chaos-lab/common';
-import { launchChromium, query, startLab, waitFor, writePrompts } from '../test/browser.js';
+import { launchChromium, promptRowsSeen, query, startLab, waitFor, watchPromptRows, writePrompts } from '../test/browser.js';
 
 const LOADS = 5;
 const tmp = makeTempDir('chaos-lab-dashboard-bench-');
@@ -40,18 +40,11 @@ try {
     loads.push(Date.now() - started);
   }
 
-  await page.evaluate(`(() => {
-    const seen = (window.__seen = {});
-    const note = () => {
-      for (const el of document.querySelectorAll('[data-testid^="prompt-"]')) seen[el.getAttribute('data-testid')] ??= Date.now();
-    };
-    note();
-    new MutationObserver(note).observe(document.body, { childList: true, subtree: true });
-  })()`);
+  await watchPromptRows(page);
   const from = query<{ n: number }>(lab.dbPath, 'SELECT COUNT(*) AS n FROM prompt_results')[0]!.n;
   await waitFor('ten more prompts', () => query<{ n: number }>(lab.dbPath, 'SELECT COUNT(*) AS n FROM prompt_results')[0]!.n >= from + 10, 120_000);
-  await waitFor('the last of them shown', async () => Object.keys((await page.evaluate('window.__seen')) as object).length >= from + 10, 10_000);
-  const seen = (await page.evaluate('window.__seen')) as Record<string, number>;
+  await waitFor('the last of them shown', async () => Object.keys(await promptRowsSeen(page)).length >= from + 10, 10_000);
+  const seen = await promptRowsSeen(page);
   const rows = query<{ prompt_index: number; finished_at: number }>(lab.dbPath, 'SELECT prompt_index, finished_at FROM prompt_results WHERE run_id = ? AND prompt_index >= ?', runId, from + 1);
   const latencies = rows.filter((r) => seen[`prompt-${r.prompt_index}`] !== undefined).map((r) => seen[`prompt-${r.prompt_index}`]! - r.finished_at);
 

@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { MODEL_PART, PROJECT_ROOT, PROXY_MANAGER_PORT, SERVICES, TOXIPROXY_API_PORT } from '@chaos-lab/common';
 import { freePortOffset as freePortOffsetOf, queryDatabase } from '@chaos-lab/common/testing';
 import { DASHBOARD_DEFAULT_PORT } from '@chaos-lab/dashboard';
@@ -14,6 +14,27 @@ export const CHROMIUM = '/usr/bin/chromium';
 /** Starts headless Chromium with the flags a shared CI machine needs. */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+}
+
+/**
+ * Starts noting, in the page, when each prompt row (`data-testid="prompt-N"`) first appears, to time
+ * updates against the rows' times in the record. Read the times with {@link promptRowsSeen}.
+ */
+export async function watchPromptRows(page: Page): Promise<void> {
+  // A string, not a function: the test's own transpiler would wrap a function in helpers the page lacks.
+  await page.evaluate(`(() => {
+    const seen = (window.__seen = {});
+    const note = () => {
+      for (const el of document.querySelectorAll('[data-testid^="prompt-"]')) seen[el.getAttribute('data-testid')] ??= Date.now();
+    };
+    note();
+    new MutationObserver(note).observe(document.body, { childList: true, subtree: true });
+  })()`);
+}
+
+/** When each prompt row first appeared since {@link watchPromptRows}: test id → epoch ms. */
+export async function promptRowsSeen(page: Page): Promise<Record<string, number>> {
+  return (await page.evaluate('window.__seen')) as Record<string, number>;
 }
 
 /** A lab run as a user starts it. */

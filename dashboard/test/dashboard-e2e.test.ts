@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { makeTempDir } from '@chaos-lab/common/testing';
-import { launchChromium, query, startLab, waitFor, writePrompts, type LabRun } from './browser.js';
+import { launchChromium, promptRowsSeen, query, startLab, waitFor, watchPromptRows, writePrompts, type LabRun } from './browser.js';
 
 const PROMPTS = 40;
 const SECRET = 'gsk_dashboard_test_secret_0123456789';
@@ -55,21 +55,12 @@ describe('the dashboard during a real run', () => {
     await page.getByTestId('progress').waitFor({ timeout: 20_000 });
     const loadMs = Date.now() - started;
     t.diagnostic(`page load (navigation to the live run shown): ${loadMs} ms`);
-    // Each prompt row's first appearance, to time updates against the row's time in the record.
-    // A string, not a function: the test's own transpiler would wrap a function in helpers the page lacks.
-    await page.evaluate(`(() => {
-      const seen = (window.__seen = {});
-      const note = () => {
-        for (const el of document.querySelectorAll('[data-testid^="prompt-"]')) seen[el.getAttribute('data-testid')] ??= Date.now();
-      };
-      note();
-      new MutationObserver(note).observe(document.body, { childList: true, subtree: true });
-    })()`);
+    await watchPromptRows(page);
     const first = await page.getByTestId('progress').textContent();
     await waitFor('the progress line to change', async () => (await page.getByTestId('progress').textContent()) !== first, 30_000);
     const before = Number(/^(\d+)/.exec(first ?? '')![1]);
     await waitFor('three more prompts on the page', async () => Number(/^(\d+)/.exec((await page.getByTestId('progress').textContent()) ?? '')![1]) >= before + 3, 30_000);
-    const seen = (await page.evaluate('window.__seen')) as Record<string, number>;
+    const seen = await promptRowsSeen(page);
     const written = query<{ prompt_index: number; finished_at: number }>(lab.dbPath, 'SELECT prompt_index, finished_at FROM prompt_results WHERE run_id = ?', runId);
     const latencies = written.filter((r) => r.prompt_index >= before && seen[`prompt-${r.prompt_index}`] !== undefined).map((r) => seen[`prompt-${r.prompt_index}`]! - r.finished_at);
     assert.ok(latencies.length >= 3, `rows seen appearing: ${JSON.stringify(seen)}`);
