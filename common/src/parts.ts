@@ -22,6 +22,12 @@ export interface PartRow {
 /** The proxy-manager's name in `parts`. */
 export const PROXY_MANAGER_PART = 'proxy-manager';
 
+/**
+ * The agent under test's command (`AGENT_COMMAND`) in `parts`: started by the agent part in a process
+ * group of its own (its pid is the group's id), so the launcher can stop it when that part dies first.
+ */
+export const AGENT_COMMAND_PART = 'agent-command';
+
 /** `fault_events.ended_by` of a toxic whose proxy-manager died: closed at the manager's last heartbeat. */
 export const ENDED_BY_MANAGER_LOST = 'manager_lost';
 

@@ -50,6 +50,19 @@ describe('chaos-lab up when a part dies mid-run', () => {
     });
   }
 
+  it('kill -9 of the agent while it runs an agent under test (AGENT_COMMAND): the command is stopped by the launcher, nothing left running', async () => {
+    const dir = join(tmp.path, 'kill-agent-command');
+    const env = labEnv(dir, 77);
+    const agentUrl = `http://127.0.0.1:${7000 + Number(env.PORT_OFFSET)}`;
+    const run = await labUnderWay('kill-agent-command', 77, 30, { AGENT_URL: agentUrl, AGENT_COMMAND: 'python3 examples/python-agent/agent.py' });
+    process.kill(childPid(run, 'agent'), 'SIGKILL');
+    const { code } = await run.exit;
+    assert.equal(code, 1, run.output());
+    assert.match(run.output(), /stopping the agent under test \(AGENT_COMMAND, process group \d+\) that its agent part left running/);
+    const row = assertWholeRecord(run, 30); // asserts no process of the lab, the Python agent included, is left
+    assert.equal(row.status, 'failed');
+  });
+
   it('kill -9 of an external Toxiproxy (TOXIPROXY_URL): noticed by its health checks, the run failed with that reason, exit 1, the record whole', async () => {
     const dir = join(tmp.path, 'kill-external');
     const env = labEnv(dir, 75);

@@ -7,7 +7,7 @@
  *   neither      ─▶ the lab's LangChain agent
  */
 import { dirname } from 'node:path';
-import { type Database, type Logger, type Settings, labServices, modelBaseUrl, recordsServiceRequests } from '@chaos-lab/common';
+import { AGENT_COMMAND_PART, type Database, type Logger, type Settings, labServices, modelBaseUrl, partStarted, partStopped, recordsServiceRequests } from '@chaos-lab/common';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { StructuredToolInterface } from '@langchain/core/tools';
 import type { ModelCallCounter } from '../model-calls.js';
@@ -86,6 +86,17 @@ export async function agentForRun(deps: AgentForRunDeps): Promise<AgentForRun> {
   const url = settings.AGENT_URL!;
   const file = writeHandoff(handoff, dirname(settings.LAB_DB_PATH));
   const process = settings.AGENT_COMMAND === undefined ? undefined : startAgentProcess(settings.AGENT_COMMAND, handoffEnv(handoff, file, url), deps.log);
+  if (process) {
+    // Recorded for the launcher, which stops the command's group if this part dies before it can.
+    partStarted(deps.db, AGENT_COMMAND_PART, process.pid, deps.now());
+    void process.exited.then(() => {
+      try {
+        partStopped(deps.db, AGENT_COMMAND_PART, deps.now());
+      } catch (err) {
+        deps.log.warn({ err: (err as Error).message }, 'the agent command\'s stop could not be recorded');
+      }
+    });
+  }
   try {
     await waitForAgent(url, settings.AGENT_READY_TIMEOUT_MS, process);
   } catch (err) {

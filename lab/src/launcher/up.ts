@@ -41,6 +41,7 @@ import {
   type Settings,
 } from '@chaos-lab/common';
 import { loadPrompts, type Prompt } from '@chaos-lab/agent/prompts';
+import { stopLeftAgentCommand } from './agent-command.js';
 import { startChild, type LabChild } from './child.js';
 import { assertDeclaredServicesUp, labServiceHealthUrl, startToolService } from './declared-services.js';
 import { startLabDashboard } from './dashboard.js';
@@ -283,6 +284,7 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
   } finally {
     supervisor?.stop();
     await stop.stopAll();
+    await stopLeftAgentCommand(db, say).catch((err: unknown) => logger.error({ err }, 'the agent command could not be stopped'));
     await dashboard?.close();
     finishRecord(db, runId, prompts, { status: 'interrupted', reason: null }, say);
     db.close();
