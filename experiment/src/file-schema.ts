@@ -13,10 +13,10 @@
  *   baseline                      { settings }: the run without faults (its settings on top)
  *   variants                      [{ name, settings, faults }]: one run each, faults as the fault plan
  *
- * A fault and its trigger are the proxy-manager's own schema (`@chaos-lab/proxy-manager` fault-plan.ts).
+ * A fault and its trigger are the fault plan's own schema (`common/src/fault-plan/schema.ts`), the one
+ * the proxy-manager reads the plan with.
  */
-import { settingsShape, TOOL_NAMES } from '@chaos-lab/common';
-import { faultSchema } from '@chaos-lab/proxy-manager';
+import { faultSchema, settingsShape, TOOL_NAMES } from '@chaos-lab/common';
 import { z } from 'zod';
 import { METRIC_NAMES } from './metric-names.js';
 

@@ -2,7 +2,7 @@
  * The plan of an experiment in words (`--dry-run`, and the head of a real run): the runs, each
  * variant's faults with their targets and triggers, and the checks. Starts nothing.
  */
-import { llmAttributes, type Fault, type Trigger } from '@chaos-lab/proxy-manager';
+import { llmAttributes, type Fault, type Trigger } from '@chaos-lab/common';
 import { checkName } from './checks.js';
 import type { Check, Experiment } from './file-schema.js';
 

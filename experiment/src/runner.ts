@@ -22,10 +22,11 @@ import {
   SERVICES,
   toolEndpoint,
   formatEndpoint,
+  writeFaultPlan,
   type Database,
+  type Fault,
   type Settings,
 } from '@chaos-lab/common';
-import { writeFaultPlan, type Fault } from '@chaos-lab/proxy-manager';
 import { checkLine, evaluateCheck, round } from './checks.js';
 import type { Experiment } from './file-schema.js';
 import { firedFaults, promptsNotCorrect, recordEnd, recordRun, recordStart, rollBackLeftovers, type Journal, type JournalRun, type Verdict } from './journal.js';

@@ -20,9 +20,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freshSeed, LabError, loadSettings, newRunId, openDatabase, TOXIC_TYPES, type ServiceName, type ToxicType } from '@chaos-lab/common';
+import { freshSeed, LabError, loadSettings, newRunId, openDatabase, TOXIC_ATTRIBUTES, TOXIC_TYPES, type Fault, type ServiceName, type ToxicType } from '@chaos-lab/common';
 import { evaluateCheck, measure, type Check } from '@chaos-lab/experiment';
-import { TOXIC_ATTRIBUTES, type Fault } from '@chaos-lab/proxy-manager';
 import { bisect, type AvoidedBand } from './bisect.js';
 import { recordBreakingPoint, type BreakingPointRecord, type StepRecord, type StepRunRecord } from './breaking-point-record.js';
 import { checkBound, parseCheckExpression } from './check-expr.js';

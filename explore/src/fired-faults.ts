@@ -17,8 +17,7 @@
  * gateway's own), toxics on `model_proxy` (not a tool service), and random events that touched no tool
  * attempt (they cannot have failed one); each skipped event is listed with its reason.
  */
-import { SERVICE_NAMES, type Database, type ServiceName } from '@chaos-lab/common';
-import { faultPlanSchema, type Fault } from '@chaos-lab/proxy-manager';
+import { faultPlanSchema, SERVICE_NAMES, type Database, type Fault, type ServiceName } from '@chaos-lab/common';
 
 /** One replayable fault. */
 export interface ShrinkUnit {

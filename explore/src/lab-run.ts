@@ -5,9 +5,8 @@
  * proxy-manager fires the plan as it fires an experiment's variant, so the same seed, plan and
  * prompts give the same faults on the same calls.
  */
-import { loadSettings, newRunId, type Database } from '@chaos-lab/common';
+import { loadSettings, newRunId, writeFaultPlan, type Database, type Fault } from '@chaos-lab/common';
 import { readWrites, withEnv, type LaunchRequest, type ServiceWrite } from '@chaos-lab/experiment';
-import { writeFaultPlan, type Fault } from '@chaos-lab/proxy-manager';
 
 /** Runs the lab once; resolves with the launcher's exit code (0 completed). */
 export type Launch = (request: LaunchRequest) => Promise<number>;

@@ -7,7 +7,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseExperiment, type Check } from '@chaos-lab/experiment';
-import type { Fault } from '@chaos-lab/proxy-manager';
+import type { Fault } from '@chaos-lab/common';
 import { stringify } from 'yaml';
 
 /** What goes into the file. */

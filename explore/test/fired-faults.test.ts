@@ -6,9 +6,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { openDatabase } from '@chaos-lab/common';
+import { openDatabase, writeFaultPlan } from '@chaos-lab/common';
 import { makeTempDir } from '@chaos-lab/common/testing';
-import { writeFaultPlan } from '@chaos-lab/proxy-manager';
 import { firedUnits } from '../src/index.js';
 
 describe('fired faults as shrink units', () => {

@@ -17,9 +17,9 @@
  * default 300).
  */
 import { loadavg } from 'node:os';
-import { migrate, openDatabase } from '@chaos-lab/common';
+import { migrate, openDatabase, writeFaultPlan } from '@chaos-lab/common';
 import { makeTempDir, testSettings } from '@chaos-lab/common/testing';
-import { startScheduleServer, writeFaultPlan } from '@chaos-lab/proxy-manager';
+import { startScheduleServer } from '@chaos-lab/proxy-manager';
 import { startToxiproxyServer } from '@chaos-lab/toxiproxy';
 import { HumanMessage } from '@langchain/core/messages';
 import { OfflineChatModel, startModelServer } from '../src/index.js';

@@ -17,24 +17,30 @@
 import {
   createRandom,
   getService,
+  MODEL_CALLS,
   MODEL_PART,
+  readFaultPlan,
   serviceForTool,
+  targetServices,
   TOOL_NAMES,
+  writeFaultPlan,
   type CurrentRun,
   type Database,
+  type Fault,
+  type FaultPlan,
+  type FaultTarget,
   type Logger,
   type Random,
   type ToolName,
 } from '@chaos-lab/common';
 import type { Clock } from './clock.js';
-import { MODEL_CALLS, targetServices, type Fault, type FaultPlan, type FaultTarget } from './fault-plan.js';
 import type { EventShape, FaultKind, Slot } from './faults/fault-kind.js';
 import { httpErrorFaults } from './faults/http-error.js';
 import { llmFaults } from './faults/llm.js';
 import { plannedFaultMoved } from './metrics.js';
 import { serviceFaults } from './faults/service.js';
 import { toxicFaults } from './faults/toxic.js';
-import { closePlannedEvent, deletePlannedEvent, openPlannedEvent, readFaultPlan, recordAnnouncement, runStartedAt, writeFaultPlan, type PlannedEnd } from './planned-events.js';
+import { closePlannedEvent, deletePlannedEvent, openPlannedEvent, recordAnnouncement, runStartedAt, type PlannedEnd } from './planned-events.js';
 import { SerialQueue } from './serial-queue.js';
 import type { ToxiproxyGateway } from './toxiproxy-gateway.js';
 import { triggerKind } from './triggers/registry.js';

@@ -13,21 +13,7 @@ export type { HealthReport, StatusReport, ProxyReport } from './reports.js';
 export type { ActiveToxic, ChaosSnapshot } from './chaos-loop.js';
 export type { ToolHealth, DockerStatus } from './health-monitor.js';
 export type { ContainerState, DockerProbe } from './docker-probe.js';
-export {
-  MODEL_CALLS,
-  faultPlanSchema,
-  faultSchema,
-  triggerSchema,
-  targetServices,
-  TOXIC_ATTRIBUTES,
-  type Fault,
-  type FaultPlan,
-  type FaultTarget,
-  type Trigger,
-} from './fault-plan.js';
-export { writeFaultPlan, readFaultPlan } from './planned-events.js';
 export { openToxicEvent, closeToxicEvent, type ToxicEventInput } from './toxic-events.js';
 export { FaultSchedule, type Announcement } from './fault-schedule.js';
 export { startScheduleServer, type ScheduleServer } from './schedule-server.js';
 export { llmFaultsFromSettings, type LlmFaultSettings } from './faults/llm-settings.js';
-export { llmAttributes } from './faults/llm.js';

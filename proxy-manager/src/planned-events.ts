@@ -1,10 +1,8 @@
 /**
- * Planned fault events (schema v4 `fault_events` with `fault` and `trigger`), the fault plan's
- * `call_announcements`, and the `fault_plans` table: written by the fault schedule. Times are ms since
- * the epoch (UTC).
+ * Planned fault events (`fault_events` rows with `fault` and `trigger`) and the fault plan's
+ * `call_announcements`: written by the fault schedule. Times are ms since the epoch (UTC).
  */
 import { writeTransaction, type Database } from '@chaos-lab/common';
-import { faultPlanSchema, type FaultPlan } from './fault-plan.js';
 import type { EventShape } from './faults/fault-kind.js';
 
 /** How a planned event ended (`fault_events.ended_by`). */
@@ -67,27 +65,6 @@ export function recordAnnouncement(
       JSON.stringify(a.faults),
     );
   });
-}
-
-/**
- * Writes the plan of a run (before the run starts).
- * @throws {z.ZodError} when the plan is not valid
- */
-export function writeFaultPlan(db: Database, runId: string, plan: FaultPlan, now: number = Date.now()): void {
-  const valid = faultPlanSchema.parse(plan);
-  writeTransaction(db, () => {
-    db.prepare('INSERT OR REPLACE INTO fault_plans (run_id, plan, created_at) VALUES (?, ?, ?)').run(runId, JSON.stringify(valid), now);
-  });
-}
-
-/**
- * Reads the plan of a run.
- * @returns the plan, or undefined when the run has none
- * @throws when the stored plan is not valid (a hand-edited database)
- */
-export function readFaultPlan(db: Database, runId: string): FaultPlan | undefined {
-  const row = db.prepare('SELECT plan FROM fault_plans WHERE run_id = ?').get(runId) as { plan: string } | undefined;
-  return row ? faultPlanSchema.parse(JSON.parse(row.plan)) : undefined;
 }
 
 /** When a run started (`runs.started_at`), or undefined when it is not recorded yet. */

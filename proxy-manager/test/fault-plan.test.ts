@@ -5,8 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { formatEndpoint, getService, partStarted, toolEndpoint } from '@chaos-lab/common';
-import { writeFaultPlan, type Fault } from '../src/index.js';
+import { formatEndpoint, getService, partStarted, toolEndpoint, writeFaultPlan, type Fault } from '@chaos-lab/common';
 import { startTestLab, toxicsOnProxies, waitFor, type TestLab } from './helpers.js';
 
 interface PlannedRow {

@@ -3,9 +3,9 @@
 // (tool `model`), read from fault_events, fault_plans and call_announcements.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createRandom } from '@chaos-lab/common';
+import { createRandom, faultSchema, llmAttributes, writeFaultPlan, type Fault } from '@chaos-lab/common';
 import { testSettings } from '@chaos-lab/common/testing';
-import { faultSchema, llmAttributes, llmFaultsFromSettings, writeFaultPlan, type Fault } from '../src/index.js';
+import { llmFaultsFromSettings } from '../src/index.js';
 import { llmFaults } from '../src/faults/llm.js';
 import { startTestLab, type TestLab } from './helpers.js';
 

@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { writeFaultPlan } from '@chaos-lab/common';
 import { scrapeMetrics, scrapeUntil } from '@chaos-lab/common/testing';
-import { writeFaultPlan } from '../src/index.js';
 import { startTestLab, waitFor, type TestLab } from './helpers.js';
 
 const INJECTED = 'chaos_lab_toxics_injected_total';

@@ -5,9 +5,8 @@
  * `breaking_points`. Exit 0 the search ran, 2 bad input or a lab run that failed.
  */
 import { InvalidArgumentError, type Command } from 'commander';
-import { isLabError, SERVICE_NAMES, TOXIC_TYPES, type ServiceName, type ToxicType } from '@chaos-lab/common';
+import { isLabError, SERVICE_NAMES, TOXIC_ATTRIBUTES, TOXIC_TYPES, type ServiceName, type ToxicType } from '@chaos-lab/common';
 import { findBreakingPoint, STEP_RULES, type StepRule } from '@chaos-lab/explore';
-import { TOXIC_ATTRIBUTES } from '@chaos-lab/proxy-manager';
 import { launchOnce } from '../launcher/launch-once.js';
 
 const number = (what: string) => (v: string) => {

@@ -16,15 +16,12 @@
  * A manager that does not answer within {@link ANNOUNCE_TIMEOUT_MS}, or a database that cannot be read,
  * is logged once and the request goes ahead unfaulted: a lost signal must not stop the model.
  */
-import { CURRENT_RUN_ID_SQL, databaseWhenPresent, type Database, type LlmFaultKind, type Logger } from '@chaos-lab/common';
+import { CURRENT_RUN_ID_SQL, databaseWhenPresent, MODEL_CALLS, type Database, type LlmFaultKind, type Logger } from '@chaos-lab/common';
 import type { LlmFault } from './faults.js';
 import type { FaultQuery, LlmFaultSource } from './source.js';
 
 /** How long a request waits for the schedule's acknowledgement, ms (the agent's tool calls wait as long). */
 export const ANNOUNCE_TIMEOUT_MS = 5000;
-
-/** The announced "tool" of model requests (proxy-manager fault-plan.ts `MODEL_CALLS`). */
-const MODEL_CALLS = 'model';
 
 /** The call id and attempt of a request id: `<call>#<n>` as the agent sends it, else the id as a call of one attempt. */
 export function callOfRequest(requestId: string): { callId: string; attempt: number } {

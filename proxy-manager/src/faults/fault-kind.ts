@@ -3,8 +3,7 @@
  * service) is put in place and taken away. The schedule records the `fault_events` row; a kind only
  * acts on the world (Toxiproxy, a process) and says what the row holds.
  */
-import type { Logger, Random } from '@chaos-lab/common';
-import type { Fault, FaultTarget } from '../fault-plan.js';
+import type { Fault, FaultTarget, Logger, Random } from '@chaos-lab/common';
 
 /** One fault on one target. */
 export interface Slot {

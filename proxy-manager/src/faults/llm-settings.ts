@@ -10,8 +10,7 @@
  * its attributes the `LLM_FAULT_STATUS`, `_RETRY_AFTER_S`, `_HANG_MS`, `_FIRST_TOKEN_DELAY_MS`,
  * `_CHUNK_DELAY_MS` and `_CUT_AFTER_CHUNKS` settings that are set.
  */
-import type { Settings } from '@chaos-lab/common';
-import { faultSchema, MODEL_CALLS, type Fault } from '../fault-plan.js';
+import { faultSchema, MODEL_CALLS, type Fault, type Settings } from '@chaos-lab/common';
 
 /** The settings read. */
 export type LlmFaultSettings = Pick<

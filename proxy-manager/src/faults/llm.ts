@@ -7,28 +7,8 @@
  * request, after its announcement of the request (tool `model`) is acknowledged. The target is the
  * model: service `model`, proxy `model_proxy`.
  */
-import type { LlmFaultKind, Random } from '@chaos-lab/common';
-import type { Fault } from '../fault-plan.js';
+import { llmAttributes, type LlmFaultKind, type LlmPlanFault, type Random } from '@chaos-lab/common';
 import type { EventShape, FaultKind, Slot } from './fault-kind.js';
-
-type LlmPlanFault = Extract<Fault, { kind: 'llm' }>;
-
-/**
- * The event attributes of an llm fault (snake_case, units in the names, as the gateway reads them):
- * `status`, `retry_after_s`, `hang_ms`, `first_token_delay_ms`, `chunk_delay_ms`, `cut_after_chunks`;
- * an attribute the plan leaves out is absent (the gateway's default applies).
- */
-export function llmAttributes(f: LlmPlanFault): Record<string, number> {
-  const pairs: [string, number | undefined][] = [
-    ['status', f.status],
-    ['retry_after_s', f.retryAfterS],
-    ['hang_ms', f.hangMs],
-    ['first_token_delay_ms', f.firstTokenDelayMs],
-    ['chunk_delay_ms', f.chunkDelayMs],
-    ['cut_after_chunks', f.cutAfterChunks],
-  ];
-  return Object.fromEntries(pairs.filter((p): p is [string, number] => p[1] !== undefined));
-}
 
 /** The kind of one firing: the plan's, or one drawn from its list. */
 function drawType(f: LlmPlanFault, random: Random): LlmFaultKind {

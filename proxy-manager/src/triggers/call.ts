@@ -7,7 +7,7 @@
  */
 import { eventPrompt, type TriggerKind } from './trigger.js';
 
-type CallTrigger = Extract<import('../fault-plan.js').Trigger, { kind: 'call' }>;
+type CallTrigger = Extract<import('@chaos-lab/common').Trigger, { kind: 'call' }>;
 
 /** See the file comment. */
 export const callTrigger: TriggerKind<CallTrigger> = {

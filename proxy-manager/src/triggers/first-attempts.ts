@@ -4,10 +4,10 @@
  * before attempt K + 1 is acknowledged. Without `tool` it counts tool attempts only: the model
  * gateway's requests (`model`) count only when `tool` is `model`.
  */
-import { MODEL_CALLS } from '../fault-plan.js';
+import { MODEL_CALLS } from '@chaos-lab/common';
 import type { RunCounters, ScheduleEvent, TriggerKind } from './trigger.js';
 
-type FirstAttemptsTrigger = Extract<import('../fault-plan.js').Trigger, { kind: 'first_attempts' }>;
+type FirstAttemptsTrigger = Extract<import('@chaos-lab/common').Trigger, { kind: 'first_attempts' }>;
 
 /** Attempts counted so far, this event's included. */
 function seen(trigger: FirstAttemptsTrigger, counters: RunCounters): number {

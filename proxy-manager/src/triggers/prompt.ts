@@ -6,7 +6,7 @@
  */
 import { eventPrompt, type TriggerKind } from './trigger.js';
 
-type PromptTrigger = Extract<import('../fault-plan.js').Trigger, { kind: 'prompt' }>;
+type PromptTrigger = Extract<import('@chaos-lab/common').Trigger, { kind: 'prompt' }>;
 
 /** See the file comment. */
 export const promptTrigger: TriggerKind<PromptTrigger> = {

@@ -9,7 +9,7 @@
  */
 import type { TriggerKind } from './trigger.js';
 
-type RandomTrigger = Extract<import('../fault-plan.js').Trigger, { kind: 'random' }>;
+type RandomTrigger = Extract<import('@chaos-lab/common').Trigger, { kind: 'random' }>;
 
 /** See the file comment. */
 export const randomTrigger: TriggerKind<RandomTrigger> = {

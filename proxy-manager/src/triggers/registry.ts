@@ -1,7 +1,7 @@
 /**
  * The trigger kinds by name (one per file in this folder; see `trigger.ts` for what a kind is).
  */
-import type { Trigger } from '../fault-plan.js';
+import type { Trigger } from '@chaos-lab/common';
 import { callTrigger } from './call.js';
 import { firstAttemptsTrigger } from './first-attempts.js';
 import { promptTrigger } from './prompt.js';

@@ -7,8 +7,7 @@
  *
  * Durations are enforced by the schedule (a timer at `endsAt`); `end` only says what else ends a slot.
  */
-import type { Random } from '@chaos-lab/common';
-import type { Trigger } from '../fault-plan.js';
+import type { Random, Trigger } from '@chaos-lab/common';
 
 /** What the schedule saw: a chaos tick, or a tool call attempt announced before its first byte. */
 export type ScheduleEvent =

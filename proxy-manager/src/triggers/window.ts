@@ -5,7 +5,7 @@
  */
 import type { TriggerKind } from './trigger.js';
 
-type WindowTrigger = Extract<import('../fault-plan.js').Trigger, { kind: 'window' }>;
+type WindowTrigger = Extract<import('@chaos-lab/common').Trigger, { kind: 'window' }>;
 
 /** See the file comment. */
 export const windowTrigger: TriggerKind<WindowTrigger> = {

@@ -1,12 +1,12 @@
 /**
- * A run's fault plan (issue "Experiments", DESIGN.md "One fault schedule"): the faults the
- * proxy-manager fires during one run, each with its kind, its targets and the trigger that says when.
- * One zod schema, used by the experiment file (`experiment/`) for its variants' `faults`, and by the
- * manager when it reads the plan of a run from `fault_plans`.
+ * A run's fault plan: the faults the proxy-manager fires during one run, each with its kind, its
+ * targets and the trigger that says when. One zod schema, used by the experiment file (`experiment/`)
+ * for its variants' `faults`, by the explore commands for their trial runs, and by the proxy-manager
+ * when it reads the plan of a run from `fault_plans` (see docs/experiments.md).
  *
- * Kinds (one file each under `faults/`):
- * - `toxic`: any Toxiproxy toxic type with its attributes (units as toxiproxy-api.md "Toxics"), stream
- *   and toxicity, on the proxy of each target;
+ * Kinds (one file each under `proxy-manager/src/schedule/faults/`):
+ * - `toxic`: any Toxiproxy toxic type with its attributes (in Toxiproxy's units, see docs/toxiproxy.md),
+ *   stream and toxicity, on the proxy of each target;
  * - `http_error`: each target service answers every request but `/health` with `status`, an optional
  *   `Retry-After` (s) and body, instead of its result (the service reads the open event from SQLite);
  * - `service`: `kill` (SIGKILL; the launcher restarts it when the fault ends), `stop` (SIGTERM; the
@@ -15,16 +15,18 @@
  *   (`type`: one LLM fault kind, or a list the kind of each firing is drawn from), with its settable
  *   attributes; target the model (service `model`, proxy `model_proxy`).
  *
- * Triggers (one file each under `triggers/`): `random` per chaos tick with a probability and a
- * duration range, or, with `tool`, per announced attempt of that tool (`model`: per model request); `call`: the Nth logical call of a tool, in place before its first attempt is sent,
+ * Triggers (one file each under `proxy-manager/src/schedule/triggers/`): `random` per chaos tick with
+ * a probability and a duration range, or, with `tool`, per announced attempt of that tool (`model`: per
+ * model request); `call`: the Nth logical call of a tool, in place before its first attempt is sent,
  * for its first `attempts` attempts; `prompt`: during prompt N (1-based in the run's prompts); `window`:
  * from `fromMs` to `toMs` after the run started; `first_attempts`: the run's first K attempts (of one
  * tool, or of any).
  */
-import { LLM_FAULT_KINDS, MODEL_PART, SERVICE_NAMES, TOOL_NAMES, TOXIC_TYPES, type ServiceName } from '@chaos-lab/common';
 import { z } from 'zod';
+import { MODEL_PART, SERVICE_NAMES, TOOL_NAMES, type ServiceName } from '../registry.js';
+import { LLM_FAULT_KINDS, TOXIC_TYPES } from '../settings.js';
 
-/** Toxiproxy's attributes of each toxic type (toxiproxy-api.md, "Toxics"); any other name is refused. */
+/** Toxiproxy's attributes of each toxic type (Toxiproxy 2.12.0, see docs/toxiproxy.md); any other name is refused. */
 export const TOXIC_ATTRIBUTES: Readonly<Record<(typeof TOXIC_TYPES)[number], readonly string[]>> = {
   latency: ['latency', 'jitter'],
   bandwidth: ['rate'],
@@ -85,7 +87,7 @@ const toxicFault = z
     kind: z.literal('toxic'),
     name,
     type: z.enum(TOXIC_TYPES, { error: `must be one of the toxic types: ${TOXIC_TYPES.join(', ')}` }),
-    attributes: z.record(z.string(), ms.describe('the attribute, in its unit (toxiproxy-api.md)'), { error: 'must be a map of attribute → number' }).default({}),
+    attributes: z.record(z.string(), ms.describe("the attribute, in Toxiproxy's unit for it"), { error: 'must be a map of attribute → number' }).default({}),
     stream: z.enum(['upstream', 'downstream'], { error: 'must be upstream or downstream' }).default('downstream'),
     toxicity: z.number({ error: 'must be a number from 0 to 1' }).min(0, { error: 'must be a number from 0 to 1' }).max(1, { error: 'must be a number from 0 to 1' }).default(1),
     targets: targetsSchema,
