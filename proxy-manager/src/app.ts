@@ -7,10 +7,10 @@
  */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { METRICS_PATH, metricsHandler, type Logger } from '@chaos-lab/common';
-import { parseAnnouncement } from './announce-route.js';
-import type { Announcement } from './fault-schedule.js';
+import { parseAnnouncement } from './http/announce-route.js';
+import type { Announcement } from './schedule/fault-schedule.js';
 import { proxyManagerMetrics } from './metrics.js';
-import type { HealthReport, StatusReport } from './reports.js';
+import type { HealthReport, StatusReport } from './http/status-bodies.js';
 
 /** What the routes read. */
 export interface AppDeps {

@@ -11,7 +11,7 @@
  */
 import { Counter, Gauge } from 'prom-client';
 import { defineMetrics } from '@chaos-lab/common';
-import type { EventShape } from './faults/fault-kind.js';
+import type { EventShape } from './schedule/faults/fault-kind.js';
 
 /** Where a toxic came from. */
 export type ToxicOrigin = 'chaos_loop' | 'fault_plan';

@@ -3,7 +3,7 @@
  * closes it on SIGTERM/SIGINT, so a stopped manager leaves no toxic behind (DESIGN.md step 4).
  */
 import { createLogger, onShutdown, type Settings } from '@chaos-lab/common';
-import { startProxyManager, type ProxyManager, type StartOptions } from './manager.js';
+import { startProxyManager, type ProxyManager, type StartOptions } from './main.js';
 
 /**
  * Starts the proxy-manager and arranges its shutdown on SIGTERM/SIGINT (exit 0 once its toxics are

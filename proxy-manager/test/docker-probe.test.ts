@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SERVICES } from '@chaos-lab/common';
 import { makeTempDir } from '@chaos-lab/common/testing';
-import { createDockerProbe } from '../src/docker-probe.js';
+import { createDockerProbe } from '../src/health/docker-probe.js';
 
 const OWN_ID = 'a1b2c3d4e5f6'.padEnd(64, '0');
 

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { formatEndpoint, getService, partStarted, toolEndpoint, writeFaultPlan, type Fault } from '@chaos-lab/common';
-import { startTestLab, toxicsOnProxies, waitFor, type TestLab } from './helpers.js';
+import { startTestLab, toxicsOnProxies, waitFor, type TestLab } from './support/lab.js';
 
 interface PlannedRow {
   id: number;

@@ -8,10 +8,10 @@ import { after, before, describe, it } from 'node:test';
 import { createLogger, getService } from '@chaos-lab/common';
 import { makeTempDir, testSettings } from '@chaos-lab/common/testing';
 import { startToolService } from '@chaos-lab/tools';
-import { systemClock } from '../src/clock.js';
-import { createDockerProbe } from '../src/docker-probe.js';
-import { TIMEOUTS_BEFORE_DOWN, ToolHealthMonitor } from '../src/health-monitor.js';
-import { startTestLab, waitFor, type TestLab } from './helpers.js';
+import { systemClock } from '../src/util/clock.js';
+import { createDockerProbe } from '../src/health/docker-probe.js';
+import { TIMEOUTS_BEFORE_DOWN, ToolHealthMonitor } from '../src/health/monitor.js';
+import { startTestLab, waitFor, type TestLab } from './support/lab.js';
 
 type LogLine = { msg: string; run_id?: string; tool?: string; to?: string; from?: string; status?: string };
 

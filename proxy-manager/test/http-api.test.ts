@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createLogger, SERVICES } from '@chaos-lab/common';
-import { systemClock } from '../src/clock.js';
-import { desiredProxies } from '../src/desired-proxies.js';
-import { healthReport } from '../src/reports.js';
-import { ToxiproxyGateway } from '../src/toxiproxy-gateway.js';
-import { startTestLab, waitFor, type TestLab } from './helpers.js';
+import { systemClock } from '../src/util/clock.js';
+import { desiredProxies } from '../src/toxiproxy/desired-proxies.js';
+import { healthReport } from '../src/http/status-bodies.js';
+import { ToxiproxyGateway } from '../src/toxiproxy/gateway.js';
+import { startTestLab, waitFor, type TestLab } from './support/lab.js';
 
 describe('HTTP API', () => {
   let lab: TestLab;

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PROJECT_ROOT, SERVICES } from '@chaos-lab/common';
-import { startTestLab, waitFor, type TestLab, type ToxicEventRow } from './helpers.js';
+import { startTestLab, waitFor, type TestLab, type ToxicEventRow } from './support/lab.js';
 
 const DURATION = { min: 300, max: 500 };
 

@@ -6,8 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import { createRandom, faultSchema, llmAttributes, writeFaultPlan, type Fault } from '@chaos-lab/common';
 import { testSettings } from '@chaos-lab/common/testing';
 import { llmFaultsFromSettings } from '../src/index.js';
-import { llmFaults } from '../src/faults/llm.js';
-import { startTestLab, type TestLab } from './helpers.js';
+import { llmFaults } from '../src/schedule/faults/llm.js';
+import { startTestLab, type TestLab } from './support/lab.js';
 
 describe('llm fault schema', () => {
   it('takes a kind or a list of kinds, the settable attributes, and targets the model by default', () => {

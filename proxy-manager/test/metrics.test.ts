@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { writeFaultPlan } from '@chaos-lab/common';
 import { scrapeMetrics, scrapeUntil } from '@chaos-lab/common/testing';
-import { startTestLab, waitFor, type TestLab } from './helpers.js';
+import { startTestLab, waitFor, type TestLab } from './support/lab.js';
 
 const INJECTED = 'chaos_lab_toxics_injected_total';
 const ACTIVE = 'chaos_lab_toxics_active';

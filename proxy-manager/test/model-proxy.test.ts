@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { MODEL_PART } from '@chaos-lab/common';
-import { startTestLab, waitFor, type TestLab } from './helpers.js';
+import { startTestLab, waitFor, type TestLab } from './support/lab.js';
 
 describe('model_proxy', () => {
   let lab: TestLab;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Phase } from '@chaos-lab/common';
-import { startTestLab, toxicOnEveryProxy, toxicsOnProxies, waitFor, type TestLab } from './helpers.js';
+import { startTestLab, toxicOnEveryProxy, toxicsOnProxies, waitFor, type TestLab } from './support/lab.js';
 
 /** Long enough that every removal seen here is caused by a phase change, not by the duration. */
 const DURATION_MIN_MS = 20_000;

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { SERVICES, writeTransaction } from '@chaos-lab/common';
-import { sameListenAddress } from '../src/desired-proxies.js';
-import { startTestLab, toxicsOnProxies, waitFor, type TestLab } from './helpers.js';
+import { sameListenAddress } from '../src/toxiproxy/desired-proxies.js';
+import { startTestLab, toxicsOnProxies, waitFor, type TestLab } from './support/lab.js';
 
 async function toxiproxyCall(lab: TestLab, method: string, path: string, body?: unknown): Promise<number> {
   const res = await fetch(`${lab.toxiproxy.url}${path}`, {

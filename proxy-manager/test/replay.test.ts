@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TOXIC_TYPES } from '@chaos-lab/common';
-import { startTestLab, toxicsOnProxies, waitFor, type TestLab } from './helpers.js';
+import { startTestLab, toxicsOnProxies, waitFor, type TestLab } from './support/lab.js';
 
 const COMPARED = 20;
 

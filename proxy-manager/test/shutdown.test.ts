@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { PROJECT_ROOT } from '@chaos-lab/common';
-import { startTestLab, toxicOnEveryProxy, toxicsOnProxies, waitFor, type TestLab } from './helpers.js';
+import { startTestLab, toxicOnEveryProxy, toxicsOnProxies, waitFor, type TestLab } from './support/lab.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/manager-process.ts', import.meta.url));
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { steeringState } from '@chaos-lab/common';
-import { startTestLab, waitFor, type TestLab } from './helpers.js';
+import { startTestLab, waitFor, type TestLab } from './support/lab.js';
 
 /** POSTs JSON to the manager; returns the status and body. */
 async function post(lab: TestLab, path: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {

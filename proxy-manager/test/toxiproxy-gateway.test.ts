@@ -9,9 +9,9 @@ import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { createLogger, isLabError } from '@chaos-lab/common';
 import { makeTempDir, testSettings } from '@chaos-lab/common/testing';
-import { systemClock } from '../src/clock.js';
-import { ToxiproxyGateway } from '../src/toxiproxy-gateway.js';
-import { waitForToxiproxy } from '../src/wait-for-toxiproxy.js';
+import { systemClock } from '../src/util/clock.js';
+import { ToxiproxyGateway } from '../src/toxiproxy/gateway.js';
+import { waitForToxiproxy } from '../src/toxiproxy/wait-for-toxiproxy.js';
 
 const dir = makeTempDir();
 const logger = createLogger({ name: 'proxy-manager', settings: testSettings(dir.path) });

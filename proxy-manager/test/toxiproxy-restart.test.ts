@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SERVICES } from '@chaos-lab/common';
-import { startTestLab, toxicOnEveryProxy, toxicsOnProxies, waitFor, type TestLab } from './helpers.js';
+import { startTestLab, toxicOnEveryProxy, toxicsOnProxies, waitFor, type TestLab } from './support/lab.js';
 
 describe('a Toxiproxy restart', () => {
   let lab: TestLab;

@@ -11,7 +11,7 @@
  * machine delays answers without anything being down.
  */
 import { checkHealth, formatEndpoint, labServices, toolEndpoint, type HealthCheck, type Logger, type ServiceRef, type Settings } from '@chaos-lab/common';
-import type { Clock } from './clock.js';
+import type { Clock } from '../util/clock.js';
 import type { ContainerState, DockerProbe } from './docker-probe.js';
 
 /** A tool service's state as the monitor sees it. */

@@ -47,16 +47,16 @@ import {
   type SteeringState,
   steeringState,
 } from '@chaos-lab/common';
-import { drawTick, type ToxicPlan } from './chaos-draw.js';
-import type { FaultSchedule } from './fault-schedule.js';
-import type { Clock } from './clock.js';
+import { drawTick, type ToxicPlan } from './draw.js';
+import type { FaultSchedule } from '../schedule/fault-schedule.js';
+import type { Clock } from '../util/clock.js';
 import { ConditionLog } from './conditions.js';
-import { toxicEnded, toxicStarted } from './metrics.js';
-import type { DesiredProxy } from './desired-proxies.js';
-import { madeChanges, reconcileProxies } from './reconcile.js';
-import { SerialQueue } from './serial-queue.js';
+import { toxicEnded, toxicStarted } from '../metrics.js';
+import type { DesiredProxy } from '../toxiproxy/desired-proxies.js';
+import { madeChanges, reconcileProxies } from '../toxiproxy/reconcile.js';
+import { SerialQueue } from '../util/serial-queue.js';
 import { closeOpenToxicEvents, closeToxicEvent, openToxicEvent } from './toxic-events.js';
-import type { ProxyState, ToxiproxyGateway } from './toxiproxy-gateway.js';
+import type { ProxyState, ToxiproxyGateway } from '../toxiproxy/gateway.js';
 
 /** What the loop needs. */
 export interface ChaosLoopDeps {

@@ -7,7 +7,7 @@ import { createLogger, openDatabase, SERVICES, writeTransaction, type Database, 
 import { freePortOffset as freePortOffsetOf, makeTempDir, testSettings } from '@chaos-lab/common/testing';
 import { startAllTools, type RunningToolService } from '@chaos-lab/tools';
 import { startToxiproxyServer } from '@chaos-lab/toxiproxy';
-import { startProxyManager, type ProxyManager } from '../src/index.js';
+import { startProxyManager, type ProxyManager } from '../../src/index.js';
 
 /** Polls `probe` until it returns something other than undefined/false, or fails after `timeoutMs`. */
 export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {

@@ -7,11 +7,11 @@
  */
 import { createServer } from 'node:http';
 import { createLogger, listenOn, openDatabase, type Settings } from '@chaos-lab/common';
-import { createApp } from './app.js';
-import { systemClock } from './clock.js';
-import { FaultSchedule } from './fault-schedule.js';
-import { llmFaultsFromSettings } from './faults/llm-settings.js';
-import type { ToxiproxyGateway } from './toxiproxy-gateway.js';
+import { createApp } from '../app.js';
+import { systemClock } from '../util/clock.js';
+import { FaultSchedule } from '../schedule/fault-schedule.js';
+import { llmFaultsFromSettings } from '../schedule/faults/llm-settings.js';
+import type { ToxiproxyGateway } from '../toxiproxy/gateway.js';
 
 /** A running schedule: its URL (the `PROXY_MANAGER_URL` of the parts that announce) and `close()`. */
 export interface ScheduleServer {

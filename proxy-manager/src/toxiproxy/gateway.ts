@@ -12,9 +12,9 @@
  */
 import { LabError, type Logger, type ToxicType } from '@chaos-lab/common';
 import { Proxy, Toxic, Toxiproxy, type ICreateToxicBody, type ToxicType as ClientToxicType } from 'toxiproxy-node-client';
-import type { Clock } from './clock.js';
+import type { Clock } from '../util/clock.js';
 import { withRetry, type RetryPolicy } from './retry.js';
-import type { Stream } from './toxic-catalog.js';
+import type { Stream } from '../chaos/toxic-catalog.js';
 
 /** A toxic as Toxiproxy reports it. */
 export interface ToxicState {

@@ -4,7 +4,7 @@
  * slot ends. Its name `plan_<fault>_<service>` keeps it apart from the chaos loop's random toxics, and
  * the loop's reconciliation keeps it (see `FaultSchedule.owns`).
  */
-import type { ToxiproxyGateway } from '../toxiproxy-gateway.js';
+import type { ToxiproxyGateway } from '../../toxiproxy/gateway.js';
 import type { EventShape, FaultKind, Slot } from './fault-kind.js';
 
 /** The Toxiproxy name of a planned toxic. */

@@ -3,8 +3,8 @@
  * Toxiproxy in any order, and fails with one clear line when Toxiproxy never comes.
  */
 import { LabError, type Logger } from '@chaos-lab/common';
-import type { Clock } from './clock.js';
-import type { ToxiproxyGateway } from './toxiproxy-gateway.js';
+import type { Clock } from '../util/clock.js';
+import type { ToxiproxyGateway } from './gateway.js';
 
 /**
  * Pause between two probes while waiting, ms. Short: `chaos-lab up` starts Toxiproxy and the

@@ -6,17 +6,17 @@
 import { createServer, type Server } from 'node:http';
 import { connectHost, createLogger, formatEndpoint, listenOn, openDatabase, type Logger, type Settings } from '@chaos-lab/common';
 import { createApp } from './app.js';
-import { ChaosLoop } from './chaos-loop.js';
-import { FaultSchedule } from './fault-schedule.js';
-import { llmFaultsFromSettings } from './faults/llm-settings.js';
-import { systemClock, type Clock } from './clock.js';
-import { desiredModelProxy, desiredProxies } from './desired-proxies.js';
-import { createDockerProbe, type DockerProbe } from './docker-probe.js';
-import { healthCheckTimeoutMs, ToolHealthMonitor } from './health-monitor.js';
-import { healthReport, statusReport, type StatusReport } from './reports.js';
-import { steeringRoutes } from './steering-route.js';
-import { ToxiproxyGateway } from './toxiproxy-gateway.js';
-import { waitForToxiproxy } from './wait-for-toxiproxy.js';
+import { ChaosLoop } from './chaos/loop.js';
+import { FaultSchedule } from './schedule/fault-schedule.js';
+import { llmFaultsFromSettings } from './schedule/faults/llm-settings.js';
+import { systemClock, type Clock } from './util/clock.js';
+import { desiredModelProxy, desiredProxies } from './toxiproxy/desired-proxies.js';
+import { createDockerProbe, type DockerProbe } from './health/docker-probe.js';
+import { healthCheckTimeoutMs, ToolHealthMonitor } from './health/monitor.js';
+import { healthReport, statusReport, type StatusReport } from './http/status-bodies.js';
+import { steeringRoutes } from './http/steering-route.js';
+import { ToxiproxyGateway } from './toxiproxy/gateway.js';
+import { waitForToxiproxy } from './toxiproxy/wait-for-toxiproxy.js';
 
 /** A running proxy-manager. */
 export interface ProxyManager {

@@ -26,7 +26,7 @@ import {
   type SteeredSetting,
   type SteeringState,
 } from '@chaos-lab/common';
-import type { Clock } from './clock.js';
+import type { Clock } from '../util/clock.js';
 
 /** What the routes need. */
 export interface SteeringRouteDeps {

@@ -3,11 +3,11 @@
  * so a down Toxiproxy answers within `TOXIPROXY_TIMEOUT_MS`) and the loop's and monitor's state.
  */
 import type { Database, Settings } from '@chaos-lab/common';
-import type { ActiveToxic, ChaosSnapshot } from './chaos-loop.js';
-import { proxyDrift, type DesiredProxy } from './desired-proxies.js';
-import type { DockerStatus, ToolHealth } from './health-monitor.js';
-import { injectionCounts, type InjectionCounts } from './toxic-events.js';
-import type { ProxyState, ToxicState, ToxiproxyGateway } from './toxiproxy-gateway.js';
+import type { ActiveToxic, ChaosSnapshot } from '../chaos/loop.js';
+import { proxyDrift, type DesiredProxy } from '../toxiproxy/desired-proxies.js';
+import type { DockerStatus, ToolHealth } from '../health/monitor.js';
+import { injectionCounts, type InjectionCounts } from '../chaos/toxic-events.js';
+import type { ProxyState, ToxicState, ToxiproxyGateway } from '../toxiproxy/gateway.js';
 
 /** `GET /health`: healthy only when Toxiproxy answers and every proxy exists. */
 export interface HealthReport {

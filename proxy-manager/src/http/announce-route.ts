@@ -3,7 +3,7 @@
  * one is a 400 naming the field.
  */
 import { z } from 'zod';
-import type { Announcement } from './fault-schedule.js';
+import type { Announcement } from '../schedule/fault-schedule.js';
 
 const announcementSchema = z.strictObject({
   runId: z.string().min(1).max(200),

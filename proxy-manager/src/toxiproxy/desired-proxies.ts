@@ -13,7 +13,7 @@ import {
   type ServiceRef,
   type Settings,
 } from '@chaos-lab/common';
-import type { ProxyConfig, ProxyState } from './toxiproxy-gateway.js';
+import type { ProxyConfig, ProxyState } from './gateway.js';
 
 /** A proxy as it should be: one per tool service, and the model's. */
 export interface DesiredProxy extends ProxyConfig {

@@ -11,7 +11,7 @@
  */
 import type { Logger } from '@chaos-lab/common';
 import { proxyDrift, type DesiredProxy } from './desired-proxies.js';
-import { toxiproxyHttpStatus, type ProxyState, type ToxiproxyGateway } from './toxiproxy-gateway.js';
+import { toxiproxyHttpStatus, type ProxyState, type ToxiproxyGateway } from './gateway.js';
 
 /** What one reconciliation did. */
 export interface ReconcileResult {

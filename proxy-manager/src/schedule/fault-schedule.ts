@@ -33,16 +33,16 @@ import {
   type Random,
   type ToolName,
 } from '@chaos-lab/common';
-import type { Clock } from './clock.js';
+import type { Clock } from '../util/clock.js';
 import type { EventShape, FaultKind, Slot } from './faults/fault-kind.js';
 import { httpErrorFaults } from './faults/http-error.js';
 import { llmFaults } from './faults/llm.js';
-import { plannedFaultMoved } from './metrics.js';
+import { plannedFaultMoved } from '../metrics.js';
 import { serviceFaults } from './faults/service.js';
 import { toxicFaults } from './faults/toxic.js';
 import { closePlannedEvent, deletePlannedEvent, openPlannedEvent, recordAnnouncement, runStartedAt, type PlannedEnd } from './planned-events.js';
-import { SerialQueue } from './serial-queue.js';
-import type { ToxiproxyGateway } from './toxiproxy-gateway.js';
+import { SerialQueue } from '../util/serial-queue.js';
+import type { ToxiproxyGateway } from '../toxiproxy/gateway.js';
 import { triggerKind } from './triggers/registry.js';
 import type { RunCounters, ScheduleEvent, SlotState } from './triggers/trigger.js';
 
