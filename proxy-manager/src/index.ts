@@ -3,8 +3,7 @@
  * drawn from the seeded source while the current run is `active`, records each in `toxic_events`, and
  * serves `GET /health` and `GET /status` (DESIGN.md "The chaos loop").
  */
-export { startProxyManager, type ProxyManager, type StartOptions } from './main.js';
-export { runProxyManager } from './process.js';
+export { runProxyManager, startProxyManager, type ProxyManager, type StartOptions } from './main.js';
 export { systemClock, type Clock } from './util/clock.js';
 export { attributeRanges, INJECTED_TOXICITY, STREAMS, type AttributeRange, type Stream } from './chaos/toxic-catalog.js';
 export { drawTick, type ToxicPlan } from './chaos/draw.js';

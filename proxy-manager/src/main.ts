@@ -1,10 +1,10 @@
 /**
- * Assembles the proxy-manager: HTTP API, wait for Toxiproxy, reconciliation and crash recovery, the
- * chaos loop and the health monitor; and takes them down again in the order that leaves no toxic
- * behind.
+ * The proxy-manager's process entry (`chaos-lab proxy-manager`, the `proxy_mgr` container): assembles
+ * it (HTTP API, wait for Toxiproxy, reconciliation and crash recovery, the chaos loop and the health
+ * monitor), and closes it on SIGTERM/SIGINT, taking it down in the order that leaves no toxic behind.
  */
 import { createServer, type Server } from 'node:http';
-import { connectHost, createLogger, formatEndpoint, listenOn, openDatabase, type Logger, type Settings } from '@chaos-lab/common';
+import { connectHost, createLogger, formatEndpoint, listenOn, onShutdown, openDatabase, type Logger, type Settings } from '@chaos-lab/common';
 import { createApp } from './app.js';
 import { ChaosLoop } from './chaos/loop.js';
 import { FaultSchedule } from './schedule/fault-schedule.js';
@@ -130,6 +130,29 @@ export async function startProxyManager(settings: Settings, options: StartOption
       return closing;
     },
   };
+}
+
+/**
+ * Starts the proxy-manager and arranges its shutdown on SIGTERM/SIGINT (exit 0 once its toxics are
+ * removed). A start failure (Toxiproxy never answered, port in use) is logged and written to stderr as
+ * one line, and sets `process.exitCode` to 1.
+ * @param settings from `settings()` (bad values have already stopped the process)
+ * @param options as {@link startProxyManager}'s
+ * @returns the running manager, or undefined when it could not start
+ */
+export async function runProxyManager(settings: Settings, options: StartOptions = {}): Promise<ProxyManager | undefined> {
+  const logger = options.logger ?? createLogger({ name: 'proxy-manager', settings });
+  let manager: ProxyManager;
+  try {
+    manager = await startProxyManager(settings, { ...options, logger });
+  } catch (err) {
+    logger.error({ err }, 'proxy-manager could not start');
+    process.stderr.write(`chaos-lab proxy-manager: ${(err as Error).message}\n`);
+    process.exitCode = 1;
+    return undefined;
+  }
+  onShutdown(() => manager.close(), { logger });
+  return manager;
 }
 
 function closeServer(server: Server): Promise<void> {
