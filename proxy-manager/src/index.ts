@@ -5,11 +5,12 @@
  */
 export { runProxyManager, startProxyManager, type ProxyManager, type StartOptions } from './main.js';
 export { systemClock, type Clock } from './util/clock.js';
-export { attributeRanges, INJECTED_TOXICITY, STREAMS, type AttributeRange, type Stream } from './chaos/toxic-catalog.js';
+export { attributeRanges, INJECTED_TOXICITY, STREAMS, type AttributeRange } from './chaos/toxic-catalog.js';
+export type { Stream } from './toxiproxy/gateway.js';
 export { drawTick, type ToxicPlan } from './chaos/draw.js';
 export { desiredModelProxy, desiredProxies, type DesiredProxy } from './toxiproxy/desired-proxies.js';
 export type { HealthReport, StatusReport, ProxyReport } from './http/status-bodies.js';
-export type { ActiveToxic, ChaosSnapshot } from './chaos/loop.js';
+export type { ActiveToxic, ChaosSnapshot } from './chaos/snapshot.js';
 export type { ToolHealth, DockerStatus } from './health/monitor.js';
 export type { ContainerState, DockerProbe } from './health/docker-probe.js';
 export { openToxicEvent, closeToxicEvent, type ToxicEventInput } from './chaos/toxic-events.js';

@@ -30,7 +30,8 @@
  * The floor uses numbers already drawn, so the replay rule above is unchanged.
  */
 import type { Random, Settings, ToxicType } from '@chaos-lab/common';
-import { drawAttributes, INJECTED_TOXICITY, STREAMS, type CatalogSettings, type Stream } from './toxic-catalog.js';
+import type { Stream } from '../toxiproxy/gateway.js';
+import { drawAttributes, INJECTED_TOXICITY, STREAMS, type CatalogSettings } from './toxic-catalog.js';
 
 /** A toxic the loop has decided to inject. */
 export interface ToxicPlan {

@@ -25,9 +25,7 @@
  * much chaos there is is set by `TOXIC_PROB` per tick, not by toxicity.
  */
 import type { Random, Settings, ToxicType } from '@chaos-lab/common';
-
-/** A direction of a Toxiproxy proxy: upstream = client → server, downstream = server → client. */
-export type Stream = 'upstream' | 'downstream';
+import type { Stream } from '../toxiproxy/gateway.js';
 
 /** The streams, in the order the chaos loop picks from. */
 export const STREAMS: readonly Stream[] = ['upstream', 'downstream'];

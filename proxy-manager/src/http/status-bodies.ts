@@ -3,7 +3,7 @@
  * so a down Toxiproxy answers within `TOXIPROXY_TIMEOUT_MS`) and the loop's and monitor's state.
  */
 import type { Database, Settings } from '@chaos-lab/common';
-import type { ActiveToxic, ChaosSnapshot } from '../chaos/loop.js';
+import type { ActiveToxic, ChaosSnapshot } from '../chaos/snapshot.js';
 import { proxyDrift, type DesiredProxy } from '../toxiproxy/desired-proxies.js';
 import type { DockerStatus, ToolHealth } from '../health/monitor.js';
 import { injectionCounts, type InjectionCounts } from '../chaos/toxic-events.js';

@@ -14,7 +14,9 @@ import { LabError, type Logger, type ToxicType } from '@chaos-lab/common';
 import { Proxy, Toxic, Toxiproxy, type ICreateToxicBody, type ToxicType as ClientToxicType } from 'toxiproxy-node-client';
 import type { Clock } from '../util/clock.js';
 import { withRetry, type RetryPolicy } from './retry.js';
-import type { Stream } from '../chaos/toxic-catalog.js';
+
+/** A direction of a Toxiproxy proxy: upstream = client → server, downstream = server → client. */
+export type Stream = 'upstream' | 'downstream';
 
 /** A toxic as Toxiproxy reports it. */
 export interface ToxicState {
