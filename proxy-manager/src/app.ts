@@ -16,14 +16,14 @@ import type { HealthReport, StatusReport } from './http/status-bodies.js';
 export interface AppDeps {
   health(): Promise<HealthReport>;
   status(): Promise<StatusReport>;
-  /** A tool call attempt announced by the agent: resolves with the planned faults in place for it (see fault-schedule.ts). */
+  /** A tool call attempt announced by the agent: resolves with the planned faults in place for it (see `schedule/fault-schedule.ts`). */
   announce?(a: Announcement): Promise<string[]>;
-  /** The steering routes (`steering-route.ts`), when the manager has a database to record them in. */
+  /** The steering routes (`http/steering-route.ts`), when the manager has a database to record them in. */
   readonly steering?: Router;
   readonly logger: Logger;
 }
 
-/** Builds the Express app (no listening: see `manager.ts`). */
+/** Builds the Express app (no listening: see `main.ts`). */
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');

@@ -1,7 +1,8 @@
 /**
- * @chaos-lab/proxy-manager: the chaos loop. Owns one Toxiproxy proxy per tool service, injects toxics
- * drawn from the seeded source while the current run is `active`, records each in `toxic_events`, and
- * serves `GET /health` and `GET /status` (DESIGN.md "The chaos loop").
+ * @chaos-lab/proxy-manager: the chaos loop and the fault schedule. Owns one Toxiproxy proxy per tool
+ * service, injects toxics drawn from the seeded source while the current run is `active`, records each
+ * in `toxic_events`, fires the run's planned faults, and serves `GET /health`, `GET /status`,
+ * `POST /calls` and the steering API (see docs/architecture.md).
  */
 export { runProxyManager, startProxyManager, type ProxyManager, type StartOptions } from './main.js';
 export { systemClock, type Clock } from './util/clock.js';

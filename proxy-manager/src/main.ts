@@ -36,7 +36,7 @@ export interface StartOptions {
   readonly logger?: Logger;
   /** Clock and timers (default: the system's). */
   readonly clock?: Clock;
-  /** The Docker engine to read container states from; null for none (default: detected, see `docker-probe.ts`). */
+  /** The Docker engine to read container states from; null for none (default: detected, see `health/docker-probe.ts`). */
   readonly docker?: DockerProbe | null;
 }
 

@@ -1,5 +1,6 @@
 /**
- * The proxy-manager's Prometheus metrics, served on its API port at `GET /metrics` (README "Metrics"):
+ * The proxy-manager's Prometheus metrics, served on its API port at `GET /metrics` (see
+ * docs/metrics-and-dashboard.md):
  *
  *   chaos_lab_toxics_injected_total{proxy, type, origin}  counter  toxics put in place
  *   chaos_lab_toxics_active{proxy, type}                   gauge    toxics in place now

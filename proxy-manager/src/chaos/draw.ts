@@ -8,8 +8,8 @@
  * depends only on the numbers themselves, so the same seed and the same sequence of active ticks give
  * the same decisions, however long Toxiproxy or the database took to answer.
  *
- * The `timeout` toxic (issue 9 §2: it must be able to time a call out, as its name promises).
- * Toxiproxy 2.12.0 semantics (toxics/timeout.go): the toxic drops every byte of its stream; with
+ * The `timeout` toxic must be able to time a call out, as its name promises.
+ * Toxiproxy 2.12.0 semantics (see docs/toxiproxy.md): the toxic drops every byte of its stream; with
  * `timeout = N > 0` it closes the connection N ms after the last byte it dropped, with `timeout = 0`
  * it holds the connection silent; either way it closes the connections it holds when it is removed.
  * So what a call meets depends on two numbers, the attribute and how long the toxic stays:
@@ -23,7 +23,7 @@
  *
  * The duration floor is what makes the second row possible: with the default durations (2–6 s) a
  * toxic removed before the agent's 5 s deadline closes every connection it held, so a timeout toxic
- * could only ever close calls (the lab's first version drew 50–80 % of PROXY_TIMEOUT_MS and recorded
+ * could only ever close calls (an attribute drawn from 50–80 % of PROXY_TIMEOUT_MS would record
  * every such call as a reset). Measured by simulation of uniform call arrivals with the defaults: about
  * 12 % of the calls a timeout toxic meets time out, the rest are closed; a timeout toxic stays 5.4 s on
  * average instead of 4 s. `timeout = 0` is never drawn (with removal it is only a shorter attribute).

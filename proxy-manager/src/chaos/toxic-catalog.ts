@@ -2,14 +2,14 @@
  * The toxics the chaos loop may inject: for each Toxiproxy toxic type, the attributes it gets and the
  * range each is drawn from. This file is the one place those ranges are written.
  *
- * Attribute names and units follow Toxiproxy 2.12.0 (reference: toxiproxy-api.md, "Toxics"). Every
+ * Attribute names and units follow Toxiproxy 2.12.0 (see docs/toxiproxy.md). Every
  * attribute is an integer drawn uniformly from `[min, max]` (both included), in table order. Ranges
  * that depend on settings are computed from them, so changing the agent's timeout moves the timeout
  * toxic with it.
  *
  * | type         | attribute        | unit  | range                                        | why                                                        |
  * |--------------|------------------|-------|----------------------------------------------|------------------------------------------------------------|
- * | `timeout`    | `timeout`        | ms    | ⌊0.5·PROXY_TIMEOUT_MS⌋ – ⌊1.5·PROXY_TIMEOUT_MS⌋ (2500–7500) | centred on the agent's own timeout: below it Toxiproxy closes the connection first (`closed`), at or above it the agent's deadline passes first (`timeout`); see `chaos-draw.ts` for its duration |
+ * | `timeout`    | `timeout`        | ms    | ⌊0.5·PROXY_TIMEOUT_MS⌋ – ⌊1.5·PROXY_TIMEOUT_MS⌋ (2500–7500) | centred on the agent's own timeout: below it Toxiproxy closes the connection first (`closed`), at or above it the agent's deadline passes first (`timeout`); see `draw.ts` for its duration |
  * | `latency`    | `latency`        | ms    | 250 – 2500                                   | slow but mostly inside the agent's timeout                 |
  * |              | `jitter`         | ms    | 0 – 250                                      |                                                            |
  * | `bandwidth`  | `rate`           | KB/s  | 1 – 64                                       | a JSON answer of a few KB takes from ms to seconds         |
@@ -21,8 +21,8 @@
  * | `limit_data` | `bytes`          | bytes | 64 – 1024                                    | cuts an answer short mid-body                              |
  * | `noop`       | —                |       |                                              | a control: passes data unchanged                           |
  *
- * Every toxic is injected with toxicity 1.0 (every connection is affected), as the original did: how
- * much chaos there is is set by `TOXIC_PROB` per tick, not by toxicity.
+ * Every toxic is injected with toxicity 1.0 (every connection is affected): how much chaos there is
+ * is set by `TOXIC_PROB` per tick, not by toxicity.
  */
 import type { Random, Settings, ToxicType } from '@chaos-lab/common';
 import type { Stream } from '../toxiproxy/gateway.js';

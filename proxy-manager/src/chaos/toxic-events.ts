@@ -1,5 +1,5 @@
 /**
- * The `toxic_events` table (DESIGN.md "State"): one row per injected toxic, opened when it is added to
+ * The `toxic_events` view of `fault_events` (see docs/record.md): one row per injected toxic, opened when it is added to
  * Toxiproxy and closed with `ended_at` when it is gone. Writes go through `writeTransaction`, so they
  * wait for the agent's writes instead of failing. Times are ms since the epoch (UTC).
  */

@@ -1,7 +1,7 @@
 /**
  * The service health monitor: every `HEALTH_INTERVAL_MS` it asks each tool service's `GET /health`
- * straight (not through its proxy: the original probed through the chaos proxy and so blamed the tool
- * for the toxic), and, when a Docker engine is reachable, reads each tool container's state and
+ * straight (not through its proxy: a probe through the chaos proxy would blame the tool for the
+ * toxic), and, when a Docker engine is reachable, reads each tool container's state and
  * health. Changes are logged with the current run's id; the latest state is in `/status`.
  *
  * A service is `starting` until its first healthy answer: one that does not answer yet is still

@@ -44,7 +44,7 @@ export interface StatusReport {
   readonly phase: string | null;
   readonly chaos: {
     readonly intervalMs: number;
-    /** TOXIC_PROB and TOXICS in force: steered for the current run (steering-route.ts), else the settings'. */
+    /** TOXIC_PROB and TOXICS in force: steered for the current run (`steering-route.ts`), else the settings'. */
     readonly toxicProb: number;
     readonly toxics: readonly string[];
     /** True while chaos is paused by steering. */

@@ -1,5 +1,5 @@
 /**
- * The steering API (issue "Watch and steer a run"): settings changed while a run goes, each change
+ * The steering API (see docs/metrics-and-dashboard.md): settings changed while a run goes, each change
  * one `steering_changes` row with its time (common/src/steering.ts), which the chaos loop (TOXIC_PROB,
  * TOXICS, pause), the tool services (ERROR_PROB) and the agent (abort) read.
  *

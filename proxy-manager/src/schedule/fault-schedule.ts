@@ -1,5 +1,5 @@
 /**
- * The fault schedule (DESIGN.md "One fault schedule"): fires, records and rolls back the planned
+ * The fault schedule (see docs/experiments.md): fires, records and rolls back the planned
  * faults of the current run (its `fault_plans` row). Every fault kind goes through here; the tool
  * services and the launcher only read what it recorded.
  *

@@ -2,8 +2,8 @@
  * The proxy-manager's only way to Toxiproxy: `toxiproxy-node-client` with a timeout on every call and
  * a bounded retry with backoff.
  *
- * Works unchanged against real Toxiproxy 2.12.0 and the project's compatible server (reference:
- * toxiproxy-api.md). Two things the client does not do are added on its own axios instance
+ * Works unchanged against real Toxiproxy 2.12.0 and the project's compatible server (`toxiproxy/`;
+ * see docs/toxiproxy.md). Two things the client does not do are added on its own axios instance
  * (`client.getApi()`): a hard per-call deadline (an abort signal, besides axios's socket timeout), and
  * listing proxies with their toxics (`GET /proxies` already returns them; the client's `Proxy` drops
  * them). The client's response interceptor is replaced because it reduces every failure to axios's

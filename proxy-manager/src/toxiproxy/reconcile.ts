@@ -1,6 +1,6 @@
 /**
  * Reconciliation: bringing Toxiproxy's proxies to what the proxy-manager wants, the way a controller
- * does. Run once at start (DESIGN.md "The chaos loop", step 1) and again on every chaos tick, so a
+ * does. Run once at start (before the first chaos tick) and again on every chaos tick, so a
  * Toxiproxy that restarted (and lost its proxies) is healed without restarting the manager.
  *
  * The manager owns the seven proxies and every toxic on them: a missing proxy is created, a drifted

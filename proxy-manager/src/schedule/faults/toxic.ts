@@ -1,6 +1,6 @@
 /**
- * `toxic` faults: a Toxiproxy toxic of any type, with the plan's attributes (units as
- * toxiproxy-api.md "Toxics"), stream and toxicity, added to the target's proxy and removed when the
+ * `toxic` faults: a Toxiproxy toxic of any type, with the plan's attributes (in Toxiproxy's units, see
+ * docs/toxiproxy.md), stream and toxicity, added to the target's proxy and removed when the
  * slot ends. Its name `plan_<fault>_<service>` keeps it apart from the chaos loop's random toxics, and
  * the loop's reconciliation keeps it (see `FaultSchedule.owns`).
  */
