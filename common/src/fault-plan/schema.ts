@@ -153,6 +153,8 @@ export type Fault = z.output<typeof faultSchema>;
 export type Trigger = z.output<typeof triggerSchema>;
 /** A run's plan, defaults applied. */
 export type FaultPlan = z.output<typeof faultPlanSchema>;
+/** A run's plan as a writer may give it: defaults left out (see {@link FaultPlan} for the plan as read). */
+export type FaultPlanInput = z.input<typeof faultPlanSchema>;
 
 /** A fault's target: a tool service, or the model (`llm` faults). */
 export type FaultTarget = ServiceName | typeof MODEL_PART.name;

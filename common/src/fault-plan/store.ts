@@ -4,14 +4,15 @@
  * by the proxy-manager's fault schedule when the run becomes current. Times are ms since the epoch (UTC).
  */
 import { writeTransaction, type Database } from '../database.js';
-import { faultPlanSchema, type FaultPlan } from './schema.js';
+import { faultPlanSchema, type FaultPlan, type FaultPlanInput } from './schema.js';
 
 /**
- * Writes the plan of a run (before the run starts), replacing one written earlier.
+ * Writes the plan of a run (before the run starts), replacing one written earlier; stored validated,
+ * defaults applied.
  * @param now the row's `created_at`, ms since the epoch
  * @throws {z.ZodError} when the plan is not valid
  */
-export function writeFaultPlan(db: Database, runId: string, plan: FaultPlan, now: number = Date.now()): void {
+export function writeFaultPlan(db: Database, runId: string, plan: FaultPlanInput, now: number = Date.now()): void {
   const valid = faultPlanSchema.parse(plan);
   writeTransaction(db, () => {
     db.prepare('INSERT OR REPLACE INTO fault_plans (run_id, plan, created_at) VALUES (?, ?, ?)').run(runId, JSON.stringify(valid), now);
