@@ -1,5 +1,5 @@
 /**
- * The page's steering buttons reach the proxy-manager's `/steering` API (proxy-manager/src/
+ * The page's steering buttons reach the proxy-manager's `/steering` API (proxy-manager/src/http/
  * steering-route.ts) through the dashboard's own server: the page talks to one origin only, and the
  * manager, which validates and records every change, stays the one place that decides. A request the
  * page could not have made (another site's) is refused here first (common/src/same-origin.ts).

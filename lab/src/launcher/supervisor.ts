@@ -172,7 +172,7 @@ export class PartSupervisor {
 
   /**
    * Waits while the fault plan keeps the service down: an open planned `service` event of type kill or
-   * stop (proxy-manager/src/faults/service.ts) for it; the manager closes it when its time is up.
+   * stop (proxy-manager/src/schedule/faults/service.ts) for it; the manager closes it when its time is up.
    */
   async #plannedDowntime(service: string): Promise<void> {
     const open = this.#deps.db.prepare(
