@@ -61,7 +61,7 @@ export class ChaosLoop {
       if (run !== UNREADABLE) this.follow(run); // so the start-up lines carry the run id
       recordManagerPart(this.ctx, 'start');
       const proxies = await this.sync('start');
-      if (proxies) this.closeStaleEvents();
+      if (proxies) this.tryCloseStaleEvents();
     });
   }
 
@@ -134,7 +134,7 @@ export class ChaosLoop {
       recordManagerPart(this.ctx, 'tick');
       const proxies = await this.sync('tick');
       this.held.retryPendingCloses();
-      if (proxies && this.staleEventsOpen) this.closeStaleEvents();
+      if (proxies && this.staleEventsOpen) this.tryCloseStaleEvents();
       if (run === UNREADABLE) return;
       this.follow(run);
       const silent = run ? this.followed.agentSilent(run) : false;
@@ -159,7 +159,8 @@ export class ChaosLoop {
     if (this.followed.follow(run)) this.held.clearFreeTicks();
   }
 
-  private closeStaleEvents(): void {
+  /** Closes the events a dead manager left open, until that succeeds once. */
+  private tryCloseStaleEvents(): void {
     if (closeStaleEvents(this.ctx, this.held.eventIds())) this.staleEventsOpen = false;
   }
 
