@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { loadPrompts, runAgent } from '../src/index.js';
-import { judge } from '../src/verdict.js';
+import { judge } from '../src/verdicts/verdict.js';
 import { type TestLab, directEndpoints, startTestLab } from './support/lab.js';
 
 /** New everyday prompts, none of them shipped, each with an expectation (the five of issue 9 first). */

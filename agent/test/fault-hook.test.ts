@@ -6,8 +6,8 @@ import { after, describe, it } from 'node:test';
 import { join } from 'node:path';
 import { createLogger, openDatabase } from '@chaos-lab/common';
 import { makeTempDir, testSettings } from '@chaos-lab/common/testing';
-import { announcer, runNeedsAnnouncements } from '../src/fault-hook.js';
-import { type ToolCallPolicy, callTool } from '../src/tool-call.js';
+import { announcer, runNeedsAnnouncements } from '../src/tool-calls/fault-hook.js';
+import { type ToolCallPolicy, callTool } from '../src/tool-calls/tool-call.js';
 import { type StubServer, type StubStep, startStub } from './support/stub-server.js';
 
 const stubs: StubServer[] = [];

@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { type Database, openDatabase } from '@chaos-lab/common';
 import type { StructuredToolInterface } from '@langchain/core/tools';
-import { RunRecords } from '../src/records.js';
-import { type PromptAttemptContext, RESULT_DIGEST_CHARS, createTools, toolCallPolicy } from '../src/tools.js';
+import { RunRecords } from '../src/records/records.js';
+import { type PromptAttemptContext, RESULT_DIGEST_CHARS, createTools, toolCallPolicy } from '../src/tool-calls/tools.js';
 import { type TestLab, startTestLab } from './support/lab.js';
 import { type StubServer, startStub } from './support/stub-server.js';
 

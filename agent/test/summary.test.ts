@@ -3,8 +3,8 @@ import { describe, it } from 'node:test';
 import { openDatabase } from '@chaos-lab/common';
 import { makeTempDir } from '@chaos-lab/common/testing';
 import { type RunSummary, formatSummary } from '../src/index.js';
-import { RunRecords } from '../src/records.js';
-import { computeSummary, percentile } from '../src/summary.js';
+import { RunRecords } from '../src/records/records.js';
+import { computeSummary, percentile } from '../src/records/summary.js';
 
 describe('summary', () => {
   it('percentile is nearest-rank', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { Endpoint } from '@chaos-lab/common';
-import { type ToolAttempt, type ToolCallPolicy, callTool } from '../src/tool-call.js';
+import { type ToolAttempt, type ToolCallPolicy, callTool } from '../src/tool-calls/tool-call.js';
 import { type StubServer, type StubStep, closedEndpoint, startStub } from './support/stub-server.js';
 
 const stubs: StubServer[] = [];

@@ -4,7 +4,7 @@
  * (`response_metadata.unhandled`, verdict.ts).
  */
 import { AIMessage, type BaseMessage } from '@langchain/core/messages';
-import { UNHANDLED_KEY } from '../verdict.js';
+import { UNHANDLED_KEY } from '../verdicts/verdict.js';
 import type { AgentReply } from './contract.js';
 
 /**

@@ -11,7 +11,7 @@ import { type RunningModelServer, startModelServer } from '@chaos-lab/model';
 import { type RunningToolService, startToolService } from '@chaos-lab/tools';
 import { type ToxiproxyServer, startToxiproxyServer } from '@chaos-lab/toxiproxy';
 import { type Proxy, Toxiproxy } from 'toxiproxy-node-client';
-import type { EndpointResolver } from '../../src/tools.js';
+import type { EndpointResolver } from '../../src/tool-calls/tools.js';
 import { startScheduleServer, type ScheduleServer } from '@chaos-lab/proxy-manager';
 
 /** A temporary lab folder with settings; `close()` stops what was started and removes the folder. */

@@ -6,7 +6,7 @@
  * chart renderer, in other processes, see each row as soon as it is written.
  */
 import { type Database, type Phase, writeTransaction } from '@chaos-lab/common';
-import type { ToolAttempt } from './tool-call.js';
+import type { ToolAttempt } from '../tool-calls/tool-call.js';
 
 /** How a run ended (`runs.status`, besides `running`). */
 export type RunStatus = 'completed' | 'failed' | 'interrupted';

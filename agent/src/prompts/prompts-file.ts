@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { LabError } from '@chaos-lab/common';
-import { type Expectation, parseExpectation } from './verdict-expectation.js';
+import { type Expectation, parseExpectation } from '../verdicts/verdict-expectation.js';
 
 /** One prompt of the prompts file. */
 export interface Prompt {

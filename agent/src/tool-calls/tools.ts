@@ -14,7 +14,7 @@ import { ToolMessage } from '@langchain/core/messages';
 import { type StructuredToolInterface, type ToolRuntime, tool } from '@langchain/core/tools';
 import type { Dispatcher } from 'undici';
 import type { Announce } from './fault-hook.js';
-import type { LogicalCallRow, ToolCallRow } from './records.js';
+import type { LogicalCallRow, ToolCallRow } from '../records/records.js';
 import type { AttemptResult } from './service-http.js';
 import { type ToolCallPolicy, type ToolCallResult, type ToolFailureType, callTool } from './tool-call.js';
 import { mcpToolRequest, sendMcpAttempt } from './mcp-call.js';

@@ -11,8 +11,8 @@
  * | `interrupted` | the run was interrupted (SIGINT/SIGTERM) while the prompt was unfinished |
  * | `agent`       | anything else the agent threw, or it ended without an answer |
  */
-import type { PromptErrorType } from './records.js';
-import { ModelCallError } from './model-calls.js';
+import type { PromptErrorType } from '../records/records.js';
+import { ModelCallError } from '../model/model-calls.js';
 
 /** The errors along `err`'s cause chain, outermost first (at most 10). */
 function causeChain(err: unknown): unknown[] {

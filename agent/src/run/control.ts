@@ -6,7 +6,7 @@
  * {@link RunRecords.start} and {@link RunRecords.finish}.
  */
 import type { Logger } from '@chaos-lab/common';
-import type { RunRecords } from './records.js';
+import type { RunRecords } from '../records/records.js';
 
 /** How often the agent stamps `control.heartbeat_at` by default, ms. */
 export const HEARTBEAT_INTERVAL_MS = 1000;
