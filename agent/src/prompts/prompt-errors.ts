@@ -1,5 +1,5 @@
 /**
- * Why a prompt attempt failed, as one `prompt_results.error_type` (DESIGN.md "The agent"):
+ * Why a prompt attempt failed, as one `prompt_results.error_type` (docs/record.md):
  *
  * | type          | when |
  * |---------------|------|

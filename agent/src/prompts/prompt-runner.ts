@@ -1,7 +1,7 @@
 /**
  * Runs one prompt through the agent: up to `PROMPT_LIMIT` attempts, each with its own deadline
- * (`PROMPT_TIMEOUT_MS`) through an abort signal, until one answers (DESIGN.md "The agent"); then
- * judges the answer against the prompt's expectation (verdict.ts).
+ * (`PROMPT_TIMEOUT_MS`) through an abort signal, until one answers; then
+ * judges the answer against the prompt's expectation (verdicts/verdict.ts, docs/prompts-and-verdicts.md).
  *
  * ```
  *  attempt ─▶ failed (agent threw, deadline, a tool call without a result) ─▶ next attempt, if any left

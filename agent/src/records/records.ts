@@ -1,5 +1,5 @@
 /**
- * What the agent writes to the lab database (DESIGN.md "State"): the `runs` row, the `control` row the
+ * What the agent writes to the lab database (docs/record.md): the `runs` row, the `control` row the
  * proxy-manager reads, one `prompt_results` row per prompt and one `tool_calls` row per attempt.
  *
  * Every write is its own immediate transaction ({@link writeTransaction}), so the proxy-manager and the

@@ -83,7 +83,7 @@ export interface ToolDeps {
 export const RESULT_DIGEST_CHARS = 300;
 
 /**
- * The tool policy settings name (DESIGN.md "Settings"); the backoff's jitter comes from the run's
+ * The tool call policy the settings name (docs/settings.md); the backoff's jitter comes from the run's
  * seed (`CHAOS_SEED`, stream `tool-backoff`), so a run's waits replay with it.
  */
 export function toolCallPolicy(settings: Settings): ToolCallPolicy {

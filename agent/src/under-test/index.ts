@@ -1,6 +1,6 @@
 /**
  * The agent a run tests: the lab's own, a module's (`AGENT_MODULE`), or a process over HTTP
- * (`AGENT_URL`, started by `AGENT_COMMAND` or already running). README "Test your own agent".
+ * (`AGENT_URL`, started by `AGENT_COMMAND` or already running). See docs/your-agent.md.
  *
  *   AGENT_MODULE ─▶ load the factory ─▶ factory({ model, tools, lab }) ─▶ invoke per prompt attempt
  *   AGENT_URL    ─▶ handoff file (+ env) ─▶ [AGENT_COMMAND started] ─▶ /health ─▶ POST /prompt per attempt
