@@ -1,6 +1,6 @@
 /**
  * @chaos-lab/agent: the LangChain tool-calling agent that runs prompts.json under chaos
- * (docs/your-agent.md). The launcher and the `chaos-lab agent` command call {@link runAgent} (main.ts).
+ * (docs/architecture.md). The launcher and the `chaos-lab agent` command call {@link runAgent} (main.ts).
  */
 export { runAgent, type RunAgentOptions, type RunStart } from './main.js';
 export { loadPrompts, parsePrompts, type Prompt } from './prompts/prompts-file.js';
