@@ -1,11 +1,11 @@
 /**
  * @chaos-lab/agent: the LangChain tool-calling agent that runs prompts.json under chaos
- * (DESIGN.md "The agent"). The launcher and the `chaos-lab agent` command call {@link runAgent}.
+ * (docs/architecture.md). The launcher and the `chaos-lab agent` command call {@link runAgent} (main.ts).
  */
-export { runAgent, type RunAgentOptions, type RunStart } from './run.js';
-export { loadPrompts, parsePrompts, type Prompt } from './prompts.js';
-export { formatSummary, type RunSummary } from './summary.js';
-export { OFFLINE_MODEL_LABEL, resolveProvider, type ProviderChoice } from './model.js';
-export type { PromptErrorType, RunStatus } from './records.js';
-export { TOOL_SPECS, type ToolSpec } from './tool-specs.js';
-export { startAgentMetricsServer } from './metrics.js';
+export { runAgent, type RunAgentOptions, type RunStart } from './main.js';
+export { loadPrompts, parsePrompts, type Prompt } from './prompts/prompts-file.js';
+export { formatSummary, type RunSummary } from './records/summary.js';
+export { OFFLINE_MODEL_LABEL, resolveProvider, type ProviderChoice } from './model/choose-model.js';
+export type { PromptErrorType, RunStatus } from './records/records.js';
+export { TOOL_SPECS, type ToolSpec } from './tool-calls/tool-specs.js';
+export { startAgentMetricsServer } from './records/metrics.js';

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { createLogger, currentRun, openDatabase } from '@chaos-lab/common';
 import { makeTempDir, testSettings } from '@chaos-lab/common/testing';
-import { ControlTracker } from '../src/control.js';
-import { RunRecords } from '../src/records.js';
-import { tracingState } from '../src/tracing.js';
+import { ControlTracker } from '../src/run/control.js';
+import { RunRecords } from '../src/records/records.js';
+import { tracingState } from '../src/run/tracing.js';
 
 describe('the control row', () => {
   const tmp = makeTempDir('agent-control-');

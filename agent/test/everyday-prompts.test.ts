@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { loadPrompts, runAgent } from '../src/index.js';
-import { judge } from '../src/verdict.js';
+import { judge } from '../src/verdicts/verdict.js';
 import { type TestLab, directEndpoints, startTestLab } from './support/lab.js';
 
-/** New everyday prompts, none of them shipped, each with an expectation (the five of issue 9 first). */
+/** Everyday prompts that are not shipped, each with an expectation. */
 const FILE = fileURLToPath(new URL('./fixtures/everyday-prompts.json', import.meta.url));
 
 /**
@@ -38,7 +38,7 @@ const STATUS: Record<string, 'correct' | 'unhandled'> = {
   'rain-tomorrow': 'unhandled',
 };
 
-/** Answers the lab gave before verdicts existed (issue 9), all recorded as `succeeded` then. */
+/** Wrong answers that read as answers (another tool's output passed off as the answer): no expectation may take them as correct. */
 const BAD_ANSWERS: Record<string, { answer: string; calls: { tool: string; args: Record<string, unknown> }[] }> = {
   'film-director': {
     answer: 'Here is what I found for "Who directed The Godfather":\n1. Git: Commits form a directed acyclic graph identified by hashes (https://git-scm.com/)',
@@ -80,7 +80,7 @@ describe('everyday prompts through the offline agent, against the real tool serv
     t.diagnostic(`everyday prompts: ${correct} of ${rows.length} correct, ${unhandled} unhandled, 0 wrong`);
   });
 
-  it('their expectations are sound: the answers the lab gave before verdicts, and an off-topic answer, are never correct', () => {
+  it('their expectations are sound: wrong answers that read as answers, and an off-topic answer, are never correct', () => {
     const prompts = loadPrompts(FILE);
     const byId = new Map(prompts.map((p) => [p.id, p]));
     for (const [id, bad] of Object.entries(BAD_ANSWERS)) {

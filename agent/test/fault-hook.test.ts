@@ -6,21 +6,17 @@ import { after, describe, it } from 'node:test';
 import { join } from 'node:path';
 import { createLogger, openDatabase } from '@chaos-lab/common';
 import { makeTempDir, testSettings } from '@chaos-lab/common/testing';
-import { announcer, runNeedsAnnouncements } from '../src/fault-hook.js';
-import { type ToolCallPolicy, callTool } from '../src/tool-call.js';
-import { type StubServer, type StubStep, startStub } from './support/stub-server.js';
+import { announcer, runNeedsAnnouncements } from '../src/tool-calls/fault-hook.js';
+import { type ToolCallPolicy, callTool } from '../src/tool-calls/tool-call.js';
+import { type StubServer, stubPool } from './support/stub-server.js';
 
-const stubs: StubServer[] = [];
+const stubs = stubPool();
+const { stub } = stubs;
 const temp = makeTempDir('fault-hook-');
 after(async () => {
-  await Promise.all(stubs.map((s) => s.close()));
+  await stubs.closeAll();
   temp.cleanup();
 });
-async function stub(...script: StubStep[]): Promise<StubServer> {
-  const s = await startStub(script);
-  stubs.push(s);
-  return s;
-}
 
 const policy = (over: Partial<ToolCallPolicy> = {}): ToolCallPolicy => ({
   toolLimit: 2,

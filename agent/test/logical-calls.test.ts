@@ -3,9 +3,9 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { type Database, openDatabase } from '@chaos-lab/common';
 import type { StructuredToolInterface } from '@langchain/core/tools';
-import { RunRecords } from '../src/records.js';
-import { type PromptAttemptContext, RESULT_DIGEST_CHARS, createTools, toolCallPolicy } from '../src/tools.js';
-import { type TestLab, startTestLab } from './support/lab.js';
+import { RunRecords } from '../src/records/records.js';
+import { type PromptAttemptContext, RESULT_DIGEST_CHARS, createTools, toolCallPolicy } from '../src/tool-calls/tools.js';
+import { type TestLab, runningService, startTestLab } from './support/lab.js';
 import { type StubServer, startStub } from './support/stub-server.js';
 
 type LogicalRow = { call_id: string; prompt_index: number; prompt_attempt: number; tool: string; service: string; arguments: string; status: string; attempts: number; http_status: number | null; result_digest: string | null; result_sha256: string | null; started_at: number; finished_at: number };
@@ -29,7 +29,7 @@ describe('tools record each logical call beside its attempts', () => {
       // movie service cannot be resolved (a fault of the agent's own).
       endpoints: (service) => {
         if (service.name === 'movie') throw new Error('no endpoint for movie');
-        const direct = { host: '127.0.0.1', port: Number(new URL(lab.services.get(service.name)!.url).port) };
+        const direct = { host: '127.0.0.1', port: runningService(lab, service.name).port };
         return service.name === 'calendar' ? { proxy: failing.endpoint, direct: failing.endpoint } : { proxy: direct, direct };
       },
       policy: toolCallPolicy(lab.settings),

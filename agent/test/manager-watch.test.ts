@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { PROXY_MANAGER_PART, openDatabase, partHeartbeat, partStarted, partStopped } from '@chaos-lab/common';
 import { makeTempDir } from '@chaos-lab/common/testing';
-import { ManagerWatch } from '../src/manager-watch.js';
+import { ManagerWatch } from '../src/run/manager-watch.js';
 
 const tmp = makeTempDir('chaos-lab-manager-watch-');
 after(() => tmp.cleanup());

@@ -17,9 +17,9 @@ import { type ToxiproxyServer, startToxiproxyServer } from '@chaos-lab/toxiproxy
 import express from 'express';
 import { type Proxy, Toxiproxy } from 'toxiproxy-node-client';
 import { z } from 'zod';
-import type { ToolCallRow } from '../src/records.js';
-import { toolBindings } from '../src/tool-bindings.js';
-import { type PromptAttemptContext, createTools, registryEndpoints, toolCallPolicy } from '../src/tools.js';
+import type { ToolCallRow } from '../src/records/records.js';
+import { toolBindings } from '../src/tool-calls/tool-bindings.js';
+import { type PromptAttemptContext, createTools, registryEndpoints, toolCallPolicy } from '../src/tool-calls/tools.js';
 
 /** A stateful MCP server of someone else's (sessions, as the SDK's own example keeps them), with one tool. */
 function startExternalServer(): Promise<Server> {

@@ -8,7 +8,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { labServices } from '@chaos-lab/common';
 import { z } from 'zod';
 import { runAgent } from '../src/index.js';
-import { TOOL_SPECS } from '../src/tool-specs.js';
+import { TOOL_SPECS } from '../src/tool-calls/tool-specs.js';
 import { type ProxiedLab, type TestLab, startProxies, startTestLab } from './support/lab.js';
 
 /** One call per service, with the arguments its tool takes. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { isLabError } from '@chaos-lab/common';
 import { makeTempDir } from '@chaos-lab/common/testing';
-import { loadPrompts } from '../src/prompts.js';
+import { loadPrompts } from '../src/prompts/prompts-file.js';
 
 const tmp = makeTempDir('agent-prompts-');
 after(() => tmp.cleanup());

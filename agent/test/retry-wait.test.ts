@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { makeTempDir, testSettings } from '@chaos-lab/common/testing';
-import { parseRetryAfterMs, pause, retryWaitMs } from '../src/retry-wait.js';
-import { toolCallPolicy } from '../src/tools.js';
+import { parseRetryAfterMs, pause, retryWaitMs } from '../src/tool-calls/retry-wait.js';
+import { toolCallPolicy } from '../src/tool-calls/tools.js';
 
 const policy = { backoffBaseMs: 200, backoffMaxMs: 5000 };
 

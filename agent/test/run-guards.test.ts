@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { PROXY_MANAGER_PART, isLabError, openDatabase, partStarted, writeTransaction } from '@chaos-lab/common';
-import { MODEL_DEAD_AFTER_PROMPTS } from '../src/run.js';
+import { MODEL_DEAD_AFTER_PROMPTS } from '../src/run/recorders.js';
 import { runAgent } from '../src/index.js';
 import { type TestLab, directEndpoints, startTestLab } from './support/lab.js';
 import { ScriptedChatModel, hangUntilAborted } from './support/scripted-model.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { sendAttempt } from '../src/service-http.js';
+import { sendAttempt } from '../src/tool-calls/service-http.js';
 import { type StubServer, closedEndpoint, startStub } from './support/stub-server.js';
 
 describe('sendAttempt classifies how an attempt ended, by what the client saw', () => {

@@ -1,16 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { Endpoint } from '@chaos-lab/common';
-import { type ToolAttempt, type ToolCallPolicy, callTool } from '../src/tool-call.js';
-import { type StubServer, type StubStep, closedEndpoint, startStub } from './support/stub-server.js';
+import { type ToolAttempt, type ToolCallPolicy, callTool } from '../src/tool-calls/tool-call.js';
+import { type StubServer, closedEndpoint, stubPool } from './support/stub-server.js';
 
-const stubs: StubServer[] = [];
-after(async () => Promise.all(stubs.map((s) => s.close())));
-async function stub(...script: StubStep[]): Promise<StubServer> {
-  const s = await startStub(script);
-  stubs.push(s);
-  return s;
-}
+const stubs = stubPool();
+const { stub } = stubs;
+after(() => stubs.closeAll());
 
 /**
  * Jitter 0: no backoff wait unless a test asks for one, so the attempts' own behaviour is timed alone.

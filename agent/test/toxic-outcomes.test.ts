@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Endpoint } from '@chaos-lab/common';
 import { Agent } from 'undici';
-import { type AttemptResult, sendAttempt } from '../src/service-http.js';
+import { type AttemptResult, sendAttempt } from '../src/tool-calls/service-http.js';
 import { type ProxiedLab, type TestLab, startProxies, startTestLab } from './support/lab.js';
 
 /**

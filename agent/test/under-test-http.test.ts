@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { checkHealth } from '@chaos-lab/common';
-import { runAgent } from '../src/run.js';
-import { formatSummary } from '../src/summary.js';
+import { runAgent } from '../src/main.js';
+import { formatSummary } from '../src/records/summary.js';
 import { type ProxiedLab, type TestLab, startProxies, startTestLab } from './support/lab.js';
 import { testSettingsFrom } from './support/under-test.js';
 

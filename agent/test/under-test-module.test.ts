@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PROJECT_ROOT, testSettingsFrom } from './support/under-test.js';
-import { runAgent } from '../src/run.js';
+import { runAgent } from '../src/main.js';
 import { type ProxiedLab, type TestLab, startProxies, startTestLab } from './support/lab.js';
 
 /**

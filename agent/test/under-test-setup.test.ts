@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type LabError, createLogger, openDatabase, recordsServiceRequests } from '@chaos-lab/common';
 import { makeTempDir, testSettings } from '@chaos-lab/common/testing';
-import { runAgent } from '../src/run.js';
+import { runAgent } from '../src/main.js';
 import { startAgentProcess, waitForAgent } from '../src/under-test/agent-process.js';
 
 /** How the lab refuses an agent under test it cannot run: bad settings, a module that does not load, a command that dies. */

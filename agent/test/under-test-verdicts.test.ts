@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Database, loadLabFile, openDatabase, PROJECT_ROOT } from '@chaos-lab/common';
 import { makeTempDir } from '@chaos-lab/common/testing';
-import { parsePrompts } from '../src/prompts.js';
+import { parsePrompts } from '../src/prompts/prompts-file.js';
 import { seenCalls } from '../src/under-test/service-calls.js';
 import { labSurface } from '../src/under-test/surface.js';
 import { judgeWithLimits } from '../src/under-test/verdict-limits.js';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AIMessage } from '@langchain/core/messages';
-import { type AnswerToJudge, judge, readsAsRefusal, unhandledNote } from '../src/verdict.js';
-import { type Expectation, parseExpectation } from '../src/verdict-expectation.js';
+import { type AnswerToJudge, judge, readsAsRefusal, unhandledNote } from '../src/verdicts/verdict.js';
+import { type Expectation, parseExpectation } from '../src/verdicts/verdict-expectation.js';
 
 /** Parses an expectation as the prompts file would (so tests use the user's shapes). */
 function expectation(value: unknown): Expectation {

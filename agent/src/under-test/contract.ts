@@ -1,5 +1,5 @@
 /**
- * The contract between the lab and an agent under test (README "Test your own agent"): what the lab
+ * The contract between the lab and an agent under test (docs/your-agent.md): what the lab
  * hands the agent, and what the agent answers per prompt. The same shapes serve both ways in:
  *
  * - a module (`AGENT_MODULE=./my-agent.js`): its default export (or named export `createAgent`) is an

@@ -10,8 +10,8 @@
  * calls what the model server received, both from `service_requests`.
  */
 import type { Database } from '@chaos-lab/common';
-import type { InvokableAgent } from '../prompt-runner.js';
-import type { Prompt } from '../prompts.js';
+import type { InvokableAgent } from '../prompts/prompt-runner.js';
+import type { Prompt } from '../prompts/prompts-file.js';
 import type { AgentPrompt } from './contract.js';
 import { checkReply, promptId, replyMessages, requestIdPrefix } from './reply.js';
 import { seenCalls } from './service-calls.js';

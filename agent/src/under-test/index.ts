@@ -1,6 +1,6 @@
 /**
  * The agent a run tests: the lab's own, a module's (`AGENT_MODULE`), or a process over HTTP
- * (`AGENT_URL`, started by `AGENT_COMMAND` or already running). README "Test your own agent".
+ * (`AGENT_URL`, started by `AGENT_COMMAND` or already running). See docs/your-agent.md.
  *
  *   AGENT_MODULE ─▶ load the factory ─▶ factory({ model, tools, lab }) ─▶ invoke per prompt attempt
  *   AGENT_URL    ─▶ handoff file (+ env) ─▶ [AGENT_COMMAND started] ─▶ /health ─▶ POST /prompt per attempt
@@ -10,10 +10,10 @@ import { dirname } from 'node:path';
 import { AGENT_COMMAND_PART, type Database, type Logger, type Settings, labServices, modelBaseUrl, partStarted, partStopped, recordsServiceRequests } from '@chaos-lab/common';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { StructuredToolInterface } from '@langchain/core/tools';
-import type { ModelCallCounter } from '../model-calls.js';
-import type { InvokableAgent } from '../prompt-runner.js';
-import type { Prompt } from '../prompts.js';
-import type { EndpointResolver } from '../tools.js';
+import type { ModelCallCounter } from '../model/model-calls.js';
+import type { InvokableAgent } from '../prompts/prompt-runner.js';
+import type { Prompt } from '../prompts/prompts-file.js';
+import type { EndpointResolver } from '../tool-calls/tools.js';
 import type { AgentFactory, LabHandoff } from './contract.js';
 import { startAgentProcess, waitForAgent } from './agent-process.js';
 import { handoffEnv, writeHandoff } from './handoff.js';

@@ -7,9 +7,9 @@
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { LabError } from '@chaos-lab/common';
-import { ModelCallError } from '../model-calls.js';
-import type { InvokableAgent } from '../prompt-runner.js';
-import type { Prompt } from '../prompts.js';
+import { ModelCallError } from '../model/model-calls.js';
+import type { InvokableAgent } from '../prompts/prompt-runner.js';
+import type { Prompt } from '../prompts/prompts-file.js';
 import type { AgentFactory, AgentFactoryInput, AgentUnderTest } from './contract.js';
 import { type PromptScope, inPromptScope } from './prompt-scope.js';
 import { checkReply, promptId, replyMessages, requestIdPrefix } from './reply.js';

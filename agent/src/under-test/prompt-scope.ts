@@ -8,8 +8,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { ToolMessage } from '@langchain/core/messages';
 import { type StructuredToolInterface, type ToolRuntime, tool } from '@langchain/core/tools';
-import type { ModelCallCounter, ModelRequestEnd } from '../model-calls.js';
-import type { PromptAttemptContext } from '../tools.js';
+import type { ModelCallCounter, ModelRequestEnd } from '../model/model-calls.js';
+import type { PromptAttemptContext } from '../tool-calls/tools.js';
 
 /** The scope of one prompt attempt. */
 export interface PromptScope {

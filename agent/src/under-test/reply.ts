@@ -1,10 +1,10 @@
 /**
  * An agent under test's reply, checked and turned into what the prompt runner reads: the final AI
  * message, with the agent's unhandled mark where the runner looks for the model's
- * (`response_metadata.unhandled`, verdict.ts).
+ * (`response_metadata.unhandled`, verdicts/verdict.ts).
  */
 import { AIMessage, type BaseMessage } from '@langchain/core/messages';
-import { UNHANDLED_KEY } from '../verdict.js';
+import { UNHANDLED_KEY } from '../verdicts/verdict.js';
 import type { AgentReply } from './contract.js';
 
 /**

@@ -13,8 +13,8 @@
  * while an attempt ran is that attempt's: an inference, recorded as one.
  */
 import type { Database } from '@chaos-lab/common';
-import type { Expectation } from '../verdict-expectation.js';
-import type { CallMade } from '../verdict.js';
+import type { Expectation } from '../verdicts/verdict-expectation.js';
+import type { CallMade } from '../verdicts/verdict.js';
 import { type LabSurface, callFromRequest } from './surface.js';
 import type { UncheckedCalls } from './verdict-limits.js';
 

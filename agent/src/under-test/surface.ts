@@ -9,8 +9,8 @@
  * (`transport: mcp`) are left out: their tools are listed over MCP, not declared as HTTP calls.
  */
 import { formatEndpoint, REQUEST_ID_FIELD, type DeclaredTool, type LabService } from '@chaos-lab/common';
-import type { EndpointResolver } from '../tools.js';
-import type { CallMade } from '../verdict.js';
+import type { EndpointResolver } from '../tool-calls/tools.js';
+import type { CallMade } from '../verdicts/verdict.js';
 import type { LabTool } from './contract.js';
 
 /** The tools and proxies of a run. */

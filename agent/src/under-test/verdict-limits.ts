@@ -7,8 +7,8 @@
  * expected calls are left out of the judgement, and a verdict that would have been `correct` is
  * `unchecked`, saying why. It is never `correct` on what the lab could not see.
  */
-import type { Expectation } from '../verdict-expectation.js';
-import { type AnswerToJudge, type Verdict, judge } from '../verdict.js';
+import type { Expectation } from '../verdicts/verdict-expectation.js';
+import { type AnswerToJudge, type Verdict, judge } from '../verdicts/verdict.js';
 
 /** Expected tool calls that cannot be checked, and why. */
 export interface UncheckedCalls {

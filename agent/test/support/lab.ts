@@ -11,7 +11,7 @@ import { type RunningModelServer, startModelServer } from '@chaos-lab/model';
 import { type RunningToolService, startToolService } from '@chaos-lab/tools';
 import { type ToxiproxyServer, startToxiproxyServer } from '@chaos-lab/toxiproxy';
 import { type Proxy, Toxiproxy } from 'toxiproxy-node-client';
-import type { EndpointResolver } from '../../src/tools.js';
+import type { EndpointResolver } from '../../src/tool-calls/tools.js';
 import { startScheduleServer, type ScheduleServer } from '@chaos-lab/proxy-manager';
 
 /** A temporary lab folder with settings; `close()` stops what was started and removes the folder. */
@@ -95,10 +95,21 @@ export async function startTestLab(
   };
 }
 
+/**
+ * The lab's running service of a name an endpoint resolver is asked about (a resolver takes any lab
+ * file service; the test lab runs registry services only).
+ * @throws {Error} when the lab runs no service of that name
+ */
+export function runningService(lab: TestLab, name: string): RunningToolService {
+  const service = lab.services.get(name as ServiceName);
+  if (!service) throw new Error(`the test lab runs no service "${name}"`);
+  return service;
+}
+
 /** Endpoints that reach every service directly for both the "proxy" and the fallback (no Toxiproxy). */
-export function directEndpoints(lab: TestLab, override: Partial<Record<ServiceName, Partial<{ proxy: Endpoint; direct: Endpoint }>>> = {}): EndpointResolver {
+export function directEndpoints(lab: TestLab, override: Partial<Record<string, Partial<{ proxy: Endpoint; direct: Endpoint }>>> = {}): EndpointResolver {
   return (service) => {
-    const own = { host: '127.0.0.1', port: lab.services.get(service.name)!.port };
+    const own = { host: '127.0.0.1', port: runningService(lab, service.name).port };
     return { proxy: override[service.name]?.proxy ?? own, direct: override[service.name]?.direct ?? own };
   };
 }
@@ -108,7 +119,7 @@ export interface ProxiedLab {
   readonly toxiproxy: ToxiproxyServer;
   readonly client: Toxiproxy;
   /** The proxies, by service (`weather` → `weather_proxy`). */
-  readonly proxies: Map<ServiceName, Proxy>;
+  readonly proxies: ReadonlyMap<string, Proxy>;
   /** Endpoints through the proxies, with the services themselves for the fallback. */
   readonly endpoints: EndpointResolver;
   close(): Promise<void>;
@@ -127,7 +138,7 @@ function parseListen(listen: string): Endpoint {
 export async function startProxies(lab: TestLab): Promise<ProxiedLab> {
   const toxiproxy = await startToxiproxyServer({ port: 0, seed: 1 });
   const client = new Toxiproxy(toxiproxy.url);
-  const proxies = new Map<ServiceName, Proxy>();
+  const proxies = new Map<string, Proxy>();
   try {
     for (const [name, service] of lab.services) {
       proxies.set(name, await client.createProxy({ name: getService(name).proxyName, listen: '127.0.0.1:0', upstream: `127.0.0.1:${service.port}` }));
@@ -140,10 +151,11 @@ export async function startProxies(lab: TestLab): Promise<ProxiedLab> {
     toxiproxy,
     client,
     proxies,
-    endpoints: (service) => ({
-      proxy: parseListen(proxies.get(service.name)!.listen),
-      direct: { host: '127.0.0.1', port: lab.services.get(service.name)!.port },
-    }),
+    endpoints: (service) => {
+      const proxy = proxies.get(service.name);
+      if (!proxy) throw new Error(`the test lab has no proxy for "${service.name}"`);
+      return { proxy: parseListen(proxy.listen), direct: { host: '127.0.0.1', port: runningService(lab, service.name).port } };
+    },
     close: () => toxiproxy.close(),
   };
 }

@@ -90,6 +90,24 @@ export async function startStub(script: readonly StubStep[]): Promise<StubServer
   };
 }
 
+/**
+ * Stubs for one test file: `stub(...script)` starts one ({@link startStub}), `closeAll()` (in `after`)
+ * closes every one started.
+ */
+export function stubPool(): { stub(...script: StubStep[]): Promise<StubServer>; closeAll(): Promise<void> } {
+  const started: StubServer[] = [];
+  return {
+    async stub(...script) {
+      const s = await startStub(script);
+      started.push(s);
+      return s;
+    },
+    async closeAll() {
+      await Promise.all(started.map((s) => s.close()));
+    },
+  };
+}
+
 /** An endpoint where nothing listens: a port that was free a moment ago. */
 export async function closedEndpoint(): Promise<Endpoint> {
   const stub = await startStub([{ status: 200 }]);

@@ -1,6 +1,6 @@
 /**
- * One HTTP attempt at a tool service (TOOL_API.md), with a deadline, classified by what the client
- * saw: the outcome vocabulary of `tool_calls.outcome` (DESIGN.md "State", schema v2).
+ * One HTTP attempt at a tool service (its routes: tool-specs.ts), with a deadline, classified by what the client
+ * saw: the outcome vocabulary of `tool_calls.outcome` (docs/record.md).
  *
  *   agent ──HTTP──▶ proxy (TOXIPROXY_HOST:proxy port) ──▶ tool service      via = proxy
  *   agent ──HTTP──────────────────────────────────────▶ tool service      via = direct (fallback)

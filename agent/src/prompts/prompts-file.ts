@@ -1,7 +1,7 @@
 /**
  * The prompts file (`PROMPTS_FILE`, default `agent/prompts.json`): a JSON array of
- * `{ "prompt": "…", "id"?: "…", "tags"?: ["…"], "expect"?: {…} }` objects, as the original's `prompts.json`
- * with ids, tags and expectations added (`expect`: what a correct answer looks like, see verdict-expectation.ts).
+ * `{ "prompt": "…", "id"?: "…", "tags"?: ["…"], "expect"?: {…} }` objects (`expect`: what a correct
+ * answer looks like, see verdicts/verdict-expectation.ts; the format: docs/prompts-and-verdicts.md).
  *
  * The file is checked whole before a run starts: a missing file, invalid JSON, an empty array or one
  * bad entry stops the agent with the file, the entry's index and what is wrong. Nothing is skipped
@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { LabError } from '@chaos-lab/common';
-import { type Expectation, parseExpectation } from './verdict-expectation.js';
+import { type Expectation, parseExpectation } from '../verdicts/verdict-expectation.js';
 
 /** One prompt of the prompts file. */
 export interface Prompt {

@@ -5,8 +5,8 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { StructuredToolInterface } from '@langchain/core/tools';
 import { createAgent } from 'langchain';
-import { type ModelCallCounter, modelCallMiddleware } from './model-calls.js';
-import type { InvokableAgent } from './prompt-runner.js';
+import { type ModelCallCounter, modelCallMiddleware } from '../model/model-calls.js';
+import type { InvokableAgent } from '../prompts/prompt-runner.js';
 
 /**
  * The system prompt.

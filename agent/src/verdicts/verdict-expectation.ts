@@ -1,6 +1,6 @@
 /**
  * A prompt's expectation (`expect` in the prompts file): what a correct answer to the prompt looks like.
- * Every field is optional, every field given must hold (README "prompts.json"):
+ * Every field is optional, every field given must hold (docs/prompts-and-verdicts.md):
  *
  * | field      | holds when |
  * |------------|------------|

@@ -1,12 +1,12 @@
 /**
- * What the agent writes to the lab database (DESIGN.md "State"): the `runs` row, the `control` row the
+ * What the agent writes to the lab database (docs/record.md): the `runs` row, the `control` row the
  * proxy-manager reads, one `prompt_results` row per prompt and one `tool_calls` row per attempt.
  *
  * Every write is its own immediate transaction ({@link writeTransaction}), so the proxy-manager and the
  * chart renderer, in other processes, see each row as soon as it is written.
  */
 import { type Database, type Phase, writeTransaction } from '@chaos-lab/common';
-import type { ToolAttempt } from './tool-call.js';
+import type { ToolAttempt } from '../tool-calls/tool-call.js';
 
 /** How a run ended (`runs.status`, besides `running`). */
 export type RunStatus = 'completed' | 'failed' | 'interrupted';

@@ -14,7 +14,7 @@ import { ToolMessage } from '@langchain/core/messages';
 import { type StructuredToolInterface, type ToolRuntime, tool } from '@langchain/core/tools';
 import type { Dispatcher } from 'undici';
 import type { Announce } from './fault-hook.js';
-import type { LogicalCallRow, ToolCallRow } from './records.js';
+import type { LogicalCallRow, ToolCallRow } from '../records/records.js';
 import type { AttemptResult } from './service-http.js';
 import { type ToolCallPolicy, type ToolCallResult, type ToolFailureType, callTool } from './tool-call.js';
 import { mcpToolRequest, sendMcpAttempt } from './mcp-call.js';
@@ -83,7 +83,7 @@ export interface ToolDeps {
 export const RESULT_DIGEST_CHARS = 300;
 
 /**
- * The tool policy settings name (DESIGN.md "Settings"); the backoff's jitter comes from the run's
+ * The tool call policy the settings name (docs/settings.md); the backoff's jitter comes from the run's
  * seed (`CHAOS_SEED`, stream `tool-backoff`), so a run's waits replay with it.
  */
 export function toolCallPolicy(settings: Settings): ToolCallPolicy {

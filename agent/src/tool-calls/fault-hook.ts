@@ -1,5 +1,5 @@
 /**
- * The agent's side of the fault plan (DESIGN.md "One fault schedule"): when the run's plan
+ * The agent's side of the fault plan (docs/experiments.md): when the run's plan
  * (`fault_plans`, written before the run by `chaos-lab run`) has a trigger that fires on the agent's
  * progress, every tool call attempt is announced to the proxy-manager (`POST <PROXY_MANAGER_URL>/calls`)
  * before its first byte is sent, and the attempt waits for the answer, which comes once the faults

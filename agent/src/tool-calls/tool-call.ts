@@ -1,6 +1,6 @@
 /**
  * One logical tool call, made resilient: attempts through the service's proxy, then one fallback
- * straight to the service (DESIGN.md "The agent"), with a careful client's waits between them.
+ * straight to the service, with a careful client's waits between them.
  *
  *   attempt 1            ──▶ proxy   (PROXY_TIMEOUT_MS)
  *   wait retry 1         backoff with full jitter, or the server's Retry-After (see retry-wait.ts)
@@ -23,7 +23,7 @@ import type { Dispatcher } from 'undici';
 import { type BackoffPolicy, RETRY_AFTER_STATUSES, pause, retryWaitMs } from './retry-wait.js';
 import { type AttemptOutcome, type AttemptResult, type ServiceRequest, sendAttempt } from './service-http.js';
 
-/** How tool calls are attempted: the settings of DESIGN.md "The agent". */
+/** How tool calls are attempted: the tool call settings (docs/settings.md). */
 export interface ToolCallPolicy extends BackoffPolicy {
   /** Attempts through the proxy, in all (`TOOL_LIMIT`, ≥ 1). */
   readonly toolLimit: number;

@@ -1,5 +1,5 @@
 /**
- * Which chat model the agent runs (`LLM_PROVIDER`, DESIGN.md "The agent"). Every model is reached
+ * Which chat model the agent runs (`LLM_PROVIDER`, docs/models-and-llm-faults.md). Every model is reached
  * over HTTP through a LangChain client, so the offline default exercises what a hosted provider does:
  *
  *   offline → ChatOpenAI at the lab's model server (model/), through `model_proxy` (`MODEL_URL`)

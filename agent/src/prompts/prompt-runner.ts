@@ -1,7 +1,7 @@
 /**
  * Runs one prompt through the agent: up to `PROMPT_LIMIT` attempts, each with its own deadline
- * (`PROMPT_TIMEOUT_MS`) through an abort signal, until one answers (DESIGN.md "The agent"); then
- * judges the answer against the prompt's expectation (verdict.ts).
+ * (`PROMPT_TIMEOUT_MS`) through an abort signal, until one answers; then
+ * judges the answer against the prompt's expectation (verdicts/verdict.ts, docs/prompts-and-verdicts.md).
  *
  * ```
  *  attempt ─▶ failed (agent threw, deadline, a tool call without a result) ─▶ next attempt, if any left
@@ -18,11 +18,11 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from '@chaos-lab/common';
 import { AIMessage, type BaseMessage, HumanMessage } from '@langchain/core/messages';
 import { classifyAgentError, errorMessage } from './prompt-errors.js';
-import type { Prompt } from './prompts.js';
-import type { PromptErrorType, PromptResultRow } from './records.js';
-import type { PromptAttemptContext } from './tools.js';
-import { type UncheckedCalls, judgeWithLimits } from './under-test/verdict-limits.js';
-import { type CallMade, type Verdict, unhandledNote } from './verdict.js';
+import type { Prompt } from './prompts-file.js';
+import type { PromptErrorType, PromptResultRow } from '../records/records.js';
+import type { PromptAttemptContext } from '../tool-calls/tools.js';
+import { type UncheckedCalls, judgeWithLimits } from '../under-test/verdict-limits.js';
+import { type CallMade, type Verdict, unhandledNote } from '../verdicts/verdict.js';
 
 /**
  * The part of a LangChain agent (`createAgent`) the runner uses. An agent under test seen from outside

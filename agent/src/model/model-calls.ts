@@ -16,8 +16,8 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '@chaos-lab/common';
 import { AIMessage } from '@langchain/core/messages';
 import { createMiddleware } from 'langchain';
-import { UNHANDLED_KEY } from './verdict.js';
-import { countModelCall } from './metrics.js';
+import { UNHANDLED_KEY } from '../verdicts/verdict.js';
+import { countModelCall } from '../records/metrics.js';
 import { measureBody, type BodyMeasure } from './model-response.js';
 
 /** A model call failed (after the model client's own retries). The cause is the client's error. */

@@ -1,5 +1,5 @@
 /**
- * Why a prompt attempt failed, as one `prompt_results.error_type` (DESIGN.md "The agent"):
+ * Why a prompt attempt failed, as one `prompt_results.error_type` (docs/record.md):
  *
  * | type          | when |
  * |---------------|------|
@@ -11,8 +11,8 @@
  * | `interrupted` | the run was interrupted (SIGINT/SIGTERM) while the prompt was unfinished |
  * | `agent`       | anything else the agent threw, or it ended without an answer |
  */
-import type { PromptErrorType } from './records.js';
-import { ModelCallError } from './model-calls.js';
+import type { PromptErrorType } from '../records/records.js';
+import { ModelCallError } from '../model/model-calls.js';
 
 /** The errors along `err`'s cause chain, outermost first (at most 10). */
 function causeChain(err: unknown): unknown[] {

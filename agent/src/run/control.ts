@@ -2,11 +2,11 @@
  * The run's `control` row, kept current: phase `active` while at least one prompt is in flight and
  * `idle` between prompts, the lowest prompt index in flight, and a heartbeat on a timer. The
  * proxy-manager injects toxics only while the phase is `active`, and may treat a stale heartbeat as
- * an agent that died (DESIGN.md "The chaos loop"). `starting` and `done` are written by
+ * an agent that died. `starting` and `done` are written by
  * {@link RunRecords.start} and {@link RunRecords.finish}.
  */
 import type { Logger } from '@chaos-lab/common';
-import type { RunRecords } from './records.js';
+import type { RunRecords } from '../records/records.js';
 
 /** How often the agent stamps `control.heartbeat_at` by default, ms. */
 export const HEARTBEAT_INTERVAL_MS = 1000;

@@ -1,6 +1,6 @@
 /**
  * The agent's Prometheus metrics, served while it runs at `GET /metrics` on `AGENT_METRICS_PORT`
- * (README "Metrics"): what the agent records, counted as it is recorded.
+ * (docs/metrics-and-dashboard.md): what the agent records, counted as it is recorded.
  *
  *   chaos_lab_tool_attempts_total{tool, via, outcome}              counter    tool call attempts (tool_calls rows)
  *   chaos_lab_tool_attempt_duration_seconds{tool, via, outcome}    histogram  their durations

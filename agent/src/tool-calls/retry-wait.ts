@@ -1,5 +1,5 @@
 /**
- * How long a careful client waits before retrying a tool call (issue 10 §4): an exponential backoff
+ * How long a careful client waits before retrying a tool call: an exponential backoff
  * with full jitter, stretched to the server's `Retry-After` on 429 and 503, never longer than a cap.
  *
  *   retry n (n = 1 before the 2nd attempt)   ceiling = min(TOOL_BACKOFF_MAX_MS, TOOL_BACKOFF_BASE_MS · 2^(n−1))
@@ -9,7 +9,7 @@
  *
  * Full jitter is the "Full Jitter" of M. Brooker, "Exponential Backoff And Jitter", AWS Architecture
  * Blog (2015): retries of many clients spread over the whole window instead of landing together (and
- * a retry no longer fires at once into the same toxic window). `Retry-After` is RFC 9110 §10.2.3
+ * a retry does not fire at once into the same toxic window). `Retry-After` is RFC 9110 §10.2.3
  * (delay-seconds or an HTTP-date); a server asking for more than `TOOL_BACKOFF_MAX_MS` gets the cap,
  * so one answer cannot park a prompt, whose own deadline (`PROMPT_TIMEOUT_MS`) bounds every wait anyway.
  */

@@ -1,6 +1,6 @@
 /**
  * The verdict on an answered prompt: does the answer meet the prompt's expectation
- * ({@link Expectation}, README "prompts.json")?
+ * ({@link Expectation}, docs/prompts-and-verdicts.md)?
  *
  * ```
  *  model marked the answer unhandled? ──yes──▶ refusal expected? ──no──▶ unhandled
