@@ -18,7 +18,7 @@ import { isLabError, type Database, type Logger } from '@chaos-lab/common';
 import { listExperiments, listRuns } from './history.js';
 import type { LiveFeed } from './live-feed.js';
 import { relayToManager } from './steering-relay.js';
-import type { RunViews } from './views.js';
+import type { RunViews } from '@chaos-lab/report';
 
 /** What the routes need. */
 export interface DashboardAppDeps {

@@ -7,4 +7,3 @@
 export { startDashboard, dashboardPort, DASHBOARD_DEFAULT_PORT, LIVE_POLL_MS, WEB_DIR, type Dashboard, type DashboardOptions } from './server.js';
 export { createDashboardApp, type DashboardAppDeps } from './app.js';
 export { listRuns, listExperiments, type RunListItem, type ExperimentListItem } from './history.js';
-export type { RunView, RunViews, PromptLine, PromptDetail, CallDetail, AttemptDetail, AttemptCount, FaultBar } from './views.js';

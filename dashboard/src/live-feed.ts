@@ -11,7 +11,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { Database, Logger } from '@chaos-lab/common';
-import type { RunView, RunViews } from './views.js';
+import type { RunView, RunViews } from '@chaos-lab/report';
 
 /** What the feed reads. */
 export interface LiveFeedDeps {

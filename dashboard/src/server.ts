@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { connectHost, formatEndpoint, LabError, listenOn, openDatabase, type Logger, type Settings } from '@chaos-lab/common';
 import { createDashboardApp } from './app.js';
 import { LiveFeed } from './live-feed.js';
-import type { RunViews } from './views.js';
+import type { RunViews } from '@chaos-lab/report';
 
 /** Default port of the dashboard (before `PORT_OFFSET`). */
 export const DASHBOARD_DEFAULT_PORT = 8200;

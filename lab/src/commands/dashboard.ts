@@ -7,7 +7,7 @@
 import { createLogger, onShutdown, settings } from '@chaos-lab/common';
 import { startDashboard } from '@chaos-lab/dashboard';
 import type { Command } from 'commander';
-import { dashboardViews } from '../charts/dashboard-views.js';
+import { dashboardViews } from '@chaos-lab/report';
 
 /** Registers `chaos-lab dashboard`. */
 export function registerDashboardCommand(program: Command): void {

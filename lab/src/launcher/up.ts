@@ -323,7 +323,7 @@ async function renderReport(settings: Settings, db: Database, runId: string, log
   say(`database: ${settings.LAB_DB_PATH}`);
   try {
     // Loaded only now: vega and resvg would cost the start-up half a second.
-    const { renderCharts } = await import('../charts/index.js');
+    const { renderCharts } = await import('@chaos-lab/report');
     const charts = await renderCharts({ db, runId, outDir: settings.CHARTS_DIR, logger });
     say(`charts:   ${settings.CHARTS_DIR} (${charts.files.length} files)`);
     say(`report:   ${charts.indexHtml}`);

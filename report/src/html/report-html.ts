@@ -11,10 +11,10 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { escapeHtml, scriptJson } from './html.js';
-import type { PromptStory } from './prompt-stories.js';
+import type { PromptStory } from '../read-model/prompt-stories.js';
 import { promptTableHtml } from './prompt-table.js';
-import type { FaultBlastRadius, LatencySummary, RunSummary } from './summary.js';
-import { modelCallsHtml } from './model-calls.js';
+import type { FaultBlastRadius, LatencySummary, RunSummary } from '../read-model/summary.js';
+import { modelCallsHtml } from '../read-model/model-calls.js';
 
 /** One chart as the page shows it. */
 export interface ReportChart {

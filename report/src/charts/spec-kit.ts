@@ -6,7 +6,7 @@
  * `TopLevelSpec`, and vega-lite validates it when it compiles (see render.ts).
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { timeBuckets, type Bucket, type RunAnalysis } from './analysis.js';
+import { timeBuckets, type Bucket, type RunAnalysis } from '../read-model/analysis.js';
 import { TOXIC_BAND_COLOUR, TOXIC_BAND_OPACITY } from './palette.js';
 
 /** A vega-lite view (unit, layer or concat) as a JSON object. */

@@ -2,11 +2,11 @@
  * Response time per prompt: each prompt's time from its first attempt's start to its result,
  * in prompts-file order, coloured by its status.
  */
-import type { RunAnalysis } from '../analysis.js';
+import type { RunAnalysis } from '../../read-model/analysis.js';
 import type { ChartDefinition } from '../chart.js';
 import { PROMPT_STATUS_SCALE } from '../palette.js';
 import { chartSpec, noDataPanel, PANEL, plural } from '../spec-kit.js';
-import { percentile } from '../stats.js';
+import { percentile } from '../../read-model/stats.js';
 
 const X_TITLE = 'prompt (index in the prompts file)';
 

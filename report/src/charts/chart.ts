@@ -3,7 +3,7 @@
  * function that builds its vega-lite spec from a run.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { RunAnalysis } from './analysis.js';
+import type { RunAnalysis } from '../read-model/analysis.js';
 
 /** One chart of the report: its file name, its words, and how its vega-lite spec is built. */
 export interface ChartDefinition {

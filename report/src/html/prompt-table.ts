@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { CallStory, PromptStory } from './prompt-stories.js';
+import type { CallStory, PromptStory } from '../read-model/prompt-stories.js';
 import { escapeHtml } from './html.js';
 
 /** Answers longer than this are folded into a <details>, characters. */

@@ -4,7 +4,7 @@
  * call attempts started in it that got an answer. Toxics are per proxy, so they are not shaded here
  * (a prompt or the mix of all tools has no one proxy): see the throughput and toxic-timeline charts.
  */
-import { bucketIndex, timeBuckets, type Bucket, type RunAnalysis } from '../analysis.js';
+import { bucketIndex, timeBuckets, type Bucket, type RunAnalysis } from '../../read-model/analysis.js';
 import type { ChartDefinition } from '../chart.js';
 import { chartSpec, formatSeconds, noDataPanel, PANEL, TIME_AXIS_TITLE, timeScaleX } from '../spec-kit.js';
 

@@ -3,7 +3,7 @@
  * service's proxy shaded behind it (a toxic on another proxy never shades a row), and prompts
  * completed per time bucket, stacked by status.
  */
-import { bucketIndex, timeBuckets, type RunAnalysis } from '../analysis.js';
+import { bucketIndex, timeBuckets, type RunAnalysis } from '../../read-model/analysis.js';
 import type { ChartDefinition } from '../chart.js';
 import { PROMPT_STATUS_SCALE, serviceScale } from '../palette.js';
 import {

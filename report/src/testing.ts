@@ -1,5 +1,6 @@
 /**
- * Synthetic runs for the chart tests, written with plain SQL into a real lab database, shaped like
+ * Test support (imported as `@chaos-lab/report/testing`): synthetic runs for the report's tests and
+ * the commands that read runs (`chaos-lab charts`, `chaos-lab runs`), written with plain SQL into a real lab database, shaped like
  * what the agent and the proxy-manager record: prompts one after another, tool calls through the
  * proxies with retries (TOOL_LIMIT 3) and direct fallbacks, timeouts while a toxic is on the proxy,
  * simulated 503s (marked simulated), unexplained resets, timeout/latency toxics on several proxies,

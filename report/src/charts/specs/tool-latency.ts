@@ -4,7 +4,7 @@
  * proxy and are left out; failed attempts are shown apart, by cause, in the errors chart).
  */
 import { TOOL_NAMES } from '@chaos-lab/common';
-import type { AttemptFact, RunAnalysis } from '../analysis.js';
+import type { AttemptFact, RunAnalysis } from '../../read-model/analysis.js';
 import type { ChartDefinition } from '../chart.js';
 import { serviceScale } from '../palette.js';
 import { chartSpec, noDataPanel, PANEL, plural } from '../spec-kit.js';

@@ -4,7 +4,7 @@
  * byte, the LLM faults met, and Retry-After compliance (did the client wait what a 429/503 asked).
  */
 import type { Database } from '@chaos-lab/common';
-import { escapeHtml } from './html.js';
+import { escapeHtml } from '../html/html.js';
 import { percentile } from './stats.js';
 
 /** One `model_calls` row, as the report reads it. */

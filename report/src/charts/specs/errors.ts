@@ -3,10 +3,10 @@
  * tool call attempts by their cause (attempt_causes), stacked by service. Unknown causes are counted
  * and shown like any other: a cause the record cannot name is a finding too.
  */
-import type { AttemptFact, RunAnalysis } from '../analysis.js';
+import type { AttemptFact, RunAnalysis } from '../../read-model/analysis.js';
 import type { ChartDefinition } from '../chart.js';
 import { causeScale, serviceScale, STATUS_COLOURS } from '../palette.js';
-import type { PromptCauseRow } from '../run-data.js';
+import type { PromptCauseRow } from '../../read-model/run-data.js';
 import { chartSpec, COUNT_AXIS, noDataPanel, plural, type ViewSpec } from '../spec-kit.js';
 
 const PANEL_WIDTH = 300;

@@ -4,7 +4,7 @@
  * tell the same story from the same queries.
  */
 import { MODEL_PART, SERVICES, steeringChanges, type Database } from '@chaos-lab/common';
-import type { AttemptCount, AttemptDetail, FaultBar, PromptDetail, PromptLine, RunView, RunViews } from '@chaos-lab/dashboard';
+import type { AttemptCount, AttemptDetail, FaultBar, PromptDetail, PromptLine, RunView, RunViews } from './views.js';
 import { analyzeRun, type FaultFact, type RunAnalysis } from './analysis.js';
 import { describeFault, promptStories, type PromptStory } from './prompt-stories.js';
 import { loadRunData } from './run-data.js';

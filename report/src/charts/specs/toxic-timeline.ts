@@ -6,7 +6,7 @@
  * result: answered, or the cause of its failure (attempt_causes). A toxic marks only its own proxy.
  */
 import { SERVICES } from '@chaos-lab/common';
-import type { RunAnalysis } from '../analysis.js';
+import type { RunAnalysis } from '../../read-model/analysis.js';
 import type { ChartDefinition } from '../chart.js';
 import { causeScale, toxicTypeScale } from '../palette.js';
 import { chartSpec, noDataPanel, PANEL, plural, TIME_AXIS_TITLE, timeScaleX } from '../spec-kit.js';

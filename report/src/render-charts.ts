@@ -13,18 +13,14 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { LabError, type Database, type Logger } from '@chaos-lab/common';
-import { analyzeRun } from './analysis.js';
-import { knowledgeSectionHtml } from './knowledge-section.js';
-import { promptStories } from './prompt-stories.js';
-import { renderChart } from './render.js';
-import { reportHtml, type ReportChart } from './report-html.js';
-import { loadRunData } from './run-data.js';
-import { CHARTS } from './specs/index.js';
-import { summarizeRun, type RunSummary } from './summary.js';
-
-export { CHARTS } from './specs/index.js';
-export type { ChartDefinition } from './chart.js';
-export type { RunSummary, LatencySummary, FaultBlastRadius } from './summary.js';
+import { analyzeRun } from './read-model/analysis.js';
+import { knowledgeSectionHtml } from './html/knowledge-section.js';
+import { promptStories } from './read-model/prompt-stories.js';
+import { renderChart } from './charts/render.js';
+import { reportHtml, type ReportChart } from './html/report-html.js';
+import { loadRunData } from './read-model/run-data.js';
+import { CHARTS } from './charts/specs/index.js';
+import { summarizeRun, type RunSummary } from './read-model/summary.js';
 
 /** What {@link renderCharts} needs. */
 export interface RenderChartsOptions {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { openDatabase } from '@chaos-lab/common';
 import { makeTempDir } from '@chaos-lab/common/testing';
-import { loadModelCalls, modelCallsHtml, summarizeModelCalls } from '../src/charts/model-calls.js';
+import { loadModelCalls, modelCallsHtml, summarizeModelCalls } from '../src/read-model/model-calls.js';
 
 describe('model calls in the report', () => {
   it('sums up the rows of a run', () => {

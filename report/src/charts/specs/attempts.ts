@@ -2,7 +2,7 @@
  * Attempts per tool call: how many attempts through the proxy each logical tool call needed, and
  * how it ended (answered through the proxy, answered by the direct fallback, or not answered).
  */
-import { CALL_RESULTS, type RunAnalysis } from '../analysis.js';
+import { CALL_RESULTS, type RunAnalysis } from '../../read-model/analysis.js';
 import type { ChartDefinition } from '../chart.js';
 import { STATUS_COLOURS } from '../palette.js';
 import { chartSpec, COUNT_AXIS, noDataPanel, PANEL, plural } from '../spec-kit.js';
