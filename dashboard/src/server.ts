@@ -8,7 +8,6 @@ import { fileURLToPath } from 'node:url';
 import { connectHost, formatEndpoint, LabError, listenOn, openDatabase, type Logger, type Settings } from '@chaos-lab/common';
 import { createDashboardApp } from './app.js';
 import { LiveFeed } from './live-feed.js';
-import type { RunViews } from '@chaos-lab/report';
 
 /** Default port of the dashboard (before `PORT_OFFSET`). */
 export const DASHBOARD_DEFAULT_PORT = 8200;
@@ -27,8 +26,6 @@ export function dashboardPort(settings: Pick<Settings, 'DASHBOARD_PORT' | 'PORT_
 /** Options of {@link startDashboard}. */
 export interface DashboardOptions {
   readonly settings: Pick<Settings, 'DASHBOARD_PORT' | 'PORT_OFFSET' | 'BIND_HOST' | 'LAB_DB_PATH' | 'PROXY_MANAGER_URL'>;
-  /** The report's builders (lab/src/charts/dashboard-views.ts). */
-  readonly views: RunViews;
   readonly logger: Logger;
   /** Port (default {@link dashboardPort}; 0 = a free one). */
   readonly port?: number;
@@ -54,8 +51,8 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   const { settings, logger } = options;
   if (!existsSync(`${WEB_DIR}index.html`)) throw new LabError('INTERNAL', `the dashboard page is not built (${WEB_DIR}index.html is missing): run npm run build`);
   const db = openDatabase(settings.LAB_DB_PATH);
-  const feed = new LiveFeed({ db, views: options.views, logger, pollMs: options.pollMs ?? LIVE_POLL_MS });
-  const app = createDashboardApp({ db, views: options.views, feed, managerUrl: settings.PROXY_MANAGER_URL, webDir: WEB_DIR, logger });
+  const feed = new LiveFeed({ db, logger, pollMs: options.pollMs ?? LIVE_POLL_MS });
+  const app = createDashboardApp({ db, feed, managerUrl: settings.PROXY_MANAGER_URL, webDir: WEB_DIR, logger });
   const server = createServer(app);
   let port: number;
   try {

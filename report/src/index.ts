@@ -8,5 +8,5 @@ export { renderCharts, type RenderChartsOptions, type ChartsResult } from './ren
 export { CHARTS } from './charts/specs/index.js';
 export type { ChartDefinition } from './charts/chart.js';
 export type { RunSummary, LatencySummary, FaultBlastRadius } from './read-model/summary.js';
-export { dashboardViews, runView, promptDetail } from './read-model/dashboard-views.js';
-export type { RunView, RunViews, PromptLine, PromptDetail, CallDetail, AttemptDetail, AttemptCount, FaultBar } from './read-model/views.js';
+export { runView, promptDetail } from './read-model/dashboard-views.js';
+export type { RunView, PromptLine, PromptDetail, CallDetail, AttemptDetail, AttemptCount, FaultBar } from './read-model/views.js';

@@ -1,8 +1,7 @@
 /**
- * Charts and report of a run (DESIGN.md "Logs and charts"): reads the run from the lab database and
- * writes into one folder
+ * Charts and report of a run: reads the run from the lab database and writes into one folder
  *
- *   <chart>.svg, <chart>.png   one pair per chart of specs/index.ts (vega-lite → vega → SVG → resvg PNG)
+ *   <chart>.svg, <chart>.png   one pair per chart of charts/specs/index.ts (vega-lite → vega → SVG → resvg PNG)
  *   index.html                 the report: summary tables, per-prompt table, blast radius, knowledge, every chart, settings
  *   summary.json               the summary figures, for scripts
  *
@@ -16,7 +15,6 @@ import { LabError, type Database, type Logger } from '@chaos-lab/common';
 import { analyzeRun } from './read-model/analysis.js';
 import { knowledgeSectionHtml } from './html/knowledge-section.js';
 import { promptStories } from './read-model/prompt-stories.js';
-import { renderChart } from './charts/render.js';
 import { reportHtml, type ReportChart } from './html/report-html.js';
 import { loadRunData } from './read-model/run-data.js';
 import { CHARTS } from './charts/specs/index.js';
@@ -73,6 +71,9 @@ export async function renderCharts(options: RenderChartsOptions): Promise<Charts
   mkdirSync(outDir, { recursive: true });
   const logger = options.logger?.child({ run_id: data.run.runId });
 
+  // Loaded only now: vega, vega-lite and resvg cost about half a second to load, and the dashboard
+  // and the launcher import this package without ever drawing a chart.
+  const { renderChart } = await import('./charts/render.js');
   const files: string[] = [];
   const shown: ReportChart[] = [];
   for (const chart of CHARTS) {

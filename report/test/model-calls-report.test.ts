@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { openDatabase } from '@chaos-lab/common';
 import { makeTempDir } from '@chaos-lab/common/testing';
-import { loadModelCalls, modelCallsHtml, summarizeModelCalls } from '../src/read-model/model-calls.js';
+import { modelCallsHtml } from '../src/html/model-calls-section.js';
+import { loadModelCalls, summarizeModelCalls } from '../src/read-model/model-calls.js';
 
 describe('model calls in the report', () => {
   it('sums up the rows of a run', () => {

@@ -14,7 +14,7 @@ import { escapeHtml, scriptJson } from './html.js';
 import type { PromptStory } from '../read-model/prompt-stories.js';
 import { promptTableHtml } from './prompt-table.js';
 import type { FaultBlastRadius, LatencySummary, RunSummary } from '../read-model/summary.js';
-import { modelCallsHtml } from '../read-model/model-calls.js';
+import { modelCallsHtml } from './model-calls-section.js';
 
 /** One chart as the page shows it. */
 export interface ReportChart {

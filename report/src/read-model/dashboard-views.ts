@@ -1,10 +1,10 @@
 /**
- * The dashboard's views of a run (dashboard/src/views.ts), built by the report's own builders:
+ * Builds the dashboard's views of a run (views.ts) with the report's own builders:
  * `loadRunData` → `analyzeRun` → `promptStories`, so the live page, the history and the HTML report
  * tell the same story from the same queries.
  */
 import { MODEL_PART, SERVICES, steeringChanges, type Database } from '@chaos-lab/common';
-import type { AttemptCount, AttemptDetail, FaultBar, PromptDetail, PromptLine, RunView, RunViews } from './views.js';
+import type { AttemptCount, AttemptDetail, FaultBar, PromptDetail, PromptLine, RunView } from './views.js';
 import { analyzeRun, type FaultFact, type RunAnalysis } from './analysis.js';
 import { describeFault, promptStories, type PromptStory } from './prompt-stories.js';
 import { loadRunData } from './run-data.js';
@@ -98,6 +98,3 @@ export function promptDetail(db: Database, runId: string, promptIndex: number): 
   }));
   return { ...promptLine(story, row.finishedAt), answer: story.answer, errorType: story.errorType, error: story.error, calls };
 }
-
-/** The builders handed to the dashboard server. */
-export const dashboardViews: RunViews = { run: runView, prompt: promptDetail };

@@ -1,10 +1,9 @@
 /**
- * The report's model-call section: the run's `model_calls` rows (one per HTTP request of a model
- * call) summed up: requests and the client's retries, statuses, tokens, latency and time to first
- * byte, the LLM faults met, and Retry-After compliance (did the client wait what a 429/503 asked).
+ * A run's model calls: its `model_calls` rows (one per HTTP request of a model call) summed up:
+ * requests and the client's retries, statuses, tokens, latency and time to first byte, the LLM
+ * faults met, and Retry-After compliance (did the client wait what a 429/503 asked).
  */
 import type { Database } from '@chaos-lab/common';
-import { escapeHtml } from '../html/html.js';
 import { percentile } from './stats.js';
 
 /** One `model_calls` row, as the report reads it. */
@@ -81,20 +80,4 @@ export function summarizeModelCalls(rows: readonly ModelCallRow[]): ModelCallSum
       noRetry: asked.filter((r) => r.nextWaitMs === null).length,
     },
   };
-}
-
-/** The report's section (an empty string for a run without model calls recorded). */
-export function modelCallsHtml(m: ModelCallSummary): string {
-  if (m.requests === 0) return '';
-  const list = (o: Record<string, number>) => (Object.keys(o).length === 0 ? 'none' : Object.entries(o).map(([k, n]) => `${escapeHtml(k)} ${n}`).join(', '));
-  const ms = (v: number | null) => (v === null ? '–' : `${Math.round(v)} ms`);
-  const rows: Array<[string, string]> = [
-    ['requests', `${m.requests} (${m.retries} retries by the model client)`],
-    ['by status', list(m.byStatus)],
-    ['LLM faults met', list(m.faults)],
-    ['tokens', `${m.tokensIn} in, ${m.tokensOut} out`],
-    ['latency', `p50 ${ms(m.latencyMs.p50)}, p95 ${ms(m.latencyMs.p95)}; first byte p50 ${ms(m.ttftMs.p50)}`],
-    ['Retry-After', m.retryAfter.asked === 0 ? 'never asked' : `asked ${m.retryAfter.asked}: waited ${m.retryAfter.honored}, retried early ${m.retryAfter.early}, no retry ${m.retryAfter.noRetry}`],
-  ];
-  return `<h2>Model calls</h2>\n<table>\n${rows.map(([k, v]) => `<tr><th>${k}</th><td>${v}</td></tr>`).join('\n')}\n</table>`;
 }

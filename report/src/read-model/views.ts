@@ -1,17 +1,18 @@
 /**
- * What the dashboard shows, as JSON for the page. The server does not build these from the record
- * itself: the lab's report builders do (`lab/src/charts/dashboard-views.ts`, from `loadRunData`,
- * `analyzeRun` and `promptStories`), handed in as {@link RunViews}, so the page and the HTML report
- * read a run the same way and no query is written twice.
+ * The dashboard's views of a run, as JSON for its page: the run page ({@link RunView}) and a prompt's
+ * drill-down ({@link PromptDetail}). Built by dashboard-views.ts from the same read model as the HTML
+ * report (`loadRunData` → `analyzeRun` → `promptStories`), so the page and the report read a run the
+ * same way and no query is written twice.
  */
-import type { Database, SteeringChange } from '@chaos-lab/common';
+import type { SteeringChange } from '@chaos-lab/common';
+import type { AttemptStory, CallStory } from './prompt-stories.js';
+import type { PromptStatus } from './run-data.js';
 
 /** One prompt's row on the run page. */
 export interface PromptLine {
   readonly promptIndex: number;
   readonly prompt: string;
-  /** `correct`, `unchecked`, `wrong`, `unhandled`, `failed`, `interrupted`. */
-  readonly status: string;
+  readonly status: PromptStatus;
   readonly verdict: string | null;
   /** Prompt attempts made. */
   readonly attempts: number;
@@ -76,29 +77,14 @@ export interface RunView {
   readonly steering: readonly SteeringChange[];
 }
 
-/** One attempt in a prompt's drill-down. */
-export interface AttemptDetail {
-  readonly attempt: number;
-  readonly via: 'proxy' | 'direct';
-  readonly outcome: string;
-  readonly durationMs: number;
-  /** Seconds since the run started. */
-  readonly startS: number;
-  readonly cause: string | null;
-  /** The fault blamed, in words; null when none. */
-  readonly fault: string | null;
+/** One attempt in a prompt's drill-down: its story and the faults it met. */
+export interface AttemptDetail extends AttemptStory {
   /** Every fault on the attempt's service (or its proxy, for an attempt through it) while it ran, in words. */
   readonly activeFaults: readonly string[];
 }
 
 /** One tool call in a prompt's drill-down. */
-export interface CallDetail {
-  readonly callId: string;
-  readonly promptAttempt: number;
-  readonly tool: string;
-  readonly arguments: Record<string, unknown> | null;
-  readonly status: string;
-  readonly resultDigest: string | null;
+export interface CallDetail extends Omit<CallStory, 'attempts'> {
   readonly attempts: readonly AttemptDetail[];
 }
 
@@ -108,15 +94,4 @@ export interface PromptDetail extends PromptLine {
   readonly errorType: string | null;
   readonly error: string | null;
   readonly calls: readonly CallDetail[];
-}
-
-/** The builders the server is given (see the file comment). */
-export interface RunViews {
-  /**
-   * The run page of `runId`.
-   * @throws {LabError} `NOT_FOUND` when the database has no such run
-   */
-  run(db: Database, runId: string): RunView;
-  /** One prompt's drill-down; undefined when the prompt has no result row yet. */
-  prompt(db: Database, runId: string, promptIndex: number): PromptDetail | undefined;
 }
