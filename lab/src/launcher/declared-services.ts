@@ -24,7 +24,7 @@ export function labServiceHealthUrl(service: LabService, settings: Settings): st
  * Starts a service the lab runs (builtin or command) as a child.
  * @throws {LabError} `INTERNAL` for a url or compose service, which the lab never starts
  */
-export function startToolService(service: LabService, settings: Settings, env: NodeJS.ProcessEnv, logger: Logger): LabChild {
+export function spawnToolService(service: LabService, settings: Settings, env: NodeJS.ProcessEnv, logger: Logger): LabChild {
   if (service.run === 'builtin') return startChild(service.name, ['tool', service.name], env, logger);
   if (service.run === 'command') {
     const port = String(toolEndpoint(service, settings).port);
