@@ -7,8 +7,8 @@ export { experimentSchema, type Experiment, type Variant, type Check } from './f
 export { loadExperiment, parseExperiment, formatPath, type LoadedExperiment } from './load.js';
 export { experimentJsonSchema } from './json-schema.js';
 export { planLines } from './plan.js';
-export { METRICS, METRIC_NAMES, type MetricName } from './metric-names.js';
-export { measure, percentile, duplicateSideEffects, type ServiceWrite } from './metrics.js';
+export { MEASURES, MEASURE_NAMES, type MeasureName } from './measure-names.js';
+export { measure, percentile, duplicateSideEffects, type ServiceWrite } from './measures.js';
 export { evaluateCheck, checkLine, type CheckResult } from './checks.js';
 export { junitXml } from './junit.js';
 export { runExperiment, readWrites, withEnv, EXPERIMENT_EXIT, type RunOptions, type RunnerDeps, type LaunchRequest } from './runner.js';

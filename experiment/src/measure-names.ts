@@ -1,10 +1,11 @@
 /**
- * The metrics a hypothesis can check, each measured from one run's record (metrics.ts). One table,
- * so the file schema, the JSON Schema, the docs and the measures agree.
+ * The measures a hypothesis can check (the `metric` of a check in an experiment file), each measured
+ * from one run's record (measures.ts). One table, so the file schema, the JSON Schema, the docs and
+ * the measures agree. Not the Prometheus metrics the parts serve on /metrics.
  */
 
-/** Metric name → what it measures (and its unit). */
-export const METRICS = {
+/** Measure name → what it measures (and its unit). */
+export const MEASURES = {
   prompt_success_rate: 'correct / (correct + wrong + unhandled + failed) prompts, 0–1 (as the run summary; null without a checked prompt)',
   wrong_answers: 'prompts answered with an expectation not met',
   prompts_failed: 'prompts failed (a tool or the model failed after the retries)',
@@ -25,8 +26,8 @@ export const METRICS = {
   honest_failures: 'prompts with a tool call that gave no result whose answer says the tool failed',
 } as const;
 
-/** A metric's name. */
-export type MetricName = keyof typeof METRICS;
+/** A measure's name. */
+export type MeasureName = keyof typeof MEASURES;
 
-/** Every metric name, in table order. */
-export const METRIC_NAMES = Object.keys(METRICS) as [MetricName, ...MetricName[]];
+/** Every measure name, in table order. */
+export const MEASURE_NAMES = Object.keys(MEASURES) as [MeasureName, ...MeasureName[]];

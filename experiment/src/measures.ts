@@ -2,10 +2,11 @@
  * Measures of one run, read from the record (the same tables the report reads) and, for duplicate
  * side effects, from the services' own stores of writes (read by the runner before the run's services
  * stop: `GET /writes`). Percentiles are nearest-rank (the smallest value with at least p % of the
- * values at or below it), as the run summary computes them.
+ * values at or below it); the report's run summary interpolates between ranks instead
+ * (report/src/read-model/stats.ts), so the two may differ on small samples.
  */
 import type { Database, ToolName } from '@chaos-lab/common';
-import type { MetricName } from './metric-names.js';
+import type { MeasureName } from './measure-names.js';
 
 /** A write that took effect at a service, by its idempotency key (null: the request had none). */
 export interface ServiceWrite {
@@ -14,9 +15,9 @@ export interface ServiceWrite {
   readonly requestId: string | null;
 }
 
-/** What a check asks of a metric beyond its name. */
-export interface MetricQuery {
-  readonly metric: MetricName;
+/** What a check asks to measure: the measure (its `metric` in the experiment file), and the `fault` or `tool` it is about. */
+export interface MeasureQuery {
+  readonly metric: MeasureName;
   readonly fault?: string;
   readonly tool?: ToolName;
 }
@@ -57,11 +58,11 @@ export function duplicateSideEffects(db: Database, runId: string, writes: readon
 }
 
 /**
- * Measures one metric of a run.
+ * Takes one measure (`q.metric`) of a run.
  * @param writes the services' writes read at the end of the run (duplicate_side_effects only)
  * @returns the value, or null when the run has nothing to measure it on (no checked prompt, no attempt)
  */
-export function measure(db: Database, runId: string, q: MetricQuery, writes: readonly ServiceWrite[]): number | null {
+export function measure(db: Database, runId: string, q: MeasureQuery, writes: readonly ServiceWrite[]): number | null {
   const one = (sql: string, ...args: unknown[]) => (db.prepare(sql).get(runId, ...args) as { n: number | null }).n;
   const toolFilter = q.tool ? ' AND tool = ?' : '';
   const toolArgs = q.tool ? [q.tool] : [];
