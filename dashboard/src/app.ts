@@ -2,7 +2,7 @@
  * The dashboard's HTTP API and page (Express 5):
  *
  *   GET  /health                           200 { status: "ok" } (compose's health check)
- *   GET  /                                 the page (bundled at build time into dist/web: build-web.ts)
+ *   GET  /                                 the page (bundled at build time into dist/web: scripts/bundle-dashboard.js)
  *   GET  /api/runs                         { runs, experiments } (history.ts)
  *   GET  /api/runs/:runId                  the run page (RunView)
  *   GET  /api/runs/:runId/prompts/:index   one prompt's drill-down (PromptDetail)
@@ -42,7 +42,7 @@ const SECURITY_HEADERS = {
   'Referrer-Policy': 'no-referrer',
 };
 
-/** Builds the Express app (no listening: see `server.ts`). */
+/** Builds the Express app (no listening: see `main.ts`). */
 export function createDashboardApp(deps: DashboardAppDeps): express.Express {
   const { db } = deps;
   const app = express();

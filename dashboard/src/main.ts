@@ -1,5 +1,6 @@
 /**
- * Starts the dashboard: its database handle, live feed and HTTP server on `BIND_HOST` (127.0.0.1 by
+ * The dashboard's entry (`startDashboard`, run by `chaos-lab dashboard` and beside `chaos-lab up`):
+ * starts its database handle, live feed and HTTP server on `BIND_HOST` (127.0.0.1 by
  * default: the page steers the lab, so it is never reachable from another machine unless asked).
  */
 import { createServer } from 'node:http';
