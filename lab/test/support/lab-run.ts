@@ -7,7 +7,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '@chaos-lab/common';
 import { queryDatabase } from '@chaos-lab/common/testing';
-import { CLI, isAlive, portOffset } from './support.js';
+import { CLI, isAlive, portOffset } from './cli.js';
 
 /** Writes `dir/prompts.json`: prompts the offline model answers with tool calls, repeated to `count`. */
 export function writePrompts(dir: string, count: number): string {
