@@ -1,5 +1,5 @@
 /**
- * The experiment file (`experiments/NAME.yaml`, issue "Experiments"), in the Chaos Toolkit shape:
+ * The experiment file (`experiments/NAME.yaml`, docs/experiments.md), in the Chaos Toolkit shape:
  * a steady-state hypothesis (checks), a baseline run without faults, and variants with planned faults.
  * One zod schema; `experiments/experiment.schema.json` is generated from it (json-schema.ts) so editors
  * complete and check the file.

@@ -1,6 +1,6 @@
 /**
  * @chaos-lab/experiment: experiment files (a steady-state hypothesis, a baseline and variants with
- * planned faults), their plan, runner, checks, journal, report and JUnit output (issue "Experiments").
+ * planned faults), their plan, runner, checks, journal, report and JUnit output (docs/experiments.md).
  * `lab/`'s `chaos-lab run` drives it with the launcher.
  */
 export { experimentSchema, type Experiment, type Variant, type Check } from './file-schema.js';

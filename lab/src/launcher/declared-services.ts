@@ -1,7 +1,7 @@
 /**
  * The launcher's side of the lab file: how each declared tool service is started or found.
  *
- *   run: builtin  ─▶ `chaos-lab tool <name>` (a child, as before)
+ *   run: builtin  ─▶ `chaos-lab tool <name>` (a child)
  *   run: command  ─▶ the declared program (a child), with PORT = port + PORT_OFFSET and BIND_HOST
  *   run: url      ─▶ nothing to start: it must answer its health path already
  *   run: compose  ─▶ nothing to start here: under `npm start` it must answer, as a url service

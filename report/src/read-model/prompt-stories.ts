@@ -1,5 +1,5 @@
 /**
- * Each prompt's whole story, read from the record alone (DESIGN.md "One record"):
+ * Each prompt's whole story, read from the record alone (docs/record.md):
  *
  *   prompt_results ─▶ logical_calls (tool, arguments, status, result digest)
  *                        └─▶ tool_calls attempts (via, outcome, duration) ─▶ attempt_causes (cause, fault event)

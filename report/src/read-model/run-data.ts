@@ -1,5 +1,5 @@
 /**
- * Reads one run's rows from the lab database (DESIGN.md "State"): the `runs` row, its prompt
+ * Reads one run's rows from the lab database (the record: docs/record.md): the `runs` row, its prompt
  * results, tool call attempts with their causes, logical tool calls, fault events with their blast
  * radius and the root causes of its prompts (the attribution views of schema migration 3).
  * Read-only; times stay ms since the epoch, durations ms.
