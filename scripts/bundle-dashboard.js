@@ -3,7 +3,7 @@
  * Builds the dashboard's page (dashboard/web: preact + htm, vega-embed) into dashboard/dist/web with
  * esbuild: one minified ES module for the browser, its CSS and index.html. Run by `scripts/bundle.js`,
  * so `npm install` (prepare), `npm run build` and `npm test` build it; the dashboard's server
- * (dashboard/src/server.ts) serves the folder and refuses to start without it.
+ * (dashboard/src/main.ts) serves the folder and refuses to start without it.
  */
 import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';

@@ -2,7 +2,7 @@
  * The dashboard's HTTP API and page (Express 5):
  *
  *   GET  /health                           200 { status: "ok" } (compose's health check)
- *   GET  /                                 the page (bundled at build time into dist/web: build-web.ts)
+ *   GET  /                                 the page (bundled at build time into dist/web: scripts/bundle-dashboard.js)
  *   GET  /api/runs                         { runs, experiments } (history.ts)
  *   GET  /api/runs/:runId                  the run page (RunView)
  *   GET  /api/runs/:runId/prompts/:index   one prompt's drill-down (PromptDetail)
@@ -15,15 +15,14 @@
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { isLabError, type Database, type Logger } from '@chaos-lab/common';
+import { promptDetail, runView } from '@chaos-lab/report';
 import { listExperiments, listRuns } from './history.js';
 import type { LiveFeed } from './live-feed.js';
 import { relayToManager } from './steering-relay.js';
-import type { RunViews } from './views.js';
 
 /** What the routes need. */
 export interface DashboardAppDeps {
   readonly db: Database;
-  readonly views: RunViews;
   readonly feed: LiveFeed;
   /** The proxy-manager's base URL (steering). */
   readonly managerUrl: string;
@@ -43,9 +42,9 @@ const SECURITY_HEADERS = {
   'Referrer-Policy': 'no-referrer',
 };
 
-/** Builds the Express app (no listening: see `server.ts`). */
+/** Builds the Express app (no listening: see `main.ts`). */
 export function createDashboardApp(deps: DashboardAppDeps): express.Express {
-  const { db, views } = deps;
+  const { db } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.use((_req, res, next) => {
@@ -59,7 +58,7 @@ export function createDashboardApp(deps: DashboardAppDeps): express.Express {
     res.json({ runs: listRuns(db), experiments: listExperiments(db) });
   });
   app.get('/api/runs/:runId', (req, res) => {
-    res.json(views.run(db, req.params.runId));
+    res.json(runView(db, req.params.runId));
   });
   app.get('/api/runs/:runId/prompts/:index', (req, res) => {
     const index = Number(req.params.index);
@@ -67,7 +66,7 @@ export function createDashboardApp(deps: DashboardAppDeps): express.Express {
       res.status(400).json({ error: `prompt index "${req.params.index}": must be an integer from 0` });
       return;
     }
-    const detail = views.prompt(db, req.params.runId, index);
+    const detail = promptDetail(db, req.params.runId, index);
     if (!detail) res.status(404).json({ error: `run ${req.params.runId} has no result for prompt ${index} (yet)` });
     else res.json(detail);
   });

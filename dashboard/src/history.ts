@@ -1,7 +1,7 @@
 /**
  * The history: every run and experiment in the lab database, newest first. Plain reads of `runs`,
  * `experiments` and `experiment_variants`; the runs' own pages come from the report's builders
- * (views.ts).
+ * (`runView` of @chaos-lab/report).
  */
 import type { Database } from '@chaos-lab/common';
 

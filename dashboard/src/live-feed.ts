@@ -11,12 +11,11 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { Database, Logger } from '@chaos-lab/common';
-import type { RunView, RunViews } from './views.js';
+import { runView, type RunView } from '@chaos-lab/report';
 
 /** What the feed reads. */
 export interface LiveFeedDeps {
   readonly db: Database;
-  readonly views: RunViews;
   readonly logger: Logger;
   /** Poll period, ms. */
   readonly pollMs: number;
@@ -68,7 +67,7 @@ export class LiveFeed {
       const print = row ? `${row.runId}|${row.print}` : 'none';
       if (print === this.#print) return;
       this.#print = print;
-      const view: RunView | null = row ? this.#deps.views.run(this.#deps.db, row.runId) : null;
+      const view: RunView | null = row ? runView(this.#deps.db, row.runId) : null;
       this.#latest = `event: run\ndata: ${JSON.stringify({ sentAt: Date.now(), view })}\n\n`;
       for (const client of this.#clients) client.write(this.#latest);
     } catch (err) {

@@ -1,6 +1,6 @@
 /**
  * The run page's charts, drawn by vega-embed from Vega-Lite specs (the same grammar as the HTML
- * report's charts in lab/src/charts/specs): a lane per proxy with its faults as they come and go, and
+ * report's charts in report/src/charts/specs): a lane per proxy with its faults as they come and go, and
  * the tool attempts by outcome and cause.
  */
 import { html } from 'htm/preact';

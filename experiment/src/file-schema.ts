@@ -1,5 +1,5 @@
 /**
- * The experiment file (`experiments/NAME.yaml`, issue "Experiments"), in the Chaos Toolkit shape:
+ * The experiment file (`experiments/NAME.yaml`, docs/experiments.md), in the Chaos Toolkit shape:
  * a steady-state hypothesis (checks), a baseline run without faults, and variants with planned faults.
  * One zod schema; `experiments/experiment.schema.json` is generated from it (json-schema.ts) so editors
  * complete and check the file.
@@ -18,7 +18,7 @@
  */
 import { faultSchema, settingsShape, TOOL_NAMES } from '@chaos-lab/common';
 import { z } from 'zod';
-import { METRIC_NAMES } from './metric-names.js';
+import { MEASURE_NAMES } from './measure-names.js';
 
 const settingNames = Object.keys(settingsShape);
 
@@ -56,7 +56,7 @@ export const boundSchema = z.union([z.number({ error: 'must be a number' }), z.s
 export const checkSchema = z
   .strictObject({
     name: z.string().min(1).optional(),
-    metric: z.enum(METRIC_NAMES, { error: `must be one of the metrics: ${METRIC_NAMES.join(', ')}` }),
+    metric: z.enum(MEASURE_NAMES, { error: `must be one of the metrics: ${MEASURE_NAMES.join(', ')}` }),
     fault: z.string().min(1).optional().describe('faults_fired: which fault'),
     tool: z.enum(TOOL_NAMES).optional().describe('tool-call metrics: only this tool'),
     on: z.enum(['all', 'variants'], { error: 'must be all or variants' }).default('all').describe('all: every run, the baseline too (the steady state); variants: the runs with faults only (what a fault must cause)'),

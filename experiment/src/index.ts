@@ -1,14 +1,14 @@
 /**
  * @chaos-lab/experiment: experiment files (a steady-state hypothesis, a baseline and variants with
- * planned faults), their plan, runner, checks, journal, report and JUnit output (issue "Experiments").
+ * planned faults), their plan, runner, checks, journal, report and JUnit output (docs/experiments.md).
  * `lab/`'s `chaos-lab run` drives it with the launcher.
  */
 export { experimentSchema, type Experiment, type Variant, type Check } from './file-schema.js';
 export { loadExperiment, parseExperiment, formatPath, type LoadedExperiment } from './load.js';
 export { experimentJsonSchema } from './json-schema.js';
 export { planLines } from './plan.js';
-export { METRICS, METRIC_NAMES, type MetricName } from './metric-names.js';
-export { measure, percentile, duplicateSideEffects, type ServiceWrite } from './metrics.js';
+export { MEASURES, MEASURE_NAMES, type MeasureName } from './measure-names.js';
+export { measure, percentile, duplicateSideEffects, type ServiceWrite } from './measures.js';
 export { evaluateCheck, checkLine, type CheckResult } from './checks.js';
 export { junitXml } from './junit.js';
 export { runExperiment, readWrites, withEnv, EXPERIMENT_EXIT, type RunOptions, type RunnerDeps, type LaunchRequest } from './runner.js';

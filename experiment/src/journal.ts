@@ -1,5 +1,5 @@
 /**
- * The experiment's journal (Chaos Toolkit's journal, issue "Experiments"): the file as run, the seed,
+ * The experiment's journal (Chaos Toolkit's journal, docs/experiments.md): the file as run, the seed,
  * each run's id and exit, every planned fault fired (when, where, attributes, trigger, what it
  * touched: its blast radius), every check's value, what was rolled back, the verdict. Kept in the
  * database (`experiments`, `experiment_variants`, `experiment_checks`, migration 4) and as JSON beside

@@ -10,5 +10,5 @@ import { experimentSchema } from './file-schema.js';
 /** The JSON Schema text (draft 2020-12), with a trailing newline. */
 export function experimentJsonSchema(): string {
   const schema = z.toJSONSchema(experimentSchema, { io: 'input', unrepresentable: 'any' });
-  return `${JSON.stringify({ ...schema, title: 'Agent Chaos Lab experiment', description: 'chaos-lab run experiments/NAME.yaml (see README "Experiments")' }, null, 2)}\n`;
+  return `${JSON.stringify({ ...schema, title: 'Agent Chaos Lab experiment', description: 'chaos-lab run experiments/NAME.yaml (see docs/experiments.md)' }, null, 2)}\n`;
 }

@@ -32,7 +32,7 @@ import type { Experiment } from './file-schema.js';
 import { firedFaults, promptsNotCorrect, recordEnd, recordRun, recordStart, rollBackLeftovers, type Journal, type JournalRun, type Verdict } from './journal.js';
 import { junitXml } from './junit.js';
 import { loadExperiment, overridesEnv } from './load.js';
-import { measure, type ServiceWrite } from './metrics.js';
+import { measure, type ServiceWrite } from './measures.js';
 import { planLines } from './plan.js';
 import { experimentPrompts, writePromptsFile } from './prompts.js';
 import { writeComparisonReport } from './report.js';

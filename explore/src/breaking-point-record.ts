@@ -1,5 +1,5 @@
 /**
- * The `breaking_points` table (migration of issue 15, columns documented there): one row per search,
+ * The `breaking_points` table (created by a schema migration in common/src/schema/, which documents its columns): one row per search,
  * so the planner (`chaos-lab plan`) and the knowledge base can read where a target broke.
  */
 import { writeTransaction, type Database } from '@chaos-lab/common';

@@ -29,7 +29,7 @@ import { explorationEnv, promptCounts, runPlanned, type ExploreDeps } from './la
 import { selectPrompts, type PromptSelection } from './select-prompts.js';
 import { stepFailed, type StepRule, type StepRun } from './step-rule.js';
 
-/** Units of the toxic attributes (toxiproxy-api.md, "Toxics"). */
+/** Units of the toxic attributes (docs/toxiproxy.md). */
 const UNITS: Record<string, string> = { latency: 'ms', jitter: 'ms', timeout: 'ms', delay: 'ms', rate: 'KB/s', bytes: 'bytes', average_size: 'bytes', size_variation: 'bytes', toxicity: 'probability' };
 
 /** What to search. */

@@ -10,7 +10,7 @@
  *   toxicity, attributes) until as long after prompt N started as it ended": a `prompt` trigger, N
  *   being the prompt of the first tool attempt the event touched (`attempt_faults`), `durationMs` from
  *   that prompt's start to the event's end (the run's last prompt's end when it never ended). The
- *   replay's fault so covers every attempt the original touched (it may start earlier in prompt N);
+ *   replay's fault so covers every attempt the recorded event touched (it may start earlier in prompt N);
  *   the chaos tick it fell on is gone, the prompts it hit are what a replay can reproduce.
  *
  * Not units: `service_down` (the launcher's record of a death, a consequence), LLM faults (`llm`, the
@@ -23,7 +23,7 @@ import { faultPlanSchema, SERVICE_NAMES, type Database, type Fault, type Service
 export interface ShrinkUnit {
   /** The fault as planned for a replay (its name unique among the run's units). */
   readonly fault: Fault;
-  /** The fault events of the original run behind it. */
+  /** The fault events of the shrunk run behind it. */
   readonly eventIds: readonly number[];
 }
 

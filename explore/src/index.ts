@@ -1,5 +1,5 @@
 /**
- * @chaos-lab/explore: learning from runs by running more of them (issue "Learn from runs"):
+ * @chaos-lab/explore: learning from runs by running more of them (docs/learning.md):
  * breaking points (`chaos-lab breaking-point`: bisection of one fault's attribute on one target) and
  * minimal failing faults (`chaos-lab shrink`: delta debugging of the faults that fired in a run).
  * `lab/`'s commands drive it with the launcher, as `chaos-lab run` drives experiments.

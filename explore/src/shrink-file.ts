@@ -1,7 +1,7 @@
 /**
  * The experiment file `chaos-lab shrink` writes: the minimal failing faults as one variant, the run's
  * seed, prompts (inline, so the file stands alone) and settings, and a hypothesis that the failure
- * breaks: the deviated checks of the original experiment, or for a prompt "no prompt ends this way"
+ * breaks: the deviated checks of the experiment the run belonged to, or for a prompt "no prompt ends this way"
  * (`prompts_failed`, `wrong_answers` or `prompts_unhandled` equals 0). Checked by the experiment
  * file's own parser before it is written, so `chaos-lab run FILE` accepts it.
  */

@@ -1,9 +1,9 @@
 /**
  * What `chaos-lab shrink` keeps failing: a prompt's status, or the deviated checks of an experiment
- * variant. Read from the original run's record; the predicate then judges each replay the same way.
+ * variant. Read from the record of the run being shrunk; the predicate then judges each replay the same way.
  *
  * - `--prompt ID` (an id, or a 1-based position): the replay fails when that prompt ends with the same
- *   status as in the original run (`failed`, `wrong` or `unhandled`);
+ *   status as in the run being shrunk (`failed`, `wrong` or `unhandled`);
  * - a run that is an experiment variant whose verdict was `deviated`: the replay fails when one of the
  *   checks that deviated deviates again (relative checks against the experiment's own baseline run;
  *   `faults_fired` checks, and relative checks whose baseline has no value, are left out);
@@ -52,7 +52,7 @@ function variantTarget(db: Database, v: { experiment_id: string; variant: string
   };
   const baselines = new Map(all.map(({ index, check }) => [index, baselineValue(index, check)]));
   // Left out: a relative check without a baseline value (it deviates whatever a replay does), and
-  // faults_fired (it names a fault of the original plan, which a subset may not have).
+  // faults_fired (it names a fault of the run's own plan, which a subset may not have).
   const relative = (c: Check) => [c.atLeast, c.atMost, c.equals].some((b) => typeof b === 'object');
   const checks = all.filter(({ index, check }) => check.metric !== 'faults_fired' && (!relative(check) || baselines.get(index) !== null));
   return {

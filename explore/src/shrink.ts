@@ -23,7 +23,7 @@ import { explorationEnv, runPlanned, type ExploreDeps } from './lab-run.js';
 import { writeShrinkFile } from './shrink-file.js';
 import { shrinkTarget } from './shrink-target.js';
 
-/** Settings of the original run that a replay keeps (the agent's and the model's behaviour, timings). */
+/** Settings of the run being shrunk that a replay keeps (the agent's and the model's behaviour, timings). */
 export const CARRIED_SETTINGS = [
   'TOOL_LIMIT', 'PROMPT_LIMIT', 'PROXY_TIMEOUT_MS', 'FALLBACK', 'FALLBACK_TIMEOUT_MS', 'IDEMPOTENCY_KEYS', 'TOOL_BACKOFF_BASE_MS',
   'TOOL_BACKOFF_MAX_MS', 'PROMPT_TIMEOUT_MS', 'AGENT_CONCURRENCY', 'OFFLINE_MODEL_LATENCY_MS', 'CHAOS_INTERVAL_MS', 'ERROR_PROB',

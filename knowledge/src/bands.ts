@@ -21,7 +21,7 @@
  * A band is [low, high): `250–1000 ms` holds 250 and not 1000; the last is open, `1000+ ms`. Toxics
  * (Toxiproxy's `toxicity`: the share of connections the toxic acts on) with toxicity below 1 form their
  * own band group (`toxicity 0.5–1`, `toxicity 0–0.5`), so a toxic that touched half the connections is
- * never read as evidence about one that touched them all. Units follow toxiproxy-api.md "Toxics" and
+ * never read as evidence about one that touched them all. Units follow Toxiproxy's toxics (docs/toxiproxy.md) and
  * model/src/gateway/faults.ts.
  */
 

@@ -1,5 +1,5 @@
 /**
- * What the knowledge is learnt from, read from the record (DESIGN.md "One record"): the fault events
+ * What the knowledge is learnt from, read from the record (docs/record.md): the fault events
  * of finished runs, the attempts and model calls each touched, the prompts of those runs, and what the
  * experiments measured of them. Only finished runs count (status other than `running`): a run still
  * going has prompts without a result yet.

@@ -1,5 +1,5 @@
 /**
- * @chaos-lab/knowledge: what the lab learns from its runs (issue "Learn from runs"): the knowledge per
+ * @chaos-lab/knowledge: what the lab learns from its runs (docs/learning.md): the knowledge per
  * target × fault kind × attribute band with Wilson intervals, risk profiles bounded by that evidence,
  * and a planner that writes the next experiment worth running. `lab/`'s `chaos-lab knowledge`,
  * `chaos-lab plan` and the report use it.

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { openDatabase, type Database } from '@chaos-lab/common';
 import { makeTempDir } from '@chaos-lab/common/testing';
 import { loadKnowledge, rebuildKnowledge, riskProfiles, type KnowledgeRow } from '@chaos-lab/knowledge';
-import { recordRun, type PromptSpec } from './fixture.js';
+import { recordRun, type PromptSpec } from './support/recorded-runs.js';
 
 const T0 = Date.UTC(2026, 0, 10, 9, 0, 0);
 const tmp = makeTempDir('knowledge-');

@@ -8,7 +8,7 @@ import { openDatabase, type Database } from '@chaos-lab/common';
 import { makeTempDir } from '@chaos-lab/common/testing';
 import { parseExperiment } from '@chaos-lab/experiment';
 import { chooseFaults, planFileText, rebuildKnowledge, type KnowledgeRow } from '@chaos-lab/knowledge';
-import { recordRun, type PromptSpec } from './fixture.js';
+import { recordRun, type PromptSpec } from './support/recorded-runs.js';
 
 const T0 = Date.UTC(2026, 0, 11, 9, 0, 0);
 const tmp = makeTempDir('planner-');

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { SERVICES, TOXIPROXY_API_PORT, PROXY_MANAGER_PORT } from '@chaos-lab/common';
 import { makeTempDir } from '@chaos-lab/common/testing';
-import { portOffset, runCli } from './support.js';
+import { portOffset, runCli } from './support/cli.js';
 
 const tmp = makeTempDir('chaos-lab-bad-settings-');
 after(() => tmp.cleanup());

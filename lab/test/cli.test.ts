@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { CLI } from './support.js';
+import { CLI } from './support/cli.js';
 
 describe('chaos-lab command line', () => {
   it('carries on quietly when its console is closed (`chaos-lab … | head`)', async () => {

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { makeTempDir } from '@chaos-lab/common/testing';
 import { startToxiproxyServer } from '@chaos-lab/toxiproxy';
-import { isAlive, portOffset, runCli } from './support.js';
-import { labProcesses, query, startLab, waitFor } from './up-support.js';
+import { isAlive, portOffset, runCli } from './support/cli.js';
+import { labProcesses, query, startLab, waitFor } from './support/lab-run.js';
 
 const temp = makeTempDir('experiment-run-');
 after(() => temp.cleanup());

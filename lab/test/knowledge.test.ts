@@ -11,7 +11,7 @@ import { after, describe, it } from 'node:test';
 import { makeTempDir } from '@chaos-lab/common/testing';
 import { runKnowledgeCommand } from '../src/commands/knowledge.js';
 import { runPlanCommand } from '../src/commands/plan.js';
-import { portOffset, runCli } from './support.js';
+import { portOffset, runCli } from './support/cli.js';
 
 const temp = makeTempDir('knowledge-cli-');
 after(() => temp.cleanup());

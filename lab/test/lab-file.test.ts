@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openDatabase, PROJECT_ROOT } from '@chaos-lab/common';
 import { makeTempDir } from '@chaos-lab/common/testing';
-import { labEnv, startLab } from './up-support.js';
+import { labEnv, startLab } from './support/lab-run.js';
 
 const QUOTE_SERVICE = join(PROJECT_ROOT, 'lab', 'test', 'fixtures', 'quote-service.mjs');
 

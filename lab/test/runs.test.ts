@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { openDatabase } from '@chaos-lab/common';
 import { makeTempDir, testSettings } from '@chaos-lab/common/testing';
 import { runRunsCommand } from '../src/commands/runs.js';
-import { insertChaosRun, insertEmptyRun, type SyntheticRun } from './charts-fixture.js';
+import { insertChaosRun, insertEmptyRun, type SyntheticRun } from '@chaos-lab/report/testing';
 
 const T0 = Date.UTC(2025, 0, 15, 9, 0, 0);
 const tmp = makeTempDir('chaos-lab-runs-');

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { makeTempDir } from '@chaos-lab/common/testing';
 import { parseExperiment } from '@chaos-lab/experiment';
-import { portOffset, runCli } from './support.js';
-import { query } from './up-support.js';
+import { portOffset, runCli } from './support/cli.js';
+import { query } from './support/lab-run.js';
 
 const temp = makeTempDir('shrink-');
 after(() => temp.cleanup());

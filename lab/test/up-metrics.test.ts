@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { AGENT_METRICS_PORT, MODEL_PART, PROXY_MANAGER_PORT, SERVICES } from '@chaos-lab/common';
 import { makeTempDir, scrapeMetrics, scrapeUntil } from '@chaos-lab/common/testing';
-import { labEnv, promptsDone, startLab, writePrompts } from './up-support.js';
+import { labEnv, promptsDone, startLab, writePrompts } from './support/lab-run.js';
 
 const tmp = makeTempDir('chaos-lab-up-metrics-');
 after(() => tmp.cleanup());

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { makeTempDir } from '@chaos-lab/common/testing';
-import { assertReport, assertWholeRecord, childPid, labEnv, labProcesses, promptsDone, query, startLab, waitFor, writePrompts, type LabRun } from './up-support.js';
+import { assertReport, assertWholeRecord, childPid, labEnv, labProcesses, promptsDone, query, startLab, waitFor, writePrompts, type LabRun } from './support/lab-run.js';
 
 const tmp = makeTempDir('chaos-lab-parts-');
 after(() => tmp.cleanup());

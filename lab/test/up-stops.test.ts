@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { makeTempDir } from '@chaos-lab/common/testing';
-import { assertReport, assertWholeRecord, labEnv, labProcesses, promptsDone, startLab, waitFor, writePrompts } from './up-support.js';
+import { assertReport, assertWholeRecord, labEnv, labProcesses, promptsDone, startLab, waitFor, writePrompts } from './support/lab-run.js';
 
 const tmp = makeTempDir('chaos-lab-stops-');
 after(() => tmp.cleanup());

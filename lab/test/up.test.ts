@@ -7,7 +7,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
 import { openDatabase, PROJECT_ROOT } from '@chaos-lab/common';
 import { makeTempDir } from '@chaos-lab/common/testing';
-import { isAlive, portOffset, runCli } from './support.js';
+import { isAlive, portOffset, runCli } from './support/cli.js';
 
 const tmp = makeTempDir('chaos-lab-up-');
 after(() => tmp.cleanup());

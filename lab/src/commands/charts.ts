@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { createLogger, isLabError, openDatabase, settings, type Database, type Settings } from '@chaos-lab/common';
-import { renderCharts } from '../charts/index.js';
+import { renderCharts } from '@chaos-lab/report';
 
 /** Where the command writes: stdout for the paths, stderr for the one-line failure. */
 export interface ChartsCommandIo {

@@ -7,7 +7,6 @@
 import { createLogger, onShutdown, settings } from '@chaos-lab/common';
 import { startDashboard } from '@chaos-lab/dashboard';
 import type { Command } from 'commander';
-import { dashboardViews } from '../charts/dashboard-views.js';
 
 /** Registers `chaos-lab dashboard`. */
 export function registerDashboardCommand(program: Command): void {
@@ -18,7 +17,7 @@ export function registerDashboardCommand(program: Command): void {
       const s = settings();
       const logger = createLogger({ name: 'dashboard', settings: s });
       try {
-        const dashboard = await startDashboard({ settings: s, views: dashboardViews, logger });
+        const dashboard = await startDashboard({ settings: s, logger });
         process.stdout.write(`dashboard: ${dashboard.url} (database ${s.LAB_DB_PATH})\n`);
         onShutdown(() => dashboard.close(), { logger });
       } catch (err) {

@@ -1,6 +1,6 @@
 /**
  * `chaos-lab knowledge [--db PATH] [--json] [--tolerance T] [--min-checked N]`: rebuilds what the lab
- * learnt from every finished run and experiment (knowledge/, issue "Learn from runs") and prints each
+ * learnt from every finished run and experiment (knowledge/, see docs/learning.md) and prints each
  * target's risk profile, then every band's evidence: fault events, checked prompts, success rate with
  * its 95% Wilson interval, recovery, p95 durations, duplicate side effects, bystanders, verdict.
  * `--json` prints {build, profiles, knowledge} instead.

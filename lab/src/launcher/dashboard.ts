@@ -15,8 +15,8 @@ import type { Dashboard } from '@chaos-lab/dashboard';
 export async function startLabDashboard(settings: Settings, logger: Logger, say: (line: string) => void): Promise<Dashboard | undefined> {
   if (settings.DASHBOARD !== 'on') return undefined;
   try {
-    const [{ startDashboard }, { dashboardViews }] = await Promise.all([import('@chaos-lab/dashboard'), import('../charts/dashboard-views.js')]);
-    const dashboard = await startDashboard({ settings, views: dashboardViews, logger: logger.child({ part: 'dashboard' }) });
+    const { startDashboard } = await import('@chaos-lab/dashboard');
+    const dashboard = await startDashboard({ settings, logger: logger.child({ part: 'dashboard' }) });
     say(`dashboard: ${dashboard.url}`);
     return dashboard;
   } catch (err) {

@@ -1,7 +1,7 @@
 /**
  * The launcher's side of the lab file: how each declared tool service is started or found.
  *
- *   run: builtin  ─▶ `chaos-lab tool <name>` (a child, as before)
+ *   run: builtin  ─▶ `chaos-lab tool <name>` (a child)
  *   run: command  ─▶ the declared program (a child), with PORT = port + PORT_OFFSET and BIND_HOST
  *   run: url      ─▶ nothing to start: it must answer its health path already
  *   run: compose  ─▶ nothing to start here: under `npm start` it must answer, as a url service
@@ -24,7 +24,7 @@ export function labServiceHealthUrl(service: LabService, settings: Settings): st
  * Starts a service the lab runs (builtin or command) as a child.
  * @throws {LabError} `INTERNAL` for a url or compose service, which the lab never starts
  */
-export function startToolService(service: LabService, settings: Settings, env: NodeJS.ProcessEnv, logger: Logger): LabChild {
+export function spawnToolService(service: LabService, settings: Settings, env: NodeJS.ProcessEnv, logger: Logger): LabChild {
   if (service.run === 'builtin') return startChild(service.name, ['tool', service.name], env, logger);
   if (service.run === 'command') {
     const port = String(toolEndpoint(service, settings).port);

@@ -31,11 +31,6 @@ import {
   PARENT_PID_VARIABLE,
   partStarted,
   labServices,
-  proxyEndpoint,
-  readDotenv,
-  steeringState,
-  toolEndpoint,
-  TOXIPROXY_API_PORT,
   type Database,
   type Logger,
   type Settings,
@@ -43,14 +38,16 @@ import {
 import { loadPrompts, type Prompt } from '@chaos-lab/agent/prompts';
 import { stopLeftAgentCommand } from './agent-command.js';
 import { startChild, type LabChild } from './child.js';
-import { assertDeclaredServicesUp, labServiceHealthUrl, startToolService } from './declared-services.js';
+import { assertDeclaredServicesUp, labServiceHealthUrl, spawnToolService } from './declared-services.js';
 import { startLabDashboard } from './dashboard.js';
-import { assertPortsFree, type PortClaim } from './ports.js';
+import { assertPortsFree } from './ports.js';
 import { showProgress } from './progress.js';
 import { waitUntilAllHealthy, type AwaitedPart } from './readiness.js';
-import { closeLostManagerEvents, closeToxicsOfLostToxiproxy, completeRunRecord, type RecordedRun, type RunEnding } from './run-record.js';
+import { abortedBySteering, finishRecord, renderReport } from './run-end.js';
+import type { RunEnding } from './run-record.js';
 import { LabStop, RECORD_KEEPER_GRACE_MS } from './stop.js';
-import { PartSupervisor, type LostPart } from './supervisor.js';
+import { PartSupervisor } from './supervisor.js';
+import { portClaims, usesExternalToxiproxy, usesModelServer } from './topology.js';
 
 /** Options of {@link runLab}. */
 export interface UpOptions {
@@ -72,35 +69,6 @@ export interface UpOptions {
 
 /** Exit codes of `chaos-lab up` (a signal: 128 + its number, see `STOP_SIGNALS` in stop.ts). */
 export const EXIT = { completed: 0, labFailed: 1, badInput: 2, abortedBySteering: 130 } as const;
-
-/** True when the user named a Toxiproxy (environment or `.env`), so none is started. */
-function usesExternalToxiproxy(): boolean {
-  return Boolean((process.env.TOXIPROXY_URL ?? readDotenv().TOXIPROXY_URL ?? '').trim());
-}
-
-/** True when the agent uses the lab's model server: the offline model (`LLM_PROVIDER` offline, or auto without a Groq key), or the gateway in front of `MODEL_UPSTREAM_URL`. */
-function usesModelServer(settings: Settings): boolean {
-  // With MODEL_UPSTREAM_URL the model server is the gateway in front of the hosted provider.
-  if (settings.MODEL_UPSTREAM_URL !== undefined) return true;
-  return settings.LLM_PROVIDER === 'offline' || (settings.LLM_PROVIDER === 'auto' && !settings.GROQ_API_KEY);
-}
-
-function portClaims(settings: Settings, external: boolean): PortClaim[] {
-  const bind = { host: settings.BIND_HOST, hostSetting: 'BIND_HOST' };
-  // The ports of the services the lab starts; a url or compose service is someone else's.
-  const started = labServices(settings).filter((s) => s.run === 'builtin' || s.run === 'command');
-  const claims: PortClaim[] = started.map((s) => ({ ...bind, port: toolEndpoint(s, settings).port, owner: `${s.name} tool service` }));
-  if (usesModelServer(settings)) claims.push({ ...bind, port: MODEL_PART.serverPort + settings.PORT_OFFSET, owner: 'model server' });
-  if (!external) {
-    claims.push({ ...bind, port: TOXIPROXY_API_PORT + settings.PORT_OFFSET, owner: 'Toxiproxy API' });
-    const listen = { host: settings.TOXIPROXY_LISTEN_HOST, hostSetting: 'TOXIPROXY_LISTEN_HOST' };
-    for (const s of labServices(settings)) claims.push({ ...listen, port: proxyEndpoint(s, settings).port, owner: `${s.proxyName}` });
-    if (settings.MODEL_PROXY === 'on') claims.push({ ...listen, port: MODEL_PART.proxyPort + settings.PORT_OFFSET, owner: MODEL_PART.proxyName });
-  }
-  claims.push({ ...bind, port: settings.PROXY_MANAGER_PORT, owner: 'proxy-manager' });
-  if (settings.AGENT_METRICS_PORT !== 0) claims.push({ ...bind, port: settings.AGENT_METRICS_PORT, owner: 'agent metrics' });
-  return claims;
-}
 
 /**
  * Runs the lab once.
@@ -146,7 +114,7 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
   };
   // Each tool's pid goes to `parts` (`tool:<service>`): the fault plan's service faults signal it.
   const toolChild = (name: string) => {
-    const child = startToolService(labService(settings, name), settings, env, logger);
+    const child = spawnToolService(labService(settings, name), settings, env, logger);
     if (child.process.pid !== undefined) partStarted(db, `tool:${name}`, child.process.pid, Date.now());
     return child;
   };
@@ -289,46 +257,5 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
     finishRecord(db, runId, prompts, { status: 'interrupted', reason: null }, say);
     db.close();
     stop.uninstall();
-  }
-}
-
-/**
- * Completes the run's record once every part has stopped (run-record.ts): toxic events of a dead
- * Toxiproxy closed at its death and those of a dead proxy-manager at its last heartbeat, a row for
- * every prompt, counts from the rows.
- * @returns the run's status and error as recorded, or undefined when the agent never recorded the run
- */
-function finishRecord(db: Database, runId: string, prompts: readonly Prompt[], ending: RunEnding, say: (line: string) => void, lost?: LostPart): RecordedRun | undefined {
-  if (lost?.part === 'toxiproxy') {
-    const closed = closeToxicsOfLostToxiproxy(db, lost.at);
-    if (closed > 0) say(`chaos-lab: closed ${closed} toxic event(s) at the death of the Toxiproxy server that held them`);
-  }
-  const lostManager = closeLostManagerEvents(db);
-  if (lostManager.closed > 0) {
-    say(`chaos-lab: closed ${lostManager.closed} toxic event(s) of the dead proxy-manager at its last heartbeat (${new Date(lostManager.lastHeartbeatAt!).toISOString()})`);
-  }
-  return completeRunRecord(db, runId, prompts, ending);
-}
-
-/** True when an abort of the run was asked through steering and the agent recorded the run interrupted. */
-function abortedBySteering(db: Database, runId: string): boolean {
-  const run = db.prepare('SELECT status FROM runs WHERE run_id = ?').get(runId) as { status: string } | undefined;
-  return run?.status === 'interrupted' && steeringState(db, runId).abortRequestedAt !== undefined;
-}
-
-/** Renders the run's charts and report (any status: an interrupted or failed run has its story too). */
-async function renderReport(settings: Settings, db: Database, runId: string, logger: Logger, say: (line: string) => void): Promise<void> {
-  say('');
-  say(`logs:     ${join(settings.LOG_DIR, 'info.log')}, ${join(settings.LOG_DIR, 'agent.log')}`);
-  say(`database: ${settings.LAB_DB_PATH}`);
-  try {
-    // Loaded only now: vega and resvg would cost the start-up half a second.
-    const { renderCharts } = await import('../charts/index.js');
-    const charts = await renderCharts({ db, runId, outDir: settings.CHARTS_DIR, logger });
-    say(`charts:   ${settings.CHARTS_DIR} (${charts.files.length} files)`);
-    say(`report:   ${charts.indexHtml}`);
-  } catch (err) {
-    logger.error({ err }, 'charts could not be rendered');
-    say(`chaos-lab: the charts could not be rendered (${(err as Error).message}); the record is complete in the database`);
   }
 }
