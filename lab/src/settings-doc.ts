@@ -1,6 +1,7 @@
 /**
- * The settings reference, written from the one settings schema so `.env.example`, the README table
- * and `chaos-lab settings` can never drift from what the code accepts (a test compares them).
+ * The settings reference, written from the one settings schema so `.env.example`, the table in
+ * docs/settings.md and `chaos-lab settings` can never drift from what the code accepts
+ * (lab/test/settings-doc.test.ts compares them).
  */
 import { settingsSchema, settingsShape } from '@chaos-lab/common';
 
@@ -44,7 +45,7 @@ export function formatEnvExample(docs = settingDocs()): string {
   return `${header.join('\n')}${docs.map((d) => `# ${d.meaning}\n# ${d.name}=${d.defaultText}\n`).join('\n')}`;
 }
 
-/** The settings as a Markdown table (the README's). */
+/** The settings as a Markdown table (docs/settings.md's, between its `settings:start` and `settings:end` markers). */
 export function formatMarkdownTable(docs = settingDocs()): string {
   const rows = docs.map((d) => `| \`${d.name}\` | ${d.defaultText === '' ? '(unset)' : `\`${d.defaultText}\``} | ${d.meaning.replace(/\|/g, '\\|')} |`);
   return ['| variable | default | meaning |', '|---|---|---|', ...rows].join('\n') + '\n';

@@ -16,10 +16,10 @@ describe('settings reference', () => {
     assert.equal(readFileSync(join(PROJECT_ROOT, '.env.example'), 'utf8'), formatEnvExample(), 'run: npx chaos-lab settings --format env > .env.example');
   });
 
-  it("the README's settings table is the generated one", () => {
-    const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
-    const m = /<!-- settings:start -->\n([\s\S]*?)<!-- settings:end -->/.exec(readme);
-    assert.ok(m, 'README.md has no settings markers');
-    assert.equal(m[1], formatMarkdownTable(), 'run: npx chaos-lab settings --format markdown');
+  it("docs/settings.md's table is the generated one", () => {
+    const page = readFileSync(join(PROJECT_ROOT, 'docs', 'settings.md'), 'utf8');
+    const m = /<!-- settings:start -->\n([\s\S]*?)<!-- settings:end -->/.exec(page);
+    assert.ok(m, 'docs/settings.md has no settings markers');
+    assert.equal(m[1], formatMarkdownTable(), 'run: npx chaos-lab settings --format markdown, and paste it between the markers of docs/settings.md');
   });
 });
