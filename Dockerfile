@@ -3,7 +3,7 @@
 # in a container exactly as the child process `npm start` runs, and one build serves every service.
 #
 # NODE_IMAGE is pinned for real users; on a machine that cannot pull, build a local image with that tag
-# or pass --build-arg NODE_IMAGE=<local tag> (see README, "With Docker").
+# or pass --build-arg NODE_IMAGE=<local tag> (see docs/running.md).
 ARG NODE_IMAGE=node:20.20.2-bookworm-slim
 
 # npm ci reads only the package files: this stage keeps just those, so the install layer below is rebuilt
