@@ -25,3 +25,4 @@ export * from './lab-file/services.js';
 export * from './lab-file/http-mapping.js';
 export * from './steering.js';
 export * from './same-origin.js';
+export * from './record/prompt-status.js';
