@@ -8,7 +8,7 @@ export * from './random.js';
 export * from './paths.js';
 export * from './settings.js';
 export * from './logger.js';
-export * from './schema.js';
+export * from './schema/index.js';
 export * from './database.js';
 export * from './database-when-present.js';
 export * from './runs.js';
