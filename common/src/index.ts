@@ -6,7 +6,7 @@ export * from './registry.js';
 export * from './errors.js';
 export * from './random.js';
 export * from './paths.js';
-export * from './settings.js';
+export * from './settings/index.js';
 export * from './logger.js';
 export * from './schema/index.js';
 export * from './database.js';

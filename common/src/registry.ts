@@ -117,7 +117,7 @@ export function serviceForTool(tool: ToolName): ServiceSpec {
 }
 
 import { LabError } from './errors.js';
-import type { Settings } from './settings.js';
+import type { Settings } from './settings/index.js';
 
 /**
  * What the endpoint functions need of a service: a registry {@link ServiceSpec} or a lab file's

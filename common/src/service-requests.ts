@@ -15,7 +15,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { databaseWhenPresent } from './database-when-present.js';
 import type { Logger } from './logger.js';
-import type { Settings } from './settings.js';
+import type { Settings } from './settings/index.js';
 
 /** A connect-style middleware (Express accepts it): records, then calls `next`. */
 export type RequestRecorder = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;

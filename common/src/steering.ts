@@ -14,7 +14,7 @@
  */
 import type { Database } from './database.js';
 import { CURRENT_RUN_ID_SQL } from './runs.js';
-import type { ToxicType } from './settings.js';
+import type { ToxicType } from './settings/index.js';
 
 /** The settings steering can change; `CHAOS` pauses or resumes chaos, `ABORT` asks the run to stop. */
 export const STEERED_SETTINGS = ['CHAOS', 'TOXIC_PROB', 'ERROR_PROB', 'TOXICS', 'ABORT'] as const;
