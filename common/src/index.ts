@@ -23,6 +23,7 @@ export * from './lab-file/schema.js';
 export * from './lab-file/load.js';
 export * from './lab-file/services.js';
 export * from './lab-file/http-mapping.js';
+export * from './builtin-tools.js';
 export * from './steering.js';
 export * from './same-origin.js';
 export * from './record/prompt-status.js';
