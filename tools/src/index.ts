@@ -5,5 +5,5 @@
  */
 export type { ToolDeps } from './service.js';
 export { createApp } from './create-app.js';
-export { startToolService, startAllTools, type RunningToolService } from './listen.js';
+export { startToolService, startAllTools, type RunningToolService } from './main.js';
 export { BODY_LIMIT_BYTES, HEALTH_PATH } from './server/app.js';
