@@ -4,6 +4,6 @@
  * contract: TOOL_API.md.
  */
 export type { ToolDeps } from './service.js';
-export { createApp } from './create-app.js';
+export { createApp } from './app.js';
 export { startToolService, startAllTools, type RunningToolService } from './main.js';
 export { BODY_LIMIT_BYTES, HEALTH_PATH } from './server/app.js';
