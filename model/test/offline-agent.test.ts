@@ -14,7 +14,7 @@ import { tool, type StructuredToolInterface } from '@langchain/core/tools';
 import { startToolService, type RunningToolService } from '@chaos-lab/tools';
 import { createAgent } from 'langchain';
 import { z } from 'zod';
-import { cannedReply, offlineModel, shippedPrompts, type Call } from './offline-support.js';
+import { cannedReply, offlineModel, shippedPrompts, type Call } from './support/offline.js';
 
 /** Tools that run inside the agent loop: `answer` gives the body (JSON text) or throws to fail the call. */
 function agentTools(answer: (call: Call) => Promise<unknown>): StructuredToolInterface[] {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AIMessage } from '@langchain/core/messages';
 import { UNHANDLED_KEY } from '../src/unhandled.js';
-import { type Call, type Reply, cannedReply, converse } from './offline-support.js';
+import { type Call, type Reply, cannedReply, converse } from './support/offline.js';
 
 /** The final message's unhandled mark (what the model said it could not do), if any. */
 async function run(prompt: string, reply: (call: Call) => Reply = cannedReply) {

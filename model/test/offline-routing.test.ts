@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TOOL_NAMES } from '@chaos-lab/common';
-import { cannedReply, converse, shippedPrompts, type Call } from './offline-support.js';
+import { cannedReply, converse, shippedPrompts, type Call } from './support/offline.js';
 
 const call = (name: string, args: Record<string, unknown>): Call => ({ name, args });
 const weather = (city: string) => call('get_weather', { city });

@@ -8,7 +8,7 @@ import { TOOL_NAMES } from '@chaos-lab/common';
 import { AIMessage, HumanMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
 import { tool, type StructuredToolInterface } from '@langchain/core/tools';
 import { z } from 'zod';
-import { OfflineChatModel } from '../src/offline/index.js';
+import { OfflineChatModel } from '../../src/offline/index.js';
 
 /** Saturday 21 November 2026, 09:00 local time: "tomorrow" is 2026-11-22, "next Wednesday" 2026-11-25. */
 export const FIXED_NOW = new Date(2026, 10, 21, 9, 0);
@@ -22,7 +22,7 @@ export interface ShippedPrompt {
 
 /** The shipped prompts file, parsed. */
 export function shippedPrompts(): ShippedPrompt[] {
-  return JSON.parse(readFileSync(new URL('../../agent/prompts.json', import.meta.url), 'utf8')) as ShippedPrompt[];
+  return JSON.parse(readFileSync(new URL('../../../agent/prompts.json', import.meta.url), 'utf8')) as ShippedPrompt[];
 }
 
 /** A tool call as the model made it, without its id. */
