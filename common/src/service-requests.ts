@@ -1,6 +1,6 @@
 /**
- * The services' own record of the requests they receive (`service_requests`, issue "Bring your own
- * agent"): how the lab sees the tool calls and model calls of an agent it cannot look inside.
+ * The services' own record of the requests they receive (`service_requests`): how the lab sees the
+ * tool calls and model calls of an agent it cannot look inside (docs/your-agent.md).
  *
  *   request ─▶ INSERT (service, method, path, X-Request-Id, received_at; status NULL) ─▶ the app
  *           ─▶ response ends ─▶ UPDATE status, duration_ms, arguments (query + JSON body)

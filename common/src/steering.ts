@@ -1,5 +1,5 @@
 /**
- * Steering (issue "Watch and steer a run"): settings changed while a run goes, recorded in
+ * Steering: settings changed while a run goes, recorded in
  * `steering_changes` (one row per change, with its time) so a replay knows what was in force when.
  *
  *   dashboard ──POST──► proxy-manager /steering ──► steering_changes row

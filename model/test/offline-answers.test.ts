@@ -1,5 +1,5 @@
 /**
- * The offline model's final answers: written from the ToolMessages (TOOL_API.md bodies) in plain
+ * The offline model's final answers: written from the ToolMessages (the services' bodies) in plain
  * sentences, saying plainly when a tool failed (error ToolMessage, `{error}` body, no ToolMessage at
  * all), never inventing a result, and only calling the tools it was given.
  */

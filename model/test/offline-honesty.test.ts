@@ -14,7 +14,7 @@ const film = (overrides: Record<string, unknown>) => ({
   body: { query: 'x', page: 1, per_page: 10, total_results: 1, total_pages: 1, results: [{ name: 'The Godfather', original_name: 'The Godfather', year: 1972, genres: ['Crime'], language: 'en', overview: '…', ...overrides }] },
 });
 
-describe('offline model: the prompts of issue 9, and never another tool\'s output as the answer', () => {
+describe('offline model: prompts it cannot fully answer, and never another tool\'s output as the answer', () => {
   it('"Who directed X?" looks the film up and answers from its data, or says it cannot tell', async () => {
     const withDirector = await run('Who directed The Godfather?', () => film({ director: 'Francis Ford Coppola' }));
     assert.deepEqual(withDirector.rounds, [[{ name: 'search_movie', args: { query: 'The Godfather' } }]]);

@@ -1,6 +1,6 @@
 /**
  * The offline model over every shipped prompt: the exact tool calls it makes, round by round, with the
- * clock fixed at Saturday 2026-11-21 09:00 and tool results canned as TOOL_API.md shapes them; and the
+ * clock fixed at Saturday 2026-11-21 09:00 and tool results canned as the services shape them; and the
  * shipped prompts file itself (the README's five verbatim, every tool covered, multi-tool prompts).
  */
 import assert from 'node:assert/strict';

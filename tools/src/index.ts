@@ -1,7 +1,8 @@
 /**
  * @chaos-lab/tools: the seven mock tool services of the lab (search, weather, movie, calendar,
- * calculator, message, translator), one Express 5 app each on one shared server factory. HTTP
- * contract: TOOL_API.md.
+ * calculator, message, translator), one Express 5 app each on one shared server factory. Each
+ * service's routes and answers are described in its module (src/services/<name>/index.ts); the tools
+ * that call them, in common/src/builtin-tools.ts.
  */
 export type { ToolDeps } from './service.js';
 export { createApp } from './app.js';

@@ -1,6 +1,6 @@
 /**
  * Shared by the offline model's tests: a fixed clock, the shipped prompts, stand-in tools that only
- * carry names and schemas, canned tool bodies shaped as TOOL_API.md says, and a driver that runs the
+ * carry names and schemas, canned tool bodies shaped as the services answer, and a driver that runs the
  * model's tool-call loop by hand (invoke, answer each call with a ToolMessage, invoke again).
  */
 import { readFileSync } from 'node:fs';
@@ -100,7 +100,7 @@ export const CANNED_INBOX = [
 ];
 
 /**
- * A successful body for any call, shaped as the service would answer it (TOOL_API.md); values are
+ * A successful body for any call, shaped as the service would answer it; values are
  * fixed so answers can be checked. A calculation the table does not know is answered as a 400.
  */
 export function cannedReply(call: Call): Reply {
