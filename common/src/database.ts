@@ -12,7 +12,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { LabError } from './errors.js';
 import { makeFolder } from './paths.js';
-import { MIGRATIONS } from './schema.js';
+import { MIGRATIONS } from './schema/index.js';
 
 export type { Database } from 'better-sqlite3';
 type Db = Database.Database;

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import pino, { type DestinationStream, type Logger, type StreamEntry } from 'pino';
 import { createRequire } from 'node:module';
 import { makeFolder } from './paths.js';
-import type { Settings } from './settings.js';
+import type { Settings } from './settings/index.js';
 
 export type { Logger } from 'pino';
 

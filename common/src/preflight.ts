@@ -12,7 +12,7 @@
 import { accessSync, closeSync, constants, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
 import { makeFolder } from './paths.js';
-import type { Settings } from './settings.js';
+import type { Settings } from './settings/index.js';
 
 /** The first 16 bytes of every SQLite 3 database file (https://www.sqlite.org/fileformat.html, 1.3.1). */
 const SQLITE_HEADER = Buffer.from('SQLite format 3\u0000', 'latin1');

@@ -3,11 +3,11 @@
  *
  * What a lab runs is the lab file (`LAB_FILE`, lab-file/): the parts that act on "each tool service"
  * read that list; the registry stays for what is about the built-in services themselves (their apps,
- * the offline model's tools), and `lab.yaml` declares them with these same values (a test holds them
- * in step).
+ * the offline model's tools, their tools' descriptions in builtin-tools.ts), and `lab.yaml` declares
+ * them with these same ports (a test holds them in step).
  *
  * The agent, the proxy-manager, the tool services, the launcher and the tests all import it, so the
- * topology cannot drift between them (the original kept it in three files "to be kept in sync").
+ * topology cannot drift between them.
  * Hosts are not written here: they come from settings (`TOOLS_HOST`, `<SERVICE>_TOOL_HOST`,
  * `TOXIPROXY_HOST`), so the same registry serves compose (`search_tool:5000`) and local mode
  * (`127.0.0.1:5000`). Every port is shifted by `PORT_OFFSET` (default 0) so a second lab, or a test
@@ -77,7 +77,7 @@ export function proxyNameOf(service: string): string {
   return `${service}_proxy`;
 }
 
-/** The seven tool services (DESIGN.md ports table). */
+/** The seven tool services with their default ports (docs/architecture.md). */
 export const SERVICES: readonly ServiceSpec[] = Object.freeze([
   spec('search', 5000, 6000, ['search_web']),
   spec('weather', 5001, 6001, ['get_weather']),
@@ -117,7 +117,7 @@ export function serviceForTool(tool: ToolName): ServiceSpec {
 }
 
 import { LabError } from './errors.js';
-import type { Settings } from './settings.js';
+import type { Settings } from './settings/index.js';
 
 /**
  * What the endpoint functions need of a service: a registry {@link ServiceSpec} or a lab file's

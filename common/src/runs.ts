@@ -15,7 +15,7 @@ export function newRunId(now: number = Date.now()): string {
   return `${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
-/** A run's phase in the `control` table (DESIGN.md). */
+/** A run's phase in the `control` table (docs/record.md). */
 export type Phase = 'starting' | 'active' | 'idle' | 'done';
 
 /** The run the lab is working on now, and its phase. */

@@ -1,6 +1,6 @@
 /**
- * The services' own record of the requests they receive (`service_requests`, issue "Bring your own
- * agent"): how the lab sees the tool calls and model calls of an agent it cannot look inside.
+ * The services' own record of the requests they receive (`service_requests`): how the lab sees the
+ * tool calls and model calls of an agent it cannot look inside (docs/your-agent.md).
  *
  *   request ─▶ INSERT (service, method, path, X-Request-Id, received_at; status NULL) ─▶ the app
  *           ─▶ response ends ─▶ UPDATE status, duration_ms, arguments (query + JSON body)
@@ -15,7 +15,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { databaseWhenPresent } from './database-when-present.js';
 import type { Logger } from './logger.js';
-import type { Settings } from './settings.js';
+import type { Settings } from './settings/index.js';
 
 /** A connect-style middleware (Express accepts it): records, then calls `next`. */
 export type RequestRecorder = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;

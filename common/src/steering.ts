@@ -1,5 +1,5 @@
 /**
- * Steering (issue "Watch and steer a run"): settings changed while a run goes, recorded in
+ * Steering: settings changed while a run goes, recorded in
  * `steering_changes` (one row per change, with its time) so a replay knows what was in force when.
  *
  *   dashboard ──POST──► proxy-manager /steering ──► steering_changes row
@@ -14,7 +14,7 @@
  */
 import type { Database } from './database.js';
 import { CURRENT_RUN_ID_SQL } from './runs.js';
-import type { ToxicType } from './settings.js';
+import type { ToxicType } from './settings/index.js';
 
 /** The settings steering can change; `CHAOS` pauses or resumes chaos, `ABORT` asks the run to stop. */
 export const STEERED_SETTINGS = ['CHAOS', 'TOXIC_PROB', 'ERROR_PROB', 'TOXICS', 'ABORT'] as const;

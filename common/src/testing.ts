@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { openDatabase } from './database.js';
-import { loadSettings, type Settings } from './settings.js';
+import { loadSettings, type Settings } from './settings/index.js';
 
 /** A fresh temporary folder; `cleanup()` removes it. */
 export function makeTempDir(prefix = 'chaos-lab-'): { path: string; cleanup(): void } {

@@ -11,7 +11,7 @@ const tmp = makeTempDir();
 after(() => tmp.cleanup());
 
 function runWriter(dbPath: string, who: string, count: number): Promise<{ code: number | null; stderr: string }> {
-  const fixture = fileURLToPath(new URL('./fixtures/writer.ts', import.meta.url));
+  const fixture = fileURLToPath(new URL('./support/writer.ts', import.meta.url));
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', fixture, dbPath, who, String(count)], {
       stdio: ['ignore', 'ignore', 'pipe'],

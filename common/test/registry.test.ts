@@ -4,7 +4,7 @@ import { getService, proxyEndpoint, proxyListenAddress, serviceForTool, SERVICES
 import { testSettings } from '@chaos-lab/common/testing';
 
 describe('service registry', () => {
-  it('has the seven services on the DESIGN.md ports, and every tool served once', () => {
+  it('has the seven services on their default ports, and every tool served once', () => {
     assert.deepEqual(
       SERVICES.map((s) => [s.name, s.toolPort, s.proxyPort]),
       [

@@ -3,7 +3,7 @@
  * `experiments` and `experiment_variants`; the runs' own pages come from the report's builders
  * (`runView` of @chaos-lab/report).
  */
-import type { Database } from '@chaos-lab/common';
+import { sqlCountSucceeded, type Database } from '@chaos-lab/common';
 
 /** One run in the list. */
 export interface RunListItem {
@@ -15,7 +15,7 @@ export interface RunListItem {
   readonly promptsTotal: number;
   /** Prompts with a result row. */
   readonly promptsDone: number;
-  /** Prompts `correct` or `unchecked`. */
+  /** Prompts that succeeded: `correct` only, by the record's rule (common/src/record/prompt-status.ts; `unchecked` is not a success). */
   readonly promptsSucceeded: number;
   readonly seed: number;
   readonly model: string | null;
@@ -39,7 +39,7 @@ export function listRuns(db: Database): RunListItem[] {
       `SELECT r.run_id AS runId, r.status, r.started_at AS startedAt, r.finished_at AS finishedAt, r.prompts_total AS promptsTotal,
               r.seed, r.model,
               (SELECT COUNT(*) FROM prompt_results p WHERE p.run_id = r.run_id) AS promptsDone,
-              (SELECT COUNT(*) FROM prompt_results p WHERE p.run_id = r.run_id AND p.status IN ('correct', 'unchecked')) AS promptsSucceeded
+              (SELECT ${sqlCountSucceeded('p.status')} FROM prompt_results p WHERE p.run_id = r.run_id) AS promptsSucceeded
          FROM runs r ORDER BY r.started_at DESC, r.rowid DESC`,
     )
     .all() as RunListItem[];

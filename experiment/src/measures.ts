@@ -5,7 +5,7 @@
  * values at or below it); the report's run summary interpolates between ranks instead
  * (report/src/read-model/stats.ts), so the two may differ on small samples.
  */
-import type { Database, ToolName } from '@chaos-lab/common';
+import { countCheckedPrompts, successRate, type Database, type ToolName } from '@chaos-lab/common';
 import type { MeasureName } from './measure-names.js';
 
 /** A write that took effect at a service, by its idempotency key (null: the request had none). */
@@ -71,10 +71,8 @@ export function measure(db: Database, runId: string, q: MeasureQuery, writes: re
   const promptDurations = () => (db.prepare('SELECT duration_ms AS d FROM prompt_results WHERE run_id = ? ORDER BY duration_ms').all(runId) as { d: number }[]).map((r) => r.d);
   switch (q.metric) {
     case 'prompt_success_rate': {
-      const r = db
-        .prepare("SELECT SUM(status = 'correct') AS correct, SUM(status IN ('correct', 'wrong', 'unhandled', 'failed')) AS checked FROM prompt_results WHERE run_id = ?")
-        .get(runId) as { correct: number | null; checked: number | null };
-      return r.checked ? (r.correct ?? 0) / r.checked : null;
+      const { correct, checked } = countCheckedPrompts(db, runId);
+      return successRate(correct, checked);
     }
     case 'wrong_answers':
       return one("SELECT COUNT(*) AS n FROM prompt_results WHERE run_id = ? AND status = 'wrong'");

@@ -20,12 +20,12 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freshSeed, LabError, loadSettings, newRunId, openDatabase, TOXIC_ATTRIBUTES, TOXIC_TYPES, type Fault, type ServiceName, type ToxicType } from '@chaos-lab/common';
+import { countCheckedPrompts, freshSeed, LabError, loadSettings, newRunId, openDatabase, TOXIC_ATTRIBUTES, TOXIC_TYPES, type Fault, type ServiceName, type ToxicType } from '@chaos-lab/common';
 import { evaluateCheck, measure, type Check } from '@chaos-lab/experiment';
 import { bisect, type AvoidedBand } from './bisect.js';
 import { recordBreakingPoint, type BreakingPointRecord, type StepRecord, type StepRunRecord } from './breaking-point-record.js';
 import { checkBound, parseCheckExpression } from './check-expr.js';
-import { explorationEnv, promptCounts, runPlanned, type ExploreDeps } from './lab-run.js';
+import { explorationEnv, runPlanned, type ExploreDeps } from './lab-run.js';
 import { selectPrompts, type PromptSelection } from './select-prompts.js';
 import { stepFailed, type StepRule, type StepRun } from './step-rule.js';
 
@@ -152,7 +152,7 @@ export async function findBreakingPoint(o: BreakingPointOptions, deps: ExploreDe
           const metric = measure(db, run.runId, check, run.writes ?? []);
           const outcome = evaluateCheck(check, 0, metric, undefined).outcome === 'held' ? 'held' : 'deviated';
           runs.push({ runId: run.runId, seed: seed + i, value: metric, outcome });
-          ruled.push({ outcome, ...promptCounts(db, run.runId) });
+          ruled.push({ outcome, ...countCheckedPrompts(db, run.runId) });
         }
         const { failed, why } = stepFailed(o.rule, ruled, bound);
         steps.push({ value, failed, why, runs });

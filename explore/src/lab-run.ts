@@ -72,11 +72,3 @@ export async function runPlanned(run: PlannedRun, launch: Launch, db: Database, 
   const row = db.prepare('SELECT status FROM runs WHERE run_id = ?').get(runId) as { status: string } | undefined;
   return { runId, exitCode, status: row?.status ?? null, writes };
 }
-
-/** Correct and checked prompts of a run (checked = correct + wrong + unhandled + failed). */
-export function promptCounts(db: Database, runId: string): { correct: number; checked: number } {
-  const r = db
-    .prepare("SELECT COALESCE(SUM(status = 'correct'), 0) AS correct, COALESCE(SUM(status IN ('correct', 'wrong', 'unhandled', 'failed')), 0) AS checked FROM prompt_results WHERE run_id = ?")
-    .get(runId) as { correct: number; checked: number };
-  return r;
-}

@@ -17,7 +17,7 @@ export interface StepRun {
   readonly outcome: 'held' | 'deviated';
   /** Correct prompts of the run. */
   readonly correct: number;
-  /** Checked prompts of the run (correct + wrong + unhandled + failed). */
+  /** Checked prompts of the run (the record's rule: common/src/record/prompt-status.ts). */
   readonly checked: number;
 }
 

@@ -9,6 +9,7 @@
  *                               ├─ prompts during it not using target  ─▶ bystanders
  *                               └─ the runs' experiment checks         ─▶ duplicates, tolerance
  */
+import { isChecked, isFailure, isSuccess, successRate } from '@chaos-lab/common';
 import { bandOf } from './bands.js';
 import type { Evidence, EventRow, PromptRow } from './evidence.js';
 import { wilsonInterval } from './wilson.js';
@@ -24,7 +25,7 @@ export interface KnowledgeRow {
   readonly faultEvents: number;
   readonly runs: number;
   readonly promptsExposed: number;
-  /** Exposed prompts with a verdict: correct, wrong, unhandled or failed (never unchecked nor interrupted). */
+  /** Exposed prompts with a verdict (common/src/record/prompt-status.ts): correct, wrong, unhandled or failed. */
   readonly promptsChecked: number;
   readonly promptsCorrect: number;
   /** correct ÷ checked, 0–1; null without a checked prompt. */
@@ -51,10 +52,6 @@ export interface KnowledgeRow {
   readonly lastSeen: number;
 }
 
-/** Prompt statuses with a verdict (experiment's prompt_success_rate counts the same). */
-const CHECKED = new Set(['correct', 'wrong', 'unhandled', 'failed']);
-/** Statuses of a prompt that did not end well. */
-const BAD = new Set(['wrong', 'unhandled', 'failed']);
 
 /** Nearest-rank percentile (the experiment metrics' definition), null for no value. */
 function percentile(values: readonly number[], p: number): number | null {
@@ -142,15 +139,15 @@ export function aggregate(evidence: Evidence): KnowledgeRow[] {
     for (const p of bystanders(event, promptsByRun.get(event.runId) ?? [], evidence.servicesUsed)) {
       const key = promptKey(p.runId, p.promptIndex);
       acc.bystanders.add(key);
-      if (BAD.has(p.status)) acc.bystanderFailures.add(key);
+      if (isFailure(p.status)) acc.bystanderFailures.add(key);
     }
   }
 
   const rows: KnowledgeRow[] = [];
   for (const acc of accs.values()) {
     const exposed = [...acc.prompts].map((k) => promptsByKey.get(k)!);
-    const checked = exposed.filter((p) => CHECKED.has(p.status));
-    const correct = checked.filter((p) => p.status === 'correct').length;
+    const checked = exposed.filter((p) => isChecked(p.status));
+    const correct = checked.filter((p) => isSuccess(p.status)).length;
     const interval = wilsonInterval(correct, checked.length);
     const recovered = [...acc.failedCalls.values()].filter(Boolean).length;
     const runs = [...acc.runs];
@@ -169,7 +166,7 @@ export function aggregate(evidence: Evidence): KnowledgeRow[] {
       promptsExposed: exposed.length,
       promptsChecked: checked.length,
       promptsCorrect: correct,
-      successRate: checked.length === 0 ? null : correct / checked.length,
+      successRate: successRate(correct, checked.length),
       successLow: interval?.low ?? null,
       successHigh: interval?.high ?? null,
       failedCalls: acc.failedCalls.size,

@@ -4,9 +4,10 @@
  * experiments measured of them. Only finished runs count (status other than `running`): a run still
  * going has prompts without a result yet.
  *
- * Which attempts a fault touched is the `attempt_faults` view's answer (common/src/schema.ts), clamped
- * to the end of the fault's run for an event never closed (its process died; the next start removed
- * the toxic, so it did not bite later runs). The model is a target too: a model call touched by an LLM
+ * Which attempts a fault touched is the `attempt_faults` view's answer
+ * (common/src/schema/migrations/003-attribution-views.ts), clamped to the end of the fault's run for
+ * an event never closed (its process died; the next start removed the toxic, so it did not bite later
+ * runs). The model is a target too: a model call touched by an LLM
  * fault (model_calls.fault_event_id) or by a toxic on model_proxy (time overlap).
  */
 import type { Database } from '@chaos-lab/common';

@@ -1,5 +1,5 @@
 /**
- * The `knowledge` and `knowledge_builds` tables (created by a schema migration in common/src/schema/):
+ * The `knowledge` and `knowledge_builds` tables (common/src/schema/migrations/006-knowledge.ts):
  * {@link rebuildKnowledge} replaces every row in one immediate transaction, so a reader sees the old
  * knowledge or the new, never half of each; {@link loadKnowledge} reads it back.
  */

@@ -109,7 +109,7 @@ function settingsReadBy(part: LabPart): string[] {
 describe('compose settings (one table: SETTING_READERS)', () => {
   it('every setting names the parts that read it', () => {
     const missing = Object.keys(settingsShape).filter((name) => !SETTING_READERS[name as SettingName]?.length);
-    assert.deepEqual(missing, [], 'add these to SETTING_READERS in common/src/settings.ts (and pass them in docker-compose.yaml)');
+    assert.deepEqual(missing, [], 'add these to SETTING_READERS in common/src/settings/readers.ts (and pass them in docker-compose.yaml)');
     const unknown = Object.keys(SETTING_READERS).filter((name) => !(name in settingsShape));
     assert.deepEqual(unknown, [], 'SETTING_READERS names settings that do not exist');
   });

@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openDatabase } from '@chaos-lab/common';
 import { makeTempDir, testSettings } from '@chaos-lab/common/testing';
-import { runRunsCommand } from '../src/commands/runs.js';
+import { listRuns as historyRuns } from '@chaos-lab/dashboard';
+import { analyzeRun, loadRunData, summarizeRun } from '@chaos-lab/report';
 import { insertChaosRun, insertEmptyRun, type SyntheticRun } from '@chaos-lab/report/testing';
+import { listRuns, runRunsCommand } from '../src/commands/runs.js';
 
 const T0 = Date.UTC(2025, 0, 15, 9, 0, 0);
 const tmp = makeTempDir('chaos-lab-runs-');
@@ -56,6 +58,27 @@ describe('chaos-lab runs', () => {
       assert.deepEqual(out, []);
       assert.equal(err.length, 1);
       assert.match(err[0]!.trimEnd(), message);
+    }
+  });
+
+  it('counts a run with unchecked prompts as the dashboard history and the report summary do: only correct succeeds', () => {
+    const path = join(tmp.path, 'agree.db');
+    const db = openDatabase(path);
+    try {
+      db.prepare("INSERT INTO runs (run_id, started_at, finished_at, status, seed, prompts_total) VALUES ('agree', ?, ?, 'completed', 5, 7)").run(T0, T0 + 7000);
+      const insert = db.prepare("INSERT INTO prompt_results (run_id, prompt_index, prompt, status, attempts, started_at, finished_at, duration_ms) VALUES ('agree', ?, 'p', ?, 1, ?, ?, 1000)");
+      ['correct', 'unchecked', 'unchecked', 'wrong', 'correct', 'failed', 'interrupted'].forEach((status, i) => insert.run(i, status, T0 + i * 1000, T0 + (i + 1) * 1000));
+      const [listed] = listRuns(db, 1);
+      const [history] = historyRuns(db);
+      const summary = summarizeRun(analyzeRun(loadRunData(db, 'agree')));
+      assert.deepEqual({ ...listed }, { runId: 'agree', startedAt: T0, status: 'completed', seed: 5, promptsTotal: 7, correct: 2, unchecked: 2, wrong: 1, unhandled: 0, failed: 1, interrupted: 1 });
+      assert.equal(history!.promptsSucceeded, 2, 'unchecked answers are not successes');
+      assert.equal(history!.promptsDone, 7);
+      assert.deepEqual(summary.prompts.byStatus, { correct: 2, unchecked: 2, wrong: 1, unhandled: 0, failed: 1, interrupted: 1 });
+      assert.equal(summary.prompts.checked, 4);
+      assert.equal(summary.prompts.successRate, 2 / 4);
+    } finally {
+      db.close();
     }
   });
 });

@@ -4,7 +4,7 @@
  * model, with the LLM fault gateway in front of it (gateway/).
  */
 export { createModelApp, FAULT_HEADER, OFFLINE_MODEL_ID, type ModelAppDeps } from './app.js';
-export { startModelServer, type RunningModelServer } from './listen.js';
+export { startModelServer, type RunningModelServer } from './main.js';
 export { errorAnswer, LLM_FAULT_KINDS, UNKNOWN_TOOL_NAME, type LlmFault, type LlmFaultKind } from './gateway/faults.js';
 export type { FaultQuery, LlmFaultSource } from './gateway/source.js';
 export { ANNOUNCE_TIMEOUT_MS, callOfRequest, plannedLlmFaults } from './gateway/planned.js';

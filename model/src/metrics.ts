@@ -1,5 +1,5 @@
 /**
- * The model server's Prometheus metrics, served on its port at `GET /metrics` (README "Metrics"):
+ * The model server's Prometheus metrics, served on its port at `GET /metrics` (docs/metrics-and-dashboard.md):
  *
  *   chaos_lab_model_server_requests_total{status, fault}             counter    chat completions answered
  *   chaos_lab_model_server_request_duration_seconds{status, fault}   histogram  time to answer them

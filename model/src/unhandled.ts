@@ -1,7 +1,7 @@
 /**
  * The offline model's mark on a final answer when it could not do part of the prompt: the key of
  * `response_metadata` in LangChain, and of the `chaos_lab` extension object of an OpenAI-style
- * completion on the wire (server.ts writes it, the agent maps it back onto its AIMessage).
+ * completion on the wire (wire.ts writes it, the agent maps it back onto its AIMessage).
  */
 export const UNHANDLED_KEY = 'unhandled';
 

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { UNKNOWN_TOOL_NAME, type LlmFault } from '../src/index.js';
-import { complete, startTestModelServer } from './support.js';
+import { complete, startTestModelServer } from './support/model-server.js';
 
 /** Runs `check` against a server whose every request gets `fault`. */
 async function withFault(fault: LlmFault, check: (lab: Awaited<ReturnType<typeof startTestModelServer>>) => Promise<void>) {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { histogramCount, scrapeMetrics, scrapeUntil } from '@chaos-lab/common/testing';
-import { complete, startTestModelServer } from './support.js';
+import { complete, startTestModelServer } from './support/model-server.js';
 
 describe('model server metrics', () => {
   it('counts completions by status and injected fault', async () => {

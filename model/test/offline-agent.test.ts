@@ -1,20 +1,20 @@
 /**
  * The offline model inside LangChain's own agent loop (`createAgent` from langchain v1): first with
  * stand-in tools that answer canned bodies, then every shipped prompt against the real tool services
- * on port 0, through a small test-local tool set that calls each service directly (TOOL_API.md). Every
+ * on port 0, through a small test-local tool set that calls each service directly (its route). Every
  * prompt must get an answer written from what the services really returned.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { SERVICE_NAMES, serviceForTool, TOOL_NAMES, type ToolName } from '@chaos-lab/common';
+import { BUILTIN_TOOLS, mapToolRequest, SERVICE_NAMES, serviceForTool, TOOL_NAMES, type ToolName } from '@chaos-lab/common';
 import { makeTempDir, testSettings } from '@chaos-lab/common/testing';
 import { AIMessage, HumanMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
 import { tool, type StructuredToolInterface } from '@langchain/core/tools';
 import { startToolService, type RunningToolService } from '@chaos-lab/tools';
 import { createAgent } from 'langchain';
 import { z } from 'zod';
-import { cannedReply, offlineModel, shippedPrompts, type Call } from './offline-support.js';
+import { cannedReply, offlineModel, shippedPrompts, type Call } from './support/offline.js';
 
 /** Tools that run inside the agent loop: `answer` gives the body (JSON text) or throws to fail the call. */
 function agentTools(answer: (call: Call) => Promise<unknown>): StructuredToolInterface[] {
@@ -68,29 +68,17 @@ describe('offline model in createAgent against the real tool services', () => {
     tmp.cleanup();
   });
 
-  /** The request TOOL_API.md specifies for a tool call, straight to its service; non-2xx answers throw. */
+  /** The request of a tool call (common/src/builtin-tools.ts), straight to its service; non-2xx answers throw. */
   async function callService({ name, args }: Call): Promise<unknown> {
     const service = services.get(serviceForTool(name as ToolName).name);
     assert.ok(service !== undefined);
-    const query = (fields: Record<string, unknown>) =>
-      `?${new URLSearchParams(Object.entries(fields).filter(([, v]) => v !== undefined).map(([k, v]): [string, string] => [k, String(v)]))}`;
-    const write = { ...args, request_id: randomUUID() };
-    const [method, path, body] = ({
-      search_web: ['GET', `/search${query({ q: args.query })}`],
-      get_weather: ['GET', `/weather${query({ city: args.city })}`],
-      search_movie: ['GET', `/movies${query(args)}`],
-      get_events: ['GET', `/events${query(args)}`],
-      add_event: ['POST', '/events', write],
-      delete_events: ['DELETE', `/events${query(write)}`],
-      calculate: ['POST', '/calculate', args],
-      send_message: ['POST', '/messages', write],
-      read_inbox: ['GET', '/inbox'],
-      translate: ['POST', '/translate', write],
-    } as Record<string, [string, string, unknown?]>)[name];
-    const response = await fetch(`${service.url}${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
+    const request = mapToolRequest(BUILTIN_TOOLS.find((t) => t.name === name)!, args, randomUUID());
+    const url = new URL(`${service.url}${request.path}`);
+    for (const [k, v] of Object.entries(request.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const response = await fetch(url, {
+      method: request.method,
+      headers: request.body === undefined ? {} : { 'content-type': 'application/json' },
+      body: request.body === undefined ? undefined : JSON.stringify(request.body),
     });
     const json = (await response.json()) as { error?: string };
     if (!response.ok) throw new Error(`${name} was refused by the ${service.name} service: ${json.error ?? response.status}`);

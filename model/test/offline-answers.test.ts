@@ -1,5 +1,5 @@
 /**
- * The offline model's final answers: written from the ToolMessages (TOOL_API.md bodies) in plain
+ * The offline model's final answers: written from the ToolMessages (the services' bodies) in plain
  * sentences, saying plainly when a tool failed (error ToolMessage, `{error}` body, no ToolMessage at
  * all), never inventing a result, and only calling the tools it was given.
  */
@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AIMessage, HumanMessage, ToolMessage } from '@langchain/core/messages';
 import { OfflineChatModel } from '../src/offline/index.js';
-import { cannedReply, converse, offlineModel, standInTools, type Call, type Reply } from './offline-support.js';
+import { cannedReply, converse, offlineModel, standInTools, type Call, type Reply } from './support/offline.js';
 
 /** Answers with `bodies[tool]` when given (a body or a failure), else the canned success. */
 const replies = (overrides: Record<string, Reply>) => (call: Call): Reply => overrides[call.name] ?? cannedReply(call);

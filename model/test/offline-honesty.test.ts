@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AIMessage } from '@langchain/core/messages';
 import { UNHANDLED_KEY } from '../src/unhandled.js';
-import { type Call, type Reply, cannedReply, converse } from './offline-support.js';
+import { type Call, type Reply, cannedReply, converse } from './support/offline.js';
 
 /** The final message's unhandled mark (what the model said it could not do), if any. */
 async function run(prompt: string, reply: (call: Call) => Reply = cannedReply) {
@@ -14,7 +14,7 @@ const film = (overrides: Record<string, unknown>) => ({
   body: { query: 'x', page: 1, per_page: 10, total_results: 1, total_pages: 1, results: [{ name: 'The Godfather', original_name: 'The Godfather', year: 1972, genres: ['Crime'], language: 'en', overview: '…', ...overrides }] },
 });
 
-describe('offline model: the prompts of issue 9, and never another tool\'s output as the answer', () => {
+describe('offline model: prompts it cannot fully answer, and never another tool\'s output as the answer', () => {
   it('"Who directed X?" looks the film up and answers from its data, or says it cannot tell', async () => {
     const withDirector = await run('Who directed The Godfather?', () => film({ director: 'Francis Ford Coppola' }));
     assert.deepEqual(withDirector.rounds, [[{ name: 'search_movie', args: { query: 'The Godfather' } }]]);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { HumanMessage } from '@langchain/core/messages';
 import { OfflineChatModel } from '../src/offline/index.js';
-import { FIXED_NOW } from './offline-support.js';
+import { FIXED_NOW } from './support/offline.js';
 
 describe('offline model think time', () => {
   it('waits latencyMs before answering, and nothing when 0', async () => {

@@ -12,7 +12,7 @@ import { findLanguages, languageCode } from '../src/offline/languages.js';
 import { numberWordsToDigits } from '../src/offline/numbers.js';
 import { defaultKnownPlaces, findPlaces } from '../src/offline/places.js';
 import { findQuotes, maskQuotes } from '../src/offline/text.js';
-import { FIXED_NOW } from './offline-support.js';
+import { FIXED_NOW } from './support/offline.js';
 
 describe('offline parsers', () => {
   it('reads English number words as digits', () => {

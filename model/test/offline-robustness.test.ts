@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cannedReply, converse, type Call, type Reply } from './offline-support.js';
+import { cannedReply, converse, type Call, type Reply } from './support/offline.js';
 
 const names = (rounds: Call[][]): string[] => rounds.flat().map((c) => c.name);
 

@@ -1,12 +1,12 @@
 /**
  * The offline model over every shipped prompt: the exact tool calls it makes, round by round, with the
- * clock fixed at Saturday 2026-11-21 09:00 and tool results canned as TOOL_API.md shapes them; and the
+ * clock fixed at Saturday 2026-11-21 09:00 and tool results canned as the services shape them; and the
  * shipped prompts file itself (the README's five verbatim, every tool covered, multi-tool prompts).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TOOL_NAMES } from '@chaos-lab/common';
-import { cannedReply, converse, shippedPrompts, type Call } from './offline-support.js';
+import { cannedReply, converse, shippedPrompts, type Call } from './support/offline.js';
 
 const call = (name: string, args: Record<string, unknown>): Call => ({ name, args });
 const weather = (city: string) => call('get_weather', { city });

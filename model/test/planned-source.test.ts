@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { listenOn, migrate, openDatabase, type Database } from '@chaos-lab/common';
 import { makeTempDir, testSettings } from '@chaos-lab/common/testing';
 import { callOfRequest, startModelServer, type RunningModelServer } from '../src/index.js';
-import { complete } from './support.js';
+import { complete } from './support/model-server.js';
 
 const tmp = makeTempDir('model-planned-');
 let db: Database;

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ChatOpenAI } from '@langchain/openai';
 import { AIMessage, HumanMessage, ToolMessage, type AIMessageChunk, type BaseMessage } from '@langchain/core/messages';
-import { complete, startTestModelServer, WEATHER_TOOL, type TestModelServer } from './support.js';
+import { complete, startTestModelServer, WEATHER_TOOL, type TestModelServer } from './support/model-server.js';
 
 describe('the model server, OpenAI-compatible', () => {
   let lab: TestModelServer;

@@ -14,7 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { listenOn, createLogger } from '@chaos-lab/common';
 import { makeTempDir, makeTestCertificate, testSettings } from '@chaos-lab/common/testing';
 import { createModelApp, OfflineChatModel, startModelServer, UNKNOWN_TOOL_NAME, type LlmFault, type RunningModelServer } from '../src/index.js';
-import { complete } from './support.js';
+import { complete } from './support/model-server.js';
 
 const KEY = 'sk-upstream-5ecret-42';
 const tmp = makeTempDir('model-upstream-');

@@ -21,7 +21,7 @@ export interface ToolDeps {
   plannedErrors?: PlannedErrorSource;
   /** Records each request but health checks in `service_requests` (`SERVICE_REQUESTS`); none when absent. */
   requestRecorder?: RequestRecorder;
-  /** The tools `/mcp` offers (the lab file's declaration of the service); no `/mcp` when absent. */
+  /** The tools `/mcp` offers (`createApp`'s default: the service's built-in tools); no `/mcp` when absent. */
   mcpTools?: readonly DeclaredTool[];
   /** `ERROR_PROB` read at each request (server/steered-error-prob.ts); `settings.ERROR_PROB` when absent. */
   errorProb?: () => number;

@@ -7,7 +7,7 @@ import { MAX_STORED_EVENTS, EventStore } from '../src/services/calendar/store.js
 import { EVENTS_PER_PAGE, MAX_EVENTS_PER_PAGE } from '../src/services/calendar/index.js';
 import { Mailbox, MAX_STORED_MESSAGES } from '../src/services/message/mailbox.js';
 import { INBOX_PER_PAGE, MAX_INBOX_PER_PAGE } from '../src/services/message/index.js';
-import { query, startTestService, type JsonResponse, type TestService } from './helpers.js';
+import { query, startTestService, type JsonResponse, type TestService } from './support/test-service.js';
 
 /** Runs `count` requests, `width` at a time, and returns their answers in order. */
 async function inBatches(count: number, request: (i: number) => Promise<JsonResponse>, width = 50): Promise<JsonResponse[]> {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { query, startTestService, type TestService } from './helpers.js';
+import { query, startTestService, type TestService } from './support/test-service.js';
 
 describe('calendar service', () => {
   let calendar: TestService;

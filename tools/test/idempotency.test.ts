@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { startTestService } from './helpers.js';
+import { startTestService } from './support/test-service.js';
 
 describe('idempotent writes by request_id', () => {
   it('adds a calendar event once per request_id and returns the first answer marked duplicate', async () => {

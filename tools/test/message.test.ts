@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startTestService, type TestService } from './helpers.js';
+import { startTestService, type TestService } from './support/test-service.js';
 
 describe('message service', () => {
   let message: TestService;

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { histogramCount, scrapeMetrics, scrapeUntil } from '@chaos-lab/common/testing';
-import { startTestService } from './helpers.js';
+import { startTestService } from './support/test-service.js';
 
 describe('tool service metrics', () => {
   it('counts the requests answered, simulated 503s apart, and not the health checks', async () => {

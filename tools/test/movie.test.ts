@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { query, startTestService, type TestService } from './helpers.js';
+import { query, startTestService, type TestService } from './support/test-service.js';
 
 /** The shipped catalogue, read independently of the service, to check answers against. */
 const shipped = JSON.parse(readFileSync(new URL('../data/movies.json', import.meta.url), 'utf8')) as {

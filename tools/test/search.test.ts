@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { SearchIndex, stemPlural } from '../src/services/search/ranking.js';
-import { query, startTestService, type TestService } from './helpers.js';
+import { query, startTestService, type TestService } from './support/test-service.js';
 
 /** The shipped corpus, read independently of the service, to check answers against. */
 const corpus = JSON.parse(readFileSync(new URL('../data/search-corpus.json', import.meta.url), 'utf8')) as {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { startTestService, type TestService } from './helpers.js';
+import { startTestService, type TestService } from './support/test-service.js';
 
 /** One request to each of the calendar's endpoints. */
 const calendarRequests = (svc: TestService, id: string) => [

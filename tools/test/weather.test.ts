@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { createLogger, createRandom } from '@chaos-lab/common';
 import { makeTempDir, testSettings } from '@chaos-lab/common/testing';
 import { createApp } from '../src/index.js';
-import { query, startTestService, type TestService } from './helpers.js';
+import { query, startTestService, type TestService } from './support/test-service.js';
 
 /** Starts a weather app whose clock reads `atMs`, on port 0; returns its base URL and a closer. */
 async function weatherAt(atMs: number, seed: number): Promise<{ url: string; close(): Promise<void> }> {
@@ -29,7 +29,7 @@ async function weatherAt(atMs: number, seed: number): Promise<{ url: string; clo
 
 async function getWeather(url: string, city: string) {
   const res = await fetch(`${url}/weather${query({ city })}`);
-  return { status: res.status, body: await res.json() };
+  return { status: res.status, body: (await res.json()) as { temperature_c: number } & Record<string, unknown> };
 }
 
 describe('weather service', () => {

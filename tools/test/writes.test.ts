@@ -2,7 +2,7 @@
 // logical call written twice; a repeat answered from the idempotency book is not a write.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { startTestService } from './helpers.js';
+import { startTestService } from './support/test-service.js';
 
 describe('GET /writes', () => {
   it('lists each write that took effect with its request_id, repeats left out', async () => {

@@ -7,7 +7,7 @@
  * requests/s direct vs proxied (no toxics) under a concurrent load (autocannon); p50/p99 of one
  * keep-alive HTTP client direct vs proxied and the added latency; bulk TCP MB/s; p50/p99/max of requests
  * through a 100 ms latency toxic on the downstream and on the upstream stream. Each figure is shown
- * against the issues' targets and what real Toxiproxy 2.12.0 measured on a 2-core machine.
+ * against its target (stated with each figure) and what real Toxiproxy 2.12.0 measured on a 2-core machine.
  *
  * Settings: `BENCH_SECONDS` (each load round, default 2), `BENCH_LATENCY_REQUESTS` (per latency figure,
  * default 100), `BENCH_BUSY_LOOPS` (shell busy loops run beside the benchmark to load the machine,

@@ -7,7 +7,7 @@
  * counters catch up from them when scraped.
  */
 import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
-import type { Direction, LinkCounters } from './link/link.js';
+import type { Direction, LinkCounters } from './link/types.js';
 
 /** The labels of a byte counter. */
 export interface ByteCounterLabels {

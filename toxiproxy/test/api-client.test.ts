@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Toxiproxy, type ICreateToxicBody, type Latency } from 'toxiproxy-node-client';
-import { connectTo, roundTrip, startEcho, startServer } from './helpers.js';
+import { connectTo, roundTrip, startEcho, startServer } from './support/harness.js';
 
 describe('toxiproxy-node-client', async () => {
   const server = await startServer();

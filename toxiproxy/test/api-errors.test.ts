@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { request, type IncomingMessage } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
-import { api, startEcho, startServer } from './helpers.js';
+import { api, startEcho, startServer } from './support/harness.js';
 
 /** The exact body Toxiproxy's `http.Error` writes for an API error. */
 const errorBody = (error: string, status: number) => `${JSON.stringify({ error, status })}\n`;

@@ -1,7 +1,7 @@
 /** Proxy endpoints over raw HTTP: shapes, defaults, updates that restart, populate's keep-or-replace rules, reset. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { api, collect, connectTo, roundTrip, startEcho, startServer } from './helpers.js';
+import { api, collect, connectTo, roundTrip, startEcho, startServer } from './support/harness.js';
 
 type ProxyShape = { name: string; listen: string; upstream: string; enabled: boolean; toxics: unknown[] };
 

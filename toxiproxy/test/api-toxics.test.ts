@@ -1,7 +1,7 @@
 /** Toxic endpoints over raw HTTP: defaults, ordering, merging updates, exact int64 attributes. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { api, startEcho, startServer } from './helpers.js';
+import { api, startEcho, startServer } from './support/harness.js';
 
 describe('toxic endpoints', async () => {
   const server = await startServer();

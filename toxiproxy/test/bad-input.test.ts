@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { createRandom } from '@chaos-lab/common';
-import { addToxic, api, collect, connectTo, createProxy, roundTrip, startEcho, startServer } from './helpers.js';
+import { addToxic, api, collect, connectTo, createProxy, roundTrip, startEcho, startServer } from './support/harness.js';
 
 describe('bad input', async () => {
   const server = await startServer();

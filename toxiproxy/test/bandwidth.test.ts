@@ -1,7 +1,7 @@
 /** The bandwidth toxic on real sockets: 100 KB/s moves 100,000 bytes in about a second, unlimited when rate <= 0. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { addToxic, collect, connectTo, createProxy, pattern, startBlob, startServer } from './helpers.js';
+import { addToxic, collect, connectTo, createProxy, pattern, startBlob, startServer } from './support/harness.js';
 
 describe('bandwidth toxic', async () => {
   const server = await startServer();

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { connect } from 'node:net';
 import { describe, it } from 'node:test';
-import { api, collect, connectTo, createProxy, roundTrip, startEcho, startServer } from './helpers.js';
+import { api, collect, connectTo, createProxy, roundTrip, startEcho, startServer } from './support/harness.js';
 
 describe('disabled proxy', async () => {
   const server = await startServer();

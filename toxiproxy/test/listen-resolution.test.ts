@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { api, connectTo, roundTrip, startEcho, startServer } from './helpers.js';
+import { api, connectTo, roundTrip, startEcho, startServer } from './support/harness.js';
 
 type ProxyShape = { name: string; listen: string; upstream: string; enabled: boolean; toxics: unknown[] };
 

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { addToxic, api, connectTo, createProxy, pattern, readBytes, removeToxic, startEcho, startServer } from './helpers.js';
+import { addToxic, api, connectTo, createProxy, pattern, readBytes, removeToxic, startEcho, startServer } from './support/harness.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -1,7 +1,7 @@
 /** Prometheus metrics: per-proxy bytes received and sent at /metrics with metrics on; no route without. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { api, connectTo, createProxy, roundTrip, startEcho, startServer } from './helpers.js';
+import { api, connectTo, createProxy, roundTrip, startEcho, startServer } from './support/harness.js';
 
 describe('metrics', async () => {
   const echo = await startEcho();

@@ -1,7 +1,7 @@
 /** The reset_peer toxic: the client sees ECONNRESET (a real TCP RST), after `timeout` ms. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { addToxic, collect, connectTo, createProxy, startEcho, startServer } from './helpers.js';
+import { addToxic, collect, connectTo, createProxy, startEcho, startServer } from './support/harness.js';
 
 describe('reset_peer toxic', async () => {
   const server = await startServer();

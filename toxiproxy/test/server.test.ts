@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { makeTempDir } from '@chaos-lab/common/testing';
 import { startToxiproxyServer } from '../src/index.js';
-import { api, collect, connectTo, createProxy, roundTrip, startEcho, startServer } from './helpers.js';
+import { api, collect, connectTo, createProxy, roundTrip, startEcho, startServer } from './support/harness.js';
 
 describe('server lifecycle', async () => {
   const echo = await startEcho();

@@ -1,7 +1,7 @@
 /** The slicer toxic: every byte arrives, in order, in many small reads; size 0 neither hangs nor loses data. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { addToxic, collect, connectTo, createProxy, pattern, startBlob, startServer } from './helpers.js';
+import { addToxic, collect, connectTo, createProxy, pattern, startBlob, startServer } from './support/harness.js';
 
 describe('slicer toxic', async () => {
   const server = await startServer();

@@ -1,7 +1,7 @@
 /** The slow_close toxic: data passes at once, the close comes `delay` ms later. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { addToxic, collect, connectTo, createProxy, pattern, startBlob, startServer } from './helpers.js';
+import { addToxic, collect, connectTo, createProxy, pattern, startBlob, startServer } from './support/harness.js';
 
 describe('slow_close toxic', async () => {
   const server = await startServer();

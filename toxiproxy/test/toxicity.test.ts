@@ -1,7 +1,7 @@
 /** Toxicity: 0 never applies a toxic, 1 always does, in between it is rolled per connection from the seed. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { addToxic, api, connectTo, createProxy, roundTrip, startEcho, startServer } from './helpers.js';
+import { addToxic, api, connectTo, createProxy, roundTrip, startEcho, startServer } from './support/harness.js';
 
 describe('toxicity', async () => {
   const server = await startServer();

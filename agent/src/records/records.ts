@@ -5,20 +5,11 @@
  * Every write is its own immediate transaction ({@link writeTransaction}), so the proxy-manager and the
  * chart renderer, in other processes, see each row as soon as it is written.
  */
-import { type Database, type Phase, writeTransaction } from '@chaos-lab/common';
+import { type Database, type Phase, type PromptStatus, PROMPT_STATUSES, writeTransaction } from '@chaos-lab/common';
 import type { ToolAttempt } from '../tool-calls/tool-call.js';
 
 /** How a run ended (`runs.status`, besides `running`). */
 export type RunStatus = 'completed' | 'failed' | 'interrupted';
-
-/**
- * What happened to a prompt (`prompt_results.status`): `correct` answered and every expectation met;
- * `unchecked` answered, but the prompt has no expectation, so nobody checked the answer; `wrong`
- * answered, but an expectation was not met; `unhandled` the model said it could not handle the
- * prompt; `failed` a tool or the model failed after the retries (`error_type` says which);
- * `interrupted` the run stopped before the prompt ended.
- */
-export type PromptStatus = 'correct' | 'unchecked' | 'wrong' | 'unhandled' | 'failed' | 'interrupted';
 
 /** Why a prompt failed (`prompt_results.error_type`). */
 export type PromptErrorType = 'network' | 'server' | 'tool_limit' | 'model' | 'agent' | 'timeout' | 'interrupted';
@@ -259,12 +250,7 @@ export class RunRecords {
       this.#db
         .prepare(
           `UPDATE runs SET status = ?, finished_at = ?, error = ?,
-                  prompts_correct     = (SELECT COUNT(*) FROM prompt_results WHERE run_id = runs.run_id AND status = 'correct'),
-                  prompts_unchecked   = (SELECT COUNT(*) FROM prompt_results WHERE run_id = runs.run_id AND status = 'unchecked'),
-                  prompts_wrong       = (SELECT COUNT(*) FROM prompt_results WHERE run_id = runs.run_id AND status = 'wrong'),
-                  prompts_unhandled   = (SELECT COUNT(*) FROM prompt_results WHERE run_id = runs.run_id AND status = 'unhandled'),
-                  prompts_failed      = (SELECT COUNT(*) FROM prompt_results WHERE run_id = runs.run_id AND status = 'failed'),
-                  prompts_interrupted = (SELECT COUNT(*) FROM prompt_results WHERE run_id = runs.run_id AND status = 'interrupted')
+                  ${PROMPT_STATUSES.map((st) => `prompts_${st} = (SELECT COUNT(*) FROM prompt_results WHERE run_id = runs.run_id AND status = '${st}')`).join(',\n')}
             WHERE run_id = ?`,
         )
         .run(status, now, error, this.runId);

@@ -2,15 +2,15 @@
  * The run summary: what the agent prints at the end and logs to info.log, computed from the run's
  * rows in the database (the same rows the charts are drawn from, so the two never disagree).
  *
- * The success rate counts only checked, correct answers: correct / (correct + wrong + unhandled +
- * failed). Unchecked answers (prompts without an expectation) are shown apart and counted in neither
- * side, and so are interrupted prompts, which never had their chance.
+ * The success rate is the record's one rule (common/src/record/prompt-status.ts): correct ÷ checked.
+ * Unchecked answers (prompts without an expectation) are shown apart and counted in neither side, and
+ * so are interrupted prompts, which never had their chance.
  */
-import type { Database } from '@chaos-lab/common';
-import type { PromptStatus, RunStatus } from './records.js';
+import { CHECKED_STATUSES, checkedCount, isChecked, PROMPT_STATUSES, successRate, type Database, type PromptStatus } from '@chaos-lab/common';
+import type { RunStatus } from './records.js';
 
-/** Prompt statuses in the order the summary lists them. */
-const STATUSES: readonly PromptStatus[] = ['correct', 'wrong', 'unhandled', 'failed', 'unchecked', 'interrupted'];
+/** Prompt statuses in the order the summary lists them: the checked ones first. */
+const STATUSES: readonly PromptStatus[] = [...CHECKED_STATUSES, ...PROMPT_STATUSES.filter((s) => !isChecked(s))];
 
 /** A run's outcome in numbers. */
 export interface RunSummary {
@@ -86,7 +86,6 @@ export function computeSummary(
   const byStatus = db.prepare('SELECT status, COUNT(*) AS n FROM prompt_results WHERE run_id = ? GROUP BY status').all(run.runId) as { status: PromptStatus; n: number }[];
   for (const row of byStatus) counts[row.status] = row.n;
   const { attempts } = db.prepare('SELECT COALESCE(SUM(attempts), 0) AS attempts FROM prompt_results WHERE run_id = ?').get(run.runId) as { attempts: number };
-  const checked = counts.correct + counts.wrong + counts.unhandled + counts.failed;
   const calls = db
     .prepare(
       `SELECT COUNT(*) AS attempts, COALESCE(SUM(via = 'proxy' AND attempt > 1), 0) AS retries,
@@ -119,7 +118,7 @@ export function computeSummary(
     status: run.status,
     promptsTotal: run.promptsTotal,
     prompts: counts,
-    successRate: checked === 0 ? null : counts.correct / checked,
+    successRate: successRate(counts.correct, checkedCount(counts)),
     promptAttempts: attempts,
     toolAttempts: calls.attempts,
     retries: calls.retries,
@@ -153,8 +152,8 @@ function statusCounts(prompts: RunSummary['prompts']): string {
 
 /** "88% (30 of 34 checked prompts correct; 1 unchecked not counted)", or why there is no rate. */
 function successLine(summary: RunSummary): string {
-  const { correct, wrong, unhandled, failed, unchecked } = summary.prompts;
-  const checked = correct + wrong + unhandled + failed;
+  const { correct, unchecked } = summary.prompts;
+  const checked = checkedCount(summary.prompts);
   const apart = unchecked > 0 ? `; ${unchecked} unchecked not counted` : '';
   if (summary.successRate === null) return `– (no checked prompt${apart})`;
   return `${Math.round(summary.successRate * 100)}% (${correct} of ${count(checked, 'checked prompt')} correct${apart})`;

@@ -16,6 +16,7 @@
  * {@link unhandledNote}). A hosted model's "I can't" is read from its words ({@link readsAsRefusal}):
  * where an answer was expected it is `wrong`, never `unhandled`, since nothing but the words says so.
  */
+import type { PromptStatus } from '@chaos-lab/common';
 import type { AIMessage } from '@langchain/core/messages';
 import type { Expectation, ExpectedCall } from './verdict-expectation.js';
 
@@ -36,7 +37,7 @@ export interface AnswerToJudge {
 
 /** A status of an answered prompt and why. */
 export interface Verdict {
-  readonly status: 'correct' | 'unchecked' | 'wrong' | 'unhandled';
+  readonly status: Exclude<PromptStatus, 'failed' | 'interrupted'>;
   /** One line: "every expectation met", "not checked", or each expectation not met, joined by "; ". */
   readonly verdict: string;
 }

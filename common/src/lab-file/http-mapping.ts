@@ -33,7 +33,7 @@ function queryValue(v: unknown): string | number | undefined {
  *   unless the arguments already carry one
  * @returns method, path, and the arguments (renamed per `http.rename`) in the query or the body
  */
-export function mapToolRequest(tool: DeclaredTool, args: Readonly<Record<string, unknown>>, requestId?: string): MappedRequest {
+export function mapToolRequest(tool: Pick<DeclaredTool, 'http'>, args: Readonly<Record<string, unknown>>, requestId?: string): MappedRequest {
   const { http } = tool;
   const named: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(args)) named[http.rename?.[key] ?? key] = value;

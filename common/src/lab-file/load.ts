@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
+import { builtinDeclaredTools } from '../builtin-tools.js';
 import { LabError } from '../errors.js';
 import { PROJECT_ROOT } from '../paths.js';
 import { proxyNameOf } from '../registry.js';
@@ -42,7 +43,7 @@ export interface LabService {
   readonly command?: readonly string[];
   /** `http`: declared tools over HTTP; `mcp`: an external MCP server whose tools are listed from it. */
   readonly transport: DeclaredService['transport'];
-  /** The declared tools (none for an MCP server). */
+  /** The declared tools (none for an MCP server); a built-in service's are the lab's own (builtin-tools.ts). */
   readonly tools: readonly DeclaredTool[];
 }
 
@@ -105,7 +106,7 @@ function toLabService(s: DeclaredService, index: number): LabService {
     basePath: url ? url.pathname.replace(/\/+$/, '') : '',
     ...(s.command ? { command: Object.freeze([...s.command]) } : {}),
     transport: s.transport,
-    tools: Object.freeze([...(s.tools ?? [])]),
+    tools: s.run === 'builtin' ? builtinDeclaredTools(s.name) : Object.freeze([...(s.tools ?? [])]),
   });
 }
 

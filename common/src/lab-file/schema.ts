@@ -7,7 +7,8 @@
  *       port: 5001               the service's port (builtin, command, compose: shifted by PORT_OFFSET)
  *       proxyPort: 6001          optional: 6000 + the entry's position when left out
  *       health: /health          GET path answering 2xx when the service is up
- *       tools:                   what the agent (and an MCP client) sees
+ *       tools:                   what the agent (and an MCP client) sees; none with run: builtin
+ *                                (the built-in tools are the lab's own: builtin-tools.ts)
  *         - name: get_weather
  *           description: …
  *           arguments: { type: object, properties: {…}, required: […] }   JSON Schema
@@ -18,7 +19,12 @@
  * line per problem naming its path (`services[2].port: …`), as the experiment files do.
  */
 import { z } from 'zod';
-import { SERVICE_NAMES } from '../registry.js';
+import { getService, SERVICE_NAMES } from '../registry.js';
+
+/** True for the name of a built-in service. */
+function isServiceName(name: string): boolean {
+  return (SERVICE_NAMES as readonly string[]).includes(name);
+}
 
 /** How a tool service runs: the lab's own (`builtin`), a command the lab starts, an existing URL, or a compose service. */
 export const RUN_KINDS = ['builtin', 'command', 'url', 'compose'] as const;
@@ -80,7 +86,7 @@ const serviceSchema = z
     const refuse = (field: keyof typeof s, why: string) => {
       if (s[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: `is not allowed ${why}` });
     };
-    if (s.run === 'builtin' && !(SERVICE_NAMES as readonly string[]).includes(s.name)) {
+    if (s.run === 'builtin' && !isServiceName(s.name)) {
       ctx.addIssue({ code: 'custom', path: ['name'], message: `must be one of the built-in services (${SERVICE_NAMES.join(', ')}) with run: builtin` });
     }
     if (s.run === 'command') need('command', 'with run: command (the program and its arguments)');
@@ -93,7 +99,9 @@ const serviceSchema = z
       need('port', `with run: ${s.run}`);
     }
     if (s.run !== 'compose') refuse('compose', `with run: ${s.run}`);
-    if (s.transport === 'mcp') {
+    if (s.run === 'builtin') {
+      refuse('tools', "with run: builtin (a built-in service's tools are the lab's own)");
+    } else if (s.transport === 'mcp') {
       if (s.run !== 'url') ctx.addIssue({ code: 'custom', path: ['transport'], message: 'mcp is for run: url (an external MCP server); the lab\'s own services speak MCP at /mcp anyway' });
       refuse('tools', 'with transport: mcp (the agent lists them from the server)');
     } else if (!s.tools || s.tools.length === 0) {
@@ -116,6 +124,7 @@ export const labFileSchema = z
     file.services.forEach((s, i) => {
       unique(`service:${s.name}`, ['services', i, 'name'], `"${s.name}"`);
       if (s.proxyPort !== undefined) unique(`proxyPort:${s.proxyPort}`, ['services', i, 'proxyPort'], `proxy port ${s.proxyPort}`);
+      if (s.run === 'builtin' && isServiceName(s.name)) getService(s.name).tools.forEach((t) => unique(`tool:${t}`, ['services', i, 'name'], `tool "${t}"`));
       s.tools?.forEach((t, j) => unique(`tool:${t.name}`, ['services', i, 'tools', j, 'name'], `tool "${t.name}"`));
     });
   });

@@ -4,7 +4,7 @@
  * tools, the launcher, the charts) reads this list, so one lab file entry reaches all of them.
  */
 import { isLabError, LabError } from '../errors.js';
-import type { Settings } from '../settings.js';
+import type { Settings } from '../settings/index.js';
 import { loadLabFile, type LabService } from './load.js';
 
 /**

@@ -8,7 +8,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { openDatabase, settings, type Database, type Settings } from '@chaos-lab/common';
+import { openDatabase, PROMPT_STATUSES, settings, type Database, type Settings } from '@chaos-lab/common';
 
 /** One run as listed. */
 export interface RunListing {
@@ -33,7 +33,7 @@ export interface RunsCommandIo {
 }
 
 /** The status columns, in the order they are printed. */
-const COUNTS = ['correct', 'unchecked', 'wrong', 'unhandled', 'failed', 'interrupted'] as const;
+const COUNTS = PROMPT_STATUSES;
 
 /**
  * The latest runs with their prompt counts.

@@ -4,7 +4,7 @@
  * terminal and as a plain line every few seconds otherwise (CI logs, `| tee`).
  */
 import { SingleBar } from 'cli-progress';
-import type { Database } from '@chaos-lab/common';
+import { sqlCountStatus, type Database } from '@chaos-lab/common';
 
 /** One reading of a run's progress. */
 export interface Progress {
@@ -24,9 +24,9 @@ function readProgress(db: Database, runId: string): Progress {
   const run = db.prepare('SELECT prompts_total AS total FROM runs WHERE run_id = ?').get(runId) as { total: number } | undefined;
   const results = db
     .prepare(
-      `SELECT COUNT(*) AS done, COALESCE(SUM(status = 'correct'), 0) AS correct, COALESCE(SUM(status = 'wrong'), 0) AS wrong,
-              COALESCE(SUM(status = 'unhandled'), 0) AS unhandled, COALESCE(SUM(status = 'failed'), 0) AS failed,
-              COALESCE(SUM(status = 'unchecked'), 0) AS unchecked
+      `SELECT COUNT(*) AS done, ${sqlCountStatus('correct')} AS correct, ${sqlCountStatus('wrong')} AS wrong,
+              ${sqlCountStatus('unhandled')} AS unhandled, ${sqlCountStatus('failed')} AS failed,
+              ${sqlCountStatus('unchecked')} AS unchecked
          FROM prompt_results WHERE run_id = ?`,
     )
     .get(runId) as { done: number; correct: number; wrong: number; unhandled: number; failed: number; unchecked: number };

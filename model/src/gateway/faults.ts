@@ -1,6 +1,7 @@
 /**
- * The LLM faults the gateway injects: what a model API really does to its clients (issue "The model
- * boundary"). One descriptor per kind: where it acts and with which attributes (units in the names).
+ * The LLM faults the gateway injects: what a model API really does to its clients
+ * (docs/models-and-llm-faults.md). One descriptor per kind: where it acts and with which attributes
+ * (units in the names).
  *
  *   kind               acts          what the client sees
  *   rate_limit         before        429 {error.type rate_limit_exceeded}, Retry-After: retry_after_s

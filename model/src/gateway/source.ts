@@ -1,7 +1,7 @@
 /**
- * The seam between the gateway and whoever decides its faults (DESIGN.md "One fault schedule"): the
- * gateway asks an {@link LlmFaultSource} once per request and never decides on its own. In a lab the
- * source is the proxy-manager's schedule (`planned.ts`); tests give their own.
+ * The seam between the gateway and whoever decides its faults: the gateway asks an
+ * {@link LlmFaultSource} once per request and never decides on its own. In a lab the source is the
+ * proxy-manager's one fault schedule (`planned.ts`); tests give their own.
  */
 import type { LlmFault } from './faults.js';
 

@@ -1,5 +1,5 @@
 /**
- * What a ToolMessage says: the service's JSON body (TOOL_API.md), an `{error}` body, or an error
+ * What a ToolMessage says: the service's JSON body, an `{error}` body, or an error
  * ToolMessage (the harness's failure text, or LangChain's "Error: …\n Please fix your mistakes.").
  */
 import type { ToolMessage } from '@langchain/core/messages';

@@ -7,8 +7,8 @@
  * Attempts whose call has no `logical_calls` row (a run recorded before schema v2, or an agent that
  * died mid-call) still appear, under a call rebuilt from the attempts, with unknown arguments.
  */
+import type { PromptStatus } from '@chaos-lab/common';
 import type { AttemptFact, FaultFact, RunAnalysis } from './analysis.js';
-import type { PromptStatus } from './run-data.js';
 import { groupBy } from './stats.js';
 
 /** One attempt of a tool call, as the report shows it. */

@@ -4,7 +4,7 @@
  * radius and the root causes of its prompts (the attribution views of schema migration 3).
  * Read-only; times stay ms since the epoch, durations ms.
  */
-import { LabError, type Database } from '@chaos-lab/common';
+import { LabError, type Database, type PromptStatus } from '@chaos-lab/common';
 import { loadModelCalls, type ModelCallRow } from './model-calls.js';
 
 /** The `runs` row of the run being charted. */
@@ -23,12 +23,6 @@ export interface RunRow {
   readonly model: string | null;
   readonly error: string | null;
 }
-
-/** A prompt's status (schema v2 `prompt_results.status`). */
-export type PromptStatus = 'correct' | 'unchecked' | 'wrong' | 'unhandled' | 'failed' | 'interrupted';
-
-/** Every {@link PromptStatus}, in the order the report lists them. */
-export const PROMPT_STATUSES: readonly PromptStatus[] = ['correct', 'unchecked', 'wrong', 'unhandled', 'failed', 'interrupted'];
 
 /** One `prompt_results` row. */
 export interface PromptRow {

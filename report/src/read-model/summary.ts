@@ -3,12 +3,14 @@
  * linear-interpolated (see stats.ts) and rounded to 0.1 ms; latencies and response times in ms,
  * durations in s.
  *
- * Success counts only checked, correct answers: successRate = correct / checked, where checked =
- * correct + wrong + unhandled + failed (every prompt that ended and could have been judged);
- * unchecked answers (no expectation) and interrupted prompts are shown apart, never as successes.
+ * Success is the record's one rule (common/src/record/prompt-status.ts): successRate = correct ÷
+ * checked, where checked = correct + wrong + unhandled + failed (every prompt that ended and could have
+ * been judged); unchecked answers (no expectation) and interrupted prompts are shown apart, never as
+ * successes.
  */
+import { checkedCount, countPromptStatuses, successRate, type PromptStatus } from '@chaos-lab/common';
 import type { RunAnalysis } from './analysis.js';
-import { ATTEMPT_CAUSES, PROMPT_STATUSES, type PromptStatus } from './run-data.js';
+import { ATTEMPT_CAUSES } from './run-data.js';
 import { countBy, percentile } from './stats.js';
 import { summarizeModelCalls, type ModelCallSummary } from './model-calls.js';
 
@@ -158,8 +160,8 @@ function latency(durationsMs: readonly number[]): LatencySummary {
 export function summarizeRun(analysis: RunAnalysis): RunSummary {
   const { run, blastRadius } = analysis.data;
   const { prompts, attempts, calls, toxics, faults } = analysis;
-  const byStatus = Object.fromEntries(PROMPT_STATUSES.map((status) => [status, prompts.filter((p) => p.status === status).length])) as Record<PromptStatus, number>;
-  const checked = byStatus.correct + byStatus.wrong + byStatus.unhandled + byStatus.failed;
+  const byStatus = countPromptStatuses(prompts.map((p) => p.status));
+  const checked = checkedCount(byStatus);
   const durations = prompts.map((p) => p.durationMs);
   const answered = attempts.filter((a) => a.outcome === 'ok');
   const viaProxy = answered.filter((a) => a.via === 'proxy');
@@ -184,7 +186,7 @@ export function summarizeRun(analysis: RunAnalysis): RunSummary {
       checked,
       unchecked: byStatus.unchecked,
       unfinished: Math.max(0, run.promptsTotal - prompts.length),
-      successRate: checked === 0 ? null : byStatus.correct / checked,
+      successRate: successRate(byStatus.correct, checked),
       byErrorType: countBy(
         prompts.filter((p) => p.status === 'failed'),
         (p) => p.errorType ?? 'unrecorded',

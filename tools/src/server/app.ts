@@ -6,7 +6,7 @@
  *           ─▶ planned HTTP error (the proxy-manager's open http_error event) ─▶ simulated 503 (ERROR_PROB)
  *           ─▶ JSON body (≤ BODY_LIMIT_BYTES) ─▶ the service's routes ─▶ JSON 404 ─▶ JSON errors
  *
- * The app does not listen; `listen.ts` does, so tests can mount it on port 0.
+ * The app does not listen; `main.ts` does, so tests can mount it on port 0.
  */
 import express, { type Express } from 'express';
 import { METRICS_PATH, metricsHandler } from '@chaos-lab/common';

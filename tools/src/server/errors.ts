@@ -1,6 +1,6 @@
 /**
  * The tool services' error answers: every failure leaves as JSON `{ error, field? }` with the status of
- * its {@link LabError} code (TOOL_API.md), so a client never has to parse an HTML error page.
+ * its {@link LabError} code, so a client never has to parse an HTML error page.
  */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { LabError, type Logger } from '@chaos-lab/common';

@@ -1,5 +1,5 @@
 /**
- * Idempotent writes keyed by `request_id` (TOOL_API.md): the agent retries a write whose answer was
+ * Idempotent writes keyed by `request_id`: the agent retries a write whose answer was
  * lost to a toxic, and the retry must not add a second event or send a second message.
  *
  * The first successful answer to a (write, request_id) pair is kept; a repeat gets that answer back,

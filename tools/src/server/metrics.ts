@@ -1,5 +1,5 @@
 /**
- * A tool service's Prometheus metrics, served on its own port at `GET /metrics` (README "Metrics"):
+ * A tool service's Prometheus metrics, served on its own port at `GET /metrics` (docs/metrics-and-dashboard.md):
  *
  *   chaos_lab_tool_requests_total{service, status, fault}             counter    requests served
  *   chaos_lab_tool_request_duration_seconds{service, status, fault}   histogram  time to answer them

@@ -1,5 +1,5 @@
 /**
- * Planned HTTP errors (issue "Experiments", DESIGN.md "One fault schedule"): while the proxy-manager
+ * Planned HTTP errors (an experiment's `http_error` faults, docs/experiments.md): while the proxy-manager
  * holds an open `http_error` fault event for this service in the current run, every request but
  * `GET /health` is answered with the event's status, its `Retry-After` (s) when it has one, and its
  * body, instead of the service's result. The service never decides this: it reads the manager's record

@@ -1,5 +1,5 @@
 /**
- * `ERROR_PROB` as steered while a run goes (issue "Watch and steer a run"): the proxy-manager's
+ * `ERROR_PROB` as steered while a run goes (the dashboard's steering): the proxy-manager's
  * `/steering` records a change in `steering_changes` (common/src/steering.ts); each request reads the
  * latest one for the current run, as the planned HTTP errors are read (planned-fault.ts), so a change
  * reaches every tool service, in a child process or a container, at its next request.

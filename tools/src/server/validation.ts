@@ -61,7 +61,7 @@ export function requiredText(maxChars: number) {
 }
 
 /**
- * The optional `request_id` of a write (TOOL_API.md): the idempotency key. Absent means the write is
+ * The optional `request_id` of a write (idempotency.ts): the idempotency key. Absent means the write is
  * not deduplicated.
  */
 export const requestIdField = requiredText(200).optional();

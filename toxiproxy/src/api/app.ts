@@ -1,6 +1,6 @@
 /**
  * The REST API of Toxiproxy 2.12.0 (`api.go`): every endpoint, status, message and check order of
- * `shared/reference/toxiproxy-api.md`. Requests that change state run one at a time, in arrival order,
+ * the real server (docs/toxiproxy.md). Requests that change state run one at a time, in arrival order,
  * so a create and a populate never interleave. Bad input is answered from the error table and never
  * throws out of the handler.
  */

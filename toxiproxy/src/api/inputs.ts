@@ -4,7 +4,7 @@
  */
 import { decodeGoStruct, GoJsonTypeError, type GoStruct } from '../json/go-decode.js';
 import { GoJsonSyntaxError, readGoJson, type JsonValue } from '../json/go-json.js';
-import type { Direction } from '../link/link.js';
+import type { Direction } from '../link/types.js';
 import { getToxicType } from '../toxics/registry.js';
 import type { ToxicAttributes, ToxicType } from '../toxics/toxic.js';
 import { ErrBadRequestBody, ErrInvalidStream, ErrInvalidToxicType, ErrMissingField, ErrToxicAlreadyExists } from './errors.js';

@@ -13,7 +13,8 @@
 import { connect, type Socket } from 'node:net';
 import type { Logger, Random } from '@chaos-lab/common';
 import type { Clock } from '../clock.js';
-import { Link, type Direction, type LinkCounters, type LinkOwner, type LinkToxic } from './link.js';
+import { Link, type LinkOwner } from './link.js';
+import type { Direction, LinkCounters, LinkToxic } from './types.js';
 
 /** What a connection needs from its proxy. */
 export interface ConnectionContext {

@@ -28,25 +28,9 @@
 import type { Socket } from 'node:net';
 import type { Random } from '@chaos-lab/common';
 import type { Clock } from '../clock.js';
-import type { Chunk, HeldData, StageContext, ToxicAttributes, ToxicStage, ToxicType } from '../toxics/toxic.js';
-
-/** A link's direction: `upstream` is client → server, `downstream` is server → client. */
-export type Direction = 'upstream' | 'downstream';
-
-/** A toxic as a link needs it: what, how often, with which attributes. */
-export interface LinkToxic {
-  readonly name: string;
-  readonly type: ToxicType;
-  /** Probability (0–1) that the toxic applies to this link; rolled when it is added or updated. */
-  readonly toxicity: number;
-  readonly attributes: ToxicAttributes;
-}
-
-/** Byte counters of a link (read from the source, written to the destination). */
-export interface LinkCounters {
-  received: number;
-  sent: number;
-}
+import type { Chunk, HeldData, StageContext, ToxicStage } from '../toxics/toxic.js';
+import { Node, Writer, type Sink } from './chain.js';
+import type { Direction, LinkCounters, LinkToxic } from './types.js';
 
 /** What a link reports to its connection. */
 export interface LinkOwner {
@@ -74,76 +58,8 @@ export interface LinkOptions {
   highWaterBytes?: number;
 }
 
-/** Something chunks and EOF can be handed to: a stage's node or the writer. */
-interface Sink {
-  write(chunk: Chunk): void;
-  end(): void;
-}
-
 /** Default bytes in stages above which reading pauses; reading resumes below half of it. */
 const DEFAULT_HIGH_WATER_BYTES = 8 * 1024 * 1024;
-
-/** One toxic's place in the chain. */
-class Node implements Sink {
-  stage: ToxicStage | null = null;
-  /** The next active node, or the writer. */
-  next!: Sink;
-  inputEnded = false;
-  outputEnded = false;
-  /** Counts stage generations, so a replaced stage draws fresh random numbers. */
-  generation = 0;
-  readonly state: unknown;
-
-  constructor(
-    public toxic: LinkToxic,
-    private readonly link: Link,
-  ) {
-    this.state = toxic.type.newState?.();
-  }
-
-  write(chunk: Chunk): void {
-    if (this.inputEnded || !this.stage) this.link.leftStages(chunk.data.length);
-    else this.stage.write(chunk);
-  }
-
-  end(): void {
-    if (this.inputEnded) return;
-    this.inputEnded = true;
-    this.stage?.end();
-  }
-}
-
-/** The end of the chain: writes to the destination socket. */
-class Writer implements Sink {
-  ended = false;
-
-  constructor(
-    private readonly destination: Socket,
-    private readonly counters: LinkCounters,
-    private readonly link: Link,
-    private readonly onBlocked: () => void,
-    private readonly onEnd: () => void,
-  ) {}
-
-  /** Writes bytes straight from the reader (no active toxic). */
-  writeData(data: Buffer): void {
-    if (this.ended || this.destination.destroyed || this.destination.writableEnded) return;
-    this.counters.sent += data.length;
-    if (!this.destination.write(data)) this.onBlocked();
-  }
-
-  /** Writes a chunk the last stage let through: its bytes leave the stages. */
-  write(chunk: Chunk): void {
-    this.writeData(chunk.data);
-    this.link.leftStages(chunk.data.length);
-  }
-
-  end(): void {
-    if (this.ended) return;
-    this.ended = true;
-    this.onEnd();
-  }
-}
 
 /** One direction of a proxied connection (see the diagram above). */
 export class Link {

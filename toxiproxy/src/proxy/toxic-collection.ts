@@ -4,7 +4,8 @@
  * `toxic_collection.go`).
  */
 import type { ApiToxic } from '../api/shapes.js';
-import type { Direction, Link, LinkToxic } from '../link/link.js';
+import type { Link } from '../link/link.js';
+import type { Direction, LinkToxic } from '../link/types.js';
 import type { ToxicAttributes, ToxicType } from '../toxics/toxic.js';
 
 /** A toxic on a proxy. */

@@ -4,6 +4,7 @@
  * call attempts started in it that got an answer. Toxics are per proxy, so they are not shaded here
  * (a prompt or the mix of all tools has no one proxy): see the throughput and toxic-timeline charts.
  */
+import { isChecked, isSuccess } from '@chaos-lab/common';
 import { bucketIndex, timeBuckets, type Bucket, type RunAnalysis } from '../../read-model/analysis.js';
 import type { ChartDefinition } from '../chart.js';
 import { chartSpec, formatSeconds, noDataPanel, PANEL, TIME_AXIS_TITLE, timeScaleX } from '../spec-kit.js';
@@ -57,8 +58,8 @@ export const successRateChart: ChartDefinition = {
         SERIES.prompts,
         buckets,
         analysis.prompts
-          .filter((p) => p.status !== 'unchecked' && p.status !== 'interrupted')
-          .map((p) => ({ bucket: bucketIndex(analysis, (p.finishedAt - analysis.startMs) / 1000), ok: p.status === 'correct' })),
+          .filter((p) => isChecked(p.status))
+          .map((p) => ({ bucket: bucketIndex(analysis, (p.finishedAt - analysis.startMs) / 1000), ok: isSuccess(p.status) })),
       ),
       ...ratesPerBucket(
         SERIES.attempts,

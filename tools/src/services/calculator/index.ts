@@ -1,5 +1,5 @@
 /**
- * The calculator service: `POST /calculate {expression}` → `{expression, result}` (TOOL_API.md).
+ * The calculator service: `POST /calculate {expression}` → `{expression, result}`.
  */
 import { Router } from 'express';
 import { z } from 'zod';

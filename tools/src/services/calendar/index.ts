@@ -1,5 +1,5 @@
 /**
- * The calendar service (TOOL_API.md): `GET /events?date=&page=&per_page=` (one page of a date's
+ * The calendar service: `GET /events?date=&page=&per_page=` (one page of a date's
  * events), `POST /events {title, date, time, request_id}` and `DELETE /events?date=&request_id=`; both
  * writes are idempotent by `request_id`. The calendar keeps the newest `MAX_STORED_EVENTS` (store.ts).
  */

@@ -1,5 +1,5 @@
 /**
- * The message service (TOOL_API.md): `POST /messages {to, body, request_id}` sends a message
+ * The message service: `POST /messages {to, body, request_id}` sends a message
  * (idempotent by `request_id`); `GET /inbox?page=&per_page=` lists seeded and sent messages, newest
  * first, one page at a time. The mailbox keeps the newest `MAX_STORED_MESSAGES` (mailbox.ts).
  */

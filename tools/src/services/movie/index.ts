@@ -1,6 +1,6 @@
 /**
  * The movie service: `GET /movies?query=&language=&page=&per_page=` → a page of matching films with
- * totals (TOOL_API.md). An empty query lists every film (in `language`, when given).
+ * totals. An empty query lists every film (in `language`, when given).
  */
 import { Router } from 'express';
 import { z } from 'zod';

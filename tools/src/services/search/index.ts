@@ -1,6 +1,6 @@
 /**
  * The search service: `GET /search?q=&limit=` → `{query, total, results:[{title, url, snippet, score}]}`
- * ranked best first (TOOL_API.md), from the shipped corpus `tools/data/search-corpus.json`.
+ * ranked best first, from the shipped corpus `tools/data/search-corpus.json`.
  */
 import { Router } from 'express';
 import { z } from 'zod';

@@ -1,6 +1,6 @@
 /**
  * The translator service: `POST /translate {text, source_language, target_language, request_id}` →
- * `{text, translation, source_language, target_language, method}` (TOOL_API.md). `source_language`
+ * `{text, translation, source_language, target_language, method}`. `source_language`
  * defaults to `auto`. Translating has no side effect, so `request_id` is accepted (and validated) but
  * needs no deduplication: a repeat gets the same translation.
  */

@@ -1,5 +1,5 @@
 /**
- * The weather service: `GET /weather?city=` → current conditions (TOOL_API.md); an unknown city is a
+ * The weather service: `GET /weather?city=` → current conditions; an unknown city is a
  * 404 naming it.
  */
 import { Router } from 'express';

@@ -5,7 +5,7 @@
 import { once } from 'node:events';
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
 import { after } from 'node:test';
-import { startToxiproxyServer, type ToxiproxyServer, type ToxiproxyServerOptions } from '../src/index.js';
+import { startToxiproxyServer, type ToxiproxyServer, type ToxiproxyServerOptions } from '../../src/index.js';
 
 /** Starts a server on a free port, closed after the test file. */
 export async function startServer(options: ToxiproxyServerOptions = {}): Promise<ToxiproxyServer> {

@@ -1,6 +1,6 @@
 /**
  * Shared by the offline model's tests: a fixed clock, the shipped prompts, stand-in tools that only
- * carry names and schemas, canned tool bodies shaped as TOOL_API.md says, and a driver that runs the
+ * carry names and schemas, canned tool bodies shaped as the services answer, and a driver that runs the
  * model's tool-call loop by hand (invoke, answer each call with a ToolMessage, invoke again).
  */
 import { readFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { TOOL_NAMES } from '@chaos-lab/common';
 import { AIMessage, HumanMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
 import { tool, type StructuredToolInterface } from '@langchain/core/tools';
 import { z } from 'zod';
-import { OfflineChatModel } from '../src/offline/index.js';
+import { OfflineChatModel } from '../../src/offline/index.js';
 
 /** Saturday 21 November 2026, 09:00 local time: "tomorrow" is 2026-11-22, "next Wednesday" 2026-11-25. */
 export const FIXED_NOW = new Date(2026, 10, 21, 9, 0);
@@ -22,7 +22,7 @@ export interface ShippedPrompt {
 
 /** The shipped prompts file, parsed. */
 export function shippedPrompts(): ShippedPrompt[] {
-  return JSON.parse(readFileSync(new URL('../../agent/prompts.json', import.meta.url), 'utf8')) as ShippedPrompt[];
+  return JSON.parse(readFileSync(new URL('../../../agent/prompts.json', import.meta.url), 'utf8')) as ShippedPrompt[];
 }
 
 /** A tool call as the model made it, without its id. */
@@ -100,7 +100,7 @@ export const CANNED_INBOX = [
 ];
 
 /**
- * A successful body for any call, shaped as the service would answer it (TOOL_API.md); values are
+ * A successful body for any call, shaped as the service would answer it; values are
  * fixed so answers can be checked. A calculation the table does not know is answered as a 400.
  */
 export function cannedReply(call: Call): Reply {

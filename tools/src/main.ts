@@ -17,7 +17,7 @@ import {
   type ServiceName,
   type Settings,
 } from '@chaos-lab/common';
-import { createApp } from './create-app.js';
+import { createApp } from './app.js';
 import { plannedErrorsFromDatabase } from './server/planned-fault.js';
 import { errorProbFromDatabase } from './server/steered-error-prob.js';
 

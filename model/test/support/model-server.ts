@@ -4,7 +4,7 @@
  */
 import { makeTempDir, testSettings } from '@chaos-lab/common/testing';
 import { migrate, openDatabase, type Settings } from '@chaos-lab/common';
-import { startModelServer, type LlmFault, type LlmFaultSource, type RunningModelServer } from '../src/index.js';
+import { startModelServer, type LlmFault, type LlmFaultSource, type RunningModelServer } from '../../src/index.js';
 
 /** A running server and its folder; `close()` stops it and removes the folder. */
 export interface TestModelServer {
