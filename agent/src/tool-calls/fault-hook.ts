@@ -27,7 +27,7 @@ export interface AttemptAnnouncement {
 /** Announces an attempt and resolves once acknowledged (or given up on). Never rejects. */
 export type Announce = (a: AttemptAnnouncement) => Promise<void>;
 
-/** The trigger kinds that fire on an announced attempt (proxy-manager/src/triggers). */
+/** The trigger kinds that fire on an announced attempt (proxy-manager/src/schedule/triggers). */
 const ANNOUNCED_TRIGGERS = new Set(['call', 'prompt', 'first_attempts']);
 
 /**

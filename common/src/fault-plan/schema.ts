@@ -24,7 +24,7 @@
  */
 import { z } from 'zod';
 import { MODEL_PART, SERVICE_NAMES, TOOL_NAMES, type ServiceName } from '../registry.js';
-import { LLM_FAULT_KINDS, TOXIC_TYPES } from '../settings.js';
+import { LLM_FAULT_KINDS, TOXIC_TYPES } from '../settings/index.js';
 
 /** Toxiproxy's attributes of each toxic type (Toxiproxy 2.12.0, see docs/toxiproxy.md); any other name is refused. */
 export const TOXIC_ATTRIBUTES: Readonly<Record<(typeof TOXIC_TYPES)[number], readonly string[]>> = {

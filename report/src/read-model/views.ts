@@ -4,9 +4,8 @@
  * report (`loadRunData` → `analyzeRun` → `promptStories`), so the page and the report read a run the
  * same way and no query is written twice.
  */
-import type { SteeringChange } from '@chaos-lab/common';
+import type { PromptStatus, SteeringChange } from '@chaos-lab/common';
 import type { AttemptStory, CallStory } from './prompt-stories.js';
-import type { PromptStatus } from './run-data.js';
 
 /** One prompt's row on the run page. */
 export interface PromptLine {
