@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { type Database, openDatabase } from '@chaos-lab/common';
+import { type Database, type ServiceName, openDatabase } from '@chaos-lab/common';
 import type { StructuredToolInterface } from '@langchain/core/tools';
 import { RunRecords } from '../src/records.js';
 import { type PromptAttemptContext, RESULT_DIGEST_CHARS, createTools, toolCallPolicy } from '../src/tools.js';
@@ -29,7 +29,7 @@ describe('tools record each logical call beside its attempts', () => {
       // movie service cannot be resolved (a fault of the agent's own).
       endpoints: (service) => {
         if (service.name === 'movie') throw new Error('no endpoint for movie');
-        const direct = { host: '127.0.0.1', port: Number(new URL(lab.services.get(service.name)!.url).port) };
+        const direct = { host: '127.0.0.1', port: Number(new URL(lab.services.get(service.name as ServiceName)!.url).port) };
         return service.name === 'calendar' ? { proxy: failing.endpoint, direct: failing.endpoint } : { proxy: direct, direct };
       },
       policy: toolCallPolicy(lab.settings),

@@ -31,7 +31,7 @@ describe('summary', () => {
       toolLatencyP95Ms: 410,
       errorTypes: { network: 1, server: 1 },
       modelRetries: 0,
-      modelRequests: { requests: 0, tokensIn: 0, tokensOut: 0, faults: 0 },
+      modelRequests: { requests: 0, tokensIn: 0, tokensOut: 0, faults: 0, withTokens: 0 },
       model: 'offline (deterministic)',
       seed: 42,
       durationMs: 14_230,
@@ -50,7 +50,7 @@ describe('summary', () => {
     const failed = formatSummary({ ...summary, status: 'failed', errorTypes: {}, toolLatencyP50Ms: null, toolLatencyP95Ms: null, modelRetries: 2, error: 'disk full' });
     assert.match(failed, /2 model retries; latency p50 –, p95 –/);
     assert.match(failed, /errors {7}none\nrun error {4}disk full\n$/);
-    const modelled = formatSummary({ ...summary, modelRequests: { requests: 14, tokensIn: 5210, tokensOut: 388, faults: 2 } });
+    const modelled = formatSummary({ ...summary, modelRequests: { requests: 14, tokensIn: 5210, tokensOut: 388, faults: 2, withTokens: 14 } });
     assert.match(modelled, /\nmodel calls  14 requests, 2 LLM faults; tokens 5210 in, 388 out\nerrors /);
   });
 

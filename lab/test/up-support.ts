@@ -7,7 +7,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '@chaos-lab/common';
 import { queryDatabase } from '@chaos-lab/common/testing';
-import { CLI, isAlive, portOffset } from './support.js';
+import { CLI, isAlive, labPortOffset } from './support.js';
 
 /** Writes `dir/prompts.json`: prompts the offline model answers with tool calls, repeated to `count`. */
 export function writePrompts(dir: string, count: number): string {
@@ -27,13 +27,13 @@ export interface LabRun {
   readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** The settings of a short run: small prompts file, fast offline model, frequent short toxics. */
-export function labEnv(dir: string, slot: number, extra: Record<string, string> = {}): Record<string, string> {
+/** The settings of a short run on the test file's ports: small prompts file, fast offline model, frequent short toxics. */
+export async function labEnv(dir: string, extra: Record<string, string> = {}): Promise<Record<string, string>> {
   return {
     LAB_DB_PATH: join(dir, 'lab.db'),
     LOG_DIR: join(dir, 'logs'),
     CHARTS_DIR: join(dir, 'charts'),
-    PORT_OFFSET: String(portOffset(slot)),
+    PORT_OFFSET: String(await labPortOffset()),
     CHAOS_SEED: '7',
     ERROR_PROB: '0',
     OFFLINE_MODEL_LATENCY_MS: '120',

@@ -58,5 +58,5 @@ export async function startTestService(name: ServiceName, overrides: Record<stri
 
 /** The query string for `params`, values URL-encoded, with its leading `?`. */
 export function query(params: Record<string, string | number>): string {
-  return `?${new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString()}`;
+  return `?${new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)])).toString()}`;
 }

@@ -58,10 +58,10 @@ describe('the shared server: health, JSON errors, body limits, request ids, acce
       fetch(`${calendar.service.url}/events`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' });
     const broken = await post({ 'content-encoding': 'gzip' });
     assert.equal(broken.status, 400);
-    assert.equal(typeof (await broken.json()).error, 'string');
+    assert.equal(typeof ((await broken.json()) as { error: unknown }).error, 'string');
     const charset = await post({ 'content-type': 'application/json; charset=latin9' });
     assert.equal(charset.status, 415);
-    assert.match((await charset.json()).error, /charset/);
+    assert.match(((await charset.json()) as { error: string }).error, /charset/);
     await stillAnswers();
   });
 

@@ -44,7 +44,7 @@ describe('starting and stopping tool services', () => {
       assert.equal(service.host, '127.0.0.1');
       assert.ok(service.port > 0);
       assert.equal(service.url, `http://127.0.0.1:${service.port}`);
-      assert.equal((await (await fetch(`${service.url}/health`)).json()).service, 'calculator');
+      assert.equal(((await (await fetch(`${service.url}/health`)).json()) as { service: string }).service, 'calculator');
     } finally {
       await service.close();
       tmp.cleanup();
@@ -100,7 +100,7 @@ describe('starting and stopping tool services', () => {
       assert.deepEqual(services.map((s) => s.name), [...SERVICE_NAMES]);
       assert.equal(new Set(services.map((s) => s.port)).size, 7);
       for (const service of services) {
-        const health = await (await fetch(`${service.url}/health`)).json();
+        const health = (await (await fetch(`${service.url}/health`)).json()) as { service: string; status: string };
         assert.equal(health.service, service.name);
         assert.equal(health.status, 'ok');
       }

@@ -29,7 +29,7 @@ async function weatherAt(atMs: number, seed: number): Promise<{ url: string; clo
 
 async function getWeather(url: string, city: string) {
   const res = await fetch(`${url}/weather${query({ city })}`);
-  return { status: res.status, body: await res.json() };
+  return { status: res.status, body: (await res.json()) as { temperature_c: number } };
 }
 
 describe('weather service', () => {

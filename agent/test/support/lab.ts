@@ -98,8 +98,9 @@ export async function startTestLab(
 /** Endpoints that reach every service directly for both the "proxy" and the fallback (no Toxiproxy). */
 export function directEndpoints(lab: TestLab, override: Partial<Record<ServiceName, Partial<{ proxy: Endpoint; direct: Endpoint }>>> = {}): EndpointResolver {
   return (service) => {
-    const own = { host: '127.0.0.1', port: lab.services.get(service.name)!.port };
-    return { proxy: override[service.name]?.proxy ?? own, direct: override[service.name]?.direct ?? own };
+    const name = service.name as ServiceName;
+    const own = { host: '127.0.0.1', port: lab.services.get(name)!.port };
+    return { proxy: override[name]?.proxy ?? own, direct: override[name]?.direct ?? own };
   };
 }
 
@@ -141,8 +142,8 @@ export async function startProxies(lab: TestLab): Promise<ProxiedLab> {
     client,
     proxies,
     endpoints: (service) => ({
-      proxy: parseListen(proxies.get(service.name)!.listen),
-      direct: { host: '127.0.0.1', port: lab.services.get(service.name)!.port },
+      proxy: parseListen(proxies.get(service.name as ServiceName)!.listen),
+      direct: { host: '127.0.0.1', port: lab.services.get(service.name as ServiceName)!.port },
     }),
     close: () => toxiproxy.close(),
   };
