@@ -30,16 +30,16 @@ export interface CliRun {
 export function runCli(args: string[], env: Record<string, string>): CliRun {
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd: PROJECT_ROOT,
-    // DASHBOARD off: its port (8200 + PORT_OFFSET) could meet a port of a lab another test file runs
-    // at another offset; the dashboard's own tests (dashboard/test) serve it.
+    // DASHBOARD off: one part less to start; the dashboard's own tests (dashboard/test) serve it.
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LLM_PROVIDER: 'offline', DASHBOARD: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
+  // 'close', not 'exit': the process may exit before its last output has been read.
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
+    child.once('close', (code, signal) => resolve({ code, signal })),
   );
   return { child, output: () => out, exit };
 }

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { makeTempDir, takePortBlock } from '@chaos-lab/common/testing';
-import { assertReport, assertWholeRecord, childPid, labEnv, labProcesses, promptsDone, query, startLab, waitFor, writePrompts, type LabRun } from './up-support.js';
+import { assertReport, assertWholeRecord, childPid, labEnv, labProcesses, outputMatching, promptsDone, query, startLab, waitFor, writePrompts, type LabRun } from './up-support.js';
 
 const tmp = makeTempDir('chaos-lab-parts-');
 after(() => tmp.cleanup());
@@ -98,8 +98,8 @@ describe('chaos-lab up when a part dies mid-run', () => {
     assert.equal(event!.service, 'weather');
     assert.equal(event!.ended_by, 'restarted');
     assert.ok(event!.started_at >= killedAt && event!.ended_at! > event!.started_at, JSON.stringify(event));
-    assert.match(run.output(), /the weather tool service died \(killed by SIGKILL\); recorded as a service_down fault, restarting it/);
-    assert.match(run.output(), /the weather tool service is back after \d+ ms/);
+    await outputMatching(run, /the weather tool service died \(killed by SIGKILL\); recorded as a service_down fault, restarting it/);
+    await outputMatching(run, /the weather tool service is back after \d+ ms/);
     assert.equal(query<{ status: string }>(run.dbPath, 'SELECT status FROM runs')[0]!.status, 'running', 'the run went on');
     process.kill(-run.child.pid!, 'SIGINT');
     assert.equal((await run.exit).code, 130, run.output());
@@ -110,7 +110,7 @@ describe('chaos-lab up when a part dies mid-run', () => {
     const run = await labUnderWay('kill-tool-off', 200, { RESTART_SERVICES: 'off' });
     process.kill(childPid(run, 'tool calculator'), 'SIGKILL');
     await waitFor('the service_down event', () => query(run.dbPath, "SELECT 1 FROM fault_events WHERE kind = 'service_down'").length > 0);
-    assert.match(run.output(), /RESTART_SERVICES=off: it stays down/);
+    await outputMatching(run, /RESTART_SERVICES=off: it stays down/);
     const stoppedAt = Date.now();
     process.kill(-run.child.pid!, 'SIGTERM');
     assert.equal((await run.exit).code, 143, run.output());
