@@ -150,8 +150,8 @@ export async function takePortBlock(waitMs = 300_000): Promise<PortBlock> {
       unlock(offset);
     }
     if (Date.now() > deadline) {
-      const holders = PORT_BLOCK_OFFSETS.map((o) => `PORT_OFFSET ${o}: ${lockHolder(lockPath(o)) === undefined ? 'a port in use' : `pid ${lockHolder(lockPath(o))}`}`);
-      throw new Error(`no free block of lab ports within ${waitMs} ms (${holders.join('; ')})`);
+      const holders = PORT_BLOCK_OFFSETS.map((o) => `PORT_OFFSET ${o}: ${lockHolder(lockPath(o)) ?? 'a port in use'}`);
+      throw new Error(`no free block of lab ports within ${waitMs} ms (held by pid, or not free: ${holders.join('; ')})`);
     }
     await new Promise((resolve) => setTimeout(resolve, 200 + Math.random() * 300));
   }
