@@ -83,18 +83,20 @@ function runE2e() {
   return e2eFiles.length === 0 ? 0 : runTests(e2eFiles, fromSource);
 }
 
-if (fastFiles.length + e2eFiles.length === 0) {
-  process.stderr.write(`run-tests: no test files found in ${workspaces.join(', ')}\n`);
+const kind = flags.has('--e2e') ? 'end-to-end ' : flags.has('--fast') || flags.has('--watch') ? 'fast ' : '';
+const chosen = flags.has('--e2e') ? e2eFiles : flags.has('--fast') || flags.has('--watch') ? fastFiles : testFiles;
+if (chosen.length === 0) {
+  process.stderr.write(`run-tests: no ${kind}test files in ${workspaces.join(', ')}\n`);
   process.exit(1);
 }
 if (flags.has('--watch')) {
-  const files = flags.has('--e2e') ? e2eFiles : fastFiles;
-  process.exit(runTests(files, [...fromSource, '--watch', ...(flags.has('--e2e') ? [] : [`--test-concurrency=${FAST_CONCURRENCY}`])]));
+  process.exit(runTests(chosen, [...fromSource, '--watch', ...(flags.has('--e2e') ? [] : [`--test-concurrency=${FAST_CONCURRENCY}`])]));
 }
 if (flags.has('--fast')) process.exit(await runFast());
 if (flags.has('--e2e')) process.exit(runE2e());
-process.stdout.write(`run-tests: ${fastFiles.length} fast test files\n`);
+const both = fastFiles.length > 0 && e2eFiles.length > 0;
+if (both) process.stdout.write(`run-tests: ${fastFiles.length} fast test files\n`);
 const fastStatus = await runFast();
-process.stdout.write(`run-tests: ${e2eFiles.length} end-to-end test files\n`);
+if (both) process.stdout.write(`run-tests: ${e2eFiles.length} end-to-end test files\n`);
 const e2eStatus = runE2e();
 process.exit(fastStatus === 0 && e2eStatus === 0 ? 0 : 1);
