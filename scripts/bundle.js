@@ -35,6 +35,7 @@ const EXTERNAL = ['better-sqlite3', '@resvg/resvg-js', 'dockerode', 'vega', 'veg
 /** The compiled files of the lab's workspaces (`<workspace>/dist/…js`), whose `import.meta.url` is kept. */
 const ownDist = new RegExp(`^${escape(root)}(${workspaces.map(escape).join('|')})${escape(sep)}dist${escape(sep)}.*\\.js$`);
 
+/** @param {string} text */
 function escape(text) {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
@@ -50,6 +51,7 @@ const lazyModules = new Map();
  *   rather than hundreds (mathjs: ~330 ms of CPU to load unbundled, ~50 ms bundled);
  * - any other `import.meta.url` means the module's compiled file, not the chunk it lands in.
  */
+/** @type {import('esbuild').Plugin} */
 const ownModules = {
   name: 'own-modules',
   setup(b) {

@@ -8,13 +8,17 @@ import { fileURLToPath } from 'node:url';
 /** The project root. */
 export const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** Workspace folders, in the root package.json's order. */
+/**
+ * Workspace folders, in the root package.json's order.
+ * @type {string[]}
+ */
 export const workspaces = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).workspaces;
 
 /**
  * Workspaces named on the command line (all when none), or exits 2 naming the unknown ones.
- * @param names workspace folder names
- * @param runner the runner's name, for the message
+ * @param {string[]} names workspace folder names
+ * @param {string} runner the runner's name, for the message
+ * @returns {string[]}
  */
 export function chooseWorkspaces(names, runner) {
   const unknown = names.filter((n) => !workspaces.includes(n));
@@ -25,7 +29,12 @@ export function chooseWorkspaces(names, runner) {
   return names.length > 0 ? names : workspaces;
 }
 
-/** Every file below `dir` (recursively) whose name ends with `suffix`, sorted for a stable order. */
+/**
+ * Every file below `dir` (recursively) whose name ends with `suffix`, sorted for a stable order.
+ * @param {string} dir
+ * @param {string} suffix
+ * @returns {string[]}
+ */
 export function filesEndingWith(dir, suffix) {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true, recursive: true })

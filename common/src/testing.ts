@@ -1,11 +1,11 @@
 /**
  * Test support shared by every workspace's tests (imported as `@chaos-lab/common/testing`): temporary
- * folders and settings that point every file the lab writes into one.
+ * folders and settings that point every file the lab writes into one, reading a lab's database, test
+ * certificates; metrics scrapes (testing-metrics.ts) and blocks of free ports (testing-ports.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { openDatabase } from './database.js';
 import { loadSettings, type Settings } from './settings/index.js';
@@ -41,30 +41,7 @@ export function testSettings(dir: string, overrides: Record<string, string> = {}
   );
 }
 export * from './testing-metrics.js';
-
-/** True when a server can listen on 127.0.0.1:`port` now (nothing else holds it). */
-export function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-/**
- * A `PORT_OFFSET` under which every one of `basePorts` is free, all below the ephemeral range (32768)
- * so client sockets do not take them meanwhile; derived from the pid so parallel test files differ.
- * @param basePorts the default ports of the parts a test starts (before the offset)
- * @throws when 50 candidate offsets all had a port taken
- */
-export async function freePortOffset(basePorts: readonly number[]): Promise<number> {
-  const span = 32_768 - 10_000 - Math.max(...basePorts);
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const offset = 10_000 + ((process.pid * 131 + attempt * 977) % span);
-    if ((await Promise.all(basePorts.map((p) => portIsFree(p + offset)))).every(Boolean)) return offset;
-  }
-  throw new Error('no free port offset found');
-}
+export * from './testing-ports.js';
 
 /** Runs one read-only query on a lab's database file and returns its rows. */
 export function queryDatabase<T>(dbPath: string, sql: string, ...params: unknown[]): T[] {

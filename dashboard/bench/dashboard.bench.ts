@@ -9,7 +9,7 @@ import { dirname, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { makeTempDir } from '@chaos-lab/common/testing';
 import { PROJECT_ROOT } from '@chaos-lab/common';
-import { launchChromium, promptRowsSeen, query, startLab, waitFor, watchPromptRows, writePrompts } from '../test/browser.js';
+import { launchChromium, promptRowsSeen, query, startLab, waitFor, watchPromptRows, writePrompts } from '../test/support/browser.js';
 
 const LOADS = 5;
 const tmp = makeTempDir('chaos-lab-dashboard-bench-');

@@ -13,7 +13,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase, PROJECT_ROOT } from '@chaos-lab/common';
-import { makeTempDir } from '@chaos-lab/common/testing';
+import { makeTempDir, takePortBlock } from '@chaos-lab/common/testing';
 import { processTree } from './process-tree.js';
 
 const CLI = join(PROJECT_ROOT, 'lab', 'bin', 'chaos-lab.js');
@@ -33,9 +33,10 @@ interface LabRun {
   readonly lastReady: string;
 }
 
-/** Runs `chaos-lab up` once on `prompts`; `slot` keeps concurrent labs' ports apart. */
-async function runLab(prompts: readonly { prompt: string }[], concurrency: number, slot: number): Promise<LabRun> {
+/** Runs `chaos-lab up` once on `prompts`, on a block of ports no test or other lab holds. */
+async function runLab(prompts: readonly { prompt: string }[], concurrency: number): Promise<LabRun> {
   const tmp = makeTempDir('chaos-lab-bench-');
+  const ports = await takePortBlock();
   try {
     const promptsFile = join(tmp.path, 'prompts.json');
     writeFileSync(promptsFile, JSON.stringify(prompts));
@@ -50,7 +51,7 @@ async function runLab(prompts: readonly { prompt: string }[], concurrency: numbe
         TOXIC_PROB: '0',
         ERROR_PROB: '0',
         CHAOS_SEED: '1',
-        PORT_OFFSET: String(21_000 + (slot % 50) * 100),
+        PORT_OFFSET: String(ports.offset),
         LAB_DB_PATH: join(tmp.path, 'lab.db'),
         LOG_DIR: join(tmp.path, 'logs'),
         CHARTS_DIR: join(tmp.path, 'charts'),
@@ -85,6 +86,7 @@ async function runLab(prompts: readonly { prompt: string }[], concurrency: numbe
       lastReady: healthy ? `${healthy.child} at ${healthy.readyMs} ms` : 'unknown',
     };
   } finally {
+    ports.release();
     tmp.cleanup();
   }
 }
@@ -103,12 +105,11 @@ function median(values: readonly number[]): number {
 const busyLevels = (process.env.BENCH_BUSY_LOOPS ?? '0,2').split(',').map((n) => Number(n.trim()));
 const shipped = JSON.parse(readFileSync(join(PROJECT_ROOT, 'agent', 'prompts.json'), 'utf8')) as { prompt: string }[];
 const lines: string[] = [];
-let slot = 0;
 for (const busy of busyLevels) {
   const stopLoops = busyLoops(busy);
   const starts: LabRun[] = [];
   try {
-    for (let i = 0; i < STARTS; i++) starts.push(await runLab([{ prompt: shipped[0]!.prompt }], 1, slot++));
+    for (let i = 0; i < STARTS; i++) starts.push(await runLab([{ prompt: shipped[0]!.prompt }], 1));
   } finally {
     stopLoops();
   }
@@ -123,7 +124,7 @@ for (const busy of busyLevels) {
 }
 const prompts = Array.from({ length: REPEAT }, () => shipped.map(({ prompt }) => ({ prompt }))).flat();
 for (const concurrency of [1, 8]) {
-  const r = await runLab(prompts, concurrency, slot++);
+  const r = await runLab(prompts, concurrency);
   lines.push(
     `concurrency ${concurrency}: ${r.prompts} prompts, ${r.promptsPerS.toFixed(1)} prompts/s end to end; ` +
       `first prompt sent ${r.firstPromptMs} ms after start; peak memory of the whole lab ${r.peakMiB.toFixed(0)} MiB`,

@@ -33,7 +33,7 @@ describe('proxy-manager metrics', () => {
     lab.startRun('metrics-run', 'active');
     writeFaultPlan(lab.db, 'metrics-run', {
       faults: [
-        { kind: 'toxic', name: 'slow-weather', type: 'latency', attributes: { latency: 50 }, stream: 'downstream', toxicity: 1, targets: ['weather'], trigger: { kind: 'call', tool: 'get_weather', n: 1 } },
+        { kind: 'toxic', name: 'slow-weather', type: 'latency', attributes: { latency: 50 }, stream: 'downstream', toxicity: 1, targets: ['weather'], trigger: { kind: 'call', tool: 'get_weather', n: 1, attempts: 1 } },
         { kind: 'http_error', name: 'weather-503', status: 503, targets: ['weather'], trigger: { kind: 'first_attempts', tool: 'get_weather', k: 1 } },
       ],
     });

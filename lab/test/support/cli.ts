@@ -1,18 +1,23 @@
-// Runs `chaos-lab` as a real child process for the launcher tests, on ports shifted away from a lab
-// that may be running on the defaults.
+// Runs `chaos-lab` as a real child process for the launcher tests, on a block of ports of the test
+// file's own, away from a lab that may be running on the defaults and from other tests' labs.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '@chaos-lab/common';
+import { takePortBlock, type PortBlock } from '@chaos-lab/common/testing';
 
 export const CLI = join(PROJECT_ROOT, 'lab', 'bin', 'chaos-lab.js');
 
+let fileBlock: Promise<PortBlock> | undefined;
+
 /**
- * A port offset unlikely to collide with another test process or a lab on the default ports. Every
- * lab port (5000–8474 + offset) stays below 32768, where Linux's ephemeral range starts: port-0
- * servers and outgoing connections of other tests take their ports from there.
+ * The `PORT_OFFSET` of this test file's labs: a block of ports checked free and held against every
+ * other test (common's `takePortBlock`), taken at the first call and kept until the process exits. A
+ * file's tests run one after another, each stopping its lab, so they share it; a test that runs two
+ * labs at once takes a second block with `takePortBlock`.
  */
-export function portOffset(slot: number): number {
-  return 10_000 + ((process.pid * 7 + slot * 13) % 140) * 100;
+export async function labPortOffset(): Promise<number> {
+  fileBlock ??= takePortBlock();
+  return (await fileBlock).offset;
 }
 
 export interface CliRun {
@@ -25,16 +30,16 @@ export interface CliRun {
 export function runCli(args: string[], env: Record<string, string>): CliRun {
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd: PROJECT_ROOT,
-    // DASHBOARD off: its port (8200 + PORT_OFFSET) could meet a port of a lab another test file runs
-    // at another offset; the dashboard's own tests (dashboard/test) serve it.
+    // DASHBOARD off: one part less to start; the dashboard's own tests (dashboard/test) serve it.
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LLM_PROVIDER: 'offline', DASHBOARD: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
+  // 'close', not 'exit': the process may exit before its last output has been read.
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
+    child.once('close', (code, signal) => resolve({ code, signal })),
   );
   return { child, output: () => out, exit };
 }

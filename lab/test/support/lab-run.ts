@@ -7,7 +7,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '@chaos-lab/common';
 import { queryDatabase } from '@chaos-lab/common/testing';
-import { CLI, isAlive, portOffset } from './cli.js';
+import { CLI, isAlive, labPortOffset } from './cli.js';
 
 /** Writes `dir/prompts.json`: prompts the offline model answers with tool calls, repeated to `count`. */
 export function writePrompts(dir: string, count: number): string {
@@ -27,13 +27,13 @@ export interface LabRun {
   readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** The settings of a short run: small prompts file, fast offline model, frequent short toxics. */
-export function labEnv(dir: string, slot: number, extra: Record<string, string> = {}): Record<string, string> {
+/** The settings of a short run on the test file's ports: small prompts file, fast offline model, frequent short toxics. */
+export async function labEnv(dir: string, extra: Record<string, string> = {}): Promise<Record<string, string>> {
   return {
     LAB_DB_PATH: join(dir, 'lab.db'),
     LOG_DIR: join(dir, 'logs'),
     CHARTS_DIR: join(dir, 'charts'),
-    PORT_OFFSET: String(portOffset(slot)),
+    PORT_OFFSET: String(await labPortOffset()),
     CHAOS_SEED: '7',
     ERROR_PROB: '0',
     OFFLINE_MODEL_LATENCY_MS: '120',
@@ -53,7 +53,7 @@ export function labEnv(dir: string, slot: number, extra: Record<string, string> 
 export function startLab(dir: string, args: string[], env: Record<string, string>, command: string[] = [process.execPath, CLI]): LabRun {
   const child = spawn(command[0]!, [...command.slice(1), ...args], {
     cwd: PROJECT_ROOT,
-    // DASHBOARD off, as in support.ts's runCli: its port could meet another test lab's.
+    // DASHBOARD off, as in support.ts's runCli.
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LLM_PROVIDER: 'offline', DASHBOARD: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
@@ -61,7 +61,8 @@ export function startLab(dir: string, args: string[], env: Record<string, string
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  // 'close', not 'exit': the process may exit before its last output has been read.
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
   return { child, dir, dbPath: env.LAB_DB_PATH!, output: () => out, exit };
 }
 
@@ -77,6 +78,19 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | fals
     }
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * Waits until the lab's console output matches `re`: the launcher prints a line after it records what
+ * the line tells of, and the output reaches the test later still, so a running lab's output is waited
+ * for, never read once. Fails after `timeoutMs` with the output so far.
+ */
+export async function outputMatching(run: LabRun, re: RegExp, timeoutMs = 10_000): Promise<void> {
+  try {
+    await waitFor(`${re} in the lab's output`, () => re.test(run.output()), timeoutMs);
+  } catch (err) {
+    throw new Error(`${(err as Error).message}; the output so far:\n${run.output()}`);
   }
 }
 

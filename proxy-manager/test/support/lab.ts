@@ -4,7 +4,7 @@
  * coordination (runs and their phase) and polling with a deadline.
  */
 import { createLogger, openDatabase, SERVICES, writeTransaction, type Database, type Phase, type Settings } from '@chaos-lab/common';
-import { freePortOffset as freePortOffsetOf, makeTempDir, testSettings } from '@chaos-lab/common/testing';
+import { makeTempDir, takePortBlock, testSettings } from '@chaos-lab/common/testing';
 import { startAllTools, type RunningToolService } from '@chaos-lab/tools';
 import { startToxiproxyServer } from '@chaos-lab/toxiproxy';
 import { startProxyManager, type ProxyManager } from '../../src/index.js';
@@ -24,11 +24,6 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | fals
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${String(last)})`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-}
-
-/** A `PORT_OFFSET` whose seven tool ports and seven proxy ports are free (see common's testing helper). */
-export function freePortOffset(): Promise<number> {
-  return freePortOffsetOf(SERVICES.flatMap((s) => [s.toolPort, s.proxyPort]));
 }
 
 /** A Toxiproxy server, restartable on the same port. */
@@ -98,16 +93,16 @@ export interface ProxyJson {
 
 /**
  * Starts Toxiproxy and the tools (not the manager: call `startManager`, after arranging any
- * pre-existing state). Settings: temp database and logs, a free port offset, short chaos intervals,
- * then `overrides`.
+ * pre-existing state). Settings: temp database and logs, `PORT_OFFSET` of a block of ports held until
+ * `close()` (common's `takePortBlock`), short chaos intervals, then `overrides`.
  */
 export async function startTestLab(overrides: Record<string, string> = {}): Promise<TestLab> {
   const temp = makeTempDir('proxy-manager-test-');
-  const offset = await freePortOffset();
+  const ports = await takePortBlock();
   let server = await toxiproxyOnPort(0);
   const toxiproxyPort = server.port;
   const settings = testSettings(temp.path, {
-    PORT_OFFSET: String(offset),
+    PORT_OFFSET: String(ports.offset),
     TOXIPROXY_URL: server.url,
     CHAOS_INTERVAL_MS: '100',
     TOXIC_DURATION_MS: '300-600',
@@ -121,6 +116,7 @@ export async function startTestLab(overrides: Record<string, string> = {}): Prom
     tools = await startAllTools(settings);
   } catch (err) {
     await server.close();
+    ports.release();
     temp.cleanup();
     throw err;
   }
@@ -187,6 +183,7 @@ export async function startTestLab(overrides: Record<string, string> = {}): Prom
       await Promise.all(tools.map((t) => t.close()));
       if (running) await server.close();
       db.close();
+      ports.release();
       temp.cleanup();
     },
   };

@@ -7,17 +7,17 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
 import { openDatabase, PROJECT_ROOT } from '@chaos-lab/common';
 import { makeTempDir } from '@chaos-lab/common/testing';
-import { isAlive, portOffset, runCli } from './support/cli.js';
+import { isAlive, labPortOffset, runCli } from './support/cli.js';
 
 const tmp = makeTempDir('chaos-lab-up-');
 after(() => tmp.cleanup());
 
-function labEnv(dir: string, slot: number, extra: Record<string, string> = {}): Record<string, string> {
+async function labEnv(dir: string, extra: Record<string, string> = {}): Promise<Record<string, string>> {
   return {
     LAB_DB_PATH: join(dir, 'lab.db'),
     LOG_DIR: join(dir, 'logs'),
     CHARTS_DIR: join(dir, 'charts'),
-    PORT_OFFSET: String(portOffset(slot)),
+    PORT_OFFSET: String(await labPortOffset()),
     CHAOS_SEED: '7',
     ERROR_PROB: '0',
     OFFLINE_MODEL_LATENCY_MS: '0',
@@ -43,7 +43,7 @@ describe('chaos-lab up', () => {
     writeFileSync(prompts, JSON.stringify(SMALL_PROMPTS));
     const run = runCli(
       ['up', '--prompts', prompts, '--seed', '11', '--toxic-prob', '1', '--tool-limit', '2', '--prompt-limit', '2'],
-      labEnv(dir, 1, { TOXICS: 'timeout', CHAOS_INTERVAL_MS: '50', TOXIC_DURATION_MS: '300-600', PROXY_TIMEOUT_MS: '400', FALLBACK_TIMEOUT_MS: '3000' }),
+      await labEnv(dir, { TOXICS: 'timeout', CHAOS_INTERVAL_MS: '50', TOXIC_DURATION_MS: '300-600', PROXY_TIMEOUT_MS: '400', FALLBACK_TIMEOUT_MS: '3000' }),
     );
     const { code } = await run.exit;
     assert.equal(code, 0, run.output());
@@ -82,7 +82,7 @@ describe('chaos-lab up', () => {
     const dir = join(tmp.path, 'sigint');
     const run = runCli(
       ['up', '--prompts', join(PROJECT_ROOT, 'agent', 'prompts.json'), '--toxic-prob', '0.5'],
-      labEnv(dir, 2, { OFFLINE_MODEL_LATENCY_MS: '50', TOXICS: 'latency,timeout', CHAOS_INTERVAL_MS: '50', TOXIC_DURATION_MS: '500-1500', PROXY_TIMEOUT_MS: '800' }),
+      await labEnv(dir, { OFFLINE_MODEL_LATENCY_MS: '50', TOXICS: 'latency,timeout', CHAOS_INTERVAL_MS: '50', TOXIC_DURATION_MS: '500-1500', PROXY_TIMEOUT_MS: '800' }),
     );
     const dbPath = join(dir, 'lab.db');
     let finished = 0;
@@ -120,7 +120,7 @@ describe('chaos-lab up', () => {
     const dir = join(tmp.path, 'bad-prompts');
     const prompts = join(tmp.path, 'prompts-bad.json');
     writeFileSync(prompts, JSON.stringify([{ prompt: 'ok' }, { prompt: '' }]));
-    const run = runCli(['up', '--prompts', prompts], labEnv(dir, 4));
+    const run = runCli(['up', '--prompts', prompts], await labEnv(dir));
     const { code } = await run.exit;
     assert.equal(code, 2, run.output());
     assert.match(run.output(), /prompts-bad\.json.*entry 1|entry 1.*prompts-bad\.json/);
@@ -129,7 +129,7 @@ describe('chaos-lab up', () => {
 
   it('names a port that is already taken and exits 1', async () => {
     const dir = join(tmp.path, 'taken');
-    const env = labEnv(dir, 3);
+    const env = await labEnv(dir);
     const weatherPort = 5001 + Number(env.PORT_OFFSET);
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(weatherPort, '127.0.0.1', resolve));

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { makeTempDir } from '@chaos-lab/common/testing';
 import { parseExperiment } from '@chaos-lab/experiment';
-import { portOffset, runCli } from './support/cli.js';
+import { labPortOffset, runCli } from './support/cli.js';
 import { query } from './support/lab-run.js';
 
 const temp = makeTempDir('shrink-');
@@ -35,7 +35,7 @@ describe('chaos-lab shrink', () => {
   it('reduces three fired faults to the one that fails the prompt; the written experiment reruns and fails the same way', { timeout: 300_000 }, async () => {
     const dir = join(temp.path, 'three');
     mkdirSync(dir, { recursive: true });
-    const env = { LAB_DB_PATH: join(dir, 'lab.db'), LOG_DIR: join(dir, 'logs'), CHARTS_DIR: join(dir, 'charts'), PORT_OFFSET: String(portOffset(63)), OFFLINE_MODEL_LATENCY_MS: '50', CHAOS_INTERVAL_MS: '200' };
+    const env = { LAB_DB_PATH: join(dir, 'lab.db'), LOG_DIR: join(dir, 'logs'), CHARTS_DIR: join(dir, 'charts'), PORT_OFFSET: String(await labPortOffset()), OFFLINE_MODEL_LATENCY_MS: '50', CHAOS_INTERVAL_MS: '200' };
     const file = join(dir, 'three.yaml');
     writeFileSync(file, EXPERIMENT);
     const original = runCli(['run', file], env);

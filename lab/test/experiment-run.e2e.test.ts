@@ -9,20 +9,20 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { makeTempDir } from '@chaos-lab/common/testing';
 import { startToxiproxyServer } from '@chaos-lab/toxiproxy';
-import { isAlive, portOffset, runCli } from './support/cli.js';
+import { isAlive, labPortOffset, runCli } from './support/cli.js';
 import { labProcesses, query, startLab, waitFor } from './support/lab-run.js';
 
 const temp = makeTempDir('experiment-run-');
 after(() => temp.cleanup());
 
 /** Settings of a lab started by a test, in `dir`, on its own ports. */
-function env(dir: string, slot: number, extra: Record<string, string> = {}): Record<string, string> {
+async function env(dir: string, extra: Record<string, string> = {}): Promise<Record<string, string>> {
   mkdirSync(dir, { recursive: true });
   return {
     LAB_DB_PATH: join(dir, 'lab.db'),
     LOG_DIR: join(dir, 'logs'),
     CHARTS_DIR: join(dir, 'charts'),
-    PORT_OFFSET: String(portOffset(slot)),
+    PORT_OFFSET: String(await labPortOffset()),
     OFFLINE_MODEL_LATENCY_MS: '50',
     CHAOS_INTERVAL_MS: '200',
     ...extra,
@@ -42,7 +42,7 @@ describe('chaos-lab run', () => {
       'title: broken\nhypothesis: [{ metric: wrong_answers, equals: 0 }]\nvariants:\n  - name: v\n    faults:\n' +
         '      - { name: f, kind: toxic, type: latency, attributes: { latency: -1 }, targets: [weather], trigger: { kind: prompt, n: 1 } }\n',
     );
-    const run = runCli(['run', '--dry-run', file], env(dir, 41));
+    const run = runCli(['run', '--dry-run', file], await env(dir));
     const { code } = await run.exit;
     assert.equal(code, 2, run.output());
     assert.equal(run.output(), `chaos-lab: ${file}: variants[0].faults[0].attributes.latency: must be a number ≥ 0 (ms)\n`);
@@ -56,7 +56,7 @@ describe('chaos-lab run', () => {
     it(`lost-write-response --variant ${variant}: duplicate side effects ${duplicates}, exit ${exitCode}`, { timeout: 180_000 }, async () => {
       const dir = join(temp.path, variant);
       const junit = join(dir, 'junit.xml');
-      const run = runCli(['run', 'experiments/lost-write-response.yaml', '--variant', variant, '--junit', junit], env(dir, exitCode === 1 ? 42 : 43));
+      const run = runCli(['run', 'experiments/lost-write-response.yaml', '--variant', variant, '--junit', junit], await env(dir));
       const { code } = await run.exit;
       const out = run.output();
       assert.equal(code, exitCode, out);
@@ -74,7 +74,7 @@ describe('chaos-lab run', () => {
 
   it('dead-service: the calculator killed at prompt 3 stays down while its fault is open; the agent says so: exit 0', { timeout: 180_000 }, async () => {
     const dir = join(temp.path, 'dead');
-    const run = runCli(['run', 'experiments/dead-service.yaml'], env(dir, 45));
+    const run = runCli(['run', 'experiments/dead-service.yaml'], await env(dir));
     const { code } = await run.exit;
     const out = run.output();
     assert.equal(code, 0, out);
@@ -117,7 +117,7 @@ variants:
       - { name: frozen-calculator, kind: service, action: pause, targets: [calculator], trigger: { kind: prompt, n: 2, durationMs: 600000 } }
 `,
       );
-      const run = startLab(dir, ['run', file], env(dir, 44, { TOXIPROXY_URL: toxiproxy.url }));
+      const run = startLab(dir, ['run', file], await env(dir, { TOXIPROXY_URL: toxiproxy.url }));
       // The variant is under way once all three faults are in place (the calculator frozen mid-call).
       await waitFor(
         'the three planned faults fired',

@@ -1,15 +1,23 @@
 // Support for the dashboard's browser tests: Debian's Chromium (never a downloaded browser) driven by
 // playwright-core, and a real `chaos-lab up` run in a temp dir on ports of its own.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { MODEL_PART, PROJECT_ROOT, PROXY_MANAGER_PORT, SERVICES, TOXIPROXY_API_PORT } from '@chaos-lab/common';
-import { freePortOffset as freePortOffsetOf, queryDatabase } from '@chaos-lab/common/testing';
-import { DASHBOARD_DEFAULT_PORT } from '@chaos-lab/dashboard';
+import { PROJECT_ROOT } from '@chaos-lab/common';
+import { queryDatabase, takePortBlock } from '@chaos-lab/common/testing';
 
-/** Debian's chromium package; .ci/run installs it. */
-export const CHROMIUM = '/usr/bin/chromium';
+/** The Chromium the tests drive: `CHROMIUM_PATH`, by default Debian's chromium package (.ci/run installs it). */
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+/**
+ * Why the browser tests cannot run here (no Chromium at {@link CHROMIUM}), as one line with the command
+ * that installs it; undefined when they can.
+ */
+export function chromiumMissing(): string | undefined {
+  if (existsSync(CHROMIUM)) return undefined;
+  return `no Chromium at ${CHROMIUM}: the dashboard's browser tests are skipped; install it with \`apt-get install chromium\` (or set CHROMIUM_PATH)`;
+}
 
 /** Starts headless Chromium with the flags a shared CI machine needs. */
 export function launchChromium(): Promise<Browser> {
@@ -58,14 +66,12 @@ export function writePrompts(dir: string, count: number): string {
   return path;
 }
 
-/** A `PORT_OFFSET` under which every port of a lab is free (tools, proxies, model, Toxiproxy, proxy-manager, dashboard). */
-export function freePortOffset(): Promise<number> {
-  return freePortOffsetOf([...SERVICES.flatMap((s) => [s.toolPort, s.proxyPort]), MODEL_PART.serverPort, MODEL_PART.proxyPort, TOXIPROXY_API_PORT, PROXY_MANAGER_PORT, DASHBOARD_DEFAULT_PORT]);
-}
-
-/** Starts `chaos-lab up` (the compiled command) in its own process group, on a free port offset. */
+/**
+ * Starts `chaos-lab up` (the compiled command) in its own process group, on a block of ports held for
+ * this process (common's `takePortBlock`) unless `env` sets `PORT_OFFSET`.
+ */
 export async function startLab(dir: string, args: string[], env: Record<string, string>): Promise<LabRun> {
-  const portOffset = env.PORT_OFFSET === undefined ? await freePortOffset() : Number(env.PORT_OFFSET);
+  const portOffset = env.PORT_OFFSET === undefined ? (await takePortBlock()).offset : Number(env.PORT_OFFSET);
   const dbPath = join(dir, 'lab.db');
   const child = spawn(process.execPath, [join(PROJECT_ROOT, 'lab', 'bin', 'chaos-lab.js'), 'up', ...args], {
     cwd: PROJECT_ROOT,
@@ -90,7 +96,8 @@ export async function startLab(dir: string, args: string[], env: Record<string, 
   };
   child.stdout!.on('data', onData);
   child.stderr!.on('data', onData);
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // 'close', not 'exit': the lab may exit before its last output has been read.
+  const exit = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   return {
     child,
     dbPath,

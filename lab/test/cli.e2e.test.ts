@@ -10,7 +10,7 @@ describe('chaos-lab command line', () => {
     child.stderr.on('data', (d) => (stderr += d));
     // Close the pipe before the command writes anything, as a `head` that has already exited would.
     child.stdout.destroy();
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
     assert.equal(code, 0, stderr);
     assert.doesNotMatch(stderr, /EPIPE|Error/);
   });
@@ -22,7 +22,7 @@ describe('chaos-lab command line', () => {
     });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
     assert.equal(code, 2);
     assert.equal(stderr, 'chaos-lab: invalid settings\nTOXIC_PROB=1.5: must be a number from 0 to 1\nTOOL_LIMIT=zero: must be an integer from 1 to 100\n');
   });

@@ -5,17 +5,17 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { makeTempDir } from '@chaos-lab/common/testing';
-import { assertReport, assertWholeRecord, childPid, labEnv, labProcesses, promptsDone, query, startLab, waitFor, writePrompts, type LabRun } from './support/lab-run.js';
+import { makeTempDir, takePortBlock } from '@chaos-lab/common/testing';
+import { assertReport, assertWholeRecord, childPid, labEnv, labProcesses, outputMatching, promptsDone, query, startLab, waitFor, writePrompts, type LabRun } from './support/lab-run.js';
 
 const tmp = makeTempDir('chaos-lab-parts-');
 after(() => tmp.cleanup());
 
 /** Starts a lab of `prompts` prompts in `name` and waits until two prompts have their rows. */
-async function labUnderWay(name: string, slot: number, prompts: number, extra: Record<string, string> = {}): Promise<LabRun> {
+async function labUnderWay(name: string, prompts: number, extra: Record<string, string> = {}): Promise<LabRun> {
   const dir = join(tmp.path, name);
   const file = writePrompts(dir, prompts);
-  const run = startLab(dir, ['up', '--prompts', file], labEnv(dir, slot, extra));
+  const run = startLab(dir, ['up', '--prompts', file], await labEnv(dir, extra));
   await promptsDone(run, 2);
   return run;
 }
@@ -29,7 +29,7 @@ describe('chaos-lab up when a part dies mid-run', () => {
     ['Toxiproxy', 'toxiproxy', /the Toxiproxy server died \(killed by SIGKILL\) during the run: stopping the run/],
   ] as const) {
     it(`kill -9 of ${part}: named on the console, the run failed with that reason, exit 1, the record whole, the report rendered`, async () => {
-      const run = await labUnderWay(`kill-${sub}`, 60 + sub.length, 30);
+      const run = await labUnderWay(`kill-${sub}`, 30);
       if (sub === 'proxy-manager') await waitFor('a toxic in force', () => query(run.dbPath, 'SELECT 1 FROM fault_events WHERE ended_at IS NULL').length > 0);
       const pid = childPid(run, sub);
       const killedAt = Date.now();
@@ -52,9 +52,9 @@ describe('chaos-lab up when a part dies mid-run', () => {
 
   it('kill -9 of the agent while it runs an agent under test (AGENT_COMMAND): the command is stopped by the launcher, nothing left running', async () => {
     const dir = join(tmp.path, 'kill-agent-command');
-    const env = labEnv(dir, 77);
+    const env = await labEnv(dir);
     const agentUrl = `http://127.0.0.1:${7000 + Number(env.PORT_OFFSET)}`;
-    const run = await labUnderWay('kill-agent-command', 77, 30, { AGENT_URL: agentUrl, AGENT_COMMAND: 'python3 examples/python-agent/agent.py' });
+    const run = await labUnderWay('kill-agent-command', 30, { AGENT_URL: agentUrl, AGENT_COMMAND: 'python3 examples/python-agent/agent.py' });
     process.kill(childPid(run, 'agent'), 'SIGKILL');
     const { code } = await run.exit;
     assert.equal(code, 1, run.output());
@@ -65,7 +65,7 @@ describe('chaos-lab up when a part dies mid-run', () => {
 
   it('kill -9 of an external Toxiproxy (TOXIPROXY_URL): noticed by its health checks, the run failed with that reason, exit 1, the record whole', async () => {
     const dir = join(tmp.path, 'kill-external');
-    const env = labEnv(dir, 75);
+    const env = await labEnv(dir);
     const port = 8474 + Number(env.PORT_OFFSET);
     const toxiproxy = startLab(dir, ['toxiproxy', '--port', String(port)], env);
     try {
@@ -82,11 +82,12 @@ describe('chaos-lab up when a part dies mid-run', () => {
       assertReport(run);
     } finally {
       toxiproxy.child.kill('SIGKILL');
+      await toxiproxy.exit; // its port is the next test's lab's Toxiproxy port
     }
   });
 
   it('kill -9 of a tool service: a service_down event from its death until it is back, restarted by the lab; the run goes on', async () => {
-    const run = await labUnderWay('kill-tool', 70, 200);
+    const run = await labUnderWay('kill-tool', 200);
     const pid = childPid(run, 'tool weather');
     const killedAt = Date.now();
     process.kill(pid, 'SIGKILL');
@@ -97,8 +98,8 @@ describe('chaos-lab up when a part dies mid-run', () => {
     assert.equal(event!.service, 'weather');
     assert.equal(event!.ended_by, 'restarted');
     assert.ok(event!.started_at >= killedAt && event!.ended_at! > event!.started_at, JSON.stringify(event));
-    assert.match(run.output(), /the weather tool service died \(killed by SIGKILL\); recorded as a service_down fault, restarting it/);
-    assert.match(run.output(), /the weather tool service is back after \d+ ms/);
+    await outputMatching(run, /the weather tool service died \(killed by SIGKILL\); recorded as a service_down fault, restarting it/);
+    await outputMatching(run, /the weather tool service is back after \d+ ms/);
     assert.equal(query<{ status: string }>(run.dbPath, 'SELECT status FROM runs')[0]!.status, 'running', 'the run went on');
     process.kill(-run.child.pid!, 'SIGINT');
     assert.equal((await run.exit).code, 130, run.output());
@@ -106,10 +107,10 @@ describe('chaos-lab up when a part dies mid-run', () => {
   });
 
   it('with RESTART_SERVICES=off a dead tool service stays down, and its event is closed when the lab stops', async () => {
-    const run = await labUnderWay('kill-tool-off', 71, 200, { RESTART_SERVICES: 'off' });
+    const run = await labUnderWay('kill-tool-off', 200, { RESTART_SERVICES: 'off' });
     process.kill(childPid(run, 'tool calculator'), 'SIGKILL');
     await waitFor('the service_down event', () => query(run.dbPath, "SELECT 1 FROM fault_events WHERE kind = 'service_down'").length > 0);
-    assert.match(run.output(), /RESTART_SERVICES=off: it stays down/);
+    await outputMatching(run, /RESTART_SERVICES=off: it stays down/);
     const stoppedAt = Date.now();
     process.kill(-run.child.pid!, 'SIGTERM');
     assert.equal((await run.exit).code, 143, run.output());
@@ -120,11 +121,14 @@ describe('chaos-lab up when a part dies mid-run', () => {
   });
 
   it('a second lab on the same database is refused with a message naming the live run, and leaves nothing running', async () => {
-    const first = await labUnderWay('two-labs', 72, 200);
+    const first = await labUnderWay('two-labs', 200);
     const [{ run_id: runId }] = query<{ run_id: string }>(first.dbPath, 'SELECT run_id FROM runs') as [{ run_id: string }];
     const dir = join(tmp.path, 'two-labs-second');
-    const second = startLab(dir, ['up', '--prompts', writePrompts(dir, 3)], { ...labEnv(dir, 74), LAB_DB_PATH: first.dbPath });
+    // Ports of its own while the first lab holds the file's: the refusal must be for the database.
+    const ports = await takePortBlock();
+    const second = startLab(dir, ['up', '--prompts', writePrompts(dir, 3)], { ...(await labEnv(dir)), PORT_OFFSET: String(ports.offset), LAB_DB_PATH: first.dbPath });
     assert.equal((await second.exit).code, 2, second.output());
+    ports.release();
     assert.match(second.output(), new RegExp(`run ${runId} is still active in .*lab\\.db .*one run at a time per database`));
     assert.doesNotMatch(second.output(), /lab ready/);
     assert.equal(query(first.dbPath, 'SELECT 1 FROM runs').length, 1, 'the second lab recorded no run');

@@ -85,7 +85,7 @@ describe('the lab file', () => {
 
   it('one declaration adds a tool service: proxied, faulted, called, recorded and charted', async () => {
     const { dir, env } = labDir('added', `services:${QUOTES_ENTRY}`, 3);
-    const run = startLab(dir, ['up'], labEnv(dir, 41, { ...env, TOXIC_PROB: '1', TOXICS: 'latency', TOOL_LIMIT: '2', PROXY_TIMEOUT_MS: '400' }));
+    const run = startLab(dir, ['up'], await labEnv(dir, { ...env, TOXIC_PROB: '1', TOXICS: 'latency', TOOL_LIMIT: '2', PROXY_TIMEOUT_MS: '400' }));
     const { code } = await run.exit;
     assert.equal(code, 0, run.output());
     const db = openDatabase(run.dbPath);
@@ -118,7 +118,7 @@ describe('the lab file', () => {
         arguments: { type: object }
         http: { method: GET, path: /boo }
 `, 1);
-    const run = startLab(dir, ['up'], labEnv(dir, 43, env));
+    const run = startLab(dir, ['up'], await labEnv(dir, env));
     const { code } = await run.exit;
     assert.equal(code, 1, run.output());
     assert.match(run.output(), /tool service "ghost" \(run: url, lab file\) is not there: GET http:\/\/127\.0\.0\.1:9\/health gave/);
@@ -126,7 +126,7 @@ describe('the lab file', () => {
 
   it('a bad lab file stops the lab before it starts, naming the path, the value and what is allowed', async () => {
     const { dir, env } = labDir('bad', `services:\n  - name: quotes\n    run: command\n    command: [node, x.mjs]\n    port: 70000\n    tools: []\n`, 1);
-    const run = startLab(dir, ['up'], labEnv(dir, 47, env));
+    const run = startLab(dir, ['up'], await labEnv(dir, env));
     const { code } = await run.exit;
     assert.equal(code, 2, run.output());
     assert.match(run.output(), /lab\.yaml: services\[0\]\.port: must be a TCP port \(an integer from 1 to 65535\) \(got 70000\)/);

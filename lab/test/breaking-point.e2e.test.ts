@@ -8,15 +8,15 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { makeTempDir } from '@chaos-lab/common/testing';
-import { portOffset, runCli } from './support/cli.js';
+import { labPortOffset, runCli } from './support/cli.js';
 import { query } from './support/lab-run.js';
 
 const temp = makeTempDir('breaking-point-');
 after(() => temp.cleanup());
 
-function env(dir: string, slot: number): Record<string, string> {
+async function env(dir: string): Promise<Record<string, string>> {
   mkdirSync(dir, { recursive: true });
-  return { LAB_DB_PATH: join(dir, 'lab.db'), LOG_DIR: join(dir, 'logs'), CHARTS_DIR: join(dir, 'charts'), PORT_OFFSET: String(portOffset(slot)), OFFLINE_MODEL_LATENCY_MS: '50', CHAOS_INTERVAL_MS: '200' };
+  return { LAB_DB_PATH: join(dir, 'lab.db'), LOG_DIR: join(dir, 'logs'), CHARTS_DIR: join(dir, 'charts'), PORT_OFFSET: String(await labPortOffset()), OFFLINE_MODEL_LATENCY_MS: '50', CHAOS_INTERVAL_MS: '200' };
 }
 
 const SEARCH = ['breaking-point', '--target', 'weather', '--to', '2000', '--steps', '2', '--limit', '2', '--seed', '7', '--set', 'PROXY_TIMEOUT_MS=1000', '--set', 'TOOL_LIMIT=1', '--set', 'FALLBACK=off'];
@@ -33,7 +33,7 @@ interface Row {
 describe('chaos-lab breaking-point', () => {
   it('bad input stops before any run: exit 2 naming the option', async () => {
     const dir = join(temp.path, 'bad');
-    const run = runCli(['breaking-point', '--target', 'weather', '--to', '10', '--attribute', 'rate'], env(dir, 61));
+    const run = runCli(['breaking-point', '--target', 'weather', '--to', '10', '--attribute', 'rate'], await env(dir));
     assert.equal((await run.exit).code, 2, run.output());
     assert.equal(run.output(), 'chaos-lab breaking-point: --attribute rate: not an attribute of latency (latency, jitter, toxicity)\n');
   });
@@ -43,7 +43,7 @@ describe('chaos-lab breaking-point', () => {
     const answers: string[] = [];
     for (const attempt of [1, 2]) {
       const started = Date.now();
-      const run = runCli(SEARCH, env(dir, 62));
+      const run = runCli(SEARCH, await env(dir));
       const { code } = await run.exit;
       const out = run.output();
       assert.equal(code, 0, out);

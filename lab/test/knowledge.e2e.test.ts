@@ -11,7 +11,7 @@ import { after, describe, it } from 'node:test';
 import { makeTempDir } from '@chaos-lab/common/testing';
 import { runKnowledgeCommand } from '../src/commands/knowledge.js';
 import { runPlanCommand } from '../src/commands/plan.js';
-import { portOffset, runCli } from './support/cli.js';
+import { labPortOffset, runCli } from './support/cli.js';
 
 const temp = makeTempDir('knowledge-cli-');
 after(() => temp.cleanup());
@@ -43,7 +43,7 @@ describe('chaos-lab knowledge and plan', () => {
     const file = join(dir, 'slow-weather.yaml');
     writeFileSync(file, EXPERIMENT);
     const db = join(dir, 'lab.db');
-    const env = { LAB_DB_PATH: db, LOG_DIR: join(dir, 'logs'), CHARTS_DIR: join(dir, 'charts'), PORT_OFFSET: String(portOffset(61)), OFFLINE_MODEL_LATENCY_MS: '20' };
+    const env = { LAB_DB_PATH: db, LOG_DIR: join(dir, 'logs'), CHARTS_DIR: join(dir, 'charts'), PORT_OFFSET: String(await labPortOffset()), OFFLINE_MODEL_LATENCY_MS: '20' };
     const run = runCli(['run', file], env);
     const ran = await run.exit;
     assert.equal(ran.code, 0, run.output());

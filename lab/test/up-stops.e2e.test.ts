@@ -13,10 +13,10 @@ after(() => tmp.cleanup());
 const PROMPTS = 30;
 
 /** Starts a lab of {@link PROMPTS} prompts in `name`, and waits until two prompts have their rows. */
-async function labUnderWay(name: string, slot: number) {
+async function labUnderWay(name: string) {
   const dir = join(tmp.path, name);
   const prompts = writePrompts(tmp.path, PROMPTS);
-  const run = startLab(dir, ['up', '--prompts', prompts], labEnv(dir, slot));
+  const run = startLab(dir, ['up', '--prompts', prompts], await labEnv(dir));
   await promptsDone(run, 2);
   const parts = labProcesses(run);
   assert.ok(parts.length >= 10, `the lab's parts run: ${parts.length}\n${run.output()}`);
@@ -29,7 +29,7 @@ describe('chaos-lab up stops in order', () => {
     ['SIGTERM', 143],
   ] as const) {
     it(`on ${signal} to its whole process group (a terminal's Ctrl-C): exit ${code}, the run interrupted, its record whole, its report rendered`, async () => {
-      const run = await labUnderWay(`group-${signal}`, 20 + code);
+      const run = await labUnderWay(`group-${signal}`);
       process.kill(-run.child.pid!, signal);
       const { code: exitCode } = await run.exit;
       assert.equal(exitCode, code, run.output());
@@ -41,7 +41,7 @@ describe('chaos-lab up stops in order', () => {
   }
 
   it('on kill -9 of the launcher itself: every part notices its launcher is gone and stops by itself, the record whole', async () => {
-    const run = await labUnderWay('kill-launcher', 45);
+    const run = await labUnderWay('kill-launcher');
     process.kill(run.child.pid!, 'SIGKILL');
     await run.exit;
     await waitFor('every part to stop', () => labProcesses(run).length === 0, 30_000);
@@ -50,7 +50,7 @@ describe('chaos-lab up stops in order', () => {
   });
 
   it('on a second Ctrl-C while stopping: still in order, exit 130, the record whole', async () => {
-    const run = await labUnderWay('second-ctrl-c', 40);
+    const run = await labUnderWay('second-ctrl-c');
     process.kill(-run.child.pid!, 'SIGINT');
     await waitFor('the stop to begin', () => run.output().includes('SIGINT: stopping the lab in order'));
     process.kill(-run.child.pid!, 'SIGINT');
@@ -66,7 +66,7 @@ describe('chaos-lab up stops in order', () => {
     it(`under npm start: ${signal} to npm alone stops the lab in order, npm waits for it, and nothing is orphaned`, async () => {
       const dir = join(tmp.path, `npm-${signal}`);
       const prompts = writePrompts(tmp.path, PROMPTS);
-      const run = startLab(dir, ['start', '--silent', '--', '--prompts', prompts], labEnv(dir, 40 + code), ['npm']);
+      const run = startLab(dir, ['start', '--silent', '--', '--prompts', prompts], await labEnv(dir), ['npm']);
       await promptsDone(run, 2);
       process.kill(run.child.pid!, signal);
       const exit = await run.exit;
@@ -80,7 +80,7 @@ describe('chaos-lab up stops in order', () => {
   it('under npm start: a terminal Ctrl-C (SIGINT to npm, its shell and the lab at once) stops the lab in order', async () => {
     const dir = join(tmp.path, 'npm-int');
     const prompts = writePrompts(tmp.path, PROMPTS);
-    const run = startLab(dir, ['start', '--silent', '--', '--prompts', prompts], labEnv(dir, 44), ['npm']);
+    const run = startLab(dir, ['start', '--silent', '--', '--prompts', prompts], await labEnv(dir), ['npm']);
     await promptsDone(run, 2);
     process.kill(-run.child.pid!, 'SIGINT');
     const { code, signal } = await run.exit;

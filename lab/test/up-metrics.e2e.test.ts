@@ -14,7 +14,7 @@ after(() => tmp.cleanup());
 describe('chaos-lab up serves metrics', () => {
   it('on every part while the run goes', async () => {
     const dir = join(tmp.path, 'lab');
-    const env = labEnv(dir, 3);
+    const env = await labEnv(dir);
     const offset = Number(env.PORT_OFFSET);
     const run = startLab(dir, ['up', '--prompts', writePrompts(tmp.path, 30)], env);
     try {

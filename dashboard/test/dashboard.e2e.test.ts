@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { makeTempDir } from '@chaos-lab/common/testing';
-import { launchChromium, promptRowsSeen, query, startLab, waitFor, watchPromptRows, writePrompts, type LabRun } from './browser.js';
+import { chromiumMissing, launchChromium, promptRowsSeen, query, startLab, waitFor, watchPromptRows, writePrompts, type LabRun } from './support/browser.js';
 
 const PROMPTS = 40;
 const SECRET = 'gsk_dashboard_test_secret_0123456789';
@@ -21,7 +21,13 @@ let url: string;
 let managerUrl: string;
 let runId: string;
 
+// Without a browser the tests are skipped, never passed: one line says why and how to install it.
+const noChromium = chromiumMissing();
+if (noChromium) console.log(noChromium);
+const skip = noChromium ? 'no Chromium' : false;
+
 before(async () => {
+  if (noChromium) return;
   lab = await startLab(tmp.path, ['--prompts', writePrompts(tmp.path, PROMPTS), '--seed', '7'], {
     TOXIC_PROB: '0',
     ERROR_PROB: '0',
@@ -49,7 +55,7 @@ after(async () => {
 });
 
 describe('the dashboard during a real run', () => {
-  it('loads during the run and updates as prompts finish', async (t) => {
+  it('loads during the run and updates as prompts finish', { skip }, async (t) => {
     const started = Date.now();
     await page.goto(url);
     await page.getByTestId('progress').waitFor({ timeout: 20_000 });
@@ -70,7 +76,7 @@ describe('the dashboard during a real run', () => {
     assert.ok(latencies.at(-1)! < 10_000, `latencies ${latencies.join(', ')}`);
   });
 
-  it('shows a prompt\'s tool calls and attempts when it is clicked', async () => {
+  it('shows a prompt\'s tool calls and attempts when it is clicked', { skip }, async () => {
     await page.getByTestId('prompt-0').click();
     const detail = page.getByTestId('prompt-detail');
     await detail.waitFor({ timeout: 10_000 });
@@ -80,7 +86,7 @@ describe('the dashboard during a real run', () => {
     assert.equal(await page.getByTestId('attempt').count(), recorded, 'one row per recorded attempt of prompt 0');
   });
 
-  it('steers TOXIC_PROB: the proxy-manager injects toxics from then on, and the change is recorded', async () => {
+  it('steers TOXIC_PROB: the proxy-manager injects toxics from then on, and the change is recorded', { skip }, async () => {
     assert.equal(query<{ n: number }>(lab.dbPath, "SELECT COUNT(*) AS n FROM fault_events WHERE run_id = ? AND kind = 'toxic'", runId)[0]!.n, 0, 'TOXIC_PROB=0 at start');
     await page.getByTestId('toxic-prob').fill('1');
     await page.getByTestId('apply').click();
@@ -97,7 +103,7 @@ describe('the dashboard during a real run', () => {
     assert.deepEqual([...readFileSync(join(tmp.path, 'dashboard.png')).subarray(1, 4)], [...Buffer.from('PNG')]);
   });
 
-  it('refuses a cross-site POST, from a browser on another site and with forged headers', async () => {
+  it('refuses a cross-site POST, from a browser on another site and with forged headers', { skip }, async () => {
     // localhost is another site than 127.0.0.1: the browser marks the request cross-site.
     const other = await browser.newPage();
     await other.goto(url.replace('127.0.0.1', 'localhost'));
@@ -116,7 +122,7 @@ describe('the dashboard during a real run', () => {
     assert.equal(query<{ n: number }>(lab.dbPath, "SELECT COUNT(*) AS n FROM steering_changes WHERE value IN ('0.37', '1.5')")[0]!.n, 0);
   });
 
-  it('lists the run in the history, answers bad requests with a message, and shows no key', async () => {
+  it('lists the run in the history, answers bad requests with a message, and shows no key', { skip }, async () => {
     await page.goto(`${url}#/history`);
     await page.getByTestId(`run-${runId}`).waitFor({ timeout: 10_000 });
     const bad = await fetch(`${url}api/runs/${runId}/prompts/first`);
@@ -128,7 +134,7 @@ describe('the dashboard during a real run', () => {
     assert.match(served[1]!, /"GROQ_API_KEY":"\(set\)"/);
   });
 
-  it('aborts the run cleanly: interrupted, every prompt recorded', async () => {
+  it('aborts the run cleanly: interrupted, every prompt recorded', { skip }, async () => {
     await page.goto(url);
     page.once('dialog', (d) => void d.accept());
     await page.getByTestId('abort').click();

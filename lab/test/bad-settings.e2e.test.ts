@@ -3,12 +3,11 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { SERVICES, TOXIPROXY_API_PORT, PROXY_MANAGER_PORT } from '@chaos-lab/common';
-import { makeTempDir } from '@chaos-lab/common/testing';
-import { portOffset, runCli } from './support/cli.js';
+import { makeTempDir, portIsFree } from '@chaos-lab/common/testing';
+import { labPortOffset, runCli } from './support/cli.js';
 
 const tmp = makeTempDir('chaos-lab-bad-settings-');
 after(() => tmp.cleanup());
@@ -30,14 +29,6 @@ function processesMarked(mark: string): number[] {
   return found;
 }
 
-function canBind(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen({ host: '127.0.0.1', port, exclusive: true }, () => server.close(() => resolve(true)));
-  });
-}
-
 /** Every port the lab would bind with this offset. */
 function labPorts(offset: number): number[] {
   return [...SERVICES.flatMap((s) => [s.toolPort, s.proxyPort]), TOXIPROXY_API_PORT, PROXY_MANAGER_PORT].map((p) => p + offset);
@@ -51,7 +42,7 @@ async function refusal(slot: number, env: Record<string, string>): Promise<strin
   const dir = join(tmp.path, `slot-${slot}`);
   mkdirSync(dir, { recursive: true });
   const mark = `chaos-lab-test-${randomUUID()}`;
-  const offset = portOffset(slot);
+  const offset = await labPortOffset();
   const run = runCli(['up'], {
     LAB_DB_PATH: join(dir, 'lab.db'),
     LOG_DIR: join(dir, 'logs'),
@@ -70,7 +61,7 @@ async function refusal(slot: number, env: Record<string, string>): Promise<strin
   assert.equal(lines[0], 'chaos-lab: invalid settings');
   assert.doesNotMatch(run.output(), /^\s+at /m, 'no stack trace');
   assert.deepEqual(processesMarked(mark), [], 'no part of the lab left running');
-  for (const port of labPorts(offset)) assert.ok(await canBind(port), `port ${port} is free`);
+  for (const port of labPorts(offset)) assert.ok(await portIsFree(port), `port ${port} is free`);
   return lines[1]!;
 }
 
