@@ -67,11 +67,12 @@ export function writePrompts(dir: string, count: number): string {
 }
 
 /**
- * Starts `chaos-lab up` (the compiled command) in its own process group, on a block of ports held for
- * this process (common's `takePortBlock`) unless `env` sets `PORT_OFFSET`.
+ * Starts `chaos-lab up` (the compiled command) in its own process group, on a block of ports taken for
+ * it (common's `takePortBlock`, given back when the lab has exited) unless `env` sets `PORT_OFFSET`.
  */
 export async function startLab(dir: string, args: string[], env: Record<string, string>): Promise<LabRun> {
-  const portOffset = env.PORT_OFFSET === undefined ? (await takePortBlock()).offset : Number(env.PORT_OFFSET);
+  const ports = env.PORT_OFFSET === undefined ? await takePortBlock() : undefined;
+  const portOffset = ports?.offset ?? Number(env.PORT_OFFSET);
   const dbPath = join(dir, 'lab.db');
   const child = spawn(process.execPath, [join(PROJECT_ROOT, 'lab', 'bin', 'chaos-lab.js'), 'up', ...args], {
     cwd: PROJECT_ROOT,
@@ -97,7 +98,12 @@ export async function startLab(dir: string, args: string[], env: Record<string, 
   child.stdout!.on('data', onData);
   child.stderr!.on('data', onData);
   // 'close', not 'exit': the lab may exit before its last output has been read.
-  const exit = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  const exit = new Promise<number | null>((resolve) =>
+    child.once('close', (code) => {
+      ports?.release();
+      resolve(code);
+    }),
+  );
   return {
     child,
     dbPath,
