@@ -21,7 +21,9 @@ const ownSources = {
   name: 'own-sources',
   setup(b) {
     // A bare import is a package from node_modules, loaded by Node, except the lab's own workspaces.
-    b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@chaos-lab/') ? undefined : { path: args.path, external: true }));
+    b.onResolve({ filter: /^[^./]/ }, (args) =>
+      args.path.startsWith('@chaos-lab/') ? undefined : { path: args.path, external: true },
+    );
     b.onLoad({ filter: /\.[cm]?[jt]s$/ }, (args) => {
       const source = readFileSync(args.path, 'utf8');
       const loader = /\.[cm]?ts$/.test(args.path) ? 'ts' : 'js';

@@ -33,7 +33,9 @@ const oldDir = `${outDir}.${process.pid}.old`;
 const EXTERNAL = ['better-sqlite3', '@resvg/resvg-js', 'dockerode', 'vega', 'vega-lite'];
 
 /** The compiled files of the lab's workspaces (`<workspace>/dist/…js`), whose `import.meta.url` is kept. */
-const ownDist = new RegExp(`^${escape(root)}(${workspaces.map(escape).join('|')})${escape(sep)}dist${escape(sep)}.*\\.js$`);
+const ownDist = new RegExp(
+  `^${escape(root)}(${workspaces.map(escape).join('|')})${escape(sep)}dist${escape(sep)}.*\\.js$`,
+);
 
 /** @param {string} text */
 function escape(text) {
@@ -120,7 +122,12 @@ await build({
 });
 for (const [file, { name, resolveDir }] of lazyModules) {
   await build({
-    stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir, sourcefile: `${name}-entry.js`, loader: 'js' },
+    stdin: {
+      contents: `module.exports = require(${JSON.stringify(name)});`,
+      resolveDir,
+      sourcefile: `${name}-entry.js`,
+      loader: 'js',
+    },
     outfile: join(tempDir, file),
     bundle: true,
     format: 'cjs',

@@ -40,14 +40,18 @@ const extra = dash === -1 ? [] : args.slice(dash + 1);
 const flags = new Set(own.filter((a) => a.startsWith('--')));
 const unknownFlags = [...flags].filter((f) => !['--fast', '--e2e', '--watch'].includes(f));
 if (unknownFlags.length > 0 || (flags.has('--fast') && flags.has('--e2e'))) {
-  process.stderr.write(`run-tests: expected --fast, --e2e or --watch (one kind at most), workspaces, then -- and node --test flags; got ${own.join(' ')}\n`);
+  process.stderr.write(
+    `run-tests: expected --fast, --e2e or --watch (one kind at most), workspaces, then -- and node --test flags; got ${own.join(' ')}\n`,
+  );
   process.exit(2);
 }
 const workspaces = chooseWorkspaces(
   own.filter((a) => !a.startsWith('--')),
   'run-tests',
 );
-const testFiles = workspaces.flatMap((ws) => filesEndingWith(join(root, ws, 'test'), '.test.ts')).map((f) => relative(root, f));
+const testFiles = workspaces
+  .flatMap((ws) => filesEndingWith(join(root, ws, 'test'), '.test.ts'))
+  .map((f) => relative(root, f));
 const e2eFiles = testFiles.filter((f) => f.endsWith('.e2e.test.ts'));
 const fastFiles = testFiles.filter((f) => !f.endsWith('.e2e.test.ts'));
 
@@ -90,7 +94,13 @@ if (chosen.length === 0) {
   process.exit(1);
 }
 if (flags.has('--watch')) {
-  process.exit(runTests(chosen, [...fromSource, '--watch', ...(flags.has('--e2e') ? [] : [`--test-concurrency=${FAST_CONCURRENCY}`])]));
+  process.exit(
+    runTests(chosen, [
+      ...fromSource,
+      '--watch',
+      ...(flags.has('--e2e') ? [] : [`--test-concurrency=${FAST_CONCURRENCY}`]),
+    ]),
+  );
 }
 if (flags.has('--fast')) process.exit(await runFast());
 if (flags.has('--e2e')) process.exit(runE2e());

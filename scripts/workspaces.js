@@ -23,7 +23,9 @@ export const workspaces = JSON.parse(readFileSync(join(root, 'package.json'), 'u
 export function chooseWorkspaces(names, runner) {
   const unknown = names.filter((n) => !workspaces.includes(n));
   if (unknown.length > 0) {
-    process.stderr.write(`${runner}: unknown workspace ${unknown.join(', ')}; expected one of ${workspaces.join(', ')}\n`);
+    process.stderr.write(
+      `${runner}: unknown workspace ${unknown.join(', ')}; expected one of ${workspaces.join(', ')}\n`,
+    );
     process.exit(2);
   }
   return names.length > 0 ? names : workspaces;

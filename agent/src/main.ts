@@ -10,7 +10,17 @@
  * ({@link liveRun}): a second agent on the same database is refused before it records anything,
  * because the proxy-manager follows one run only.
  */
-import { LabError, type Logger, type Settings, liveRun, liveRunMessage, newRunId, openDatabase, publicSettings, writeTransaction } from '@chaos-lab/common';
+import {
+  LabError,
+  type Logger,
+  type Settings,
+  liveRun,
+  liveRunMessage,
+  newRunId,
+  openDatabase,
+  publicSettings,
+  writeTransaction,
+} from '@chaos-lab/common';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { type ModelChoice, chooseModel } from './model/choose-model.js';
 import { ModelCallCounter } from './model/model-calls.js';
@@ -73,7 +83,12 @@ export async function runAgent(settings: Settings, options: RunAgentOptions = {}
   const runId = options.runId ?? newRunId(now());
   const counter = new ModelCallCounter();
   const choice: ModelChoice & { provider: string } = options.model
-    ? { model: options.model, label: `custom:${options.model.getName()}`, reason: 'given by the caller', provider: 'custom' }
+    ? {
+        model: options.model,
+        label: `custom:${options.model.getName()}`,
+        reason: 'given by the caller',
+        provider: 'custom',
+      }
     : await chooseModel(settings, counter);
 
   const db = openDatabase(settings.LAB_DB_PATH);
@@ -84,13 +99,29 @@ export async function runAgent(settings: Settings, options: RunAgentOptions = {}
     writeTransaction(db, () => {
       const other = liveRun(db, now(), settings.HEARTBEAT_STALE_MS, runId);
       if (other) throw new LabError('VALIDATION', liveRunMessage(other, settings.LAB_DB_PATH));
-      if (!records.start({ seed: settings.CHAOS_SEED, settings: publicSettings(settings), promptsTotal: prompts.length, model: choice.label })) {
-        throw new LabError('VALIDATION', `run id "${runId}" already exists in ${settings.LAB_DB_PATH}: choose another one`);
+      if (
+        !records.start({
+          seed: settings.CHAOS_SEED,
+          settings: publicSettings(settings),
+          promptsTotal: prompts.length,
+          model: choice.label,
+        })
+      ) {
+        throw new LabError(
+          'VALIDATION',
+          `run id "${runId}" already exists in ${settings.LAB_DB_PATH}: choose another one`,
+        );
       }
     });
     counter.recordTo({ db, runId, provider: choice.provider, model: choice.label, now });
     const recorded = { settings, prompts, promptsFile, runId, choice, counter, records, db, now, agentModule };
-    return await executeRun({ ...recorded, logger: options.logger, signal: options.signal, endpoints: options.endpoints, onStart: options.onStart });
+    return await executeRun({
+      ...recorded,
+      logger: options.logger,
+      signal: options.signal,
+      endpoints: options.endpoints,
+      onStart: options.onStart,
+    });
   } finally {
     db.close();
   }

@@ -32,17 +32,34 @@ async function startFakeAnthropic() {
       if (req.method !== 'POST' || req.url !== '/v1/messages') return void res.writeHead(404).end();
       const body = JSON.parse(text) as MessagesRequest;
       requests.push({ apiKey: req.headers['x-api-key'] as string | undefined, body });
-      const result = body.messages.flatMap((m) => (Array.isArray(m.content) ? m.content : [])).find((b) => b.type === 'tool_result');
+      const result = body.messages
+        .flatMap((m) => (Array.isArray(m.content) ? m.content : []))
+        .find((b) => b.type === 'tool_result');
       const content = result
         ? [{ type: 'text', text: `The weather in Paris: ${JSON.stringify(result.content).slice(0, 40)}` }]
         : [{ type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: { city: 'Paris' } }];
-      res.writeHead(200, { 'content-type': 'application/json' }).end(
-        JSON.stringify({ id: `msg_${requests.length}`, type: 'message', role: 'assistant', model: MODEL, content, stop_reason: result ? 'end_turn' : 'tool_use', stop_sequence: null, usage: { input_tokens: 100 * requests.length, output_tokens: 7 } }),
-      );
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(
+          JSON.stringify({
+            id: `msg_${requests.length}`,
+            type: 'message',
+            role: 'assistant',
+            model: MODEL,
+            content,
+            stop_reason: result ? 'end_turn' : 'tool_use',
+            stop_sequence: null,
+            usage: { input_tokens: 100 * requests.length, output_tokens: 7 },
+          }),
+        );
     });
   });
   const port = await listenOn(server, 0, '127.0.0.1', 'fake Anthropic');
-  return { url: `http://127.0.0.1:${port}`, requests, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 describe('the Anthropic path, against a local server speaking the Messages API', () => {
@@ -55,15 +72,31 @@ describe('the Anthropic path, against a local server speaking the Messages API',
   it('runs the agent loop with a real tool call, recorded in model_calls under anthropic with its tokens', async () => {
     const anthropic = await startFakeAnthropic();
     try {
-      const settings = testSettings(lab.dir, { PROXY_MANAGER_URL: lab.settings.PROXY_MANAGER_URL, LLM_PROVIDER: 'anthropic', ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: anthropic.url, ANTHROPIC_MODEL: MODEL });
-      const prompt = { prompt: 'What is the weather in Paris?', expect: { tools: [{ tool: 'get_weather', args: { city: 'Paris' } }], contains: ['Paris'] } };
-      const summary = await runAgent(settings, { promptsFile: lab.promptsFile([prompt]), runId: 'anthropic-1', endpoints: directEndpoints(lab) });
+      const settings = testSettings(lab.dir, {
+        PROXY_MANAGER_URL: lab.settings.PROXY_MANAGER_URL,
+        LLM_PROVIDER: 'anthropic',
+        ANTHROPIC_API_KEY: KEY,
+        ANTHROPIC_BASE_URL: anthropic.url,
+        ANTHROPIC_MODEL: MODEL,
+      });
+      const prompt = {
+        prompt: 'What is the weather in Paris?',
+        expect: { tools: [{ tool: 'get_weather', args: { city: 'Paris' } }], contains: ['Paris'] },
+      };
+      const summary = await runAgent(settings, {
+        promptsFile: lab.promptsFile([prompt]),
+        runId: 'anthropic-1',
+        endpoints: directEndpoints(lab),
+      });
       assert.equal(summary.model, `anthropic:${MODEL}`);
       assert.deepEqual([summary.status, summary.prompts.correct], ['completed', 1]);
       assert.equal(anthropic.requests.length, 2);
       assert.ok(anthropic.requests.every((r) => r.apiKey === KEY && r.body.model === MODEL));
       assert.ok(anthropic.requests[0]!.body.tools!.some((t) => t.name === 'get_weather'));
-      const calls = lab.rows<{ provider: string; status: string; tokens_in: number; tokens_out: number }>('SELECT provider, status, tokens_in, tokens_out FROM model_calls WHERE run_id = ? ORDER BY id', 'anthropic-1');
+      const calls = lab.rows<{ provider: string; status: string; tokens_in: number; tokens_out: number }>(
+        'SELECT provider, status, tokens_in, tokens_out FROM model_calls WHERE run_id = ? ORDER BY id',
+        'anthropic-1',
+      );
       assert.deepEqual(calls, [
         { provider: 'anthropic', status: 'ok', tokens_in: 100, tokens_out: 7 },
         { provider: 'anthropic', status: 'ok', tokens_in: 200, tokens_out: 7 },
@@ -81,6 +114,9 @@ describe('the Anthropic path, against a local server speaking the Messages API',
       () => testSettings(lab.dir, { LLM_PROVIDER: 'anthropic' }),
       (err: Error) => isLabError(err, 'SETTINGS_INVALID') && /ANTHROPIC_API_KEY must be set/.test(err.message),
     );
-    assert.equal(resolveProvider(testSettings(lab.dir, { LLM_PROVIDER: 'anthropic', ANTHROPIC_API_KEY: KEY })).label, 'anthropic:claude-3-5-haiku-latest');
+    assert.equal(
+      resolveProvider(testSettings(lab.dir, { LLM_PROVIDER: 'anthropic', ANTHROPIC_API_KEY: KEY })).label,
+      'anthropic:claude-3-5-haiku-latest',
+    );
   });
 });

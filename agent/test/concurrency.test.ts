@@ -31,13 +31,26 @@ describe('AGENT_CONCURRENCY prompts in flight, mirrored in the control row', () 
       inFlight -= 1;
       return new AIMessage(`answer to ${promptOf(messages)}`);
     });
-    const prompts = ['p0', 'p1', 'p2', 'p3'].map((prompt) => ({ prompt, expect: { contains: [`answer to ${prompt}`] } }));
-    const summary = await runAgent(lab.settings, { promptsFile: lab.promptsFile(prompts), runId: 'conc-1', model, endpoints: directEndpoints(lab) });
+    const prompts = ['p0', 'p1', 'p2', 'p3'].map((prompt) => ({
+      prompt,
+      expect: { contains: [`answer to ${prompt}`] },
+    }));
+    const summary = await runAgent(lab.settings, {
+      promptsFile: lab.promptsFile(prompts),
+      runId: 'conc-1',
+      model,
+      endpoints: directEndpoints(lab),
+    });
     assert.equal(summary.prompts.correct, 4);
     assert.equal(most, 2);
     assert.ok(seen.every((s) => s.phase === 'active'));
-    assert.deepEqual(seen.slice(0, 2).map((s) => s.currentPrompt), [0, 0]);
-    assert.deepEqual(lab.rows('SELECT phase, current_prompt FROM control WHERE run_id = ?', 'conc-1'), [{ phase: 'done', current_prompt: null }]);
+    assert.deepEqual(
+      seen.slice(0, 2).map((s) => s.currentPrompt),
+      [0, 0],
+    );
+    assert.deepEqual(lab.rows('SELECT phase, current_prompt FROM control WHERE run_id = ?', 'conc-1'), [
+      { phase: 'done', current_prompt: null },
+    ]);
     assert.equal(lab.rows('SELECT 1 FROM prompt_results WHERE run_id = ?', 'conc-1').length, 4);
   });
 });

@@ -17,7 +17,11 @@ describe('the control row', () => {
     let clock = 1_000;
     const records = new RunRecords(db, 'control-1', () => clock);
     assert.equal(records.start({ seed: 1, settings: {}, promptsTotal: 3, model: 'm' }), true);
-    assert.equal(records.start({ seed: 1, settings: {}, promptsTotal: 3, model: 'm' }), false, 'a run id is recorded once');
+    assert.equal(
+      records.start({ seed: 1, settings: {}, promptsTotal: 3, model: 'm' }),
+      false,
+      'a run id is recorded once',
+    );
     const phase = () => {
       const run = currentRun(db)!;
       return [run.phase, run.currentPrompt, run.heartbeatAt];
@@ -42,7 +46,12 @@ describe('the control row', () => {
     clock = 9_000;
     records.finish('completed', null);
     assert.deepEqual(phase(), ['done', null, 9_000]);
-    assert.deepEqual(db.prepare('SELECT status, finished_at, prompts_correct, prompts_failed FROM runs').get(), { status: 'completed', finished_at: 9_000, prompts_correct: 0, prompts_failed: 0 });
+    assert.deepEqual(db.prepare('SELECT status, finished_at, prompts_correct, prompts_failed FROM runs').get(), {
+      status: 'completed',
+      finished_at: 9_000,
+      prompts_correct: 0,
+      prompts_failed: 0,
+    });
     db.close();
   });
 });

@@ -41,12 +41,14 @@ const STATUS: Record<string, 'correct' | 'unhandled'> = {
 /** Wrong answers that read as answers (another tool's output passed off as the answer): no expectation may take them as correct. */
 const BAD_ANSWERS: Record<string, { answer: string; calls: { tool: string; args: Record<string, unknown> }[] }> = {
   'film-director': {
-    answer: 'Here is what I found for "Who directed The Godfather":\n1. Git: Commits form a directed acyclic graph identified by hashes (https://git-scm.com/)',
+    answer:
+      'Here is what I found for "Who directed The Godfather":\n1. Git: Commits form a directed acyclic graph identified by hashes (https://git-scm.com/)',
     calls: [{ tool: 'search_web', args: { query: 'Who directed The Godfather' } }],
   },
   tip: { answer: '18 / 100 = 0.18.', calls: [{ tool: 'calculate', args: { expression: '18 / 100' } }] },
   'inbox-did-write': {
-    answer: 'Here is what I found for "Did Alice write to me":\n1. Alice and Bob (https://en.wikipedia.org/wiki/Alice_and_Bob)',
+    answer:
+      'Here is what I found for "Did Alice write to me":\n1. Alice and Bob (https://en.wikipedia.org/wiki/Alice_and_Bob)',
     calls: [{ tool: 'search_web', args: { query: 'Did Alice write to me' } }],
   },
   'book-lunch': { answer: 'Sorry, I could not work out what to do with that.', calls: [] },
@@ -62,13 +64,25 @@ describe('everyday prompts through the offline agent, against the real tool serv
   it('records every answer as correct, wrong or unhandled, never a wrong answer as correct', async (t) => {
     const prompts = loadPrompts(FILE);
     assert.ok(prompts.length >= 12 && prompts.every((p) => p.expect !== undefined && p.id !== undefined));
-    const summary = await runAgent(lab.settings, { promptsFile: FILE, runId: 'everyday', endpoints: directEndpoints(lab) });
-    const rows = lab.rows<{ prompt_id: string; status: string; verdict: string | null; answer: string | null; error: string | null }>(
+    const summary = await runAgent(lab.settings, {
+      promptsFile: FILE,
+      runId: 'everyday',
+      endpoints: directEndpoints(lab),
+    });
+    const rows = lab.rows<{
+      prompt_id: string;
+      status: string;
+      verdict: string | null;
+      answer: string | null;
+      error: string | null;
+    }>(
       'SELECT prompt_id, status, verdict, answer, error FROM prompt_results WHERE run_id = ? ORDER BY prompt_index',
       'everyday',
     );
     const seen = Object.fromEntries(rows.map((r) => [r.prompt_id, r.status]));
-    const why = rows.filter((r) => r.status !== STATUS[r.prompt_id]).map((r) => `${r.prompt_id}: ${r.status}: ${r.verdict ?? r.error}\n${r.answer}`);
+    const why = rows
+      .filter((r) => r.status !== STATUS[r.prompt_id])
+      .map((r) => `${r.prompt_id}: ${r.status}: ${r.verdict ?? r.error}\n${r.answer}`);
     assert.deepEqual(seen, STATUS, why.join('\n\n'));
     // The honest answers never pass another tool's output off: no web results for the director.
     const director = rows.find((r) => r.prompt_id === 'film-director')!;
@@ -76,7 +90,10 @@ describe('everyday prompts through the offline agent, against the real tool serv
     assert.doesNotMatch(director.answer!, /git|Here is what I found/i);
     const correct = rows.filter((r) => r.status === 'correct').length;
     const unhandled = rows.filter((r) => r.status === 'unhandled').length;
-    assert.deepEqual([summary.prompts.correct, summary.prompts.unhandled, summary.prompts.wrong, summary.prompts.failed], [correct, unhandled, 0, 0]);
+    assert.deepEqual(
+      [summary.prompts.correct, summary.prompts.unhandled, summary.prompts.wrong, summary.prompts.failed],
+      [correct, unhandled, 0, 0],
+    );
     t.diagnostic(`everyday prompts: ${correct} of ${rows.length} correct, ${unhandled} unhandled, 0 wrong`);
   });
 
@@ -86,7 +103,10 @@ describe('everyday prompts through the offline agent, against the real tool serv
     for (const [id, bad] of Object.entries(BAD_ANSWERS)) {
       assert.notEqual(judge(byId.get(id)!.expect, bad).status, 'correct', id);
     }
-    const offTopic = { answer: 'Here is what I found for "git":\n1. Git: a distributed version control system.', calls: [{ tool: 'search_web', args: { query: 'git' } }] };
+    const offTopic = {
+      answer: 'Here is what I found for "git":\n1. Git: a distributed version control system.',
+      calls: [{ tool: 'search_web', args: { query: 'git' } }],
+    };
     for (const p of prompts) assert.equal(judge(p.expect, offTopic).status, 'wrong', p.id);
   });
 });

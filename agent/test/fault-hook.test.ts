@@ -29,7 +29,12 @@ const policy = (over: Partial<ToolCallPolicy> = {}): ToolCallPolicy => ({
   ...over,
 });
 
-async function write(p: ToolCallPolicy, proxy: StubServer, direct: StubServer, beforeAttempt?: (n: number) => Promise<void>) {
+async function write(
+  p: ToolCallPolicy,
+  proxy: StubServer,
+  direct: StubServer,
+  beforeAttempt?: (n: number) => Promise<void>,
+) {
   return callTool({
     callId: 'r/p0/a1/c1',
     request: { method: 'POST', path: '/events', body: { title: 't', request_id: 'r/p0/a1/c1' } },
@@ -77,7 +82,9 @@ describe('fault hook and idempotency keys', () => {
       req.on('data', (d) => (body += d));
       req.on('end', () => {
         bodies.push(JSON.parse(body));
-        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(status === 200 ? { faults: ['f'] } : { error: 'bad' }));
+        res
+          .writeHead(status, { 'content-type': 'application/json' })
+          .end(JSON.stringify(status === 200 ? { faults: ['f'] } : { error: 'bad' }));
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -97,11 +104,13 @@ describe('fault hook and idempotency keys', () => {
     }
   });
 
-  it('announces only for a plan with a trigger on the agent\'s progress (call, prompt, first_attempts)', () => {
+  it("announces only for a plan with a trigger on the agent's progress (call, prompt, first_attempts)", () => {
     const db = openDatabase(join(temp.path, 'plans.db'));
     try {
       const plan = (runId: string, kinds: string[]) =>
-        db.prepare('INSERT INTO fault_plans (run_id, plan, created_at) VALUES (?, ?, 0)').run(runId, JSON.stringify({ faults: kinds.map((kind) => ({ trigger: { kind } })) }));
+        db
+          .prepare('INSERT INTO fault_plans (run_id, plan, created_at) VALUES (?, ?, 0)')
+          .run(runId, JSON.stringify({ faults: kinds.map((kind) => ({ trigger: { kind } })) }));
       plan('timed', ['random', 'window']);
       plan('called', ['window', 'call']);
       plan('prompted', ['prompt']);

@@ -42,9 +42,10 @@ describe('an interrupted run (SIGINT/SIGTERM through the signal)', () => {
         [3, 'interrupted', 0, 'interrupted'],
       ],
     );
-    assert.deepEqual(lab.rows('SELECT status, prompts_interrupted, prompts_failed FROM runs WHERE run_id = ?', 'interrupt-1'), [
-      { status: 'interrupted', prompts_interrupted: 4, prompts_failed: 0 },
-    ]);
+    assert.deepEqual(
+      lab.rows('SELECT status, prompts_interrupted, prompts_failed FROM runs WHERE run_id = ?', 'interrupt-1'),
+      [{ status: 'interrupted', prompts_interrupted: 4, prompts_failed: 0 }],
+    );
     assert.deepEqual(lab.rows('SELECT phase FROM control WHERE run_id = ?', 'interrupt-1'), [{ phase: 'done' }]);
   });
 
@@ -60,7 +61,10 @@ describe('an interrupted run (SIGINT/SIGTERM through the signal)', () => {
       endpoints: directEndpoints(lab),
     });
     assert.equal(summary.status, 'interrupted');
-    assert.deepEqual(lab.rows("SELECT status FROM prompt_results WHERE run_id = 'interrupt-2'"), [{ status: 'interrupted' }, { status: 'interrupted' }]);
+    assert.deepEqual(lab.rows("SELECT status FROM prompt_results WHERE run_id = 'interrupt-2'"), [
+      { status: 'interrupted' },
+      { status: 'interrupted' },
+    ]);
     assert.equal(model.turns, 0);
   });
 });

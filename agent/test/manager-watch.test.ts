@@ -23,8 +23,16 @@ describe('the watch on the proxy-manager', () => {
       partStopped(db, PROXY_MANAGER_PART, 2_500);
       assert.match(watch.check(3_000) ?? '', /the proxy-manager stopped during the run/);
       launcherGone = true;
-      assert.equal(watch.check(3_000), undefined, 'with the launcher gone every part stops by itself: the agent interrupts its run');
-      assert.equal(new ManagerWatch(db, runStartedAt, 0, () => false).check(9_000), undefined, 'HEARTBEAT_STALE_MS=0 turns the watch off');
+      assert.equal(
+        watch.check(3_000),
+        undefined,
+        'with the launcher gone every part stops by itself: the agent interrupts its run',
+      );
+      assert.equal(
+        new ManagerWatch(db, runStartedAt, 0, () => false).check(9_000),
+        undefined,
+        'HEARTBEAT_STALE_MS=0 turns the watch off',
+      );
     } finally {
       db.close();
     }

@@ -31,10 +31,18 @@ function startExternalServer(): Promise<Server> {
     const id = req.get('mcp-session-id');
     let transport = id ? sessions.get(id) : undefined;
     if (!transport) {
-      if (!isInitializeRequest(req.body)) return void res.status(400).json({ jsonrpc: '2.0', error: { code: -32000, message: 'no session' }, id: null });
-      transport = new StreamableHTTPServerTransport({ sessionIdGenerator: randomUUID, onsessioninitialized: (sid) => void sessions.set(sid, transport!) });
+      if (!isInitializeRequest(req.body))
+        return void res.status(400).json({ jsonrpc: '2.0', error: { code: -32000, message: 'no session' }, id: null });
+      transport = new StreamableHTTPServerTransport({
+        sessionIdGenerator: randomUUID,
+        onsessioninitialized: (sid) => void sessions.set(sid, transport!),
+      });
       const server = new McpServer({ name: 'external', version: '1.0.0' });
-      server.registerTool('shout', { description: 'Says a text louder.', inputSchema: { text: z.string() } }, ({ text }) => ({ content: [{ type: 'text', text: text.toUpperCase() }] }));
+      server.registerTool(
+        'shout',
+        { description: 'Says a text louder.', inputSchema: { text: z.string() } },
+        ({ text }) => ({ content: [{ type: 'text', text: text.toUpperCase() }] }),
+      );
       await server.connect(transport);
     }
     await transport.handleRequest(req, res, req.body);
@@ -53,12 +61,25 @@ describe('an external MCP server declared in the lab file', () => {
     external = await startExternalServer();
     toxiproxy = await startToxiproxyServer({ port: 0, seed: 1 });
     const serverPort = (external.address() as AddressInfo).port;
-    proxy = await new Toxiproxy(toxiproxy.url).createProxy({ name: 'shouter_proxy', listen: '127.0.0.1:0', upstream: `127.0.0.1:${serverPort}` });
+    proxy = await new Toxiproxy(toxiproxy.url).createProxy({
+      name: 'shouter_proxy',
+      listen: '127.0.0.1:0',
+      upstream: `127.0.0.1:${serverPort}`,
+    });
     const proxyPort = Number(proxy.listen.split(':').at(-1));
     const labFile = join(tmp.path, 'lab.yaml');
     // The two lines that declare it, beside its name: where it is and that it speaks MCP.
-    writeFileSync(labFile, `services:\n  - name: shouter\n    run: url\n    url: http://127.0.0.1:${serverPort}/mcp\n    transport: mcp\n    proxyPort: ${proxyPort}\n`);
-    settings = testSettings(tmp.path, { LAB_FILE: labFile, TOOL_LIMIT: '2', FALLBACK: 'off', PROXY_TIMEOUT_MS: '500', TOOL_BACKOFF_BASE_MS: '0' });
+    writeFileSync(
+      labFile,
+      `services:\n  - name: shouter\n    run: url\n    url: http://127.0.0.1:${serverPort}/mcp\n    transport: mcp\n    proxyPort: ${proxyPort}\n`,
+    );
+    settings = testSettings(tmp.path, {
+      LAB_FILE: labFile,
+      TOOL_LIMIT: '2',
+      FALLBACK: 'off',
+      PROXY_TIMEOUT_MS: '500',
+      TOOL_BACKOFF_BASE_MS: '0',
+    });
   });
   after(async () => {
     await toxiproxy?.close();
@@ -68,19 +89,47 @@ describe('an external MCP server declared in the lab file', () => {
 
   it('the agent lists its tools through the proxy and calls them over MCP, attempts recorded with their outcome', async () => {
     const bindings = await toolBindings(settings);
-    assert.deepEqual(bindings.map((b) => [b.spec.name, b.service.name, b.mcp?.path, typeof b.mcp?.sessionId]), [['shout', 'shouter', '/mcp', 'string']]);
+    assert.deepEqual(
+      bindings.map((b) => [b.spec.name, b.service.name, b.mcp?.path, typeof b.mcp?.sessionId]),
+      [['shout', 'shouter', '/mcp', 'string']],
+    );
     const rows: ToolCallRow[] = [];
-    const [shout] = createTools({ runId: 'ext-1', bindings, endpoints: registryEndpoints(settings), policy: toolCallPolicy(settings), now: Date.now, record: (row) => rows.push(row) });
-    const context = (): PromptAttemptContext => ({ promptIndex: 0, promptAttempt: 1, signal: new AbortController().signal, failures: [] });
-    const invoke = (id: string) => shout!.invoke({ id, name: 'shout', args: { text: 'chaos' }, type: 'tool_call' }, { context: context(), toolCallId: id } as never) as Promise<{ content: string }>;
+    const [shout] = createTools({
+      runId: 'ext-1',
+      bindings,
+      endpoints: registryEndpoints(settings),
+      policy: toolCallPolicy(settings),
+      now: Date.now,
+      record: (row) => rows.push(row),
+    });
+    const context = (): PromptAttemptContext => ({
+      promptIndex: 0,
+      promptAttempt: 1,
+      signal: new AbortController().signal,
+      failures: [],
+    });
+    const invoke = (id: string) =>
+      shout!.invoke({ id, name: 'shout', args: { text: 'chaos' }, type: 'tool_call' }, {
+        context: context(),
+        toolCallId: id,
+      } as never) as Promise<{ content: string }>;
 
     assert.equal((await invoke('tc-1')).content, 'CHAOS');
-    const held = await proxy.addToxic({ name: 'held', type: 'timeout', stream: 'downstream', toxicity: 1, attributes: { timeout: 0 } });
+    const held = await proxy.addToxic({
+      name: 'held',
+      type: 'timeout',
+      stream: 'downstream',
+      toxicity: 1,
+      attributes: { timeout: 0 },
+    });
     try {
       assert.match((await invoke('tc-2')).content, /shout failed: the shouter service gave no result after 2 attempts/);
     } finally {
       await held.remove();
     }
-    assert.deepEqual(rows.map((r) => `${r.service}/${r.tool}:${r.attempt}:${r.via}:${r.outcome}`), ['shouter/shout:1:proxy:ok', 'shouter/shout:1:proxy:timeout', 'shouter/shout:2:proxy:timeout']);
+    assert.deepEqual(
+      rows.map((r) => `${r.service}/${r.tool}:${r.attempt}:${r.via}:${r.outcome}`),
+      ['shouter/shout:1:proxy:ok', 'shouter/shout:1:proxy:timeout', 'shouter/shout:2:proxy:timeout'],
+    );
   });
 });

@@ -22,14 +22,26 @@ const CALLS: Record<string, [string, Record<string, unknown>]> = {
   translator: ['translate', { text: 'good morning', source_language: 'en', target_language: 'fr' }],
 };
 
-type CallRow = { prompt_index: number; attempt: number; via: string; outcome: string; http_status: number | null; attempt_id: string };
+type CallRow = {
+  prompt_index: number;
+  attempt: number;
+  via: string;
+  outcome: string;
+  http_status: number | null;
+  attempt_id: string;
+};
 
 describe('MCP at every tool service, through its proxy', () => {
   let lab: TestLab;
   let proxied: ProxiedLab;
   const clients = new Map<string, Client>();
   before(async () => {
-    lab = await startTestLab({ LLM_PROVIDER: 'offline', TOOL_LIMIT: '2', PROXY_TIMEOUT_MS: '500', FALLBACK_TIMEOUT_MS: '3000' });
+    lab = await startTestLab({
+      LLM_PROVIDER: 'offline',
+      TOOL_LIMIT: '2',
+      PROXY_TIMEOUT_MS: '500',
+      FALLBACK_TIMEOUT_MS: '3000',
+    });
     proxied = await startProxies(lab);
     for (const [name, proxy] of proxied.proxies) {
       const client = new Client({ name: 'mcp-test', version: '1.0.0' });
@@ -43,19 +55,31 @@ describe('MCP at every tool service, through its proxy', () => {
     await lab?.close();
   });
 
-  it('the SDK client lists each service\'s declared tools and calls them through the proxies', async () => {
+  it("the SDK client lists each service's declared tools and calls them through the proxies", async () => {
     const declared = labServices(lab.settings);
     assert.equal(clients.size, 7);
     for (const service of declared) {
       const client = clients.get(service.name)!;
       const { tools } = await client.listTools();
-      assert.deepEqual(tools.map((t) => t.name), service.tools.map((t) => t.name), service.name);
+      assert.deepEqual(
+        tools.map((t) => t.name),
+        service.tools.map((t) => t.name),
+        service.name,
+      );
       const [tool, args] = CALLS[service.name]!;
-      const result = (await client.callTool({ name: tool, arguments: args })) as { isError?: boolean; content: Array<{ text: string }>; _meta?: Record<string, unknown> };
+      const result = (await client.callTool({ name: tool, arguments: args })) as {
+        isError?: boolean;
+        content: Array<{ text: string }>;
+        _meta?: Record<string, unknown>;
+      };
       assert.equal(result.isError, false, `${tool}: ${result.content[0]?.text}`);
       assert.ok([200, 201].includes(result._meta?.['chaos-lab/http_status'] as number), `${tool} status`);
     }
-    const calc = (await clients.get('calculator')!.callTool({ name: 'calculate', arguments: { expression: '15 * 23 + 47' } })) as { content: Array<{ text: string }> };
+    const calc = (await clients
+      .get('calculator')!
+      .callTool({ name: 'calculate', arguments: { expression: '15 * 23 + 47' } })) as {
+      content: Array<{ text: string }>;
+    };
     assert.match(calc.content[0]!.text, /392/);
   });
 
@@ -67,14 +91,26 @@ describe('MCP at every tool service, through its proxy', () => {
       return performance.now() - started;
     };
     const proxy = proxied.proxies.get('weather')!;
-    const latency = await proxy.addToxic({ name: 'slow', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 600, jitter: 0 } });
+    const latency = await proxy.addToxic({
+      name: 'slow',
+      type: 'latency',
+      stream: 'downstream',
+      toxicity: 1,
+      attributes: { latency: 600, jitter: 0 },
+    });
     try {
       const slowMs = await call();
       assert.ok(slowMs >= 580, `a call under 600 ms of latency took ${Math.round(slowMs)} ms`);
     } finally {
       await latency.remove();
     }
-    const held = await proxy.addToxic({ name: 'held', type: 'timeout', stream: 'downstream', toxicity: 1, attributes: { timeout: 0 } });
+    const held = await proxy.addToxic({
+      name: 'held',
+      type: 'timeout',
+      stream: 'downstream',
+      toxicity: 1,
+      attributes: { timeout: 0 },
+    });
     try {
       await assert.rejects(call(), /timed out|timeout/i);
     } finally {
@@ -84,12 +120,23 @@ describe('MCP at every tool service, through its proxy', () => {
   });
 
   it('the agent with TOOL_TRANSPORT=mcp records every attempt with its outcome, and a write happens once', async () => {
-    const blackhole = await proxied.proxies.get('calendar')!.addToxic({ name: 'calendar_blackhole', type: 'timeout', stream: 'downstream', toxicity: 1, attributes: { timeout: 0 } });
+    const blackhole = await proxied.proxies
+      .get('calendar')!
+      .addToxic({
+        name: 'calendar_blackhole',
+        type: 'timeout',
+        stream: 'downstream',
+        toxicity: 1,
+        attributes: { timeout: 0 },
+      });
     try {
       const summary = await runAgent(
         { ...lab.settings, TOOL_TRANSPORT: 'mcp' },
         {
-          promptsFile: lab.promptsFile(["Put 'MCP Review' on my calendar for 2031-02-03 at 09:30", "What's the weather like in Paris today?"]),
+          promptsFile: lab.promptsFile([
+            "Put 'MCP Review' on my calendar for 2031-02-03 at 09:30",
+            "What's the weather like in Paris today?",
+          ]),
           runId: 'mcp-transport',
           endpoints: proxied.endpoints,
         },
@@ -99,36 +146,70 @@ describe('MCP at every tool service, through its proxy', () => {
       await blackhole.remove();
     }
     const rows = lab.rows<CallRow>('SELECT * FROM tool_calls WHERE run_id = ? ORDER BY id', 'mcp-transport');
-    const show = (index: number) => rows.filter((r) => r.prompt_index === index).map((r) => `${r.attempt}:${r.via}:${r.outcome}:${r.http_status ?? '-'}`);
+    const show = (index: number) =>
+      rows
+        .filter((r) => r.prompt_index === index)
+        .map((r) => `${r.attempt}:${r.via}:${r.outcome}:${r.http_status ?? '-'}`);
     assert.deepEqual(show(0), ['1:proxy:timeout:-', '2:proxy:timeout:-', '3:direct:ok:201']);
     assert.deepEqual(show(1), ['1:proxy:ok:200']);
-    const day = await fetch(`${lab.services.get('calendar')!.url}/events?date=2031-02-03`).then((r) => r.json() as Promise<{ events: { title: string }[] }>);
-    assert.deepEqual(day.events.map((e) => e.title), ['MCP Review'], 'one request_id over MCP: the write happened once');
+    const day = await fetch(`${lab.services.get('calendar')!.url}/events?date=2031-02-03`).then(
+      (r) => r.json() as Promise<{ events: { title: string }[] }>,
+    );
+    assert.deepEqual(
+      day.events.map((e) => e.title),
+      ['MCP Review'],
+      'one request_id over MCP: the write happened once',
+    );
   });
 
   it('with IDEMPOTENCY_KEYS=per-attempt each MCP attempt carries its own request_id, so every attempt that reached the calendar writes', async () => {
-    const blackhole = await proxied.proxies.get('calendar')!.addToxic({ name: 'calendar_blackhole', type: 'timeout', stream: 'downstream', toxicity: 1, attributes: { timeout: 0 } });
+    const blackhole = await proxied.proxies
+      .get('calendar')!
+      .addToxic({
+        name: 'calendar_blackhole',
+        type: 'timeout',
+        stream: 'downstream',
+        toxicity: 1,
+        attributes: { timeout: 0 },
+      });
     try {
       await runAgent(
         { ...lab.settings, TOOL_TRANSPORT: 'mcp', IDEMPOTENCY_KEYS: 'per-attempt' },
-        { promptsFile: lab.promptsFile(["Put 'Per Attempt' on my calendar for 2031-03-04 at 10:00"]), runId: 'mcp-per-attempt', endpoints: proxied.endpoints },
+        {
+          promptsFile: lab.promptsFile(["Put 'Per Attempt' on my calendar for 2031-03-04 at 10:00"]),
+          runId: 'mcp-per-attempt',
+          endpoints: proxied.endpoints,
+        },
       );
     } finally {
       await blackhole.remove();
     }
-    const day = await fetch(`${lab.services.get('calendar')!.url}/events?date=2031-03-04`).then((r) => r.json() as Promise<{ events: { title: string }[] }>);
-    assert.deepEqual(day.events.map((e) => e.title), ['Per Attempt', 'Per Attempt', 'Per Attempt'], 'two held attempts and the fallback each wrote');
+    const day = await fetch(`${lab.services.get('calendar')!.url}/events?date=2031-03-04`).then(
+      (r) => r.json() as Promise<{ events: { title: string }[] }>,
+    );
+    assert.deepEqual(
+      day.events.map((e) => e.title),
+      ['Per Attempt', 'Per Attempt', 'Per Attempt'],
+      'two held attempts and the fallback each wrote',
+    );
   });
 
-  it('lab.yaml declares the same ten tools as the agent\'s own specs (names, descriptions, required arguments)', () => {
+  it("lab.yaml declares the same ten tools as the agent's own specs (names, descriptions, required arguments)", () => {
     const declared = labServices(lab.settings).flatMap((s) => s.tools);
-    assert.deepEqual(declared.map((t) => t.name), TOOL_SPECS.map((s) => s.name));
+    assert.deepEqual(
+      declared.map((t) => t.name),
+      TOOL_SPECS.map((s) => s.name),
+    );
     for (const spec of TOOL_SPECS) {
       const tool = declared.find((t) => t.name === spec.name)!;
       assert.equal(tool.description, spec.description, spec.name);
       const own = z.toJSONSchema(spec.schema, { io: 'input' }) as { required?: string[]; properties?: object };
       assert.deepEqual(tool.arguments.required ?? [], own.required ?? [], `${spec.name} required`);
-      assert.deepEqual(Object.keys(tool.arguments.properties ?? {}), Object.keys(own.properties ?? {}), `${spec.name} properties`);
+      assert.deepEqual(
+        Object.keys(tool.arguments.properties ?? {}),
+        Object.keys(own.properties ?? {}),
+        `${spec.name} properties`,
+      );
     }
   });
 });

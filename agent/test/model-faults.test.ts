@@ -52,23 +52,45 @@ const EXPECTED: Record<LlmFaultKind, { status: string; http?: number; prompt: st
 describe('LLM faults against the agent, recorded in model_calls', () => {
   for (const kind of LLM_FAULT_KINDS) {
     it(`${kind} on the first model call: ${EXPECTED[kind].status}, the prompt ${EXPECTED[kind].prompt}`, async () => {
-      const lab = await startTestLab({ LLM_FAULT_CALLS: '1', LLM_FAULTS: kind, MODEL_TIMEOUT_MS: '1500', MODEL_MAX_RETRIES: '2' }, {}, ['weather']);
+      const lab = await startTestLab(
+        { LLM_FAULT_CALLS: '1', LLM_FAULTS: kind, MODEL_TIMEOUT_MS: '1500', MODEL_MAX_RETRIES: '2' },
+        {},
+        ['weather'],
+      );
       try {
         const runId = `llm-${kind}`;
-        const prompt = { prompt: 'What is the weather in Paris?', expect: { tools: ['get_weather'], contains: ['Paris'] } };
-        await runAgent(lab.settings, { promptsFile: lab.promptsFile([prompt]), runId, endpoints: directEndpoints(lab) });
+        const prompt = {
+          prompt: 'What is the weather in Paris?',
+          expect: { tools: ['get_weather'], contains: ['Paris'] },
+        };
+        await runAgent(lab.settings, {
+          promptsFile: lab.promptsFile([prompt]),
+          runId,
+          endpoints: directEndpoints(lab),
+        });
         const rows = lab.rows<ModelCallRow>('SELECT * FROM model_calls WHERE run_id = ? ORDER BY id', runId);
-        const [result] = lab.rows<{ status: string; error_type: string | null }>('SELECT status, error_type FROM prompt_results WHERE run_id = ?', runId);
+        const [result] = lab.rows<{ status: string; error_type: string | null }>(
+          'SELECT status, error_type FROM prompt_results WHERE run_id = ?',
+          runId,
+        );
         const first = rows[0]!;
-        process.stdout.write(`# ${kind}: prompt ${result!.status}${result!.error_type ? ` (${result!.error_type})` : ''}, ${rows.length} requests, first ${first.status} ${first.http_status ?? ''} ${first.latency_ms} ms\n`);
+        process.stdout.write(
+          `# ${kind}: prompt ${result!.status}${result!.error_type ? ` (${result!.error_type})` : ''}, ${rows.length} requests, first ${first.status} ${first.http_status ?? ''} ${first.latency_ms} ms\n`,
+        );
         assert.equal(first.fault, kind);
         assert.ok(first.fault_event_id !== null, 'the fault event is linked');
         assert.equal(first.status, EXPECTED[kind].status);
         if (EXPECTED[kind].http !== undefined) assert.equal(first.http_status, EXPECTED[kind].http);
         assert.equal(result!.status, EXPECTED[kind].prompt);
         assert.equal(result!.error_type, EXPECTED[kind].error ?? null);
-        assert.ok(rows.slice(1).every((r) => r.fault === null), 'only the first call is faulted');
-        assert.ok(rows.every((r) => r.status !== 'pending'), 'every request is finished in the record');
+        assert.ok(
+          rows.slice(1).every((r) => r.fault === null),
+          'only the first call is faulted',
+        );
+        assert.ok(
+          rows.every((r) => r.status !== 'pending'),
+          'every request is finished in the record',
+        );
       } finally {
         await lab.close();
       }
@@ -84,31 +106,52 @@ describe('Retry-After compliance', () => {
   after(() => lab.close());
 
   it("measures how long the client waited after a 429's Retry-After before asking again", async () => {
-    await runAgent(lab.settings, { promptsFile: lab.promptsFile(['What is the weather in Paris?']), runId: 'ra-1', endpoints: directEndpoints(lab) });
+    await runAgent(lab.settings, {
+      promptsFile: lab.promptsFile(['What is the weather in Paris?']),
+      runId: 'ra-1',
+      endpoints: directEndpoints(lab),
+    });
     const [limited, next] = lab.rows<ModelCallRow>('SELECT * FROM model_calls WHERE run_id = ? ORDER BY id', 'ra-1');
     assert.equal(limited!.retry_after_ms, 1000);
     assert.equal(next!.call_index, limited!.call_index, 'the retry is the same model call');
     assert.equal(next!.attempt, 2);
     assert.ok(limited!.next_wait_ms !== null && limited!.next_wait_ms >= 0);
     assert.equal(limited!.retry_after_honored, limited!.next_wait_ms! >= 1000 ? 1 : 0);
-    process.stdout.write(`# Retry-After 1000 ms: the client waited ${limited!.next_wait_ms} ms (honored: ${limited!.retry_after_honored})\n`);
+    process.stdout.write(
+      `# Retry-After 1000 ms: the client waited ${limited!.next_wait_ms} ms (honored: ${limited!.retry_after_honored})\n`,
+    );
   });
 });
 
 describe('keys stay out of the record', () => {
   it('OPENAI_API_KEY and GROQ_API_KEY reach neither runs.settings nor the logs', async () => {
     const key = 'sk-test-5ecret-0123456789';
-    const lab = await startTestLab({ LLM_PROVIDER: 'openai', OPENAI_API_KEY: key, GROQ_API_KEY: `gsk-${key}`, OPENAI_MODEL: 'chaos-lab-offline' }, {}, ['weather']);
+    const lab = await startTestLab(
+      { LLM_PROVIDER: 'openai', OPENAI_API_KEY: key, GROQ_API_KEY: `gsk-${key}`, OPENAI_MODEL: 'chaos-lab-offline' },
+      {},
+      ['weather'],
+    );
     try {
       const settings = { ...lab.settings, OPENAI_BASE_URL: lab.model.baseUrl };
-      const summary = await runAgent(settings, { promptsFile: lab.promptsFile(['What is the weather in Paris?']), runId: 'keys-1', endpoints: directEndpoints(lab) });
+      const summary = await runAgent(settings, {
+        promptsFile: lab.promptsFile(['What is the weather in Paris?']),
+        runId: 'keys-1',
+        endpoints: directEndpoints(lab),
+      });
       assert.equal(summary.prompts.unchecked, 1, 'the openai path answered');
-      const [run] = lab.rows<{ settings: string; model: string }>('SELECT settings, model FROM runs WHERE run_id = ?', 'keys-1');
+      const [run] = lab.rows<{ settings: string; model: string }>(
+        'SELECT settings, model FROM runs WHERE run_id = ?',
+        'keys-1',
+      );
       assert.equal(run!.model, 'openai:chaos-lab-offline');
       assert.doesNotMatch(run!.settings, /5ecret/);
       assert.equal(JSON.parse(run!.settings).OPENAI_API_KEY, '(set)');
-      for (const file of ['agent.log', 'info.log']) assert.doesNotMatch(readFileSync(join(lab.settings.LOG_DIR, file), 'utf8'), /5ecret/, file);
-      assert.equal(lab.rows('SELECT 1 FROM model_calls WHERE run_id = ? AND provider = ?', 'keys-1', 'openai').length, 2);
+      for (const file of ['agent.log', 'info.log'])
+        assert.doesNotMatch(readFileSync(join(lab.settings.LOG_DIR, file), 'utf8'), /5ecret/, file);
+      assert.equal(
+        lab.rows('SELECT 1 FROM model_calls WHERE run_id = ? AND provider = ?', 'keys-1', 'openai').length,
+        2,
+      );
     } finally {
       await lab.close();
     }

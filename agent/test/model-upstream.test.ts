@@ -25,19 +25,30 @@ after(() => certDir.cleanup());
 for (const provider of ['openai', 'groq'] as const) {
   describe(`LLM_PROVIDER=${provider} through the gateway to an HTTPS provider`, () => {
     it('answers, meets the planned LLM fault, and is recorded under its provider', async () => {
-      const lab = await startTestLab({ LLM_FAULT_CALLS: '1', LLM_FAULTS: 'rate_limit', MODEL_MAX_RETRIES: '2', GROQ_MAX_RETRIES: '2' }, {}, ['weather']);
+      const lab = await startTestLab(
+        { LLM_FAULT_CALLS: '1', LLM_FAULTS: 'rate_limit', MODEL_MAX_RETRIES: '2', GROQ_MAX_RETRIES: '2' },
+        {},
+        ['weather'],
+      );
       const authorizations: (string | undefined)[] = [];
-      const app = createModelApp({ model: () => new OfflineChatModel({ latencyMs: 0 }), faults: () => undefined, logger: createLogger({ name: 'provider', settings: lab.settings }) });
+      const app = createModelApp({
+        model: () => new OfflineChatModel({ latencyMs: 0 }),
+        faults: () => undefined,
+        logger: createLogger({ name: 'provider', settings: lab.settings }),
+      });
       const https = createServer({ cert: cert.certPem, key: cert.keyPem }, (req, res) => {
         authorizations.push(req.headers.authorization);
         app(req, res);
       });
       const upstream = `https://127.0.0.1:${await listenOn(https, 0, '127.0.0.1', 'provider')}/openai/v1`;
-      const gateway = await startModelServer(testSettings(lab.dir, { MODEL_UPSTREAM_URL: upstream, PROXY_MANAGER_URL: lab.settings.PROXY_MANAGER_URL }), {
-        port: 0,
-        host: '127.0.0.1',
-        upstreamCaPem: cert.caPem,
-      });
+      const gateway = await startModelServer(
+        testSettings(lab.dir, { MODEL_UPSTREAM_URL: upstream, PROXY_MANAGER_URL: lab.settings.PROXY_MANAGER_URL }),
+        {
+          port: 0,
+          host: '127.0.0.1',
+          upstreamCaPem: cert.caPem,
+        },
+      );
       try {
         const runId = `upstream-${provider}`;
         const settings = testSettings(lab.dir, {
@@ -51,19 +62,30 @@ for (const provider of ['openai', 'groq'] as const) {
           MODEL_MAX_RETRIES: '2',
           GROQ_MAX_RETRIES: '2',
         });
-        const prompt = { prompt: 'What is the weather in Paris?', expect: { tools: ['get_weather'], contains: ['Paris'] } };
+        const prompt = {
+          prompt: 'What is the weather in Paris?',
+          expect: { tools: ['get_weather'], contains: ['Paris'] },
+        };
         await runAgent(settings, { promptsFile: lab.promptsFile([prompt]), runId, endpoints: directEndpoints(lab) });
         const [result] = lab.rows<{ status: string }>('SELECT status FROM prompt_results WHERE run_id = ?', runId);
         assert.equal(result!.status, 'correct');
-        const calls = lab.rows<{ provider: string; fault: string | null; http_status: number }>('SELECT provider, fault, http_status FROM model_calls WHERE run_id = ? ORDER BY id', runId);
+        const calls = lab.rows<{ provider: string; fault: string | null; http_status: number }>(
+          'SELECT provider, fault, http_status FROM model_calls WHERE run_id = ? ORDER BY id',
+          runId,
+        );
         assert.deepEqual(calls[0], { provider, fault: 'rate_limit', http_status: 429 });
-        assert.ok(calls.length >= 3 && calls.slice(1).every((c) => c.provider === provider && c.fault === null && c.http_status === 200), JSON.stringify(calls));
+        assert.ok(
+          calls.length >= 3 &&
+            calls.slice(1).every((c) => c.provider === provider && c.fault === null && c.http_status === 200),
+          JSON.stringify(calls),
+        );
         // The 429 was the gateway's: the provider saw only the requests after it, each with the key.
         assert.equal(authorizations.length, calls.length - 1);
         assert.ok(authorizations.every((a) => a === `Bearer ${KEY}`));
         const [run] = lab.rows<{ settings: string }>('SELECT settings FROM runs WHERE run_id = ?', runId);
         assert.doesNotMatch(run!.settings, /5ecret/);
-        for (const file of ['agent.log', 'info.log']) assert.doesNotMatch(readFileSync(join(lab.settings.LOG_DIR, file), 'utf8'), /5ecret/, file);
+        for (const file of ['agent.log', 'info.log'])
+          assert.doesNotMatch(readFileSync(join(lab.settings.LOG_DIR, file), 'utf8'), /5ecret/, file);
       } finally {
         await gateway.close();
         https.close();

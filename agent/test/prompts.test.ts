@@ -33,7 +33,12 @@ function rejects(path: string, pattern: RegExp, index?: number): void {
 
 describe('loadPrompts', () => {
   it('reads prompts in file order with their index, id and tags', () => {
-    const path = file(JSON.stringify([{ prompt: 'What is the weather in Paris?' }, { prompt: 'Calculate 2+2', id: 'calc', tags: ['math'], note: 'kept by the user' }]));
+    const path = file(
+      JSON.stringify([
+        { prompt: 'What is the weather in Paris?' },
+        { prompt: 'Calculate 2+2', id: 'calc', tags: ['math'], note: 'kept by the user' },
+      ]),
+    );
     assert.deepEqual(loadPrompts(path), [
       { index: 0, prompt: 'What is the weather in Paris?' },
       { index: 1, prompt: 'Calculate 2+2', id: 'calc', tags: ['math'] },
@@ -48,15 +53,19 @@ describe('loadPrompts', () => {
   });
   it('rejects invalid JSON', () => rejects(file('[{"prompt": "a"},'), /invalid JSON/));
   it('rejects an empty file', () => rejects(file(''), /invalid JSON/));
-  it('rejects JSON that is not an array', () => rejects(file('{"prompt": "a"}'), /must be a JSON array.*got an object/));
+  it('rejects JSON that is not an array', () =>
+    rejects(file('{"prompt": "a"}'), /must be a JSON array.*got an object/));
   it('rejects an empty array', () => rejects(file('[]'), /empty array/));
-  it('rejects an entry that is not an object', () => rejects(file('[{"prompt": "a"}, "b"]'), /must be an object.*got a string/, 1));
+  it('rejects an entry that is not an object', () =>
+    rejects(file('[{"prompt": "a"}, "b"]'), /must be an object.*got a string/, 1));
   it('rejects an entry that is null or an array', () => {
     rejects(file('[null]'), /got null/, 0);
     rejects(file('[{"prompt": "a"}, {"prompt": "b"}, ["c"]]'), /got an array/, 2);
   });
-  it('rejects an entry without "prompt"', () => rejects(file('[{"prompt": "a"}, {"text": "b"}]'), /no "prompt" field/, 1));
-  it('rejects a "prompt" that is not a string', () => rejects(file('[{"prompt": 42}]'), /"prompt" must be a string, got a number/, 0));
+  it('rejects an entry without "prompt"', () =>
+    rejects(file('[{"prompt": "a"}, {"text": "b"}]'), /no "prompt" field/, 1));
+  it('rejects a "prompt" that is not a string', () =>
+    rejects(file('[{"prompt": 42}]'), /"prompt" must be a string, got a number/, 0));
   it('rejects an empty or blank "prompt"', () => {
     rejects(file('[{"prompt": ""}]'), /"prompt" is empty/, 0);
     rejects(file('[{"prompt": "ok"}, {"prompt": "  \\n "}]'), /"prompt" is empty/, 1);
@@ -71,17 +80,44 @@ describe('loadPrompts', () => {
   });
 
   it('reads an expectation, a bare tool name standing for {"tool": name}', () => {
-    const expect = { tools: ['calculate', { tool: 'get_weather', args: { city: 'London' } }], contains: ['392'], any: ['a', 'b'], matches: '\\d+', excludes: ['x'], refusal: false };
+    const expect = {
+      tools: ['calculate', { tool: 'get_weather', args: { city: 'London' } }],
+      contains: ['392'],
+      any: ['a', 'b'],
+      matches: '\\d+',
+      excludes: ['x'],
+      refusal: false,
+    };
     const [prompt] = loadPrompts(file(JSON.stringify([{ prompt: 'p', expect }])));
-    assert.deepEqual(prompt!.expect, { ...expect, tools: [{ tool: 'calculate' }, { tool: 'get_weather', args: { city: 'London' } }] });
+    assert.deepEqual(prompt!.expect, {
+      ...expect,
+      tools: [{ tool: 'calculate' }, { tool: 'get_weather', args: { city: 'London' } }],
+    });
   });
 
   it('rejects a bad expectation, naming the entry, its id and the field', () => {
-    const bad = (expect: unknown, id?: string) => file(JSON.stringify([{ prompt: 'ok' }, { prompt: 'p', ...(id ? { id } : {}), expect }]));
-    rejects(bad({ tools: ['get_weathr'] }, 'w1'), /entry 1 \(id "w1"\): expect\.tools\[0\]\.tool: must be one of the tools: search_web, get_weather/, 1);
-    rejects(bad({ tools: [{ tool: 'get_weather', args: { city: '' } }] }), /expect\.tools\[0\]\.args\.city: must be a non-empty string/, 1);
-    rejects(bad({ tools: [{ tool: 'get_weather', arg: {} }] }), /expect\.tools\[0\]: unknown field "arg" \(allowed: tool, args\)/, 1);
-    rejects(bad({ contain: ['x'] }), /expect: unknown field "contain" \(allowed: tools, contains, any, matches, excludes, refusal\)/, 1);
+    const bad = (expect: unknown, id?: string) =>
+      file(JSON.stringify([{ prompt: 'ok' }, { prompt: 'p', ...(id ? { id } : {}), expect }]));
+    rejects(
+      bad({ tools: ['get_weathr'] }, 'w1'),
+      /entry 1 \(id "w1"\): expect\.tools\[0\]\.tool: must be one of the tools: search_web, get_weather/,
+      1,
+    );
+    rejects(
+      bad({ tools: [{ tool: 'get_weather', args: { city: '' } }] }),
+      /expect\.tools\[0\]\.args\.city: must be a non-empty string/,
+      1,
+    );
+    rejects(
+      bad({ tools: [{ tool: 'get_weather', arg: {} }] }),
+      /expect\.tools\[0\]: unknown field "arg" \(allowed: tool, args\)/,
+      1,
+    );
+    rejects(
+      bad({ contain: ['x'] }),
+      /expect: unknown field "contain" \(allowed: tools, contains, any, matches, excludes, refusal\)/,
+      1,
+    );
     rejects(bad({ contains: [] }), /expect\.contains: must be a non-empty array of strings/, 1);
     rejects(bad({ matches: '(' }), /expect\.matches: must be a valid regular expression/, 1);
     rejects(bad({ refusal: 'yes' }), /expect\.refusal: .*expected boolean/, 1);

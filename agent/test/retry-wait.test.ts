@@ -8,8 +8,14 @@ const policy = { backoffBaseMs: 200, backoffMaxMs: 5000 };
 
 describe('retry waits: exponential backoff with full jitter, Retry-After, a cap', () => {
   it('draws each wait from [0, min(max, base * 2^(n-1))): the ceiling doubles per retry up to the cap', () => {
-    assert.deepEqual([1, 2, 3, 4, 5, 6, 7].map((n) => retryWaitMs(n, policy, 0.999999, null)), [199, 399, 799, 1599, 3199, 4999, 4999]);
-    assert.deepEqual([1, 2, 3].map((n) => retryWaitMs(n, policy, 0, null)), [0, 0, 0]);
+    assert.deepEqual(
+      [1, 2, 3, 4, 5, 6, 7].map((n) => retryWaitMs(n, policy, 0.999999, null)),
+      [199, 399, 799, 1599, 3199, 4999, 4999],
+    );
+    assert.deepEqual(
+      [1, 2, 3].map((n) => retryWaitMs(n, policy, 0, null)),
+      [0, 0, 0],
+    );
     assert.equal(retryWaitMs(3, policy, 0.5, null), 400);
     assert.equal(retryWaitMs(40, policy, 0.5, null), 2500, 'no overflow past the cap');
     assert.equal(retryWaitMs(1, { backoffBaseMs: 0, backoffMaxMs: 5000 }, 0.9, null), 0, 'base 0 retries at once');
@@ -29,7 +35,8 @@ describe('retry waits: exponential backoff with full jitter, Retry-After, a cap'
     assert.equal(parseRetryAfterMs('Wed, 21 Oct 2026 07:28:30 GMT', now), 30_000);
     assert.equal(parseRetryAfterMs('Wednesday, 21-Oct-26 07:28:30 GMT', now), 30_000, 'the obsolete RFC 850 form');
     assert.equal(parseRetryAfterMs('Wed, 21 Oct 2026 07:27:00 GMT', now), 0, 'a past date means now');
-    for (const bad of [undefined, '', '1.5', '-3', 'soon', 'Wed, 99 Foo 2026']) assert.equal(parseRetryAfterMs(bad, now), null, String(bad));
+    for (const bad of [undefined, '', '1.5', '-3', 'soon', 'Wed, 99 Foo 2026'])
+      assert.equal(parseRetryAfterMs(bad, now), null, String(bad));
   });
 
   it('pause waits the whole time, or ends early (false) when the signal fires', async () => {
@@ -50,7 +57,9 @@ describe('retry waits: exponential backoff with full jitter, Retry-After, a cap'
     const dir = makeTempDir();
     try {
       const draws = (seed: string) => {
-        const p = toolCallPolicy(testSettings(dir.path, { CHAOS_SEED: seed, TOOL_BACKOFF_BASE_MS: '50', TOOL_BACKOFF_MAX_MS: '800' }));
+        const p = toolCallPolicy(
+          testSettings(dir.path, { CHAOS_SEED: seed, TOOL_BACKOFF_BASE_MS: '50', TOOL_BACKOFF_MAX_MS: '800' }),
+        );
         assert.deepEqual([p.backoffBaseMs, p.backoffMaxMs], [50, 800]);
         return Array.from({ length: 8 }, () => p.jitter());
       };

@@ -28,12 +28,19 @@ describe('sendAttempt classifies how an attempt ended, by what the client saw', 
     assert.equal(result.retryAfterMs, null);
     assert.equal(s.requests.length, 1);
     const [sent] = s.requests;
-    assert.deepEqual([sent!.method, sent!.url, sent!.body, sent!.requestId], ['POST', '/events?a=x+y', '{"title":"T"}', 'run-1/p0/a1/c1#1']);
+    assert.deepEqual(
+      [sent!.method, sent!.url, sent!.body, sent!.requestId],
+      ['POST', '/events?a=x+y', '{"title":"T"}', 'run-1/p0/a1/c1#1'],
+    );
   });
 
   it("http_error: any other status, with the service's error message", async () => {
     const s = await stub({ status: 404, body: { error: 'unknown city: Atlantis' } });
-    const result = await sendAttempt(s.endpoint, { method: 'GET', path: '/weather', query: { city: 'Atlantis' } }, { timeoutMs: 2000 });
+    const result = await sendAttempt(
+      s.endpoint,
+      { method: 'GET', path: '/weather', query: { city: 'Atlantis' } },
+      { timeoutMs: 2000 },
+    );
     assert.equal(result.outcome, 'http_error');
     assert.equal(result.httpStatus, 404);
     assert.equal(result.error, 'HTTP 404: unknown city: Atlantis');
@@ -73,7 +80,10 @@ describe('sendAttempt classifies how an attempt ended, by what the client saw', 
     const result = await sendAttempt(s.endpoint, get, { timeoutMs: 2000 });
     assert.equal(result.outcome, 'closed');
     assert.equal(result.httpStatus, null);
-    assert.match(result.error ?? '', /^connection closed without a complete answer \(UND_ERR_SOCKET: other side closed\)/);
+    assert.match(
+      result.error ?? '',
+      /^connection closed without a complete answer \(UND_ERR_SOCKET: other side closed\)/,
+    );
   });
 
   it('closed: the server closed the connection mid-body; the status that arrived is kept', async () => {

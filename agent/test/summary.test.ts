@@ -47,10 +47,21 @@ describe('summary', () => {
         '',
       ].join('\n'),
     );
-    const failed = formatSummary({ ...summary, status: 'failed', errorTypes: {}, toolLatencyP50Ms: null, toolLatencyP95Ms: null, modelRetries: 2, error: 'disk full' });
+    const failed = formatSummary({
+      ...summary,
+      status: 'failed',
+      errorTypes: {},
+      toolLatencyP50Ms: null,
+      toolLatencyP95Ms: null,
+      modelRetries: 2,
+      error: 'disk full',
+    });
     assert.match(failed, /2 model retries; latency p50 –, p95 –/);
     assert.match(failed, /errors {7}none\nrun error {4}disk full\n$/);
-    const modelled = formatSummary({ ...summary, modelRequests: { requests: 14, tokensIn: 5210, tokensOut: 388, faults: 2, withTokens: 14 } });
+    const modelled = formatSummary({
+      ...summary,
+      modelRequests: { requests: 14, tokensIn: 5210, tokensOut: 388, faults: 2, withTokens: 14 },
+    });
     assert.match(modelled, /\nmodel calls  14 requests, 2 LLM faults; tokens 5210 in, 388 out\nerrors /);
   });
 
@@ -60,17 +71,58 @@ describe('summary', () => {
     try {
       const records = new RunRecords(db, 'r2', () => 1_000);
       records.start({ seed: 1, settings: {}, promptsTotal: 8, model: 'm' });
-      const statuses = ['correct', 'correct', 'wrong', 'unhandled', 'failed', 'unchecked', 'unchecked', 'interrupted'] as const;
+      const statuses = [
+        'correct',
+        'correct',
+        'wrong',
+        'unhandled',
+        'failed',
+        'unchecked',
+        'unchecked',
+        'interrupted',
+      ] as const;
       statuses.forEach((status, i) =>
-        records.addPromptResult({ promptIndex: i, prompt: `p${i}`, status, attempts: 1, answer: null, errorType: status === 'failed' ? 'network' : null, error: null, startedAt: 1_000, finishedAt: 1_000 }),
+        records.addPromptResult({
+          promptIndex: i,
+          prompt: `p${i}`,
+          status,
+          attempts: 1,
+          answer: null,
+          errorType: status === 'failed' ? 'network' : null,
+          error: null,
+          startedAt: 1_000,
+          finishedAt: 1_000,
+        }),
       );
-      const summary = computeSummary(db, { runId: 'r2', status: 'completed', promptsTotal: 8, model: 'm', seed: 1, durationMs: 1_000, modelRetries: 0 });
-      assert.deepEqual(summary.prompts, { correct: 2, wrong: 1, unhandled: 1, failed: 1, unchecked: 2, interrupted: 1 });
+      const summary = computeSummary(db, {
+        runId: 'r2',
+        status: 'completed',
+        promptsTotal: 8,
+        model: 'm',
+        seed: 1,
+        durationMs: 1_000,
+        modelRetries: 0,
+      });
+      assert.deepEqual(summary.prompts, {
+        correct: 2,
+        wrong: 1,
+        unhandled: 1,
+        failed: 1,
+        unchecked: 2,
+        interrupted: 1,
+      });
       assert.equal(summary.successRate, 2 / 5);
       const text = formatSummary(summary);
-      assert.match(text, /^prompts {6}8: 2 correct, 1 wrong, 1 unhandled, 1 failed, 2 unchecked, 1 interrupted \(8 attempts\)$/m);
+      assert.match(
+        text,
+        /^prompts {6}8: 2 correct, 1 wrong, 1 unhandled, 1 failed, 2 unchecked, 1 interrupted \(8 attempts\)$/m,
+      );
       assert.match(text, /^success {6}40% \(2 of 5 checked prompts correct; 2 unchecked not counted\)$/m);
-      const none = formatSummary({ ...summary, prompts: { ...summary.prompts, correct: 0, wrong: 0, unhandled: 0, failed: 0 }, successRate: null });
+      const none = formatSummary({
+        ...summary,
+        prompts: { ...summary.prompts, correct: 0, wrong: 0, unhandled: 0, failed: 0 },
+        successRate: null,
+      });
       assert.match(none, /^success {6}– \(no checked prompt; 2 unchecked not counted\)$/m);
     } finally {
       db.close();

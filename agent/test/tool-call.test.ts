@@ -35,7 +35,11 @@ async function call(proxy: Endpoint, direct: Endpoint, p: ToolCallPolicy, signal
     now: Date.now,
     onAttempt: (a) => attempts.push(a),
   });
-  return { result, attempts, summary: attempts.map((a) => `${a.attempt}:${a.via}:${a.outcome}:${a.httpStatus ?? '-'}`) };
+  return {
+    result,
+    attempts,
+    summary: attempts.map((a) => `${a.attempt}:${a.via}:${a.outcome}:${a.httpStatus ?? '-'}`),
+  };
 }
 
 /** Gaps between the arrivals of consecutive requests at the stubs, ms. */
@@ -57,7 +61,11 @@ describe('callTool: attempts through the proxy, then one direct fallback', () =>
   });
 
   it('5xx answers are retried up to TOOL_LIMIT, every attempt with the same request_id and its own attempt id', async () => {
-    const proxy = await stub({ status: 503, body: { error: 'simulated' } }, { status: 500 }, { status: 201, body: { message: { id: 3 } } });
+    const proxy = await stub(
+      { status: 503, body: { error: 'simulated' } },
+      { status: 500 },
+      { status: 201, body: { message: { id: 3 } } },
+    );
     const direct = await stub({ status: 200 });
     const { result, summary, attempts } = await call(proxy.endpoint, direct.endpoint, policy());
     assert.equal(result.kind, 'result');
@@ -65,8 +73,16 @@ describe('callTool: attempts through the proxy, then one direct fallback', () =>
     assert.deepEqual(summary, ['1:proxy:http_error:503', '2:proxy:http_error:500', '3:proxy:ok:201']);
     assert.deepEqual(new Set(proxy.requests.map((r) => JSON.parse(r.body).request_id)), new Set(['run-1/p0/a1/c1']));
     const ids = ['run-1/p0/a1/c1#1', 'run-1/p0/a1/c1#2', 'run-1/p0/a1/c1#3'];
-    assert.deepEqual(proxy.requests.map((r) => r.requestId), ids, 'sent as X-Request-Id');
-    assert.deepEqual(attempts.map((a) => a.attemptId), ids, 'recorded with the attempt');
+    assert.deepEqual(
+      proxy.requests.map((r) => r.requestId),
+      ids,
+      'sent as X-Request-Id',
+    );
+    assert.deepEqual(
+      attempts.map((a) => a.attemptId),
+      ids,
+      'recorded with the attempt',
+    );
   });
 
   it('a 4xx is an answer: not retried, no fallback', async () => {
@@ -82,11 +98,16 @@ describe('callTool: attempts through the proxy, then one direct fallback', () =>
   it('when the proxy attempts are spent, one fallback goes straight to the service, recorded via direct', async () => {
     const proxy = await stub('hang');
     const direct = await stub({ status: 200, body: { answer: 42 } });
-    const { result, attempts, summary } = await call(proxy.endpoint, direct.endpoint, policy({ toolLimit: 2, proxyTimeoutMs: 150 }));
+    const { result, attempts, summary } = await call(
+      proxy.endpoint,
+      direct.endpoint,
+      policy({ toolLimit: 2, proxyTimeoutMs: 150 }),
+    );
     assert.equal(result.kind, 'result');
     assert.deepEqual(result.final.body, { answer: 42 });
     assert.deepEqual(summary, ['1:proxy:timeout:-', '2:proxy:timeout:-', '3:direct:ok:200']);
-    for (const a of attempts.slice(0, 2)) assert.ok(a.durationMs >= 140 && a.durationMs < 2000, `proxy attempt took ${a.durationMs} ms`);
+    for (const a of attempts.slice(0, 2))
+      assert.ok(a.durationMs >= 140 && a.durationMs < 2000, `proxy attempt took ${a.durationMs} ms`);
     assert.equal(JSON.parse(direct.requests[0]!.body).request_id, 'run-1/p0/a1/c1');
     assert.equal(direct.requests[0]!.requestId, 'run-1/p0/a1/c1#3');
   });
@@ -106,17 +127,28 @@ describe('callTool: attempts through the proxy, then one direct fallback', () =>
     assert.equal(dead.result.kind === 'no_result' && dead.result.failureType, 'network');
     assert.deepEqual(dead.summary, ['1:proxy:connection_error:-', '2:direct:connection_error:-']);
 
-    const failing = await stub({ status: 503, body: { error: 'simulated', simulated: true }, headers: { 'X-Chaos-Fault': 'simulated' } });
+    const failing = await stub({
+      status: 503,
+      body: { error: 'simulated', simulated: true },
+      headers: { 'X-Chaos-Fault': 'simulated' },
+    });
     const server = await call(failing.endpoint, failing.endpoint, policy({ toolLimit: 2 }));
     assert.equal(server.result.kind === 'no_result' && server.result.failureType, 'server');
     assert.deepEqual(server.summary, ['1:proxy:http_error:503', '2:proxy:http_error:503', '3:direct:http_error:503']);
-    assert.ok(server.attempts.every((a) => a.simulated === true), 'each simulated 503 recorded as simulated');
+    assert.ok(
+      server.attempts.every((a) => a.simulated === true),
+      'each simulated 503 recorded as simulated',
+    );
   });
 
   it('FALLBACK=off: the call ends after TOOL_LIMIT proxy attempts', async () => {
     const proxy = await stub({ status: 502 });
     const direct = await stub({ status: 200 });
-    const { result, summary, attempts } = await call(proxy.endpoint, direct.endpoint, policy({ toolLimit: 2, fallback: false }));
+    const { result, summary, attempts } = await call(
+      proxy.endpoint,
+      direct.endpoint,
+      policy({ toolLimit: 2, fallback: false }),
+    );
     assert.equal(result.kind, 'no_result');
     assert.deepEqual(summary, ['1:proxy:http_error:502', '2:proxy:http_error:502']);
     assert.equal(attempts[1]!.simulated, false);
@@ -147,31 +179,65 @@ describe('callTool waits between attempts as a careful client', () => {
       draws.push(0.75);
       return 0.75;
     };
-    const { result, attempts } = await call(proxy.endpoint, direct.endpoint, policy({ toolLimit: 3, backoffBaseMs: 100, backoffMaxMs: 250, jitter }));
+    const { result, attempts } = await call(
+      proxy.endpoint,
+      direct.endpoint,
+      policy({ toolLimit: 3, backoffBaseMs: 100, backoffMaxMs: 250, jitter }),
+    );
     assert.equal(result.kind, 'result');
     // Ceilings 100, 200, then 400 capped to 250; each wait is 0.75 of its ceiling.
-    assert.deepEqual(attempts.map((a) => [a.via, a.waitMs]), [['proxy', 0], ['proxy', 75], ['proxy', 150], ['direct', 187]]);
+    assert.deepEqual(
+      attempts.map((a) => [a.via, a.waitMs]),
+      [
+        ['proxy', 0],
+        ['proxy', 75],
+        ['proxy', 150],
+        ['direct', 187],
+      ],
+    );
     assert.equal(draws.length, 3, 'one jitter draw per wait');
     const [g1, g2, g3] = gaps(proxy, direct);
-    for (const [gap, wait] of [[g1!, 75], [g2!, 150], [g3!, 187]] as const) assert.ok(gap >= wait - 5 && gap < wait + 2000, `gap ${gap} ms for a ${wait} ms wait`);
+    for (const [gap, wait] of [
+      [g1!, 75],
+      [g2!, 150],
+      [g3!, 187],
+    ] as const)
+      assert.ok(gap >= wait - 5 && gap < wait + 2000, `gap ${gap} ms for a ${wait} ms wait`);
   });
 
   it('honours Retry-After on 503 and 429 (429 is retried), capped by TOOL_BACKOFF_MAX_MS', async () => {
-    const proxy = await stub({ status: 503, headers: { 'Retry-After': '1' } }, { status: 429, headers: { 'Retry-After': '60' } }, { status: 200, body: { ok: 1 } });
-    const { result, attempts } = await call(proxy.endpoint, proxy.endpoint, policy({ toolLimit: 3, backoffMaxMs: 1500 }));
+    const proxy = await stub(
+      { status: 503, headers: { 'Retry-After': '1' } },
+      { status: 429, headers: { 'Retry-After': '60' } },
+      { status: 200, body: { ok: 1 } },
+    );
+    const { result, attempts } = await call(
+      proxy.endpoint,
+      proxy.endpoint,
+      policy({ toolLimit: 3, backoffMaxMs: 1500 }),
+    );
     assert.equal(result.kind, 'result');
-    assert.deepEqual(attempts.map((a) => `${a.httpStatus}:${a.retryAfterMs}:${a.waitMs}`), ['503:1000:0', '429:60000:1000', '200:null:1500']);
+    assert.deepEqual(
+      attempts.map((a) => `${a.httpStatus}:${a.retryAfterMs}:${a.waitMs}`),
+      ['503:1000:0', '429:60000:1000', '200:null:1500'],
+    );
     const [g1, g2] = gaps(proxy);
     assert.ok(g1! >= 995 && g1! < 4000, `waited ${g1} ms after Retry-After: 1`);
     assert.ok(g2! >= 1495 && g2! < 4500, `waited ${g2} ms after Retry-After: 60 capped at 1500`);
   });
 
-  it("records but does not honour a Retry-After on other statuses; the fallback follows the same rule", async () => {
-    const proxy = await stub({ status: 500, headers: { 'Retry-After': '30' } }, { status: 503, headers: { 'Retry-After': '1' } });
+  it('records but does not honour a Retry-After on other statuses; the fallback follows the same rule', async () => {
+    const proxy = await stub(
+      { status: 500, headers: { 'Retry-After': '30' } },
+      { status: 503, headers: { 'Retry-After': '1' } },
+    );
     const direct = await stub({ status: 200, body: { ok: 1 } });
     const { result, attempts } = await call(proxy.endpoint, direct.endpoint, policy({ toolLimit: 2 }));
     assert.equal(result.kind, 'result');
-    assert.deepEqual(attempts.map((a) => `${a.via}:${a.httpStatus}:${a.retryAfterMs}:${a.waitMs}`), ['proxy:500:30000:0', 'proxy:503:1000:0', 'direct:200:null:1000']);
+    assert.deepEqual(
+      attempts.map((a) => `${a.via}:${a.httpStatus}:${a.retryAfterMs}:${a.waitMs}`),
+      ['proxy:500:30000:0', 'proxy:503:1000:0', 'direct:200:null:1000'],
+    );
     const [g1, g2] = gaps(proxy, direct);
     assert.ok(g1! < 1000, `no wait after a 500's Retry-After (${g1} ms)`);
     assert.ok(g2! >= 995, `the fallback waited the 503's Retry-After (${g2} ms)`);

@@ -28,15 +28,26 @@ describe('attempt outcomes under real toxics', () => {
   async function attempt(timeoutMs: number, attemptId?: string): Promise<AttemptResult> {
     const dispatcher = new Agent();
     try {
-      return await sendAttempt(proxy, { method: 'GET', path: '/weather', query: { city: 'Paris' } }, { timeoutMs, dispatcher, attemptId });
+      return await sendAttempt(
+        proxy,
+        { method: 'GET', path: '/weather', query: { city: 'Paris' } },
+        { timeoutMs, dispatcher, attemptId },
+      );
     } finally {
       await dispatcher.destroy();
     }
   }
 
   /** Runs `body` with one toxic on the weather proxy; `remove` takes it off early. */
-  async function withToxic<T>(type: string, stream: 'upstream' | 'downstream', attributes: Record<string, number>, body: (remove: () => Promise<void>) => Promise<T>): Promise<T> {
-    const toxic = await proxied.proxies.get('weather')!.addToxic({ name: `t_${type}`, type, stream, toxicity: 1, attributes } as never);
+  async function withToxic<T>(
+    type: string,
+    stream: 'upstream' | 'downstream',
+    attributes: Record<string, number>,
+    body: (remove: () => Promise<void>) => Promise<T>,
+  ): Promise<T> {
+    const toxic = await proxied.proxies
+      .get('weather')!
+      .addToxic({ name: `t_${type}`, type, stream, toxicity: 1, attributes } as never);
     let removed = false;
     const remove = async () => {
       if (!removed) await toxic.remove();

@@ -30,8 +30,24 @@ describe('an agent over HTTP: the Python example under chaos', () => {
   before(async () => {
     lab = await startTestLab({ SERVICE_REQUESTS: 'on' }, { calculator: { ERROR_PROB: '1', SERVICE_REQUESTS: 'on' } });
     proxied = await startProxies(lab);
-    await proxied.proxies.get('weather')!.addToxic({ name: 'slow', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 200, jitter: 0 } } as never);
-    await proxied.proxies.get('translator')!.addToxic({ name: 'cut', type: 'reset_peer', stream: 'upstream', toxicity: 1, attributes: { timeout: 0 } } as never);
+    await proxied.proxies
+      .get('weather')!
+      .addToxic({
+        name: 'slow',
+        type: 'latency',
+        stream: 'downstream',
+        toxicity: 1,
+        attributes: { latency: 200, jitter: 0 },
+      } as never);
+    await proxied.proxies
+      .get('translator')!
+      .addToxic({
+        name: 'cut',
+        type: 'reset_peer',
+        stream: 'upstream',
+        toxicity: 1,
+        attributes: { timeout: 0 },
+      } as never);
   });
   after(async () => {
     await proxied?.close();
@@ -40,39 +56,90 @@ describe('an agent over HTTP: the Python example under chaos', () => {
 
   it('runs the prompts through the agent, and judges them from what the services saw', async () => {
     const url = `http://127.0.0.1:${await freePort()}`;
-    const settings = testSettingsFrom(lab, { SERVICE_REQUESTS: 'on', AGENT_URL: url, AGENT_COMMAND: 'exec /usr/bin/python3 examples/python-agent/agent.py' });
+    const settings = testSettingsFrom(lab, {
+      SERVICE_REQUESTS: 'on',
+      AGENT_URL: url,
+      AGENT_COMMAND: 'exec /usr/bin/python3 examples/python-agent/agent.py',
+    });
     const summary = await runAgent(settings, {
       runId: 'http-run',
       promptsFile: lab.promptsFile([
-        { id: 'weather', prompt: "What's the weather like in New York today?", expect: { tools: [{ tool: 'get_weather', args: { city: 'New York' } }], contains: ['New York'] } },
-        { id: 'calculate', prompt: 'Calculate the result of 15 * 23 + 47', expect: { tools: ['calculate'], matches: '\\b392\\b' } },
-        { id: 'translate', prompt: "Translate 'Hello, how are you?' to Spanish", expect: { tools: [{ tool: 'translate', args: { target_language: 'es' } }] } },
+        {
+          id: 'weather',
+          prompt: "What's the weather like in New York today?",
+          expect: { tools: [{ tool: 'get_weather', args: { city: 'New York' } }], contains: ['New York'] },
+        },
+        {
+          id: 'calculate',
+          prompt: 'Calculate the result of 15 * 23 + 47',
+          expect: { tools: ['calculate'], matches: '\\b392\\b' },
+        },
+        {
+          id: 'translate',
+          prompt: "Translate 'Hello, how are you?' to Spanish",
+          expect: { tools: [{ tool: 'translate', args: { target_language: 'es' } }] },
+        },
       ]),
       endpoints: proxied.endpoints,
     });
     assert.equal(summary.status, 'completed', summary.error);
-    const results = lab.rows<{ prompt_id: string; status: string; verdict: string | null }>('SELECT prompt_id, status, verdict FROM prompt_results ORDER BY prompt_index');
+    const results = lab.rows<{ prompt_id: string; status: string; verdict: string | null }>(
+      'SELECT prompt_id, status, verdict FROM prompt_results ORDER BY prompt_index',
+    );
     // The agent passed on the model's mark: it could not answer without the tool's result.
-    assert.deepEqual(results.map((r) => [r.prompt_id, r.status]), [['weather', 'correct'], ['calculate', 'unhandled'], ['translate', 'unhandled']], JSON.stringify(results));
+    assert.deepEqual(
+      results.map((r) => [r.prompt_id, r.status]),
+      [
+        ['weather', 'correct'],
+        ['calculate', 'unhandled'],
+        ['translate', 'unhandled'],
+      ],
+      JSON.stringify(results),
+    );
     assert.match(results[1]!.verdict!, /could not calculate .*HTTP 503/);
     assert.match(results[2]!.verdict!, /could not translate .*reset/i);
 
     // Tool requests carried the attempt's prefix; model requests are tied to the prompt by time, and say so.
-    const seen = lab.rows<{ service: string; prompt_index: number; attribution: string; request_id: string | null; status: number }>(
-      'SELECT service, prompt_index, attribution, request_id, status FROM service_requests ORDER BY id',
-    );
+    const seen = lab.rows<{
+      service: string;
+      prompt_index: number;
+      attribution: string;
+      request_id: string | null;
+      status: number;
+    }>('SELECT service, prompt_index, attribution, request_id, status FROM service_requests ORDER BY id');
     const tools = seen.filter((r) => r.service !== 'model');
-    assert.deepEqual([...new Set(tools.map((r) => `${r.service}:${r.prompt_index}:${r.attribution}`))], ['weather:0:request_id', 'calculator:1:request_id']);
-    assert.deepEqual(tools.filter((r) => r.service === 'calculator').map((r) => [r.status, r.request_id]), [1, 2, 3].map((n) => [503, `http-run/p1/a1/c1#${n}`]));
+    assert.deepEqual(
+      [...new Set(tools.map((r) => `${r.service}:${r.prompt_index}:${r.attribution}`))],
+      ['weather:0:request_id', 'calculator:1:request_id'],
+    );
+    assert.deepEqual(
+      tools.filter((r) => r.service === 'calculator').map((r) => [r.status, r.request_id]),
+      [1, 2, 3].map((n) => [503, `http-run/p1/a1/c1#${n}`]),
+    );
     const model = seen.filter((r) => r.service === 'model');
-    assert.ok(model.length >= 6 && model.every((r) => r.attribution === 'inferred_time' && r.status === 200), JSON.stringify(model));
+    assert.ok(
+      model.length >= 6 && model.every((r) => r.attribution === 'inferred_time' && r.status === 200),
+      JSON.stringify(model),
+    );
     const modelCalls = lab.rows<{ provider: string; status: string }>('SELECT provider, status FROM model_calls');
     assert.equal(modelCalls.length, model.length);
     assert.ok(modelCalls.every((m) => m.provider === 'agent-under-test' && m.status === 'ok'));
     // The summary says what the lab saw, and how.
     const text = formatSummary(summary);
-    assert.match(text, new RegExp(`\ntool calls   not seen by the lab \\(an agent over HTTP\\); the services saw 4 tool requests, ${model.length} model requests\n`), text);
-    assert.match(text, new RegExp(`\ntied         4 to their prompt by X-Request-Id, ${model.length} by the time they arrived \\(inferred\\)\n`), text);
+    assert.match(
+      text,
+      new RegExp(
+        `\ntool calls   not seen by the lab \\(an agent over HTTP\\); the services saw 4 tool requests, ${model.length} model requests\n`,
+      ),
+      text,
+    );
+    assert.match(
+      text,
+      new RegExp(
+        `\ntied         4 to their prompt by X-Request-Id, ${model.length} by the time they arrived \\(inferred\\)\n`,
+      ),
+      text,
+    );
     assert.match(text, /\nmodel calls  \d+ requests; tokens not reported\n/, text);
     // The lab stopped the process it started.
     assert.equal((await checkHealth(`${url}/health`, 1000)).ok, false);

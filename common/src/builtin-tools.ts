@@ -34,7 +34,10 @@ const date = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
   .describe('calendar date as YYYY-MM-DD (resolve words like "tomorrow" against today\'s date first)');
 const languageName = (what: string) =>
-  z.string().min(1).describe(`${what} language: an ISO 639-1 code (en, es, fr, de, it, pt) or its English name ("Spanish")`);
+  z
+    .string()
+    .min(1)
+    .describe(`${what} language: an ISO 639-1 code (en, es, fr, de, it, pt) or its English name ("Spanish")`);
 
 /** The paging arguments of a read that answers one page at a time (`page`, `per_page`, with `total` and `total_pages` in the answer). */
 const paging = (what: string, perPage: number, maxPerPage: number) => ({
@@ -58,17 +61,23 @@ export const BUILTIN_TOOLS: readonly BuiltinTool[] = Object.freeze([
   },
   {
     name: 'search_movie',
-    description: 'Find films by title (or original title). Returns name, original name, year, genres, language and overview.',
+    description:
+      'Find films by title (or original title). Returns name, original name, year, genres, language and overview.',
     schema: z.object({
       query: z.string().min(1).describe('film title or part of it'),
-      language: z.string().regex(/^[a-zA-Z]{2}$/, 'must be a two-letter ISO 639-1 code').optional().describe('only films in this original language (ISO 639-1, e.g. "fr")'),
+      language: z
+        .string()
+        .regex(/^[a-zA-Z]{2}$/, 'must be a two-letter ISO 639-1 code')
+        .optional()
+        .describe('only films in this original language (ISO 639-1, e.g. "fr")'),
       ...paging('results', 10, 50),
     }),
     http: { method: 'GET', path: '/movies', in: 'query' },
   },
   {
     name: 'get_events',
-    description: 'List the calendar events of one day, sorted by time, a page at a time (the answer gives total and total_pages).',
+    description:
+      'List the calendar events of one day, sorted by time, a page at a time (the answer gives total and total_pages).',
     schema: z.object({ date, ...paging('events', 20, 100) }),
     http: { method: 'GET', path: '/events', in: 'query' },
   },
@@ -78,7 +87,10 @@ export const BUILTIN_TOOLS: readonly BuiltinTool[] = Object.freeze([
     schema: z.object({
       title: z.string().min(1).describe('event title, e.g. "Team Meeting"'),
       date,
-      time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a 24-hour time as HH:MM').describe('start time as 24-hour HH:MM, e.g. "14:00" for 2 PM'),
+      time: z
+        .string()
+        .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a 24-hour time as HH:MM')
+        .describe('start time as 24-hour HH:MM, e.g. "14:00" for 2 PM'),
     }),
     http: { method: 'POST', path: '/events', in: 'body', writes: true },
   },
@@ -91,7 +103,12 @@ export const BUILTIN_TOOLS: readonly BuiltinTool[] = Object.freeze([
   {
     name: 'calculate',
     description: 'Evaluate an arithmetic expression exactly, e.g. "15 * 23 + 47" or "sqrt(2) ^ 2".',
-    schema: z.object({ expression: z.string().min(1).describe('the expression with digits and operators (+ - * / ^ parentheses, functions like sqrt)') }),
+    schema: z.object({
+      expression: z
+        .string()
+        .min(1)
+        .describe('the expression with digits and operators (+ - * / ^ parentheses, functions like sqrt)'),
+    }),
     http: { method: 'POST', path: '/calculate', in: 'body' },
   },
   {
@@ -114,7 +131,9 @@ export const BUILTIN_TOOLS: readonly BuiltinTool[] = Object.freeze([
     description: 'Translate text between languages (en, es, fr, de, it, pt).',
     schema: z.object({
       text: z.string().min(1).describe('the text to translate, without surrounding quotes'),
-      source_language: languageName('source').describe('source language: ISO 639-1 code, English name, or "auto" to detect it'),
+      source_language: languageName('source').describe(
+        'source language: ISO 639-1 code, English name, or "auto" to detect it',
+      ),
       target_language: languageName('target'),
     }),
     http: { method: 'POST', path: '/translate', in: 'body', writes: true },
@@ -127,7 +146,12 @@ export const BUILTIN_TOOLS: readonly BuiltinTool[] = Object.freeze([
  */
 export function declaredBuiltinTool(tool: BuiltinTool): DeclaredTool {
   const { $schema: _, ...schema } = z.toJSONSchema(tool.schema, { io: 'input' }) as Record<string, unknown>;
-  return { name: tool.name, description: tool.description, arguments: schema as DeclaredTool['arguments'], http: tool.http };
+  return {
+    name: tool.name,
+    description: tool.description,
+    arguments: schema as DeclaredTool['arguments'],
+    http: tool.http,
+  };
 }
 
 /**

@@ -18,7 +18,10 @@ export type DatabaseUse = <T>(use: (db: Database) => T) => T | undefined;
  * @param options `readonly` opens without migrating (a part that only reads); `logger` and `warning`
  *   for the one warning, e.g. `planned faults cannot be read: none applied`
  */
-export function databaseWhenPresent(dbPath: string, options: { readonly?: boolean; logger: Logger; warning: string }): DatabaseUse {
+export function databaseWhenPresent(
+  dbPath: string,
+  options: { readonly?: boolean; logger: Logger; warning: string },
+): DatabaseUse {
   let db: Database | undefined;
   let warned = false;
   return (use) => {

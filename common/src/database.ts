@@ -59,7 +59,10 @@ export function migrate(db: Db, path = db.name): void {
   const target = MIGRATIONS.length;
   const current = schemaVersion(db);
   if (current > target) {
-    throw new LabError('DATABASE', `database ${path} has schema version ${current}, newer than this lab's ${target}: upgrade the lab`);
+    throw new LabError(
+      'DATABASE',
+      `database ${path} has schema version ${current}, newer than this lab's ${target}: upgrade the lab`,
+    );
   }
   for (let version = current; version < target; version++) {
     writeTransaction(db, () => {

@@ -51,7 +51,11 @@ export function checkHealth(url: string, timeoutMs: number): Promise<HealthCheck
       req.destroy();
     });
     req.on('error', (err: NodeJS.ErrnoException) => {
-      resolve(late ? { ok: false, late, why: `no answer within ${timeoutMs} ms` } : { ok: false, late, why: err.code ?? err.message });
+      resolve(
+        late
+          ? { ok: false, late, why: `no answer within ${timeoutMs} ms` }
+          : { ok: false, late, why: err.code ?? err.message },
+      );
     });
   });
 }

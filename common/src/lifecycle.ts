@@ -24,7 +24,10 @@ export type Closer = () => Promise<void> | void;
  * @param close what to close (listeners, timers, database); awaited
  * @param options `logger` for the shutdown lines, `timeoutMs` after which the process exits anyway (default 10000)
  */
-export function onShutdown(close: Closer, options: { logger?: Logger; timeoutMs?: number; exitCodeOnSigint?: number } = {}): void {
+export function onShutdown(
+  close: Closer,
+  options: { logger?: Logger; timeoutMs?: number; exitCodeOnSigint?: number } = {},
+): void {
   let closing = false;
   const handle = (signal: NodeJS.Signals) => {
     if (closing) {

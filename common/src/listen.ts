@@ -30,7 +30,8 @@ export function hostBindProblem(err: NodeJS.ErrnoException): string | undefined 
 }
 
 /** What a host that cannot be bound must be instead. */
-export const BIND_HOST_RULE = 'must be an address of this machine (such as 127.0.0.1), 0.0.0.0, or a host name that resolves to one';
+export const BIND_HOST_RULE =
+  'must be an address of this machine (such as 127.0.0.1), 0.0.0.0, or a host name that resolves to one';
 
 /**
  * Starts `server` listening on `host:port`.
@@ -41,7 +42,13 @@ export const BIND_HOST_RULE = 'must be an address of this machine (such as 127.0
  *   when the port is taken; `SETTINGS_INVALID` naming `BIND_HOST` when the host cannot be bound (see
  *   {@link hostBindProblem}); `INTERNAL` naming the address for any other listen error
  */
-export function listenOn(server: Server, port: number, host: string, owner: string, hint = 'stop whatever holds it, or set PORT_OFFSET'): Promise<number> {
+export function listenOn(
+  server: Server,
+  port: number,
+  host: string,
+  owner: string,
+  hint = 'stop whatever holds it, or set PORT_OFFSET',
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
       server.off('listening', onListening);
@@ -49,10 +56,20 @@ export function listenOn(server: Server, port: number, host: string, owner: stri
       const hostProblem = hostBindProblem(err);
       reject(
         err.code === 'EADDRINUSE'
-          ? new LabError('PORT_IN_USE', `${owner} cannot listen: port ${port} on ${host} is already in use: ${hint}`, { details, cause: err })
+          ? new LabError('PORT_IN_USE', `${owner} cannot listen: port ${port} on ${host} is already in use: ${hint}`, {
+              details,
+              cause: err,
+            })
           : hostProblem
-            ? new LabError('SETTINGS_INVALID', `${owner} cannot listen: BIND_HOST=${host}: ${hostProblem}; ${BIND_HOST_RULE}`, { details, cause: err })
-            : new LabError('INTERNAL', `${owner} cannot listen on ${formatEndpoint({ host, port })}: ${err.message}`, { details, cause: err }),
+            ? new LabError(
+                'SETTINGS_INVALID',
+                `${owner} cannot listen: BIND_HOST=${host}: ${hostProblem}; ${BIND_HOST_RULE}`,
+                { details, cause: err },
+              )
+            : new LabError('INTERNAL', `${owner} cannot listen on ${formatEndpoint({ host, port })}: ${err.message}`, {
+                details,
+                cause: err,
+              }),
       );
     };
     const onListening = () => {

@@ -38,7 +38,9 @@ function consoleDestination(mode: LoggerSettings['LOG_CONSOLE']): DestinationStr
   if (form === 'off') return undefined;
   if (form === 'json') return process.stdout;
   // Required only here: most lab processes log to files alone and need not load the prettifier.
-  const pretty = createRequire(import.meta.url)('pino-pretty') as (options: import('pino-pretty').PrettyOptions) => DestinationStream;
+  const pretty = createRequire(import.meta.url)('pino-pretty') as (
+    options: import('pino-pretty').PrettyOptions,
+  ) => DestinationStream;
   consoleStream ??= pretty({
     colorize: Boolean(process.stdout.isTTY),
     sync: true,
@@ -71,11 +73,17 @@ export function createLogger(options: {
   makeFolder(settings.LOG_DIR);
   const level = settings.LOG_LEVEL;
   const streamLevel = level === 'silent' ? 'fatal' : level;
-  const streams: StreamEntry[] = [{ level: streamLevel, stream: fileDestination(join(settings.LOG_DIR, `${options.file ?? 'info'}.log`)) }];
+  const streams: StreamEntry[] = [
+    { level: streamLevel, stream: fileDestination(join(settings.LOG_DIR, `${options.file ?? 'info'}.log`)) },
+  ];
   const out = consoleDestination(settings.LOG_CONSOLE);
   if (out) streams.push({ level: streamLevel, stream: out });
   return pino(
-    { level, base: { pid: process.pid, service: options.name, ...options.bindings }, timestamp: pino.stdTimeFunctions.isoTime },
+    {
+      level,
+      base: { pid: process.pid, service: options.name, ...options.bindings },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
     pino.multistream(streams),
   );
 }

@@ -22,7 +22,9 @@ export const METRICS_PATH = '/metrics';
  * Buckets for durations of requests in the lab, seconds: from a loopback answer (a few ms) to the
  * longest timeouts (`PROXY_TIMEOUT_MS` 5 s, `FALLBACK_TIMEOUT_MS` 10 s, `MODEL_TIMEOUT_MS` 30 s).
  */
-export const DURATION_BUCKETS_SECONDS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+export const DURATION_BUCKETS_SECONDS: readonly number[] = [
+  0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
+];
 
 let registry: Registry | undefined;
 
@@ -50,10 +52,14 @@ export function defineMetrics<T>(define: (registry: Registry) => T): () => T {
  * exposition; 405 with `Allow: GET, HEAD` for any other method; 500 with the message when a collector fails.
  * @param registry the registry to expose (default the process's)
  */
-export function metricsHandler(registry: Registry = processRegistry()): (req: IncomingMessage, res: ServerResponse) => void {
+export function metricsHandler(
+  registry: Registry = processRegistry(),
+): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain' }).end(`method ${req.method} not allowed on ${METRICS_PATH}: use GET\n`);
+      res
+        .writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain' })
+        .end(`method ${req.method} not allowed on ${METRICS_PATH}: use GET\n`);
       return;
     }
     registry.metrics().then(
@@ -62,7 +68,9 @@ export function metricsHandler(registry: Registry = processRegistry()): (req: In
         res.end(req.method === 'HEAD' ? undefined : body);
       },
       (err: unknown) => {
-        res.writeHead(500, { 'Content-Type': 'text/plain' }).end(`metrics could not be collected: ${(err as Error).message}\n`);
+        res
+          .writeHead(500, { 'Content-Type': 'text/plain' })
+          .end(`metrics could not be collected: ${(err as Error).message}\n`);
       },
     );
   };
@@ -93,7 +101,9 @@ export async function startMetricsServer(options: {
   const serve = metricsHandler(options.registry);
   const server: Server = createServer((req, res) => {
     if (new URL(req.url ?? '/', 'http://x').pathname === METRICS_PATH) return serve(req, res);
-    res.writeHead(404, { 'Content-Type': 'text/plain' }).end(`no route ${req.method} ${req.url}: try GET ${METRICS_PATH}\n`);
+    res
+      .writeHead(404, { 'Content-Type': 'text/plain' })
+      .end(`no route ${req.method} ${req.url}: try GET ${METRICS_PATH}\n`);
   });
   const port = await listenOn(server, options.port, options.host, options.owner, options.hint);
   let closing: Promise<void> | undefined;

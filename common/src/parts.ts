@@ -40,7 +40,9 @@ export const ENDED_BY_TOXIPROXY_LOST = 'toxiproxy_lost';
 /** Reads a part's row, or undefined when it never ran against this database. */
 export function readPart(db: Database, part: string): PartRow | undefined {
   return db
-    .prepare('SELECT part, pid, run_id AS runId, started_at AS startedAt, heartbeat_at AS heartbeatAt, stopped_at AS stoppedAt FROM parts WHERE part = ?')
+    .prepare(
+      'SELECT part, pid, run_id AS runId, started_at AS startedAt, heartbeat_at AS heartbeatAt, stopped_at AS stoppedAt FROM parts WHERE part = ?',
+    )
     .get(part) as PartRow | undefined;
 }
 
@@ -48,19 +50,25 @@ export function readPart(db: Database, part: string): PartRow | undefined {
 export function partStarted(db: Database, part: string, pid: number, at: number): void {
   writeTransaction(db, () =>
     db
-      .prepare('INSERT OR REPLACE INTO parts (part, pid, run_id, started_at, heartbeat_at, stopped_at) VALUES (?, ?, NULL, ?, ?, NULL)')
+      .prepare(
+        'INSERT OR REPLACE INTO parts (part, pid, run_id, started_at, heartbeat_at, stopped_at) VALUES (?, ?, NULL, ?, ?, NULL)',
+      )
       .run(part, pid, at, at),
   );
 }
 
 /** Stamps a part's heartbeat and the run it works for (null when none). */
 export function partHeartbeat(db: Database, part: string, at: number, runId: string | null): void {
-  writeTransaction(db, () => db.prepare('UPDATE parts SET heartbeat_at = ?, run_id = ? WHERE part = ?').run(at, runId, part));
+  writeTransaction(db, () =>
+    db.prepare('UPDATE parts SET heartbeat_at = ?, run_id = ? WHERE part = ?').run(at, runId, part),
+  );
 }
 
 /** Records that a part stopped cleanly (its heartbeat too). */
 export function partStopped(db: Database, part: string, at: number): void {
-  writeTransaction(db, () => db.prepare('UPDATE parts SET heartbeat_at = ?, stopped_at = ? WHERE part = ?').run(at, at, part));
+  writeTransaction(db, () =>
+    db.prepare('UPDATE parts SET heartbeat_at = ?, stopped_at = ? WHERE part = ?').run(at, at, part),
+  );
 }
 
 /**
@@ -75,7 +83,9 @@ export function closeEventsOfLostManager(db: Database): number {
     const part = readPart(db, PROXY_MANAGER_PART);
     if (!part || part.stoppedAt !== null) return 0;
     const info = db
-      .prepare("UPDATE fault_events SET ended_at = max(?, started_at), ended_by = ? WHERE kind = 'toxic' AND ended_at IS NULL")
+      .prepare(
+        "UPDATE fault_events SET ended_at = max(?, started_at), ended_by = ? WHERE kind = 'toxic' AND ended_at IS NULL",
+      )
       .run(part.heartbeatAt, ENDED_BY_MANAGER_LOST);
     db.prepare('UPDATE parts SET stopped_at = heartbeat_at WHERE part = ?').run(PROXY_MANAGER_PART);
     return info.changes;

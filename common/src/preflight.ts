@@ -31,7 +31,9 @@ export function checkLabPaths(s: Pick<Settings, 'LAB_DB_PATH' | 'LOG_DIR' | 'CHA
     ['LOG_DIR', s.LOG_DIR, folderProblem(s.LOG_DIR), FOLDER_RULE],
     ['CHARTS_DIR', s.CHARTS_DIR, folderProblem(s.CHARTS_DIR), FOLDER_RULE],
   ];
-  return found.filter(([, , problem]) => problem !== undefined).map(([name, path, problem, rule]) => `${name}=${path}: ${problem}; ${rule}`);
+  return found
+    .filter(([, , problem]) => problem !== undefined)
+    .map(([name, path, problem, rule]) => `${name}=${path}: ${problem}; ${rule}`);
 }
 
 /**
@@ -65,7 +67,10 @@ function databaseProblem(path: string): string | undefined {
       return `the file is not readable (${reason(err as NodeJS.ErrnoException)})`;
     }
   }
-  return writable(path, 'the file') ?? writable(dirname(path), 'its folder (SQLite keeps its -wal and -shm files beside the database)');
+  return (
+    writable(path, 'the file') ??
+    writable(dirname(path), 'its folder (SQLite keeps its -wal and -shm files beside the database)')
+  );
 }
 
 function statOf(path: string): Stats | undefined {

@@ -15,15 +15,7 @@
  */
 
 /** The names of the seven tool services, in registry order. */
-export const SERVICE_NAMES = [
-  'search',
-  'weather',
-  'movie',
-  'calendar',
-  'calculator',
-  'message',
-  'translator',
-] as const;
+export const SERVICE_NAMES = ['search', 'weather', 'movie', 'calendar', 'calculator', 'message', 'translator'] as const;
 
 /** A tool service's name, e.g. `weather`. */
 export type ServiceName = (typeof SERVICE_NAMES)[number];
@@ -201,6 +193,9 @@ export function modelServerEndpoint(settings: Settings): Endpoint {
  */
 export function modelBaseUrl(settings: Settings): string {
   if (settings.MODEL_URL) return settings.MODEL_URL;
-  const via = settings.MODEL_PROXY === 'on' ? { host: settings.TOXIPROXY_HOST, port: MODEL_PART.proxyPort + settings.PORT_OFFSET } : modelServerEndpoint(settings);
+  const via =
+    settings.MODEL_PROXY === 'on'
+      ? { host: settings.TOXIPROXY_HOST, port: MODEL_PART.proxyPort + settings.PORT_OFFSET }
+      : modelServerEndpoint(settings);
   return `http://${formatEndpoint(via)}/v1`;
 }

@@ -21,7 +21,8 @@ export interface OriginHeaders {
  */
 export function crossSiteRefusal(headers: OriginHeaders): string | undefined {
   const site = headers['sec-fetch-site'];
-  if (site !== undefined && site !== 'same-origin' && site !== 'none') return `cross-site request refused (Sec-Fetch-Site: ${site})`;
+  if (site !== undefined && site !== 'same-origin' && site !== 'none')
+    return `cross-site request refused (Sec-Fetch-Site: ${site})`;
   const origin = headers.origin;
   if (origin === undefined) return undefined;
   let originHost: string;
@@ -30,5 +31,7 @@ export function crossSiteRefusal(headers: OriginHeaders): string | undefined {
   } catch {
     return `cross-site request refused (Origin: ${origin})`;
   }
-  return originHost === headers.host ? undefined : `cross-site request refused (Origin ${origin} is not http://${headers.host ?? '?'})`;
+  return originHost === headers.host
+    ? undefined
+    : `cross-site request refused (Origin ${origin} is not http://${headers.host ?? '?'})`;
 }

@@ -22,7 +22,9 @@ export type RequestRecorder = (req: IncomingMessage, res: ServerResponse, next: 
 
 /** True when the services record their requests: `SERVICE_REQUESTS=on`, or `auto` with `AGENT_URL` set. */
 export function recordsServiceRequests(settings: Settings): boolean {
-  return settings.SERVICE_REQUESTS === 'on' || (settings.SERVICE_REQUESTS === 'auto' && settings.AGENT_URL !== undefined);
+  return (
+    settings.SERVICE_REQUESTS === 'on' || (settings.SERVICE_REQUESTS === 'auto' && settings.AGENT_URL !== undefined)
+  );
 }
 
 /** The request's query and (parsed JSON object) body merged, as JSON text; null when both are empty. */
@@ -48,7 +50,10 @@ export function serviceRequestRecorder(options: {
   now?: () => number;
 }): RequestRecorder {
   const now = options.now ?? Date.now;
-  const write = databaseWhenPresent(options.dbPath, { logger: options.logger, warning: 'service requests cannot be recorded: requests still served' });
+  const write = databaseWhenPresent(options.dbPath, {
+    logger: options.logger,
+    warning: 'service requests cannot be recorded: requests still served',
+  });
   return (req, res, next) => {
     const receivedAt = now();
     const given = req.headers['x-request-id'];
@@ -56,15 +61,27 @@ export function serviceRequestRecorder(options: {
     const id = write((d) =>
       Number(
         d
-          .prepare('INSERT INTO service_requests (service, method, path, request_id, received_at) VALUES (?, ?, ?, ?, ?)')
-          .run(options.service, req.method ?? 'GET', path, typeof given === 'string' ? given.slice(0, 200) : null, receivedAt).lastInsertRowid,
+          .prepare(
+            'INSERT INTO service_requests (service, method, path, request_id, received_at) VALUES (?, ?, ?, ?, ?)',
+          )
+          .run(
+            options.service,
+            req.method ?? 'GET',
+            path,
+            typeof given === 'string' ? given.slice(0, 200) : null,
+            receivedAt,
+          ).lastInsertRowid,
       ),
     );
     if (id !== undefined) {
       res.once('close', () => {
         const status = res.writableFinished ? res.statusCode : 0;
         const args = options.withArguments ? argumentsOf(req) : null;
-        write((d) => d.prepare('UPDATE service_requests SET status = ?, duration_ms = ?, arguments = ? WHERE id = ?').run(status, now() - receivedAt, args, id));
+        write((d) =>
+          d
+            .prepare('UPDATE service_requests SET status = ?, duration_ms = ?, arguments = ? WHERE id = ?')
+            .run(status, now() - receivedAt, args, id),
+        );
       });
     }
     next();

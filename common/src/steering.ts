@@ -56,16 +56,29 @@ export interface SteeringChange {
 export function recordSteeringChange(db: Database, change: Omit<SteeringChange, 'id'>): number {
   const result = db
     .prepare('INSERT INTO steering_changes (run_id, at, setting, value, previous, source) VALUES (?, ?, ?, ?, ?, ?)')
-    .run(change.runId, change.at, change.setting, JSON.stringify(change.value), change.previous === null ? null : JSON.stringify(change.previous), change.source);
+    .run(
+      change.runId,
+      change.at,
+      change.setting,
+      JSON.stringify(change.value),
+      change.previous === null ? null : JSON.stringify(change.previous),
+      change.source,
+    );
   return Number(result.lastInsertRowid);
 }
 
 /** Every change of a run, oldest first. */
 export function steeringChanges(db: Database, runId: string): SteeringChange[] {
   const rows = db
-    .prepare('SELECT id, run_id AS runId, at, setting, value, previous, source FROM steering_changes WHERE run_id = ? ORDER BY id')
+    .prepare(
+      'SELECT id, run_id AS runId, at, setting, value, previous, source FROM steering_changes WHERE run_id = ? ORDER BY id',
+    )
     .all(runId) as (Omit<SteeringChange, 'value' | 'previous'> & { value: string; previous: string | null })[];
-  return rows.map((r) => ({ ...r, value: JSON.parse(r.value) as unknown, previous: r.previous === null ? null : (JSON.parse(r.previous) as unknown) }));
+  return rows.map((r) => ({
+    ...r,
+    value: JSON.parse(r.value) as unknown,
+    previous: r.previous === null ? null : (JSON.parse(r.previous) as unknown),
+  }));
 }
 
 /** The latest value of each steered setting of a run (see {@link SteeringState}). */

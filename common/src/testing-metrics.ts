@@ -57,7 +57,12 @@ export async function scrapeMetrics(url: string): Promise<Scrape> {
  * @returns the first scrape that satisfied `ready`
  * @throws {Error} at the deadline, naming `what`
  */
-export async function scrapeUntil(url: string, what: string, ready: (s: Scrape) => boolean, timeoutMs = 10_000): Promise<Scrape> {
+export async function scrapeUntil(
+  url: string,
+  what: string,
+  ready: (s: Scrape) => boolean,
+  timeoutMs = 10_000,
+): Promise<Scrape> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const scrape = await scrapeMetrics(url);
@@ -81,8 +86,14 @@ export async function histogramCount(name: string, labels: Readonly<Record<strin
   const metric = processRegistry().getSingleMetric(name);
   if (!metric) return 0;
   // A histogram's values carry the series name (`_bucket`, `_sum`, `_count`) beside the labels.
-  const values = (await metric.get()).values as Array<{ value: number; labels: Record<string, string | number | undefined>; metricName?: string }>;
+  const values = (await metric.get()).values as Array<{
+    value: number;
+    labels: Record<string, string | number | undefined>;
+    metricName?: string;
+  }>;
   return values
-    .filter((v) => v.metricName === `${name}_count` && Object.entries(labels).every(([k, l]) => String(v.labels[k]) === l))
+    .filter(
+      (v) => v.metricName === `${name}_count` && Object.entries(labels).every(([k, l]) => String(v.labels[k]) === l),
+    )
     .reduce((sum, v) => sum + v.value, 0);
 }

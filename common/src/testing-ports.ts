@@ -151,7 +151,9 @@ export async function takePortBlock(waitMs = 300_000): Promise<PortBlock> {
     }
     if (Date.now() > deadline) {
       const holders = PORT_BLOCK_OFFSETS.map((o) => `PORT_OFFSET ${o}: ${lockHolder(lockPath(o)) ?? 'a port in use'}`);
-      throw new Error(`no free block of lab ports within ${waitMs} ms (held by pid, or not free: ${holders.join('; ')})`);
+      throw new Error(
+        `no free block of lab ports within ${waitMs} ms (held by pid, or not free: ${holders.join('; ')})`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 200 + Math.random() * 300));
   }

@@ -13,9 +13,13 @@ after(() => tmp.cleanup());
 function runWriter(dbPath: string, who: string, count: number): Promise<{ code: number | null; stderr: string }> {
   const fixture = fileURLToPath(new URL('./support/writer.ts', import.meta.url));
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', fixture, dbPath, who, String(count)], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--conditions=source', '--import', 'tsx', fixture, dbPath, who, String(count)],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     child.on('close', (code) => resolve({ code, stderr }));
@@ -25,12 +29,32 @@ function runWriter(dbPath: string, who: string, count: number): Promise<{ code: 
 describe('database', () => {
   it('creates the tables and the toxic_events view in WAL mode at the current schema version', () => {
     const db = openDatabase(join(tmp.path, 'fresh', 'lab.db'));
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+    const tables = (
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]
+    ).map((r) => r.name);
     assert.deepEqual(tables, [
-      'breaking_points', 'call_announcements', 'control', 'experiment_checks', 'experiment_variants', 'experiments', 'fault_events', 'fault_plans',
-      'knowledge', 'knowledge_builds', 'logical_calls', 'model_calls', 'parts', 'prompt_results', 'runs', 'service_requests', 'steering_changes', 'tool_calls',
+      'breaking_points',
+      'call_announcements',
+      'control',
+      'experiment_checks',
+      'experiment_variants',
+      'experiments',
+      'fault_events',
+      'fault_plans',
+      'knowledge',
+      'knowledge_builds',
+      'logical_calls',
+      'model_calls',
+      'parts',
+      'prompt_results',
+      'runs',
+      'service_requests',
+      'steering_changes',
+      'tool_calls',
     ]);
-    const views = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+    const views = (
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name").all() as { name: string }[]
+    ).map((r) => r.name);
     assert.ok(views.includes('toxic_events'));
     assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
     assert.equal(schemaVersion(db), MIGRATIONS.length);
@@ -46,7 +70,10 @@ describe('database', () => {
     assert.equal((again.prepare('SELECT COUNT(*) AS n FROM runs').get() as { n: number }).n, 1);
     again.pragma(`user_version = ${MIGRATIONS.length + 1}`);
     again.close();
-    assert.throws(() => openDatabase(path), (err: Error & { code?: string }) => err.code === 'DATABASE' && /newer/.test(err.message));
+    assert.throws(
+      () => openDatabase(path),
+      (err: Error & { code?: string }) => err.code === 'DATABASE' && /newer/.test(err.message),
+    );
   });
 
   it('upgrades an older database in place', () => {
@@ -66,7 +93,9 @@ describe('database', () => {
     const db = openDatabase(join(tmp.path, 'current.db'));
     assert.equal(currentRun(db), undefined);
     db.prepare("INSERT INTO runs (run_id, started_at, seed) VALUES ('a', 100, 1), ('b', 200, 1)").run();
-    db.prepare("INSERT INTO control (run_id, phase, heartbeat_at, updated_at) VALUES ('a', 'done', 1, 1), ('b', 'active', 2, 2)").run();
+    db.prepare(
+      "INSERT INTO control (run_id, phase, heartbeat_at, updated_at) VALUES ('a', 'done', 1, 1), ('b', 'active', 2, 2)",
+    ).run();
     assert.deepEqual(currentRun(db), { runId: 'b', phase: 'active', currentPrompt: null, heartbeatAt: 2, seed: 1 });
     db.close();
   });
@@ -84,7 +113,11 @@ describe('database', () => {
     const results = await Promise.all(['a', 'b', 'c'].map((who) => runWriter(path, who, perWriter)));
     for (const r of results) assert.equal(r.code, 0, r.stderr);
     const db = openDatabase(path);
-    const rows = db.prepare('SELECT proxy, COUNT(*) AS n, COUNT(DISTINCT name) AS names FROM toxic_events GROUP BY proxy ORDER BY proxy').all();
+    const rows = db
+      .prepare(
+        'SELECT proxy, COUNT(*) AS n, COUNT(DISTINCT name) AS names FROM toxic_events GROUP BY proxy ORDER BY proxy',
+      )
+      .all();
     assert.deepEqual(rows, [
       { proxy: 'a', n: perWriter, names: perWriter },
       { proxy: 'b', n: perWriter, names: perWriter },
@@ -110,7 +143,9 @@ describe('database', () => {
     raw.close();
     const db = openDatabase(path);
     assert.equal(schemaVersion(db), MIGRATIONS.length);
-    const statuses = (db.prepare('SELECT status FROM prompt_results ORDER BY prompt_index').all() as { status: string }[]).map((r) => r.status);
+    const statuses = (
+      db.prepare('SELECT status FROM prompt_results ORDER BY prompt_index').all() as { status: string }[]
+    ).map((r) => r.status);
     assert.deepEqual(statuses, ['unchecked', 'unchecked', 'interrupted']);
     assert.deepEqual(
       db.prepare('SELECT prompts_correct, prompts_unchecked, prompts_failed, prompts_interrupted FROM runs').get(),

@@ -10,7 +10,15 @@ import { scrapeMetrics } from '../src/testing.js';
 
 describe('metrics server', () => {
   it('serves the process registry, with metrics defined once however often they are asked for', async () => {
-    const metrics = defineMetrics((registry) => new Counter({ name: 'chaos_lab_test_events_total', help: 'test', labelNames: ['kind'] as const, registers: [registry] }));
+    const metrics = defineMetrics(
+      (registry) =>
+        new Counter({
+          name: 'chaos_lab_test_events_total',
+          help: 'test',
+          labelNames: ['kind'] as const,
+          registers: [registry],
+        }),
+    );
     assert.equal(metrics(), metrics());
     metrics().inc({ kind: 'a' }, 2);
     const server = await startMetricsServer({ port: 0, host: '127.0.0.1', owner: 'test metrics' });
@@ -30,8 +38,16 @@ describe('metrics server', () => {
     const first = await startMetricsServer({ port: 0, host: '127.0.0.1', owner: 'first' });
     try {
       await assert.rejects(
-        startMetricsServer({ port: first.port, host: '127.0.0.1', owner: 'agent metrics', hint: 'set AGENT_METRICS_PORT (0 = none) or PORT_OFFSET' }),
-        (err) => isLabError(err, 'PORT_IN_USE') && err.message === `agent metrics cannot listen: port ${first.port} on 127.0.0.1 is already in use: set AGENT_METRICS_PORT (0 = none) or PORT_OFFSET`,
+        startMetricsServer({
+          port: first.port,
+          host: '127.0.0.1',
+          owner: 'agent metrics',
+          hint: 'set AGENT_METRICS_PORT (0 = none) or PORT_OFFSET',
+        }),
+        (err) =>
+          isLabError(err, 'PORT_IN_USE') &&
+          err.message ===
+            `agent metrics cannot listen: port ${first.port} on 127.0.0.1 is already in use: set AGENT_METRICS_PORT (0 = none) or PORT_OFFSET`,
       );
     } finally {
       await first.close();
@@ -41,7 +57,13 @@ describe('metrics server', () => {
   it('AGENT_METRICS_PORT: 8300 shifted by PORT_OFFSET, 0 for none, a bad value refused by name', () => {
     assert.equal(loadSettings({}, { dotenv: false }).AGENT_METRICS_PORT, 8300);
     assert.equal(loadSettings({ PORT_OFFSET: '100' }, { dotenv: false }).AGENT_METRICS_PORT, 8400);
-    assert.equal(loadSettings({ AGENT_METRICS_PORT: '0', PORT_OFFSET: '100' }, { dotenv: false }).AGENT_METRICS_PORT, 0);
-    assert.throws(() => loadSettings({ AGENT_METRICS_PORT: '70000' }, { dotenv: false }), /^LabError: AGENT_METRICS_PORT=70000: must be an integer from 0 to 65535$/);
+    assert.equal(
+      loadSettings({ AGENT_METRICS_PORT: '0', PORT_OFFSET: '100' }, { dotenv: false }).AGENT_METRICS_PORT,
+      0,
+    );
+    assert.throws(
+      () => loadSettings({ AGENT_METRICS_PORT: '70000' }, { dotenv: false }),
+      /^LabError: AGENT_METRICS_PORT=70000: must be an integer from 0 to 65535$/,
+    );
   });
 });

@@ -11,7 +11,12 @@ after(() => tmp.cleanup());
 
 /** Lab paths inside the temporary folder, with `overrides`. */
 function paths(overrides: Partial<Record<'LAB_DB_PATH' | 'LOG_DIR' | 'CHARTS_DIR', string>> = {}) {
-  return { LAB_DB_PATH: join(tmp.path, 'state', 'lab.db'), LOG_DIR: join(tmp.path, 'logs'), CHARTS_DIR: join(tmp.path, 'charts'), ...overrides };
+  return {
+    LAB_DB_PATH: join(tmp.path, 'state', 'lab.db'),
+    LOG_DIR: join(tmp.path, 'logs'),
+    CHARTS_DIR: join(tmp.path, 'charts'),
+    ...overrides,
+  };
 }
 
 describe('pre-flight of the lab paths', () => {
@@ -47,9 +52,18 @@ describe('pre-flight of the lab paths', () => {
   });
 
   it('refuses a folder or a file that is not a database as LAB_DB_PATH', () => {
-    assert.match(checkLabPaths(paths({ LAB_DB_PATH: tmp.path }))[0]!, /^LAB_DB_PATH=.*: is a folder, not a database file; must be a SQLite database file/);
-    assert.match(checkLabPaths(paths({ LAB_DB_PATH: notes }))[0]!, /^LAB_DB_PATH=.*notes\.txt: is not a SQLite database \(it does not start with "SQLite format 3"\); must be/);
-    assert.match(checkLabPaths(paths({ LAB_DB_PATH: join(notes, 'lab.db') }))[0]!, /^LAB_DB_PATH=.*: its folder .*notes\.txt is a file, not a folder; must be/);
+    assert.match(
+      checkLabPaths(paths({ LAB_DB_PATH: tmp.path }))[0]!,
+      /^LAB_DB_PATH=.*: is a folder, not a database file; must be a SQLite database file/,
+    );
+    assert.match(
+      checkLabPaths(paths({ LAB_DB_PATH: notes }))[0]!,
+      /^LAB_DB_PATH=.*notes\.txt: is not a SQLite database \(it does not start with "SQLite format 3"\); must be/,
+    );
+    assert.match(
+      checkLabPaths(paths({ LAB_DB_PATH: join(notes, 'lab.db') }))[0]!,
+      /^LAB_DB_PATH=.*: its folder .*notes\.txt is a file, not a folder; must be/,
+    );
   });
 
   it('refuses a file as LOG_DIR or CHARTS_DIR, and a folder that cannot be made inside one', () => {
@@ -69,7 +83,9 @@ describe('pre-flight of the lab paths', () => {
         t.diagnostic('running as root: permission bits do not apply, only the path checks ran');
         assert.deepEqual(problems, []);
       } else {
-        assert.deepEqual(problems, [`LOG_DIR=${locked}: the folder is not writable (EACCES: permission denied); must be a folder the lab can write to, or a path where one can be made`]);
+        assert.deepEqual(problems, [
+          `LOG_DIR=${locked}: the folder is not writable (EACCES: permission denied); must be a folder the lab can write to, or a path where one can be made`,
+        ]);
       }
     } finally {
       chmodSync(locked, 0o700);
@@ -86,9 +102,15 @@ describe('makeFolder', () => {
   });
 
   it('throws the error of the level that fails instead of looping (Node 20 recursive mkdir under /proc never returns)', () => {
-    assert.throws(() => makeFolder('/proc/nonexistent/a/b'), (err: NodeJS.ErrnoException) => err.code === 'ENOENT' && err.path === '/proc/nonexistent');
+    assert.throws(
+      () => makeFolder('/proc/nonexistent/a/b'),
+      (err: NodeJS.ErrnoException) => err.code === 'ENOENT' && err.path === '/proc/nonexistent',
+    );
     const file = join(tmp.path, 'file');
     writeFileSync(file, 'x');
-    assert.throws(() => makeFolder(file), (err: NodeJS.ErrnoException) => err.code === 'ENOTDIR');
+    assert.throws(
+      () => makeFolder(file),
+      (err: NodeJS.ErrnoException) => err.code === 'ENOTDIR',
+    );
   });
 });

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { getService, proxyEndpoint, proxyListenAddress, serviceForTool, SERVICES, TOOL_NAMES, toolEndpoint } from '@chaos-lab/common';
+import {
+  getService,
+  proxyEndpoint,
+  proxyListenAddress,
+  serviceForTool,
+  SERVICES,
+  TOOL_NAMES,
+  toolEndpoint,
+} from '@chaos-lab/common';
 import { testSettings } from '@chaos-lab/common/testing';
 
 describe('service registry', () => {
@@ -23,7 +31,12 @@ describe('service registry', () => {
   });
 
   it('resolves endpoints from settings, with per-service hosts and a port offset', () => {
-    const s = testSettings('/tmp', { WEATHER_TOOL_HOST: 'weather_tool', PORT_OFFSET: '10', TOXIPROXY_HOST: 'toxiproxy', TOXIPROXY_LISTEN_HOST: '0.0.0.0' });
+    const s = testSettings('/tmp', {
+      WEATHER_TOOL_HOST: 'weather_tool',
+      PORT_OFFSET: '10',
+      TOXIPROXY_HOST: 'toxiproxy',
+      TOXIPROXY_LISTEN_HOST: '0.0.0.0',
+    });
     assert.deepEqual(toolEndpoint(getService('weather'), s), { host: 'weather_tool', port: 5011 });
     assert.deepEqual(toolEndpoint(getService('search'), s), { host: '127.0.0.1', port: 5010 });
     assert.deepEqual(proxyEndpoint(getService('movie'), s), { host: 'toxiproxy', port: 6012 });

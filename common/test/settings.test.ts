@@ -42,8 +42,14 @@ describe('settings', () => {
       'TOOL_LIMIT=0: must be an integer from 1 to 100',
     ]);
     assert.deepEqual(problems({ PROMPT_LIMIT: '2.5' }), ['PROMPT_LIMIT=2.5: must be an integer from 1 to 100']);
-    assert.match(problems({ TOXICS: 'timeout,explode' })[0]!, /^TOXICS=timeout,explode: must be a comma list of latency, /);
-    assert.match(problems({ LLM_PROVIDER: 'claude' })[0]!, /^LLM_PROVIDER=claude: must be one of auto, groq, openai, anthropic, offline$/);
+    assert.match(
+      problems({ TOXICS: 'timeout,explode' })[0]!,
+      /^TOXICS=timeout,explode: must be a comma list of latency, /,
+    );
+    assert.match(
+      problems({ LLM_PROVIDER: 'claude' })[0]!,
+      /^LLM_PROVIDER=claude: must be one of auto, groq, openai, anthropic, offline$/,
+    );
     assert.match(problems({ CHAOS_SEED: '-1' })[0]!, /^CHAOS_SEED=-1: must be an integer from 0 to 4294967295/);
     assert.match(problems({ TOXIC_DURATION_MS: '6000-2000' })[0]!, /^TOXIC_DURATION_MS=6000-2000: must be MIN-MAX/);
     assert.match(problems({ TOXIPROXY_URL: 'ftp://x' })[0]!, /^TOXIPROXY_URL=ftp:\/\/x: must be an http/);
@@ -52,12 +58,20 @@ describe('settings', () => {
   it('takes an IP address or a host name for the hosts, and refuses what is neither', () => {
     const rule = 'must be an IP address (such as 127.0.0.1, 0.0.0.0 or ::) or a host name';
     assert.deepEqual(problems({ BIND_HOST: '999.999.1.1' }), [`BIND_HOST=999.999.1.1: ${rule}`]);
-    assert.deepEqual(problems({ TOXIPROXY_LISTEN_HOST: '10.0.0', TOOLS_HOST: 'bad host', TOXIPROXY_HOST: 'http://x' }), [
-      `TOXIPROXY_HOST=http://x: ${rule}`,
-      `TOXIPROXY_LISTEN_HOST=10.0.0: ${rule}`,
-      `TOOLS_HOST=bad host: ${rule}`,
-    ]);
-    for (const host of ['127.0.0.1', '0.0.0.0', '::', '::1', 'localhost', 'search_tool', 'proxy-mgr.lab.internal', 'host.']) {
+    assert.deepEqual(
+      problems({ TOXIPROXY_LISTEN_HOST: '10.0.0', TOOLS_HOST: 'bad host', TOXIPROXY_HOST: 'http://x' }),
+      [`TOXIPROXY_HOST=http://x: ${rule}`, `TOXIPROXY_LISTEN_HOST=10.0.0: ${rule}`, `TOOLS_HOST=bad host: ${rule}`],
+    );
+    for (const host of [
+      '127.0.0.1',
+      '0.0.0.0',
+      '::',
+      '::1',
+      'localhost',
+      'search_tool',
+      'proxy-mgr.lab.internal',
+      'host.',
+    ]) {
       assert.equal(loadSettings({ BIND_HOST: host }, { dotenv: false }).BIND_HOST, host);
     }
   });
@@ -72,7 +86,13 @@ describe('settings', () => {
 
   it('parses lists, ranges, seeds and per-service hosts', () => {
     const s = loadSettings(
-      { TOXICS: ' Latency , timeout,latency', TOXIC_DURATION_MS: '500', CHAOS_SEED: '42', WEATHER_TOOL_HOST: 'weather_tool', PORT_OFFSET: '100' },
+      {
+        TOXICS: ' Latency , timeout,latency',
+        TOXIC_DURATION_MS: '500',
+        CHAOS_SEED: '42',
+        WEATHER_TOOL_HOST: 'weather_tool',
+        PORT_OFFSET: '100',
+      },
       { dotenv: false },
     );
     assert.deepEqual(s.TOXICS, ['latency', 'timeout']);

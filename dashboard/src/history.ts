@@ -29,7 +29,11 @@ export interface ExperimentListItem {
   readonly startedAt: number;
   readonly finishedAt: number | null;
   readonly verdict: string | null;
-  readonly variants: readonly { readonly variant: string; readonly runId: string | null; readonly verdict: string | null }[];
+  readonly variants: readonly {
+    readonly variant: string;
+    readonly runId: string | null;
+    readonly verdict: string | null;
+  }[];
 }
 
 /** Every run, newest first. */
@@ -48,8 +52,12 @@ export function listRuns(db: Database): RunListItem[] {
 /** Every experiment, newest first, with its variants in their file order. */
 export function listExperiments(db: Database): ExperimentListItem[] {
   const experiments = db
-    .prepare('SELECT experiment_id AS experimentId, title, file, started_at AS startedAt, finished_at AS finishedAt, verdict FROM experiments ORDER BY started_at DESC')
+    .prepare(
+      'SELECT experiment_id AS experimentId, title, file, started_at AS startedAt, finished_at AS finishedAt, verdict FROM experiments ORDER BY started_at DESC',
+    )
     .all() as Omit<ExperimentListItem, 'variants'>[];
-  const variants = db.prepare('SELECT variant, run_id AS runId, verdict FROM experiment_variants WHERE experiment_id = ? ORDER BY position');
+  const variants = db.prepare(
+    'SELECT variant, run_id AS runId, verdict FROM experiment_variants WHERE experiment_id = ? ORDER BY position',
+  );
   return experiments.map((e) => ({ ...e, variants: variants.all(e.experimentId) as ExperimentListItem['variants'] }));
 }

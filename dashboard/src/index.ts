@@ -4,6 +4,14 @@
  * comparison, and steering through the proxy-manager. `chaos-lab up` starts it beside the run;
  * `chaos-lab dashboard` serves a database's history alone.
  */
-export { startDashboard, dashboardPort, DASHBOARD_DEFAULT_PORT, LIVE_POLL_MS, WEB_DIR, type Dashboard, type DashboardOptions } from './main.js';
+export {
+  startDashboard,
+  dashboardPort,
+  DASHBOARD_DEFAULT_PORT,
+  LIVE_POLL_MS,
+  WEB_DIR,
+  type Dashboard,
+  type DashboardOptions,
+} from './main.js';
 export { createDashboardApp, type DashboardAppDeps } from './app.js';
 export { listRuns, listExperiments, type RunListItem, type ExperimentListItem } from './history.js';

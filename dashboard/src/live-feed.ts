@@ -73,7 +73,8 @@ export class LiveFeed {
     } catch (err) {
       this.#print = undefined;
       this.#deps.logger.warn({ err: (err as Error).message }, 'live feed: the record could not be read; retrying');
-      for (const client of this.#clients) client.write(`event: problem\ndata: ${JSON.stringify({ error: (err as Error).message })}\n\n`);
+      for (const client of this.#clients)
+        client.write(`event: problem\ndata: ${JSON.stringify({ error: (err as Error).message })}\n\n`);
     }
   }
 

@@ -6,7 +6,15 @@
 import { createServer } from 'node:http';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { connectHost, formatEndpoint, LabError, listenOn, openDatabase, type Logger, type Settings } from '@chaos-lab/common';
+import {
+  connectHost,
+  formatEndpoint,
+  LabError,
+  listenOn,
+  openDatabase,
+  type Logger,
+  type Settings,
+} from '@chaos-lab/common';
 import { createDashboardApp } from './app.js';
 import { LiveFeed } from './live-feed.js';
 
@@ -26,7 +34,10 @@ export function dashboardPort(settings: Pick<Settings, 'DASHBOARD_PORT' | 'PORT_
 
 /** Options of {@link startDashboard}. */
 export interface DashboardOptions {
-  readonly settings: Pick<Settings, 'DASHBOARD_PORT' | 'PORT_OFFSET' | 'BIND_HOST' | 'LAB_DB_PATH' | 'PROXY_MANAGER_URL'>;
+  readonly settings: Pick<
+    Settings,
+    'DASHBOARD_PORT' | 'PORT_OFFSET' | 'BIND_HOST' | 'LAB_DB_PATH' | 'PROXY_MANAGER_URL'
+  >;
   readonly logger: Logger;
   /** Port (default {@link dashboardPort}; 0 = a free one). */
   readonly port?: number;
@@ -50,14 +61,24 @@ export interface Dashboard {
  */
 export async function startDashboard(options: DashboardOptions): Promise<Dashboard> {
   const { settings, logger } = options;
-  if (!existsSync(`${WEB_DIR}index.html`)) throw new LabError('INTERNAL', `the dashboard page is not built (${WEB_DIR}index.html is missing): run npm run build`);
+  if (!existsSync(`${WEB_DIR}index.html`))
+    throw new LabError(
+      'INTERNAL',
+      `the dashboard page is not built (${WEB_DIR}index.html is missing): run npm run build`,
+    );
   const db = openDatabase(settings.LAB_DB_PATH);
   const feed = new LiveFeed({ db, logger, pollMs: options.pollMs ?? LIVE_POLL_MS });
   const app = createDashboardApp({ db, feed, managerUrl: settings.PROXY_MANAGER_URL, webDir: WEB_DIR, logger });
   const server = createServer(app);
   let port: number;
   try {
-    port = await listenOn(server, options.port ?? dashboardPort(settings), settings.BIND_HOST, 'dashboard', 'set DASHBOARD_PORT or PORT_OFFSET');
+    port = await listenOn(
+      server,
+      options.port ?? dashboardPort(settings),
+      settings.BIND_HOST,
+      'dashboard',
+      'set DASHBOARD_PORT or PORT_OFFSET',
+    );
   } catch (err) {
     db.close();
     throw err;

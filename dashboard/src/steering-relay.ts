@@ -34,9 +34,16 @@ export function relayToManager(managerUrl: string, path: string) {
         body: post ? JSON.stringify({ ...(isObject(req.body) ? req.body : {}), source: 'dashboard' }) : undefined,
         signal: AbortSignal.timeout(RELAY_TIMEOUT_MS),
       });
-      res.status(answer.status).type('application/json').send(await answer.text());
+      res
+        .status(answer.status)
+        .type('application/json')
+        .send(await answer.text());
     } catch (err) {
-      res.status(502).json({ error: `the proxy-manager at ${managerUrl} does not answer (${(err as Error).message}): steering needs a running lab` });
+      res
+        .status(502)
+        .json({
+          error: `the proxy-manager at ${managerUrl} does not answer (${(err as Error).message}): steering needs a running lab`,
+        });
     }
   };
 }

@@ -13,7 +13,11 @@ export async function getJson(path) {
 
 /** POSTs a JSON body; resolves with `{ ok, status, body }` so the caller shows a refusal's message. */
 export async function postJson(path, payload) {
-  const res = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+  const res = await fetch(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(payload),
+  });
   const body = await res.json().catch(() => ({}));
   return { ok: res.ok, status: res.status, body };
 }

@@ -50,7 +50,8 @@ function App() {
   const parts = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
   let page;
   if (parts[0] === 'history') page = html`<${History} />`;
-  else if (parts[0] === 'runs' && parts[1]) page = html`<${RunById} key=${parts[1]} runId=${parts[1]} RunPage=${RunPage} />`;
+  else if (parts[0] === 'runs' && parts[1])
+    page = html`<${RunById} key=${parts[1]} runId=${parts[1]} RunPage=${RunPage} />`;
   else if (parts[0] === 'compare' && parts[1] && parts[2]) page = html`<${Compare} a=${parts[1]} b=${parts[2]} />`;
   else page = html`<${Live} />`;
   return html`<header><h1>Agent Chaos Lab</h1><nav><a href="#/">Live run</a><a href="#/history">History</a></nav></header><main>${page}</main>`;

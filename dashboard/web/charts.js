@@ -37,7 +37,12 @@ export function lanesSpec(view) {
     mark: { type: 'bar', cornerRadius: 2, tooltip: true },
     encoding: {
       y: { field: 'lane', type: 'nominal', title: null, scale: { domain: view.lanes }, sort: view.lanes },
-      x: { field: 'startS', type: 'quantitative', title: 'seconds since the run started', scale: { domain: [0, Math.max(1, view.spanS)] } },
+      x: {
+        field: 'startS',
+        type: 'quantitative',
+        title: 'seconds since the run started',
+        scale: { domain: [0, Math.max(1, view.spanS)] },
+      },
       x2: { field: 'endS' },
       color: { field: 'type', type: 'nominal', title: 'fault' },
       opacity: { condition: { test: 'datum.open', value: 1 }, value: 0.6 },
@@ -64,9 +69,20 @@ export function attemptsSpec(view) {
     mark: { type: 'bar', tooltip: true },
     encoding: {
       y: { field: 'outcome', type: 'nominal', title: 'outcome', sort: '-x' },
-      x: { aggregate: 'sum', field: 'count', type: 'quantitative', title: 'tool attempts', axis: { tickMinStep: 1, format: 'd' } },
+      x: {
+        aggregate: 'sum',
+        field: 'count',
+        type: 'quantitative',
+        title: 'tool attempts',
+        axis: { tickMinStep: 1, format: 'd' },
+      },
       color: { field: 'cause', type: 'nominal', title: 'cause' },
-      tooltip: [{ field: 'outcome' }, { field: 'cause' }, { field: 'via' }, { aggregate: 'sum', field: 'count', title: 'attempts' }],
+      tooltip: [
+        { field: 'outcome' },
+        { field: 'cause' },
+        { field: 'via' },
+        { aggregate: 'sum', field: 'count', title: 'attempts' },
+      ],
     },
   };
 }

@@ -12,7 +12,10 @@ function useJson(path) {
   const [state, setState] = useState({ data: null, error: null });
   useEffect(() => {
     setState({ data: null, error: null });
-    getJson(path).then((data) => setState({ data, error: null }), (e) => setState({ data: null, error: e.message }));
+    getJson(path).then(
+      (data) => setState({ data, error: null }),
+      (e) => setState({ data: null, error: e.message }),
+    );
   }, [path]);
   return state;
 }
@@ -26,9 +29,11 @@ export function History() {
   const pick = (id) => setPicked(picked.includes(id) ? picked.filter((p) => p !== id) : [...picked, id].slice(-2));
   return html`<div>
     <h2>Runs</h2>
-    ${picked.length === 2
-      ? html`<p><a data-testid="compare-link" href=${`#/compare/${encodeURIComponent(picked[0])}/${encodeURIComponent(picked[1])}`}>Compare ${picked[0]} with ${picked[1]}</a></p>`
-      : html`<p>Tick two runs to compare them side by side.</p>`}
+    ${
+      picked.length === 2
+        ? html`<p><a data-testid="compare-link" href=${`#/compare/${encodeURIComponent(picked[0])}/${encodeURIComponent(picked[1])}`}>Compare ${picked[0]} with ${picked[1]}</a></p>`
+        : html`<p>Tick two runs to compare them side by side.</p>`
+    }
     <table class="runs" data-testid="runs">
       <thead><tr><th></th><th>run</th><th>status</th><th>started</th><th>prompts</th><th>succeeded</th><th>seed</th><th>model</th></tr></thead>
       <tbody>

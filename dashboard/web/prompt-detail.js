@@ -27,7 +27,9 @@ export function PromptDetail({ runId, promptIndex }) {
   useEffect(() => {
     setDetail(null);
     setError(null);
-    getJson(`/api/runs/${encodeURIComponent(runId)}/prompts/${promptIndex}`).then(setDetail, (e) => setError(e.message));
+    getJson(`/api/runs/${encodeURIComponent(runId)}/prompts/${promptIndex}`).then(setDetail, (e) =>
+      setError(e.message),
+    );
   }, [runId, promptIndex]);
   if (error) return html`<section class="error">${error}</section>`;
   if (!detail) return html`<section>Loading prompt ${promptIndex}…</section>`;

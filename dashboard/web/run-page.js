@@ -28,7 +28,11 @@ export function RunHeader({ view }) {
     <div class="progress" title=${`${progress.done} of ${progress.total} prompts`}>
       <div class="bar" style=${`width:${pct}%`}></div>
     </div>
-    <p data-testid="progress">${progress.done} / ${progress.total} prompts · ${Object.entries(progress.byStatus).map(([k, v]) => `${k} ${v}`).join(', ') || 'none finished yet'}</p>
+    <p data-testid="progress">${progress.done} / ${progress.total} prompts · ${
+      Object.entries(progress.byStatus)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') || 'none finished yet'
+    }</p>
   </section>`;
 }
 

@@ -19,7 +19,11 @@ export function SteeringPanel() {
     getJson('/api/steering').then(
       (s) => {
         setInForce(s.inForce);
-        setForm({ TOXIC_PROB: String(s.inForce.TOXIC_PROB), ERROR_PROB: String(s.inForce.ERROR_PROB), TOXICS: s.inForce.TOXICS });
+        setForm({
+          TOXIC_PROB: String(s.inForce.TOXIC_PROB),
+          ERROR_PROB: String(s.inForce.ERROR_PROB),
+          TOXICS: s.inForce.TOXICS,
+        });
       },
       (e) => setMessage(e.message),
     );
@@ -34,11 +38,20 @@ export function SteeringPanel() {
   };
   const apply = (e) => {
     e.preventDefault();
-    send('/api/steering', { TOXIC_PROB: Number(form.TOXIC_PROB), ERROR_PROB: Number(form.ERROR_PROB), TOXICS: form.TOXICS });
+    send('/api/steering', {
+      TOXIC_PROB: Number(form.TOXIC_PROB),
+      ERROR_PROB: Number(form.ERROR_PROB),
+      TOXICS: form.TOXICS,
+    });
   };
-  const toggle = (type) => setForm({ ...form, TOXICS: form.TOXICS.includes(type) ? form.TOXICS.filter((t) => t !== type) : [...form.TOXICS, type] });
+  const toggle = (type) =>
+    setForm({
+      ...form,
+      TOXICS: form.TOXICS.includes(type) ? form.TOXICS.filter((t) => t !== type) : [...form.TOXICS, type],
+    });
 
-  if (!inForce) return html`<section class="steering"><h3>Steering</h3><p>${message || 'Asking the proxy-manager…'}</p></section>`;
+  if (!inForce)
+    return html`<section class="steering"><h3>Steering</h3><p>${message || 'Asking the proxy-manager…'}</p></section>`;
   return html`<section class="steering" data-testid="steering">
     <h3>Steering <small>chaos is ${inForce.paused ? 'paused' : 'running'}</small></h3>
     <form onSubmit=${apply}>

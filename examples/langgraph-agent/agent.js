@@ -11,7 +11,9 @@ import { ToolNode, toolsCondition } from '@langchain/langgraph/prebuilt';
 
 export default function createAgent({ model, tools, lab }) {
   const llm = model.bindTools(tools);
-  const system = new SystemMessage(`You are a helpful assistant with tools. Today is ${lab.today} (UTC). Answer from the tool results only.`);
+  const system = new SystemMessage(
+    `You are a helpful assistant with tools. Today is ${lab.today} (UTC). Answer from the tool results only.`,
+  );
   const graph = new StateGraph(MessagesAnnotation)
     .addNode('model', async (state, config) => ({ messages: [await llm.invoke([system, ...state.messages], config)] }))
     .addNode('tools', new ToolNode(tools))

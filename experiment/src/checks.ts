@@ -47,20 +47,54 @@ const EPSILON = 1e-9;
  * @param baseline the baseline's value (undefined on the baseline run itself)
  * @param applies false when the check is not about this run (a fault it does not have)
  */
-export function evaluateCheck(check: Check, index: number, value: number | null, baseline: number | null | undefined, applies = true): CheckResult {
+export function evaluateCheck(
+  check: Check,
+  index: number,
+  value: number | null,
+  baseline: number | null | undefined,
+  applies = true,
+): CheckResult {
   const { op, bound } = opOf(check);
   const relative = typeof bound === 'object';
   const base = { index, name: checkName(check), metric: check.metric, value };
-  const skipped = (reason: string): CheckResult => ({ ...base, tolerance: `${OPS[op]} ${relative ? `${bound.baseline} × baseline` : bound}`, bound: null, outcome: 'skipped', reason });
+  const skipped = (reason: string): CheckResult => ({
+    ...base,
+    tolerance: `${OPS[op]} ${relative ? `${bound.baseline} × baseline` : bound}`,
+    bound: null,
+    outcome: 'skipped',
+    reason,
+  });
   if (!applies) return skipped('not a fault of this run');
   if (check.on === 'variants' && baseline === undefined) return skipped('checked on the variants only');
-  if (relative && baseline === undefined) return { ...base, tolerance: `${OPS[op]} ${bound.baseline} × baseline`, bound: null, outcome: 'skipped', reason: 'relative to the baseline' };
+  if (relative && baseline === undefined)
+    return {
+      ...base,
+      tolerance: `${OPS[op]} ${bound.baseline} × baseline`,
+      bound: null,
+      outcome: 'skipped',
+      reason: 'relative to the baseline',
+    };
   const limit = relative ? (baseline === null || baseline === undefined ? null : bound.baseline * baseline) : bound;
-  const tolerance = relative ? `${OPS[op]} ${bound.baseline} × baseline (${limit === null ? 'no value' : round(limit)})` : `${OPS[op]} ${bound}`;
-  if (limit === null) return { ...base, tolerance, bound: null, outcome: 'deviated', reason: 'the baseline has no value for this metric' };
-  if (value === null) return { ...base, tolerance, bound: limit, outcome: 'deviated', reason: 'the run has no value for this metric' };
+  const tolerance = relative
+    ? `${OPS[op]} ${bound.baseline} × baseline (${limit === null ? 'no value' : round(limit)})`
+    : `${OPS[op]} ${bound}`;
+  if (limit === null)
+    return {
+      ...base,
+      tolerance,
+      bound: null,
+      outcome: 'deviated',
+      reason: 'the baseline has no value for this metric',
+    };
+  if (value === null)
+    return { ...base, tolerance, bound: limit, outcome: 'deviated', reason: 'the run has no value for this metric' };
   const slack = EPSILON * Math.max(1, Math.abs(limit));
-  const held = op === 'atLeast' ? value >= limit - slack : op === 'atMost' ? value <= limit + slack : Math.abs(value - limit) <= slack;
+  const held =
+    op === 'atLeast'
+      ? value >= limit - slack
+      : op === 'atMost'
+        ? value <= limit + slack
+        : Math.abs(value - limit) <= slack;
   return { ...base, tolerance, bound: limit, outcome: held ? 'held' : 'deviated' };
 }
 

@@ -11,7 +11,15 @@ export { MEASURES, MEASURE_NAMES, type MeasureName } from './measure-names.js';
 export { measure, percentile, duplicateSideEffects, type ServiceWrite } from './measures.js';
 export { evaluateCheck, checkLine, type CheckResult } from './checks.js';
 export { junitXml } from './junit.js';
-export { runExperiment, readWrites, withEnv, EXPERIMENT_EXIT, type RunOptions, type RunnerDeps, type LaunchRequest } from './runner.js';
+export {
+  runExperiment,
+  readWrites,
+  withEnv,
+  EXPERIMENT_EXIT,
+  type RunOptions,
+  type RunnerDeps,
+  type LaunchRequest,
+} from './runner.js';
 export { overridesEnv } from './load.js';
 export { experimentPrompts } from './prompts.js';
 export { describeFault, describeTrigger, describeCheck } from './plan.js';

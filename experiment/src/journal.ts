@@ -44,7 +44,13 @@ export interface JournalRun {
   /** Planned fault events the runner found still open after the run and closed (`ended_by` rollback). */
   readonly rolledBack: readonly { eventId: number; fault: string; service: string | null }[];
   /** Prompts that did not end well, with their root cause (prompt_causes). */
-  readonly promptsNotCorrect: readonly { promptIndex: number; promptId: string | null; status: string; rootCause: string | null; faultEventId: number | null }[];
+  readonly promptsNotCorrect: readonly {
+    promptIndex: number;
+    promptId: string | null;
+    status: string;
+    rootCause: string | null;
+    faultEventId: number | null;
+  }[];
   readonly checks: readonly CheckResult[];
   /** The model's side of the run (model_calls), beside the baseline's in the report: requests, the client's retries, tokens reported (null: none). */
   readonly model?: { readonly requests: number; readonly retries: number; readonly tokens: number | null };
@@ -74,7 +80,11 @@ export function firedFaults(db: Database, runId: string): FiredFault[] {
          FROM fault_events f JOIN fault_blast_radius b ON b.fault_event_id = f.id
         WHERE f.run_id = ? AND f.fault IS NOT NULL ORDER BY f.started_at, f.id`,
     )
-    .all(runId) as (Omit<FiredFault, 'attributes' | 'trigger' | 'promptIndexes'> & { attributes: string; trigger: string | null; promptIndexes: string | null })[];
+    .all(runId) as (Omit<FiredFault, 'attributes' | 'trigger' | 'promptIndexes'> & {
+    attributes: string;
+    trigger: string | null;
+    promptIndexes: string | null;
+  })[];
   return rows.map((r) => ({
     ...r,
     attributes: JSON.parse(r.attributes),
@@ -89,10 +99,21 @@ export function firedFaults(db: Database, runId: string): FiredFault[] {
  * not end `ok`, and their prompts. (The tool-call views count tool attempts, which a model fault never
  * touches.)
  */
-function modelRadius(db: Database, eventId: number): Pick<FiredFault, 'attemptsTouched' | 'attemptsFailed' | 'promptIndexes'> {
-  const rows = db.prepare('SELECT status, prompt_index AS promptIndex FROM model_calls WHERE fault_event_id = ?').all(eventId) as { status: string; promptIndex: number | null }[];
-  const prompts = [...new Set(rows.map((r) => r.promptIndex).filter((n): n is number => n !== null))].sort((a, b) => a - b);
-  return { attemptsTouched: rows.length, attemptsFailed: rows.filter((r) => r.status !== 'ok').length, promptIndexes: prompts };
+function modelRadius(
+  db: Database,
+  eventId: number,
+): Pick<FiredFault, 'attemptsTouched' | 'attemptsFailed' | 'promptIndexes'> {
+  const rows = db
+    .prepare('SELECT status, prompt_index AS promptIndex FROM model_calls WHERE fault_event_id = ?')
+    .all(eventId) as { status: string; promptIndex: number | null }[];
+  const prompts = [...new Set(rows.map((r) => r.promptIndex).filter((n): n is number => n !== null))].sort(
+    (a, b) => a - b,
+  );
+  return {
+    attemptsTouched: rows.length,
+    attemptsFailed: rows.filter((r) => r.status !== 'ok').length,
+    promptIndexes: prompts,
+  };
 }
 
 /**
@@ -103,9 +124,13 @@ function modelRadius(db: Database, eventId: number): Pick<FiredFault, 'attemptsT
 export function rollBackLeftovers(db: Database, runId: string, now: number): JournalRun['rolledBack'] {
   return writeTransaction(db, () => {
     const open = db
-      .prepare('SELECT id AS eventId, fault, service FROM fault_events WHERE run_id = ? AND fault IS NOT NULL AND ended_at IS NULL')
+      .prepare(
+        'SELECT id AS eventId, fault, service FROM fault_events WHERE run_id = ? AND fault IS NOT NULL AND ended_at IS NULL',
+      )
       .all(runId) as { eventId: number; fault: string; service: string | null }[];
-    const close = db.prepare("UPDATE fault_events SET ended_at = max(?, started_at), ended_by = 'rollback' WHERE id = ?");
+    const close = db.prepare(
+      "UPDATE fault_events SET ended_at = max(?, started_at), ended_by = 'rollback' WHERE id = ?",
+    );
     for (const e of open) close.run(now, e.eventId);
     return open;
   });
@@ -124,7 +149,9 @@ export function promptsNotCorrect(db: Database, runId: string): JournalRun['prom
 /** Records the experiment's start. */
 export function recordStart(db: Database, j: Journal): void {
   writeTransaction(db, () => {
-    db.prepare('INSERT INTO experiments (experiment_id, title, file, source, seed, started_at) VALUES (?, ?, ?, ?, ?, ?)').run(j.experimentId, j.title, j.file, j.source, j.seed, j.startedAt);
+    db.prepare(
+      'INSERT INTO experiments (experiment_id, title, file, source, seed, started_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(j.experimentId, j.title, j.file, j.source, j.seed, j.startedAt);
   });
 }
 
@@ -138,7 +165,17 @@ export function recordRun(db: Database, experimentId: string, position: number, 
       'INSERT OR REPLACE INTO experiment_checks (experiment_id, variant, check_index, metric, value, bound, tolerance, held) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     for (const c of run.checks) {
-      if (c.outcome !== 'skipped') check.run(experimentId, run.variant, c.index, c.metric, c.value, c.bound, c.tolerance, c.outcome === 'held' ? 1 : 0);
+      if (c.outcome !== 'skipped')
+        check.run(
+          experimentId,
+          run.variant,
+          c.index,
+          c.metric,
+          c.value,
+          c.bound,
+          c.tolerance,
+          c.outcome === 'held' ? 1 : 0,
+        );
     }
   });
 }
@@ -146,7 +183,12 @@ export function recordRun(db: Database, experimentId: string, position: number, 
 /** Records the verdict and the whole journal in the database, and writes `journal.json` in `dir`. */
 export function recordEnd(db: Database, j: Journal, dir: string): string {
   writeTransaction(db, () => {
-    db.prepare('UPDATE experiments SET finished_at = ?, verdict = ?, journal = ? WHERE experiment_id = ?').run(j.finishedAt, j.verdict, JSON.stringify(j), j.experimentId);
+    db.prepare('UPDATE experiments SET finished_at = ?, verdict = ?, journal = ? WHERE experiment_id = ?').run(
+      j.finishedAt,
+      j.verdict,
+      JSON.stringify(j),
+      j.experimentId,
+    );
   });
   const path = join(dir, 'journal.json');
   writeFileSync(path, `${JSON.stringify(j, null, 2)}\n`);

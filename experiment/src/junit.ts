@@ -16,7 +16,8 @@ export interface JunitRun {
   readonly error?: string;
 }
 
-const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escape = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** The XML text. */
 export function junitXml(title: string, runs: readonly JunitRun[]): string {
@@ -30,11 +31,15 @@ export function junitXml(title: string, runs: readonly JunitRun[]): string {
     lines.push(
       `  <testsuite name="${escape(run.variant)}" tests="${Math.max(1, run.checks.length)}" failures="${failed}" skipped="${skipped}" errors="${run.error ? 1 : 0}" time="${(run.durationMs / 1000).toFixed(3)}"${run.runId ? ` id="${escape(run.runId)}"` : ''}>`,
     );
-    if (run.error) lines.push(`    <testcase name="run" classname="${escape(run.variant)}"><error message="${escape(run.error)}"/></testcase>`);
+    if (run.error)
+      lines.push(
+        `    <testcase name="run" classname="${escape(run.variant)}"><error message="${escape(run.error)}"/></testcase>`,
+      );
     for (const c of run.checks) {
       const head = `    <testcase name="${escape(c.name)}" classname="${escape(run.variant)}">`;
       if (c.outcome === 'held') lines.push(`${head}</testcase>`);
-      else if (c.outcome === 'skipped') lines.push(`${head}<skipped message="${escape(c.reason ?? 'skipped')}"/></testcase>`);
+      else if (c.outcome === 'skipped')
+        lines.push(`${head}<skipped message="${escape(c.reason ?? 'skipped')}"/></testcase>`);
       else lines.push(`${head}<failure message="${escape(checkLine(c).trim())}"/></testcase>`);
     }
     lines.push('  </testsuite>');

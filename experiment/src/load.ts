@@ -24,8 +24,10 @@ export function formatPath(path: readonly PropertyKey[]): string {
 }
 
 function issueText(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-  if (issue.code === 'invalid_type' && issue.message.startsWith('Invalid input')) return `is required (${issue.expected})`;
+  if (issue.code === 'unrecognized_keys')
+    return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (issue.code === 'invalid_type' && issue.message.startsWith('Invalid input'))
+    return `is required (${issue.expected})`;
   return issue.message;
 }
 
@@ -39,11 +41,15 @@ export function issueLines(error: z.ZodError): string[] {
 }
 
 function invalid(file: string, problems: readonly string[]): LabError {
-  return new LabError('EXPERIMENT_INVALID', problems.map((p) => `${file}: ${p}`).join('\n'), { details: { file, problems } });
+  return new LabError('EXPERIMENT_INVALID', problems.map((p) => `${file}: ${p}`).join('\n'), {
+    details: { file, problems },
+  });
 }
 
 /** The environment a run gets from overrides: values as text. */
-export function overridesEnv(...layers: readonly Readonly<Record<string, string | number | boolean>>[]): Record<string, string> {
+export function overridesEnv(
+  ...layers: readonly Readonly<Record<string, string | number | boolean>>[]
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const layer of layers) for (const [k, v] of Object.entries(layer)) env[k] = String(v);
   return env;
@@ -66,7 +72,11 @@ function settingsProblems(path: string, env: Record<string, string>): string[] {
  */
 export function parseExperiment(source: string, file: string): Experiment {
   const doc = parseDocument(source, { prettyErrors: true });
-  if (doc.errors.length > 0) throw invalid(file, doc.errors.map((e) => `YAML: ${e.message.split('\n')[0]}`));
+  if (doc.errors.length > 0)
+    throw invalid(
+      file,
+      doc.errors.map((e) => `YAML: ${e.message.split('\n')[0]}`),
+    );
   const parsed = experimentSchema.safeParse(doc.toJS());
   if (!parsed.success) throw invalid(file, issueLines(parsed.error));
   const e = parsed.data;

@@ -6,7 +6,8 @@
 
 /** Measure name → what it measures (and its unit). */
 export const MEASURES = {
-  prompt_success_rate: 'correct / (correct + wrong + unhandled + failed) prompts, 0–1 (as the run summary; null without a checked prompt)',
+  prompt_success_rate:
+    'correct / (correct + wrong + unhandled + failed) prompts, 0–1 (as the run summary; null without a checked prompt)',
   wrong_answers: 'prompts answered with an expectation not met',
   prompts_failed: 'prompts failed (a tool or the model failed after the retries)',
   prompts_unhandled: 'prompts the model said it could not handle',
@@ -17,12 +18,16 @@ export const MEASURES = {
   max_tool_call_ms: 'longest tool call attempt, ms (tool: one tool only)',
   retries: 'attempts through a proxy after the first of their call',
   fallbacks: 'direct fallback attempts',
-  hung_tool_calls: "attempts that got no answer before their deadline (outcome timeout) or were cancelled",
+  hung_tool_calls: 'attempts that got no answer before their deadline (outcome timeout) or were cancelled',
   faults_fired: 'times the fault named by `fault` fired (each target counts)',
-  model_retries: 'HTTP requests of model calls after the first of their call (the model client\'s own retries, model_calls attempt > 1)',
-  model_tokens: 'tokens the model\'s answers reported (usage: prompt + completion, model_calls tokens_in + tokens_out; null without a reported one)',
-  duplicate_side_effects: 'writes (add_event, send_message) that took effect more than once for one logical tool call, counted from the services\' own stores',
-  invented_results: 'prompts with a tool call that gave no result whose answer does not say so (an answer presented as if the tool had answered)',
+  model_retries:
+    "HTTP requests of model calls after the first of their call (the model client's own retries, model_calls attempt > 1)",
+  model_tokens:
+    "tokens the model's answers reported (usage: prompt + completion, model_calls tokens_in + tokens_out; null without a reported one)",
+  duplicate_side_effects:
+    "writes (add_event, send_message) that took effect more than once for one logical tool call, counted from the services' own stores",
+  invented_results:
+    'prompts with a tool call that gave no result whose answer does not say so (an answer presented as if the tool had answered)',
   honest_failures: 'prompts with a tool call that gave no result whose answer says the tool failed',
 } as const;
 

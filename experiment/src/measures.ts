@@ -26,7 +26,8 @@ export interface MeasureQuery {
 export const COUNTED_WRITES = ['POST /events', 'POST /messages'];
 
 /** Words by which an answer says a tool failed. */
-const ADMITS_FAILURE = /\b(could not|couldn't|cannot|can't|unable|failed|fail|unavailable|not available|no result|did not answer|down|error)\b/i;
+const ADMITS_FAILURE =
+  /\b(could not|couldn't|cannot|can't|unable|failed|fail|unavailable|not available|no result|did not answer|down|error)\b/i;
 
 /** Nearest-rank percentile of sorted values; null when there are none. */
 export function percentile(sorted: readonly number[], p: number): number | null {
@@ -42,9 +43,17 @@ export function percentile(sorted: readonly number[], p: number): number | null 
  */
 export function duplicateSideEffects(db: Database, runId: string, writes: readonly ServiceWrite[]): number {
   const attemptCall = new Map(
-    (db.prepare('SELECT attempt_id AS a, call_id AS c FROM tool_calls WHERE run_id = ? AND attempt_id IS NOT NULL').all(runId) as { a: string; c: string }[]).map((r) => [r.a, r.c]),
+    (
+      db
+        .prepare('SELECT attempt_id AS a, call_id AS c FROM tool_calls WHERE run_id = ? AND attempt_id IS NOT NULL')
+        .all(runId) as { a: string; c: string }[]
+    ).map((r) => [r.a, r.c]),
   );
-  const calls = new Set((db.prepare('SELECT call_id AS c FROM logical_calls WHERE run_id = ?').all(runId) as { c: string }[]).map((r) => r.c));
+  const calls = new Set(
+    (db.prepare('SELECT call_id AS c FROM logical_calls WHERE run_id = ?').all(runId) as { c: string }[]).map(
+      (r) => r.c,
+    ),
+  );
   const perCall = new Map<string, number>();
   for (const w of writes) {
     if (!COUNTED_WRITES.includes(w.scope) || w.requestId === null) continue;
@@ -67,8 +76,17 @@ export function measure(db: Database, runId: string, q: MeasureQuery, writes: re
   const toolFilter = q.tool ? ' AND tool = ?' : '';
   const toolArgs = q.tool ? [q.tool] : [];
   const attemptDurations = () =>
-    (db.prepare(`SELECT duration_ms AS d FROM tool_calls WHERE run_id = ?${toolFilter} ORDER BY duration_ms`).all(runId, ...toolArgs) as { d: number }[]).map((r) => r.d);
-  const promptDurations = () => (db.prepare('SELECT duration_ms AS d FROM prompt_results WHERE run_id = ? ORDER BY duration_ms').all(runId) as { d: number }[]).map((r) => r.d);
+    (
+      db
+        .prepare(`SELECT duration_ms AS d FROM tool_calls WHERE run_id = ?${toolFilter} ORDER BY duration_ms`)
+        .all(runId, ...toolArgs) as { d: number }[]
+    ).map((r) => r.d);
+  const promptDurations = () =>
+    (
+      db.prepare('SELECT duration_ms AS d FROM prompt_results WHERE run_id = ? ORDER BY duration_ms').all(runId) as {
+        d: number;
+      }[]
+    ).map((r) => r.d);
   switch (q.metric) {
     case 'prompt_success_rate': {
       const { correct, checked } = countCheckedPrompts(db, runId);
@@ -91,17 +109,25 @@ export function measure(db: Database, runId: string, q: MeasureQuery, writes: re
     case 'max_tool_call_ms':
       return one(`SELECT MAX(duration_ms) AS n FROM tool_calls WHERE run_id = ?${toolFilter}`, ...toolArgs);
     case 'retries':
-      return one(`SELECT COUNT(*) AS n FROM tool_calls WHERE run_id = ? AND via = 'proxy' AND attempt > 1${toolFilter}`, ...toolArgs);
+      return one(
+        `SELECT COUNT(*) AS n FROM tool_calls WHERE run_id = ? AND via = 'proxy' AND attempt > 1${toolFilter}`,
+        ...toolArgs,
+      );
     case 'fallbacks':
       return one(`SELECT COUNT(*) AS n FROM tool_calls WHERE run_id = ? AND via = 'direct'${toolFilter}`, ...toolArgs);
     case 'hung_tool_calls':
-      return one(`SELECT COUNT(*) AS n FROM tool_calls WHERE run_id = ? AND outcome IN ('timeout', 'cancelled')${toolFilter}`, ...toolArgs);
+      return one(
+        `SELECT COUNT(*) AS n FROM tool_calls WHERE run_id = ? AND outcome IN ('timeout', 'cancelled')${toolFilter}`,
+        ...toolArgs,
+      );
     case 'faults_fired':
       return one('SELECT COUNT(*) AS n FROM fault_events WHERE run_id = ? AND fault = ?', q.fault ?? '');
     case 'model_retries':
       return one('SELECT COUNT(*) AS n FROM model_calls WHERE run_id = ? AND attempt > 1');
     case 'model_tokens':
-      return one('SELECT SUM(coalesce(tokens_in, 0) + coalesce(tokens_out, 0)) AS n FROM model_calls WHERE run_id = ? AND (tokens_in IS NOT NULL OR tokens_out IS NOT NULL)');
+      return one(
+        'SELECT SUM(coalesce(tokens_in, 0) + coalesce(tokens_out, 0)) AS n FROM model_calls WHERE run_id = ? AND (tokens_in IS NOT NULL OR tokens_out IS NOT NULL)',
+      );
     case 'duplicate_side_effects':
       return duplicateSideEffects(db, runId, writes);
     case 'invented_results':

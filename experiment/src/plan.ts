@@ -11,7 +11,8 @@ export function describeTrigger(t: Trigger): string {
   const forMs = (ms: number | undefined) => (ms === undefined ? '' : ` for ${ms} ms`);
   switch (t.kind) {
     case 'random':
-      if (t.tool !== undefined) return `at random: probability ${t.probability} per attempt of ${t.tool}${t.durationMs ? ` (at most ${t.durationMs[0]}–${t.durationMs[1]} ms)` : ''}`;
+      if (t.tool !== undefined)
+        return `at random: probability ${t.probability} per attempt of ${t.tool}${t.durationMs ? ` (at most ${t.durationMs[0]}–${t.durationMs[1]} ms)` : ''}`;
       return `at random: probability ${t.probability} per chaos tick${t.durationMs ? `, for ${t.durationMs[0]}–${t.durationMs[1]} ms` : ''}`;
     case 'call':
       return `on call ${t.n} of ${t.tool}, before its first byte, for its first ${t.attempts} attempt(s)${t.durationMs === undefined ? '' : ` (at most ${t.durationMs} ms)`}`;
@@ -45,7 +46,8 @@ export function describeFault(f: Fault): string {
 
 /** A check's tolerance in words. */
 export function describeCheck(c: Check): string {
-  const [op, bound] = c.atLeast !== undefined ? ['≥', c.atLeast] : c.atMost !== undefined ? ['≤', c.atMost] : ['=', c.equals!];
+  const [op, bound] =
+    c.atLeast !== undefined ? ['≥', c.atLeast] : c.atMost !== undefined ? ['≤', c.atMost] : ['=', c.equals!];
   return `${checkName(c)} ${op} ${typeof bound === 'object' ? `${bound.baseline} × baseline` : bound}`;
 }
 
@@ -59,7 +61,10 @@ function settingsText(s: Readonly<Record<string, unknown>>): string {
  * @param only the one variant to run (`--variant`), or undefined for all
  */
 export function planLines(e: Experiment, file: string, seed: number, promptCount: number, only?: string): string[] {
-  const source = 'inline' in e.prompts ? 'inline' : `${e.prompts.file ?? 'agent/prompts.json'}${e.prompts.tags ? `, tags ${e.prompts.tags.join(', ')}` : ''}`;
+  const source =
+    'inline' in e.prompts
+      ? 'inline'
+      : `${e.prompts.file ?? 'agent/prompts.json'}${e.prompts.tags ? `, tags ${e.prompts.tags.join(', ')}` : ''}`;
   const lines = [
     `experiment: ${e.title} (${file})`,
     `seed ${seed}, model ${e.model}, ${promptCount} prompts (${source})`,

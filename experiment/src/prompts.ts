@@ -30,7 +30,11 @@ export function experimentPrompts(experiment: Experiment, file: string): unknown
   const entries = JSON.parse(readFileSync(path, 'utf8')) as { tags?: string[] }[];
   if (!source.tags) return entries;
   const kept = entries.filter((e) => e.tags?.some((t) => source.tags!.includes(t)));
-  if (kept.length === 0) throw new LabError('EXPERIMENT_INVALID', `${file}: prompts.tags: no prompt of ${path} has any of the tags ${source.tags.join(', ')}`);
+  if (kept.length === 0)
+    throw new LabError(
+      'EXPERIMENT_INVALID',
+      `${file}: prompts.tags: no prompt of ${path} has any of the tags ${source.tags.join(', ')}`,
+    );
   return kept;
 }
 

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { round } from './checks.js';
 import type { Journal, JournalRun } from './journal.js';
 
-const esc = (s: unknown) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const esc = (s: unknown) =>
+  String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function checksTable(j: Journal): string {
   const names = new Map<number, string>();
@@ -31,9 +32,13 @@ function checksTable(j: Journal): string {
   const verdicts = `<tr><th>verdict</th>${j.runs.map((r) => `<td class="${r.verdict === 'held' ? 'held' : 'deviated'}">${esc(r.verdict)}${r.error ? `<br><small>${esc(r.error)}</small>` : ''}</td>`).join('')}</tr>`;
   // The model's side of each run, against the baseline's (the first run), whether or not a check names it.
   const base = j.runs[0]?.model;
-  const versus = (v: number | null | undefined, b: number | null | undefined) => (v == null ? '–' : `${v}${b != null && v !== b && base !== undefined ? ` (${v - b >= 0 ? '+' : ''}${v - b})` : ''}`);
+  const versus = (v: number | null | undefined, b: number | null | undefined) =>
+    v == null ? '–' : `${v}${b != null && v !== b && base !== undefined ? ` (${v - b >= 0 ? '+' : ''}${v - b})` : ''}`;
   const model = `<tr><th>model calls<br><small>requests · client retries · tokens (vs baseline)</small></th>${j.runs
-    .map((r) => `<td>${r.model ? `${versus(r.model.requests, base?.requests)} · ${versus(r.model.retries, base?.retries)} · ${versus(r.model.tokens, base?.tokens)}` : '–'}</td>`)
+    .map(
+      (r) =>
+        `<td>${r.model ? `${versus(r.model.requests, base?.requests)} · ${versus(r.model.retries, base?.retries)} · ${versus(r.model.tokens, base?.tokens)}` : '–'}</td>`,
+    )
     .join('')}</tr>`;
   return `<table>${head}${rows.join('')}${model}${verdicts}</table>`;
 }
@@ -49,10 +54,15 @@ function runStory(run: JournalRun): string {
     : '<p>no planned fault fired</p>';
   const prompts = run.promptsNotCorrect.length
     ? `<table><tr><th>prompt</th><th>id</th><th>status</th><th>root cause</th><th>fault event</th></tr>${run.promptsNotCorrect
-        .map((p) => `<tr><td>${p.promptIndex + 1}</td><td>${esc(p.promptId ?? '')}</td><td>${esc(p.status)}</td><td>${esc(p.rootCause ?? '')}</td><td>${p.faultEventId ?? ''}</td></tr>`)
+        .map(
+          (p) =>
+            `<tr><td>${p.promptIndex + 1}</td><td>${esc(p.promptId ?? '')}</td><td>${esc(p.status)}</td><td>${esc(p.rootCause ?? '')}</td><td>${p.faultEventId ?? ''}</td></tr>`,
+        )
         .join('')}</table>`
     : '<p>every prompt ended well</p>';
-  const rolled = run.rolledBack.length ? `<p>rolled back after the run: ${run.rolledBack.map((r) => `${esc(r.fault)} on ${esc(r.service ?? '')}`).join(', ')}</p>` : '';
+  const rolled = run.rolledBack.length
+    ? `<p>rolled back after the run: ${run.rolledBack.map((r) => `${esc(r.fault)} on ${esc(r.service ?? '')}`).join(', ')}</p>`
+    : '';
   return `<h3 id="run-${esc(run.variant)}">${esc(run.variant)} — ${esc(run.verdict)}</h3><h4>faults fired</h4>${faults}<h4>prompts that did not end well</h4>${prompts}${rolled}`;
 }
 

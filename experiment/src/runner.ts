@@ -29,7 +29,17 @@ import {
 } from '@chaos-lab/common';
 import { checkLine, evaluateCheck, round } from './checks.js';
 import type { Experiment } from './file-schema.js';
-import { firedFaults, promptsNotCorrect, recordEnd, recordRun, recordStart, rollBackLeftovers, type Journal, type JournalRun, type Verdict } from './journal.js';
+import {
+  firedFaults,
+  promptsNotCorrect,
+  recordEnd,
+  recordRun,
+  recordStart,
+  rollBackLeftovers,
+  type Journal,
+  type JournalRun,
+  type Verdict,
+} from './journal.js';
 import { junitXml } from './junit.js';
 import { loadExperiment, overridesEnv } from './load.js';
 import { measure, type ServiceWrite } from './measures.js';
@@ -85,7 +95,9 @@ interface PlannedRun {
 export async function readWrites(settings: Settings): Promise<ServiceWrite[]> {
   const writes: ServiceWrite[] = [];
   for (const s of SERVICES.filter((x) => x.name === 'calendar' || x.name === 'message')) {
-    const res = await fetch(`http://${formatEndpoint(toolEndpoint(s, settings))}/writes`, { signal: AbortSignal.timeout(5000) });
+    const res = await fetch(`http://${formatEndpoint(toolEndpoint(s, settings))}/writes`, {
+      signal: AbortSignal.timeout(5000),
+    });
     const body = (await res.json()) as { writes: { scope: string; request_id: string | null }[] };
     for (const w of body.writes) writes.push({ service: s.name, scope: w.scope, requestId: w.request_id });
   }
@@ -120,7 +132,9 @@ export async function runExperiment(options: RunOptions, deps: RunnerDeps): Prom
     ({ experiment, source } = loadExperiment(options.file));
     prompts = experimentPrompts(experiment, options.file);
     if (options.variant !== undefined && !experiment.variants.some((v) => v.name === options.variant)) {
-      say(`chaos-lab: ${options.file}: no variant named "${options.variant}" (variants: ${experiment.variants.map((v) => v.name).join(', ')})`);
+      say(
+        `chaos-lab: ${options.file}: no variant named "${options.variant}" (variants: ${experiment.variants.map((v) => v.name).join(', ')})`,
+      );
       return EXPERIMENT_EXIT.couldNotRun;
     }
   } catch (err) {
@@ -143,17 +157,39 @@ export async function runExperiment(options: RunOptions, deps: RunnerDeps): Prom
   const dir = join(base.CHARTS_DIR, 'experiments', experimentId);
   mkdirSync(dir, { recursive: true });
   const promptsFile = writePromptsFile(dir, prompts);
-  const journal: Journal = { experimentId, title: experiment.title, file: options.file, source, seed, startedAt, finishedAt: null, verdict: null, runs: [] };
+  const journal: Journal = {
+    experimentId,
+    title: experiment.title,
+    file: options.file,
+    source,
+    seed,
+    startedAt,
+    finishedAt: null,
+    verdict: null,
+    runs: [],
+  };
   const db = openDatabase(base.LAB_DB_PATH);
   try {
     recordStart(db, journal);
     const runs: PlannedRun[] = [
       { variant: 'baseline', settings: experiment.baseline.settings, faults: [] },
-      ...experiment.variants.filter((v) => options.variant === undefined || v.name === options.variant).map((v) => ({ variant: v.name, settings: v.settings, faults: v.faults })),
+      ...experiment.variants
+        .filter((v) => options.variant === undefined || v.name === options.variant)
+        .map((v) => ({ variant: v.name, settings: v.settings, faults: v.faults })),
     ];
     const baselineValues = new Map<number, number | null>();
     for (const [position, planned] of runs.entries()) {
-      const run = await runOne(planned, { experiment, seed, promptsFile, dir, db, now, say, launch: deps.launch, baselineValues });
+      const run = await runOne(planned, {
+        experiment,
+        seed,
+        promptsFile,
+        dir,
+        db,
+        now,
+        say,
+        launch: deps.launch,
+        baselineValues,
+      });
       journal.runs.push(run);
       recordRun(db, experimentId, position, run);
       if (run.verdict === 'interrupted' || run.verdict === 'error') break;
@@ -163,19 +199,38 @@ export async function runExperiment(options: RunOptions, deps: RunnerDeps): Prom
       }
     }
     const verdicts = new Set(journal.runs.map((r) => r.verdict));
-    const verdict: Verdict = verdicts.has('interrupted') ? 'interrupted' : verdicts.has('error') ? 'error' : verdicts.has('deviated') ? 'deviated' : 'held';
+    const verdict: Verdict = verdicts.has('interrupted')
+      ? 'interrupted'
+      : verdicts.has('error')
+        ? 'error'
+        : verdicts.has('deviated')
+          ? 'deviated'
+          : 'held';
     journal.verdict = verdict;
     journal.finishedAt = now();
     const journalPath = recordEnd(db, journal, dir);
     const report = writeComparisonReport(dir, journal);
-    if (options.junit) writeFileSync(options.junit, junitXml(experiment.title, journal.runs.map((r) => ({ ...r, durationMs: r.finishedAt - r.startedAt }))));
+    if (options.junit)
+      writeFileSync(
+        options.junit,
+        junitXml(
+          experiment.title,
+          journal.runs.map((r) => ({ ...r, durationMs: r.finishedAt - r.startedAt })),
+        ),
+      );
     say('');
-    say(`verdict: ${verdict.toUpperCase()} (${journal.runs.length} run(s) in ${round((journal.finishedAt - startedAt) / 1000)} s)`);
+    say(
+      `verdict: ${verdict.toUpperCase()} (${journal.runs.length} run(s) in ${round((journal.finishedAt - startedAt) / 1000)} s)`,
+    );
     say(`journal: ${journalPath}`);
     say(`report:  ${report}`);
     if (options.junit) say(`junit:   ${options.junit}`);
     if (verdict === 'interrupted') return journal.runs.at(-1)?.exitCode ?? 130;
-    return verdict === 'held' ? EXPERIMENT_EXIT.held : verdict === 'deviated' ? EXPERIMENT_EXIT.deviated : EXPERIMENT_EXIT.couldNotRun;
+    return verdict === 'held'
+      ? EXPERIMENT_EXIT.held
+      : verdict === 'deviated'
+        ? EXPERIMENT_EXIT.deviated
+        : EXPERIMENT_EXIT.couldNotRun;
   } finally {
     db.close();
   }
@@ -200,14 +255,26 @@ async function runOne(planned: PlannedRun, ctx: RunContext): Promise<JournalRun>
   const isBaseline = planned.faults.length === 0;
   // Only the plan's faults: no random toxic, no simulated 503, no LLM fault of LLM_FAULT_*, unless the file's settings ask for them.
   const env = overridesEnv(
-    { TOXIC_PROB: 0, ERROR_PROB: 0, LLM_FAULT_PROB: 0, LLM_FAULT_CALLS: '', LLM_FAULT_PROMPTS: '', LLM_PROVIDER: experiment.model, CHAOS_SEED: ctx.seed, PROMPTS_FILE: ctx.promptsFile, CHARTS_DIR: join(ctx.dir, planned.variant) },
+    {
+      TOXIC_PROB: 0,
+      ERROR_PROB: 0,
+      LLM_FAULT_PROB: 0,
+      LLM_FAULT_CALLS: '',
+      LLM_FAULT_PROMPTS: '',
+      LLM_PROVIDER: experiment.model,
+      CHAOS_SEED: ctx.seed,
+      PROMPTS_FILE: ctx.promptsFile,
+      CHARTS_DIR: join(ctx.dir, planned.variant),
+    },
     experiment.settings,
     planned.settings,
   );
   const startedAt = ctx.now();
   const runId = newRunId(startedAt);
   say('');
-  say(`── ${planned.variant} ─ run ${runId}${planned.faults.length ? `, faults ${planned.faults.map((f) => f.name).join(', ')}` : ', no faults'}`);
+  say(
+    `── ${planned.variant} ─ run ${runId}${planned.faults.length ? `, faults ${planned.faults.map((f) => f.name).join(', ')}` : ', no faults'}`,
+  );
   let writes: ServiceWrite[] = [];
   let writesError: string | undefined;
   const exitCode = await withEnv(env, () =>
@@ -230,19 +297,43 @@ async function runOne(planned: PlannedRun, ctx: RunContext): Promise<JournalRun>
   for (const r of rolledBack) say(`rollback: fault ${r.fault} on ${r.service} was still open after the run: closed`);
   const base = { variant: planned.variant, runId, exitCode, startedAt, settings: env, rolledBack };
   const recorded = db.prepare('SELECT status FROM runs WHERE run_id = ?').get(runId) as { status: string } | undefined;
-  if (exitCode >= 128) return { ...base, finishedAt: ctx.now(), verdict: 'interrupted', faults: firedFaults(db, runId), promptsNotCorrect: [], checks: [], error: 'interrupted by a signal' };
+  if (exitCode >= 128)
+    return {
+      ...base,
+      finishedAt: ctx.now(),
+      verdict: 'interrupted',
+      faults: firedFaults(db, runId),
+      promptsNotCorrect: [],
+      checks: [],
+      error: 'interrupted by a signal',
+    };
   if (exitCode !== 0 || recorded?.status !== 'completed') {
     const error = `the lab run ${exitCode !== 0 ? `exited with code ${exitCode}` : `ended ${recorded?.status ?? 'unrecorded'}`}`;
     say(`chaos-lab: ${planned.variant}: ${error}; the experiment cannot be judged`);
-    return { ...base, finishedAt: ctx.now(), verdict: 'error', faults: recorded ? firedFaults(db, runId) : [], promptsNotCorrect: [], checks: [], error };
+    return {
+      ...base,
+      finishedAt: ctx.now(),
+      verdict: 'error',
+      faults: recorded ? firedFaults(db, runId) : [],
+      promptsNotCorrect: [],
+      checks: [],
+      error,
+    };
   }
-  if (writesError) say(`chaos-lab: the services' writes could not be read (${writesError}): duplicate_side_effects has no value`);
+  if (writesError)
+    say(`chaos-lab: the services' writes could not be read (${writesError}): duplicate_side_effects has no value`);
   const faultNames = new Set(planned.faults.map((f) => f.name));
   const checks = experiment.hypothesis.map((check, index) => {
     const value = check.metric === 'duplicate_side_effects' && writesError ? null : measure(db, runId, check, writes);
     if (isBaseline) ctx.baselineValues.set(index, value);
     const applies = check.fault === undefined || faultNames.has(check.fault);
-    return evaluateCheck(check, index, value, isBaseline ? undefined : (ctx.baselineValues.get(index) ?? null), applies);
+    return evaluateCheck(
+      check,
+      index,
+      value,
+      isBaseline ? undefined : (ctx.baselineValues.get(index) ?? null),
+      applies,
+    );
   });
   const model = {
     requests: (db.prepare('SELECT COUNT(*) AS n FROM model_calls WHERE run_id = ?').get(runId) as { n: number }).n,
@@ -251,8 +342,18 @@ async function runOne(planned: PlannedRun, ctx: RunContext): Promise<JournalRun>
   };
   say(`checks of ${planned.variant}:`);
   for (const c of checks) say(checkLine(c));
-  say(`  model calls: ${model.requests} requests, ${model.retries} retries by the model client, ${model.tokens ?? 'no'} tokens reported`);
+  say(
+    `  model calls: ${model.requests} requests, ${model.retries} retries by the model client, ${model.tokens ?? 'no'} tokens reported`,
+  );
   const verdict: Verdict = checks.some((c) => c.outcome === 'deviated') ? 'deviated' : 'held';
   say(`${planned.variant}: ${verdict} (${round((ctx.now() - startedAt) / 1000)} s)`);
-  return { ...base, finishedAt: ctx.now(), verdict, faults: firedFaults(db, runId), promptsNotCorrect: promptsNotCorrect(db, runId), checks, model };
+  return {
+    ...base,
+    finishedAt: ctx.now(),
+    verdict,
+    faults: firedFaults(db, runId),
+    promptsNotCorrect: promptsNotCorrect(db, runId),
+    checks,
+    model,
+  };
 }

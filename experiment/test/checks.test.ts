@@ -9,7 +9,10 @@ describe('checks', () => {
   it('hold or deviate against an absolute bound', () => {
     assert.equal(evaluateCheck(check({ atMost: 1000 }), 0, 999, undefined).outcome, 'held');
     assert.equal(evaluateCheck(check({ atMost: 1000 }), 0, 1001, undefined).outcome, 'deviated');
-    assert.equal(evaluateCheck(check({ atLeast: 0.9, metric: 'prompt_success_rate' }), 0, 0.9, undefined).outcome, 'held');
+    assert.equal(
+      evaluateCheck(check({ atLeast: 0.9, metric: 'prompt_success_rate' }), 0, 0.9, undefined).outcome,
+      'held',
+    );
     assert.equal(evaluateCheck(check({ equals: 0, metric: 'duplicate_side_effects' }), 0, 1, null).outcome, 'deviated');
   });
 
@@ -27,8 +30,14 @@ describe('checks', () => {
   });
 
   it('deviate when the run has no value, and skip a fault the run does not have', () => {
-    assert.equal(evaluateCheck(check({ atLeast: 0.5, metric: 'prompt_success_rate' }), 0, null, undefined).outcome, 'deviated');
-    assert.equal(evaluateCheck(check({ atLeast: 1, metric: 'faults_fired', fault: 'f' }), 0, 0, 0, false).outcome, 'skipped');
+    assert.equal(
+      evaluateCheck(check({ atLeast: 0.5, metric: 'prompt_success_rate' }), 0, null, undefined).outcome,
+      'deviated',
+    );
+    assert.equal(
+      evaluateCheck(check({ atLeast: 1, metric: 'faults_fired', fault: 'f' }), 0, 0, 0, false).outcome,
+      'skipped',
+    );
     const onVariants = check({ atLeast: 2, metric: 'retries', on: 'variants' });
     assert.equal(evaluateCheck(onVariants, 0, 0, undefined).reason, 'checked on the variants only');
     assert.equal(evaluateCheck(onVariants, 0, 3, 0).outcome, 'held');
@@ -38,7 +47,13 @@ describe('checks', () => {
     assert.equal(percentile([], 50), null);
     assert.equal(percentile([1, 2, 3, 4], 50), 2);
     assert.equal(percentile([1, 2, 3, 4], 95), 4);
-    assert.equal(percentile(Array.from({ length: 20 }, (_, i) => i + 1), 95), 19);
+    assert.equal(
+      percentile(
+        Array.from({ length: 20 }, (_, i) => i + 1),
+        95,
+      ),
+      19,
+    );
   });
 
   it('JUnit XML: one suite per run, a deviated check is a failure, a skipped one skipped, a failed run an error', () => {

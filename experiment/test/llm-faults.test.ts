@@ -41,9 +41,18 @@ describe('llm faults in experiment files', () => {
       }
       assert.fail('accepted');
     };
-    assert.match(lines('      - { name: f, kind: llm, type: meltdown, trigger: { kind: prompt, n: 1 } }'), /variants\[0\]\.faults\[0\]\.type: must be an LLM fault/);
-    assert.match(lines('      - { name: f, kind: llm, type: hang, hangMs: -5, trigger: { kind: prompt, n: 1 } }'), /variants\[0\]\.faults\[0\]\.hangMs: must be a number ≥ 0 \(ms\)/);
-    assert.match(lines('      - { name: f, kind: llm, type: hang, trigger: { kind: call, tool: modle, n: 1 } }'), /trigger\.tool: must be one of the tools .* or model/);
+    assert.match(
+      lines('      - { name: f, kind: llm, type: meltdown, trigger: { kind: prompt, n: 1 } }'),
+      /variants\[0\]\.faults\[0\]\.type: must be an LLM fault/,
+    );
+    assert.match(
+      lines('      - { name: f, kind: llm, type: hang, hangMs: -5, trigger: { kind: prompt, n: 1 } }'),
+      /variants\[0\]\.faults\[0\]\.hangMs: must be a number ≥ 0 \(ms\)/,
+    );
+    assert.match(
+      lines('      - { name: f, kind: llm, type: hang, trigger: { kind: call, tool: modle, n: 1 } }'),
+      /trigger\.tool: must be one of the tools .* or model/,
+    );
   });
 });
 

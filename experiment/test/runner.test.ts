@@ -41,7 +41,12 @@ describe('experiment runner', () => {
   let exitCodes: Record<string, number> = {};
 
   before(() => {
-    Object.assign(process.env, { LAB_DB_PATH: join(temp.path, 'lab.db'), CHARTS_DIR: join(temp.path, 'charts'), LOG_DIR: join(temp.path, 'logs'), LOG_CONSOLE: 'off' });
+    Object.assign(process.env, {
+      LAB_DB_PATH: join(temp.path, 'lab.db'),
+      CHARTS_DIR: join(temp.path, 'charts'),
+      LOG_DIR: join(temp.path, 'logs'),
+      LOG_CONSOLE: 'off',
+    });
     writeFileSync(file, EXPERIMENT);
   });
   after(() => {
@@ -55,16 +60,35 @@ describe('experiment runner', () => {
     const db = openDatabase(req.settings.LAB_DB_PATH);
     try {
       req.beforeRun(db, req.runId);
-      const plan = db.prepare('SELECT plan FROM fault_plans WHERE run_id = ?').get(req.runId) as { plan: string } | undefined;
-      launched.push({ variant, plan: plan && JSON.parse(plan.plan), env: { TOXIC_PROB: process.env.TOXIC_PROB, CHAOS_SEED: process.env.CHAOS_SEED, PROMPTS_FILE: process.env.PROMPTS_FILE } });
+      const plan = db.prepare('SELECT plan FROM fault_plans WHERE run_id = ?').get(req.runId) as
+        | { plan: string }
+        | undefined;
+      launched.push({
+        variant,
+        plan: plan && JSON.parse(plan.plan),
+        env: {
+          TOXIC_PROB: process.env.TOXIC_PROB,
+          CHAOS_SEED: process.env.CHAOS_SEED,
+          PROMPTS_FILE: process.env.PROMPTS_FILE,
+        },
+      });
       if (exitCodes[variant] !== undefined) return exitCodes[variant]!;
       writeTransaction(db, () => {
-        db.prepare("INSERT INTO runs (run_id, started_at, seed, status) VALUES (?, ?, 4, 'completed')").run(req.runId, Date.now());
+        db.prepare("INSERT INTO runs (run_id, started_at, seed, status) VALUES (?, ?, 4, 'completed')").run(
+          req.runId,
+          Date.now(),
+        );
         (statuses[variant] ?? ['correct', 'correct']).forEach((status, i) =>
-          db.prepare('INSERT INTO prompt_results (run_id, prompt_index, prompt, status, attempts, started_at, finished_at, duration_ms) VALUES (?, ?, ?, ?, 1, 0, 10, 10)').run(req.runId, i, `p${i}`, status),
+          db
+            .prepare(
+              'INSERT INTO prompt_results (run_id, prompt_index, prompt, status, attempts, started_at, finished_at, duration_ms) VALUES (?, ?, ?, ?, 1, 0, 10, 10)',
+            )
+            .run(req.runId, i, `p${i}`, status),
         );
         if (plan) {
-          db.prepare("INSERT INTO fault_events (run_id, kind, proxy, service, name, type, attributes, started_at, ended_at, ended_by, fault, trigger) VALUES (?, 'toxic', 'weather_proxy', 'weather', 'plan_slow_weather', 'latency', '{}', 1, NULL, NULL, 'slow', '{}')").run(req.runId);
+          db.prepare(
+            "INSERT INTO fault_events (run_id, kind, proxy, service, name, type, attributes, started_at, ended_at, ended_by, fault, trigger) VALUES (?, 'toxic', 'weather_proxy', 'weather', 'plan_slow_weather', 'latency', '{}', 1, NULL, NULL, 'slow', '{}')",
+          ).run(req.runId);
         }
       });
       await req.beforeStop(req.runId);
@@ -91,40 +115,61 @@ describe('experiment runner', () => {
     statuses = {};
     exitCodes = {};
     assert.equal(await run({ variant: 'good', junit: join(temp.path, 'junit.xml') }), 0);
-    assert.deepEqual(launched.map((l) => l.variant), ['baseline', 'good']);
+    assert.deepEqual(
+      launched.map((l) => l.variant),
+      ['baseline', 'good'],
+    );
     assert.equal(launched[0]!.plan, undefined);
     assert.equal((launched[1]!.plan as { faults: { name: string }[] }).faults[0]!.name, 'slow');
     assert.equal(launched[0]!.env.TOXIC_PROB, '0');
     assert.equal(launched[0]!.env.CHAOS_SEED, '4');
     assert.equal(process.env.TOXIC_PROB, saved.TOXIC_PROB, 'the environment is restored after each run');
-    assert.ok(lines.includes('verdict: HELD (2 run(s) in ' + lines.find((l) => l.startsWith('verdict: HELD'))!.slice('verdict: HELD (2 run(s) in '.length)));
+    assert.ok(
+      lines.includes(
+        'verdict: HELD (2 run(s) in ' +
+          lines.find((l) => l.startsWith('verdict: HELD'))!.slice('verdict: HELD (2 run(s) in '.length),
+      ),
+    );
     assert.match(readFileSync(join(temp.path, 'junit.xml'), 'utf8'), /failures="0"/);
   });
 
   it('a check deviated: exit 1, with the value and tolerance on the console; the journal in the database and as JSON', async () => {
     statuses = { bad: ['correct', 'wrong'] };
     assert.equal(await run({ variant: 'bad' }), 1);
-    assert.ok(lines.some((l) => /^ {2}deviated {2}prompt_success_rate +0\.5 {2}≥ 1 × baseline \(1\)$/.test(l)), lines.join('\n'));
+    assert.ok(
+      lines.some((l) => /^ {2}deviated {2}prompt_success_rate +0\.5 {2}≥ 1 × baseline \(1\)$/.test(l)),
+      lines.join('\n'),
+    );
     const journalPath = lines.find((l) => l.startsWith('journal: '))!.slice('journal: '.length);
     const journal = JSON.parse(readFileSync(journalPath, 'utf8'));
     assert.equal(journal.verdict, 'deviated');
     assert.equal(journal.seed, 4);
     assert.equal(journal.runs[1].faults[0].fault, 'slow');
-    assert.deepEqual(journal.runs[1].rolledBack, [{ eventId: journal.runs[1].faults[0].eventId, fault: 'slow', service: 'weather' }]);
+    assert.deepEqual(journal.runs[1].rolledBack, [
+      { eventId: journal.runs[1].faults[0].eventId, fault: 'slow', service: 'weather' },
+    ]);
     const report = readFileSync(join(journalPath, '..', 'index.html'), 'utf8');
     assert.match(report, /<a href="#run-bad">deviated<\/a>/, 'a deviation links to the story of its run');
     assert.match(report, /<h3 id="run-bad">bad — deviated<\/h3>/);
     assert.match(report, /<td>2<\/td><td><\/td><td>wrong<\/td>/, 'the prompt behind it is listed');
     const db = openDatabase(process.env.LAB_DB_PATH!);
     try {
-      const row = db.prepare('SELECT verdict, seed FROM experiments WHERE experiment_id = ?').get(journal.experimentId) as { verdict: string };
+      const row = db
+        .prepare('SELECT verdict, seed FROM experiments WHERE experiment_id = ?')
+        .get(journal.experimentId) as { verdict: string };
       assert.equal(row.verdict, 'deviated');
-      const checks = db.prepare('SELECT variant, metric, value, held FROM experiment_checks WHERE experiment_id = ? ORDER BY variant, check_index').all(journal.experimentId);
+      const checks = db
+        .prepare(
+          'SELECT variant, metric, value, held FROM experiment_checks WHERE experiment_id = ? ORDER BY variant, check_index',
+        )
+        .all(journal.experimentId);
       assert.deepEqual(checks, [
         { variant: 'bad', metric: 'prompt_success_rate', value: 0.5, held: 0 },
         { variant: 'bad', metric: 'faults_fired', value: 1, held: 1 },
       ]);
-      const ended = db.prepare("SELECT ended_by FROM fault_events WHERE fault = 'slow' AND run_id = ?").get(journal.runs[1].runId) as { ended_by: string };
+      const ended = db
+        .prepare("SELECT ended_by FROM fault_events WHERE fault = 'slow' AND run_id = ?")
+        .get(journal.runs[1].runId) as { ended_by: string };
       assert.equal(ended.ended_by, 'rollback');
     } finally {
       db.close();
@@ -134,7 +179,10 @@ describe('experiment runner', () => {
   it('--fail-fast stops at the first deviated variant', async () => {
     statuses = { good: ['correct', 'wrong'] };
     assert.equal(await run({ failFast: true }), 1);
-    assert.deepEqual(launched.map((l) => l.variant), ['baseline', 'good']);
+    assert.deepEqual(
+      launched.map((l) => l.variant),
+      ['baseline', 'good'],
+    );
   });
 
   it('a lab run that failed: exit 2, nothing judged', async () => {
@@ -150,7 +198,12 @@ describe('experiment runner', () => {
     try {
       assert.equal(await run({ dryRun: true }), 2);
       // The three variants share the fault (a YAML alias): one line each.
-      assert.deepEqual(lines, [0, 1, 2].map((i) => `chaos-lab: ${file}: variants[${i}].faults[0].attributes.latency: must be a number ≥ 0 (ms)`));
+      assert.deepEqual(
+        lines,
+        [0, 1, 2].map(
+          (i) => `chaos-lab: ${file}: variants[${i}].faults[0].attributes.latency: must be a number ≥ 0 (ms)`,
+        ),
+      );
     } finally {
       writeFileSync(file, EXPERIMENT);
     }

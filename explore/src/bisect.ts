@@ -71,14 +71,20 @@ function strictlyBetween(v: number, a: number, b: number): boolean {
  * The next value to test between `good` and `bad`, or a reason why there is none.
  * @returns `{ value }` or `{ stop }`
  */
-export function nextValue(good: number, bad: number, o: Pick<BisectOptions, 'from' | 'resolution' | 'avoid'>): { value: number } | { stop: string } {
+export function nextValue(
+  good: number,
+  bad: number,
+  o: Pick<BisectOptions, 'from' | 'resolution' | 'avoid'>,
+): { value: number } | { stop: string } {
   const value = snap(good + (bad - good) / 2, o.from, o.resolution);
   if (!strictlyBetween(value, good, bad)) return { stop: `resolution ${o.resolution} reached` };
   const band = o.avoid;
   if (band === undefined || !(value > band.low && value < band.high)) return { value };
   const edges = [band.high, band.low].sort((a, b) => Math.abs(a - value) - Math.abs(b - value));
   const edge = edges.find((e) => strictlyBetween(e, good, bad));
-  return edge === undefined ? { stop: `the rest of the interval lies ${band.reason}, which one run cannot decide` } : { value: edge };
+  return edge === undefined
+    ? { stop: `the rest of the interval lies ${band.reason}, which one run cannot decide` }
+    : { value: edge };
 }
 
 /**
@@ -86,8 +92,12 @@ export function nextValue(good: number, bad: number, o: Pick<BisectOptions, 'fro
  * @param evaluate tests one value: resolves `{ failed, detail }`; a rejection stops the search and is rethrown
  * @throws RangeError when steps < 1, resolution ≤ 0 or from = to
  */
-export async function bisect<T>(o: BisectOptions, evaluate: (value: number) => Promise<{ failed: boolean; detail: T }>): Promise<BisectResult<T>> {
-  if (!(o.steps >= 1) || !(o.resolution > 0) || o.from === o.to) throw new RangeError('bisect: needs steps ≥ 1, resolution > 0 and from ≠ to');
+export async function bisect<T>(
+  o: BisectOptions,
+  evaluate: (value: number) => Promise<{ failed: boolean; detail: T }>,
+): Promise<BisectResult<T>> {
+  if (!(o.steps >= 1) || !(o.resolution > 0) || o.from === o.to)
+    throw new RangeError('bisect: needs steps ≥ 1, resolution > 0 and from ≠ to');
   let good = o.from;
   let bad = o.to;
   let lastPass: number | null = null;

@@ -20,17 +20,44 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { countCheckedPrompts, freshSeed, LabError, loadSettings, newRunId, openDatabase, TOXIC_ATTRIBUTES, TOXIC_TYPES, type Fault, type ServiceName, type ToxicType } from '@chaos-lab/common';
+import {
+  countCheckedPrompts,
+  freshSeed,
+  LabError,
+  loadSettings,
+  newRunId,
+  openDatabase,
+  TOXIC_ATTRIBUTES,
+  TOXIC_TYPES,
+  type Fault,
+  type ServiceName,
+  type ToxicType,
+} from '@chaos-lab/common';
 import { evaluateCheck, measure, type Check } from '@chaos-lab/experiment';
 import { bisect, type AvoidedBand } from './bisect.js';
-import { recordBreakingPoint, type BreakingPointRecord, type StepRecord, type StepRunRecord } from './breaking-point-record.js';
+import {
+  recordBreakingPoint,
+  type BreakingPointRecord,
+  type StepRecord,
+  type StepRunRecord,
+} from './breaking-point-record.js';
 import { checkBound, parseCheckExpression } from './check-expr.js';
 import { explorationEnv, runPlanned, type ExploreDeps } from './lab-run.js';
 import { selectPrompts, type PromptSelection } from './select-prompts.js';
 import { stepFailed, type StepRule, type StepRun } from './step-rule.js';
 
 /** Units of the toxic attributes (docs/toxiproxy.md). */
-const UNITS: Record<string, string> = { latency: 'ms', jitter: 'ms', timeout: 'ms', delay: 'ms', rate: 'KB/s', bytes: 'bytes', average_size: 'bytes', size_variation: 'bytes', toxicity: 'probability' };
+const UNITS: Record<string, string> = {
+  latency: 'ms',
+  jitter: 'ms',
+  timeout: 'ms',
+  delay: 'ms',
+  rate: 'KB/s',
+  bytes: 'bytes',
+  average_size: 'bytes',
+  size_variation: 'bytes',
+  toxicity: 'probability',
+};
 
 /** What to search. */
 export interface BreakingPointOptions {
@@ -70,18 +97,28 @@ function withUnit(v: number, unit: string): string {
  */
 function validate(o: BreakingPointOptions, check: Check): void {
   const bad = (m: string) => new LabError('VALIDATION', m);
-  if (!(TOXIC_TYPES as readonly string[]).includes(o.toxic)) throw bad(`--toxic ${o.toxic}: must be one of ${TOXIC_TYPES.join(', ')}`);
+  if (!(TOXIC_TYPES as readonly string[]).includes(o.toxic))
+    throw bad(`--toxic ${o.toxic}: must be one of ${TOXIC_TYPES.join(', ')}`);
   const allowed = [...TOXIC_ATTRIBUTES[o.toxic], 'toxicity'];
-  if (!allowed.includes(o.attribute)) throw bad(`--attribute ${o.attribute}: not an attribute of ${o.toxic} (${allowed.join(', ')})`);
-  for (const [name, v] of [['--from', o.from], ['--to', o.to]] as const) {
-    if (!Number.isFinite(v) || v < 0 || (o.attribute === 'toxicity' && v > 1)) throw bad(`${name} ${v}: must be a number ≥ 0${o.attribute === 'toxicity' ? ' and ≤ 1' : ''}`);
+  if (!allowed.includes(o.attribute))
+    throw bad(`--attribute ${o.attribute}: not an attribute of ${o.toxic} (${allowed.join(', ')})`);
+  for (const [name, v] of [
+    ['--from', o.from],
+    ['--to', o.to],
+  ] as const) {
+    if (!Number.isFinite(v) || v < 0 || (o.attribute === 'toxicity' && v > 1))
+      throw bad(`${name} ${v}: must be a number ≥ 0${o.attribute === 'toxicity' ? ' and ≤ 1' : ''}`);
   }
   if (o.from === o.to) throw bad('--from and --to must differ');
-  if (o.rule === 'wilson' && !(check.metric === 'prompt_success_rate' && check.atLeast !== undefined)) throw bad('--rule wilson: only for a check "prompt_success_rate >= N"');
+  if (o.rule === 'wilson' && !(check.metric === 'prompt_success_rate' && check.atLeast !== undefined))
+    throw bad('--rule wilson: only for a check "prompt_success_rate >= N"');
 }
 
 /** The planned fault of one step: the toxic at `value`, on the target, for the whole run. */
-export function stepFault(o: Pick<BreakingPointOptions, 'target' | 'toxic' | 'attribute' | 'stream'>, value: number): Fault {
+export function stepFault(
+  o: Pick<BreakingPointOptions, 'target' | 'toxic' | 'attribute' | 'stream'>,
+  value: number,
+): Fault {
   const attributes: Record<string, number> = o.toxic === 'latency' ? { jitter: 0 } : {};
   if (o.attribute !== 'toxicity') attributes[o.attribute] = value;
   return {
@@ -117,17 +154,37 @@ export async function findBreakingPoint(o: BreakingPointOptions, deps: ExploreDe
   const timeoutMs = inForce.PROXY_TIMEOUT_MS;
   const guard = o.guardMs ?? Math.max(100, Math.round(timeoutMs * 0.1));
   const avoid: AvoidedBand | undefined =
-    unit === 'ms' && guard > 0 ? { low: timeoutMs - guard, high: timeoutMs + guard, reason: `within ${guard} ms of PROXY_TIMEOUT_MS=${timeoutMs}` } : undefined;
+    unit === 'ms' && guard > 0
+      ? {
+          low: timeoutMs - guard,
+          high: timeoutMs + guard,
+          reason: `within ${guard} ms of PROXY_TIMEOUT_MS=${timeoutMs}`,
+        }
+      : undefined;
   const startedAt = now();
   const dir = join(inForce.CHARTS_DIR, 'breaking-points', newRunId(startedAt));
   mkdirSync(dir, { recursive: true });
   const promptsFile = join(dir, 'prompts.json');
-  writeFileSync(promptsFile, `${JSON.stringify(prompts.map((p) => p.entry), null, 2)}\n`);
+  writeFileSync(
+    promptsFile,
+    `${JSON.stringify(
+      prompts.map((p) => p.entry),
+      null,
+      2,
+    )}\n`,
+  );
 
-  say(`breaking point of ${o.attribute} (${o.toxic} toxic, ${o.stream}) on ${o.target}: ${withUnit(o.from, unit)} → ${withUnit(o.to, unit)}`);
-  say(`check ${o.check}; rule ${o.rule}, ${o.repeats} run(s) per step, at most ${o.steps} step(s); seed ${seed} (repeat with --seed ${seed})`);
+  say(
+    `breaking point of ${o.attribute} (${o.toxic} toxic, ${o.stream}) on ${o.target}: ${withUnit(o.from, unit)} → ${withUnit(o.to, unit)}`,
+  );
+  say(
+    `check ${o.check}; rule ${o.rule}, ${o.repeats} run(s) per step, at most ${o.steps} step(s); seed ${seed} (repeat with --seed ${seed})`,
+  );
   say(`prompts (${prompts.length}): ${prompts.map((p) => p.label).join(', ')}`);
-  if (avoid) say(`never tested: ${withUnit(avoid.low, unit)}–${withUnit(avoid.high, unit)} (${avoid.reason}: there the machine's load decides)`);
+  if (avoid)
+    say(
+      `never tested: ${withUnit(avoid.low, unit)}–${withUnit(avoid.high, unit)} (${avoid.reason}: there the machine's load decides)`,
+    );
 
   const db = openDatabase(inForce.LAB_DB_PATH);
   const steps: StepRecord[] = [];
@@ -138,27 +195,47 @@ export async function findBreakingPoint(o: BreakingPointOptions, deps: ExploreDe
   let exitCode = 0;
   try {
     try {
-      const result = await bisect({ from: o.from, to: o.to, steps: o.steps, resolution: o.resolution ?? (unit === 'probability' ? 0.01 : 1), avoid }, async (value) => {
-        const runs: StepRunRecord[] = [];
-        const ruled: StepRun[] = [];
-        for (let i = 0; i < o.repeats; i++) {
-          const env = explorationEnv(seed + i, promptsFile, dir, overrides);
-          const run = await runPlanned({ env, faults: [stepFault(o, value)] }, deps.launch, db, now);
-          if (run.exitCode !== 0 || run.status !== 'completed') {
-            runs.push({ runId: run.runId, seed: seed + i, value: null, outcome: 'error' });
-            steps.push({ value, failed: false, why: `run ${run.runId} ${run.exitCode !== 0 ? `exited with code ${run.exitCode}` : `ended ${run.status}`}`, runs });
-            throw new LabError('INTERNAL', `the lab run ${run.runId} at ${withUnit(value, unit)} ${run.exitCode !== 0 ? `exited with code ${run.exitCode}` : `ended ${run.status ?? 'unrecorded'}`}; the search cannot go on`, { details: { exitCode: run.exitCode } });
+      const result = await bisect(
+        {
+          from: o.from,
+          to: o.to,
+          steps: o.steps,
+          resolution: o.resolution ?? (unit === 'probability' ? 0.01 : 1),
+          avoid,
+        },
+        async (value) => {
+          const runs: StepRunRecord[] = [];
+          const ruled: StepRun[] = [];
+          for (let i = 0; i < o.repeats; i++) {
+            const env = explorationEnv(seed + i, promptsFile, dir, overrides);
+            const run = await runPlanned({ env, faults: [stepFault(o, value)] }, deps.launch, db, now);
+            if (run.exitCode !== 0 || run.status !== 'completed') {
+              runs.push({ runId: run.runId, seed: seed + i, value: null, outcome: 'error' });
+              steps.push({
+                value,
+                failed: false,
+                why: `run ${run.runId} ${run.exitCode !== 0 ? `exited with code ${run.exitCode}` : `ended ${run.status}`}`,
+                runs,
+              });
+              throw new LabError(
+                'INTERNAL',
+                `the lab run ${run.runId} at ${withUnit(value, unit)} ${run.exitCode !== 0 ? `exited with code ${run.exitCode}` : `ended ${run.status ?? 'unrecorded'}`}; the search cannot go on`,
+                { details: { exitCode: run.exitCode } },
+              );
+            }
+            const metric = measure(db, run.runId, check, run.writes ?? []);
+            const outcome = evaluateCheck(check, 0, metric, undefined).outcome === 'held' ? 'held' : 'deviated';
+            runs.push({ runId: run.runId, seed: seed + i, value: metric, outcome });
+            ruled.push({ outcome, ...countCheckedPrompts(db, run.runId) });
           }
-          const metric = measure(db, run.runId, check, run.writes ?? []);
-          const outcome = evaluateCheck(check, 0, metric, undefined).outcome === 'held' ? 'held' : 'deviated';
-          runs.push({ runId: run.runId, seed: seed + i, value: metric, outcome });
-          ruled.push({ outcome, ...countCheckedPrompts(db, run.runId) });
-        }
-        const { failed, why } = stepFailed(o.rule, ruled, bound);
-        steps.push({ value, failed, why, runs });
-        say(`  step ${steps.length}: ${withUnit(value, unit).padEnd(12)} ${failed ? 'FAILED' : 'held  '}  ${why}; ${check.metric} ${runs.map((r) => r.value ?? '–').join(', ')}; run(s) ${runs.map((r) => r.runId).join(', ')}`);
-        return { failed, detail: runs };
-      });
+          const { failed, why } = stepFailed(o.rule, ruled, bound);
+          steps.push({ value, failed, why, runs });
+          say(
+            `  step ${steps.length}: ${withUnit(value, unit).padEnd(12)} ${failed ? 'FAILED' : 'held  '}  ${why}; ${check.metric} ${runs.map((r) => r.value ?? '–').join(', ')}; run(s) ${runs.map((r) => r.runId).join(', ')}`,
+          );
+          return { failed, detail: runs };
+        },
+      );
       ({ lastPass, firstFail, stoppedBy } = result);
       status = lastPass !== null && firstFail !== null ? 'found' : firstFail === null ? 'holds' : 'fails';
     } catch (err) {
@@ -170,15 +247,36 @@ export async function findBreakingPoint(o: BreakingPointOptions, deps: ExploreDe
       if (code >= 128) exitCode = code;
     }
     const row: BreakingPointRecord = {
-      startedAt, finishedAt: now(), target: o.target, toxicType: o.toxic, stream: o.stream, attribute: o.attribute, unit, from: o.from, to: o.to,
-      checkText: o.check, metric: check.metric, op, bound, rule: o.rule, repeats: o.repeats, seed, promptIds: prompts.map((p) => p.label),
-      settings: overrides, lastPass, firstFail, status, steps,
+      startedAt,
+      finishedAt: now(),
+      target: o.target,
+      toxicType: o.toxic,
+      stream: o.stream,
+      attribute: o.attribute,
+      unit,
+      from: o.from,
+      to: o.to,
+      checkText: o.check,
+      metric: check.metric,
+      op,
+      bound,
+      rule: o.rule,
+      repeats: o.repeats,
+      seed,
+      promptIds: prompts.map((p) => p.label),
+      settings: overrides,
+      lastPass,
+      firstFail,
+      status,
+      steps,
     };
     const id = recordBreakingPoint(db, row);
     say('');
     say(summaryLine(row));
     if (stoppedBy) say(`stopped: ${stoppedBy}`);
-    say(`recorded: breaking_points id ${id} in ${inForce.LAB_DB_PATH}; ${steps.reduce((n, s) => n + s.runs.length, 0)} run(s) in ${((row.finishedAt - startedAt) / 1000).toFixed(1)} s`);
+    say(
+      `recorded: breaking_points id ${id} in ${inForce.LAB_DB_PATH}; ${steps.reduce((n, s) => n + s.runs.length, 0)} run(s) in ${((row.finishedAt - startedAt) / 1000).toFixed(1)} s`,
+    );
     return exitCode !== 0 ? exitCode : status === 'error' ? 2 : 0;
   } finally {
     db.close();
@@ -186,7 +284,12 @@ export async function findBreakingPoint(o: BreakingPointOptions, deps: ExploreDe
 }
 
 /** The result in one line, e.g. `breaking point: latency on weather between 825 ms (held) and 1100 ms (failed)`. */
-export function summaryLine(r: Pick<BreakingPointRecord, 'status' | 'attribute' | 'target' | 'unit' | 'lastPass' | 'firstFail' | 'from' | 'to' | 'checkText'>): string {
+export function summaryLine(
+  r: Pick<
+    BreakingPointRecord,
+    'status' | 'attribute' | 'target' | 'unit' | 'lastPass' | 'firstFail' | 'from' | 'to' | 'checkText'
+  >,
+): string {
   const u = (v: number) => withUnit(v, r.unit);
   switch (r.status) {
     case 'found':

@@ -6,7 +6,14 @@
 import { LabError } from '@chaos-lab/common';
 import { checkSchema, MEASURE_NAMES, type Check } from '@chaos-lab/experiment';
 
-const OPS: Record<string, 'atLeast' | 'atMost' | 'equals'> = { '>=': 'atLeast', '≥': 'atLeast', '<=': 'atMost', '≤': 'atMost', '=': 'equals', '==': 'equals' };
+const OPS: Record<string, 'atLeast' | 'atMost' | 'equals'> = {
+  '>=': 'atLeast',
+  '≥': 'atLeast',
+  '<=': 'atMost',
+  '≤': 'atMost',
+  '=': 'equals',
+  '==': 'equals',
+};
 
 /**
  * Parses a check expression.
@@ -18,7 +25,8 @@ export function parseCheckExpression(text: string, option = '--check'): Check {
   const bad = (why: string) => new LabError('VALIDATION', `${option} ${JSON.stringify(text)}: ${why}`);
   if (!m) throw bad('must be METRIC >= N, METRIC <= N or METRIC = N, e.g. "prompt_success_rate >= 0.8"');
   const [, metric, op, number] = m as unknown as [string, string, string, string];
-  if (!(MEASURE_NAMES as readonly string[]).includes(metric)) throw bad(`unknown metric ${metric} (metrics: ${MEASURE_NAMES.join(', ')})`);
+  if (!(MEASURE_NAMES as readonly string[]).includes(metric))
+    throw bad(`unknown metric ${metric} (metrics: ${MEASURE_NAMES.join(', ')})`);
   const bound = Number(number);
   if (!Number.isFinite(bound)) throw bad(`${number} is not a number`);
   const parsed = checkSchema.safeParse({ metric, [OPS[op]!]: bound });

@@ -61,7 +61,9 @@ function promptWindow(db: Database, runId: string, e: EventRow): { n: number; du
     )
     .get(e.id) as { i: number; promptStart: number } | undefined;
   if (first === undefined) return undefined;
-  const end = e.ended_at ?? (db.prepare('SELECT MAX(finished_at) AS t FROM prompt_results WHERE run_id = ?').get(runId) as { t: number }).t;
+  const end =
+    e.ended_at ??
+    (db.prepare('SELECT MAX(finished_at) AS t FROM prompt_results WHERE run_id = ?').get(runId) as { t: number }).t;
   return { n: first.i + 1, durationMs: Math.max(0, end - first.promptStart) };
 }
 
@@ -70,17 +72,24 @@ function promptWindow(db: Database, runId: string, e: EventRow): { n: number; du
  * @returns the units and the skipped events
  */
 export function firedUnits(db: Database, runId: string): { units: ShrinkUnit[]; skipped: SkippedEvent[] } {
-  const planRow = db.prepare('SELECT plan FROM fault_plans WHERE run_id = ?').get(runId) as { plan: string } | undefined;
+  const planRow = db.prepare('SELECT plan FROM fault_plans WHERE run_id = ?').get(runId) as
+    | { plan: string }
+    | undefined;
   const plan = planRow ? faultPlanSchema.parse(JSON.parse(planRow.plan)).faults : [];
   const events = db
-    .prepare("SELECT id, kind, service, proxy, type, stream, toxicity, attributes, started_at, ended_at, fault FROM fault_events WHERE run_id = ? ORDER BY started_at, id")
+    .prepare(
+      'SELECT id, kind, service, proxy, type, stream, toxicity, attributes, started_at, ended_at, fault FROM fault_events WHERE run_id = ? ORDER BY started_at, id',
+    )
     .all(runId) as EventRow[];
   const units: ShrinkUnit[] = [];
   const skipped: SkippedEvent[] = [];
   const byKey = new Map<string, { fault: Fault; eventIds: number[] }>();
   for (const e of events) {
     if (e.kind === 'service_down' || e.kind === 'llm') {
-      skipped.push({ eventId: e.id, reason: e.kind === 'llm' ? 'an LLM fault of the gateway' : "the launcher's record of a service's death" });
+      skipped.push({
+        eventId: e.id,
+        reason: e.kind === 'llm' ? 'an LLM fault of the gateway' : "the launcher's record of a service's death",
+      });
       continue;
     }
     if (e.service === null || !(SERVICE_NAMES as readonly string[]).includes(e.service)) {
@@ -95,7 +104,14 @@ export function firedUnits(db: Database, runId: string): { units: ShrinkUnit[]; 
       if (existing) existing.eventIds.push(e.id);
       else {
         const several = planned.targets === 'all' || planned.targets.length > 1;
-        const unit = { fault: { ...planned, name: several ? `${planned.name}-${service}` : planned.name, targets: [service] } as Fault, eventIds: [e.id] };
+        const unit = {
+          fault: {
+            ...planned,
+            name: several ? `${planned.name}-${service}` : planned.name,
+            targets: [service],
+          } as Fault,
+          eventIds: [e.id],
+        };
         byKey.set(key, unit);
         units.push(unit);
       }

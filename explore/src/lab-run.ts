@@ -40,15 +40,34 @@ export interface PlannedRunResult {
  * The base environment of an exploration run: no fault but the plan's (no random toxic on the tool or
  * model proxies, no simulated 503 unless `overrides` says so, no LLM fault), the seed, the prompts.
  */
-export function explorationEnv(seed: number, promptsFile: string, chartsDir: string, overrides: Readonly<Record<string, string>>): Record<string, string> {
-  return { TOXIC_PROB: '0', MODEL_TOXIC_PROB: '0', ERROR_PROB: '0', LLM_FAULT_PROB: '0', ...overrides, CHAOS_SEED: String(seed), PROMPTS_FILE: promptsFile, CHARTS_DIR: chartsDir };
+export function explorationEnv(
+  seed: number,
+  promptsFile: string,
+  chartsDir: string,
+  overrides: Readonly<Record<string, string>>,
+): Record<string, string> {
+  return {
+    TOXIC_PROB: '0',
+    MODEL_TOXIC_PROB: '0',
+    ERROR_PROB: '0',
+    LLM_FAULT_PROB: '0',
+    ...overrides,
+    CHAOS_SEED: String(seed),
+    PROMPTS_FILE: promptsFile,
+    CHARTS_DIR: chartsDir,
+  };
 }
 
 /**
  * Runs the lab once with `run.faults` as the run's plan.
  * @param db the lab's database (to read the run's status)
  */
-export async function runPlanned(run: PlannedRun, launch: Launch, db: Database, now: () => number = Date.now): Promise<PlannedRunResult> {
+export async function runPlanned(
+  run: PlannedRun,
+  launch: Launch,
+  db: Database,
+  now: () => number = Date.now,
+): Promise<PlannedRunResult> {
   const runId = newRunId(now());
   let writes: ServiceWrite[] | null = null;
   const exitCode = await withEnv({ ...run.env }, () =>

@@ -26,11 +26,17 @@ export interface SelectedPrompt {
   readonly entry: Record<string, unknown>;
 }
 
-type Entry = { id?: string; tags?: string[]; expect?: { tools?: (string | { tool: string })[] } } & Record<string, unknown>;
+type Entry = { id?: string; tags?: string[]; expect?: { tools?: (string | { tool: string })[] } } & Record<
+  string,
+  unknown
+>;
 
 function usesService(e: Entry, service: ServiceName): boolean {
   const tools: readonly string[] = getService(service).tools;
-  return (e.tags ?? []).includes(service) || (e.expect?.tools ?? []).some((t) => tools.includes(typeof t === 'string' ? t : t.tool));
+  return (
+    (e.tags ?? []).includes(service) ||
+    (e.expect?.tools ?? []).some((t) => tools.includes(typeof t === 'string' ? t : t.tool))
+  );
 }
 
 /**
@@ -46,7 +52,8 @@ export function selectPrompts(target: ServiceName, s: PromptSelection): Selected
   let chosen: typeof labelled;
   if (s.ids && s.ids.length > 0) {
     chosen = s.ids.map((id) => {
-      const found = labelled.find((p) => p.entry.id === id) ?? (/^\d+$/.test(id) ? labelled[Number(id) - 1] : undefined);
+      const found =
+        labelled.find((p) => p.entry.id === id) ?? (/^\d+$/.test(id) ? labelled[Number(id) - 1] : undefined);
       if (!found) throw new LabError('VALIDATION', `--prompt-ids: no prompt with id or position ${id} in ${path}`);
       return found;
     });
@@ -56,6 +63,10 @@ export function selectPrompts(target: ServiceName, s: PromptSelection): Selected
     chosen = labelled.filter((p) => usesService(p.entry, target));
   }
   if (s.limit !== undefined) chosen = chosen.slice(0, s.limit);
-  if (chosen.length === 0) throw new LabError('VALIDATION', `no prompt of ${path} is selected (${s.tags ? `tags ${s.tags.join(', ')}` : `prompts that use ${target}`})`);
+  if (chosen.length === 0)
+    throw new LabError(
+      'VALIDATION',
+      `no prompt of ${path} is selected (${s.tags ? `tags ${s.tags.join(', ')}` : `prompts that use ${target}`})`,
+    );
   return chosen;
 }

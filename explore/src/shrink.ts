@@ -25,9 +25,22 @@ import { shrinkTarget } from './shrink-target.js';
 
 /** Settings of the run being shrunk that a replay keeps (the agent's and the model's behaviour, timings). */
 export const CARRIED_SETTINGS = [
-  'TOOL_LIMIT', 'PROMPT_LIMIT', 'PROXY_TIMEOUT_MS', 'FALLBACK', 'FALLBACK_TIMEOUT_MS', 'IDEMPOTENCY_KEYS', 'TOOL_BACKOFF_BASE_MS',
-  'TOOL_BACKOFF_MAX_MS', 'PROMPT_TIMEOUT_MS', 'AGENT_CONCURRENCY', 'OFFLINE_MODEL_LATENCY_MS', 'CHAOS_INTERVAL_MS', 'ERROR_PROB',
-  'MODEL_TIMEOUT_MS', 'MODEL_MAX_RETRIES', 'MODEL_PROXY',
+  'TOOL_LIMIT',
+  'PROMPT_LIMIT',
+  'PROXY_TIMEOUT_MS',
+  'FALLBACK',
+  'FALLBACK_TIMEOUT_MS',
+  'IDEMPOTENCY_KEYS',
+  'TOOL_BACKOFF_BASE_MS',
+  'TOOL_BACKOFF_MAX_MS',
+  'PROMPT_TIMEOUT_MS',
+  'AGENT_CONCURRENCY',
+  'OFFLINE_MODEL_LATENCY_MS',
+  'CHAOS_INTERVAL_MS',
+  'ERROR_PROB',
+  'MODEL_TIMEOUT_MS',
+  'MODEL_MAX_RETRIES',
+  'MODEL_PROXY',
 ] as const;
 
 /** What to shrink. */
@@ -66,20 +79,31 @@ export async function shrinkRun(o: ShrinkOptions, deps: ExploreDeps): Promise<nu
   const db = openDatabase(base.LAB_DB_PATH);
   const startedAt = now();
   try {
-    const row = db.prepare('SELECT seed, settings FROM runs WHERE run_id = ?').get(o.runId) as { seed: number; settings: string } | undefined;
+    const row = db.prepare('SELECT seed, settings FROM runs WHERE run_id = ?').get(o.runId) as
+      | { seed: number; settings: string }
+      | undefined;
     if (!row) throw new LabError('VALIDATION', `no run ${o.runId} in ${base.LAB_DB_PATH} (chaos-lab runs lists them)`);
     const original: OriginalRun = { seed: row.seed, settings: JSON.parse(row.settings) as Record<string, unknown> };
     const promptsFile = String(original.settings.PROMPTS_FILE ?? '');
-    if (!existsSync(promptsFile)) throw new LabError('VALIDATION', `run ${o.runId}: its prompts file ${promptsFile || '(not recorded)'} is gone; a replay needs the same prompts`);
+    if (!existsSync(promptsFile))
+      throw new LabError(
+        'VALIDATION',
+        `run ${o.runId}: its prompts file ${promptsFile || '(not recorded)'} is gone; a replay needs the same prompts`,
+      );
     const target = shrinkTarget(db, o.runId, o.prompt);
     const { units, skipped } = firedUnits(db, o.runId);
     say(`shrink run ${o.runId} (seed ${original.seed}): keep failing while ${target.description}`);
     const reasons = new Map<string, number[]>();
     for (const s of skipped) reasons.set(s.reason, [...(reasons.get(s.reason) ?? []), s.eventId]);
     for (const [reason, ids] of reasons) say(`  not units: ${ids.length} fault event(s) ${ids.join(', ')} (${reason})`);
-    if (units.length === 0) throw new LabError('VALIDATION', `run ${o.runId}: no replayable fault fired: nothing to shrink`);
+    if (units.length === 0)
+      throw new LabError('VALIDATION', `run ${o.runId}: no replayable fault fired: nothing to shrink`);
     say(`${units.length} replayable fault(s) fired:`);
-    units.forEach((u, i) => say(`  ${i + 1}. ${u.fault.name}: ${describeFault(u.fault)}, ${describeTrigger(u.fault.trigger)} (event ${u.eventIds.join(', ')})`));
+    units.forEach((u, i) =>
+      say(
+        `  ${i + 1}. ${u.fault.name}: ${describeFault(u.fault)}, ${describeTrigger(u.fault.trigger)} (event ${u.eventIds.join(', ')})`,
+      ),
+    );
 
     const settings = carried(original.settings);
     const dir = join(base.CHARTS_DIR, 'shrink', o.runId);
@@ -87,23 +111,38 @@ export async function shrinkRun(o: ShrinkOptions, deps: ExploreDeps): Promise<nu
     let replays = 0;
     const replay = async (subset: readonly ShrinkUnit[]): Promise<boolean> => {
       replays++;
-      const env = explorationEnv(original.seed, promptsFile, dir, Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, String(v)])));
+      const env = explorationEnv(
+        original.seed,
+        promptsFile,
+        dir,
+        Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, String(v)])),
+      );
       const run = await runPlanned({ env, faults: subset.map((u) => u.fault) }, deps.launch, db, now);
       if (run.exitCode !== 0 || run.status !== 'completed') {
-        throw new LabError('INTERNAL', `the replay ${run.runId} ${run.exitCode !== 0 ? `exited with code ${run.exitCode}` : `ended ${run.status ?? 'unrecorded'}`}`, { details: { exitCode: run.exitCode } });
+        throw new LabError(
+          'INTERNAL',
+          `the replay ${run.runId} ${run.exitCode !== 0 ? `exited with code ${run.exitCode}` : `ended ${run.status ?? 'unrecorded'}`}`,
+          { details: { exitCode: run.exitCode } },
+        );
       }
       const fails = target.fails(db, run.runId, run.writes ?? []);
-      say(`  replay ${replays}: ${subset.length === 0 ? 'no fault' : subset.map((u) => u.fault.name).join(', ')} → ${fails ? 'FAILS' : 'holds'} (run ${run.runId})`);
+      say(
+        `  replay ${replays}: ${subset.length === 0 ? 'no fault' : subset.map((u) => u.fault.name).join(', ')} → ${fails ? 'FAILS' : 'holds'} (run ${run.runId})`,
+      );
       return fails;
     };
 
     if (!(await replay(units))) {
-      say(`the failure did not reproduce with every fault, the same seed and triggers: nothing to shrink (${replays} replay(s), ${seconds(now() - startedAt)})`);
+      say(
+        `the failure did not reproduce with every fault, the same seed and triggers: nothing to shrink (${replays} replay(s), ${seconds(now() - startedAt)})`,
+      );
       return 1;
     }
     const { minimal } = await ddmin(units, replay);
     if (await replay([])) {
-      say(`the failure happens without any fault too: it is not the faults' (${replays} replay(s), ${seconds(now() - startedAt)})`);
+      say(
+        `the failure happens without any fault too: it is not the faults' (${replays} replay(s), ${seconds(now() - startedAt)})`,
+      );
       return 1;
     }
     const out = o.out ?? join(dir, 'minimal.yaml');
@@ -117,7 +156,12 @@ export async function shrinkRun(o: ShrinkOptions, deps: ExploreDeps): Promise<nu
           `  chaos-lab run ${out}          meant to give: DEVIATED (exit 1)`,
         ],
         seed: original.seed,
-        model: original.settings.LLM_PROVIDER === 'groq' || original.settings.LLM_PROVIDER === 'auto' ? original.settings.LLM_PROVIDER : original.settings.LLM_PROVIDER === 'openai' ? 'auto' : 'offline',
+        model:
+          original.settings.LLM_PROVIDER === 'groq' || original.settings.LLM_PROVIDER === 'auto'
+            ? original.settings.LLM_PROVIDER
+            : original.settings.LLM_PROVIDER === 'openai'
+              ? 'auto'
+              : 'offline',
         prompts: JSON.parse(readFileSync(promptsFile, 'utf8')) as unknown[],
         settings,
         hypothesis: target.hypothesis,
@@ -126,7 +170,9 @@ export async function shrinkRun(o: ShrinkOptions, deps: ExploreDeps): Promise<nu
       out,
     );
     say('');
-    say(`minimal failing faults (${minimal.length} of ${units.length}): ${minimal.map((u) => u.fault.name).join(', ')}`);
+    say(
+      `minimal failing faults (${minimal.length} of ${units.length}): ${minimal.map((u) => u.fault.name).join(', ')}`,
+    );
     say(`${replays} replay(s) in ${seconds(now() - startedAt)}`);
     say(`experiment: ${out}`);
     say(`rerun:      chaos-lab run ${out}`);
@@ -147,4 +193,3 @@ export async function shrinkRun(o: ShrinkOptions, deps: ExploreDeps): Promise<nu
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
-

@@ -22,7 +22,10 @@ describe('bisect', () => {
     assert.deepEqual(asked, [2000, 1000, 1500, 1250, 1125, 1188]);
     assert.equal(r.lastPass, 1188);
     assert.equal(r.firstFail, 1250);
-    assert.deepEqual(r.tested.map((t) => t.detail), asked.map((v) => `run-${v}`));
+    assert.deepEqual(
+      r.tested.map((t) => t.detail),
+      asked.map((v) => `run-${v}`),
+    );
     assert.equal(r.stoppedBy, '6 step(s) done');
   });
 
@@ -35,10 +38,16 @@ describe('bisect', () => {
   });
 
   it('reports no passing (or no failing) value when none was tested', async () => {
-    const all = await bisect({ from: 0, to: 100, steps: 3, resolution: 1 }, async () => ({ failed: true, detail: null }));
+    const all = await bisect({ from: 0, to: 100, steps: 3, resolution: 1 }, async () => ({
+      failed: true,
+      detail: null,
+    }));
     assert.equal(all.lastPass, null);
     assert.equal(all.firstFail, 13);
-    const none = await bisect({ from: 0, to: 100, steps: 3, resolution: 1 }, async () => ({ failed: false, detail: null }));
+    const none = await bisect({ from: 0, to: 100, steps: 3, resolution: 1 }, async () => ({
+      failed: false,
+      detail: null,
+    }));
     assert.equal(none.firstFail, null);
     assert.equal(none.lastPass, 88);
   });
@@ -47,10 +56,15 @@ describe('bisect', () => {
     const avoid = { low: 900, high: 1100, reason: 'within 100 ms of PROXY_TIMEOUT_MS=1000' };
     assert.deepEqual(nextValue(0, 2000, { from: 0, resolution: 1, avoid }), { value: 1100 });
     assert.deepEqual(nextValue(0, 1980, { from: 0, resolution: 1, avoid }), { value: 900 });
-    assert.deepEqual(nextValue(900, 1100, { from: 0, resolution: 1, avoid }), { stop: 'the rest of the interval lies within 100 ms of PROXY_TIMEOUT_MS=1000, which one run cannot decide' });
+    assert.deepEqual(nextValue(900, 1100, { from: 0, resolution: 1, avoid }), {
+      stop: 'the rest of the interval lies within 100 ms of PROXY_TIMEOUT_MS=1000, which one run cannot decide',
+    });
     const { asked, evaluate } = threshold(1000);
     const r = await bisect({ from: 0, to: 2000, steps: 10, resolution: 1, avoid }, evaluate);
-    assert.ok(asked.every((v) => v <= 900 || v >= 1100), asked.join(', '));
+    assert.ok(
+      asked.every((v) => v <= 900 || v >= 1100),
+      asked.join(', '),
+    );
     assert.equal(r.firstFail, 1100);
     assert.equal(r.lastPass, 900);
     assert.match(r.stoppedBy, /which one run cannot decide/);
@@ -63,7 +77,13 @@ describe('bisect', () => {
   });
 
   it('refuses a range or a grid it cannot search', async () => {
-    await assert.rejects(bisect({ from: 5, to: 5, steps: 2, resolution: 1 }, async () => ({ failed: true, detail: null })), RangeError);
-    await assert.rejects(bisect({ from: 0, to: 5, steps: 0, resolution: 1 }, async () => ({ failed: true, detail: null })), RangeError);
+    await assert.rejects(
+      bisect({ from: 5, to: 5, steps: 2, resolution: 1 }, async () => ({ failed: true, detail: null })),
+      RangeError,
+    );
+    await assert.rejects(
+      bisect({ from: 0, to: 5, steps: 0, resolution: 1 }, async () => ({ failed: true, detail: null })),
+      RangeError,
+    );
   });
 });

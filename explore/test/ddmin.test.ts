@@ -22,13 +22,18 @@ describe('ddmin', () => {
   });
 
   it('three faults, the last one the culprit: five tests at most', async () => {
-    const { minimal, tests } = await ddmin(['slow-search', 'weather-500', 'dead-calculator'], async (s) => s.includes('dead-calculator'));
+    const { minimal, tests } = await ddmin(['slow-search', 'weather-500', 'dead-calculator'], async (s) =>
+      s.includes('dead-calculator'),
+    );
     assert.deepEqual(minimal, ['dead-calculator']);
     assert.ok(tests <= 5, String(tests));
   });
 
   it('splits into near-equal chunks in order', () => {
-    assert.deepEqual(split([1, 2, 3, 4, 5], 2), [[1, 2], [3, 4, 5]]);
+    assert.deepEqual(split([1, 2, 3, 4, 5], 2), [
+      [1, 2],
+      [3, 4, 5],
+    ]);
     assert.deepEqual(split([1, 2, 3], 3), [[1], [2], [3]]);
   });
 });
@@ -51,7 +56,11 @@ describe('step rules', () => {
   });
 
   it('parses a check expression, and names the option and the value when it cannot', () => {
-    assert.deepEqual(parseCheckExpression('prompt_success_rate >= 0.8'), { metric: 'prompt_success_rate', atLeast: 0.8, on: 'all' });
+    assert.deepEqual(parseCheckExpression('prompt_success_rate >= 0.8'), {
+      metric: 'prompt_success_rate',
+      atLeast: 0.8,
+      on: 'all',
+    });
     assert.deepEqual(parseCheckExpression('prompts_failed=0'), { metric: 'prompts_failed', equals: 0, on: 'all' });
     assert.throws(() => parseCheckExpression('success > 1'), /--check "success > 1": must be METRIC >= N/);
     assert.throws(() => parseCheckExpression('nope >= 1'), /unknown metric nope/);

@@ -52,7 +52,6 @@ export interface KnowledgeRow {
   readonly lastSeen: number;
 }
 
-
 /** Nearest-rank percentile (the experiment metrics' definition), null for no value. */
 function percentile(values: readonly number[], p: number): number | null {
   if (values.length === 0) return null;
@@ -84,7 +83,11 @@ function parseAttributes(text: string): Record<string, unknown> {
 }
 
 /** The prompts of a run that ran during an event and never called its target (tool targets only). */
-function bystanders(event: EventRow, prompts: readonly PromptRow[], servicesUsed: Evidence['servicesUsed']): PromptRow[] {
+function bystanders(
+  event: EventRow,
+  prompts: readonly PromptRow[],
+  servicesUsed: Evidence['servicesUsed'],
+): PromptRow[] {
   if (event.target === 'model') return []; // every prompt uses the model: none stands by
   return prompts.filter(
     (p) =>
@@ -124,7 +127,18 @@ export function aggregate(evidence: Evidence): KnowledgeRow[] {
     const id = `${event.target}\u0000${band.faultKind}\u0000${band.band}`;
     let acc = accs.get(id);
     if (acc === undefined) {
-      acc = { key: { ...band, target: event.target }, events: 0, runs: new Set(), prompts: new Set(), failedCalls: new Map(), attemptMs: new Map(), bystanders: new Set(), bystanderFailures: new Set(), firstSeen: event.startedAt, lastSeen: event.startedAt };
+      acc = {
+        key: { ...band, target: event.target },
+        events: 0,
+        runs: new Set(),
+        prompts: new Set(),
+        failedCalls: new Map(),
+        attemptMs: new Map(),
+        bystanders: new Set(),
+        bystanderFailures: new Set(),
+        firstSeen: event.startedAt,
+        lastSeen: event.startedAt,
+      };
       accs.set(id, acc);
     }
     acc.events += 1;
@@ -133,7 +147,8 @@ export function aggregate(evidence: Evidence): KnowledgeRow[] {
     acc.lastSeen = Math.max(acc.lastSeen, event.startedAt);
     for (const x of exposuresByEvent.get(event.id) ?? []) {
       acc.attemptMs.set(x.attemptKey, x.durationMs);
-      if (x.promptIndex !== null && promptsByKey.has(promptKey(x.runId, x.promptIndex))) acc.prompts.add(promptKey(x.runId, x.promptIndex));
+      if (x.promptIndex !== null && promptsByKey.has(promptKey(x.runId, x.promptIndex)))
+        acc.prompts.add(promptKey(x.runId, x.promptIndex));
       if (x.failed) acc.failedCalls.set(x.callKey, x.callResult === 1);
     }
     for (const p of bystanders(event, promptsByRun.get(event.runId) ?? [], evidence.servicesUsed)) {
@@ -174,8 +189,12 @@ export function aggregate(evidence: Evidence): KnowledgeRow[] {
       recoveryRate: acc.failedCalls.size === 0 ? null : recovered / acc.failedCalls.size,
       attempts: acc.attemptMs.size,
       attemptP95Ms: percentile([...acc.attemptMs.values()], 95),
-      promptP95Ms: percentile(exposed.map((p) => p.durationMs), 95),
-      duplicateSideEffects: measured.length === 0 ? null : measured.reduce((n, r) => n + evidence.duplicates.get(r)!, 0),
+      promptP95Ms: percentile(
+        exposed.map((p) => p.durationMs),
+        95,
+      ),
+      duplicateSideEffects:
+        measured.length === 0 ? null : measured.reduce((n, r) => n + evidence.duplicates.get(r)!, 0),
       bystanderPrompts: bystanders.length,
       bystanderFailures: bystanders.filter((k) => acc.bystanderFailures.has(k)).length,
       hypothesisTolerance: tolerances.length === 0 ? null : Math.max(...tolerances),
@@ -183,5 +202,11 @@ export function aggregate(evidence: Evidence): KnowledgeRow[] {
       lastSeen: acc.lastSeen,
     });
   }
-  return rows.sort((a, b) => a.target.localeCompare(b.target) || a.faultKind.localeCompare(b.faultKind) || a.bandGroup.localeCompare(b.bandGroup) || a.bandRank - b.bandRank);
+  return rows.sort(
+    (a, b) =>
+      a.target.localeCompare(b.target) ||
+      a.faultKind.localeCompare(b.faultKind) ||
+      a.bandGroup.localeCompare(b.bandGroup) ||
+      a.bandRank - b.bandRank,
+  );
 }

@@ -95,7 +95,9 @@ export function faultKindOf(kind: string, type: string): string {
 export function bandLabel(def: BandDefinition, rank: number): string {
   const unit = def.unit === '' ? '' : ` ${def.unit}`;
   const low = rank === 0 ? 0 : def.edges[rank - 1]!;
-  return rank >= def.edges.length ? `${def.attribute} ${low}+${unit}` : `${def.attribute} ${low}–${def.edges[rank]}${unit}`;
+  return rank >= def.edges.length
+    ? `${def.attribute} ${low}+${unit}`
+    : `${def.attribute} ${low}–${def.edges[rank]}${unit}`;
 }
 
 /** A whole value inside band `rank`, to plan a fault in it: the middle (rounded down), or 1.5 × the open band's low edge. */
@@ -120,8 +122,15 @@ export function bandOf(event: BandedEvent): Band {
   if (def === undefined) return { faultKind, band: withToxicity('any'), group: group('any'), rank: 0 };
   const raw = def.attribute === 'duration' ? event.endedAt - event.startedAt : event.attributes[def.attribute];
   const value = typeof raw === 'number' && Number.isFinite(raw) ? raw : null;
-  if (value === null) return { faultKind, band: withToxicity(`${def.attribute} unknown`), group: group(def.attribute), rank: -1 };
-  if (def.exact) return { faultKind, band: withToxicity(`${def.attribute} ${value}`), group: group(`${def.attribute} ${value}`), rank: 0 };
+  if (value === null)
+    return { faultKind, band: withToxicity(`${def.attribute} unknown`), group: group(def.attribute), rank: -1 };
+  if (def.exact)
+    return {
+      faultKind,
+      band: withToxicity(`${def.attribute} ${value}`),
+      group: group(`${def.attribute} ${value}`),
+      rank: 0,
+    };
   let rank = def.edges.findIndex((edge) => value < edge);
   if (rank === -1) rank = def.edges.length;
   return { faultKind, band: withToxicity(bandLabel(def, rank)), group: group(def.attribute), rank };

@@ -126,7 +126,11 @@ export function readEvidence(db: Database): Evidence {
     )
     .all() as PromptRow[];
   const servicesUsed = new Map<string, Set<string>>();
-  for (const row of db.prepare(`SELECT DISTINCT run_id AS runId, prompt_index AS promptIndex, service FROM tool_calls WHERE run_id IN (${FINISHED})`).all() as {
+  for (const row of db
+    .prepare(
+      `SELECT DISTINCT run_id AS runId, prompt_index AS promptIndex, service FROM tool_calls WHERE run_id IN (${FINISHED})`,
+    )
+    .all() as {
     runId: string;
     promptIndex: number;
     service: string;

@@ -37,7 +37,15 @@ function faultOf(choice: PlanChoice, name: string): Record<string, unknown> {
   const whole = { kind: 'window', fromMs: 0, toMs: WHOLE_RUN_MS };
   if (kind === 'toxic') {
     const def: BandDefinition = BANDS[choice.faultKind]!;
-    return { name, kind: 'toxic', type, stream: 'downstream', attributes: { [def.attribute]: choice.value }, targets, trigger: whole };
+    return {
+      name,
+      kind: 'toxic',
+      type,
+      stream: 'downstream',
+      attributes: { [def.attribute]: choice.value },
+      targets,
+      trigger: whole,
+    };
   }
   if (kind === 'http_error') return { name, kind: 'http_error', status: choice.value, targets, trigger: whole };
   return { name, kind: 'service', action: type, targets, trigger: { kind: 'prompt', n: 1, durationMs: choice.value } };

@@ -61,8 +61,13 @@ export interface PlannerOptions extends ProfileOptions {
 
 const pct = (x: number | null) => (x === null ? 'no checked prompt' : `${Math.round(x * 100)}%`);
 const isService = (t: string): t is ServiceName => (SERVICE_NAMES as readonly string[]).includes(t);
-const plannable = (r: KnowledgeRow) => isService(r.target) && (PLANNABLE_KINDS as readonly string[]).includes(r.faultKind) && r.bandRank >= 0 && !r.bandGroup.includes('toxicity');
-const evidence = (r: KnowledgeRow) => `${r.band}: ${r.promptsCorrect}/${r.promptsChecked} correct (${pct(r.successLow)}–${pct(r.successHigh)}) over ${r.faultEvents} fault event${r.faultEvents === 1 ? '' : 's'}`;
+const plannable = (r: KnowledgeRow) =>
+  isService(r.target) &&
+  (PLANNABLE_KINDS as readonly string[]).includes(r.faultKind) &&
+  r.bandRank >= 0 &&
+  !r.bandGroup.includes('toxicity');
+const evidence = (r: KnowledgeRow) =>
+  `${r.band}: ${r.promptsCorrect}/${r.promptsChecked} correct (${pct(r.successLow)}–${pct(r.successHigh)}) over ${r.faultEvents} fault event${r.faultEvents === 1 ? '' : 's'}`;
 
 /** The value planned for a band of a known row (http_error: its status). */
 function rowValue(row: KnowledgeRow): number {
@@ -91,13 +96,27 @@ function transitions(rows: readonly KnowledgeRow[], options: ProfileOptions & { 
         faultKind: a.faultKind,
         value: edge,
         band: bandLabel(def, b.bandRank),
-        reason: `success changes sharply between ${evidence(a)} and ${evidence(b)}: probe the edge, ${def.attribute} ${edge} ${def.unit}`.trimEnd(),
+        reason:
+          `success changes sharply between ${evidence(a)} and ${evidence(b)}: probe the edge, ${def.attribute} ${edge} ${def.unit}`.trimEnd(),
       });
     }
     for (const r of sorted) {
       const t = options.tolerance;
-      if (r.successLow !== null && r.successHigh !== null && r.successLow < t && r.successHigh >= t && r.promptsChecked >= (options.minChecked ?? 0)) {
-        choices.push({ kind: 'transition', target: r.target as ServiceName, faultKind: r.faultKind, value: rowValue(r), band: r.band, reason: `the interval straddles the tolerance ${pct(t)}: ${evidence(r)}; more runs narrow it` });
+      if (
+        r.successLow !== null &&
+        r.successHigh !== null &&
+        r.successLow < t &&
+        r.successHigh >= t &&
+        r.promptsChecked >= (options.minChecked ?? 0)
+      ) {
+        choices.push({
+          kind: 'transition',
+          target: r.target as ServiceName,
+          faultKind: r.faultKind,
+          value: rowValue(r),
+          band: r.band,
+          reason: `the interval straddles the tolerance ${pct(t)}: ${evidence(r)}; more runs narrow it`,
+        });
       }
     }
   }
@@ -107,10 +126,15 @@ function transitions(rows: readonly KnowledgeRow[], options: ProfileOptions & { 
 function riskiest(rows: readonly KnowledgeRow[], options: ProfileOptions): PlanChoice[] {
   const choices: PlanChoice[] = [];
   for (const profile of riskProfiles(rows.filter(plannable), options).filter((p) => p.level === 'high')) {
-    const broken = profile.bands.filter((b) => b.verdict === 'broken').sort((a, b) => a.row.bandRank - b.row.bandRank)[0]!;
+    const broken = profile.bands
+      .filter((b) => b.verdict === 'broken')
+      .sort((a, b) => a.row.bandRank - b.row.bandRank)[0]!;
     const row = broken.row;
     const def = BANDS[row.faultKind]!;
-    const below = profile.bands.find((b) => b.row.faultKind === row.faultKind && b.row.bandGroup === row.bandGroup && b.row.bandRank === row.bandRank - 1);
+    const below = profile.bands.find(
+      (b) =>
+        b.row.faultKind === row.faultKind && b.row.bandGroup === row.bandGroup && b.row.bandRank === row.bandRank - 1,
+    );
     const probeBelow = !def.exact && row.bandRank > 0 && (below === undefined || below.verdict === 'unknown');
     const rank = probeBelow ? row.bandRank - 1 : row.bandRank;
     choices.push({
@@ -120,7 +144,9 @@ function riskiest(rows: readonly KnowledgeRow[], options: ProfileOptions): PlanC
       value: probeBelow ? bandValue(def, rank) : rowValue(row),
       band: probeBelow ? bandLabel(def, rank) : row.band,
       reason: `${profile.target} is among the riskiest targets: ${evidence(row)} broke the ${pct(broken.tolerance)} tolerance; ${
-        probeBelow ? `the band below (${bandLabel(def, rank)}) is ${below === undefined ? 'untried' : 'unknown'}: is it safe?` : 'run it again to confirm'
+        probeBelow
+          ? `the band below (${bandLabel(def, rank)}) is ${below === undefined ? 'untried' : 'unknown'}: is it safe?`
+          : 'run it again to confirm'
       }`,
     });
   }
@@ -131,10 +157,14 @@ function neverTried(rows: readonly KnowledgeRow[]): PlanChoice[] {
   const observed = new Map<string, number>(SERVICE_NAMES.map((s) => [s, 0]));
   for (const r of rows) if (observed.has(r.target)) observed.set(r.target, observed.get(r.target)! + r.faultEvents);
   const tried = new Set(rows.map((r) => `${r.target}/${r.faultKind}`));
-  const targets = [...SERVICE_NAMES].sort((a, b) => observed.get(a)! - observed.get(b)! || SERVICE_NAMES.indexOf(a) - SERVICE_NAMES.indexOf(b));
+  const targets = [...SERVICE_NAMES].sort(
+    (a, b) => observed.get(a)! - observed.get(b)! || SERVICE_NAMES.indexOf(a) - SERVICE_NAMES.indexOf(b),
+  );
   // Diagonal by diagonal over targets × kinds (target i with kind 0, target i-1 with kind 1, …), so
   // the first choices spread over targets and kinds alike.
-  const pairs = targets.flatMap((target, t) => PLANNABLE_KINDS.map((faultKind, k) => ({ target, faultKind, order: t + k, k })));
+  const pairs = targets.flatMap((target, t) =>
+    PLANNABLE_KINDS.map((faultKind, k) => ({ target, faultKind, order: t + k, k })),
+  );
   pairs.sort((a, b) => a.order - b.order || a.k - b.k);
   const choices: PlanChoice[] = [];
   for (const { target, faultKind } of pairs) {
@@ -161,7 +191,10 @@ function neverTried(rows: readonly KnowledgeRow[]): PlanChoice[] {
  * @returns at most `maxVariants` choices, one target × fault kind × band each, taken in turn from the
  *   transitions, the riskiest targets and the kinds never tried
  */
-export function chooseFaults(rows: readonly KnowledgeRow[], options: PlannerOptions & { tolerance: number }): PlanChoice[] {
+export function chooseFaults(
+  rows: readonly KnowledgeRow[],
+  options: PlannerOptions & { tolerance: number },
+): PlanChoice[] {
   const queues = [transitions(rows, options), riskiest(rows, options), neverTried(rows)];
   const chosen: PlanChoice[] = [];
   const seen = new Set<string>();

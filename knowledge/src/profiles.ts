@@ -66,11 +66,19 @@ export function judgeBand(row: KnowledgeRow, options: ProfileOptions = {}): Band
   const tolerance = options.tolerance ?? row.hypothesisTolerance ?? DEFAULT_TOLERANCE;
   const minChecked = options.minChecked ?? DEFAULT_MIN_CHECKED;
   if (row.promptsChecked < minChecked || row.successLow === null || row.successHigh === null) {
-    return { row, tolerance, verdict: 'unknown', thin: true, reason: `thin evidence: ${row.promptsChecked} checked prompt${row.promptsChecked === 1 ? '' : 's'} (< ${minChecked})` };
+    return {
+      row,
+      tolerance,
+      verdict: 'unknown',
+      thin: true,
+      reason: `thin evidence: ${row.promptsChecked} checked prompt${row.promptsChecked === 1 ? '' : 's'} (< ${minChecked})`,
+    };
   }
   const interval = `${pct(row.successLow)}–${pct(row.successHigh)}`;
-  if (row.successLow >= tolerance) return { row, tolerance, verdict: 'held', thin: false, reason: `success ${interval} ≥ ${pct(tolerance)}` };
-  if (row.successHigh < tolerance) return { row, tolerance, verdict: 'broken', thin: false, reason: `success ${interval} < ${pct(tolerance)}` };
+  if (row.successLow >= tolerance)
+    return { row, tolerance, verdict: 'held', thin: false, reason: `success ${interval} ≥ ${pct(tolerance)}` };
+  if (row.successHigh < tolerance)
+    return { row, tolerance, verdict: 'broken', thin: false, reason: `success ${interval} < ${pct(tolerance)}` };
   return { row, tolerance, verdict: 'unknown', thin: false, reason: `success ${interval} straddles ${pct(tolerance)}` };
 }
 
@@ -91,7 +99,11 @@ export function riskProfiles(rows: readonly KnowledgeRow[], options: ProfileOpti
       target,
       observations: own.reduce((n, r) => n + r.faultEvents, 0),
       promptsChecked: own.reduce((n, r) => n + r.promptsChecked, 0),
-      level: bands.some((b) => b.verdict === 'broken') ? 'high' : bands.every((b) => b.verdict === 'held') ? 'low' : 'unknown',
+      level: bands.some((b) => b.verdict === 'broken')
+        ? 'high'
+        : bands.every((b) => b.verdict === 'held')
+          ? 'low'
+          : 'unknown',
       provenFailureRate: judged.length === 0 ? null : Math.max(...judged.map((b) => 1 - b.row.successHigh!)),
       safeRange,
       bands,
@@ -99,5 +111,10 @@ export function riskProfiles(rows: readonly KnowledgeRow[], options: ProfileOpti
     };
   });
   const levelOrder = { high: 0, unknown: 1, low: 2 } as const;
-  return profiles.sort((a, b) => levelOrder[a.level] - levelOrder[b.level] || (b.provenFailureRate ?? -1) - (a.provenFailureRate ?? -1) || a.target.localeCompare(b.target));
+  return profiles.sort(
+    (a, b) =>
+      levelOrder[a.level] - levelOrder[b.level] ||
+      (b.provenFailureRate ?? -1) - (a.provenFailureRate ?? -1) ||
+      a.target.localeCompare(b.target),
+  );
 }

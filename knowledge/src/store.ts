@@ -54,11 +54,16 @@ const COLUMNS: readonly (readonly [string, keyof KnowledgeRow])[] = [
  * @param now clock, ms since the epoch
  * @returns the rows written and the build's figures
  */
-export function rebuildKnowledge(db: Database, now: () => number = Date.now): { rows: KnowledgeRow[]; build: KnowledgeBuild } {
+export function rebuildKnowledge(
+  db: Database,
+  now: () => number = Date.now,
+): { rows: KnowledgeRow[]; build: KnowledgeBuild } {
   const started = performance.now();
   const evidence = readEvidence(db);
   const rows = aggregate(evidence);
-  const insert = db.prepare(`INSERT INTO knowledge (${COLUMNS.map(([c]) => c).join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`);
+  const insert = db.prepare(
+    `INSERT INTO knowledge (${COLUMNS.map(([c]) => c).join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`,
+  );
   return writeTransaction(db, () => {
     db.prepare('DELETE FROM knowledge').run();
     for (const row of rows) insert.run(...COLUMNS.map(([, field]) => row[field]));
@@ -70,14 +75,9 @@ export function rebuildKnowledge(db: Database, now: () => number = Date.now): { 
       keys: rows.length,
       buildMs: Math.round(performance.now() - started),
     };
-    db.prepare('INSERT INTO knowledge_builds (built_at, runs, experiments, fault_events, keys, build_ms) VALUES (?, ?, ?, ?, ?, ?)').run(
-      build.builtAt,
-      build.runs,
-      build.experiments,
-      build.faultEvents,
-      build.keys,
-      build.buildMs,
-    );
+    db.prepare(
+      'INSERT INTO knowledge_builds (built_at, runs, experiments, fault_events, keys, build_ms) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(build.builtAt, build.runs, build.experiments, build.faultEvents, build.keys, build.buildMs);
     return { rows, build };
   });
 }
@@ -88,10 +88,14 @@ export function rebuildKnowledge(db: Database, now: () => number = Date.now): { 
  */
 export function loadKnowledge(db: Database): { rows: KnowledgeRow[]; build: KnowledgeBuild | undefined } {
   const rows = db
-    .prepare(`SELECT ${COLUMNS.map(([c, f]) => `${c} AS ${f}`).join(', ')} FROM knowledge ORDER BY target, fault_kind, band_group, band_rank`)
+    .prepare(
+      `SELECT ${COLUMNS.map(([c, f]) => `${c} AS ${f}`).join(', ')} FROM knowledge ORDER BY target, fault_kind, band_group, band_rank`,
+    )
     .all() as KnowledgeRow[];
   const build = db
-    .prepare('SELECT built_at AS builtAt, runs, experiments, fault_events AS faultEvents, keys, build_ms AS buildMs FROM knowledge_builds ORDER BY id DESC LIMIT 1')
+    .prepare(
+      'SELECT built_at AS builtAt, runs, experiments, fault_events AS faultEvents, keys, build_ms AS buildMs FROM knowledge_builds ORDER BY id DESC LIMIT 1',
+    )
     .get() as KnowledgeBuild | undefined;
   return { rows, build };
 }

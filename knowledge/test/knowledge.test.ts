@@ -28,14 +28,32 @@ const RUN_A: PromptSpec[] = [
 
 before(() => {
   db = openDatabase(join(tmp.path, 'lab.db'));
-  recordRun(db, 'run-a', T0, RUN_A, [{ service: 'weather', type: 'latency', attributes: { latency: 500 }, fromMs: 0, toMs: 12_000 }]);
-  // Run B: thin evidence on calendar (2 prompts), and a half-toxic latency in a band group of its own.
-  recordRun(db, 'run-b', T0 + 3_600_000, [{ service: 'calendar', status: 'correct', attempts: [ok] }, { service: 'calendar', status: 'correct', attempts: [ok] }], [
-    { service: 'calendar', type: 'latency', attributes: { latency: 50 }, fromMs: 0, toMs: 2000 },
-    { service: 'calendar', type: 'latency', attributes: { latency: 500 }, fromMs: 0, toMs: 1000, toxicity: 0.5 },
+  recordRun(db, 'run-a', T0, RUN_A, [
+    { service: 'weather', type: 'latency', attributes: { latency: 500 }, fromMs: 0, toMs: 12_000 },
   ]);
+  // Run B: thin evidence on calendar (2 prompts), and a half-toxic latency in a band group of its own.
+  recordRun(
+    db,
+    'run-b',
+    T0 + 3_600_000,
+    [
+      { service: 'calendar', status: 'correct', attempts: [ok] },
+      { service: 'calendar', status: 'correct', attempts: [ok] },
+    ],
+    [
+      { service: 'calendar', type: 'latency', attributes: { latency: 50 }, fromMs: 0, toMs: 2000 },
+      { service: 'calendar', type: 'latency', attributes: { latency: 500 }, fromMs: 0, toMs: 1000, toxicity: 0.5 },
+    ],
+  );
   // Run C never finished: it teaches nothing.
-  recordRun(db, 'run-c', T0 + 7_200_000, [{ service: 'weather', status: 'failed', attempts: [timeout] }], [{ service: 'weather', type: 'latency', attributes: { latency: 5000 }, fromMs: 0, toMs: null }], 'running');
+  recordRun(
+    db,
+    'run-c',
+    T0 + 7_200_000,
+    [{ service: 'weather', status: 'failed', attempts: [timeout] }],
+    [{ service: 'weather', type: 'latency', attributes: { latency: 5000 }, fromMs: 0, toMs: null }],
+    'running',
+  );
 });
 
 after(() => {
@@ -43,25 +61,32 @@ after(() => {
   tmp.cleanup();
 });
 
-const find = (rows: readonly KnowledgeRow[], target: string, band: string) => rows.find((r) => r.target === target && r.band === band);
+const find = (rows: readonly KnowledgeRow[], target: string, band: string) =>
+  rows.find((r) => r.target === target && r.band === band);
 
 describe('knowledge', () => {
   it('aggregates a band: observations, truthful success rate with its Wilson interval, recovery, p95, bystanders, last seen', () => {
     const { rows, build } = rebuildKnowledge(db);
     assert.equal(build.runs, 2);
     assert.equal(build.faultEvents, 3, 'the unfinished run is left out');
-    assert.deepEqual(rows.map((r) => `${r.target} ${r.faultKind} ${r.band}`), [
-      'calendar toxic:latency latency 0–250 ms',
-      'calendar toxic:latency latency 250–1000 ms · toxicity 0.5–1',
-      'weather toxic:latency latency 250–1000 ms',
-    ]);
+    assert.deepEqual(
+      rows.map((r) => `${r.target} ${r.faultKind} ${r.band}`),
+      [
+        'calendar toxic:latency latency 0–250 ms',
+        'calendar toxic:latency latency 250–1000 ms · toxicity 0.5–1',
+        'weather toxic:latency latency 250–1000 ms',
+      ],
+    );
     const w = find(rows, 'weather', 'latency 250–1000 ms')!;
     assert.equal(w.faultEvents, 1);
     assert.equal(w.promptsExposed, 11);
     assert.equal(w.promptsChecked, 10, 'the unchecked prompt is not checked');
     assert.equal(w.promptsCorrect, 8);
     assert.equal(w.successRate, 0.8);
-    assert.ok(Math.abs(w.successLow! - 0.49016) < 1e-4 && Math.abs(w.successHigh! - 0.94334) < 1e-4, `${w.successLow} ${w.successHigh}`);
+    assert.ok(
+      Math.abs(w.successLow! - 0.49016) < 1e-4 && Math.abs(w.successHigh! - 0.94334) < 1e-4,
+      `${w.successLow} ${w.successHigh}`,
+    );
     assert.equal(w.failedCalls, 3);
     assert.equal(w.recoveredCalls, 1, 'the first call recovered on its retry');
     assert.equal(w.attempts, 14);
@@ -94,9 +119,15 @@ describe('knowledge', () => {
   });
 
   it("takes an experiment's tolerance and duplicate side effects for its runs", () => {
-    db.prepare("INSERT INTO experiments (experiment_id, title, file, source, seed, started_at, finished_at, verdict) VALUES ('e1', 't', 'f', 's', 1, ?, ?, 'held')").run(T0, T0 + 1);
-    db.prepare("INSERT INTO experiment_variants (experiment_id, variant, position, run_id, started_at) VALUES ('e1', 'v', 1, 'run-a', ?)").run(T0);
-    db.prepare("INSERT INTO experiment_checks (experiment_id, variant, check_index, metric, value, bound, tolerance, held) VALUES ('e1', 'v', 0, 'prompt_success_rate', 0.8, 0.5, '≥ 0.5', 1), ('e1', 'v', 1, 'duplicate_side_effects', 2, 0, '= 0', 0)").run();
+    db.prepare(
+      "INSERT INTO experiments (experiment_id, title, file, source, seed, started_at, finished_at, verdict) VALUES ('e1', 't', 'f', 's', 1, ?, ?, 'held')",
+    ).run(T0, T0 + 1);
+    db.prepare(
+      "INSERT INTO experiment_variants (experiment_id, variant, position, run_id, started_at) VALUES ('e1', 'v', 1, 'run-a', ?)",
+    ).run(T0);
+    db.prepare(
+      "INSERT INTO experiment_checks (experiment_id, variant, check_index, metric, value, bound, tolerance, held) VALUES ('e1', 'v', 0, 'prompt_success_rate', 0.8, 0.5, '≥ 0.5', 1), ('e1', 'v', 1, 'duplicate_side_effects', 2, 0, '= 0', 0)",
+    ).run();
     const { rows, build } = rebuildKnowledge(db);
     assert.equal(build.experiments, 1);
     const w = find(rows, 'weather', 'latency 250–1000 ms')!;
@@ -105,7 +136,11 @@ describe('knowledge', () => {
     const band = riskProfiles(rows).find((p) => p.target === 'weather')!.bands[0]!;
     assert.equal(band.tolerance, 0.5, "the experiment's bound, not the default");
     assert.match(band.reason, /^success 49%–94% straddles 50%$/, 'a low end of 0.490 does not reach 0.5');
-    assert.equal(riskProfiles(rows, { tolerance: 0.45 }).find((p) => p.target === 'weather')!.bands[0]!.verdict, 'held', 'the caller’s tolerance wins');
+    assert.equal(
+      riskProfiles(rows, { tolerance: 0.45 }).find((p) => p.target === 'weather')!.bands[0]!.verdict,
+      'held',
+      'the caller’s tolerance wins',
+    );
   });
 
   it('is idempotent: a rebuild of the same record writes the same rows', () => {

@@ -16,13 +16,25 @@ let db: Database;
 let rows: KnowledgeRow[];
 
 const weather = (status: PromptSpec['status'], n: number): PromptSpec[] =>
-  Array.from({ length: n }, () => ({ service: 'weather', status, attempts: [{ outcome: status === 'correct' ? 'ok' : 'timeout', durationMs: 700 }] }));
+  Array.from({ length: n }, () => ({
+    service: 'weather',
+    status,
+    attempts: [{ outcome: status === 'correct' ? 'ok' : 'timeout', durationMs: 700 }],
+  }));
 
 before(() => {
   db = openDatabase(join(tmp.path, 'lab.db'));
   // 8 of 10 correct under 500 ms; 0 of 6 under 1500 ms: a sharp drop at 1000 ms.
-  recordRun(db, 'mid', T0, [...weather('correct', 8), ...weather('failed', 2)], [{ service: 'weather', type: 'latency', attributes: { latency: 500 }, fromMs: 0, toMs: 10_000 }]);
-  recordRun(db, 'high', T0 + 60_000, weather('failed', 6), [{ service: 'weather', type: 'latency', attributes: { latency: 1500 }, fromMs: 0, toMs: 6000 }]);
+  recordRun(
+    db,
+    'mid',
+    T0,
+    [...weather('correct', 8), ...weather('failed', 2)],
+    [{ service: 'weather', type: 'latency', attributes: { latency: 500 }, fromMs: 0, toMs: 10_000 }],
+  );
+  recordRun(db, 'high', T0 + 60_000, weather('failed', 6), [
+    { service: 'weather', type: 'latency', attributes: { latency: 1500 }, fromMs: 0, toMs: 6000 },
+  ]);
   rows = rebuildKnowledge(db).rows;
 });
 
@@ -42,8 +54,14 @@ describe('chaos-lab plan', () => {
         ['never_tried', 'search', 'toxic:latency', 625],
       ],
     );
-    assert.match(choices[0]!.reason, /^success changes sharply between latency 250–1000 ms: 8\/10 correct .* and latency 1000\+ ms: 0\/6 correct .*: probe the edge, latency 1000 ms$/);
-    assert.match(choices[1]!.reason, /weather is among the riskiest targets: latency 1000\+ ms: 0\/6 correct \(0%–39%\) .* broke the 80% tolerance; the band below \(latency 250–1000 ms\) is unknown/);
+    assert.match(
+      choices[0]!.reason,
+      /^success changes sharply between latency 250–1000 ms: 8\/10 correct .* and latency 1000\+ ms: 0\/6 correct .*: probe the edge, latency 1000 ms$/,
+    );
+    assert.match(
+      choices[1]!.reason,
+      /weather is among the riskiest targets: latency 1000\+ ms: 0\/6 correct \(0%–39%\) .* broke the 80% tolerance; the band below \(latency 250–1000 ms\) is unknown/,
+    );
     assert.match(choices[2]!.reason, /toxic:latency was never tried on search \(0 fault events on it in all\)/);
   });
 
@@ -57,7 +75,16 @@ describe('chaos-lab plan', () => {
     const first = experiment.variants[0]!;
     assert.equal(first.name, 'weather-toxic-latency-1000');
     assert.match(first.description!, /^transition: success changes sharply/);
-    assert.deepEqual(first.faults[0], { name: 'weather-toxic-latency-1000', kind: 'toxic', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 1000 }, targets: ['weather'], trigger: { kind: 'window', fromMs: 0, toMs: 3_600_000 } });
+    assert.deepEqual(first.faults[0], {
+      name: 'weather-toxic-latency-1000',
+      kind: 'toxic',
+      type: 'latency',
+      stream: 'downstream',
+      toxicity: 1,
+      attributes: { latency: 1000 },
+      targets: ['weather'],
+      trigger: { kind: 'window', fromMs: 0, toMs: 3_600_000 },
+    });
     assert.ok(experiment.prompts && 'tags' in experiment.prompts && experiment.prompts.tags!.includes('weather'));
     for (const c of choices) assert.ok(text.includes(c.reason), `the reason is a comment too: ${c.reason}`);
   });

@@ -70,7 +70,9 @@ async function runLab(prompts: readonly { prompt: string }[], concurrency: numbe
     clearInterval(sampler);
     if (code !== 0) throw new Error(`chaos-lab up exited with ${code}:\n${output}`);
     const db = openDatabase(join(tmp.path, 'lab.db'), { readonly: true });
-    const r = db.prepare('SELECT MIN(started_at) AS first, MAX(finished_at) AS last, COUNT(*) AS n FROM prompt_results').get() as { first: number; last: number; n: number };
+    const r = db
+      .prepare('SELECT MIN(started_at) AS first, MAX(finished_at) AS last, COUNT(*) AS n FROM prompt_results')
+      .get() as { first: number; last: number; n: number };
     db.close();
     const healthy = readFileSync(join(tmp.path, 'logs', 'info.log'), 'utf8')
       .split('\n')
@@ -93,7 +95,9 @@ async function runLab(prompts: readonly { prompt: string }[], concurrency: numbe
 
 /** Starts `count` busy loops (one CPU each); returns a function that kills them. */
 function busyLoops(count: number): () => void {
-  const loops: ChildProcess[] = Array.from({ length: count }, () => spawn('sh', ['-c', 'while :; do :; done'], { stdio: 'ignore' }));
+  const loops: ChildProcess[] = Array.from({ length: count }, () =>
+    spawn('sh', ['-c', 'while :; do :; done'], { stdio: 'ignore' }),
+  );
   return () => loops.forEach((loop) => loop.kill('SIGKILL'));
 }
 

@@ -47,6 +47,9 @@ export function formatEnvExample(docs = settingDocs()): string {
 
 /** The settings as a Markdown table (docs/settings.md's, between its `settings:start` and `settings:end` markers). */
 export function formatMarkdownTable(docs = settingDocs()): string {
-  const rows = docs.map((d) => `| \`${d.name}\` | ${d.defaultText === '' ? '(unset)' : `\`${d.defaultText}\``} | ${d.meaning.replace(/\|/g, '\\|')} |`);
+  const rows = docs.map(
+    (d) =>
+      `| \`${d.name}\` | ${d.defaultText === '' ? '(unset)' : `\`${d.defaultText}\``} | ${d.meaning.replace(/\|/g, '\\|')} |`,
+  );
   return ['| variable | default | meaning |', '|---|---|---|', ...rows].join('\n') + '\n';
 }

@@ -31,7 +31,9 @@ function processesMarked(mark: string): number[] {
 
 /** Every port the lab would bind with this offset. */
 function labPorts(offset: number): number[] {
-  return [...SERVICES.flatMap((s) => [s.toolPort, s.proxyPort]), TOXIPROXY_API_PORT, PROXY_MANAGER_PORT].map((p) => p + offset);
+  return [...SERVICES.flatMap((s) => [s.toolPort, s.proxyPort]), TOXIPROXY_API_PORT, PROXY_MANAGER_PORT].map(
+    (p) => p + offset,
+  );
 }
 
 /**
@@ -56,7 +58,10 @@ async function refusal(slot: number, env: Record<string, string>): Promise<strin
   clearTimeout(timer);
   assert.equal(signal, null, `still running after ${REFUSAL_DEADLINE_MS} ms: ${run.output()}`);
   assert.equal(code, 2, run.output());
-  const lines = run.output().split('\n').filter((l) => l !== '');
+  const lines = run
+    .output()
+    .split('\n')
+    .filter((l) => l !== '');
   assert.equal(lines.length, 2, run.output());
   assert.equal(lines[0], 'chaos-lab: invalid settings');
   assert.doesNotMatch(run.output(), /^\s+at /m, 'no stack trace');
@@ -81,14 +86,23 @@ describe('chaos-lab up with a bad setting', () => {
   it('LAB_DB_PATH naming a folder, or a file that is not a database', async () => {
     const folder = join(tmp.path, 'a-folder');
     mkdirSync(folder);
-    assert.equal(await refusal(21, { LAB_DB_PATH: folder }), `LAB_DB_PATH=${folder}: is a folder, not a database file; ${databaseRule}`);
-    assert.equal(await refusal(22, { LAB_DB_PATH: notes }), `LAB_DB_PATH=${notes}: is not a SQLite database (it does not start with "SQLite format 3"); ${databaseRule}`);
+    assert.equal(
+      await refusal(21, { LAB_DB_PATH: folder }),
+      `LAB_DB_PATH=${folder}: is a folder, not a database file; ${databaseRule}`,
+    );
+    assert.equal(
+      await refusal(22, { LAB_DB_PATH: notes }),
+      `LAB_DB_PATH=${notes}: is not a SQLite database (it does not start with "SQLite format 3"); ${databaseRule}`,
+    );
     assert.equal(readFileSync(notes, 'utf8'), 'a note, not a database\n', 'the file is left as it was');
   });
 
   it('LOG_DIR or CHARTS_DIR naming a file', async () => {
     assert.equal(await refusal(23, { LOG_DIR: notes }), `LOG_DIR=${notes}: is a file, not a folder; ${folderRule}`);
-    assert.equal(await refusal(24, { CHARTS_DIR: notes }), `CHARTS_DIR=${notes}: is a file, not a folder; ${folderRule}`);
+    assert.equal(
+      await refusal(24, { CHARTS_DIR: notes }),
+      `CHARTS_DIR=${notes}: is a file, not a folder; ${folderRule}`,
+    );
   });
 
   it('LLM_PROVIDER=groq with an empty or missing GROQ_API_KEY: refused before the lab starts', async () => {
@@ -97,12 +111,23 @@ describe('chaos-lab up with a bad setting', () => {
     assert.equal(await refusal(26, { LLM_PROVIDER: 'groq' }), line);
   });
 
-  it('BIND_HOST that is not an address, not this machine\'s, or not resolvable: named once, not per port', async () => {
+  it("BIND_HOST that is not an address, not this machine's, or not resolvable: named once, not per port", async () => {
     const rule = 'must be an address of this machine (such as 127.0.0.1), 0.0.0.0, or a host name that resolves to one';
-    assert.equal(await refusal(27, { BIND_HOST: '999.999.1.1' }), 'BIND_HOST=999.999.1.1: must be an IP address (such as 127.0.0.1, 0.0.0.0 or ::) or a host name');
+    assert.equal(
+      await refusal(27, { BIND_HOST: '999.999.1.1' }),
+      'BIND_HOST=999.999.1.1: must be an IP address (such as 127.0.0.1, 0.0.0.0 or ::) or a host name',
+    );
     // 192.0.2.0/24 is TEST-NET-1 (RFC 5737) and `.invalid` never resolves (RFC 6761): neither is any machine's.
-    assert.equal(await refusal(28, { BIND_HOST: '192.0.2.1' }), `BIND_HOST=192.0.2.1: is not an address of this machine (EADDRNOTAVAIL); ${rule}`);
-    assert.match(await refusal(29, { BIND_HOST: 'lab-host.invalid' }), new RegExp(`^BIND_HOST=lab-host\\.invalid: does not resolve to an address \\((ENOTFOUND|EAI_AGAIN)\\); ${rule.replace(/[().]/g, '\\$&')}$`));
+    assert.equal(
+      await refusal(28, { BIND_HOST: '192.0.2.1' }),
+      `BIND_HOST=192.0.2.1: is not an address of this machine (EADDRNOTAVAIL); ${rule}`,
+    );
+    assert.match(
+      await refusal(29, { BIND_HOST: 'lab-host.invalid' }),
+      new RegExp(
+        `^BIND_HOST=lab-host\\.invalid: does not resolve to an address \\((ENOTFOUND|EAI_AGAIN)\\); ${rule.replace(/[().]/g, '\\$&')}$`,
+      ),
+    );
     assert.equal(
       await refusal(30, { TOXIPROXY_LISTEN_HOST: '192.0.2.1' }),
       `TOXIPROXY_LISTEN_HOST=192.0.2.1: is not an address of this machine (EADDRNOTAVAIL); ${rule}`,

@@ -16,10 +16,35 @@ after(() => temp.cleanup());
 
 async function env(dir: string): Promise<Record<string, string>> {
   mkdirSync(dir, { recursive: true });
-  return { LAB_DB_PATH: join(dir, 'lab.db'), LOG_DIR: join(dir, 'logs'), CHARTS_DIR: join(dir, 'charts'), PORT_OFFSET: String(await labPortOffset()), OFFLINE_MODEL_LATENCY_MS: '50', CHAOS_INTERVAL_MS: '200' };
+  return {
+    LAB_DB_PATH: join(dir, 'lab.db'),
+    LOG_DIR: join(dir, 'logs'),
+    CHARTS_DIR: join(dir, 'charts'),
+    PORT_OFFSET: String(await labPortOffset()),
+    OFFLINE_MODEL_LATENCY_MS: '50',
+    CHAOS_INTERVAL_MS: '200',
+  };
 }
 
-const SEARCH = ['breaking-point', '--target', 'weather', '--to', '2000', '--steps', '2', '--limit', '2', '--seed', '7', '--set', 'PROXY_TIMEOUT_MS=1000', '--set', 'TOOL_LIMIT=1', '--set', 'FALLBACK=off'];
+const SEARCH = [
+  'breaking-point',
+  '--target',
+  'weather',
+  '--to',
+  '2000',
+  '--steps',
+  '2',
+  '--limit',
+  '2',
+  '--seed',
+  '7',
+  '--set',
+  'PROXY_TIMEOUT_MS=1000',
+  '--set',
+  'TOOL_LIMIT=1',
+  '--set',
+  'FALLBACK=off',
+];
 
 interface Row {
   status: string;
@@ -35,10 +60,15 @@ describe('chaos-lab breaking-point', () => {
     const dir = join(temp.path, 'bad');
     const run = runCli(['breaking-point', '--target', 'weather', '--to', '10', '--attribute', 'rate'], await env(dir));
     assert.equal((await run.exit).code, 2, run.output());
-    assert.equal(run.output(), 'chaos-lab breaking-point: --attribute rate: not an attribute of latency (latency, jitter, toxicity)\n');
+    assert.equal(
+      run.output(),
+      'chaos-lab breaking-point: --attribute rate: not an attribute of latency (latency, jitter, toxicity)\n',
+    );
   });
 
-  it('finds the latency at which two weather prompts drop below 0.8, the same twice with the same seed', { timeout: 240_000 }, async () => {
+  it('finds the latency at which two weather prompts drop below 0.8, the same twice with the same seed', {
+    timeout: 240_000,
+  }, async () => {
     const dir = join(temp.path, 'latency');
     const answers: string[] = [];
     for (const attempt of [1, 2]) {
@@ -48,26 +78,50 @@ describe('chaos-lab breaking-point', () => {
       const out = run.output();
       assert.equal(code, 0, out);
       const line = /^breaking point: .*$/m.exec(out)?.[0];
-      assert.equal(line, 'breaking point: latency on weather between 550 ms (held) and 1100 ms (failed prompt_success_rate >= 0.8)', out);
+      assert.equal(
+        line,
+        'breaking point: latency on weather between 550 ms (held) and 1100 ms (failed prompt_success_rate >= 0.8)',
+        out,
+      );
       assert.match(out, /^never tested: 900 ms–1100 ms \(within 100 ms of PROXY_TIMEOUT_MS=1000/m);
       answers.push(line!);
       process.stdout.write(`# breaking-point search ${attempt}: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     }
     assert.equal(answers[0], answers[1]);
-    const rows = query<Row>(join(dir, 'lab.db'), 'SELECT status, last_pass, first_fail, steps, prompt_ids, seed FROM breaking_points ORDER BY id');
+    const rows = query<Row>(
+      join(dir, 'lab.db'),
+      'SELECT status, last_pass, first_fail, steps, prompt_ids, seed FROM breaking_points ORDER BY id',
+    );
     assert.equal(rows.length, 2);
     for (const row of rows) {
-      assert.deepEqual({ status: row.status, lastPass: row.last_pass, firstFail: row.first_fail, seed: row.seed }, { status: 'found', lastPass: 550, firstFail: 1100, seed: 7 });
+      assert.deepEqual(
+        { status: row.status, lastPass: row.last_pass, firstFail: row.first_fail, seed: row.seed },
+        { status: 'found', lastPass: 550, firstFail: 1100, seed: 7 },
+      );
       assert.deepEqual(JSON.parse(row.prompt_ids), ['readme-weather', 'weather-question']);
-      const steps = JSON.parse(row.steps) as { value: number; failed: boolean; runs: { runId: string; value: number; outcome: string }[] }[];
-      assert.deepEqual(steps.map((s) => [s.value, s.failed, s.runs.map((r) => [r.value, r.outcome])]), [
-        [1100, true, [[0, 'deviated']]],
-        [550, false, [[1, 'held']]],
-      ]);
+      const steps = JSON.parse(row.steps) as {
+        value: number;
+        failed: boolean;
+        runs: { runId: string; value: number; outcome: string }[];
+      }[];
+      assert.deepEqual(
+        steps.map((s) => [s.value, s.failed, s.runs.map((r) => [r.value, r.outcome])]),
+        [
+          [1100, true, [[0, 'deviated']]],
+          [550, false, [[1, 'held']]],
+        ],
+      );
       // The runs behind each step are in the record, with the planned latency on weather_proxy.
       for (const s of steps) {
-        const [fault] = query<{ attributes: string; proxy: string }>(join(dir, 'lab.db'), "SELECT attributes, proxy FROM fault_events WHERE run_id = ? AND fault = 'breaking-latency'", s.runs[0]!.runId);
-        assert.deepEqual({ ...fault, attributes: JSON.parse(fault!.attributes) }, { proxy: 'weather_proxy', attributes: { jitter: 0, latency: s.value } });
+        const [fault] = query<{ attributes: string; proxy: string }>(
+          join(dir, 'lab.db'),
+          "SELECT attributes, proxy FROM fault_events WHERE run_id = ? AND fault = 'breaking-latency'",
+          s.runs[0]!.runId,
+        );
+        assert.deepEqual(
+          { ...fault, attributes: JSON.parse(fault!.attributes) },
+          { proxy: 'weather_proxy', attributes: { jitter: 0, latency: s.value } },
+        );
       }
     }
   });

@@ -47,7 +47,7 @@ describe('chaos-lab charts', () => {
     assert.ok(existsSync(join(tmp.path, 'cli-charts', 'throughput.png')));
   });
 
-  it('renders an earlier run given with --run into runs/<ID>, leaving the latest run\'s report alone', async () => {
+  it("renders an earlier run given with --run into runs/<ID>, leaving the latest run's report alone", async () => {
     const chartsDir = join(tmp.path, 'cli-both');
     const settings = testSettings(tmp.path, { LAB_DB_PATH: dbPath, CHARTS_DIR: chartsDir });
     assert.equal(await runChartsCommand({ settings }, capture().io), 0);
@@ -64,7 +64,11 @@ describe('chaos-lab charts', () => {
   });
 
   for (const [what, setup, message] of [
-    ['a missing database', () => join(tmp.path, 'nowhere', 'lab.db'), /^chaos-lab charts: no lab database at .*nowhere.*: run the lab first/],
+    [
+      'a missing database',
+      () => join(tmp.path, 'nowhere', 'lab.db'),
+      /^chaos-lab charts: no lab database at .*nowhere.*: run the lab first/,
+    ],
     [
       'a database with no run',
       () => {
@@ -74,12 +78,19 @@ describe('chaos-lab charts', () => {
       },
       /^chaos-lab charts: no runs recorded in .*no-runs\.db: the lab has not run yet$/,
     ],
-    ['an unknown run id', () => dbPath, /^chaos-lab charts: no run "nope" in .*; latest runs: run-latest, run-old, run-empty$/],
+    [
+      'an unknown run id',
+      () => dbPath,
+      /^chaos-lab charts: no run "nope" in .*; latest runs: run-latest, run-old, run-empty$/,
+    ],
   ] as const) {
     it(`exits 1 with one clear line for ${what}`, async () => {
       const settings = testSettings(tmp.path, { LAB_DB_PATH: setup(), CHARTS_DIR: join(tmp.path, 'cli-fail') });
       const { io, out, err } = capture();
-      assert.equal(await runChartsCommand({ runId: what === 'an unknown run id' ? 'nope' : undefined, settings }, io), 1);
+      assert.equal(
+        await runChartsCommand({ runId: what === 'an unknown run id' ? 'nope' : undefined, settings }, io),
+        1,
+      );
       assert.deepEqual(out, []);
       assert.equal(err.length, 1);
       assert.equal(err[0]!.trimEnd().split('\n').length, 1, 'one line');

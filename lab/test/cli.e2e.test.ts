@@ -24,6 +24,9 @@ describe('chaos-lab command line', () => {
     child.stderr.on('data', (d) => (stderr += d));
     const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
     assert.equal(code, 2);
-    assert.equal(stderr, 'chaos-lab: invalid settings\nTOXIC_PROB=1.5: must be a number from 0 to 1\nTOOL_LIMIT=zero: must be an integer from 1 to 100\n');
+    assert.equal(
+      stderr,
+      'chaos-lab: invalid settings\nTOXIC_PROB=1.5: must be a number from 0 to 1\nTOOL_LIMIT=zero: must be an integer from 1 to 100\n',
+    );
   });
 });

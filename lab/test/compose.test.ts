@@ -39,7 +39,9 @@ interface ComposeService {
 
 /** The `services` of a compose file, with YAML merge keys (`<<: *anchor`) applied as compose does. */
 function services(file: string): Record<string, ComposeService> {
-  const doc = parse(readFileSync(join(PROJECT_ROOT, file), 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
+  const doc = parse(readFileSync(join(PROJECT_ROOT, file), 'utf8'), { merge: true }) as {
+    services: Record<string, ComposeService>;
+  };
   return doc.services;
 }
 
@@ -50,7 +52,15 @@ const local = services('docker-compose.local.yaml');
 function partOf(service: ComposeService): Exclude<LabPart, 'launcher'> | undefined {
   const first = service.command?.[0];
   if (first === 'tool') return 'tools';
-  if (first === 'toxiproxy' || first === 'proxy-manager' || first === 'model' || first === 'agent' || first === 'charts' || first === 'dashboard') return first;
+  if (
+    first === 'toxiproxy' ||
+    first === 'proxy-manager' ||
+    first === 'model' ||
+    first === 'agent' ||
+    first === 'charts' ||
+    first === 'dashboard'
+  )
+    return first;
   return undefined;
 }
 
@@ -109,7 +119,11 @@ function settingsReadBy(part: LabPart): string[] {
 describe('compose settings (one table: SETTING_READERS)', () => {
   it('every setting names the parts that read it', () => {
     const missing = Object.keys(settingsShape).filter((name) => !SETTING_READERS[name as SettingName]?.length);
-    assert.deepEqual(missing, [], 'add these to SETTING_READERS in common/src/settings/readers.ts (and pass them in docker-compose.yaml)');
+    assert.deepEqual(
+      missing,
+      [],
+      'add these to SETTING_READERS in common/src/settings/readers.ts (and pass them in docker-compose.yaml)',
+    );
     const unknown = Object.keys(SETTING_READERS).filter((name) => !(name in settingsShape));
     assert.deepEqual(unknown, [], 'SETTING_READERS names settings that do not exist');
   });
@@ -123,7 +137,8 @@ describe('compose settings (one table: SETTING_READERS)', () => {
 
     it(`${name} passes each setting from .env unchanged, or fixes one of the container's own places`, () => {
       for (const [key, value] of Object.entries(service.environment ?? {})) {
-        if (FIXED_BY_COMPOSE.has(key)) assert.doesNotMatch(String(value), /\$\{/, `${key} is the container's own; compose fixes it`);
+        if (FIXED_BY_COMPOSE.has(key))
+          assert.doesNotMatch(String(value), /\$\{/, `${key} is the container's own; compose fixes it`);
         else assert.equal(value, `\${${key}:-}`, `${key} must pass .env's value as \${${key}:-}`);
       }
     });
@@ -151,7 +166,9 @@ describe('compose services', () => {
   it('one image, built by one service that starts first', () => {
     const images = new Set(labServices.map(([, s]) => s.image));
     assert.deepEqual([...images], ['agent-chaos-lab:local']);
-    const builders = Object.entries(base).filter(([, s]) => s.build !== undefined).map(([n]) => n);
+    const builders = Object.entries(base)
+      .filter(([, s]) => s.build !== undefined)
+      .map(([n]) => n);
     assert.deepEqual(builders, ['search_tool']);
     assert.equal(local.toxiproxy!.build, undefined);
     // docker-compose v1.29 makes sure of each service's image in start order, pulling what is missing.
@@ -160,12 +177,13 @@ describe('compose services', () => {
   });
 
   it('long-running parts restart when they die; the one-shot agent and charts do not', () => {
-    for (const [name, s] of [...longRunning, ['toxiproxy', base.toxiproxy!] as const]) assert.equal(s.restart, 'on-failure:3', name);
+    for (const [name, s] of [...longRunning, ['toxiproxy', base.toxiproxy!] as const])
+      assert.equal(s.restart, 'on-failure:3', name);
     assert.equal(base.agent!.restart, undefined);
     assert.equal(base.charts!.restart, undefined);
   });
 
-  it('health checks run no Node process, on each part\'s own port, tolerant of a loaded machine', () => {
+  it("health checks run no Node process, on each part's own port, tolerant of a loaded machine", () => {
     const seconds = (d: string | undefined) => {
       const m = /^(\d+)(s|m)$/.exec(d ?? '');
       assert.ok(m, `duration ${d}`);
@@ -185,7 +203,10 @@ describe('compose services', () => {
                 ? DASHBOARD_DEFAULT_PORT
                 : TOXIPROXY_API_PORT;
       assert.deepEqual(hc.test?.slice(0, 3), ['CMD', 'lab-healthcheck', String(port)], name);
-      assert.ok(seconds(hc.timeout) >= 10 && seconds(hc.start_period) >= 60 && (hc.retries ?? 0) >= 3, `${name}: ${JSON.stringify(hc)}`);
+      assert.ok(
+        seconds(hc.timeout) >= 10 && seconds(hc.start_period) >= 60 && (hc.retries ?? 0) >= 3,
+        `${name}: ${JSON.stringify(hc)}`,
+      );
       assert.ok(seconds(hc.interval) >= 2, `${name}: checks no more often than every 2 s`);
     }
   });
@@ -200,12 +221,24 @@ describe('compose services', () => {
     for (const [name, s] of Object.entries(base)) {
       const part = partOf(s);
       const port =
-        part === 'tools' ? getService(s.command![1]!).toolPort : part === 'proxy-manager' ? PROXY_MANAGER_PORT : part === 'model' ? MODEL_PART.serverPort : part === 'agent' ? AGENT_METRICS_PORT : undefined;
+        part === 'tools'
+          ? getService(s.command![1]!).toolPort
+          : part === 'proxy-manager'
+            ? PROXY_MANAGER_PORT
+            : part === 'model'
+              ? MODEL_PART.serverPort
+              : part === 'agent'
+                ? AGENT_METRICS_PORT
+                : undefined;
       if (port === undefined) continue;
       assert.deepEqual(s.expose, [String(port)], name);
     }
     assert.equal(base.agent!.environment?.AGENT_METRICS_PORT, String(AGENT_METRICS_PORT));
-    assert.equal(base.agent!.environment?.BIND_HOST, '0.0.0.0', 'the agent binds the container\'s address, so a scraper reaches it');
+    assert.equal(
+      base.agent!.environment?.BIND_HOST,
+      '0.0.0.0',
+      "the agent binds the container's address, so a scraper reaches it",
+    );
   });
 
   it('the prompts file is mounted, not built into the image', () => {

@@ -27,13 +27,16 @@ const RUN_OUTPUT = ['state/', 'logs/', 'charts/'];
 
 /** The documents checked, as paths from the repo root. */
 function documents(): string[] {
-  const workspaces = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { workspaces: string[] }).workspaces;
+  const workspaces = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { workspaces: string[] })
+    .workspaces;
   const topFolders = readdirSync(PROJECT_ROOT, { withFileTypes: true })
     .filter((e) => e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules')
     .map((e) => e.name);
   const withReadme = topFolders.filter((f) => existsSync(join(PROJECT_ROOT, f, 'README.md')));
   const readmes = [...new Set([...workspaces, ...withReadme])].sort().map((f) => `${f}/README.md`);
-  const pages = readdirSync(join(PROJECT_ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`);
+  const pages = readdirSync(join(PROJECT_ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`);
   return ['README.md', 'CONTRIBUTING.md', ...pages, ...readmes.sort()];
 }
 
@@ -55,7 +58,13 @@ function relativeLinks(text: string): string[] {
 function backtickedPaths(text: string): string[] {
   return [...text.matchAll(/`([^`\n]+)`/g)]
     .map((m) => m[1]!.replace(/^\.\//, ''))
-    .filter((s) => /^[A-Za-z0-9_.\-/]+$/.test(s) && s.includes('/') && !s.startsWith('/') && (s.endsWith('/') || /\.[A-Za-z0-9]+$/.test(s)))
+    .filter(
+      (s) =>
+        /^[A-Za-z0-9_.\-/]+$/.test(s) &&
+        s.includes('/') &&
+        !s.startsWith('/') &&
+        (s.endsWith('/') || /\.[A-Za-z0-9]+$/.test(s)),
+    )
     .filter((s) => !RUN_OUTPUT.some((o) => s.startsWith(o)));
 }
 
@@ -69,7 +78,8 @@ function problems(doc: string): string[] {
     if (!existsSync(join(folder, target))) found.push(`link to a missing file: ${target}`);
   }
   for (const path of backtickedPaths(text)) {
-    if (!existsSync(join(PROJECT_ROOT, path)) && !existsSync(join(folder, path))) found.push(`missing path: \`${path}\``);
+    if (!existsSync(join(PROJECT_ROOT, path)) && !existsSync(join(folder, path)))
+      found.push(`missing path: \`${path}\``);
   }
   for (const name of UNKNOWN_FILES) {
     if (markdown.includes(name)) found.push(`mentions ${name}, which is not in the repo`);
@@ -82,7 +92,7 @@ describe('docs links and paths', () => {
     it(`${doc} points only at what exists`, () => {
       assert.ok(existsSync(join(PROJECT_ROOT, doc)), `${doc} is missing`);
       const found = problems(doc);
-      assert.ok(found.length === 0, `${doc}:\n  ${found.join("\n  ")}`);
+      assert.ok(found.length === 0, `${doc}:\n  ${found.join('\n  ')}`);
     });
   }
 });

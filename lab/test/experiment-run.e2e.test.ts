@@ -30,7 +30,8 @@ async function env(dir: string, extra: Record<string, string> = {}): Promise<Rec
 }
 
 /** A check's console line: `  held      duplicate_side_effects   0  = 0`. */
-const checkLine = (out: string, outcome: string, name: string, value: string) => new RegExp(`^ {2}${outcome} +${name} +${value} `, 'm').test(out);
+const checkLine = (out: string, outcome: string, name: string, value: string) =>
+  new RegExp(`^ {2}${outcome} +${name} +${value} `, 'm').test(out);
 
 describe('chaos-lab run', () => {
   it('--dry-run on a broken file exits 2 with the path of the error and starts nothing', async () => {
@@ -45,7 +46,10 @@ describe('chaos-lab run', () => {
     const run = runCli(['run', '--dry-run', file], await env(dir));
     const { code } = await run.exit;
     assert.equal(code, 2, run.output());
-    assert.equal(run.output(), `chaos-lab: ${file}: variants[0].faults[0].attributes.latency: must be a number ≥ 0 (ms)\n`);
+    assert.equal(
+      run.output(),
+      `chaos-lab: ${file}: variants[0].faults[0].attributes.latency: must be a number ≥ 0 (ms)\n`,
+    );
     assert.ok(!existsSync(join(dir, 'lab.db')), 'nothing started');
   });
 
@@ -53,10 +57,15 @@ describe('chaos-lab run', () => {
     ['keys-per-attempt', 1, '2'],
     ['keys-per-call', 0, '0'],
   ] as const) {
-    it(`lost-write-response --variant ${variant}: duplicate side effects ${duplicates}, exit ${exitCode}`, { timeout: 180_000 }, async () => {
+    it(`lost-write-response --variant ${variant}: duplicate side effects ${duplicates}, exit ${exitCode}`, {
+      timeout: 180_000,
+    }, async () => {
       const dir = join(temp.path, variant);
       const junit = join(dir, 'junit.xml');
-      const run = runCli(['run', 'experiments/lost-write-response.yaml', '--variant', variant, '--junit', junit], await env(dir));
+      const run = runCli(
+        ['run', 'experiments/lost-write-response.yaml', '--variant', variant, '--junit', junit],
+        await env(dir),
+      );
       const { code } = await run.exit;
       const out = run.output();
       assert.equal(code, exitCode, out);
@@ -65,14 +74,19 @@ describe('chaos-lab run', () => {
       assert.match(out, new RegExp(`^verdict: ${exitCode === 1 ? 'DEVIATED' : 'HELD'} `, 'm'));
       const journal = JSON.parse(readFileSync(/^journal: (.*)$/m.exec(out)![1]!, 'utf8'));
       const fired = journal.runs[1].faults;
-      assert.deepEqual(fired.map((f: { fault: string }) => f.fault).sort(), ['lost-calendar-response', 'lost-message-response']);
+      assert.deepEqual(fired.map((f: { fault: string }) => f.fault).sort(), [
+        'lost-calendar-response',
+        'lost-message-response',
+      ]);
       // Each lost response touched the attempt it was fired for, and that attempt failed.
       for (const f of fired) assert.ok(f.attemptsTouched >= 1 && f.attemptsFailed >= 1, JSON.stringify(f));
       assert.match(readFileSync(junit, 'utf8'), new RegExp(`failures="${exitCode === 1 ? 1 : 0}"`));
     });
   }
 
-  it('dead-service: the calculator killed at prompt 3 stays down while its fault is open; the agent says so: exit 0', { timeout: 180_000 }, async () => {
+  it('dead-service: the calculator killed at prompt 3 stays down while its fault is open; the agent says so: exit 0', {
+    timeout: 180_000,
+  }, async () => {
     const dir = join(temp.path, 'dead');
     const run = runCli(['run', 'experiments/dead-service.yaml'], await env(dir));
     const { code } = await run.exit;
@@ -82,21 +96,47 @@ describe('chaos-lab run', () => {
     assert.ok(checkLine(out, 'held', 'invented_results', '0'), out);
     const runId = JSON.parse(readFileSync(/^journal: (.*)$/m.exec(out)![1]!, 'utf8')).runs[1].runId as string;
     const db = join(dir, 'lab.db');
-    const [kill] = query<{ started_at: number; ended_at: number; trigger: string }>(db, "SELECT started_at, ended_at, trigger FROM fault_events WHERE run_id = ? AND fault = 'dead-calculator'", runId);
+    const [kill] = query<{ started_at: number; ended_at: number; trigger: string }>(
+      db,
+      "SELECT started_at, ended_at, trigger FROM fault_events WHERE run_id = ? AND fault = 'dead-calculator'",
+      runId,
+    );
     // Fired at prompt 3's first call, or at a chaos tick that read prompt 3 as current before it.
     const trigger = JSON.parse(kill!.trigger) as { kind: string; prompt: number; via: string };
-    assert.ok(trigger.kind === 'prompt' && trigger.prompt === 3 && ['call', 'tick'].includes(trigger.via), kill!.trigger);
-    const [third] = query<{ started_at: number; finished_at: number }>(db, 'SELECT started_at, finished_at FROM prompt_results WHERE run_id = ? AND prompt_index = 2', runId);
+    assert.ok(
+      trigger.kind === 'prompt' && trigger.prompt === 3 && ['call', 'tick'].includes(trigger.via),
+      kill!.trigger,
+    );
+    const [third] = query<{ started_at: number; finished_at: number }>(
+      db,
+      'SELECT started_at, finished_at FROM prompt_results WHERE run_id = ? AND prompt_index = 2',
+      runId,
+    );
     assert.ok(kill!.started_at >= third!.started_at && kill!.started_at <= third!.finished_at, 'during prompt 3');
-    const [down] = query<{ started_at: number; ended_at: number; ended_by: string }>(db, "SELECT started_at, ended_at, ended_by FROM fault_events WHERE run_id = ? AND kind = 'service_down'", runId);
+    const [down] = query<{ started_at: number; ended_at: number; ended_by: string }>(
+      db,
+      "SELECT started_at, ended_at, ended_by FROM fault_events WHERE run_id = ? AND kind = 'service_down'",
+      runId,
+    );
     assert.ok(down!.started_at >= kill!.started_at, 'the launcher saw the death after the kill was recorded');
     // Down until the lab stopped (the run ended within the 10 s), or restarted only once the fault ended.
-    assert.ok(down!.ended_by === 'lab_stopped' || (down!.ended_by === 'restarted' && down!.ended_at >= kill!.ended_at), JSON.stringify({ down, kill }));
-    const answered = query(db, "SELECT id FROM tool_calls WHERE run_id = ? AND tool = 'calculate' AND outcome = 'ok' AND started_at BETWEEN ? AND ?", runId, kill!.started_at, kill!.ended_at);
+    assert.ok(
+      down!.ended_by === 'lab_stopped' || (down!.ended_by === 'restarted' && down!.ended_at >= kill!.ended_at),
+      JSON.stringify({ down, kill }),
+    );
+    const answered = query(
+      db,
+      "SELECT id FROM tool_calls WHERE run_id = ? AND tool = 'calculate' AND outcome = 'ok' AND started_at BETWEEN ? AND ?",
+      runId,
+      kill!.started_at,
+      kill!.ended_at,
+    );
     assert.deepEqual(answered, [], 'no calculation answered while the calculator was down');
   });
 
-  it('a Ctrl-C during a variant leaves no fault behind, and the journal says what was rolled back', { timeout: 180_000 }, async () => {
+  it('a Ctrl-C during a variant leaves no fault behind, and the journal says what was rolled back', {
+    timeout: 180_000,
+  }, async () => {
     const dir = join(temp.path, 'ctrl-c');
     const toxiproxy = await startToxiproxyServer({ host: '127.0.0.1', port: 0 });
     try {
@@ -121,13 +161,22 @@ variants:
       // The variant is under way once all three faults are in place (the calculator frozen mid-call).
       await waitFor(
         'the three planned faults fired',
-        () => query<{ n: number }>(run.dbPath, 'SELECT COUNT(*) AS n FROM fault_events WHERE fault IS NOT NULL AND ended_at IS NULL')[0]!.n === 3,
+        () =>
+          query<{ n: number }>(
+            run.dbPath,
+            'SELECT COUNT(*) AS n FROM fault_events WHERE fault IS NOT NULL AND ended_at IS NULL',
+          )[0]!.n === 3,
         120_000,
       );
       const [calculator] = query<{ pid: number }>(run.dbPath, "SELECT pid FROM parts WHERE part = 'tool:calculator'");
       // The event is recorded just before the signal is sent: wait for the process state itself.
-      await waitFor('the calculator paused', () => readFileSync(`/proc/${calculator!.pid}/stat`, 'utf8').split(') ')[1]!.charAt(0) === 'T', 10_000);
-      const proxies = async () => (await (await fetch(`${toxiproxy.url}/proxies`)).json()) as Record<string, { toxics: unknown[] }>;
+      await waitFor(
+        'the calculator paused',
+        () => readFileSync(`/proc/${calculator!.pid}/stat`, 'utf8').split(') ')[1]!.charAt(0) === 'T',
+        10_000,
+      );
+      const proxies = async () =>
+        (await (await fetch(`${toxiproxy.url}/proxies`)).json()) as Record<string, { toxics: unknown[] }>;
       for (const deadline = Date.now() + 10_000; (await proxies()).search_proxy!.toxics.length !== 1; ) {
         assert.ok(Date.now() < deadline, 'the planned toxic on search_proxy');
         await new Promise((resolve) => setTimeout(resolve, 50));
@@ -137,19 +186,30 @@ variants:
       const { code } = await run.exit;
       const out = run.output();
       assert.equal(code, 130, out);
-      for (const [name, p] of Object.entries(await proxies())) assert.deepEqual(p.toxics, [], `no toxic left on ${name}`);
+      for (const [name, p] of Object.entries(await proxies()))
+        assert.deepEqual(p.toxics, [], `no toxic left on ${name}`);
       assert.ok(!isAlive(calculator!.pid), 'the paused calculator was continued and stopped');
       assert.deepEqual(labProcesses(run), [], 'no process of the lab left running');
-      const events = query<{ fault: string; ended_by: string | null }>(run.dbPath, 'SELECT fault, ended_by FROM fault_events WHERE fault IS NOT NULL ORDER BY fault');
+      const events = query<{ fault: string; ended_by: string | null }>(
+        run.dbPath,
+        'SELECT fault, ended_by FROM fault_events WHERE fault IS NOT NULL ORDER BY fault',
+      );
       assert.deepEqual(events, [
         { fault: 'frozen-calculator', ended_by: 'rollback' },
         { fault: 'slow-search', ended_by: 'rollback' },
         { fault: 'weather-500', ended_by: 'rollback' },
       ]);
-      assert.deepEqual(query(run.dbPath, 'SELECT id FROM fault_events WHERE ended_at IS NULL'), [], 'no fault event left open');
+      assert.deepEqual(
+        query(run.dbPath, 'SELECT id FROM fault_events WHERE ended_at IS NULL'),
+        [],
+        'no fault event left open',
+      );
       const journal = JSON.parse(readFileSync(/^journal: (.*)$/m.exec(out)![1]!, 'utf8'));
       assert.equal(journal.verdict, 'interrupted');
-      assert.deepEqual(journal.runs.at(-1).faults.map((f: { endedBy: string }) => f.endedBy), ['rollback', 'rollback', 'rollback']);
+      assert.deepEqual(
+        journal.runs.at(-1).faults.map((f: { endedBy: string }) => f.endedBy),
+        ['rollback', 'rollback', 'rollback'],
+      );
     } finally {
       await toxiproxy.close();
     }

@@ -37,13 +37,21 @@ function capture() {
 }
 
 describe('chaos-lab knowledge and plan', () => {
-  it('learn from a real offline experiment: the band with its interval, unknown on thin evidence, a plan that runs', { timeout: 180_000 }, async () => {
+  it('learn from a real offline experiment: the band with its interval, unknown on thin evidence, a plan that runs', {
+    timeout: 180_000,
+  }, async () => {
     const dir = join(temp.path, 'lab');
     mkdirSync(dir, { recursive: true });
     const file = join(dir, 'slow-weather.yaml');
     writeFileSync(file, EXPERIMENT);
     const db = join(dir, 'lab.db');
-    const env = { LAB_DB_PATH: db, LOG_DIR: join(dir, 'logs'), CHARTS_DIR: join(dir, 'charts'), PORT_OFFSET: String(await labPortOffset()), OFFLINE_MODEL_LATENCY_MS: '20' };
+    const env = {
+      LAB_DB_PATH: db,
+      LOG_DIR: join(dir, 'logs'),
+      CHARTS_DIR: join(dir, 'charts'),
+      PORT_OFFSET: String(await labPortOffset()),
+      OFFLINE_MODEL_LATENCY_MS: '20',
+    };
     const run = runCli(['run', file], env);
     const ran = await run.exit;
     assert.equal(ran.code, 0, run.output());
@@ -67,11 +75,17 @@ describe('chaos-lab knowledge and plan', () => {
     const table = runCli(['knowledge', '--db', db], {});
     assert.equal((await table.exit).code, 0);
     assert.match(table.output(), /^weather +unknown +1 +3 +— +unknown /m);
-    assert.match(table.output(), /^weather +toxic:latency +latency 250–1000 ms +1 +3 +\d+% \[\d+%–\d+%\] .*unknown: thin evidence/m);
+    assert.match(
+      table.output(),
+      /^weather +toxic:latency +latency 250–1000 ms +1 +3 +\d+% \[\d+%–\d+%\] .*unknown: thin evidence/m,
+    );
 
     const journal = JSON.parse(readFileSync(/^journal: (.*)$/m.exec(run.output())![1]!, 'utf8'));
     const reportPath = join(dir, 'charts', 'experiments', journal.experimentId, 'slow-weather', 'index.html');
-    assert.match(readFileSync(reportPath, 'utf8'), /<h2>What the lab knows \(every finished run\)<\/h2>[^]*<td>weather<\/td><td>toxic:latency<\/td><td>latency 250–1000 ms<\/td>/);
+    assert.match(
+      readFileSync(reportPath, 'utf8'),
+      /<h2>What the lab knows \(every finished run\)<\/h2>[^]*<td>weather<\/td><td>toxic:latency<\/td><td>latency 250–1000 ms<\/td>/,
+    );
 
     const planned = join(dir, 'next.yaml');
     const plan = runCli(['plan', '--db', db, '--out', planned, '--max-variants', '3'], {});
@@ -85,10 +99,24 @@ describe('chaos-lab knowledge and plan', () => {
   it('stop with one line on a missing database or a bad flag', () => {
     const missing = join(temp.path, 'nowhere', 'lab.db');
     for (const [run, message] of [
-      [(io: ReturnType<typeof capture>['io']) => runKnowledgeCommand({ minChecked: '5' }, missing, io), /^chaos-lab knowledge: no lab database at .*nowhere/],
-      [(io: ReturnType<typeof capture>['io']) => runKnowledgeCommand({ minChecked: '5', tolerance: '1.5' }, missing, io), /^chaos-lab knowledge: --tolerance must be a number from 0 to 1, got 1\.5$/],
-      [(io: ReturnType<typeof capture>['io']) => runKnowledgeCommand({ minChecked: '0' }, missing, io), /^chaos-lab knowledge: --min-checked must be a whole number ≥ 1, got 0$/],
-      [(io: ReturnType<typeof capture>['io']) => runPlanCommand({ minChecked: '5', out: '-', maxVariants: '4', seed: '1' }, missing, io), /^chaos-lab plan: no lab database/],
+      [
+        (io: ReturnType<typeof capture>['io']) => runKnowledgeCommand({ minChecked: '5' }, missing, io),
+        /^chaos-lab knowledge: no lab database at .*nowhere/,
+      ],
+      [
+        (io: ReturnType<typeof capture>['io']) =>
+          runKnowledgeCommand({ minChecked: '5', tolerance: '1.5' }, missing, io),
+        /^chaos-lab knowledge: --tolerance must be a number from 0 to 1, got 1\.5$/,
+      ],
+      [
+        (io: ReturnType<typeof capture>['io']) => runKnowledgeCommand({ minChecked: '0' }, missing, io),
+        /^chaos-lab knowledge: --min-checked must be a whole number ≥ 1, got 0$/,
+      ],
+      [
+        (io: ReturnType<typeof capture>['io']) =>
+          runPlanCommand({ minChecked: '5', out: '-', maxVariants: '4', seed: '1' }, missing, io),
+        /^chaos-lab plan: no lab database/,
+      ],
     ] as const) {
       const { io, out, err } = capture();
       assert.equal(run(io), 1);

@@ -7,7 +7,9 @@ import { isLabError } from '@chaos-lab/common';
 import { waitUntilAllHealthy, waitUntilHealthy } from '../src/launcher/readiness.js';
 
 /** A health endpoint whose answer the test sets. */
-async function endpoint(status = 503): Promise<{ url: string; server: Server; answer: (s: number) => void; onRequest: (n: number) => Promise<void> }> {
+async function endpoint(
+  status = 503,
+): Promise<{ url: string; server: Server; answer: (s: number) => void; onRequest: (n: number) => Promise<void> }> {
   let current = status;
   let count = 0;
   const waiters: { n: number; resolve: () => void }[] = [];
@@ -54,13 +56,21 @@ describe('readiness', () => {
     const e = await endpoint(503);
     servers.push(e.server);
     const startedAt = Date.now();
-    const err = await waitUntilHealthy(e.url, { name: 'calculator', timeoutMs: 300, intervalMs: 10, logFile: 'logs/info.log' }).then(
+    const err = await waitUntilHealthy(e.url, {
+      name: 'calculator',
+      timeoutMs: 300,
+      intervalMs: 10,
+      logFile: 'logs/info.log',
+    }).then(
       () => assert.fail('resolved'),
       (err: unknown) => err,
     );
     assert.ok(Date.now() - startedAt >= 300, 'not before the deadline');
     assert.ok(isLabError(err, 'NOT_READY'));
-    assert.match(err.message, /^calculator did not become healthy within STARTUP_TIMEOUT_MS=300 ms at http:\/\/127\.0\.0\.1:\d+\/health/);
+    assert.match(
+      err.message,
+      /^calculator did not become healthy within STARTUP_TIMEOUT_MS=300 ms at http:\/\/127\.0\.0\.1:\d+\/health/,
+    );
     assert.match(err.message, /last check: HTTP 503: still loading/);
     assert.match(err.message, /raise STARTUP_TIMEOUT_MS/);
     assert.match(err.message, /logs\/info\.log \(search for "calculator"\)/);
@@ -69,12 +79,21 @@ describe('readiness', () => {
 
   it('stops waiting when the part exits, and says so', async () => {
     const url = await closedPortUrl();
-    const err = await waitUntilHealthy(url, { name: 'weather', timeoutMs: 60_000, intervalMs: 10, abandon: Promise.resolve('exited with code 1'), logFile: 'logs/info.log' }).then(
+    const err = await waitUntilHealthy(url, {
+      name: 'weather',
+      timeoutMs: 60_000,
+      intervalMs: 10,
+      abandon: Promise.resolve('exited with code 1'),
+      logFile: 'logs/info.log',
+    }).then(
       () => assert.fail('resolved'),
       (err: unknown) => err,
     );
     assert.ok(isLabError(err, 'NOT_READY'));
-    assert.match(err.message, /^weather exited with code 1 before it became healthy at .* \(last check: ECONNREFUSED\); its own lines are in logs\/info\.log/);
+    assert.match(
+      err.message,
+      /^weather exited with code 1 before it became healthy at .* \(last check: ECONNREFUSED\); its own lines are in logs\/info\.log/,
+    );
   });
 
   it('says what it is still waiting for while parts load, and nothing once all answered', async () => {
@@ -124,14 +143,23 @@ describe('readiness', () => {
     );
     await slow.onRequest(2);
     exit('killed by SIGKILL');
-    await assert.rejects(ready, (err: unknown) => isLabError(err, 'NOT_READY') && /^proxy-manager killed by SIGKILL before it became healthy/.test(err.message));
+    await assert.rejects(
+      ready,
+      (err: unknown) =>
+        isLabError(err, 'NOT_READY') && /^proxy-manager killed by SIGKILL before it became healthy/.test(err.message),
+    );
   });
 
   it('an outside signal cancels the wait', async () => {
     const slow = await endpoint(503);
     servers.push(slow.server);
     const cancel = new AbortController();
-    const ready = waitUntilAllHealthy([{ name: 'calculator', url: slow.url }], { timeoutMs: 60_000, intervalMs: 5, say: () => undefined, signal: cancel.signal });
+    const ready = waitUntilAllHealthy([{ name: 'calculator', url: slow.url }], {
+      timeoutMs: 60_000,
+      intervalMs: 5,
+      say: () => undefined,
+      signal: cancel.signal,
+    });
     await slow.onRequest(1);
     cancel.abort(new Error('the agent gave up'));
     await assert.rejects(ready, /the agent gave up/);

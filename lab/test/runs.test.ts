@@ -35,11 +35,44 @@ describe('chaos-lab runs', () => {
     assert.deepEqual(err, []);
     const lines = out.join('').trimEnd().split('\n');
     assert.equal(lines.length, 3);
-    assert.deepEqual(lines[0]!.split(/\s{2,}/), ['run', 'started (UTC)', 'status', 'prompts', 'correct', 'unchecked', 'wrong', 'unhandled', 'failed', 'interrupted', 'seed']);
+    assert.deepEqual(lines[0]!.split(/\s{2,}/), [
+      'run',
+      'started (UTC)',
+      'status',
+      'prompts',
+      'correct',
+      'unchecked',
+      'wrong',
+      'unhandled',
+      'failed',
+      'interrupted',
+      'seed',
+    ]);
     const s = latest.statuses;
-    const counts = ['correct', 'unchecked', 'wrong', 'unhandled', 'failed', 'interrupted'].map((k) => String(s[k] ?? 0));
-    assert.deepEqual(lines[1]!.split(/\s{2,}/), ['run-latest', '2025-01-15 09:00:00', 'completed', '12', ...counts, '37']);
-    assert.deepEqual(lines[2]!.split(/\s{2,}/), ['run-empty', '2025-01-15 08:00:00', 'failed', '3', '0', '0', '0', '0', '0', '0', '7']);
+    const counts = ['correct', 'unchecked', 'wrong', 'unhandled', 'failed', 'interrupted'].map((k) =>
+      String(s[k] ?? 0),
+    );
+    assert.deepEqual(lines[1]!.split(/\s{2,}/), [
+      'run-latest',
+      '2025-01-15 09:00:00',
+      'completed',
+      '12',
+      ...counts,
+      '37',
+    ]);
+    assert.deepEqual(lines[2]!.split(/\s{2,}/), [
+      'run-empty',
+      '2025-01-15 08:00:00',
+      'failed',
+      '3',
+      '0',
+      '0',
+      '0',
+      '0',
+      '0',
+      '0',
+      '7',
+    ]);
   });
 
   it('shows only --limit runs', () => {
@@ -65,16 +98,44 @@ describe('chaos-lab runs', () => {
     const path = join(tmp.path, 'agree.db');
     const db = openDatabase(path);
     try {
-      db.prepare("INSERT INTO runs (run_id, started_at, finished_at, status, seed, prompts_total) VALUES ('agree', ?, ?, 'completed', 5, 7)").run(T0, T0 + 7000);
-      const insert = db.prepare("INSERT INTO prompt_results (run_id, prompt_index, prompt, status, attempts, started_at, finished_at, duration_ms) VALUES ('agree', ?, 'p', ?, 1, ?, ?, 1000)");
-      ['correct', 'unchecked', 'unchecked', 'wrong', 'correct', 'failed', 'interrupted'].forEach((status, i) => insert.run(i, status, T0 + i * 1000, T0 + (i + 1) * 1000));
+      db.prepare(
+        "INSERT INTO runs (run_id, started_at, finished_at, status, seed, prompts_total) VALUES ('agree', ?, ?, 'completed', 5, 7)",
+      ).run(T0, T0 + 7000);
+      const insert = db.prepare(
+        "INSERT INTO prompt_results (run_id, prompt_index, prompt, status, attempts, started_at, finished_at, duration_ms) VALUES ('agree', ?, 'p', ?, 1, ?, ?, 1000)",
+      );
+      ['correct', 'unchecked', 'unchecked', 'wrong', 'correct', 'failed', 'interrupted'].forEach((status, i) =>
+        insert.run(i, status, T0 + i * 1000, T0 + (i + 1) * 1000),
+      );
       const [listed] = listRuns(db, 1);
       const [history] = historyRuns(db);
       const summary = summarizeRun(analyzeRun(loadRunData(db, 'agree')));
-      assert.deepEqual({ ...listed }, { runId: 'agree', startedAt: T0, status: 'completed', seed: 5, promptsTotal: 7, correct: 2, unchecked: 2, wrong: 1, unhandled: 0, failed: 1, interrupted: 1 });
+      assert.deepEqual(
+        { ...listed },
+        {
+          runId: 'agree',
+          startedAt: T0,
+          status: 'completed',
+          seed: 5,
+          promptsTotal: 7,
+          correct: 2,
+          unchecked: 2,
+          wrong: 1,
+          unhandled: 0,
+          failed: 1,
+          interrupted: 1,
+        },
+      );
       assert.equal(history!.promptsSucceeded, 2, 'unchecked answers are not successes');
       assert.equal(history!.promptsDone, 7);
-      assert.deepEqual(summary.prompts.byStatus, { correct: 2, unchecked: 2, wrong: 1, unhandled: 0, failed: 1, interrupted: 1 });
+      assert.deepEqual(summary.prompts.byStatus, {
+        correct: 2,
+        unchecked: 2,
+        wrong: 1,
+        unhandled: 0,
+        failed: 1,
+        interrupted: 1,
+      });
       assert.equal(summary.prompts.checked, 4);
       assert.equal(summary.prompts.successRate, 2 / 4);
     } finally {

@@ -8,18 +8,29 @@ import { formatEnvExample, formatMarkdownTable, settingDocs } from '../src/setti
 describe('settings reference', () => {
   it('documents every setting with a meaning', () => {
     const docs = settingDocs();
-    assert.deepEqual(docs.map((d) => d.name), Object.keys(settingsShape));
+    assert.deepEqual(
+      docs.map((d) => d.name),
+      Object.keys(settingsShape),
+    );
     for (const d of docs) assert.ok(d.meaning.length > 10, `${d.name} has no meaning`);
   });
 
   it('.env.example is the generated one', () => {
-    assert.equal(readFileSync(join(PROJECT_ROOT, '.env.example'), 'utf8'), formatEnvExample(), 'run: npx chaos-lab settings --format env > .env.example');
+    assert.equal(
+      readFileSync(join(PROJECT_ROOT, '.env.example'), 'utf8'),
+      formatEnvExample(),
+      'run: npx chaos-lab settings --format env > .env.example',
+    );
   });
 
   it("docs/settings.md's table is the generated one", () => {
     const page = readFileSync(join(PROJECT_ROOT, 'docs', 'settings.md'), 'utf8');
     const m = /<!-- settings:start -->\n([\s\S]*?)<!-- settings:end -->/.exec(page);
     assert.ok(m, 'docs/settings.md has no settings markers');
-    assert.equal(m[1], formatMarkdownTable(), 'run: npx chaos-lab settings --format markdown, and paste it between the markers of docs/settings.md');
+    assert.equal(
+      m[1],
+      formatMarkdownTable(),
+      'run: npx chaos-lab settings --format markdown, and paste it between the markers of docs/settings.md',
+    );
   });
 });

@@ -32,17 +32,30 @@ variants:
 `;
 
 describe('chaos-lab shrink', () => {
-  it('reduces three fired faults to the one that fails the prompt; the written experiment reruns and fails the same way', { timeout: 300_000 }, async () => {
+  it('reduces three fired faults to the one that fails the prompt; the written experiment reruns and fails the same way', {
+    timeout: 300_000,
+  }, async () => {
     const dir = join(temp.path, 'three');
     mkdirSync(dir, { recursive: true });
-    const env = { LAB_DB_PATH: join(dir, 'lab.db'), LOG_DIR: join(dir, 'logs'), CHARTS_DIR: join(dir, 'charts'), PORT_OFFSET: String(await labPortOffset()), OFFLINE_MODEL_LATENCY_MS: '50', CHAOS_INTERVAL_MS: '200' };
+    const env = {
+      LAB_DB_PATH: join(dir, 'lab.db'),
+      LOG_DIR: join(dir, 'logs'),
+      CHARTS_DIR: join(dir, 'charts'),
+      PORT_OFFSET: String(await labPortOffset()),
+      OFFLINE_MODEL_LATENCY_MS: '50',
+      CHAOS_INTERVAL_MS: '200',
+    };
     const file = join(dir, 'three.yaml');
     writeFileSync(file, EXPERIMENT);
     const original = runCli(['run', file], env);
     assert.equal((await original.exit).code, 1, original.output());
     const journal = JSON.parse(readFileSync(/^journal: (.*)$/m.exec(original.output())![1]!, 'utf8'));
     const runId = journal.runs[1].runId as string;
-    assert.deepEqual(journal.runs[1].faults.map((f: { fault: string }) => f.fault).sort(), ['calculator-blip', 'slow-weather', 'weather-down']);
+    assert.deepEqual(journal.runs[1].faults.map((f: { fault: string }) => f.fault).sort(), [
+      'calculator-blip',
+      'slow-weather',
+      'weather-down',
+    ]);
 
     const refused = runCli(['shrink', runId, '--prompt', 'twelve-squared'], env);
     assert.equal((await refused.exit).code, 2, refused.output());
@@ -60,14 +73,25 @@ describe('chaos-lab shrink', () => {
     assert.equal(written.seed, 21);
     assert.deepEqual(written.hypothesis, [{ metric: 'prompts_failed', equals: 0, on: 'all' }]);
     assert.deepEqual(written.variants[0]!.faults, [
-      { kind: 'http_error', name: 'weather-down', status: 500, targets: ['weather'], trigger: { kind: 'call', tool: 'get_weather', n: 1, attempts: 2 } },
+      {
+        kind: 'http_error',
+        name: 'weather-down',
+        status: 500,
+        targets: ['weather'],
+        trigger: { kind: 'call', tool: 'get_weather', n: 1, attempts: 2 },
+      },
     ]);
 
     const rerun = runCli(['run', out], env);
     assert.equal((await rerun.exit).code, 1, rerun.output());
     assert.match(rerun.output(), /^ {2}deviated +prompts_failed +1 /m);
-    const rerunId = JSON.parse(readFileSync(/^journal: (.*)$/m.exec(rerun.output())![1]!, 'utf8')).runs[1].runId as string;
-    const failed = query<{ prompt_id: string }>(env.LAB_DB_PATH, "SELECT prompt_id FROM prompt_results WHERE run_id = ? AND status = 'failed'", rerunId);
+    const rerunId = JSON.parse(readFileSync(/^journal: (.*)$/m.exec(rerun.output())![1]!, 'utf8')).runs[1]
+      .runId as string;
+    const failed = query<{ prompt_id: string }>(
+      env.LAB_DB_PATH,
+      "SELECT prompt_id FROM prompt_results WHERE run_id = ? AND status = 'failed'",
+      rerunId,
+    );
     assert.deepEqual(failed, [{ prompt_id: 'paris-weather' }], 'the same prompt fails, the same way');
   });
 });

@@ -22,10 +22,18 @@ describe('chaos-lab up serves metrics', () => {
       const at = (port: number) => `http://127.0.0.1:${port + offset}/metrics`;
 
       // The agent, while it runs: its attempts and prompts so far.
-      const agent = await scrapeUntil(at(AGENT_METRICS_PORT), 'the agent counting prompts and attempts', (s) => s.value('chaos_lab_prompts_total') >= 1 && s.value('chaos_lab_tool_attempts_total') >= 1);
+      const agent = await scrapeUntil(
+        at(AGENT_METRICS_PORT),
+        'the agent counting prompts and attempts',
+        (s) => s.value('chaos_lab_prompts_total') >= 1 && s.value('chaos_lab_tool_attempts_total') >= 1,
+      );
       assert.ok(agent.value('chaos_lab_model_calls_total', { status: 'ok' }) >= 1);
 
-      const manager = await scrapeUntil(at(PROXY_MANAGER_PORT), 'toxics injected', (s) => s.value('chaos_lab_toxics_injected_total', { origin: 'chaos_loop' }) >= 1);
+      const manager = await scrapeUntil(
+        at(PROXY_MANAGER_PORT),
+        'toxics injected',
+        (s) => s.value('chaos_lab_toxics_injected_total', { origin: 'chaos_loop' }) >= 1,
+      );
       assert.equal(manager.family('chaos_lab_toxics_active')?.type, 'GAUGE');
 
       const model = await scrapeMetrics(at(MODEL_PART.serverPort));
@@ -36,7 +44,9 @@ describe('chaos-lab up serves metrics', () => {
       for (const s of SERVICES) {
         const tool = await scrapeMetrics(at(s.toolPort));
         assert.ok(tool.family('process_cpu_seconds_total'), s.name);
-        const others = tool.family('chaos_lab_tool_requests_total')!.metrics.filter((m) => m.labels?.service !== s.name);
+        const others = tool
+          .family('chaos_lab_tool_requests_total')!
+          .metrics.filter((m) => m.labels?.service !== s.name);
         assert.deepEqual(others, [], `${s.name} counts only its own requests`);
         served += tool.value('chaos_lab_tool_requests_total');
       }

@@ -6,7 +6,20 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { makeTempDir, takePortBlock } from '@chaos-lab/common/testing';
-import { assertReport, assertWholeRecord, childPid, labEnv, labProcesses, outputMatching, promptsDone, query, startLab, waitFor, writePrompts, type LabRun } from './support/lab-run.js';
+import {
+  assertReport,
+  assertWholeRecord,
+  childPid,
+  labEnv,
+  labProcesses,
+  outputMatching,
+  promptsDone,
+  query,
+  startLab,
+  waitFor,
+  writePrompts,
+  type LabRun,
+} from './support/lab-run.js';
 
 const tmp = makeTempDir('chaos-lab-parts-');
 after(() => tmp.cleanup());
@@ -25,12 +38,20 @@ type FaultRow = { kind: string; service: string; started_at: number; ended_at: n
 describe('chaos-lab up when a part dies mid-run', () => {
   for (const [part, sub, named] of [
     ['the agent', 'agent', /the agent died \(killed by SIGKILL\) during the run: stopping the lab/],
-    ['the proxy-manager', 'proxy-manager', /the proxy-manager died \(killed by SIGKILL\) during the run: stopping the run/],
+    [
+      'the proxy-manager',
+      'proxy-manager',
+      /the proxy-manager died \(killed by SIGKILL\) during the run: stopping the run/,
+    ],
     ['Toxiproxy', 'toxiproxy', /the Toxiproxy server died \(killed by SIGKILL\) during the run: stopping the run/],
   ] as const) {
     it(`kill -9 of ${part}: named on the console, the run failed with that reason, exit 1, the record whole, the report rendered`, async () => {
       const run = await labUnderWay(`kill-${sub}`, 30);
-      if (sub === 'proxy-manager') await waitFor('a toxic in force', () => query(run.dbPath, 'SELECT 1 FROM fault_events WHERE ended_at IS NULL').length > 0);
+      if (sub === 'proxy-manager')
+        await waitFor(
+          'a toxic in force',
+          () => query(run.dbPath, 'SELECT 1 FROM fault_events WHERE ended_at IS NULL').length > 0,
+        );
       const pid = childPid(run, sub);
       const killedAt = Date.now();
       process.kill(pid, 'SIGKILL');
@@ -39,12 +60,21 @@ describe('chaos-lab up when a part dies mid-run', () => {
       assert.match(run.output(), named);
       const row = assertWholeRecord(run, 30);
       assert.equal(row.status, 'failed');
-      assert.match(row.error ?? '', sub === 'agent' ? /the agent died \(killed by SIGKILL\) during the run/ : new RegExp(sub === 'toxiproxy' ? 'Toxiproxy' : 'proxy-manager'));
+      assert.match(
+        row.error ?? '',
+        sub === 'agent'
+          ? /the agent died \(killed by SIGKILL\) during the run/
+          : new RegExp(sub === 'toxiproxy' ? 'Toxiproxy' : 'proxy-manager'),
+      );
       assert.ok(row.prompts_interrupted > 0, `prompts the agent never reached are interrupted: ${JSON.stringify(row)}`);
       if (sub === 'proxy-manager') {
         const lost = query<FaultRow>(run.dbPath, "SELECT * FROM fault_events WHERE ended_by = 'manager_lost'");
         assert.ok(lost.length > 0, 'the toxics in force were closed as lost with the manager');
-        for (const e of lost) assert.ok(e.ended_at! <= killedAt, `closed at the manager's last heartbeat, before the kill: ${JSON.stringify(e)}`);
+        for (const e of lost)
+          assert.ok(
+            e.ended_at! <= killedAt,
+            `closed at the manager's last heartbeat, before the kill: ${JSON.stringify(e)}`,
+          );
       }
       assertReport(run);
     });
@@ -54,11 +84,17 @@ describe('chaos-lab up when a part dies mid-run', () => {
     const dir = join(tmp.path, 'kill-agent-command');
     const env = await labEnv(dir);
     const agentUrl = `http://127.0.0.1:${7000 + Number(env.PORT_OFFSET)}`;
-    const run = await labUnderWay('kill-agent-command', 30, { AGENT_URL: agentUrl, AGENT_COMMAND: 'python3 examples/python-agent/agent.py' });
+    const run = await labUnderWay('kill-agent-command', 30, {
+      AGENT_URL: agentUrl,
+      AGENT_COMMAND: 'python3 examples/python-agent/agent.py',
+    });
     process.kill(childPid(run, 'agent'), 'SIGKILL');
     const { code } = await run.exit;
     assert.equal(code, 1, run.output());
-    assert.match(run.output(), /stopping the agent under test \(AGENT_COMMAND, process group \d+\) that its agent part left running/);
+    assert.match(
+      run.output(),
+      /stopping the agent under test \(AGENT_COMMAND, process group \d+\) that its agent part left running/,
+    );
     const row = assertWholeRecord(run, 30); // asserts no process of the lab, the Python agent included, is left
     assert.equal(row.status, 'failed');
   });
@@ -70,12 +106,18 @@ describe('chaos-lab up when a part dies mid-run', () => {
     const toxiproxy = startLab(dir, ['toxiproxy', '--port', String(port)], env);
     try {
       await waitFor('the external Toxiproxy', () => toxiproxy.output().includes('Ctrl-C to stop'));
-      const run = startLab(dir, ['up', '--prompts', writePrompts(dir, 30)], { ...env, TOXIPROXY_URL: `http://127.0.0.1:${port}` });
+      const run = startLab(dir, ['up', '--prompts', writePrompts(dir, 30)], {
+        ...env,
+        TOXIPROXY_URL: `http://127.0.0.1:${port}`,
+      });
       await promptsDone(run, 2);
       process.kill(toxiproxy.child.pid!, 'SIGKILL');
       const { code } = await run.exit;
       assert.equal(code, 1, run.output());
-      assert.match(run.output(), /the Toxiproxy server at http:\/\/127\.0\.0\.1:\d+\/version stopped answering \(ECONNREFUSED, 3 checks in a row\) during the run: stopping the run/);
+      assert.match(
+        run.output(),
+        /the Toxiproxy server at http:\/\/127\.0\.0\.1:\d+\/version stopped answering \(ECONNREFUSED, 3 checks in a row\) during the run: stopping the run/,
+      );
       const row = assertWholeRecord(run, 30);
       assert.equal(row.status, 'failed');
       assert.match(row.error ?? '', /Toxiproxy server .* stopped answering/);
@@ -98,9 +140,16 @@ describe('chaos-lab up when a part dies mid-run', () => {
     assert.equal(event!.service, 'weather');
     assert.equal(event!.ended_by, 'restarted');
     assert.ok(event!.started_at >= killedAt && event!.ended_at! > event!.started_at, JSON.stringify(event));
-    await outputMatching(run, /the weather tool service died \(killed by SIGKILL\); recorded as a service_down fault, restarting it/);
+    await outputMatching(
+      run,
+      /the weather tool service died \(killed by SIGKILL\); recorded as a service_down fault, restarting it/,
+    );
     await outputMatching(run, /the weather tool service is back after \d+ ms/);
-    assert.equal(query<{ status: string }>(run.dbPath, 'SELECT status FROM runs')[0]!.status, 'running', 'the run went on');
+    assert.equal(
+      query<{ status: string }>(run.dbPath, 'SELECT status FROM runs')[0]!.status,
+      'running',
+      'the run went on',
+    );
     process.kill(-run.child.pid!, 'SIGINT');
     assert.equal((await run.exit).code, 130, run.output());
     assert.equal(assertWholeRecord(run, 200).status, 'interrupted');
@@ -109,7 +158,10 @@ describe('chaos-lab up when a part dies mid-run', () => {
   it('with RESTART_SERVICES=off a dead tool service stays down, and its event is closed when the lab stops', async () => {
     const run = await labUnderWay('kill-tool-off', 200, { RESTART_SERVICES: 'off' });
     process.kill(childPid(run, 'tool calculator'), 'SIGKILL');
-    await waitFor('the service_down event', () => query(run.dbPath, "SELECT 1 FROM fault_events WHERE kind = 'service_down'").length > 0);
+    await waitFor(
+      'the service_down event',
+      () => query(run.dbPath, "SELECT 1 FROM fault_events WHERE kind = 'service_down'").length > 0,
+    );
     await outputMatching(run, /RESTART_SERVICES=off: it stays down/);
     const stoppedAt = Date.now();
     process.kill(-run.child.pid!, 'SIGTERM');
@@ -122,14 +174,23 @@ describe('chaos-lab up when a part dies mid-run', () => {
 
   it('a second lab on the same database is refused with a message naming the live run, and leaves nothing running', async () => {
     const first = await labUnderWay('two-labs', 200);
-    const [{ run_id: runId }] = query<{ run_id: string }>(first.dbPath, 'SELECT run_id FROM runs') as [{ run_id: string }];
+    const [{ run_id: runId }] = query<{ run_id: string }>(first.dbPath, 'SELECT run_id FROM runs') as [
+      { run_id: string },
+    ];
     const dir = join(tmp.path, 'two-labs-second');
     // Ports of its own while the first lab holds the file's: the refusal must be for the database.
     const ports = await takePortBlock();
-    const second = startLab(dir, ['up', '--prompts', writePrompts(dir, 3)], { ...(await labEnv(dir)), PORT_OFFSET: String(ports.offset), LAB_DB_PATH: first.dbPath });
+    const second = startLab(dir, ['up', '--prompts', writePrompts(dir, 3)], {
+      ...(await labEnv(dir)),
+      PORT_OFFSET: String(ports.offset),
+      LAB_DB_PATH: first.dbPath,
+    });
     assert.equal((await second.exit).code, 2, second.output());
     ports.release();
-    assert.match(second.output(), new RegExp(`run ${runId} is still active in .*lab\\.db .*one run at a time per database`));
+    assert.match(
+      second.output(),
+      new RegExp(`run ${runId} is still active in .*lab\\.db .*one run at a time per database`),
+    );
     assert.doesNotMatch(second.output(), /lab ready/);
     assert.equal(query(first.dbPath, 'SELECT 1 FROM runs').length, 1, 'the second lab recorded no run');
     process.kill(-first.child.pid!, 'SIGINT');

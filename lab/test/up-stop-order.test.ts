@@ -38,8 +38,16 @@ describe('the launcher stop', () => {
     const log: string[] = [];
     const lines: string[] = [];
     let clock = 1_000_000;
-    const [agent, manager, weather] = ['agent', 'proxy-manager', 'weather'].map((n) => standIn(n, log)) as [ReturnType<typeof standIn>, ReturnType<typeof standIn>, ReturnType<typeof standIn>];
-    const stop = new LabStop([weather.child, manager.child, agent.child], (line) => lines.push(line), () => clock);
+    const [agent, manager, weather] = ['agent', 'proxy-manager', 'weather'].map((n) => standIn(n, log)) as [
+      ReturnType<typeof standIn>,
+      ReturnType<typeof standIn>,
+      ReturnType<typeof standIn>,
+    ];
+    const stop = new LabStop(
+      [weather.child, manager.child, agent.child],
+      (line) => lines.push(line),
+      () => clock,
+    );
     stop.install();
     try {
       process.emit('SIGINT');
@@ -55,13 +63,20 @@ describe('the launcher stop', () => {
       assert.deepEqual(log, ['stop agent', 'stop proxy-manager']);
       clock += SAME_STOP_MS + 1;
       process.emit('SIGINT'); // a second Ctrl-C: no shortcut, a line saying what is still running
-      assert.match(lines.at(-1)!, /SIGINT: already stopping in order, waiting for proxy-manager, weather \(the agent and the proxy-manager get 10 s each, the rest 5 s, before SIGKILL\)/);
+      assert.match(
+        lines.at(-1)!,
+        /SIGINT: already stopping in order, waiting for proxy-manager, weather \(the agent and the proxy-manager get 10 s each, the rest 5 s, before SIGKILL\)/,
+      );
       manager.exit();
       await new Promise((resolve) => setImmediate(resolve));
       assert.deepEqual(log, ['stop agent', 'stop proxy-manager', 'stop weather']);
       weather.exit();
       await stop.stopAll();
-      assert.deepEqual([agent.stops(), manager.stops(), weather.stops()], [2, 2, 1], 'the ordered pass, then one pass over all (stop() is idempotent in child.ts)');
+      assert.deepEqual(
+        [agent.stops(), manager.stops(), weather.stops()],
+        [2, 2, 1],
+        'the ordered pass, then one pass over all (stop() is idempotent in child.ts)',
+      );
       assert.equal(stop.signal, 'SIGINT', 'the first signal decides the exit code');
       assert.equal(stop.exitCode(), 130);
     } finally {
@@ -73,8 +88,19 @@ describe('the launcher stop', () => {
     const tmp = makeTempDir('chaos-lab-child-');
     try {
       const settings = testSettings(tmp.path);
-      const env = { PATH: process.env.PATH, HOME: process.env.HOME, LAB_DB_PATH: settings.LAB_DB_PATH, LOG_DIR: settings.LOG_DIR, LOG_CONSOLE: 'off' };
-      const child = startChild('weather', ['tool', 'weather', '--port', '0'], env, createLogger({ name: 'test', settings: { ...settings, LOG_LEVEL: 'silent' } }));
+      const env = {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        LAB_DB_PATH: settings.LAB_DB_PATH,
+        LOG_DIR: settings.LOG_DIR,
+        LOG_CONSOLE: 'off',
+      };
+      const child = startChild(
+        'weather',
+        ['tool', 'weather', '--port', '0'],
+        env,
+        createLogger({ name: 'test', settings: { ...settings, LOG_LEVEL: 'silent' } }),
+      );
       await new Promise<void>((resolve, reject) => {
         // Its last start-up line, printed once its shutdown handler is in place.
         child.process.stdout!.on('data', () => child.stdout.some((l) => l.includes('Ctrl-C to stop')) && resolve());

@@ -5,7 +5,16 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { makeTempDir } from '@chaos-lab/common/testing';
-import { assertReport, assertWholeRecord, labEnv, labProcesses, promptsDone, startLab, waitFor, writePrompts } from './support/lab-run.js';
+import {
+  assertReport,
+  assertWholeRecord,
+  labEnv,
+  labProcesses,
+  promptsDone,
+  startLab,
+  waitFor,
+  writePrompts,
+} from './support/lab-run.js';
 
 const tmp = makeTempDir('chaos-lab-stops-');
 after(() => tmp.cleanup());
@@ -35,7 +44,10 @@ describe('chaos-lab up stops in order', () => {
       assert.equal(exitCode, code, run.output());
       const row = assertWholeRecord(run, PROMPTS);
       assert.equal(row.status, 'interrupted');
-      assert.ok(row.prompts_interrupted > 0 && row.prompts_interrupted < PROMPTS, `some prompts finished, the rest were interrupted: ${JSON.stringify(row)}`);
+      assert.ok(
+        row.prompts_interrupted > 0 && row.prompts_interrupted < PROMPTS,
+        `some prompts finished, the rest were interrupted: ${JSON.stringify(row)}`,
+      );
       assertReport(run);
     });
   }
@@ -71,7 +83,10 @@ describe('chaos-lab up stops in order', () => {
       process.kill(run.child.pid!, signal);
       const exit = await run.exit;
       // npm ends as its script did: with the script's code, or by re-sending the signal to itself.
-      assert.ok(exit.code === code || exit.signal === signal, `npm ended with ${exit.code ?? exit.signal}\n${run.output()}`);
+      assert.ok(
+        exit.code === code || exit.signal === signal,
+        `npm ended with ${exit.code ?? exit.signal}\n${run.output()}`,
+      );
       assert.equal(assertWholeRecord(run, PROMPTS).status, 'interrupted');
       assert.match(run.output(), new RegExp(`${signal}: stopping the lab in order`));
     });

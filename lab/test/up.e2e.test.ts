@@ -43,24 +43,47 @@ describe('chaos-lab up', () => {
     writeFileSync(prompts, JSON.stringify(SMALL_PROMPTS));
     const run = runCli(
       ['up', '--prompts', prompts, '--seed', '11', '--toxic-prob', '1', '--tool-limit', '2', '--prompt-limit', '2'],
-      await labEnv(dir, { TOXICS: 'timeout', CHAOS_INTERVAL_MS: '50', TOXIC_DURATION_MS: '300-600', PROXY_TIMEOUT_MS: '400', FALLBACK_TIMEOUT_MS: '3000' }),
+      await labEnv(dir, {
+        TOXICS: 'timeout',
+        CHAOS_INTERVAL_MS: '50',
+        TOXIC_DURATION_MS: '300-600',
+        PROXY_TIMEOUT_MS: '400',
+        FALLBACK_TIMEOUT_MS: '3000',
+      }),
     );
     const { code } = await run.exit;
     assert.equal(code, 0, run.output());
     assert.match(run.output(), /report: .*index\.html/);
 
     const db = openDatabase(join(dir, 'lab.db'), { readonly: true });
-    const runRow = db.prepare('SELECT run_id, status, seed, prompts_total FROM runs').get() as { run_id: string; status: string; seed: number; prompts_total: number };
+    const runRow = db.prepare('SELECT run_id, status, seed, prompts_total FROM runs').get() as {
+      run_id: string;
+      status: string;
+      seed: number;
+      prompts_total: number;
+    };
     assert.equal(runRow.status, 'completed');
     assert.equal(runRow.seed, 11);
     assert.equal(runRow.prompts_total, SMALL_PROMPTS.length);
-    const results = db.prepare('SELECT prompt_index FROM prompt_results WHERE run_id = ? ORDER BY prompt_index').all(runRow.run_id) as { prompt_index: number }[];
-    assert.deepEqual(results.map((r) => r.prompt_index), SMALL_PROMPTS.map((_, i) => i));
-    const toxics = db.prepare('SELECT COUNT(*) AS n, SUM(ended_at IS NULL) AS open FROM toxic_events WHERE run_id = ?').get(runRow.run_id) as { n: number; open: number };
+    const results = db
+      .prepare('SELECT prompt_index FROM prompt_results WHERE run_id = ? ORDER BY prompt_index')
+      .all(runRow.run_id) as { prompt_index: number }[];
+    assert.deepEqual(
+      results.map((r) => r.prompt_index),
+      SMALL_PROMPTS.map((_, i) => i),
+    );
+    const toxics = db
+      .prepare('SELECT COUNT(*) AS n, SUM(ended_at IS NULL) AS open FROM toxic_events WHERE run_id = ?')
+      .get(runRow.run_id) as { n: number; open: number };
     assert.ok(toxics.n > 0, 'toxics were injected');
     assert.equal(toxics.open, 0, 'every toxic event is closed');
-    const calls = db.prepare("SELECT SUM(attempt > 1) AS retries, SUM(via = 'direct') AS fallbacks FROM tool_calls WHERE run_id = ?").get(runRow.run_id) as { retries: number; fallbacks: number };
-    assert.ok(calls.retries + calls.fallbacks > 0, `retries or fallbacks are visible in tool_calls: ${JSON.stringify(calls)}`);
+    const calls = db
+      .prepare("SELECT SUM(attempt > 1) AS retries, SUM(via = 'direct') AS fallbacks FROM tool_calls WHERE run_id = ?")
+      .get(runRow.run_id) as { retries: number; fallbacks: number };
+    assert.ok(
+      calls.retries + calls.fallbacks > 0,
+      `retries or fallbacks are visible in tool_calls: ${JSON.stringify(calls)}`,
+    );
     db.close();
 
     const charts = readdirSync(join(dir, 'charts'));
@@ -69,10 +92,13 @@ describe('chaos-lab up', () => {
     const pngs = charts.filter((f) => f.endsWith('.png'));
     assert.ok(svgs.length >= 7 && pngs.length === svgs.length, charts.join(', '));
     for (const f of svgs) assert.match(readFileSync(join(dir, 'charts', f), 'utf8'), /^(<\?xml[^>]*>\s*)?<svg[\s>]/);
-    for (const f of pngs) assert.deepEqual([...readFileSync(join(dir, 'charts', f)).subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10]);
+    for (const f of pngs)
+      assert.deepEqual([...readFileSync(join(dir, 'charts', f)).subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10]);
 
     for (const file of ['info.log', 'agent.log']) {
-      const lines = readFileSync(join(dir, 'logs', file), 'utf8').split('\n').filter(Boolean);
+      const lines = readFileSync(join(dir, 'logs', file), 'utf8')
+        .split('\n')
+        .filter(Boolean);
       assert.ok(lines.length > 0, `${file} has lines`);
       for (const line of lines) assert.doesNotThrow(() => JSON.parse(line), `${file}: ${line.slice(0, 200)}`);
     }
@@ -82,7 +108,13 @@ describe('chaos-lab up', () => {
     const dir = join(tmp.path, 'sigint');
     const run = runCli(
       ['up', '--prompts', join(PROJECT_ROOT, 'agent', 'prompts.json'), '--toxic-prob', '0.5'],
-      await labEnv(dir, { OFFLINE_MODEL_LATENCY_MS: '50', TOXICS: 'latency,timeout', CHAOS_INTERVAL_MS: '50', TOXIC_DURATION_MS: '500-1500', PROXY_TIMEOUT_MS: '800' }),
+      await labEnv(dir, {
+        OFFLINE_MODEL_LATENCY_MS: '50',
+        TOXICS: 'latency,timeout',
+        CHAOS_INTERVAL_MS: '50',
+        TOXIC_DURATION_MS: '500-1500',
+        PROXY_TIMEOUT_MS: '800',
+      }),
     );
     const dbPath = join(dir, 'lab.db');
     let finished = 0;
@@ -109,7 +141,9 @@ describe('chaos-lab up', () => {
     const db = openDatabase(dbPath, { readonly: true });
     const runRow = db.prepare('SELECT run_id, status FROM runs').get() as { run_id: string; status: string };
     assert.equal(runRow.status, 'interrupted');
-    const kept = (db.prepare('SELECT COUNT(*) AS n FROM prompt_results WHERE run_id = ?').get(runRow.run_id) as { n: number }).n;
+    const kept = (
+      db.prepare('SELECT COUNT(*) AS n FROM prompt_results WHERE run_id = ?').get(runRow.run_id) as { n: number }
+    ).n;
     assert.ok(kept >= finished);
     const open = (db.prepare('SELECT COUNT(*) AS n FROM toxic_events WHERE ended_at IS NULL').get() as { n: number }).n;
     assert.equal(open, 0, 'no toxic left open');
@@ -137,7 +171,10 @@ describe('chaos-lab up', () => {
       const run = runCli(['up'], env);
       const { code } = await run.exit;
       assert.equal(code, 1, run.output());
-      assert.match(run.output(), new RegExp(`port ${weatherPort} on 127\\.0\\.0\\.1 \\(weather tool service\\) is already in use`));
+      assert.match(
+        run.output(),
+        new RegExp(`port ${weatherPort} on 127\\.0\\.0\\.1 \\(weather tool service\\) is already in use`),
+      );
     } finally {
       blocker.close();
     }

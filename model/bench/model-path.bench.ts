@@ -29,9 +29,17 @@ const WARMUP = 30;
 const PROMPT = 'What is the weather in Paris?';
 const WEATHER_TOOL = {
   type: 'function',
-  function: { name: 'get_weather', description: 'the weather now in a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } },
+  function: {
+    name: 'get_weather',
+    description: 'the weather now in a city',
+    parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+  },
 } as const;
-const BODY = JSON.stringify({ model: 'chaos-lab-offline', messages: [{ role: 'user', content: PROMPT }], tools: [WEATHER_TOOL] });
+const BODY = JSON.stringify({
+  model: 'chaos-lab-offline',
+  messages: [{ role: 'user', content: PROMPT }],
+  tools: [WEATHER_TOOL],
+});
 const RUN_ID = 'bench-model-path';
 
 const tmp = makeTempDir('model-bench-');
@@ -41,11 +49,24 @@ migrate(db);
 db.prepare('INSERT INTO runs (run_id, started_at, seed) VALUES (?, ?, 1)').run(RUN_ID, Date.now());
 // A plan with an llm fault that never fires (a model call far beyond the run's): the schedule counts
 // and records every announcement, as in a run with LLM faults, and no request is faulted.
-writeFaultPlan(db, RUN_ID, { faults: [{ kind: 'llm', name: 'never', type: 'rate_limit', targets: ['model'], trigger: { kind: 'call', tool: 'model', n: 1_000_000_000, attempts: 1 } }] });
+writeFaultPlan(db, RUN_ID, {
+  faults: [
+    {
+      kind: 'llm',
+      name: 'never',
+      type: 'rate_limit',
+      targets: ['model'],
+      trigger: { kind: 'call', tool: 'model', n: 1_000_000_000, attempts: 1 },
+    },
+  ],
+});
 
 const schedule = await startScheduleServer(settings);
 const plain = await startModelServer(settings, { port: 0, host: '127.0.0.1', faults: () => undefined });
-const gateway = await startModelServer(testSettings(tmp.path, { LOG_LEVEL: 'warn', PROXY_MANAGER_URL: schedule.url }), { port: 0, host: '127.0.0.1' });
+const gateway = await startModelServer(testSettings(tmp.path, { LOG_LEVEL: 'warn', PROXY_MANAGER_URL: schedule.url }), {
+  port: 0,
+  host: '127.0.0.1',
+});
 const toxiproxy = await startToxiproxyServer({ port: 0, seed: 1 });
 const created = await fetch(`${toxiproxy.url}/proxies`, {
   method: 'POST',
@@ -68,7 +89,12 @@ async function post(url: string): Promise<void> {
   request++;
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'X-Chaos-Run': RUN_ID, 'X-Chaos-Prompt': '0', 'X-Request-Id': `model-${request}#1` },
+    headers: {
+      'content-type': 'application/json',
+      'X-Chaos-Run': RUN_ID,
+      'X-Chaos-Prompt': '0',
+      'X-Request-Id': `model-${request}#1`,
+    },
     body: BODY,
   });
   if (res.status !== 200) throw new Error(`${url}: HTTP ${res.status}`);
@@ -83,15 +109,30 @@ for (let i = 0; i < WARMUP + REQUESTS; i++) {
     if (i >= WARMUP) times[name]!.push(performance.now() - start);
   }
 }
-const pct = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!;
-const p50 = Object.fromEntries(Object.entries(times).map(([w, t]) => [w, pct(t, 50)])) as Record<keyof typeof ways, number>;
+const pct = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!;
+const p50 = Object.fromEntries(Object.entries(times).map(([w, t]) => [w, pct(t, 50)])) as Record<
+  keyof typeof ways,
+  number
+>;
 const out = (line: string) => process.stdout.write(`${line}\n`);
-out(`model path, ${REQUESTS} requests per way, interleaved; load average ${loadavg()[0]!.toFixed(1)} on ${process.platform}`);
-for (const [w, t] of Object.entries(times)) out(`  ${w.padEnd(8)} p50 ${pct(t, 50).toFixed(2).padStart(7)} ms   p90 ${pct(t, 90).toFixed(2).padStart(7)} ms`);
+out(
+  `model path, ${REQUESTS} requests per way, interleaved; load average ${loadavg()[0]!.toFixed(1)} on ${process.platform}`,
+);
+for (const [w, t] of Object.entries(times))
+  out(`  ${w.padEnd(8)} p50 ${pct(t, 50).toFixed(2).padStart(7)} ms   p90 ${pct(t, 90).toFixed(2).padStart(7)} ms`);
 out(`added at p50: model path (proxied − direct) ${(p50.proxied - p50.direct).toFixed(2)} ms`);
-out(`  of which HTTP + wire format (server − direct) ${(p50.server - p50.direct).toFixed(2)} ms, gateway's schedule (gateway − server) ${(p50.gateway - p50.server).toFixed(2)} ms, model_proxy (proxied − gateway) ${(p50.proxied - p50.gateway).toFixed(2)} ms`);
-const announced = (db.prepare("SELECT COUNT(*) AS n FROM call_announcements WHERE run_id = ? AND tool = 'model'").get(RUN_ID) as { n: number }).n;
-out(`the schedule recorded ${announced} model call announcements (gateway + proxied requests: ${2 * (WARMUP + REQUESTS)})`);
+out(
+  `  of which HTTP + wire format (server − direct) ${(p50.server - p50.direct).toFixed(2)} ms, gateway's schedule (gateway − server) ${(p50.gateway - p50.server).toFixed(2)} ms, model_proxy (proxied − gateway) ${(p50.proxied - p50.gateway).toFixed(2)} ms`,
+);
+const announced = (
+  db.prepare("SELECT COUNT(*) AS n FROM call_announcements WHERE run_id = ? AND tool = 'model'").get(RUN_ID) as {
+    n: number;
+  }
+).n;
+out(
+  `the schedule recorded ${announced} model call announcements (gateway + proxied requests: ${2 * (WARMUP + REQUESTS)})`,
+);
 
 await toxiproxy.close();
 await gateway.close();

@@ -51,7 +51,9 @@ export interface ModelAppDeps {
 const requestSchema = z.looseObject({
   model: z.string().optional(),
   messages: z.array(z.looseObject({ role: z.string() })).min(1),
-  tools: z.array(z.looseObject({ type: z.literal('function'), function: z.looseObject({ name: z.string() }) })).optional(),
+  tools: z
+    .array(z.looseObject({ type: z.literal('function'), function: z.looseObject({ name: z.string() }) }))
+    .optional(),
   stream: z.boolean().optional(),
   stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
 });
@@ -92,7 +94,11 @@ export function createModelApp(deps: ModelAppDeps): Express {
   app.use(express.json({ limit: '8mb' }));
   app.post(COMPLETIONS_PATHS, countCompletions(FAULT_HEADER), async (req, res) => {
     const parsed = requestSchema.safeParse(req.body);
-    if (!parsed.success) return badRequest(res, `invalid request: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!parsed.success)
+      return badRequest(
+        res,
+        `invalid request: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      );
     const body = parsed.data;
     let messages;
     try {
@@ -113,7 +119,17 @@ export function createModelApp(deps: ModelAppDeps): Express {
     const fault = await deps.faults({ callNumber, runId, promptIndex, requestId });
     if (fault) {
       res.setHeader(FAULT_HEADER, fault.kind);
-      deps.logger.info({ request_id: requestId, run_id: runId, call: callNumber, prompt_index: promptIndex, fault: fault.kind, fault_event_id: fault.event_id }, 'LLM fault injected');
+      deps.logger.info(
+        {
+          request_id: requestId,
+          run_id: runId,
+          call: callNumber,
+          prompt_index: promptIndex,
+          fault: fault.kind,
+          fault_event_id: fault.event_id,
+        },
+        'LLM fault injected',
+      );
     }
 
     const error = fault && errorAnswer(fault);
@@ -123,7 +139,11 @@ export function createModelApp(deps: ModelAppDeps): Express {
     }
     if (fault?.kind === 'hang') {
       // Held until the client gives up, or closed unanswered after hang_ms (a load balancer's idle timeout).
-      if (fault.hang_ms !== undefined) await delay(fault.hang_ms, undefined, { signal: gone }).then(() => res.destroy(), () => undefined);
+      if (fault.hang_ms !== undefined)
+        await delay(fault.hang_ms, undefined, { signal: gone }).then(
+          () => res.destroy(),
+          () => undefined,
+        );
       return;
     }
     // A provider's answer with no fault to shape it goes back as it comes.
@@ -137,7 +157,16 @@ export function createModelApp(deps: ModelAppDeps): Express {
         whole = await wholeAnswer(deps.upstream, req, req.body as Record<string, unknown>, gone);
       } catch (err) {
         if (gone.aborted) return;
-        res.status(502).json({ error: { message: `the model gateway could not reach ${deps.upstream.baseUrl}: ${(err as Error).message}`, type: 'upstream_error', param: null, code: null } });
+        res
+          .status(502)
+          .json({
+            error: {
+              message: `the model gateway could not reach ${deps.upstream.baseUrl}: ${(err as Error).message}`,
+              type: 'upstream_error',
+              param: null,
+              code: null,
+            },
+          });
         return;
       }
       if ('status' in whole) return void res.status(whole.status).type(whole.contentType).send(whole.text);
@@ -152,7 +181,10 @@ export function createModelApp(deps: ModelAppDeps): Express {
         if (gone.aborted) return;
         throw err;
       }
-      answer = fromLangChain(message, body.messages.map((m) => JSON.stringify(m)).join('') + JSON.stringify(body.tools ?? []));
+      answer = fromLangChain(
+        message,
+        body.messages.map((m) => JSON.stringify(m)).join('') + JSON.stringify(body.tools ?? []),
+      );
     }
     await writeAnswer(res, shapeAnswer(answer, fault, offered), {
       id: `chatcmpl-${randomUUID().replaceAll('-', '').slice(0, 24)}`,
@@ -165,13 +197,32 @@ export function createModelApp(deps: ModelAppDeps): Express {
     });
   });
   app.use((req: Request, res: Response) => {
-    res.status(404).json({ error: { message: `no route ${req.method} ${req.path}`, type: 'invalid_request_error', param: null, code: 'not_found' } });
+    res
+      .status(404)
+      .json({
+        error: {
+          message: `no route ${req.method} ${req.path}`,
+          type: 'invalid_request_error',
+          param: null,
+          code: 'not_found',
+        },
+      });
   });
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const status = (err as { status?: number }).status;
     if (status === 400 || status === 413) return void badRequest(res, (err as Error).message);
     deps.logger.error({ err }, 'model server error');
-    if (!res.headersSent) res.status(500).json({ error: { message: 'internal error of the offline model server', type: 'server_error', param: null, code: null } });
+    if (!res.headersSent)
+      res
+        .status(500)
+        .json({
+          error: {
+            message: 'internal error of the offline model server',
+            type: 'server_error',
+            param: null,
+            code: null,
+          },
+        });
   });
   return app;
 }

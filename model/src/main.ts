@@ -4,7 +4,17 @@
  * and its clean shutdown.
  */
 import { createServer } from 'node:http';
-import { connectHost, createLogger, formatEndpoint, listenOn, MODEL_PART, recordsServiceRequests, serviceRequestRecorder, type Logger, type Settings } from '@chaos-lab/common';
+import {
+  connectHost,
+  createLogger,
+  formatEndpoint,
+  listenOn,
+  MODEL_PART,
+  recordsServiceRequests,
+  serviceRequestRecorder,
+  type Logger,
+  type Settings,
+} from '@chaos-lab/common';
 import { createModelApp } from './app.js';
 import { plannedLlmFaults } from './gateway/planned.js';
 import type { LlmFaultSource } from './gateway/source.js';
@@ -32,7 +42,14 @@ export interface RunningModelServer {
  */
 export async function startModelServer(
   settings: Settings,
-  options: { port?: number; host?: string; logger?: Logger; faults?: LlmFaultSource; now?: () => number; upstreamCaPem?: string } = {},
+  options: {
+    port?: number;
+    host?: string;
+    logger?: Logger;
+    faults?: LlmFaultSource;
+    now?: () => number;
+    upstreamCaPem?: string;
+  } = {},
 ): Promise<RunningModelServer> {
   const logger = options.logger ?? createLogger({ name: 'model', settings });
   const host = options.host ?? settings.BIND_HOST;
@@ -40,14 +57,27 @@ export async function startModelServer(
   const app = createModelApp({
     model: () => new OfflineChatModel({ now: () => new Date(now()), latencyMs: settings.OFFLINE_MODEL_LATENCY_MS }),
     faults: options.faults ?? plannedLlmFaults(settings.LAB_DB_PATH, settings.PROXY_MANAGER_URL, logger),
-    upstream: settings.MODEL_UPSTREAM_URL === undefined ? undefined : createUpstream(settings.MODEL_UPSTREAM_URL, { caPem: options.upstreamCaPem }),
-    requestRecorder: recordsServiceRequests(settings) ? serviceRequestRecorder({ dbPath: settings.LAB_DB_PATH, service: 'model', withArguments: false, logger }) : undefined,
+    upstream:
+      settings.MODEL_UPSTREAM_URL === undefined
+        ? undefined
+        : createUpstream(settings.MODEL_UPSTREAM_URL, { caPem: options.upstreamCaPem }),
+    requestRecorder: recordsServiceRequests(settings)
+      ? serviceRequestRecorder({ dbPath: settings.LAB_DB_PATH, service: 'model', withArguments: false, logger })
+      : undefined,
     logger,
   });
   const server = createServer(app);
-  const port = await listenOn(server, options.port ?? MODEL_PART.serverPort + settings.PORT_OFFSET, host, 'model server');
+  const port = await listenOn(
+    server,
+    options.port ?? MODEL_PART.serverPort + settings.PORT_OFFSET,
+    host,
+    'model server',
+  );
   const baseUrl = `http://${formatEndpoint({ host: connectHost(host), port })}/v1`;
-  logger.info({ host, port, baseUrl, faultSchedule: settings.PROXY_MANAGER_URL, upstream: settings.MODEL_UPSTREAM_URL ?? null }, 'model server listening');
+  logger.info(
+    { host, port, baseUrl, faultSchedule: settings.PROXY_MANAGER_URL, upstream: settings.MODEL_UPSTREAM_URL ?? null },
+    'model server listening',
+  );
   let closing: Promise<void> | undefined;
   return {
     port,

@@ -24,7 +24,7 @@ export const modelServerMetrics = defineMetrics((registry) => ({
   }),
   duration: new Histogram({
     name: 'chaos_lab_model_server_request_duration_seconds',
-    help: 'Time from a chat completion request\'s arrival to the end of its answer (or the client leaving), seconds.',
+    help: "Time from a chat completion request's arrival to the end of its answer (or the client leaving), seconds.",
     labelNames: LABELS,
     buckets: [...DURATION_BUCKETS_SECONDS],
     registers: [registry],
@@ -41,7 +41,10 @@ export function countCompletions(faultHeader: string): RequestHandler {
     const end = m.duration.startTimer();
     res.once('close', () => {
       const fault = res.getHeader(faultHeader);
-      const labels = { status: res.writableFinished ? String(res.statusCode) : 'client_closed', fault: fault === undefined ? 'none' : String(fault) };
+      const labels = {
+        status: res.writableFinished ? String(res.statusCode) : 'client_closed',
+        fault: fault === undefined ? 'none' : String(fault),
+      };
       m.requests.inc(labels);
       end(labels);
     });

@@ -29,14 +29,23 @@ export interface Upstream {
 /** Request headers passed on: the key, and what describes the body. */
 const FORWARDED_REQUEST = ['authorization', 'content-type', 'accept', 'openai-organization', 'openai-project'];
 /** Response headers not passed back: hop-by-hop, and the framing of a body undici has already decoded. */
-const DROPPED_RESPONSE = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'content-encoding']);
+const DROPPED_RESPONSE = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'content-length',
+  'content-encoding',
+]);
 
 /**
  * The upstream of `baseUrl`.
  * @param options `caPem`: trust this CA (PEM) for the provider's certificate instead of Node's store
  */
 export function createUpstream(baseUrl: string, options: { caPem?: string } = {}): Upstream {
-  return { baseUrl: baseUrl.replace(/\/+$/, ''), dispatcher: new Agent(options.caPem ? { connect: { ca: options.caPem } } : {}) };
+  return {
+    baseUrl: baseUrl.replace(/\/+$/, ''),
+    dispatcher: new Agent(options.caPem ? { connect: { ca: options.caPem } } : {}),
+  };
 }
 
 /** The provider's answer to a request, unread. */
@@ -62,13 +71,29 @@ async function send(upstream: Upstream, path: string, req: Request, body: unknow
  * @param path below the base, e.g. `/chat/completions`
  * @param body the parsed JSON body (undefined for a GET)
  */
-export async function forward(upstream: Upstream, path: string, req: Request, res: Response, body: unknown, signal: AbortSignal): Promise<void> {
+export async function forward(
+  upstream: Upstream,
+  path: string,
+  req: Request,
+  res: Response,
+  body: unknown,
+  signal: AbortSignal,
+): Promise<void> {
   let answer;
   try {
     answer = await send(upstream, path, req, body, signal);
   } catch (err) {
     if (signal.aborted) return;
-    res.status(502).json({ error: { message: `the model gateway could not reach ${upstream.baseUrl}: ${(err as Error).message}`, type: 'upstream_error', param: null, code: null } });
+    res
+      .status(502)
+      .json({
+        error: {
+          message: `the model gateway could not reach ${upstream.baseUrl}: ${(err as Error).message}`,
+          type: 'upstream_error',
+          param: null,
+          code: null,
+        },
+      });
     return;
   }
   res.status(answer.status);
@@ -89,17 +114,25 @@ export async function forward(upstream: Upstream, path: string, req: Request, re
 }
 
 /** An answer the provider gave whole: its completion as a wire answer, or its own (error) answer to pass on. */
-export type UpstreamAnswer = { readonly answer: WireAnswer } | { readonly status: number; readonly contentType: string; readonly text: string };
+export type UpstreamAnswer =
+  | { readonly answer: WireAnswer }
+  | { readonly status: number; readonly contentType: string; readonly text: string };
 
 /**
  * Asks the provider for the whole answer (`stream: false`), for a fault to shape.
  * @throws when the provider cannot be reached (the caller answers 502)
  */
-export async function wholeAnswer(upstream: Upstream, req: Request, body: Record<string, unknown>, signal: AbortSignal): Promise<UpstreamAnswer> {
+export async function wholeAnswer(
+  upstream: Upstream,
+  req: Request,
+  body: Record<string, unknown>,
+  signal: AbortSignal,
+): Promise<UpstreamAnswer> {
   const { stream: _stream, stream_options: _options, ...rest } = body;
   const answer = await send(upstream, '/chat/completions', req, { ...rest, stream: false }, signal);
   const text = await answer.text();
-  if (!answer.ok) return { status: answer.status, contentType: answer.headers.get('content-type') ?? 'application/json', text };
+  if (!answer.ok)
+    return { status: answer.status, contentType: answer.headers.get('content-type') ?? 'application/json', text };
   const completion = JSON.parse(text) as {
     choices?: { message?: { content?: string | null; tool_calls?: WireToolCall[] } }[];
     usage?: Partial<WireAnswer['usage']>;
@@ -107,5 +140,11 @@ export async function wholeAnswer(upstream: Upstream, req: Request, body: Record
   const message = completion.choices?.[0]?.message ?? {};
   const prompt = completion.usage?.prompt_tokens ?? 0;
   const out = completion.usage?.completion_tokens ?? 0;
-  return { answer: { content: message.content ?? '', toolCalls: message.tool_calls ?? [], usage: { prompt_tokens: prompt, completion_tokens: out, total_tokens: prompt + out } } };
+  return {
+    answer: {
+      content: message.content ?? '',
+      toolCalls: message.tool_calls ?? [],
+      usage: { prompt_tokens: prompt, completion_tokens: out, total_tokens: prompt + out },
+    },
+  };
 }

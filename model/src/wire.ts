@@ -88,17 +88,26 @@ export function toLangChain(messages: readonly WireMessage[]): BaseMessage[] {
         if (!m.tool_call_id) throw new LabError('VALIDATION', `messages[${i}]: a tool message needs tool_call_id`);
         const name = toolNames.get(m.tool_call_id) ?? '';
         const failed = name !== '' && new RegExp(`^${name} (?:failed|was refused)`).test(text);
-        return new ToolMessage({ tool_call_id: m.tool_call_id, name, content: text, ...(failed ? { status: 'error' as const } : {}) });
+        return new ToolMessage({
+          tool_call_id: m.tool_call_id,
+          name,
+          content: text,
+          ...(failed ? { status: 'error' as const } : {}),
+        });
       }
       default:
-        throw new LabError('VALIDATION', `messages[${i}].role "${String((m as { role: unknown }).role)}": expected system, developer, user, assistant or tool`);
+        throw new LabError(
+          'VALIDATION',
+          `messages[${i}].role "${String((m as { role: unknown }).role)}": expected system, developer, user, assistant or tool`,
+        );
     }
   });
 }
 
 /** The offline model's AIMessage in wire terms, with usage estimated from the request and answer. */
 export function fromLangChain(message: AIMessage, requestText: string): WireAnswer {
-  const content = typeof message.content === 'string' ? message.content : textOf(message.content as WireMessage['content']);
+  const content =
+    typeof message.content === 'string' ? message.content : textOf(message.content as WireMessage['content']);
   const toolCalls: WireToolCall[] = (message.tool_calls ?? []).map((c) => ({
     id: c.id ?? `call_${randomUUID().slice(0, 8)}`,
     type: 'function',
@@ -121,7 +130,12 @@ function extension(answer: WireAnswer): Record<string, unknown> {
 }
 
 /** A whole `chat.completion` object. */
-export function completionBody(id: string, model: string, created: number, answer: WireAnswer): Record<string, unknown> {
+export function completionBody(
+  id: string,
+  model: string,
+  created: number,
+  answer: WireAnswer,
+): Record<string, unknown> {
   return {
     id,
     object: 'chat.completion',
@@ -130,7 +144,11 @@ export function completionBody(id: string, model: string, created: number, answe
     choices: [
       {
         index: 0,
-        message: { role: 'assistant', content: answer.toolCalls.length > 0 && answer.content === '' ? null : answer.content, ...(answer.toolCalls.length > 0 ? { tool_calls: answer.toolCalls } : {}) },
+        message: {
+          role: 'assistant',
+          content: answer.toolCalls.length > 0 && answer.content === '' ? null : answer.content,
+          ...(answer.toolCalls.length > 0 ? { tool_calls: answer.toolCalls } : {}),
+        },
         finish_reason: answer.toolCalls.length > 0 ? 'tool_calls' : 'stop',
         logprobs: null,
       },
@@ -145,8 +163,18 @@ export function completionBody(id: string, model: string, created: number, answe
  * words, each tool call whole, the finish reason, then (when asked by `stream_options.include_usage`)
  * a last chunk with usage and no choices. The unhandled mark rides on the finishing chunk.
  */
-export function completionChunks(id: string, model: string, created: number, answer: WireAnswer, includeUsage: boolean): Record<string, unknown>[] {
-  const chunk = (delta: Record<string, unknown>, finish: string | null = null, extra: Record<string, unknown> = {}) => ({
+export function completionChunks(
+  id: string,
+  model: string,
+  created: number,
+  answer: WireAnswer,
+  includeUsage: boolean,
+): Record<string, unknown>[] {
+  const chunk = (
+    delta: Record<string, unknown>,
+    finish: string | null = null,
+    extra: Record<string, unknown> = {},
+  ) => ({
     id,
     object: 'chat.completion.chunk',
     created,
@@ -155,11 +183,16 @@ export function completionChunks(id: string, model: string, created: number, ans
     ...extra,
   });
   const chunks = [chunk({ role: 'assistant', content: '' })];
-  for (const piece of answer.content.match(/\S+\s*|\s+/g)?.reduce<string[]>((acc, w, i) => (i % 4 === 0 ? [...acc, w] : [...acc.slice(0, -1), acc.at(-1)! + w]), []) ?? []) {
+  for (const piece of answer.content
+    .match(/\S+\s*|\s+/g)
+    ?.reduce<string[]>((acc, w, i) => (i % 4 === 0 ? [...acc, w] : [...acc.slice(0, -1), acc.at(-1)! + w]), []) ?? []) {
     chunks.push(chunk({ content: piece }));
   }
   answer.toolCalls.forEach((call, index) => chunks.push(chunk({ tool_calls: [{ index, ...call }] })));
   chunks.push(chunk({}, answer.toolCalls.length > 0 ? 'tool_calls' : 'stop', extension(answer)));
-  if (includeUsage) chunks.push({ id, object: 'chat.completion.chunk', created, model, choices: [], usage: answer.usage } as ReturnType<typeof chunk>);
+  if (includeUsage)
+    chunks.push({ id, object: 'chat.completion.chunk', created, model, choices: [], usage: answer.usage } as ReturnType<
+      typeof chunk
+    >);
   return chunks;
 }

@@ -9,7 +9,10 @@ import { UNKNOWN_TOOL_NAME, type LlmFault } from '../src/index.js';
 import { complete, startTestModelServer } from './support/model-server.js';
 
 /** Runs `check` against a server whose every request gets `fault`. */
-async function withFault(fault: LlmFault, check: (lab: Awaited<ReturnType<typeof startTestModelServer>>) => Promise<void>) {
+async function withFault(
+  fault: LlmFault,
+  check: (lab: Awaited<ReturnType<typeof startTestModelServer>>) => Promise<void>,
+) {
   const lab = await startTestModelServer(fault);
   try {
     await check(lab);
@@ -31,7 +34,11 @@ describe('LLM faults of the gateway', () => {
   for (const [kind, status, retryAfter] of errorCases) {
     it(`${kind}: HTTP ${status}${retryAfter ? ' with Retry-After' : ''}, in the OpenAI error shape`, async () => {
       await withFault({ kind }, async (lab) => {
-        const res = await complete(lab.server, {}, { 'X-Request-Id': `req-${kind}`, 'X-Chaos-Run': 'run-1', 'X-Chaos-Prompt': '3' });
+        const res = await complete(
+          lab.server,
+          {},
+          { 'X-Request-Id': `req-${kind}`, 'X-Chaos-Run': 'run-1', 'X-Chaos-Prompt': '3' },
+        );
         assert.equal(res.status, status);
         assert.equal(res.headers.get('retry-after'), retryAfter);
         assert.equal(res.headers.get('x-chaos-fault'), kind);
@@ -67,7 +74,10 @@ describe('LLM faults of the gateway', () => {
   it('hang with hang_ms: held that long, then the connection is closed unanswered', async () => {
     await withFault({ kind: 'hang', hang_ms: 200 }, async (lab) => {
       const started = Date.now();
-      await assert.rejects(complete(lab.server, {}, {}, AbortSignal.timeout(5000)), (err: Error) => err.name !== 'TimeoutError');
+      await assert.rejects(
+        complete(lab.server, {}, {}, AbortSignal.timeout(5000)),
+        (err: Error) => err.name !== 'TimeoutError',
+      );
       assert.ok(Date.now() - started >= 190, `closed after ${Date.now() - started} ms`);
     });
   });
@@ -111,7 +121,9 @@ describe('LLM faults of the gateway', () => {
       const res = await complete(lab.server, {});
       assert.equal(res.status, 200);
       await assert.rejects(res.json());
-      const chunks = (await (await complete(lab.server, { stream: true })).text()).split('\n\n').filter((e) => e.startsWith('data: {'));
+      const chunks = (await (await complete(lab.server, { stream: true })).text())
+        .split('\n\n')
+        .filter((e) => e.startsWith('data: {'));
       const parses = (text: string) => {
         try {
           JSON.parse(text);
@@ -126,7 +138,9 @@ describe('LLM faults of the gateway', () => {
 
   it('bad_tool_args: a tool call whose arguments are not JSON', async () => {
     await withFault({ kind: 'bad_tool_args' }, async (lab) => {
-      const body = (await (await complete(lab.server, {})).json()) as { choices: Array<{ message: { tool_calls: Array<{ function: { name: string; arguments: string } }> } }> };
+      const body = (await (await complete(lab.server, {})).json()) as {
+        choices: Array<{ message: { tool_calls: Array<{ function: { name: string; arguments: string } }> } }>;
+      };
       const call = body.choices[0]!.message.tool_calls[0]!;
       assert.equal(call.function.name, 'get_weather');
       assert.throws(() => JSON.parse(call.function.arguments));
@@ -135,14 +149,18 @@ describe('LLM faults of the gateway', () => {
 
   it('unknown_tool: a tool call of a tool that was not offered', async () => {
     await withFault({ kind: 'unknown_tool' }, async (lab) => {
-      const body = (await (await complete(lab.server, {})).json()) as { choices: Array<{ message: { tool_calls: Array<{ function: { name: string } }> } }> };
+      const body = (await (await complete(lab.server, {})).json()) as {
+        choices: Array<{ message: { tool_calls: Array<{ function: { name: string } }> } }>;
+      };
       assert.equal(body.choices[0]!.message.tool_calls[0]!.function.name, UNKNOWN_TOOL_NAME);
     });
   });
 
   it('empty_completion: content "" and no tool calls', async () => {
     await withFault({ kind: 'empty_completion' }, async (lab) => {
-      const body = (await (await complete(lab.server, {})).json()) as { choices: Array<{ finish_reason: string; message: { content: string | null; tool_calls?: unknown[] } }> };
+      const body = (await (await complete(lab.server, {})).json()) as {
+        choices: Array<{ finish_reason: string; message: { content: string | null; tool_calls?: unknown[] } }>;
+      };
       assert.equal(body.choices[0]!.message.content, '');
       assert.equal(body.choices[0]!.message.tool_calls, undefined);
       assert.equal(body.choices[0]!.finish_reason, 'stop');

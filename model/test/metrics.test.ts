@@ -21,7 +21,11 @@ describe('model server metrics', () => {
         statuses.push(res.status);
       }
       assert.deepEqual(statuses, [429, 200, 429]);
-      const s = await scrapeUntil(url, '3 completions counted', (m) => m.value('chaos_lab_model_server_requests_total') === 3);
+      const s = await scrapeUntil(
+        url,
+        '3 completions counted',
+        (m) => m.value('chaos_lab_model_server_requests_total') === 3,
+      );
       assert.equal(s.value('chaos_lab_model_server_requests_total', { status: '429', fault: 'rate_limit' }), 2);
       assert.equal(s.value('chaos_lab_model_server_requests_total', { status: '200', fault: 'none' }), 1);
       assert.equal(await histogramCount('chaos_lab_model_server_request_duration_seconds', { fault: 'rate_limit' }), 2);
@@ -34,9 +38,17 @@ describe('model server metrics', () => {
     const lab = await startTestModelServer({ kind: 'hang' });
     try {
       const url = `${lab.server.baseUrl.replace(/\/v1$/, '')}/metrics`;
-      const before = (await scrapeMetrics(url)).value('chaos_lab_model_server_requests_total', { status: 'client_closed', fault: 'hang' });
+      const before = (await scrapeMetrics(url)).value('chaos_lab_model_server_requests_total', {
+        status: 'client_closed',
+        fault: 'hang',
+      });
       await assert.rejects(complete(lab.server, {}, {}, AbortSignal.timeout(300)));
-      await scrapeUntil(url, 'the hung completion counted', (m) => m.value('chaos_lab_model_server_requests_total', { status: 'client_closed', fault: 'hang' }) === before + 1);
+      await scrapeUntil(
+        url,
+        'the hung completion counted',
+        (m) =>
+          m.value('chaos_lab_model_server_requests_total', { status: 'client_closed', fault: 'hang' }) === before + 1,
+      );
     } finally {
       await lab.close();
     }

@@ -7,7 +7,14 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { BUILTIN_TOOLS, mapToolRequest, SERVICE_NAMES, serviceForTool, TOOL_NAMES, type ToolName } from '@chaos-lab/common';
+import {
+  BUILTIN_TOOLS,
+  mapToolRequest,
+  SERVICE_NAMES,
+  serviceForTool,
+  TOOL_NAMES,
+  type ToolName,
+} from '@chaos-lab/common';
 import { makeTempDir, testSettings } from '@chaos-lab/common/testing';
 import { AIMessage, HumanMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
 import { tool, type StructuredToolInterface } from '@langchain/core/tools';
@@ -19,39 +26,64 @@ import { cannedReply, offlineModel, shippedPrompts, type Call } from './support/
 /** Tools that run inside the agent loop: `answer` gives the body (JSON text) or throws to fail the call. */
 function agentTools(answer: (call: Call) => Promise<unknown>): StructuredToolInterface[] {
   return TOOL_NAMES.map((name) =>
-    tool(async (args: Record<string, unknown>) => JSON.stringify(await answer({ name, args })), { name, description: `the ${name} tool`, schema: z.looseObject({}) }),
+    tool(async (args: Record<string, unknown>) => JSON.stringify(await answer({ name, args })), {
+      name,
+      description: `the ${name} tool`,
+      schema: z.looseObject({}),
+    }),
   );
 }
 
-async function runAgent(prompt: string, tools: StructuredToolInterface[]): Promise<{ messages: BaseMessage[]; answer: string }> {
+async function runAgent(
+  prompt: string,
+  tools: StructuredToolInterface[],
+): Promise<{ messages: BaseMessage[]; answer: string }> {
   const agent = createAgent({ model: offlineModel(), tools });
   const { messages } = await agent.invoke({ messages: [new HumanMessage(prompt)] });
   const last = messages.at(-1);
-  assert.ok(last !== undefined && AIMessage.isInstance(last) && (last.tool_calls?.length ?? 0) === 0, 'the loop ends with an answer');
+  assert.ok(
+    last !== undefined && AIMessage.isInstance(last) && (last.tool_calls?.length ?? 0) === 0,
+    'the loop ends with an answer',
+  );
   return { messages, answer: String(last.content) };
 }
 
-const toolMessages = (messages: BaseMessage[]): ToolMessage[] => messages.filter((m): m is ToolMessage => ToolMessage.isInstance(m));
+const toolMessages = (messages: BaseMessage[]): ToolMessage[] =>
+  messages.filter((m): m is ToolMessage => ToolMessage.isInstance(m));
 
 describe('offline model in createAgent', () => {
   it('runs the agent loop with real tool calls and answers from the tool messages', async () => {
-    const { messages, answer } = await runAgent('Calculate 1250 * 12 and send the result to Dave', agentTools(async (call) => {
-      const reply = cannedReply(call);
-      return 'body' in reply ? reply.body : Promise.reject(new Error(reply.error));
-    }));
-    assert.deepEqual(toolMessages(messages).map((m) => m.name), ['calculate', 'send_message']);
+    const { messages, answer } = await runAgent(
+      'Calculate 1250 * 12 and send the result to Dave',
+      agentTools(async (call) => {
+        const reply = cannedReply(call);
+        return 'body' in reply ? reply.body : Promise.reject(new Error(reply.error));
+      }),
+    );
+    assert.deepEqual(
+      toolMessages(messages).map((m) => m.name),
+      ['calculate', 'send_message'],
+    );
     assert.equal(answer, '1250 * 12 = 15000.\nSent to Dave: "1250 * 12 = 15000."');
   });
 
   it('reports a tool that throws (LangChain error tool message) and ends the loop without retrying it', async () => {
     let weatherCalls = 0;
-    const { messages, answer } = await runAgent("What's the weather in Paris?", agentTools(async () => {
-      weatherCalls += 1;
-      throw new Error('get_weather failed: the weather service gave no result after 1 attempt through its proxy; last error: timeout after 5000 ms');
-    }));
+    const { messages, answer } = await runAgent(
+      "What's the weather in Paris?",
+      agentTools(async () => {
+        weatherCalls += 1;
+        throw new Error(
+          'get_weather failed: the weather service gave no result after 1 attempt through its proxy; last error: timeout after 5000 ms',
+        );
+      }),
+    );
     assert.equal(weatherCalls, 1);
     assert.equal(toolMessages(messages)[0]?.status, 'error');
-    assert.equal(answer, 'I could not get the weather for Paris: the weather service gave no result after 1 attempt through its proxy; last error: timeout after 5000 ms.');
+    assert.equal(
+      answer,
+      'I could not get the weather for Paris: the weather service gave no result after 1 attempt through its proxy; last error: timeout after 5000 ms.',
+    );
   });
 });
 
@@ -81,7 +113,8 @@ describe('offline model in createAgent against the real tool services', () => {
       body: request.body === undefined ? undefined : JSON.stringify(request.body),
     });
     const json = (await response.json()) as { error?: string };
-    if (!response.ok) throw new Error(`${name} was refused by the ${service.name} service: ${json.error ?? response.status}`);
+    if (!response.ok)
+      throw new Error(`${name} was refused by the ${service.name} service: ${json.error ?? response.status}`);
     return json;
   }
 
@@ -102,13 +135,19 @@ describe('offline model in createAgent against the real tool services', () => {
       case 'add_event':
         return [`Added "${body.event.title}" on ${body.event.date} at ${body.event.time}.`];
       case 'get_events':
-        return body.events.length === 0 ? ['nothing on your calendar'] : body.events.map((e: { title: string; time: string }) => `"${e.title}" at ${e.time}`);
+        return body.events.length === 0
+          ? ['nothing on your calendar']
+          : body.events.map((e: { title: string; time: string }) => `"${e.title}" at ${e.time}`);
       case 'delete_events':
         return [body.deleted === 0 ? 'nothing to delete' : `Deleted ${body.deleted} event`];
       case 'send_message':
         return [`Sent to ${body.message.to}: "${body.message.body}`];
       case 'read_inbox':
-        return [body.messages.filter((m: { from: string }) => m.from !== 'me').flatMap((m: { from: string; body: string }) => [m.from, m.body])];
+        return [
+          body.messages
+            .filter((m: { from: string }) => m.from !== 'me')
+            .flatMap((m: { from: string; body: string }) => [m.from, m.body]),
+        ];
       case 'search_web':
         return [body.results[0].title];
       case 'search_movie':
@@ -129,7 +168,10 @@ describe('offline model in createAgent against the real tool services', () => {
       for (const m of results) {
         for (const fact of facts(m.name ?? '', JSON.parse(String(m.content)))) {
           const anyOf = typeof fact === 'string' ? [fact] : fact;
-          assert.ok(anyOf.some((f) => answer.includes(f)), `${p.id}: the answer says ${anyOf.map((f) => `"${f}"`).join(' or ')}\n${answer}`);
+          assert.ok(
+            anyOf.some((f) => answer.includes(f)),
+            `${p.id}: the answer says ${anyOf.map((f) => `"${f}"`).join(' or ')}\n${answer}`,
+          );
         }
       }
     }
@@ -138,13 +180,25 @@ describe('offline model in createAgent against the real tool services', () => {
   it('gives the README prompts their expected answers', async () => {
     const tools = agentTools(callService);
     assert.equal((await runAgent('Calculate the result of 15 * 23 + 47', tools)).answer, '15 * 23 + 47 = 392.');
-    assert.equal((await runAgent("Translate 'Hello, how are you?' to Spanish", tools)).answer, '"Hello, how are you?" in Spanish is "Hola, ¿cómo estás?".');
+    assert.equal(
+      (await runAgent("Translate 'Hello, how are you?' to Spanish", tools)).answer,
+      '"Hello, how are you?" in Spanish is "Hola, ¿cómo estás?".',
+    );
     assert.equal(
       (await runAgent("Add an event to my calendar for tomorrow at 2 PM titled 'Team Meeting'", tools)).answer,
       'Added "Team Meeting" on 2026-11-22 at 14:00.',
     );
-    assert.match((await runAgent("What's the weather like in New York today?", tools)).answer, /^It is -?\d+(?:\.\d+)? °C and [a-z ]+ in New York \(feels like -?[\d.]+ °C, humidity [\d.]+ %, wind [\d.]+ m\/s\)\.$/);
-    assert.match((await runAgent('Search for information about chaos engineering', tools)).answer, /^Here is what I found for "chaos engineering":\n1\. Chaos engineering: /);
-    assert.match((await runAgent("What's the weather in Atlantis?", tools)).answer, /^I could not get the weather for Atlantis: the weather service said: unknown city: Atlantis\.$/);
+    assert.match(
+      (await runAgent("What's the weather like in New York today?", tools)).answer,
+      /^It is -?\d+(?:\.\d+)? °C and [a-z ]+ in New York \(feels like -?[\d.]+ °C, humidity [\d.]+ %, wind [\d.]+ m\/s\)\.$/,
+    );
+    assert.match(
+      (await runAgent('Search for information about chaos engineering', tools)).answer,
+      /^Here is what I found for "chaos engineering":\n1\. Chaos engineering: /,
+    );
+    assert.match(
+      (await runAgent("What's the weather in Atlantis?", tools)).answer,
+      /^I could not get the weather for Atlantis: the weather service said: unknown city: Atlantis\.$/,
+    );
   });
 });

@@ -51,8 +51,14 @@ describe('offline parsers', () => {
   });
 
   it('finds quotes without mistaking apostrophes for them', () => {
-    assert.deepEqual(findQuotes("What's the weather and translate 'I don't know' to French").map((q) => q.text), ["I don't know"]);
-    assert.deepEqual(findQuotes('Say “good night” and "hello"').map((q) => q.text), ['good night', 'hello']);
+    assert.deepEqual(
+      findQuotes("What's the weather and translate 'I don't know' to French").map((q) => q.text),
+      ["I don't know"],
+    );
+    assert.deepEqual(
+      findQuotes('Say “good night” and "hello"').map((q) => q.text),
+      ['good night', 'hello'],
+    );
     assert.deepEqual(findQuotes("It's Bob's car"), []);
     const masked = maskQuotes("titled 'May Day' tomorrow");
     assert.deepEqual(masked.quotes, ['May Day']);
@@ -96,7 +102,10 @@ describe('offline parsers', () => {
   });
 
   it('knows language names and the translator codes', () => {
-    assert.deepEqual(findLanguages('from French into german').map((l) => l.code), ['fr', 'de']);
+    assert.deepEqual(
+      findLanguages('from French into german').map((l) => l.code),
+      ['fr', 'de'],
+    );
     assert.equal(languageCode('ES'), 'es');
     assert.equal(languageCode('it'), undefined, '"it" is the pronoun');
     assert.equal(languageCode('IT'), 'it');
@@ -128,12 +137,21 @@ describe('offline parsers', () => {
 
   it('splits a prompt into one clause per request and glues fragments back', () => {
     const intents = (prompt: string) => splitClauses(prompt).map((c) => c.intent);
-    assert.deepEqual(intents("What's the weather in Paris and translate 'good morning' into French"), ['weather', 'translate']);
+    assert.deepEqual(intents("What's the weather in Paris and translate 'good morning' into French"), [
+      'weather',
+      'translate',
+    ]);
     assert.deepEqual(intents('Search for information about Bonnie and Clyde'), ['search']);
     assert.deepEqual(intents('What is one hundred and five divided by three point five?'), ['calculate']);
-    assert.deepEqual(intents('Send a message to Alice saying the weather is nice and the movie was great'), ['send_message']);
+    assert.deepEqual(intents('Send a message to Alice saying the weather is nice and the movie was great'), [
+      'send_message',
+    ]);
     assert.deepEqual(intents("Text Bob that I'll be late, then check my inbox"), ['send_message', 'inbox']);
-    assert.deepEqual(intents("What's the temperature in Rome, what is 7 times 8, and what's on my calendar?"), ['weather', 'calculate', 'events']);
+    assert.deepEqual(intents("What's the temperature in Rome, what is 7 times 8, and what's on my calendar?"), [
+      'weather',
+      'calculate',
+      'events',
+    ]);
     assert.deepEqual(intents('Hello, what is the weather in Oslo?'), ['weather']);
   });
 });

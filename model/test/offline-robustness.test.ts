@@ -18,11 +18,23 @@ describe('offline model robustness', () => {
         [{ name: 'get_weather', args: { city: 'Berlin' } }],
       ],
       ['🌧️ is it going to rain in Dublin? ☔', [{ name: 'get_weather', args: { city: 'Dublin' } }]],
-      ['Translate “good luck” into italian please', [{ name: 'translate', args: { text: 'good luck', source_language: 'auto', target_language: 'it' } }]],
+      [
+        'Translate “good luck” into italian please',
+        [{ name: 'translate', args: { text: 'good luck', source_language: 'auto', target_language: 'it' } }],
+      ],
       ['CALCULATE 2+2', [{ name: 'calculate', args: { expression: '2 + 2' } }]],
-      ['what is two thousand and twenty-four minus nineteen hundred', [{ name: 'calculate', args: { expression: '2024 - 1900' } }]],
-      ['email alice@example.com saying the report is ready', [{ name: 'send_message', args: { to: 'alice@example.com', body: 'the report is ready' } }]],
-      ['Can you text mom that I landed safely?', [{ name: 'send_message', args: { to: 'mom', body: 'I landed safely' } }]],
+      [
+        'what is two thousand and twenty-four minus nineteen hundred',
+        [{ name: 'calculate', args: { expression: '2024 - 1900' } }],
+      ],
+      [
+        'email alice@example.com saying the report is ready',
+        [{ name: 'send_message', args: { to: 'alice@example.com', body: 'the report is ready' } }],
+      ],
+      [
+        'Can you text mom that I landed safely?',
+        [{ name: 'send_message', args: { to: 'mom', body: 'I landed safely' } }],
+      ],
       ["Is there a movie called 'Cold War'?", [{ name: 'search_movie', args: { query: 'Cold War' } }]],
       ['read inbox', [{ name: 'read_inbox', args: {} }]],
     ];
@@ -46,13 +58,25 @@ describe('offline model robustness', () => {
       ['What do I have on Monday?', [{ name: 'get_events', args: { date: '2026-11-23' } }]],
       ['Am I free on Friday?', [{ name: 'get_events', args: { date: '2026-11-27' } }]],
       ['Cancel my meetings tomorrow', [{ name: 'delete_events', args: { date: '2026-11-22' } }]],
-      ['Set up a meeting with the team next Tuesday at 10am', [{ name: 'add_event', args: { title: 'Meeting with the team', date: '2026-11-24', time: '10:00' } }]],
+      [
+        'Set up a meeting with the team next Tuesday at 10am',
+        [{ name: 'add_event', args: { title: 'Meeting with the team', date: '2026-11-24', time: '10:00' } }],
+      ],
       ['Send Bob a text saying hi', [{ name: 'send_message', args: { to: 'Bob', body: 'hi' } }]],
       ["Let Alice know I'm on my way", [{ name: 'send_message', args: { to: 'Alice', body: "I'm on my way" } }]],
-      ['Ask Bob if he wants pizza tonight', [{ name: 'send_message', args: { to: 'Bob', body: 'Do you want pizza tonight?' } }]],
+      [
+        'Ask Bob if he wants pizza tonight',
+        [{ name: 'send_message', args: { to: 'Bob', body: 'Do you want pizza tonight?' } }],
+      ],
       ['Any new emails?', [{ name: 'read_inbox', args: {} }]],
-      ["What does 'merci' mean?", [{ name: 'translate', args: { text: 'merci', source_language: 'auto', target_language: 'en' } }]],
-      ['Say hello in Italian', [{ name: 'translate', args: { text: 'hello', source_language: 'auto', target_language: 'it' } }]],
+      [
+        "What does 'merci' mean?",
+        [{ name: 'translate', args: { text: 'merci', source_language: 'auto', target_language: 'en' } }],
+      ],
+      [
+        'Say hello in Italian',
+        [{ name: 'translate', args: { text: 'hello', source_language: 'auto', target_language: 'it' } }],
+      ],
     ];
     for (const [prompt, expected] of cases) {
       const { rounds } = await converse(prompt, cannedReply);
@@ -69,7 +93,10 @@ describe('offline model robustness', () => {
     );
     assert.deepEqual(names(rounds), ['add_event', 'send_message', 'search_web', 'translate', 'calculate']);
     assert.deepEqual(rounds[0][0].args, { title: 'Lunch with Sarah', date: '2026-11-27', time: '12:00' });
-    assert.match(answer, /Added "Lunch with Sarah".*\nSent to Sarah: "lunch is booked"\..*\n.*history of the internet.*\n"thank you very much" in Portuguese.*\n7 \* 8 = 56\.$/s);
+    assert.match(
+      answer,
+      /Added "Lunch with Sarah".*\nSent to Sarah: "lunch is booked"\..*\n.*history of the internet.*\n"thank you very much" in Portuguese.*\n7 \* 8 = 56\.$/s,
+    );
   });
 
   it('asks for what is missing instead of calling a tool with made-up arguments', async () => {
@@ -83,7 +110,10 @@ describe('offline model robustness', () => {
       ['Translate to French', /^I did not translate anything: I could not tell which text you meant/],
       ['Schedule a call', /^I did not add "Call" to your calendar: please tell me the day and time\.$/],
       ['What movies are there in Korean?', /^I could not tell which film in Korean to look for/],
-      ['Calculate the area of a circle with radius 5', /^I could not find a calculation to do in "Calculate the area of a circle with radius 5"\.$/],
+      [
+        'Calculate the area of a circle with radius 5',
+        /^I could not find a calculation to do in "Calculate the area of a circle with radius 5"\.$/,
+      ],
     ];
     for (const [prompt, expected] of cases) {
       const { rounds, answer } = await converse(prompt, cannedReply);
@@ -96,7 +126,11 @@ describe('offline model robustness', () => {
     for (const prompt of ['Book me a flight to Mars', 'asdf qwerty zxcv', 'thanks!']) {
       const { rounds, answer } = await converse(prompt, cannedReply);
       assert.deepEqual(rounds, [], prompt);
-      assert.match(answer, /^Sorry, I could not work out what to do with that\. I am an offline model; I can give the current weather in a city, .* and translate text\.$/, prompt);
+      assert.match(
+        answer,
+        /^Sorry, I could not work out what to do with that\. I am an offline model; I can give the current weather in a city, .* and translate text\.$/,
+        prompt,
+      );
     }
     // What no tool can do is named, rather than searched for on the web.
     const unsupported: Array<[string, string]> = [
@@ -119,23 +153,45 @@ describe('offline model robustness', () => {
 
   it('tries an unknown city and reports the service 404 honestly', async () => {
     const reply = (call: Call): Reply =>
-      call.name === 'get_weather' && call.args.city === 'Atlantis' ? { error: 'get_weather was refused by the weather service: unknown city: Atlantis' } : cannedReply(call);
+      call.name === 'get_weather' && call.args.city === 'Atlantis'
+        ? { error: 'get_weather was refused by the weather service: unknown city: Atlantis' }
+        : cannedReply(call);
     const { rounds, answer } = await converse('How is the weather in Atlantis and in Oslo?', reply);
-    assert.deepEqual(rounds, [[{ name: 'get_weather', args: { city: 'Atlantis' } }, { name: 'get_weather', args: { city: 'Oslo' } }]]);
-    assert.match(answer, /^I could not get the weather for Atlantis: the weather service said: unknown city: Atlantis\.\nIt is 18\.2 °C and partly cloudy in Oslo/);
+    assert.deepEqual(rounds, [
+      [
+        { name: 'get_weather', args: { city: 'Atlantis' } },
+        { name: 'get_weather', args: { city: 'Oslo' } },
+      ],
+    ]);
+    assert.match(
+      answer,
+      /^I could not get the weather for Atlantis: the weather service said: unknown city: Atlantis\.\nIt is 18\.2 °C and partly cloudy in Oslo/,
+    );
   });
 
   it('passes an unknown language on, so the translator can say what it supports', async () => {
     const reply = (call: Call): Reply =>
-      call.name === 'translate' ? { error: 'translate was refused by the translator service: unknown target_language "Klingon"; supported: en, es, fr, de, it, pt' } : cannedReply(call);
+      call.name === 'translate'
+        ? {
+            error:
+              'translate was refused by the translator service: unknown target_language "Klingon"; supported: en, es, fr, de, it, pt',
+          }
+        : cannedReply(call);
     const { rounds, answer } = await converse("Translate 'Hello' to Klingon", reply);
-    assert.deepEqual(rounds, [[{ name: 'translate', args: { text: 'Hello', source_language: 'auto', target_language: 'Klingon' } }]]);
-    assert.equal(answer, 'I could not translate "Hello" into Klingon: the translator service said: unknown target_language "Klingon"; supported: en, es, fr, de, it, pt.');
+    assert.deepEqual(rounds, [
+      [{ name: 'translate', args: { text: 'Hello', source_language: 'auto', target_language: 'Klingon' } }],
+    ]);
+    assert.equal(
+      answer,
+      'I could not translate "Hello" into Klingon: the translator service said: unknown target_language "Klingon"; supported: en, es, fr, de, it, pt.',
+    );
   });
 
   it('chooses a time when only a day is given, and says so', async () => {
     const { rounds, answer } = await converse("Add Mom's birthday to my calendar on December 5", cannedReply);
-    assert.deepEqual(rounds, [[{ name: 'add_event', args: { title: "Mom's birthday", date: '2026-12-05', time: '09:00' } }]]);
+    assert.deepEqual(rounds, [
+      [{ name: 'add_event', args: { title: "Mom's birthday", date: '2026-12-05', time: '09:00' } }],
+    ]);
     assert.equal(answer, 'Added "Mom\'s birthday" on 2026-12-05 at 09:00. You gave no time, so I chose 09:00.');
   });
 });

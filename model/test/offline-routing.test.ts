@@ -10,7 +10,8 @@ import { cannedReply, converse, shippedPrompts, type Call } from './support/offl
 
 const call = (name: string, args: Record<string, unknown>): Call => ({ name, args });
 const weather = (city: string) => call('get_weather', { city });
-const translate = (text: string, target: string, source = 'auto') => call('translate', { text, source_language: source, target_language: target });
+const translate = (text: string, target: string, source = 'auto') =>
+  call('translate', { text, source_language: source, target_language: target });
 
 /** Every shipped prompt's tool calls, one array per round (a later round depends on an earlier one). */
 const EXPECTED: Record<string, Call[][]> = {
@@ -45,13 +46,26 @@ const EXPECTED: Record<string, Call[][]> = {
   'inbox-from': [[call('read_inbox', {})]],
   'translate-unquoted': [[translate('thank you', 'de')]],
   'translate-from-to': [[translate('good night', 'it', 'en')]],
-  'translate-two-targets': [[translate('Where is the train station?', 'fr'), translate('Where is the train station?', 'pt')]],
+  'translate-two-targets': [
+    [translate('Where is the train station?', 'fr'), translate('Where is the train station?', 'pt')],
+  ],
   'multi-weather-translate': [[weather('Paris'), translate('good morning', 'fr')]],
-  'multi-three-questions': [[weather('Rome'), call('calculate', { expression: '7 * 8' }), call('get_events', { date: '2026-11-22' })]],
-  'multi-calc-then-send': [[call('calculate', { expression: '1250 * 12' })], [call('send_message', { to: 'Dave', body: '1250 * 12 = 15000.' })]],
+  'multi-three-questions': [
+    [weather('Rome'), call('calculate', { expression: '7 * 8' }), call('get_events', { date: '2026-11-22' })],
+  ],
+  'multi-calc-then-send': [
+    [call('calculate', { expression: '1250 * 12' })],
+    [call('send_message', { to: 'Dave', body: '1250 * 12 = 15000.' })],
+  ],
   'multi-inbox-then-translate': [[call('read_inbox', {})], [translate('Are we still on for lunch on Friday?', 'es')]],
-  'multi-clear-then-add': [[call('delete_events', { date: '2026-11-23' })], [call('add_event', { title: 'Planning session', date: '2026-11-23', time: '11:00' })]],
-  'multi-reply': [[call('read_inbox', {})], [call('send_message', { to: 'alice@example.com', body: "I'll be there at noon" })]],
+  'multi-clear-then-add': [
+    [call('delete_events', { date: '2026-11-23' })],
+    [call('add_event', { title: 'Planning session', date: '2026-11-23', time: '11:00' })],
+  ],
+  'multi-reply': [
+    [call('read_inbox', {})],
+    [call('send_message', { to: 'alice@example.com', body: "I'll be there at noon" })],
+  ],
   'multi-film-weather': [[call('search_movie', { query: 'Amélie' }), weather('Paris')]],
 };
 
@@ -74,7 +88,14 @@ describe('offline model over the shipped prompts', () => {
     );
     assert.ok(prompts.length >= 30, `${prompts.length} prompts`);
     for (const p of prompts) {
-      assert.ok(typeof p.id === 'string' && p.id !== '' && typeof p.prompt === 'string' && p.prompt.trim() !== '' && Array.isArray(p.tags), JSON.stringify(p));
+      assert.ok(
+        typeof p.id === 'string' &&
+          p.id !== '' &&
+          typeof p.prompt === 'string' &&
+          p.prompt.trim() !== '' &&
+          Array.isArray(p.tags),
+        JSON.stringify(p),
+      );
     }
     assert.equal(new Set(prompts.map((p) => p.id)).size, prompts.length, 'ids are unique');
     assert.equal(new Set(prompts.map((p) => p.prompt)).size, prompts.length, 'prompts are unique');
@@ -97,12 +118,20 @@ describe('offline model over the shipped prompts', () => {
     assert.deepEqual([...new Set(calls.flat().map((c) => c.name))].sort(), [...TOOL_NAMES].sort());
     const multiTool = calls.filter((c) => new Set(c.map((x) => x.name)).size > 1);
     assert.ok(multiTool.length >= 5, `${multiTool.length} multi-tool prompts`);
-    assert.ok(Object.values(EXPECTED).some((rounds) => rounds.length > 1), 'some prompts make a follow-up call from a result');
+    assert.ok(
+      Object.values(EXPECTED).some((rounds) => rounds.length > 1),
+      'some prompts make a follow-up call from a result',
+    );
   });
 
   it('gives every tool call of a conversation its own id', async () => {
-    const { messages } = await converse(prompts.find((p) => p.id === 'multi-calc-then-send')?.prompt ?? '', cannedReply);
-    const ids = messages.flatMap((m) => ('tool_calls' in m && Array.isArray(m.tool_calls) ? m.tool_calls.map((c: { id?: string }) => c.id) : []));
+    const { messages } = await converse(
+      prompts.find((p) => p.id === 'multi-calc-then-send')?.prompt ?? '',
+      cannedReply,
+    );
+    const ids = messages.flatMap((m) =>
+      'tool_calls' in m && Array.isArray(m.tool_calls) ? m.tool_calls.map((c: { id?: string }) => c.id) : [],
+    );
     assert.equal(ids.length, 2);
     assert.equal(new Set(ids).size, ids.length);
   });

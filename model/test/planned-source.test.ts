@@ -30,7 +30,9 @@ const manager = createServer(async (req: IncomingMessage, res) => {
 function openEvent(runId: string, type: string, attributes: Record<string, unknown>): number {
   return Number(
     db
-      .prepare(`INSERT INTO fault_events (run_id, kind, proxy, service, name, type, attributes, started_at, fault, trigger) VALUES (?, 'llm', 'model_proxy', 'model', ?, ?, ?, ?, 'f', '{}')`)
+      .prepare(
+        `INSERT INTO fault_events (run_id, kind, proxy, service, name, type, attributes, started_at, fault, trigger) VALUES (?, 'llm', 'model_proxy', 'model', ?, ?, ?, ?, 'f', '{}')`,
+      )
       .run(runId, `plan_f_model`, type, JSON.stringify(attributes), Date.now()).lastInsertRowid,
   );
 }
@@ -55,10 +57,18 @@ describe('planned LLM faults in the gateway', () => {
     onAnnounce = (a) => {
       if (a.attempt === 2) eventId = openEvent('run-a', 'rate_limit', { status: 503, retry_after_s: 4 });
     };
-    const first = await complete(model, {}, { 'X-Chaos-Run': 'run-a', 'X-Chaos-Prompt': '2', 'X-Request-Id': 'model-1#1' });
+    const first = await complete(
+      model,
+      {},
+      { 'X-Chaos-Run': 'run-a', 'X-Chaos-Prompt': '2', 'X-Request-Id': 'model-1#1' },
+    );
     assert.equal(first.status, 200, 'no event open yet');
     await first.text();
-    const second = await complete(model, {}, { 'X-Chaos-Run': 'run-a', 'X-Chaos-Prompt': '2', 'X-Request-Id': 'model-1#2' });
+    const second = await complete(
+      model,
+      {},
+      { 'X-Chaos-Run': 'run-a', 'X-Chaos-Prompt': '2', 'X-Request-Id': 'model-1#2' },
+    );
     assert.equal(second.status, 503);
     assert.equal(second.headers.get('retry-after'), '4');
     assert.equal(second.headers.get('x-chaos-fault'), 'rate_limit');
@@ -68,7 +78,11 @@ describe('planned LLM faults in the gateway', () => {
       { runId: 'run-a', promptIndex: 2, tool: 'model', callId: 'model-1', attempt: 2 },
     ]);
     const row = db.prepare('SELECT attributes FROM fault_events WHERE id = ?').get(eventId) as { attributes: string };
-    assert.deepEqual(JSON.parse(row.attributes).request_ids, ['model-1#2'], 'marked with the request it was applied to');
+    assert.deepEqual(
+      JSON.parse(row.attributes).request_ids,
+      ['model-1#2'],
+      'marked with the request it was applied to',
+    );
   });
 
   it("another run's open event is not applied; a closed one neither", async () => {
@@ -76,7 +90,11 @@ describe('planned LLM faults in the gateway', () => {
     const other = openEvent('run-other', 'server_error', {});
     const closed = openEvent('run-b', 'server_error', {});
     db.prepare('UPDATE fault_events SET ended_at = ? WHERE id = ?').run(Date.now(), closed);
-    const res = await complete(model, {}, { 'X-Chaos-Run': 'run-b', 'X-Chaos-Prompt': '0', 'X-Request-Id': 'model-2#1' });
+    const res = await complete(
+      model,
+      {},
+      { 'X-Chaos-Run': 'run-b', 'X-Chaos-Prompt': '0', 'X-Request-Id': 'model-2#1' },
+    );
     assert.equal(res.status, 200);
     await res.text();
     assert.ok(other > 0);
@@ -103,7 +121,10 @@ describe('planned LLM faults without a manager', () => {
     const probe = createServer();
     const port = await listenOn(probe, 0, '127.0.0.1', 'probe');
     await new Promise<void>((resolve) => probe.close(() => resolve()));
-    const server = await startModelServer(testSettings(dir.path, { PROXY_MANAGER_URL: `http://127.0.0.1:${port}` }), { port: 0, host: '127.0.0.1' });
+    const server = await startModelServer(testSettings(dir.path, { PROXY_MANAGER_URL: `http://127.0.0.1:${port}` }), {
+      port: 0,
+      host: '127.0.0.1',
+    });
     try {
       const res = await complete(server, {}, { 'X-Chaos-Run': 'r', 'X-Chaos-Prompt': '0' });
       assert.equal(res.status, 200);

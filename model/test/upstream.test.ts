@@ -13,7 +13,14 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { listenOn, createLogger } from '@chaos-lab/common';
 import { makeTempDir, makeTestCertificate, testSettings } from '@chaos-lab/common/testing';
-import { createModelApp, OfflineChatModel, startModelServer, UNKNOWN_TOOL_NAME, type LlmFault, type RunningModelServer } from '../src/index.js';
+import {
+  createModelApp,
+  OfflineChatModel,
+  startModelServer,
+  UNKNOWN_TOOL_NAME,
+  type LlmFault,
+  type RunningModelServer,
+} from '../src/index.js';
 import { complete } from './support/model-server.js';
 
 const KEY = 'sk-upstream-5ecret-42';
@@ -25,12 +32,20 @@ let providerUrl: string;
 let fault: LlmFault | undefined;
 let gateway: RunningModelServer;
 const logger = createLogger({ name: 'provider', settings: testSettings(tmp.path) });
-const providerApp = createModelApp({ model: () => new OfflineChatModel({ latencyMs: 0 }), faults: () => undefined, logger });
+const providerApp = createModelApp({
+  model: () => new OfflineChatModel({ latencyMs: 0 }),
+  faults: () => undefined,
+  logger,
+});
 const provider = createServer({ cert: cert.certPem, key: cert.keyPem }, (req, res) => {
   let body = '';
   req.on('data', (c) => (body += c));
   req.on('end', () => {
-    seen.push({ path: req.url ?? '', authorization: req.headers.authorization, stream: body ? (JSON.parse(body) as { stream?: unknown }).stream : undefined });
+    seen.push({
+      path: req.url ?? '',
+      authorization: req.headers.authorization,
+      stream: body ? (JSON.parse(body) as { stream?: unknown }).stream : undefined,
+    });
   });
   providerApp(req, res);
 });
@@ -38,7 +53,12 @@ const provider = createServer({ cert: cert.certPem, key: cert.keyPem }, (req, re
 before(async () => {
   const port = await listenOn(provider, 0, '127.0.0.1', 'test provider');
   providerUrl = `https://127.0.0.1:${port}/v1`;
-  gateway = await startModelServer(testSettings(tmp.path, { MODEL_UPSTREAM_URL: providerUrl }), { port: 0, host: '127.0.0.1', faults: () => fault, upstreamCaPem: cert.caPem });
+  gateway = await startModelServer(testSettings(tmp.path, { MODEL_UPSTREAM_URL: providerUrl }), {
+    port: 0,
+    host: '127.0.0.1',
+    faults: () => fault,
+    upstreamCaPem: cert.caPem,
+  });
 });
 after(async () => {
   await gateway.close();
@@ -48,14 +68,17 @@ after(async () => {
 });
 
 describe('forwarding to an HTTPS provider', () => {
-  it('a whole answer: the provider\'s, with the key passed on to it and nowhere else', async () => {
+  it("a whole answer: the provider's, with the key passed on to it and nowhere else", async () => {
     fault = undefined;
     const before = seen.length;
     const res = await complete(gateway, {}, { Authorization: `Bearer ${KEY}` });
     assert.equal(res.status, 200);
     const body = (await res.json()) as { choices: { message: { tool_calls: { function: { name: string } }[] } }[] };
     assert.equal(body.choices[0]!.message.tool_calls[0]!.function.name, 'get_weather');
-    assert.deepEqual(seen.slice(before).map((s) => [s.path, s.authorization]), [['/v1/chat/completions', `Bearer ${KEY}`]]);
+    assert.deepEqual(
+      seen.slice(before).map((s) => [s.path, s.authorization]),
+      [['/v1/chat/completions', `Bearer ${KEY}`]],
+    );
     assert.doesNotMatch(readFileSync(join(tmp.path, 'logs', 'info.log'), 'utf8'), /5ecret/);
   });
 
@@ -69,7 +92,7 @@ describe('forwarding to an HTTPS provider', () => {
     assert.equal(seen.at(-1)!.stream, true);
   });
 
-  it('/v1/models and Groq\'s /openai/v1 path: the provider\'s', async () => {
+  it("/v1/models and Groq's /openai/v1 path: the provider's", async () => {
     const models = (await (await fetch(`${gateway.baseUrl}/models`)).json()) as { data: { id: string }[] };
     assert.equal(models.data[0]!.id, 'chaos-lab-offline');
     assert.equal(seen.at(-1)!.path, '/v1/models');
@@ -89,7 +112,7 @@ describe('forwarding to an HTTPS provider', () => {
     assert.equal(seen.length, before);
   });
 
-  it("a fault that shapes the answer (unknown_tool, streamed): the provider is asked for the whole answer, the client gets it shaped as a stream", async () => {
+  it('a fault that shapes the answer (unknown_tool, streamed): the provider is asked for the whole answer, the client gets it shaped as a stream', async () => {
     fault = { kind: 'unknown_tool' };
     const res = await complete(gateway, { stream: true });
     const text = await res.text();
@@ -112,7 +135,11 @@ describe('forwarding to an HTTPS provider', () => {
   it('a provider whose certificate is not trusted: 502, TLS verification stays on', async () => {
     fault = undefined;
     const dir = makeTempDir('model-untrusted-');
-    const untrusting = await startModelServer(testSettings(dir.path, { MODEL_UPSTREAM_URL: providerUrl }), { port: 0, host: '127.0.0.1', faults: () => undefined });
+    const untrusting = await startModelServer(testSettings(dir.path, { MODEL_UPSTREAM_URL: providerUrl }), {
+      port: 0,
+      host: '127.0.0.1',
+      faults: () => undefined,
+    });
     try {
       const res = await complete(untrusting, {});
       assert.equal(res.status, 502);

@@ -4,7 +4,16 @@
  * monitor), and closes it on SIGTERM/SIGINT, taking it down in the order that leaves no toxic behind.
  */
 import { createServer, type Server } from 'node:http';
-import { connectHost, createLogger, formatEndpoint, listenOn, onShutdown, openDatabase, type Logger, type Settings } from '@chaos-lab/common';
+import {
+  connectHost,
+  createLogger,
+  formatEndpoint,
+  listenOn,
+  onShutdown,
+  openDatabase,
+  type Logger,
+  type Settings,
+} from '@chaos-lab/common';
 import { createApp } from './app.js';
 import { ChaosLoop } from './chaos/loop.js';
 import { FaultSchedule } from './schedule/fault-schedule.js';
@@ -66,8 +75,16 @@ export async function startProxyManager(settings: Settings, options: StartOption
     'proxy-manager starting',
   );
   const db = openDatabase(settings.LAB_DB_PATH);
-  const gateway = new ToxiproxyGateway({ url: settings.TOXIPROXY_URL, timeoutMs: settings.TOXIPROXY_TIMEOUT_MS, clock, logger });
-  const desired = settings.MODEL_PROXY === 'on' ? [...desiredProxies(settings), desiredModelProxy(settings)] : desiredProxies(settings);
+  const gateway = new ToxiproxyGateway({
+    url: settings.TOXIPROXY_URL,
+    timeoutMs: settings.TOXIPROXY_TIMEOUT_MS,
+    clock,
+    logger,
+  });
+  const desired =
+    settings.MODEL_PROXY === 'on'
+      ? [...desiredProxies(settings), desiredModelProxy(settings)]
+      : desiredProxies(settings);
   let loop: ChaosLoop | undefined;
   const schedule = new FaultSchedule({ db, gateway, clock, logger, settingsFaults: llmFaultsFromSettings(settings) });
   let monitor: ToolHealthMonitor | undefined;
@@ -79,12 +96,27 @@ export async function startProxyManager(settings: Settings, options: StartOption
     steering: steeringRoutes({ db, settings, clock, logger }),
     health: () => healthReport(gateway, desired),
     status: () =>
-      statusReport({ settings, db, gateway, desired, status, startedAt, chaos: loop?.snapshot(), health: monitor?.snapshot() }),
+      statusReport({
+        settings,
+        db,
+        gateway,
+        desired,
+        status,
+        startedAt,
+        chaos: loop?.snapshot(),
+        health: monitor?.snapshot(),
+      }),
   });
   const server = createServer(app);
   let port: number;
   try {
-    port = await listenOn(server, options.port ?? settings.PROXY_MANAGER_PORT, settings.BIND_HOST, 'proxy-manager', 'set PROXY_MANAGER_PORT or PORT_OFFSET');
+    port = await listenOn(
+      server,
+      options.port ?? settings.PROXY_MANAGER_PORT,
+      settings.BIND_HOST,
+      'proxy-manager',
+      'set PROXY_MANAGER_PORT or PORT_OFFSET',
+    );
   } catch (err) {
     db.close();
     throw err;
@@ -106,7 +138,10 @@ export async function startProxyManager(settings: Settings, options: StartOption
     clock,
     logger,
     runId: () => chaos.currentRunId(),
-    docker: options.docker === undefined ? createDockerProbe({ timeoutMs: healthCheckTimeoutMs(settings.HEALTH_INTERVAL_MS) }) : (options.docker ?? undefined),
+    docker:
+      options.docker === undefined
+        ? createDockerProbe({ timeoutMs: healthCheckTimeoutMs(settings.HEALTH_INTERVAL_MS) })
+        : (options.docker ?? undefined),
   });
   chaos.start();
   monitor.start();
@@ -140,7 +175,10 @@ export async function startProxyManager(settings: Settings, options: StartOption
  * @param options as {@link startProxyManager}'s
  * @returns the running manager, or undefined when it could not start
  */
-export async function runProxyManager(settings: Settings, options: StartOptions = {}): Promise<ProxyManager | undefined> {
+export async function runProxyManager(
+  settings: Settings,
+  options: StartOptions = {},
+): Promise<ProxyManager | undefined> {
   const logger = options.logger ?? createLogger({ name: 'proxy-manager', settings });
   let manager: ProxyManager;
   try {

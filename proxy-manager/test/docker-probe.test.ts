@@ -10,7 +10,14 @@ import { createDockerProbe } from '../src/health/docker-probe.js';
 const OWN_ID = 'a1b2c3d4e5f6'.padEnd(64, '0');
 
 /** A container as `GET /containers/json` lists it. */
-function container(id: string, name: string, project: string, service: string, state = 'running', status = 'Up 2 minutes (healthy)') {
+function container(
+  id: string,
+  name: string,
+  project: string,
+  service: string,
+  state = 'running',
+  status = 'Up 2 minutes (healthy)',
+) {
   return {
     Id: id.padEnd(64, '0'),
     Names: [`/${name}`],
@@ -58,9 +65,22 @@ describe('Docker probe', () => {
   it("reports only the containers of the proxy-manager's own compose project", async () => {
     const found = await probe({ ownIds: [OWN_ID.slice(0, 12)] }).containers(SERVICES);
     assert.deepEqual([...found.keys()].sort(), ['search', 'weather']);
-    assert.deepEqual(found.get('weather'), { container: 'lab-weather_tool-1', state: 'running', health: 'healthy', status: 'Up 2 minutes (healthy)' });
-    assert.deepEqual(found.get('search'), { container: 'lab-search_tool-1', state: 'exited', health: null, status: 'Exited (1) 5 seconds ago' });
-    assert.ok(requests.every((r) => r.startsWith('GET /containers/json')), requests.join(', '));
+    assert.deepEqual(found.get('weather'), {
+      container: 'lab-weather_tool-1',
+      state: 'running',
+      health: 'healthy',
+      status: 'Up 2 minutes (healthy)',
+    });
+    assert.deepEqual(found.get('search'), {
+      container: 'lab-search_tool-1',
+      state: 'exited',
+      health: null,
+      status: 'Exited (1) 5 seconds ago',
+    });
+    assert.ok(
+      requests.every((r) => r.startsWith('GET /containers/json')),
+      requests.join(', '),
+    );
   });
 
   it('takes the project from COMPOSE_PROJECT_NAME when it is given', async () => {

@@ -33,7 +33,11 @@ describe('fault plan: triggers fire and end by the record', () => {
   });
 
   const planned = (runId: string): PlannedRow[] =>
-    lab.db.prepare('SELECT id, fault, kind, service, type, trigger, started_at, ended_at, ended_by FROM fault_events WHERE run_id = ? AND fault IS NOT NULL ORDER BY id').all(runId) as PlannedRow[];
+    lab.db
+      .prepare(
+        'SELECT id, fault, kind, service, type, trigger, started_at, ended_at, ended_by FROM fault_events WHERE run_id = ? AND fault IS NOT NULL ORDER BY id',
+      )
+      .all(runId) as PlannedRow[];
 
   /** Starts a run with `faults` as its plan, in phase active (current prompt 0). */
   function runWith(faults: Fault[]): string {
@@ -43,7 +47,13 @@ describe('fault plan: triggers fire and end by the record', () => {
     return runId;
   }
 
-  async function announce(runId: string, promptIndex: number, tool: string, callId: string, attempt: number): Promise<string[]> {
+  async function announce(
+    runId: string,
+    promptIndex: number,
+    tool: string,
+    callId: string,
+    attempt: number,
+  ): Promise<string[]> {
     const res = await fetch(`${lab.manager!.url}/calls`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -78,13 +88,26 @@ describe('fault plan: triggers fire and end by the record', () => {
     assert.deepEqual(await announce(runId, 0, 'get_weather', 'c3', 2), []);
     assert.deepEqual(await toxicsOnProxies(lab), []);
     assert.equal(planned(runId)[0]!.ended_by, 'trigger');
-    const recorded = lab.db.prepare('SELECT call_id, attempt, faults FROM call_announcements WHERE run_id = ? ORDER BY id').all(runId);
-    assert.deepEqual(recorded.map((r: any) => `${r.call_id}#${r.attempt} ${r.faults}`), ['c1#1 []', 'c2#1 []', 'c3#1 ["second-weather-call"]', 'c3#2 []']);
+    const recorded = lab.db
+      .prepare('SELECT call_id, attempt, faults FROM call_announcements WHERE run_id = ? ORDER BY id')
+      .all(runId);
+    assert.deepEqual(
+      recorded.map((r: any) => `${r.call_id}#${r.attempt} ${r.faults}`),
+      ['c1#1 []', 'c2#1 []', 'c3#1 ["second-weather-call"]', 'c3#2 []'],
+    );
   });
 
   it('first_attempts: the service answers the planned HTTP error to the first K attempts, then its result', async () => {
     const runId = runWith([
-      { kind: 'http_error', name: 'weather-503', status: 503, retryAfterS: 2, body: 'overloaded', targets: ['weather'], trigger: { kind: 'first_attempts', tool: 'get_weather', k: 2 } },
+      {
+        kind: 'http_error',
+        name: 'weather-503',
+        status: 503,
+        retryAfterS: 2,
+        body: 'overloaded',
+        targets: ['weather'],
+        trigger: { kind: 'first_attempts', tool: 'get_weather', k: 2 },
+      },
     ]);
     const url = `http://${formatEndpoint(toolEndpoint(getService('weather'), lab.settings))}/weather?city=Paris`;
     assert.deepEqual(await announce(runId, 0, 'get_weather', 'w1', 1), ['weather-503']);
@@ -117,24 +140,35 @@ describe('fault plan: triggers fire and end by the record', () => {
     const row = await waitFor('the prompt fault fired by a tick', () => planned(runId)[0]);
     assert.deepEqual(JSON.parse(row.trigger), { kind: 'prompt', prompt: 3, via: 'tick' });
     lab.setPhase(runId, 'done');
-    const ended = await waitFor('the rollback of the prompt fault', () => planned(runId).find((r) => r.ended_at !== null));
+    const ended = await waitFor('the rollback of the prompt fault', () =>
+      planned(runId).find((r) => r.ended_at !== null),
+    );
     assert.equal(ended.ended_by, 'rollback');
     assert.deepEqual(await toxicsOnProxies(lab), []);
   });
 
   it('window: fires from fromMs after the run started and ends at toMs', async () => {
     const runId = runWith([latency('window', { kind: 'window', fromMs: 200, toMs: 700 })]);
-    const startedAt = (lab.db.prepare('SELECT started_at FROM runs WHERE run_id = ?').get(runId) as { started_at: number }).started_at;
+    const startedAt = (
+      lab.db.prepare('SELECT started_at FROM runs WHERE run_id = ?').get(runId) as { started_at: number }
+    ).started_at;
     const row = await waitFor('the window fault ended', () => planned(runId).find((r) => r.ended_at !== null), 10_000);
     assert.ok(row.started_at - startedAt >= 200, `fired ${row.started_at - startedAt} ms after the start`);
     // Ends at 700 ms: its timer, on a loaded machine later.
-    assert.ok(row.ended_at! - startedAt >= 700 && row.ended_at! - startedAt < 700 + 5000, `ended ${row.ended_at! - startedAt} ms after the start`);
+    assert.ok(
+      row.ended_at! - startedAt >= 700 && row.ended_at! - startedAt < 700 + 5000,
+      `ended ${row.ended_at! - startedAt} ms after the start`,
+    );
     assert.equal(row.ended_by, 'duration');
   });
 
   it('random: fires on active ticks with its probability, for a duration from its range, and again after', async () => {
     const runId = runWith([latency('coin', { kind: 'random', probability: 1, durationMs: [150, 150] })]);
-    const rows = await waitFor('two random firings', () => (planned(runId).filter((r) => r.ended_at !== null).length >= 2 ? planned(runId) : undefined), 10_000);
+    const rows = await waitFor(
+      'two random firings',
+      () => (planned(runId).filter((r) => r.ended_at !== null).length >= 2 ? planned(runId) : undefined),
+      10_000,
+    );
     for (const r of rows.filter((x) => x.ended_at !== null)) {
       assert.equal(r.ended_by, 'duration');
       assert.ok(r.ended_at! - r.started_at >= 150 - 5, `held ${r.ended_at! - r.started_at} ms`);
@@ -149,7 +183,15 @@ describe('fault plan: triggers fire and end by the record', () => {
     try {
       partStarted(lab.db, 'tool:calculator', child.pid!, Date.now());
       const state = () => readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.charAt(0);
-      const runId = runWith([{ kind: 'service', name: 'freeze', action: 'pause', targets: ['calculator'], trigger: { kind: 'call', tool: 'calculate', n: 1, attempts: 1 } }]);
+      const runId = runWith([
+        {
+          kind: 'service',
+          name: 'freeze',
+          action: 'pause',
+          targets: ['calculator'],
+          trigger: { kind: 'call', tool: 'calculate', n: 1, attempts: 1 },
+        },
+      ]);
       assert.deepEqual(await announce(runId, 0, 'calculate', 'k1', 1), ['freeze']);
       assert.equal(state(), 'T');
       await announce(runId, 0, 'calculate', 'k1', 2);
@@ -161,7 +203,11 @@ describe('fault plan: triggers fire and end by the record', () => {
   });
 
   it('POST /calls refuses a bad announcement with a 400 naming the field', async () => {
-    const res = await fetch(`${lab.manager!.url}/calls`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ runId: 'x', tool: 'get_weather' }) });
+    const res = await fetch(`${lab.manager!.url}/calls`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ runId: 'x', tool: 'get_weather' }),
+    });
     assert.equal(res.status, 400);
     assert.match(((await res.json()) as { error: string }).error, /^promptIndex: /);
   });

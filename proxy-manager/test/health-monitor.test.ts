@@ -25,7 +25,10 @@ describe('tool health monitor', () => {
   });
   after(() => lab.close());
 
-  const tool = async (name: string) => ((await lab.get('/status')).body.tools as { service: string; status: string; detail?: string; url: string }[]).find((t) => t.service === name)!;
+  const tool = async (name: string) =>
+    ((await lab.get('/status')).body.tools as { service: string; status: string; detail?: string; url: string }[]).find(
+      (t) => t.service === name,
+    )!;
   const logLines = () =>
     readFileSync(join(lab.settings.LOG_DIR, 'info.log'), 'utf8')
       .split('\n')
@@ -33,7 +36,9 @@ describe('tool health monitor', () => {
       .map((line) => JSON.parse(line) as LogLine);
 
   it('checks every tool service straight, not through its proxy', async () => {
-    await waitFor('every tool up', async () => ((await lab.get('/status')).body.tools as { status: string }[]).every((t) => t.status === 'up'));
+    await waitFor('every tool up', async () =>
+      ((await lab.get('/status')).body.tools as { status: string }[]).every((t) => t.status === 'up'),
+    );
     const weather = await tool('weather');
     assert.equal(weather.url, `http://127.0.0.1:${5001 + lab.settings.PORT_OFFSET}/health`);
   });
@@ -50,13 +55,19 @@ describe('tool health monitor', () => {
     lab.tools[index] = await startToolService('weather', lab.settings);
     await waitFor('weather up again', async () => (await tool('weather')).status === 'up');
     const changes = logLines().filter((l) => l.tool === 'weather' && (l.to === 'down' || l.to === 'up'));
-    assert.deepEqual(changes.map((l) => l.to), ['up', 'down', 'up']);
+    assert.deepEqual(
+      changes.map((l) => l.to),
+      ['up', 'down', 'up'],
+    );
     assert.ok(changes.slice(1).every((l) => l.run_id === 'health-run'));
   });
 
   it('says once that there is no Docker socket, and finds none where there is none', () => {
     assert.equal(logLines().filter((l) => /no Docker socket/.test(l.msg)).length, 1);
-    assert.equal(createDockerProbe({ dockerHost: '', socketPath: join(lab.dir, 'no-such.sock'), timeoutMs: 100 }), undefined);
+    assert.equal(
+      createDockerProbe({ dockerHost: '', socketPath: join(lab.dir, 'no-such.sock'), timeoutMs: 100 }),
+      undefined,
+    );
   });
 });
 
@@ -141,7 +152,9 @@ describe('tool health monitor status rules', () => {
     await once(server, 'close');
     assert.deepEqual([(await weather()).status, monitor.snapshot().tools[0]!.detail], ['down', 'ECONNREFUSED']);
 
-    const changes = lines().filter((l) => l.to !== undefined).map((l) => `${l.from}→${l.to}`);
+    const changes = lines()
+      .filter((l) => l.to !== undefined)
+      .map((l) => `${l.from}→${l.to}`);
     assert.deepEqual(changes, ['starting→up', 'up→down', 'down→up', 'up→down']);
   });
 });

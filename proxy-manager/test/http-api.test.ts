@@ -29,7 +29,10 @@ describe('HTTP API', () => {
     assert.equal(down.status, 503);
     assert.equal(down.body.status, 'unhealthy');
     assert.match(down.body.reasons[0], /^Toxiproxy unreachable: /);
-    assert.deepEqual(down.body.missingProxies, SERVICES.map((s) => s.proxyName));
+    assert.deepEqual(
+      down.body.missingProxies,
+      SERVICES.map((s) => s.proxyName),
+    );
     await lab.toxiproxy.start();
     const back = await waitFor('/health 200', async () => {
       const res = await lab.get('/health');
@@ -39,7 +42,12 @@ describe('HTTP API', () => {
   });
 
   it('names each missing proxy in the /health reasons', async () => {
-    const gateway = new ToxiproxyGateway({ url: lab.toxiproxy.url, timeoutMs: 1000, clock: systemClock, logger: createLogger({ name: 'test', settings: lab.settings }) });
+    const gateway = new ToxiproxyGateway({
+      url: lab.toxiproxy.url,
+      timeoutMs: 1000,
+      clock: systemClock,
+      logger: createLogger({ name: 'test', settings: lab.settings }),
+    });
     const ghost = { service: 'search', name: 'ghost_proxy', listen: '127.0.0.1:0', upstream: '127.0.0.1:1' } as const;
     const report = await healthReport(gateway, [...desiredProxies(lab.settings), ghost]);
     assert.equal(report.healthy, false);
@@ -57,7 +65,10 @@ describe('HTTP API', () => {
     assert.equal(body.phase, 'idle');
     assert.equal(body.seed, 1);
     assert.equal(body.toxiproxy.reachable, true);
-    assert.deepEqual(body.proxies.map((p: { name: string }) => p.name), SERVICES.map((s) => s.proxyName));
+    assert.deepEqual(
+      body.proxies.map((p: { name: string }) => p.name),
+      SERVICES.map((s) => s.proxyName),
+    );
     for (const proxy of body.proxies) {
       assert.equal(proxy.exists, true);
       assert.deepEqual(proxy.drift, []);
@@ -65,7 +76,10 @@ describe('HTTP API', () => {
     assert.deepEqual(body.activeToxics, []);
     assert.deepEqual(body.injections.run, { total: 0, open: 0, byProxy: {}, byType: {} });
     assert.equal(body.tools.length, 7);
-    assert.deepEqual(body.docker, { monitored: false, detail: 'no Docker socket (DOCKER_HOST unset, /var/run/docker.sock absent)' });
+    assert.deepEqual(body.docker, {
+      monitored: false,
+      detail: 'no Docker socket (DOCKER_HOST unset, /var/run/docker.sock absent)',
+    });
   });
 
   it('answers unknown paths with 404 and other methods with 405, in JSON', async () => {

@@ -15,7 +15,12 @@ describe('toxic injection while the run is active', () => {
 
   before(async () => {
     // PROXY_TIMEOUT_MS 600: a timeout toxic stays at least its timeout (300-900 ms here), inside the bounds below.
-    lab = await startTestLab({ TOXIC_PROB: '1', TOXICS: 'timeout,latency,bandwidth', TOXIC_DURATION_MS: `${DURATION.min}-${DURATION.max}`, PROXY_TIMEOUT_MS: '600' });
+    lab = await startTestLab({
+      TOXIC_PROB: '1',
+      TOXICS: 'timeout,latency,bandwidth',
+      TOXIC_DURATION_MS: `${DURATION.min}-${DURATION.max}`,
+      PROXY_TIMEOUT_MS: '600',
+    });
     lab.startRun('run-1', 'active');
     await lab.startManager();
   });
@@ -50,7 +55,9 @@ describe('toxic injection while the run is active', () => {
       const heldMs = event.ended_at! - event.started_at;
       assert.ok(heldMs >= DURATION.min - 20 && heldMs <= DURATION.max + 1500, `${event.proxy} held ${heldMs} ms`);
     }
-    await waitFor('a second round of injections', () => proxyNames.every((p) => lab.events('run-1').filter((e) => e.proxy === p).length >= 2));
+    await waitFor('a second round of injections', () =>
+      proxyNames.every((p) => lab.events('run-1').filter((e) => e.proxy === p).length >= 2),
+    );
   });
 
   it('never holds two injected toxics on one proxy at once', () => {
@@ -59,7 +66,10 @@ describe('toxic injection while the run is active', () => {
     for (const [proxy, events] of byProxy) {
       for (let i = 1; i < events.length; i++) {
         const previous = events[i - 1]!;
-        assert.ok(previous.ended_at !== null && previous.ended_at <= events[i]!.started_at, `${proxy}: event ${events[i]!.id} overlaps ${previous.id}`);
+        assert.ok(
+          previous.ended_at !== null && previous.ended_at <= events[i]!.started_at,
+          `${proxy}: event ${events[i]!.id} overlaps ${previous.id}`,
+        );
       }
     }
   });
@@ -70,9 +80,16 @@ describe('toxic injection while the run is active', () => {
     assert.equal(body.run.runId, 'run-1');
     assert.equal(body.phase, 'active');
     assert.equal(body.proxies.length, 7);
-    assert.ok(body.activeToxics.every((t: { runId: string; proxy: string }) => t.runId === 'run-1' && proxyNames.includes(t.proxy)));
+    assert.ok(
+      body.activeToxics.every(
+        (t: { runId: string; proxy: string }) => t.runId === 'run-1' && proxyNames.includes(t.proxy),
+      ),
+    );
     const total = lab.events('run-1').length;
-    assert.ok(body.injections.run.total >= 14 && body.injections.run.total <= total, `${body.injections.run.total} of ${total}`);
+    assert.ok(
+      body.injections.run.total >= 14 && body.injections.run.total <= total,
+      `${body.injections.run.total} of ${total}`,
+    );
     assert.deepEqual(Object.keys(body.injections.run.byProxy).sort(), [...proxyNames].sort());
   });
 
@@ -93,7 +110,11 @@ describe('toxic injection while the run is active', () => {
   it('waits while another process holds the database locked, and carries on without losing a record', async () => {
     const locker = spawn(
       process.execPath,
-      ['-e', "const db = new (require('better-sqlite3'))(process.argv[1]); db.exec('BEGIN IMMEDIATE'); process.stdout.write('locked'); setTimeout(() => db.exec('COMMIT'), 1000);", lab.settings.LAB_DB_PATH],
+      [
+        '-e',
+        "const db = new (require('better-sqlite3'))(process.argv[1]); db.exec('BEGIN IMMEDIATE'); process.stdout.write('locked'); setTimeout(() => db.exec('COMMIT'), 1000);",
+        lab.settings.LAB_DB_PATH,
+      ],
       { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
     );
     await once(locker.stdout!, 'data');

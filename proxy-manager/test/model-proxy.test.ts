@@ -11,7 +11,13 @@ import { startTestLab, waitFor, type TestLab } from './support/lab.js';
 describe('model_proxy', () => {
   let lab: TestLab;
   before(async () => {
-    lab = await startTestLab({ MODEL_PROXY: 'on', TOXIC_PROB: '0', MODEL_TOXIC_PROB: '1', TOXICS: 'latency', TOXIC_DURATION_MS: '300-500' });
+    lab = await startTestLab({
+      MODEL_PROXY: 'on',
+      TOXIC_PROB: '0',
+      MODEL_TOXIC_PROB: '1',
+      TOXICS: 'latency',
+      TOXIC_DURATION_MS: '300-500',
+    });
     lab.startRun('run-m', 'active');
     await lab.startManager();
   });
@@ -27,6 +33,9 @@ describe('model_proxy', () => {
     assert.match(model.listen, new RegExp(`:${MODEL_PART.proxyPort + lab.settings.PORT_OFFSET}$`));
     assert.equal(Object.keys(proxies).length, 8);
     const events = lab.events('run-m');
-    assert.ok(events.length > 0 && events.every((e) => e.proxy === MODEL_PART.proxyName), 'TOXIC_PROB 0: no tool proxy is touched');
+    assert.ok(
+      events.length > 0 && events.every((e) => e.proxy === MODEL_PART.proxyName),
+      'TOXIC_PROB 0: no tool proxy is touched',
+    );
   });
 });

@@ -21,13 +21,17 @@ describe('the run phase decides when toxics exist', () => {
       const { body } = await lab.get('/status');
       return body.run?.runId === runId && body.phase === phase && (body.chaos.ticks as number);
     });
-    await waitFor(`${count} ticks in ${phase}`, async () => ((await lab.get('/status')).body.chaos.ticks as number) >= first + count);
+    await waitFor(
+      `${count} ticks in ${phase}`,
+      async () => ((await lab.get('/status')).body.chaos.ticks as number) >= first + count,
+    );
   }
 
   async function allRemovedAndClosed(runId: string): Promise<void> {
     await waitFor('every toxic removed', async () => (await toxicsOnProxies(lab)).length === 0);
     await waitFor('every event closed', () => lab.events(runId).every((e) => e.ended_at !== null));
-    for (const e of lab.events(runId)) assert.ok(e.ended_at! - e.started_at < DURATION_MIN_MS, 'removed by the phase change');
+    for (const e of lab.events(runId))
+      assert.ok(e.ended_at! - e.started_at < DURATION_MIN_MS, 'removed by the phase change');
   }
 
   /**
@@ -45,7 +49,10 @@ describe('the run phase decides when toxics exist', () => {
   }
 
   it('injects nothing while there is no run, or the run is starting or idle', async () => {
-    await waitFor('a few ticks without a run', async () => ((await lab.get('/status')).body.chaos.ticks as number) >= 3);
+    await waitFor(
+      'a few ticks without a run',
+      async () => ((await lab.get('/status')).body.chaos.ticks as number) >= 3,
+    );
     lab.startRun('run-1', 'starting');
     await ticksInPhase('run-1', 'starting', 3);
     lab.setPhase('run-1', 'idle');
@@ -72,7 +79,7 @@ describe('the run phase decides when toxics exist', () => {
     await allRemovedAndClosed('run-2');
   });
 
-  it("treats an active run whose agent stopped beating as idle, and resumes when it beats again", async () => {
+  it('treats an active run whose agent stopped beating as idle, and resumes when it beats again', async () => {
     lab.startRun('run-3', 'active');
     lab.heartbeat('run-3', Date.now() - 2 * lab.settings.HEARTBEAT_STALE_MS);
     await ticksInPhase('run-3', 'active', 3);

@@ -28,18 +28,71 @@ describe('proxy reconciliation', () => {
 
   it('at start: creates missing proxies, sets drifted ones right, removes stale toxics, leaves foreign proxies alone, closes events left open', async () => {
     // What a crashed run leaves: a drifted proxy, a disabled one, stale toxics, an open event.
-    assert.equal(await toxiproxyCall(lab, 'POST', '/proxies', { name: search!.proxyName, listen: `127.0.0.1:${proxyPort(0)}`, upstream: `127.0.0.1:${toolPort(0)}` }), 201);
-    assert.equal(await toxiproxyCall(lab, 'POST', `/proxies/${search!.proxyName}/toxics`, { name: 'stale_latency', type: 'latency', attributes: { latency: 1000 } }), 200);
-    assert.equal(await toxiproxyCall(lab, 'POST', '/proxies', { name: weather!.proxyName, listen: `127.0.0.1:${proxyPort(1)}`, upstream: '127.0.0.1:1' }), 201);
-    assert.equal(await toxiproxyCall(lab, 'POST', `/proxies/${weather!.proxyName}/toxics`, { name: 'chaos_timeout_upstream', type: 'timeout', stream: 'upstream', attributes: { timeout: 4000 } }), 200);
-    assert.equal(await toxiproxyCall(lab, 'POST', '/proxies', { name: calendar!.proxyName, listen: `127.0.0.1:${proxyPort(3)}`, upstream: `127.0.0.1:${toolPort(3)}`, enabled: false }), 201);
-    assert.equal(await toxiproxyCall(lab, 'POST', '/proxies', { name: 'someone_elses_proxy', listen: '127.0.0.1:0', upstream: '127.0.0.1:1' }), 201);
-    assert.equal(await toxiproxyCall(lab, 'POST', '/proxies/someone_elses_proxy/toxics', { name: 'theirs', type: 'latency', attributes: { latency: 5 } }), 200);
+    assert.equal(
+      await toxiproxyCall(lab, 'POST', '/proxies', {
+        name: search!.proxyName,
+        listen: `127.0.0.1:${proxyPort(0)}`,
+        upstream: `127.0.0.1:${toolPort(0)}`,
+      }),
+      201,
+    );
+    assert.equal(
+      await toxiproxyCall(lab, 'POST', `/proxies/${search!.proxyName}/toxics`, {
+        name: 'stale_latency',
+        type: 'latency',
+        attributes: { latency: 1000 },
+      }),
+      200,
+    );
+    assert.equal(
+      await toxiproxyCall(lab, 'POST', '/proxies', {
+        name: weather!.proxyName,
+        listen: `127.0.0.1:${proxyPort(1)}`,
+        upstream: '127.0.0.1:1',
+      }),
+      201,
+    );
+    assert.equal(
+      await toxiproxyCall(lab, 'POST', `/proxies/${weather!.proxyName}/toxics`, {
+        name: 'chaos_timeout_upstream',
+        type: 'timeout',
+        stream: 'upstream',
+        attributes: { timeout: 4000 },
+      }),
+      200,
+    );
+    assert.equal(
+      await toxiproxyCall(lab, 'POST', '/proxies', {
+        name: calendar!.proxyName,
+        listen: `127.0.0.1:${proxyPort(3)}`,
+        upstream: `127.0.0.1:${toolPort(3)}`,
+        enabled: false,
+      }),
+      201,
+    );
+    assert.equal(
+      await toxiproxyCall(lab, 'POST', '/proxies', {
+        name: 'someone_elses_proxy',
+        listen: '127.0.0.1:0',
+        upstream: '127.0.0.1:1',
+      }),
+      201,
+    );
+    assert.equal(
+      await toxiproxyCall(lab, 'POST', '/proxies/someone_elses_proxy/toxics', {
+        name: 'theirs',
+        type: 'latency',
+        attributes: { latency: 5 },
+      }),
+      200,
+    );
     lab.startRun('crashed-run', 'active');
     const startedAt = Date.now() - 5000;
     writeTransaction(lab.db, () => {
       lab.db
-        .prepare(`INSERT INTO fault_events (run_id, proxy, name, type, stream, toxicity, attributes, started_at) VALUES ('crashed-run', ?, 'chaos_timeout_upstream', 'timeout', 'upstream', 1, '{"timeout":4000}', ?)`)
+        .prepare(
+          `INSERT INTO fault_events (run_id, proxy, name, type, stream, toxicity, attributes, started_at) VALUES ('crashed-run', ?, 'chaos_timeout_upstream', 'timeout', 'upstream', 1, '{"timeout":4000}', ?)`,
+        )
         .run(weather!.proxyName, startedAt);
     });
     lab.setPhase('crashed-run', 'done');
@@ -55,7 +108,10 @@ describe('proxy reconciliation', () => {
       assert.equal(proxy.enabled, true, `${spec.proxyName} enabled`);
     });
     assert.deepEqual(await toxicsOnProxies(lab), []);
-    assert.deepEqual(proxies.someone_elses_proxy?.toxics.map((t) => t.name), ['theirs']);
+    assert.deepEqual(
+      proxies.someone_elses_proxy?.toxics.map((t) => t.name),
+      ['theirs'],
+    );
     const [event] = lab.events('crashed-run');
     assert.ok(event?.ended_at !== null && event!.ended_at >= startedAt, 'the open event is closed');
   });
@@ -69,10 +125,20 @@ describe('proxy reconciliation', () => {
   });
 
   it('while running: removes a toxic added by hand and sets a drifted proxy right on the next ticks', async () => {
-    assert.equal(await toxiproxyCall(lab, 'POST', `/proxies/${search!.proxyName}/toxics`, { name: 'by_hand', type: 'latency', attributes: { latency: 2000 } }), 200);
+    assert.equal(
+      await toxiproxyCall(lab, 'POST', `/proxies/${search!.proxyName}/toxics`, {
+        name: 'by_hand',
+        type: 'latency',
+        attributes: { latency: 2000 },
+      }),
+      200,
+    );
     assert.equal(await toxiproxyCall(lab, 'POST', `/proxies/${weather!.proxyName}`, { upstream: '127.0.0.1:1' }), 200);
     await waitFor('the hand-made toxic to be removed', async () => (await toxicsOnProxies(lab)).length === 0);
-    await waitFor('weather_proxy to be set right', async () => (await lab.proxies())[weather!.proxyName]?.upstream === `127.0.0.1:${toolPort(1)}`);
+    await waitFor(
+      'weather_proxy to be set right',
+      async () => (await lab.proxies())[weather!.proxyName]?.upstream === `127.0.0.1:${toolPort(1)}`,
+    );
     assert.equal(lab.events().filter((e) => e.run_id !== 'crashed-run').length, 0, 'nothing injected at TOXIC_PROB=0');
   });
 
@@ -90,7 +156,10 @@ describe('proxy reconciliation', () => {
       return res.status === 503 && res.body;
     });
     assert.deepEqual(health.reasons, [`proxy ${weather!.proxyName} missing in Toxiproxy`]);
-    const problem = await waitFor('the problem in /status', async () => (await lab.get('/status')).body.chaos.problems.proxies as string | undefined);
+    const problem = await waitFor(
+      'the problem in /status',
+      async () => (await lab.get('/status')).body.chaos.problems.proxies as string | undefined,
+    );
     assert.match(problem, new RegExp(`create proxy ${weather!.proxyName}: HTTP 500 .*address already in use`));
     await new Promise((resolve) => blocker.close(resolve));
     await waitFor('/health 200', async () => (await lab.get('/health')).status === 200);

@@ -11,7 +11,13 @@ describe('replay from the seed', () => {
   before(async () => {
     // Every type, a coin flip per proxy per tick, and durations of 1-5 ticks: a sequence that only
     // repeats if draws and the one-toxic-per-proxy rule are both deterministic.
-    lab = await startTestLab({ TOXIC_PROB: '0.5', TOXICS: TOXIC_TYPES.join(','), CHAOS_INTERVAL_MS: '50', TOXIC_DURATION_MS: '50-250', CHAOS_SEED: '42' });
+    lab = await startTestLab({
+      TOXIC_PROB: '0.5',
+      TOXICS: TOXIC_TYPES.join(','),
+      CHAOS_INTERVAL_MS: '50',
+      TOXIC_DURATION_MS: '50-250',
+      CHAOS_SEED: '42',
+    });
   });
   after(() => lab.close());
 
@@ -51,7 +57,7 @@ describe('replay from the seed', () => {
     assert.notDeepEqual(await injections('seed-43', 43), sequence('seed-42-a'));
   });
 
-  it("follows the seed the run recorded, not its own CHAOS_SEED", async () => {
+  it('follows the seed the run recorded, not its own CHAOS_SEED', async () => {
     // In compose without CHAOS_SEED each container draws a seed of its own; the run's recorded seed rules.
     await lab.manager!.close();
     await lab.startManager({ CHAOS_SEED: 7 });

@@ -68,7 +68,7 @@ describe('shutdown', () => {
     assert.ok(part()!.stopped_at !== null, 'the manager recorded its clean stop in parts');
   });
 
-  it('after SIGKILL mid-toxic, the next start removes the toxics and closes their events at the dead manager\'s last heartbeat', async () => {
+  it("after SIGKILL mid-toxic, the next start removes the toxics and closes their events at the dead manager's last heartbeat", async () => {
     const child = await managerWithToxics('kill-run');
     // A heartbeat after the injections, so the close time is checked against a heartbeat, not the start.
     const injectedAt = Math.max(...lab.events('kill-run').map((e) => e.started_at));
@@ -82,7 +82,9 @@ describe('shutdown', () => {
     lab.setPhase('kill-run', 'done');
     await lab.startManager();
     assert.deepEqual(await toxicsOnProxies(lab), []);
-    const events = lab.db.prepare("SELECT id, started_at, ended_at, ended_by FROM fault_events WHERE run_id = 'kill-run'").all() as {
+    const events = lab.db
+      .prepare("SELECT id, started_at, ended_at, ended_by FROM fault_events WHERE run_id = 'kill-run'")
+      .all() as {
       id: number;
       started_at: number;
       ended_at: number | null;
@@ -109,7 +111,9 @@ describe('shutdown', () => {
     } finally {
       await lab.toxiproxy.start();
     }
-    const events = lab.db.prepare("SELECT ended_at, ended_by FROM fault_events WHERE run_id = 'lost-toxiproxy-run'").all() as { ended_at: number | null; ended_by: string }[];
+    const events = lab.db
+      .prepare("SELECT ended_at, ended_by FROM fault_events WHERE run_id = 'lost-toxiproxy-run'")
+      .all() as { ended_at: number | null; ended_by: string }[];
     assert.equal(events.length, 7);
     for (const e of events) {
       assert.equal(e.ended_by, 'toxiproxy_lost');
@@ -119,6 +123,8 @@ describe('shutdown', () => {
 
   /** The proxy-manager's `parts` row. */
   function part(): { pid: number; heartbeat_at: number; stopped_at: number | null } | undefined {
-    return lab.db.prepare("SELECT pid, heartbeat_at, stopped_at FROM parts WHERE part = 'proxy-manager'").get() as never;
+    return lab.db
+      .prepare("SELECT pid, heartbeat_at, stopped_at FROM parts WHERE part = 'proxy-manager'")
+      .get() as never;
   }
 });

@@ -4,8 +4,17 @@ import { steeringState } from '@chaos-lab/common';
 import { startTestLab, waitFor, type TestLab } from './support/lab.js';
 
 /** POSTs JSON to the manager; returns the status and body. */
-async function post(lab: TestLab, path: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${lab.manager!.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+async function post(
+  lab: TestLab,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${lab.manager!.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: await res.json() };
 }
 
@@ -54,7 +63,9 @@ describe('steering a run through the proxy-manager', () => {
     assert.equal(status, 200);
     assert.deepEqual(body.recorded, ['TOXIC_PROB']);
     assert.equal(body.inForce.TOXIC_PROB, 1);
-    const row = lab.db.prepare("SELECT at, value, previous, source FROM steering_changes WHERE setting = 'TOXIC_PROB'").get() as { at: number; value: string; previous: string; source: string };
+    const row = lab.db
+      .prepare("SELECT at, value, previous, source FROM steering_changes WHERE setting = 'TOXIC_PROB'")
+      .get() as { at: number; value: string; previous: string; source: string };
     assert.ok(row.at >= at && row.at <= Date.now());
     assert.deepEqual([row.value, row.previous, row.source], ['1', '0', 'test']);
     await waitFor('toxics injected', () => lab.events('run-1').length >= 3);
@@ -92,7 +103,13 @@ describe('steering a run through the proxy-manager', () => {
     lab.startRun('run-2', 'active');
     const { body: state } = await lab.get('/steering');
     assert.equal(state.runId, 'run-2');
-    assert.deepEqual(state.inForce, { paused: false, TOXIC_PROB: 0, ERROR_PROB: 0, TOXICS: ['latency'], abortRequestedAt: null });
+    assert.deepEqual(state.inForce, {
+      paused: false,
+      TOXIC_PROB: 0,
+      ERROR_PROB: 0,
+      TOXICS: ['latency'],
+      abortRequestedAt: null,
+    });
     assert.deepEqual(state.changes, []);
   });
 });

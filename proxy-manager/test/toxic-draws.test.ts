@@ -24,13 +24,20 @@ describe('chaos draws', () => {
     const always = testSettings(dir.path, { TOXIC_PROB: '1' });
     const never = testSettings(dir.path, { TOXIC_PROB: '0' });
     for (let tick = 0; tick < 10; tick++) {
-      assert.deepEqual(drawTick(random, proxies, always).map((p) => p?.proxy), proxies);
+      assert.deepEqual(
+        drawTick(random, proxies, always).map((p) => p?.proxy),
+        proxies,
+      );
       assert.ok(drawTick(random, proxies, never).every((p) => p === undefined));
     }
   });
 
   it('draw types from TOXICS only, both streams, and every attribute and duration inside its documented range', () => {
-    const settings = testSettings(dir.path, { TOXIC_PROB: '1', TOXICS: 'latency,timeout,slicer,noop', TOXIC_DURATION_MS: '100-900' });
+    const settings = testSettings(dir.path, {
+      TOXIC_PROB: '1',
+      TOXICS: 'latency,timeout,slicer,noop',
+      TOXIC_DURATION_MS: '100-900',
+    });
     const random = createRandom(11).fork('chaos');
     const seenTypes = new Set<string>();
     const seenStreams = new Set<string>();
@@ -44,10 +51,16 @@ describe('chaos draws', () => {
         assert.equal(plan.name, `chaos_${plan.type}_${plan.stream}`);
         assert.equal(plan.toxicity, 1);
         const ranges = attributeRanges(plan.type, settings);
-        assert.deepEqual(Object.keys(plan.attributes), ranges.map((r) => r.attribute));
+        assert.deepEqual(
+          Object.keys(plan.attributes),
+          ranges.map((r) => r.attribute),
+        );
         for (const r of ranges) {
           const value = plan.attributes[r.attribute]!;
-          assert.ok(Number.isInteger(value) && value >= r.min && value <= r.max, `${plan.type}.${r.attribute}=${value} outside ${r.min}-${r.max}`);
+          assert.ok(
+            Number.isInteger(value) && value >= r.min && value <= r.max,
+            `${plan.type}.${r.attribute}=${value} outside ${r.min}-${r.max}`,
+          );
         }
       }
     }
@@ -62,13 +75,21 @@ describe('chaos draws', () => {
     assert.deepEqual([shorter!.min, shorter!.max], [500, 1500]);
 
     const random = createRandom(5).fork('chaos');
-    const plans = Array.from({ length: 100 }, () => drawTick(random, proxies, testSettings(dir.path, { TOXIC_PROB: '1' }))).flat();
+    const plans = Array.from({ length: 100 }, () =>
+      drawTick(random, proxies, testSettings(dir.path, { TOXIC_PROB: '1' })),
+    ).flat();
     const closing = plans.filter((p) => p!.attributes.timeout! < 5000);
     const holding = plans.filter((p) => p!.attributes.timeout! >= 5000);
-    assert.ok(closing.length > 200 && holding.length > 200, `${closing.length} close before the agent's timeout, ${holding.length} hold past it`);
+    assert.ok(
+      closing.length > 200 && holding.length > 200,
+      `${closing.length} close before the agent's timeout, ${holding.length} hold past it`,
+    );
     for (const plan of plans) {
       // Removing a timeout toxic closes what it holds: it stays until its own timeout could fire.
-      assert.ok(plan!.durationMs >= plan!.attributes.timeout! && plan!.durationMs >= 2000, `duration ${plan!.durationMs} for timeout ${plan!.attributes.timeout}`);
+      assert.ok(
+        plan!.durationMs >= plan!.attributes.timeout! && plan!.durationMs >= 2000,
+        `duration ${plan!.durationMs} for timeout ${plan!.attributes.timeout}`,
+      );
       assert.ok(plan!.durationMs <= Math.max(6000, plan!.attributes.timeout!));
     }
   });

@@ -18,7 +18,9 @@ const logger = createLogger({ name: 'proxy-manager', settings: testSettings(dir.
 const retry = { attempts: 3, baseDelayMs: 20, maxDelayMs: 50 };
 
 /** A server that counts requests and handles them with `handler`. */
-async function faultServer(handler: (res: ServerResponse) => void): Promise<{ url: string; requests: () => number; server: Server }> {
+async function faultServer(
+  handler: (res: ServerResponse) => void,
+): Promise<{ url: string; requests: () => number; server: Server }> {
   let requests = 0;
   const server = createServer((_req, res) => {
     requests++;
@@ -64,24 +66,42 @@ describe('Toxiproxy gateway', () => {
 
   it("retries a 5xx answer, then reports Toxiproxy's own error text and status", async () => {
     const failing = await faultServer((res) => {
-      res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"listen tcp 127.0.0.1:6001: bind: address already in use","status":500}');
+      res
+        .writeHead(500, { 'content-type': 'application/json' })
+        .end('{"error":"listen tcp 127.0.0.1:6001: bind: address already in use","status":500}');
     });
     servers.push(failing.server);
     const gateway = new ToxiproxyGateway({ url: failing.url, timeoutMs: 1000, clock: systemClock, logger, retry });
-    await assert.rejects(gateway.createProxy({ name: 'weather_proxy', listen: '127.0.0.1:6001', upstream: '127.0.0.1:5001' }), (err) => {
-      assert.ok(isLabError(err, 'TOXIPROXY'));
-      assert.equal(err.details?.httpStatus, 500);
-      assert.match(err.message, /create proxy weather_proxy: HTTP 500 listen tcp 127\.0\.0\.1:6001: bind: address already in use/);
-      return true;
-    });
+    await assert.rejects(
+      gateway.createProxy({ name: 'weather_proxy', listen: '127.0.0.1:6001', upstream: '127.0.0.1:5001' }),
+      (err) => {
+        assert.ok(isLabError(err, 'TOXIPROXY'));
+        assert.equal(err.details?.httpStatus, 500);
+        assert.match(
+          err.message,
+          /create proxy weather_proxy: HTTP 500 listen tcp 127\.0\.0\.1:6001: bind: address already in use/,
+        );
+        return true;
+      },
+    );
     assert.equal(failing.requests(), 3);
   });
 
   it('does not retry a 4xx answer, and treats removing a toxic that is gone as done', async () => {
-    const conflict = await faultServer((res) => res.writeHead(409, { 'content-type': 'application/json' }).end('{"error":"toxic already exists","status":409}'));
-    const gone = await faultServer((res) => res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"toxic not found","status":404}'));
+    const conflict = await faultServer((res) =>
+      res.writeHead(409, { 'content-type': 'application/json' }).end('{"error":"toxic already exists","status":409}'),
+    );
+    const gone = await faultServer((res) =>
+      res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"toxic not found","status":404}'),
+    );
     servers.push(conflict.server, gone.server);
-    const toxic = { name: 'chaos_timeout_upstream', type: 'timeout', stream: 'upstream', toxicity: 1, attributes: { timeout: 100 } } as const;
+    const toxic = {
+      name: 'chaos_timeout_upstream',
+      type: 'timeout',
+      stream: 'upstream',
+      toxicity: 1,
+      attributes: { timeout: 100 },
+    } as const;
     const conflicting = new ToxiproxyGateway({ url: conflict.url, timeoutMs: 1000, clock: systemClock, logger, retry });
     await assert.rejects(conflicting.addToxic('weather_proxy', toxic), /HTTP 409 toxic already exists/);
     assert.equal(conflict.requests(), 1);

@@ -24,8 +24,11 @@ describe('a Toxiproxy restart', () => {
       const listed = await lab.proxies();
       return SERVICES.every((s) => listed[s.proxyName]) && listed;
     });
-    for (const spec of SERVICES) assert.equal(proxies[spec.proxyName]!.upstream, `127.0.0.1:${spec.toolPort + lab.settings.PORT_OFFSET}`);
-    await waitFor('the lost toxics\' events to close', () => before.every((e) => lab.events('restart-run').find((r) => r.id === e.id)?.ended_at !== null));
+    for (const spec of SERVICES)
+      assert.equal(proxies[spec.proxyName]!.upstream, `127.0.0.1:${spec.toolPort + lab.settings.PORT_OFFSET}`);
+    await waitFor("the lost toxics' events to close", () =>
+      before.every((e) => lab.events('restart-run').find((r) => r.id === e.id)?.ended_at !== null),
+    );
     await waitFor('new toxics on the new proxies', async () => (await toxicsOnProxies(lab)).length === 7);
     assert.equal(lab.events('restart-run').filter((e) => e.ended_at === null).length, 7);
   });

@@ -9,7 +9,15 @@ export { CHARTS } from './charts/specs/index.js';
 export type { ChartDefinition } from './charts/chart.js';
 export type { RunSummary, LatencySummary, FaultBlastRadius } from './read-model/summary.js';
 export { runView, promptDetail } from './read-model/dashboard-views.js';
-export type { RunView, PromptLine, PromptDetail, CallDetail, AttemptDetail, AttemptCount, FaultBar } from './read-model/views.js';
+export type {
+  RunView,
+  PromptLine,
+  PromptDetail,
+  CallDetail,
+  AttemptDetail,
+  AttemptCount,
+  FaultBar,
+} from './read-model/views.js';
 export { loadRunData, type RunData } from './read-model/run-data.js';
 export { analyzeRun, type RunAnalysis } from './read-model/analysis.js';
 export { summarizeRun } from './read-model/summary.js';

@@ -83,13 +83,21 @@ export async function renderCharts(options: RenderChartsOptions): Promise<Charts
     } catch (err) {
       throw new LabError('INTERNAL', `cannot render chart "${chart.name}": ${(err as Error).message}`, { cause: err });
     }
-    if (rendered.warnings.length > 0) logger?.warn({ chart: chart.name, warnings: rendered.warnings }, 'chart rendered with warnings');
+    if (rendered.warnings.length > 0)
+      logger?.warn({ chart: chart.name, warnings: rendered.warnings }, 'chart rendered with warnings');
     const svgFile = `${chart.name}.svg`;
     const pngFile = `${chart.name}.png`;
     writeAtomic(join(outDir, svgFile), rendered.svg);
     writeAtomic(join(outDir, pngFile), rendered.png);
     files.push(join(outDir, svgFile), join(outDir, pngFile));
-    shown.push({ name: chart.name, title: chart.title, description: chart.description, svgFile, pngFile, vegaSpec: rendered.vegaSpec });
+    shown.push({
+      name: chart.name,
+      title: chart.title,
+      description: chart.description,
+      svgFile,
+      pngFile,
+      vegaSpec: rendered.vegaSpec,
+    });
   }
 
   const summaryJson = join(outDir, 'summary.json');

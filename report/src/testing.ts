@@ -32,16 +32,31 @@ interface Toxic {
 const PROXY_TIMEOUT_MS = 1500;
 const TOOL_LIMIT = 3;
 
-function insertRun(db: Database, runId: string, startedAt: number, finishedAt: number | null, status: string, seed: number, promptsTotal: number): void {
-  const settings = { TOXIC_PROB: 0.2, ERROR_PROB: 0.1, TOOL_LIMIT, PROMPT_LIMIT: 1, CHAOS_SEED: seed, TOXICS: ['timeout', 'latency'], LLM_PROVIDER: 'offline', GROQ_API_KEY: undefined };
+function insertRun(
+  db: Database,
+  runId: string,
+  startedAt: number,
+  finishedAt: number | null,
+  status: string,
+  seed: number,
+  promptsTotal: number,
+): void {
+  const settings = {
+    TOXIC_PROB: 0.2,
+    ERROR_PROB: 0.1,
+    TOOL_LIMIT,
+    PROMPT_LIMIT: 1,
+    CHAOS_SEED: seed,
+    TOXICS: ['timeout', 'latency'],
+    LLM_PROVIDER: 'offline',
+    GROQ_API_KEY: undefined,
+  };
   db.prepare(
     `INSERT INTO runs (run_id, started_at, finished_at, status, seed, settings, prompts_total, model) VALUES (?, ?, ?, ?, ?, ?, ?, 'offline')`,
   ).run(runId, startedAt, finishedAt, status, seed, JSON.stringify(settings), promptsTotal);
-  db.prepare(`INSERT INTO control (run_id, phase, current_prompt, heartbeat_at, updated_at) VALUES (?, 'done', NULL, ?, ?)`).run(
-    runId,
-    finishedAt ?? startedAt,
-    finishedAt ?? startedAt,
-  );
+  db.prepare(
+    `INSERT INTO control (run_id, phase, current_prompt, heartbeat_at, updated_at) VALUES (?, 'done', NULL, ?, ?)`,
+  ).run(runId, finishedAt ?? startedAt, finishedAt ?? startedAt);
 }
 
 /** Toxics over `durationMs`: each proxy, each second, with probability 4 %, for 2 to 6 s. */
@@ -70,13 +85,17 @@ function planToxics(random: Random, startedAt: number, durationMs: number): Toxi
  * Writes a completed run of `promptCount` prompts with chaos.
  * @returns what was written
  */
-export function insertChaosRun(db: Database, options: { runId: string; startedAt: number; seed: number; promptCount: number }): SyntheticRun {
+export function insertChaosRun(
+  db: Database,
+  options: { runId: string; startedAt: number; seed: number; promptCount: number },
+): SyntheticRun {
   const random = createRandom(options.seed);
   const { runId, startedAt, promptCount } = options;
   const toxics = planToxics(random.fork('toxics'), startedAt, promptCount * 6000);
   // Draws added with schema v2 (resets, statuses) come from their own fork, so the tool calls stay as before.
   const v2 = random.fork('schema-v2');
-  const toxicOn = (service: string, at: number) => toxics.find((t) => t.service === service && t.startedAt <= at && at < t.endedAt);
+  const toxicOn = (service: string, at: number) =>
+    toxics.find((t) => t.service === service && t.startedAt <= at && at < t.endedAt);
   let toolCalls = 0;
   let clock = startedAt + 300;
   const statuses: Record<string, number> = {};
@@ -121,20 +140,62 @@ export function insertChaosRun(db: Database, options: { runId: string; startedAt
           answered = outcome === 'ok';
           attempts++;
           const status = outcome === 'http_error' ? 503 : outcome === 'ok' ? 200 : null;
-          insertCall.run(runId, index, callId, `${callId}-a${attempt}`, tool, service.name, attempt, 'proxy', outcome, status, simulated, clock, durationMs, answered ? null : outcome);
+          insertCall.run(
+            runId,
+            index,
+            callId,
+            `${callId}-a${attempt}`,
+            tool,
+            service.name,
+            attempt,
+            'proxy',
+            outcome,
+            status,
+            simulated,
+            clock,
+            durationMs,
+            answered ? null : outcome,
+          );
           clock += durationMs + 5;
         }
         if (!answered) {
           const ok = random.chance(0.75);
           const durationMs = ok ? random.int(8, 40) : 2;
           attempts++;
-          insertCall.run(runId, index, callId, `${callId}-a${attempts}`, tool, service.name, attempts, 'direct', ok ? 'ok' : 'connection_error', ok ? 200 : null, 0, clock, durationMs, ok ? null : 'ECONNREFUSED');
+          insertCall.run(
+            runId,
+            index,
+            callId,
+            `${callId}-a${attempts}`,
+            tool,
+            service.name,
+            attempts,
+            'direct',
+            ok ? 'ok' : 'connection_error',
+            ok ? 200 : null,
+            0,
+            clock,
+            durationMs,
+            ok ? null : 'ECONNREFUSED',
+          );
           clock += durationMs + 5;
           answered = ok;
           failedCall ||= !ok;
         }
-        insertLogical.run(callId, runId, index, tool, service.name, JSON.stringify({ query: `question ${index}.${n}` }), answered ? 'result' : 'no_result', attempts,
-          answered ? 200 : null, answered ? '{"answer":"…"}' : null, callStart, clock);
+        insertLogical.run(
+          callId,
+          runId,
+          index,
+          tool,
+          service.name,
+          JSON.stringify({ query: `question ${index}.${n}` }),
+          answered ? 'result' : 'no_result',
+          attempts,
+          answered ? 200 : null,
+          answered ? '{"answer":"…"}' : null,
+          callStart,
+          clock,
+        );
       }
       clock += random.int(100, 600); // the final answer
       const modelFailed = !failedCall && random.chance(0.08);
@@ -142,8 +203,26 @@ export function insertChaosRun(db: Database, options: { runId: string; startedAt
       const status = failedCall || modelFailed ? 'failed' : answeredStatus;
       statuses[status] = (statuses[status] ?? 0) + 1;
       const errorType = failedCall ? 'tool_limit' : modelFailed ? 'model' : null;
-      const answer = status === 'failed' ? null : status === 'unhandled' ? 'Sorry, I could not work out what to do.' : `an answer to prompt ${index}`;
-      insertPrompt.run(runId, index, `p${index}`, `prompt number ${index}`, status, answer, `verdict: ${status}`, errorType, errorType, promptStart, clock, clock - promptStart);
+      const answer =
+        status === 'failed'
+          ? null
+          : status === 'unhandled'
+            ? 'Sorry, I could not work out what to do.'
+            : `an answer to prompt ${index}`;
+      insertPrompt.run(
+        runId,
+        index,
+        `p${index}`,
+        `prompt number ${index}`,
+        status,
+        answer,
+        `verdict: ${status}`,
+        errorType,
+        errorType,
+        promptStart,
+        clock,
+        clock - promptStart,
+      );
       clock += 50;
     }
     const insertToxic = db.prepare(
@@ -152,7 +231,17 @@ export function insertChaosRun(db: Database, options: { runId: string; startedAt
     );
     for (const t of toxics) {
       if (t.startedAt > clock) break;
-      insertToxic.run(runId, t.proxy, t.service, `${t.type}_${t.stream}`, t.type, t.stream, JSON.stringify(t.type === 'timeout' ? { timeout: 0 } : { latency: 400 }), t.startedAt, Math.min(t.endedAt, clock));
+      insertToxic.run(
+        runId,
+        t.proxy,
+        t.service,
+        `${t.type}_${t.stream}`,
+        t.type,
+        t.stream,
+        JSON.stringify(t.type === 'timeout' ? { timeout: 0 } : { latency: 400 }),
+        t.startedAt,
+        Math.min(t.endedAt, clock),
+      );
     }
     // The translator service down for 2 s in the middle of the run (a fault that is not a toxic).
     const middle = Math.round((startedAt + clock) / 2);
@@ -162,7 +251,14 @@ export function insertChaosRun(db: Database, options: { runId: string; startedAt
     ).run(runId, middle, middle + 2000);
     db.prepare(`UPDATE runs SET finished_at = ?, status = 'completed' WHERE run_id = ?`).run(clock, runId);
   });
-  return { runId, startedAt, prompts: promptCount, toolCalls, toxics: toxics.filter((t) => t.startedAt <= clock).length, statuses };
+  return {
+    runId,
+    startedAt,
+    prompts: promptCount,
+    toolCalls,
+    toxics: toxics.filter((t) => t.startedAt <= clock).length,
+    statuses,
+  };
 }
 
 /**

@@ -78,14 +78,22 @@ describe('charts of the latest run', () => {
   });
 
   it('writes an SVG and a PNG per chart, plus index.html and summary.json, at absolute paths', () => {
-    const expected = [...CHARTS.flatMap((c) => [join(outDir, `${c.name}.svg`), join(outDir, `${c.name}.png`)]), join(outDir, 'summary.json'), join(outDir, 'index.html')];
+    const expected = [
+      ...CHARTS.flatMap((c) => [join(outDir, `${c.name}.svg`), join(outDir, `${c.name}.png`)]),
+      join(outDir, 'summary.json'),
+      join(outDir, 'index.html'),
+    ];
     assert.deepEqual([...result.files].sort(), expected.sort());
     for (const file of result.files) {
       assert.ok(isAbsolute(file), file);
       assert.ok(existsSync(file), file);
     }
     assert.equal(result.indexHtml, join(outDir, 'index.html'));
-    assert.deepEqual(Object.keys(AXIS_TITLES).sort(), CHARTS.map((c) => c.name).sort(), 'every chart has its axis titles listed here');
+    assert.deepEqual(
+      Object.keys(AXIS_TITLES).sort(),
+      CHARTS.map((c) => c.name).sort(),
+      'every chart has its axis titles listed here',
+    );
   });
 
   it('writes well-formed SVGs with an <svg> root and the axis titles', () => {
@@ -94,7 +102,8 @@ describe('charts of the latest run', () => {
       assert.match(svg, /^<svg[\s>]/, `${chart.name}: root element`);
       const size = parseSvg(svg);
       assert.ok(size.width > 300 && size.height > 150, `${chart.name}: ${size.width}x${size.height}`);
-      for (const title of AXIS_TITLES[chart.name]!) assert.ok(svg.includes(`>${title}`), `${chart.name}: axis title "${title}"`);
+      for (const title of AXIS_TITLES[chart.name]!)
+        assert.ok(svg.includes(`>${title}`), `${chart.name}: axis title "${title}"`);
     }
   });
 
@@ -105,7 +114,10 @@ describe('charts of the latest run', () => {
       const svgSize = parseSvg(readFileSync(join(outDir, `${chart.name}.svg`), 'utf8'));
       const { width, height } = pngSize(png);
       assert.ok(width >= 600 && width <= 4000 && height >= 300 && height <= 4000, `${chart.name}: ${width}x${height}`);
-      assert.ok(Math.abs(width - 2 * svgSize.width) <= 2 && Math.abs(height - 2 * svgSize.height) <= 2, `${chart.name}: ${width}x${height}`);
+      assert.ok(
+        Math.abs(width - 2 * svgSize.width) <= 2 && Math.abs(height - 2 * svgSize.height) <= 2,
+        `${chart.name}: ${width}x${height}`,
+      );
     }
   });
 
@@ -114,10 +126,12 @@ describe('charts of the latest run', () => {
     for (const name of ['throughput', 'tool-latency', 'errors']) {
       const svg = readFileSync(join(outDir, `${name}.svg`), 'utf8');
       // Legend entries, as vega writes them: a symbol with its fill, then the label text.
-      const entries = /role-legend-symbol"[^>]*><path [^>]*fill="(#[0-9a-f]{6})"[^>]*\/><\/g><g class="mark-text role-legend-label"[^>]*><text[^>]*>([a-z]+)<\/text>/g;
+      const entries =
+        /role-legend-symbol"[^>]*><path [^>]*fill="(#[0-9a-f]{6})"[^>]*\/><\/g><g class="mark-text role-legend-label"[^>]*><text[^>]*>([a-z]+)<\/text>/g;
       for (const m of svg.matchAll(entries)) {
         const [, fill, label] = m;
-        if (!['search', 'weather', 'movie', 'calendar', 'calculator', 'message', 'translator'].includes(label!)) continue;
+        if (!['search', 'weather', 'movie', 'calendar', 'calculator', 'message', 'translator'].includes(label!))
+          continue;
         const seen = colourOf.get(label!);
         if (seen) assert.equal(fill, seen, `${label} in ${name}`);
         else colourOf.set(label!, fill!);
@@ -147,15 +161,25 @@ describe('charts of the latest run', () => {
     const html = readFileSync(result.indexHtml, 'utf8');
     const rows = html.match(/<tr data-tools="[^"]*" data-causes="[^"]*">/g) ?? [];
     assert.equal(rows.length, latest.prompts, 'one row per prompt');
-    for (const id of ['filter-status', 'filter-tool', 'filter-cause']) assert.ok(html.includes(`<select id="${id}">`), id);
-    for (const key of ['index', 'status', 'attempts', 'root']) assert.ok(html.includes(`data-sort="${key}"`), `sort by ${key}`);
+    for (const id of ['filter-status', 'filter-tool', 'filter-cause'])
+      assert.ok(html.includes(`<select id="${id}">`), id);
+    for (const key of ['index', 'status', 'attempts', 'root'])
+      assert.ok(html.includes(`data-sort="${key}"`), `sort by ${key}`);
     assert.ok(html.includes('{&quot;query&quot;:&quot;question 0.0&quot;}'), 'a call with its arguments');
-    assert.match(html, /→ <span class="cause cause-toxic">toxic<\/span> <span class="fault">toxic #\d+ timeout (upstream|downstream) on [a-z]+_proxy/, 'an attempt with its toxic');
+    assert.match(
+      html,
+      /→ <span class="cause cause-toxic">toxic<\/span> <span class="fault">toxic #\d+ timeout (upstream|downstream) on [a-z]+_proxy/,
+      'an attempt with its toxic',
+    );
     assert.ok(html.includes('cause-simulated_error'), 'a simulated error');
     // list.js and vega are inlined: the page works from disk with no network.
     assert.ok(html.includes('new List(') && html.includes('typeof vega'), 'list.js and the live charts wired');
     assert.ok(!/<script[^>]+src=/.test(html), 'no external script');
-    for (const chart of CHARTS) assert.ok(html.includes(`<script type="application/json" id="spec-${chart.name}">`), `live spec of ${chart.name}`);
+    for (const chart of CHARTS)
+      assert.ok(
+        html.includes(`<script type="application/json" id="spec-${chart.name}">`),
+        `live spec of ${chart.name}`,
+      );
     assert.match(html, /<table class="blast">/);
   });
 
@@ -164,33 +188,84 @@ describe('charts of the latest run', () => {
     const id = latest.runId;
     assert.equal(summary.prompts.total, latest.prompts);
     for (const status of ['correct', 'unchecked', 'wrong', 'unhandled', 'failed', 'interrupted'] as const) {
-      assert.equal(summary.prompts.byStatus[status], count('SELECT COUNT(*) AS n FROM prompt_results WHERE run_id = ? AND status = ?', id, status), status);
+      assert.equal(
+        summary.prompts.byStatus[status],
+        count('SELECT COUNT(*) AS n FROM prompt_results WHERE run_id = ? AND status = ?', id, status),
+        status,
+      );
       assert.equal(summary.prompts.byStatus[status], latest.statuses[status] ?? 0, status);
     }
     const { byStatus } = summary.prompts;
     assert.equal(summary.prompts.checked, byStatus.correct + byStatus.wrong + byStatus.unhandled + byStatus.failed);
-    assert.equal(summary.prompts.successRate, byStatus.correct / summary.prompts.checked, 'correct / checked: unchecked never counts as success');
+    assert.equal(
+      summary.prompts.successRate,
+      byStatus.correct / summary.prompts.checked,
+      'correct / checked: unchecked never counts as success',
+    );
     assert.equal(summary.prompts.unchecked, byStatus.unchecked);
     // Failed attempts by cause, from the attribution view, every cause listed (unknown included).
-    assert.equal(summary.toolCalls.failedAttempts, count('SELECT COUNT(*) AS n FROM attempt_causes WHERE run_id = ?', id));
-    assert.deepEqual(Object.keys(summary.toolCalls.failedByCause), ['simulated_error', 'service_down', 'toxic', 'cancelled', 'client_timeout', 'unknown']);
+    assert.equal(
+      summary.toolCalls.failedAttempts,
+      count('SELECT COUNT(*) AS n FROM attempt_causes WHERE run_id = ?', id),
+    );
+    assert.deepEqual(Object.keys(summary.toolCalls.failedByCause), [
+      'simulated_error',
+      'service_down',
+      'toxic',
+      'cancelled',
+      'client_timeout',
+      'unknown',
+    ]);
     for (const [cause, n] of Object.entries(summary.toolCalls.failedByCause)) {
-      assert.equal(n, count('SELECT COUNT(*) AS n FROM attempt_causes WHERE run_id = ? AND cause = ?', id, cause), cause);
+      assert.equal(
+        n,
+        count('SELECT COUNT(*) AS n FROM attempt_causes WHERE run_id = ? AND cause = ?', id, cause),
+        cause,
+      );
     }
-    assert.ok(summary.toolCalls.failedByCause.toxic! > 0 && summary.toolCalls.failedByCause.simulated_error! > 0 && summary.toolCalls.failedByCause.unknown! > 0, 'causes');
+    assert.ok(
+      summary.toolCalls.failedByCause.toxic! > 0 &&
+        summary.toolCalls.failedByCause.simulated_error! > 0 &&
+        summary.toolCalls.failedByCause.unknown! > 0,
+      'causes',
+    );
     // Every fault event with its blast radius.
     assert.equal(summary.faultEvents.length, count('SELECT COUNT(*) AS n FROM fault_events WHERE run_id = ?', id));
     for (const f of summary.faultEvents) {
-      const row = db.prepare('SELECT attempts_touched AS t, attempts_attributed AS a, prompt_indexes AS p FROM fault_blast_radius WHERE fault_event_id = ?').get(f.id) as { t: number; a: number; p: string };
-      assert.deepEqual([f.attemptsTouched, f.attemptsAttributed, f.promptsTouched], [row.t, row.a, JSON.parse(row.p)], `fault #${f.id}`);
+      const row = db
+        .prepare(
+          'SELECT attempts_touched AS t, attempts_attributed AS a, prompt_indexes AS p FROM fault_blast_radius WHERE fault_event_id = ?',
+        )
+        .get(f.id) as { t: number; a: number; p: string };
+      assert.deepEqual(
+        [f.attemptsTouched, f.attemptsAttributed, f.promptsTouched],
+        [row.t, row.a, JSON.parse(row.p)],
+        `fault #${f.id}`,
+      );
     }
-    assert.ok(summary.faultEvents.some((f) => f.attemptsAttributed > 0), 'a fault with failures attributed');
-    assert.ok(summary.faultEvents.some((f) => f.kind === 'service_down'), 'a service down among the faults');
-    assert.equal(summary.durationS, (count('SELECT finished_at - started_at AS n FROM runs WHERE run_id = ?', id)) / 1000, "the run's own duration");
+    assert.ok(
+      summary.faultEvents.some((f) => f.attemptsAttributed > 0),
+      'a fault with failures attributed',
+    );
+    assert.ok(
+      summary.faultEvents.some((f) => f.kind === 'service_down'),
+      'a service down among the faults',
+    );
+    assert.equal(
+      summary.durationS,
+      count('SELECT finished_at - started_at AS n FROM runs WHERE run_id = ?', id) / 1000,
+      "the run's own duration",
+    );
     assert.equal(summary.toolCalls.calls, latest.toolCalls);
     assert.equal(summary.toolCalls.attempts, count('SELECT COUNT(*) AS n FROM tool_calls WHERE run_id = ?', id));
-    assert.equal(summary.toolCalls.fallbacks, count("SELECT COUNT(*) AS n FROM tool_calls WHERE run_id = ? AND via = 'direct'", id));
-    assert.equal(summary.toolCalls.retries, count("SELECT COUNT(*) AS n FROM tool_calls WHERE run_id = ? AND via = 'proxy' AND attempt > 1", id));
+    assert.equal(
+      summary.toolCalls.fallbacks,
+      count("SELECT COUNT(*) AS n FROM tool_calls WHERE run_id = ? AND via = 'direct'", id),
+    );
+    assert.equal(
+      summary.toolCalls.retries,
+      count("SELECT COUNT(*) AS n FROM tool_calls WHERE run_id = ? AND via = 'proxy' AND attempt > 1", id),
+    );
     assert.equal(summary.toxics.total, latest.toxics);
     assert.equal(summary.toxics.total, count('SELECT COUNT(*) AS n FROM toxic_events WHERE run_id = ?', id));
     // Latency counts answered attempts only: failed ones are shown apart by cause.
@@ -202,9 +277,21 @@ describe('charts of the latest run', () => {
     assert.deepEqual(summary, result.summary);
     // The synthetic run holds what the charts are meant to show.
     // (Messages given: node's assert.ok builds one from the source otherwise, which can hang under tsx.)
-    assert.ok(summary.toolCalls.retries > 0 && summary.toolCalls.fallbacks > 0 && summary.toolCalls.unanswered > 0, 'retries, fallbacks, unanswered');
-    assert.ok(Object.keys(summary.toxics.byType).length >= 2 && summary.toolLatency.underToxic.attempts > 0, 'two toxic types, answers under a toxic');
-    assert.ok(byStatus.failed > 0 && byStatus.wrong > 0 && byStatus.unchecked > 0 && Object.keys(summary.prompts.byErrorType).length >= 2, 'statuses');
+    assert.ok(
+      summary.toolCalls.retries > 0 && summary.toolCalls.fallbacks > 0 && summary.toolCalls.unanswered > 0,
+      'retries, fallbacks, unanswered',
+    );
+    assert.ok(
+      Object.keys(summary.toxics.byType).length >= 2 && summary.toolLatency.underToxic.attempts > 0,
+      'two toxic types, answers under a toxic',
+    );
+    assert.ok(
+      byStatus.failed > 0 &&
+        byStatus.wrong > 0 &&
+        byStatus.unchecked > 0 &&
+        Object.keys(summary.prompts.byErrorType).length >= 2,
+      'statuses',
+    );
   });
 });
 
@@ -220,7 +307,8 @@ describe('charts of a chosen run', () => {
   it('refuses an unknown run id with a message naming it and the runs there are', async () => {
     await assert.rejects(
       renderCharts({ db, runId: 'no-such-run', outDir: join(tmp.path, 'charts-none') }),
-      (err: Error) => isLabError(err, 'NOT_FOUND') && /no run "no-such-run"/.test(err.message) && err.message.includes(latest.runId),
+      (err: Error) =>
+        isLabError(err, 'NOT_FOUND') && /no run "no-such-run"/.test(err.message) && err.message.includes(latest.runId),
     );
     assert.ok(!existsSync(join(tmp.path, 'charts-none')), 'nothing written');
   });
@@ -232,7 +320,8 @@ describe('charts of a chosen run', () => {
       const svg = readFileSync(join(outDir, `${chart.name}.svg`), 'utf8');
       parseSvg(svg);
       assert.match(svg, />no [a-z ]+</, `${chart.name} says there is no data`);
-      for (const title of AXIS_TITLES[chart.name]!) assert.ok(svg.includes(`>${title}`), `${chart.name}: axis title "${title}"`);
+      for (const title of AXIS_TITLES[chart.name]!)
+        assert.ok(svg.includes(`>${title}`), `${chart.name}: axis title "${title}"`);
       assert.deepEqual(readFileSync(join(outDir, `${chart.name}.png`)).subarray(0, 8), PNG_SIGNATURE);
     }
     assert.equal(result.summary.prompts.unfinished, 3);
@@ -256,7 +345,11 @@ describe('run analysis', () => {
     const path = join(tmp.path, 'small.db');
     const writer = openDatabase(path);
     writeTransaction(writer, () => {
-      writer.prepare("INSERT INTO runs (run_id, started_at, finished_at, status, seed, prompts_total) VALUES ('r', 0, 10000, 'completed', 1, 2)").run();
+      writer
+        .prepare(
+          "INSERT INTO runs (run_id, started_at, finished_at, status, seed, prompts_total) VALUES ('r', 0, 10000, 'completed', 1, 2)",
+        )
+        .run();
       const call = writer.prepare(
         `INSERT INTO tool_calls (run_id, prompt_index, prompt_attempt, call_id, tool, service, attempt, via, outcome, started_at, duration_ms)
          VALUES ('r', ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -270,7 +363,9 @@ describe('run analysis', () => {
       // A search call during the weather toxic: another proxy, so clean.
       call.run(1, 'call_1', 'search_web', 'search', 1, 'proxy', 'ok', 1500, 40);
       writer
-        .prepare("INSERT INTO fault_events (run_id, kind, proxy, service, name, type, stream, toxicity, started_at, ended_at) VALUES ('r', 'toxic', 'weather_proxy', 'weather', 't', 'timeout', 'upstream', 1, 1000, 3000)")
+        .prepare(
+          "INSERT INTO fault_events (run_id, kind, proxy, service, name, type, stream, toxicity, started_at, ended_at) VALUES ('r', 'toxic', 'weather_proxy', 'weather', 't', 'timeout', 'upstream', 1, 1000, 3000)",
+        )
         .run();
     });
     const analysis = analyzeRun(loadRunData(writer, 'r'));
@@ -301,9 +396,15 @@ describe('failures by cause', () => {
   it('counts and draws a cause the chart does not know yet (a fault kind added later) instead of dropping it', () => {
     const writer = openDatabase(join(tmp.path, 'new-kind.db'));
     writeTransaction(writer, () => {
-      writer.prepare("INSERT INTO runs (run_id, started_at, finished_at, status, seed, prompts_total) VALUES ('r', 0, 5000, 'completed', 1, 1)").run();
       writer
-        .prepare("INSERT INTO fault_events (run_id, kind, service, name, type, started_at, ended_at) VALUES ('r', 'http_error', 'weather', 'e', 'http_error', 1000, 2000)")
+        .prepare(
+          "INSERT INTO runs (run_id, started_at, finished_at, status, seed, prompts_total) VALUES ('r', 0, 5000, 'completed', 1, 1)",
+        )
+        .run();
+      writer
+        .prepare(
+          "INSERT INTO fault_events (run_id, kind, service, name, type, started_at, ended_at) VALUES ('r', 'http_error', 'weather', 'e', 'http_error', 1000, 2000)",
+        )
         .run();
       writer
         .prepare(
@@ -315,8 +416,18 @@ describe('failures by cause', () => {
     const analysis = analyzeRun(loadRunData(writer, 'r'));
     writer.close();
     assert.equal(summarizeRun(analysis).toolCalls.failedByCause.http_error, 1);
-    const panel = (errorsChart.build(analysis) as unknown as { hconcat: { encoding: { y: { scale: { domain: string[] } } } }[] }).hconcat[1]!;
-    assert.deepEqual(panel.encoding.y.scale.domain, ['simulated_error', 'service_down', 'toxic', 'cancelled', 'client_timeout', 'unknown', 'http_error']);
+    const panel = (
+      errorsChart.build(analysis) as unknown as { hconcat: { encoding: { y: { scale: { domain: string[] } } } }[] }
+    ).hconcat[1]!;
+    assert.deepEqual(panel.encoding.y.scale.domain, [
+      'simulated_error',
+      'service_down',
+      'toxic',
+      'cancelled',
+      'client_timeout',
+      'unknown',
+      'http_error',
+    ]);
   });
 });
 

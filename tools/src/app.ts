@@ -16,5 +16,8 @@ import { TOOL_SERVICES } from './services/index.js';
  * @throws {LabError} `INTERNAL` when the service's shipped data file is missing or invalid
  */
 export function createApp(service: ServiceName, deps: ToolDeps): Express {
-  return createServiceApp(TOOL_SERVICES[service], { ...deps, mcpTools: deps.mcpTools ?? builtinDeclaredTools(service) });
+  return createServiceApp(TOOL_SERVICES[service], {
+    ...deps,
+    mcpTools: deps.mcpTools ?? builtinDeclaredTools(service),
+  });
 }

@@ -58,11 +58,18 @@ export async function startToolService(
     logger,
     random: createRandom(settings.CHAOS_SEED).fork(name),
     plannedErrors: plannedErrorsFromDatabase(settings.LAB_DB_PATH, name, logger),
-    requestRecorder: recordsServiceRequests(settings) ? serviceRequestRecorder({ dbPath: settings.LAB_DB_PATH, service: name, withArguments: true, logger }) : undefined,
+    requestRecorder: recordsServiceRequests(settings)
+      ? serviceRequestRecorder({ dbPath: settings.LAB_DB_PATH, service: name, withArguments: true, logger })
+      : undefined,
     errorProb: errorProbFromDatabase(settings.LAB_DB_PATH, settings.ERROR_PROB, logger),
   });
   const server = createServer(app);
-  const port = await listenOn(server, options.port ?? spec.toolPort + settings.PORT_OFFSET, host, `${name} tool service`);
+  const port = await listenOn(
+    server,
+    options.port ?? spec.toolPort + settings.PORT_OFFSET,
+    host,
+    `${name} tool service`,
+  );
   const url = `http://${formatEndpoint({ host: connectHost(host), port })}`;
   logger.info({ host, port, url, errorProb: settings.ERROR_PROB, seed: settings.CHAOS_SEED }, 'tool service listening');
   let closing: Promise<void> | undefined;

@@ -46,4 +46,3 @@ export interface ToolService {
    */
   routes(ctx: ServiceContext): Router;
 }
-

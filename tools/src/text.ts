@@ -5,7 +5,17 @@
  */
 
 /** Letters that Unicode decomposition does not split into a base letter and a mark. */
-const LIGATURES: Record<string, string> = { ß: 'ss', æ: 'ae', œ: 'oe', ø: 'o', ł: 'l', đ: 'd', ð: 'd', þ: 'th', ı: 'i' };
+const LIGATURES: Record<string, string> = {
+  ß: 'ss',
+  æ: 'ae',
+  œ: 'oe',
+  ø: 'o',
+  ł: 'l',
+  đ: 'd',
+  ð: 'd',
+  þ: 'th',
+  ı: 'i',
+};
 
 /** Lower-cases `text` and strips its accents (NFKD, combining marks removed, ligatures spelled out). */
 export function foldText(text: string): string {

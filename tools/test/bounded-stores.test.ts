@@ -10,7 +10,11 @@ import { INBOX_PER_PAGE, MAX_INBOX_PER_PAGE } from '../src/services/message/inde
 import { query, startTestService, type JsonResponse, type TestService } from './support/test-service.js';
 
 /** Runs `count` requests, `width` at a time, and returns their answers in order. */
-async function inBatches(count: number, request: (i: number) => Promise<JsonResponse>, width = 50): Promise<JsonResponse[]> {
+async function inBatches(
+  count: number,
+  request: (i: number) => Promise<JsonResponse>,
+  width = 50,
+): Promise<JsonResponse[]> {
   const answers: JsonResponse[] = [];
   for (let start = 0; start < count; start += width) {
     const batch = Array.from({ length: Math.min(width, count - start) }, (_, k) => request(start + k));
@@ -28,7 +32,11 @@ describe('mailbox and event store bounds', () => {
     for (let i = 0; i < 3; i++) mailbox.send('bob', `hi ${i}`, Date.parse('2026-01-01T00:00:00Z') + i);
     const kept = mailbox.inbox();
     assert.equal(kept.length, 5);
-    assert.deepEqual(ids(kept), ['msg_7', 'msg_6', 'msg_5', 'msg_4', 'msg_3'], 'the two oldest seeded messages are gone');
+    assert.deepEqual(
+      ids(kept),
+      ['msg_7', 'msg_6', 'msg_5', 'msg_4', 'msg_3'],
+      'the two oldest seeded messages are gone',
+    );
   });
 
   it(`keeps ${MAX_STORED_EVENTS} events by default: the oldest, whatever its date, goes first`, () => {
@@ -38,7 +46,11 @@ describe('mailbox and event store bounds', () => {
     assert.deepEqual(store.eventsOn('2026-08-01'), []);
     assert.equal(store.eventsOn('2026-08-02').length, MAX_STORED_EVENTS);
     assert.equal(store.deleteOn('2026-08-02'), MAX_STORED_EVENTS);
-    assert.equal(store.add({ title: 'fresh start', date: '2026-08-01', time: '09:00' }).id, `evt_${MAX_STORED_EVENTS + 2}`, 'ids are never reused');
+    assert.equal(
+      store.add({ title: 'fresh start', date: '2026-08-01', time: '09:00' }).id,
+      `evt_${MAX_STORED_EVENTS + 2}`,
+      'ids are never reused',
+    );
   });
 
   it('a full calendar drops the oldest event over all dates, and deleted events leave room', () => {
@@ -48,10 +60,24 @@ describe('mailbox and event store bounds', () => {
     store.add({ title: 'c', date: '2026-01-01', time: '08:00' });
     assert.equal(store.deleteOn('2026-01-02'), 1);
     store.add({ title: 'd', date: '2026-01-03', time: '10:00' });
-    assert.deepEqual(store.eventsOn('2026-01-01').map((e) => e.title), ['c', 'a'], 'nothing dropped while under the cap');
+    assert.deepEqual(
+      store.eventsOn('2026-01-01').map((e) => e.title),
+      ['c', 'a'],
+      'nothing dropped while under the cap',
+    );
     store.add({ title: 'e', date: '2026-01-03', time: '07:00' });
-    assert.deepEqual(store.eventsOn('2026-01-01').map((e) => e.title), ['c'], 'the oldest event (a) is dropped');
-    assert.deepEqual(store.eventsOn('2026-01-03').map((e) => [e.id, e.title]), [['evt_5', 'e'], ['evt_4', 'd']]);
+    assert.deepEqual(
+      store.eventsOn('2026-01-01').map((e) => e.title),
+      ['c'],
+      'the oldest event (a) is dropped',
+    );
+    assert.deepEqual(
+      store.eventsOn('2026-01-03').map((e) => [e.id, e.title]),
+      [
+        ['evt_5', 'e'],
+        ['evt_4', 'd'],
+      ],
+    );
   });
 });
 
@@ -67,7 +93,10 @@ describe('message service: bounded mailbox, paged inbox', () => {
     await inBatches(30, (i) => message.send('POST', '/messages', { to: 'bob', body: `note ${i}` }));
     const first = await message.get('/inbox');
     assert.equal(first.status, 200);
-    assert.deepEqual({ ...first.body, messages: undefined }, { total: 34, page: 1, per_page: INBOX_PER_PAGE, total_pages: 2, messages: undefined });
+    assert.deepEqual(
+      { ...first.body, messages: undefined },
+      { total: 34, page: 1, per_page: INBOX_PER_PAGE, total_pages: 2, messages: undefined },
+    );
     assert.equal(first.body.messages.length, INBOX_PER_PAGE);
     const all = (await message.get(`/inbox${query({ per_page: 100 })}`)).body.messages;
     assert.equal(all.length, 34);
@@ -94,21 +123,38 @@ describe('message service: bounded mailbox, paged inbox', () => {
   });
 
   it(`keeps the newest ${MAX_STORED_MESSAGES} messages, and forgets request ids ${IDEMPOTENCY_CAPACITY} writes old`, async () => {
-    const oldest = await message.send('POST', '/messages', { to: 'carol', body: 'the oldest write', request_id: 'oldest' });
+    const oldest = await message.send('POST', '/messages', {
+      to: 'carol',
+      body: 'the oldest write',
+      request_id: 'oldest',
+    });
     assert.equal(oldest.status, 201);
-    const sent = await inBatches(MAX_STORED_MESSAGES, (i) => message.send('POST', '/messages', { to: 'bob', body: `flood ${i}`, request_id: `flood-${i}` }));
+    const sent = await inBatches(MAX_STORED_MESSAGES, (i) =>
+      message.send('POST', '/messages', { to: 'bob', body: `flood ${i}`, request_id: `flood-${i}` }),
+    );
     assert.ok(sent.every((r) => r.status === 201));
     const inbox = (await message.get(`/inbox${query({ per_page: MAX_INBOX_PER_PAGE })}`)).body;
     assert.equal(inbox.total, MAX_STORED_MESSAGES);
     assert.equal(inbox.total_pages, MAX_STORED_MESSAGES / MAX_INBOX_PER_PAGE);
-    const newest = sent.map((r) => r.body.message.id).sort((a: string, b: string) => Number(b.slice(4)) - Number(a.slice(4)))[0];
+    const newest = sent
+      .map((r) => r.body.message.id)
+      .sort((a: string, b: string) => Number(b.slice(4)) - Number(a.slice(4)))[0];
     assert.equal(inbox.messages[0].id, newest);
-    const lastPage = (await message.get(`/inbox${query({ per_page: MAX_INBOX_PER_PAGE, page: inbox.total_pages })}`)).body.messages;
+    const lastPage = (await message.get(`/inbox${query({ per_page: MAX_INBOX_PER_PAGE, page: inbox.total_pages })}`))
+      .body.messages;
     assert.ok(!lastPage.some((m: { body: string }) => m.body === 'the oldest write'), 'the oldest message was dropped');
 
-    const recent = await message.send('POST', '/messages', { to: 'bob', body: 'again', request_id: `flood-${MAX_STORED_MESSAGES - 1}` });
+    const recent = await message.send('POST', '/messages', {
+      to: 'bob',
+      body: 'again',
+      request_id: `flood-${MAX_STORED_MESSAGES - 1}`,
+    });
     assert.equal(recent.body.duplicate, true, 'a recent id still has no second effect');
-    const forgotten = await message.send('POST', '/messages', { to: 'carol', body: 'the oldest write', request_id: 'oldest' });
+    const forgotten = await message.send('POST', '/messages', {
+      to: 'carol',
+      body: 'the oldest write',
+      request_id: 'oldest',
+    });
     assert.equal(forgotten.body.duplicate, undefined, 'an id older than the book is a new write');
     assert.notEqual(forgotten.body.message.id, oldest.body.message.id);
   });
@@ -123,16 +169,31 @@ describe('calendar service: bounded store, paged events', () => {
 
   it("answers a date's events one page at a time, sorted by time, with totals", async () => {
     const date = '2026-07-01';
-    await inBatches(25, (i) => calendar.send('POST', '/events', { title: `slot ${i}`, date, time: `${String(i % 24).padStart(2, '0')}:${String(i).padStart(2, '0')}` }));
+    await inBatches(25, (i) =>
+      calendar.send('POST', '/events', {
+        title: `slot ${i}`,
+        date,
+        time: `${String(i % 24).padStart(2, '0')}:${String(i).padStart(2, '0')}`,
+      }),
+    );
     const first = (await calendar.get(`/events${query({ date })}`)).body;
-    assert.deepEqual({ ...first, events: undefined }, { date, total: 25, page: 1, per_page: EVENTS_PER_PAGE, total_pages: 2, events: undefined });
+    assert.deepEqual(
+      { ...first, events: undefined },
+      { date, total: 25, page: 1, per_page: EVENTS_PER_PAGE, total_pages: 2, events: undefined },
+    );
     const all = (await calendar.get(`/events${query({ date, per_page: 100 })}`)).body.events;
     const times = all.map((e: { time: string }) => e.time);
     assert.deepEqual(times, [...times].sort());
     assert.deepEqual(first.events, all.slice(0, EVENTS_PER_PAGE));
-    assert.deepEqual((await calendar.get(`/events${query({ date, page: 2 })}`)).body.events, all.slice(EVENTS_PER_PAGE));
+    assert.deepEqual(
+      (await calendar.get(`/events${query({ date, page: 2 })}`)).body.events,
+      all.slice(EVENTS_PER_PAGE),
+    );
     const tooBig = await calendar.get(`/events${query({ date, per_page: MAX_EVENTS_PER_PAGE + 1 })}`);
     assert.equal(tooBig.status, 400);
-    assert.deepEqual(tooBig.body, { error: `per_page must be an integer from 1 to ${MAX_EVENTS_PER_PAGE}`, field: 'per_page' });
+    assert.deepEqual(tooBig.body, {
+      error: `per_page must be an integer from 1 to ${MAX_EVENTS_PER_PAGE}`,
+      field: 'per_page',
+    });
   });
 });

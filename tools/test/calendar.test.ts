@@ -12,7 +12,11 @@ describe('calendar service', () => {
   it('adds events and lists a date sorted by time', async () => {
     const date = '2026-03-14';
     const added = [];
-    for (const [title, time] of [['Dentist', '15:30'], ['Stand-up', '09:00'], ['Lunch with Ana', '12:15']]) {
+    for (const [title, time] of [
+      ['Dentist', '15:30'],
+      ['Stand-up', '09:00'],
+      ['Lunch with Ana', '12:15'],
+    ]) {
       const res = await calendar.send('POST', '/events', { title, date, time, request_id: `add-${title}` });
       assert.equal(res.status, 201);
       assert.deepEqual(Object.keys(res.body), ['event']);
@@ -26,7 +30,10 @@ describe('calendar service', () => {
     const list = await calendar.get(`/events${query({ date })}`);
     assert.equal(list.status, 200);
     assert.equal(list.body.date, date);
-    assert.deepEqual(list.body.events.map((e: { title: string }) => e.title), ['Stand-up', 'Lunch with Ana', 'Dentist']);
+    assert.deepEqual(
+      list.body.events.map((e: { title: string }) => e.title),
+      ['Stand-up', 'Lunch with Ana', 'Dentist'],
+    );
     assert.deepEqual((await calendar.get(`/events${query({ date: '2026-03-15' })}`)).body, {
       date: '2026-03-15',
       total: 0,
@@ -50,11 +57,24 @@ describe('calendar service', () => {
     assert.equal(res.status, 200);
     assert.deepEqual(res.body, { date, deleted: 2 });
     assert.deepEqual((await calendar.get(`/events${query({ date })}`)).body.events, []);
-    assert.deepEqual((await calendar.send('DELETE', `/events${query({ date: '2026-05-02' })}`, undefined)).body, { date: '2026-05-02', deleted: 0 });
+    assert.deepEqual((await calendar.send('DELETE', `/events${query({ date: '2026-05-02' })}`, undefined)).body, {
+      date: '2026-05-02',
+      deleted: 0,
+    });
   });
 
   it('refuses dates that are not real calendar dates', async () => {
-    for (const date of ['2026-02-30', '2025-02-29', '2026-13-01', '2026-00-10', '2026-04-31', '26-01-01', '2026/01/01', 'tomorrow', '0000-01-01']) {
+    for (const date of [
+      '2026-02-30',
+      '2025-02-29',
+      '2026-13-01',
+      '2026-00-10',
+      '2026-04-31',
+      '26-01-01',
+      '2026/01/01',
+      'tomorrow',
+      '0000-01-01',
+    ]) {
       for (const res of [
         await calendar.get(`/events${query({ date })}`),
         await calendar.send('POST', '/events', { title: 'x', date, time: '10:00' }),
@@ -98,6 +118,9 @@ describe('calendar service', () => {
     }
     const missing = await calendar.get('/events');
     assert.deepEqual(missing.body, { error: 'date is required', field: 'date' });
-    assert.deepEqual((await calendar.get('/events?date=2026-01-01&date=2026-01-02')).body, { error: 'date must be given once', field: 'date' });
+    assert.deepEqual((await calendar.get('/events?date=2026-01-01&date=2026-01-02')).body, {
+      error: 'date must be given once',
+      field: 'date',
+    });
   });
 });

@@ -6,20 +6,26 @@ import { dataFilePath, loadDataFile } from '../src/data.js';
 
 describe('shipped data files', () => {
   it('stops with a message naming a missing file', () => {
-    assert.throws(() => loadDataFile('no-such-file.json', z.array(z.unknown())), (err) => {
-      assert.ok(isLabError(err, 'INTERNAL'));
-      assert.ok(err.message.includes(dataFilePath('no-such-file.json')));
-      return true;
-    });
+    assert.throws(
+      () => loadDataFile('no-such-file.json', z.array(z.unknown())),
+      (err) => {
+        assert.ok(isLabError(err, 'INTERNAL'));
+        assert.ok(err.message.includes(dataFilePath('no-such-file.json')));
+        return true;
+      },
+    );
   });
 
   it('stops with a message naming the file and the entry that does not match its schema', () => {
     const strict = z.array(z.object({ name: z.string(), population: z.number() }));
-    assert.throws(() => loadDataFile('cities.json', strict), (err) => {
-      assert.ok(isLabError(err, 'INTERNAL'));
-      assert.match(err.message, /cities\.json is invalid at 0\.population: /);
-      return true;
-    });
+    assert.throws(
+      () => loadDataFile('cities.json', strict),
+      (err) => {
+        assert.ok(isLabError(err, 'INTERNAL'));
+        assert.match(err.message, /cities\.json is invalid at 0\.population: /);
+        return true;
+      },
+    );
   });
 
   it('validates a file once and hands back the same value', () => {

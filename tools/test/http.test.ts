@@ -26,8 +26,16 @@ describe('the shared server: health, JSON errors, body limits, request ids, acce
   });
 
   it('answers unknown routes and methods with a JSON 404', async () => {
-    for (const [method, path] of [['GET', '/nope'], ['PUT', '/events'], ['GET', '/weather?city=Tokyo'], ['POST', '/health']]) {
-      const res = method === 'GET' ? await calendar.get(path as string) : await calendar.sendRaw(method as string, path as string, '{}');
+    for (const [method, path] of [
+      ['GET', '/nope'],
+      ['PUT', '/events'],
+      ['GET', '/weather?city=Tokyo'],
+      ['POST', '/health'],
+    ]) {
+      const res =
+        method === 'GET'
+          ? await calendar.get(path as string)
+          : await calendar.sendRaw(method as string, path as string, '{}');
       assert.equal(res.status, 404, `${method} ${path}`);
       assert.match(res.body.error, /^no route for /);
     }
@@ -46,7 +54,10 @@ describe('the shared server: health, JSON errors, body limits, request ids, acce
   it('refuses a body that is not a JSON object, or not sent as JSON', async () => {
     const array = await calendar.sendRaw('POST', '/events', '[1,2]');
     assert.equal(array.status, 400);
-    assert.deepEqual(array.body, { error: 'body must be a JSON object (send it with Content-Type: application/json)', field: 'body' });
+    assert.deepEqual(array.body, {
+      error: 'body must be a JSON object (send it with Content-Type: application/json)',
+      field: 'body',
+    });
     const plain = await calendar.sendRaw('POST', '/events', '{"title":"x"}', 'text/plain');
     assert.equal(plain.status, 400);
     assert.equal(plain.body.field, 'body');
@@ -55,7 +66,11 @@ describe('the shared server: health, JSON errors, body limits, request ids, acce
 
   it('refuses bodies it cannot decode with a JSON 4xx', async () => {
     const post = (headers: Record<string, string>) =>
-      fetch(`${calendar.service.url}/events`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' });
+      fetch(`${calendar.service.url}/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: '{}',
+      });
     const broken = await post({ 'content-encoding': 'gzip' });
     assert.equal(broken.status, 400);
     assert.equal(typeof ((await broken.json()) as { error: unknown }).error, 'string');
@@ -74,20 +89,31 @@ describe('the shared server: health, JSON errors, body limits, request ids, acce
   });
 
   it('ignores unknown fields and prototype keys in a body', async () => {
-    const res = await calendar.sendRaw('POST', '/events', '{"title":"Tea","date":"2026-01-02","time":"16:00","__proto__":{"admin":true},"extra":1}');
+    const res = await calendar.sendRaw(
+      'POST',
+      '/events',
+      '{"title":"Tea","date":"2026-01-02","time":"16:00","__proto__":{"admin":true},"extra":1}',
+    );
     assert.equal(res.status, 201);
     assert.deepEqual(Object.keys(res.body.event).sort(), ['date', 'id', 'time', 'title']);
   });
 
   it('echoes a sane X-Request-Id, makes one otherwise, and logs every request with the service name', async () => {
-    const given = await fetch(`${calendar.service.url}/events?date=2026-01-03`, { headers: { 'x-request-id': 'agent-call-42' } });
+    const given = await fetch(`${calendar.service.url}/events?date=2026-01-03`, {
+      headers: { 'x-request-id': 'agent-call-42' },
+    });
     await given.body?.cancel();
     assert.equal(given.headers.get('x-request-id'), 'agent-call-42');
-    const made = await fetch(`${calendar.service.url}/events?date=2026-02-30`, { headers: { 'x-request-id': 'bad id with spaces' } });
+    const made = await fetch(`${calendar.service.url}/events?date=2026-02-30`, {
+      headers: { 'x-request-id': 'bad id with spaces' },
+    });
     await made.body?.cancel();
     assert.match(made.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
 
-    const lines = readFileSync(join(calendar.dir, 'logs', 'info.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(join(calendar.dir, 'logs', 'info.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const access = lines.find((l) => l.req?.id === 'agent-call-42');
     assert.ok(access, 'an access log line carries the request id');
     assert.equal(access.service, 'calendar');

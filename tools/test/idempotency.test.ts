@@ -14,14 +14,22 @@ describe('idempotent writes by request_id', () => {
       assert.equal(again.status, 201);
       assert.deepEqual(again.body, { ...first.body, duplicate: true });
       const changed = await calendar.send('POST', '/events', { ...event, title: 'Something else' });
-      assert.deepEqual(changed.body, { ...first.body, duplicate: true }, 'a reused id has no second effect, whatever the body');
+      assert.deepEqual(
+        changed.body,
+        { ...first.body, duplicate: true },
+        'a reused id has no second effect, whatever the body',
+      );
       assert.equal((await calendar.get('/events?date=2026-06-01')).body.events.length, 1);
 
       await calendar.send('POST', '/events', { ...event, request_id: 'add-2' });
       const { request_id: _, ...noId } = event;
       await calendar.send('POST', '/events', noId);
       await calendar.send('POST', '/events', noId);
-      assert.equal((await calendar.get('/events?date=2026-06-01')).body.events.length, 4, 'new ids and writes without an id all take effect');
+      assert.equal(
+        (await calendar.get('/events?date=2026-06-01')).body.events.length,
+        4,
+        'new ids and writes without an id all take effect',
+      );
     } finally {
       await calendar.close();
     }
@@ -46,9 +54,19 @@ describe('idempotent writes by request_id', () => {
   it('records an id only once its write succeeded', async () => {
     const calendar = await startTestService('calendar');
     try {
-      const refused = await calendar.send('POST', '/events', { title: 'Call', date: '2026-02-30', time: '10:00', request_id: 'fix-me' });
+      const refused = await calendar.send('POST', '/events', {
+        title: 'Call',
+        date: '2026-02-30',
+        time: '10:00',
+        request_id: 'fix-me',
+      });
       assert.equal(refused.status, 400);
-      const fixed = await calendar.send('POST', '/events', { title: 'Call', date: '2026-02-28', time: '10:00', request_id: 'fix-me' });
+      const fixed = await calendar.send('POST', '/events', {
+        title: 'Call',
+        date: '2026-02-28',
+        time: '10:00',
+        request_id: 'fix-me',
+      });
       assert.equal(fixed.status, 201);
       assert.equal(fixed.body.duplicate, undefined);
     } finally {

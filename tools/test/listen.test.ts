@@ -44,7 +44,10 @@ describe('starting and stopping tool services', () => {
       assert.equal(service.host, '127.0.0.1');
       assert.ok(service.port > 0);
       assert.equal(service.url, `http://127.0.0.1:${service.port}`);
-      assert.equal(((await (await fetch(`${service.url}/health`)).json()) as { service: string }).service, 'calculator');
+      assert.equal(
+        ((await (await fetch(`${service.url}/health`)).json()) as { service: string }).service,
+        'calculator',
+      );
     } finally {
       await service.close();
       tmp.cleanup();
@@ -97,7 +100,10 @@ describe('starting and stopping tool services', () => {
     const ports = Object.fromEntries(SERVICE_NAMES.map((name) => [name, 0])) as Record<ServiceName, number>;
     const services = await startAllTools(testSettings(tmp.path), { ports });
     try {
-      assert.deepEqual(services.map((s) => s.name), [...SERVICE_NAMES]);
+      assert.deepEqual(
+        services.map((s) => s.name),
+        [...SERVICE_NAMES],
+      );
       assert.equal(new Set(services.map((s) => s.port)).size, 7);
       for (const service of services) {
         const health = (await (await fetch(`${service.url}/health`)).json()) as { service: string; status: string };
@@ -114,7 +120,12 @@ describe('starting and stopping tool services', () => {
     const tmp = makeTempDir();
     const taken = await holdPort();
     const [searchPort, weatherPort] = [await freePort(), await freePort()];
-    const ports = { ...Object.fromEntries(SERVICE_NAMES.map((name) => [name, 0])), search: searchPort, weather: weatherPort, movie: portOf(taken) };
+    const ports = {
+      ...Object.fromEntries(SERVICE_NAMES.map((name) => [name, 0])),
+      search: searchPort,
+      weather: weatherPort,
+      movie: portOf(taken),
+    };
     try {
       await assert.rejects(startAllTools(testSettings(tmp.path), { ports }), (err) => isLabError(err, 'PORT_IN_USE'));
       for (const port of [searchPort, weatherPort]) await release(await holdPort(port));

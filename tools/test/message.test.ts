@@ -15,7 +15,10 @@ describe('message service', () => {
     assert.ok(res.body.total >= 3);
     assert.equal(res.body.messages.length, res.body.total);
     const times = res.body.messages.map((m: { sent_at: string }) => Date.parse(m.sent_at));
-    assert.deepEqual(times, [...times].sort((a, b) => b - a));
+    assert.deepEqual(
+      times,
+      [...times].sort((a, b) => b - a),
+    );
     for (const m of res.body.messages) {
       assert.deepEqual(Object.keys(m).sort(), ['body', 'from', 'id', 'sent_at', 'to']);
       assert.equal(m.to, 'me');
@@ -26,7 +29,11 @@ describe('message service', () => {
   it('sends a message that then heads the inbox', async () => {
     const before = (await message.get('/inbox')).body.total;
     const sentAt = Date.now();
-    const res = await message.send('POST', '/messages', { to: 'alice@example.com', body: 'See you at noon.', request_id: 'm-1' });
+    const res = await message.send('POST', '/messages', {
+      to: 'alice@example.com',
+      body: 'See you at noon.',
+      request_id: 'm-1',
+    });
     assert.equal(res.status, 201);
     const sent = res.body.message;
     assert.equal(sent.from, 'me');

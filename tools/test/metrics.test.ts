@@ -27,9 +27,19 @@ describe('tool service metrics', () => {
       }
       assert.ok(seen.simulated > 0 && seen.ok > 0, `both kinds of answer at ERROR_PROB=0.5: ${JSON.stringify(seen)}`);
 
-      const after = await scrapeUntil(url, '20 requests counted', (s) => s.value('chaos_lab_tool_requests_total', { service: 'weather' }) === 20);
-      assert.equal(after.value('chaos_lab_tool_requests_total', { service: 'weather', status: '503', fault: 'simulated' }), seen.simulated);
-      assert.equal(after.value('chaos_lab_tool_requests_total', { service: 'weather', status: '200', fault: 'none' }), seen.ok);
+      const after = await scrapeUntil(
+        url,
+        '20 requests counted',
+        (s) => s.value('chaos_lab_tool_requests_total', { service: 'weather' }) === 20,
+      );
+      assert.equal(
+        after.value('chaos_lab_tool_requests_total', { service: 'weather', status: '503', fault: 'simulated' }),
+        seen.simulated,
+      );
+      assert.equal(
+        after.value('chaos_lab_tool_requests_total', { service: 'weather', status: '200', fault: 'none' }),
+        seen.ok,
+      );
       assert.equal(after.family('chaos_lab_tool_request_duration_seconds')?.type, 'HISTOGRAM');
       assert.equal(await histogramCount('chaos_lab_tool_request_duration_seconds', { service: 'weather' }), 20);
     } finally {
@@ -43,7 +53,12 @@ describe('tool service metrics', () => {
       const res = await fetch(`${svc.service.url}/metrics`, { method: 'POST' });
       assert.equal(res.status, 405);
       assert.equal(res.headers.get('allow'), 'GET, HEAD');
-      assert.equal((await scrapeMetrics(`${svc.service.url}/metrics`)).value('chaos_lab_tool_requests_total', { service: 'calculator' }), 0);
+      assert.equal(
+        (await scrapeMetrics(`${svc.service.url}/metrics`)).value('chaos_lab_tool_requests_total', {
+          service: 'calculator',
+        }),
+        0,
+      );
     } finally {
       await svc.close();
     }

@@ -46,7 +46,11 @@ describe('movie service', () => {
   it('ranks an exact title before titles that merely contain the words', async () => {
     const res = await search({ query: 'star wars' });
     assert.ok(res.body.total_results >= 2);
-    assert.ok(res.body.results.every((m: { name: string; original_name: string }) => /star wars/i.test(`${m.name} ${m.original_name}`)));
+    assert.ok(
+      res.body.results.every((m: { name: string; original_name: string }) =>
+        /star wars/i.test(`${m.name} ${m.original_name}`),
+      ),
+    );
     const rogue = res.body.results.findIndex((m: { name: string }) => m.name.startsWith('Rogue One'));
     assert.ok(rogue === -1 || rogue > 0, 'a title starting with the query comes first');
   });
@@ -67,7 +71,10 @@ describe('movie service', () => {
     const seen = new Set<string>();
     for (let page = 1; page <= first.body.total_pages; page++) {
       const res = await search({ page, per_page: perPage });
-      assert.equal(res.body.results.length, page < first.body.total_pages ? perPage : shipped.length - perPage * (page - 1));
+      assert.equal(
+        res.body.results.length,
+        page < first.body.total_pages ? perPage : shipped.length - perPage * (page - 1),
+      );
       for (const m of res.body.results) seen.add(`${m.name}|${m.year}`);
     }
     assert.equal(seen.size, shipped.length);
@@ -77,7 +84,10 @@ describe('movie service', () => {
 
   it('answers no match with empty results', async () => {
     const res = await search({ query: 'zzzz no such film zzzz' });
-    assert.deepEqual({ ...res.body, query: undefined }, { query: undefined, page: 1, per_page: 10, total_results: 0, total_pages: 0, results: [] });
+    assert.deepEqual(
+      { ...res.body, query: undefined },
+      { query: undefined, page: 1, per_page: 10, total_results: 0, total_pages: 0, results: [] },
+    );
   });
 
   it('refuses bad paging and language values with a 400 naming the field', async () => {

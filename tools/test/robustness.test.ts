@@ -6,8 +6,25 @@ import { startAllTools, type RunningToolService } from '../src/index.js';
 
 /** Values no field expects: every JSON type, edge numbers, empty, huge and odd strings. */
 const ODD_VALUES: unknown[] = [
-  null, true, 0, -1, 1e308, 3.5, '', ' ', 'x'.repeat(6000), '\u0000', '💥🧪', '<script>', "'; DROP TABLE x; --",
-  '__proto__', 'constructor', [], ['a'], {}, { $gt: '' },
+  null,
+  true,
+  0,
+  -1,
+  1e308,
+  3.5,
+  '',
+  ' ',
+  'x'.repeat(6000),
+  '\u0000',
+  '💥🧪',
+  '<script>',
+  "'; DROP TABLE x; --",
+  '__proto__',
+  'constructor',
+  [],
+  ['a'],
+  {},
+  { $gt: '' },
 ];
 const ODD_QUERY_VALUES = ['', ' ', 'x'.repeat(3000), '%00', '💥', '-1', '1e9', 'NaN', '[]', '__proto__'];
 
@@ -16,7 +33,12 @@ const BODY_ENDPOINTS: [ServiceName, string, string, Record<string, unknown>][] =
   ['calendar', 'POST', '/events', { title: 'Review', date: '2026-01-01', time: '10:00', request_id: 'r' }],
   ['calculator', 'POST', '/calculate', { expression: '1+1' }],
   ['message', 'POST', '/messages', { to: 'bob', body: 'hi', request_id: 'm' }],
-  ['translator', 'POST', '/translate', { text: 'hello', source_language: 'en', target_language: 'es', request_id: 't' }],
+  [
+    'translator',
+    'POST',
+    '/translate',
+    { text: 'hello', source_language: 'en', target_language: 'es', request_id: 't' },
+  ],
 ];
 const QUERY_ENDPOINTS: [ServiceName, string, string, Record<string, string>][] = [
   ['search', 'GET', '/search', { q: 'chaos', limit: '5' }],
@@ -31,7 +53,9 @@ describe('no input gets a 500', () => {
   let services: Record<ServiceName, RunningToolService>;
   const tmp = makeTempDir();
   before(async () => {
-    const running = await startAllTools(testSettings(tmp.path), { ports: Object.fromEntries(SERVICE_NAMES.map((n) => [n, 0])) });
+    const running = await startAllTools(testSettings(tmp.path), {
+      ports: Object.fromEntries(SERVICE_NAMES.map((n) => [n, 0])),
+    });
     services = Object.fromEntries(running.map((s) => [s.name, s])) as Record<ServiceName, RunningToolService>;
   });
   after(async () => {
@@ -51,11 +75,19 @@ describe('no input gets a 500', () => {
       for (const field of Object.keys(good)) {
         for (const value of ODD_VALUES) {
           const body = JSON.stringify({ ...good, [field]: value });
-          const res = await fetch(`${services[name].url}${path}`, { method, headers: { 'content-type': 'application/json' }, body });
+          const res = await fetch(`${services[name].url}${path}`, {
+            method,
+            headers: { 'content-type': 'application/json' },
+            body,
+          });
           await expectClientAnswer(res, `${method} ${path} ${field}=${JSON.stringify(value).slice(0, 30)}`);
         }
       }
-      const res = await fetch(`${services[name].url}${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(good) });
+      const res = await fetch(`${services[name].url}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(good),
+      });
       assert.ok(res.status === 200 || res.status === 201, `${method} ${path} still answers`);
       await res.body?.cancel();
     }

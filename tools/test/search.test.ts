@@ -32,7 +32,10 @@ describe('search service', () => {
     assert.ok(res.body.total >= res.body.results.length && res.body.results.length > 0);
     assert.ok(res.body.results.length <= 5, 'five results by default');
     const scores = res.body.results.map((r: { score: number }) => r.score);
-    assert.deepEqual(scores, [...scores].sort((a, b) => b - a));
+    assert.deepEqual(
+      scores,
+      [...scores].sort((a, b) => b - a),
+    );
     for (const r of res.body.results) {
       assert.deepEqual(Object.keys(r).sort(), ['score', 'snippet', 'title', 'url']);
       assert.ok(r.score > 0);
@@ -41,7 +44,7 @@ describe('search service', () => {
     assert.match(`${res.body.results[0].title} ${res.body.results[0].snippet}`, /chaos/i);
   });
 
-  it("finds a document by its title among the first results", async () => {
+  it('finds a document by its title among the first results', async () => {
     for (const doc of [corpus[0], corpus[Math.floor(corpus.length / 2)], corpus[corpus.length - 1]]) {
       const res = await find({ q: doc?.title ?? '' });
       const urls = res.body.results.slice(0, 3).map((r: { url: string }) => r.url);
@@ -82,25 +85,57 @@ describe('search service', () => {
 
 describe('search ranking (BM25)', () => {
   const docs = [
-    { title: 'Toxiproxy latency toxic', snippet: 'Adding latency to a proxy', body: 'The latency toxic delays data.', topics: ['chaos'] },
-    { title: 'Baking bread', snippet: 'Flour, water, salt and time', body: 'Knead the dough and let it rise; bread needs time.', topics: ['cooking'] },
-    { title: 'Network partitions', snippet: 'When proxies drop traffic', body: 'A timeout toxic stops data; toxics are how chaos is injected.', topics: ['chaos'] },
+    {
+      title: 'Toxiproxy latency toxic',
+      snippet: 'Adding latency to a proxy',
+      body: 'The latency toxic delays data.',
+      topics: ['chaos'],
+    },
+    {
+      title: 'Baking bread',
+      snippet: 'Flour, water, salt and time',
+      body: 'Knead the dough and let it rise; bread needs time.',
+      topics: ['cooking'],
+    },
+    {
+      title: 'Network partitions',
+      snippet: 'When proxies drop traffic',
+      body: 'A timeout toxic stops data; toxics are how chaos is injected.',
+      topics: ['chaos'],
+    },
   ];
   const index = new SearchIndex(docs);
 
   it('reduces plurals with the S-stemmer', () => {
-    assert.deepEqual(['toxics', 'cities', 'proxies', 'glass', 'status', 'does', 'is'].map(stemPlural), ['toxic', 'city', 'proxy', 'glass', 'status', 'doe', 'is']);
+    assert.deepEqual(['toxics', 'cities', 'proxies', 'glass', 'status', 'does', 'is'].map(stemPlural), [
+      'toxic',
+      'city',
+      'proxy',
+      'glass',
+      'status',
+      'doe',
+      'is',
+    ]);
   });
 
   it('puts a title match above a body match, and matches plurals and case', () => {
     const { total, hits } = index.search('TOXIC', 10);
     assert.equal(total, 2);
-    assert.deepEqual(hits.map((h) => h.document.title), ['Toxiproxy latency toxic', 'Network partitions']);
+    assert.deepEqual(
+      hits.map((h) => h.document.title),
+      ['Toxiproxy latency toxic', 'Network partitions'],
+    );
     assert.equal(index.search('breads', 10).hits[0]?.document.title, 'Baking bread');
   });
 
   it('ignores stop words unless the query has nothing else', () => {
     assert.equal(index.search('the bread', 10).total, 1);
-    assert.deepEqual(index.search('the', 10).hits.map((h) => h.document.title).sort(), ['Baking bread', 'Toxiproxy latency toxic']);
+    assert.deepEqual(
+      index
+        .search('the', 10)
+        .hits.map((h) => h.document.title)
+        .sort(),
+      ['Baking bread', 'Toxiproxy latency toxic'],
+    );
   });
 });

@@ -18,8 +18,14 @@ describe('simulated failures (ERROR_PROB)', () => {
     try {
       for (let i = 0; i < 25; i++) {
         const answers = await Promise.all(calendarRequests(svc, `ok-${i}`));
-        assert.deepEqual(answers.map((r) => r.status), [200, 201, 200, 404]);
-        assert.ok(answers.every((r) => r.headers.get('x-chaos-fault') === null && r.body.simulated === undefined), 'real answers carry no fault mark');
+        assert.deepEqual(
+          answers.map((r) => r.status),
+          [200, 201, 200, 404],
+        );
+        assert.ok(
+          answers.every((r) => r.headers.get('x-chaos-fault') === null && r.body.simulated === undefined),
+          'real answers carry no fault mark',
+        );
       }
     } finally {
       await svc.close();
@@ -50,7 +56,8 @@ describe('simulated failures (ERROR_PROB)', () => {
       const svc = await startTestService('calculator', { ERROR_PROB: '0.3', CHAOS_SEED: seed });
       try {
         const statuses: number[] = [];
-        for (let i = 0; i < 200; i++) statuses.push((await svc.send('POST', '/calculate', { expression: '1+1' })).status);
+        for (let i = 0; i < 200; i++)
+          statuses.push((await svc.send('POST', '/calculate', { expression: '1+1' })).status);
         return statuses;
       } finally {
         await svc.close();
@@ -76,7 +83,10 @@ describe('simulated failures (ERROR_PROB)', () => {
       assert.equal(res.headers.get('x-chaos-fault'), 'simulated');
       assert.equal(res.headers.get('x-request-id'), 'run-1/p0/a1/c1#2');
       await res.body?.cancel();
-      const lines = readFileSync(join(svc.dir, 'logs', 'info.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const lines = readFileSync(join(svc.dir, 'logs', 'info.log'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       const line = lines.find((l) => l.req?.id === 'run-1/p0/a1/c1#2');
       assert.ok(line, 'the access log line carries the attempt id');
       assert.equal(line.fault, 'simulated');

@@ -31,9 +31,18 @@ describe('translator service', () => {
     assert.ok(row, 'the dictionary has "Hello, how are you?"');
     for (const from of codes) {
       for (const to of codes) {
-        const res = await translate({ text: row[from], source_language: from, target_language: to, request_id: `p-${from}-${to}` });
+        const res = await translate({
+          text: row[from],
+          source_language: from,
+          target_language: to,
+          request_id: `p-${from}-${to}`,
+        });
         assert.equal(res.status, 200, `${from}→${to}`);
-        assert.deepEqual(res.body, { text: row[from], translation: row[to], source_language: from, target_language: to, method: 'phrase' }, `${from}→${to}`);
+        assert.deepEqual(
+          res.body,
+          { text: row[from], translation: row[to], source_language: from, target_language: to, method: 'phrase' },
+          `${from}→${to}`,
+        );
       }
     }
   });
@@ -78,7 +87,12 @@ describe('translator service', () => {
 
   it('takes English language names in any case, and answers with codes', async () => {
     const row = phrase('Thank you');
-    for (const [source, target] of [['English', 'Spanish'], ['english', 'SPANISH'], ['EN', 'es'], [' en ', 'Spanish ']]) {
+    for (const [source, target] of [
+      ['English', 'Spanish'],
+      ['english', 'SPANISH'],
+      ['EN', 'es'],
+      [' en ', 'Spanish '],
+    ]) {
       const res = await translate({ text: row.en, source_language: source, target_language: target });
       assert.equal(res.status, 200, `${source}→${target}`);
       assert.equal(res.body.source_language, 'en');
@@ -107,7 +121,10 @@ describe('translator service', () => {
       const res = await translate(body);
       assert.equal(res.status, 400);
       assert.equal(res.body.field, field);
-      assert.match(res.body.error, new RegExp(`^${field} ".*" is not supported: use one of en \\(English\\), es \\(Spanish\\)`));
+      assert.match(
+        res.body.error,
+        new RegExp(`^${field} ".*" is not supported: use one of en \\(English\\), es \\(Spanish\\)`),
+      );
       for (const code of codes) assert.ok(res.body.error.includes(`${code} (${shipped.languages[code]})`));
     }
   });

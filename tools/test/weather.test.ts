@@ -20,10 +20,11 @@ async function weatherAt(atMs: number, seed: number): Promise<{ url: string; clo
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeIdleConnections();
-    }).then(() => tmp.cleanup()),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }).then(() => tmp.cleanup()),
   };
 }
 
@@ -49,7 +50,20 @@ describe('weather service', () => {
     assert.ok(Math.abs(body.feels_like_c - body.temperature_c) < 15, `feels like ${body.feels_like_c}`);
     assert.ok(Number.isInteger(body.humidity_pct) && body.humidity_pct >= 5 && body.humidity_pct <= 100);
     assert.ok(body.wind_ms >= 0 && body.wind_ms < 40);
-    assert.ok(['clear', 'partly cloudy', 'cloudy', 'rain', 'showers', 'thunderstorm', 'snow', 'fog', 'windy', 'drizzle'].includes(body.conditions));
+    assert.ok(
+      [
+        'clear',
+        'partly cloudy',
+        'cloudy',
+        'rain',
+        'showers',
+        'thunderstorm',
+        'snow',
+        'fog',
+        'windy',
+        'drizzle',
+      ].includes(body.conditions),
+    );
     const observedMs = Date.parse(body.observed_at);
     assert.ok(Date.now() - observedMs >= 0 && Date.now() - observedMs < 11 * 60_000, body.observed_at);
     assert.match(body.observed_at, /Z$/);
@@ -81,7 +95,12 @@ describe('weather service', () => {
   });
 
   it('refuses a missing, empty or repeated city with a 400 naming the field', async () => {
-    for (const path of ['/weather', '/weather?city=', '/weather?city=Tokyo&city=Paris', `/weather?city=${'x'.repeat(300)}`]) {
+    for (const path of [
+      '/weather',
+      '/weather?city=',
+      '/weather?city=Tokyo&city=Paris',
+      `/weather?city=${'x'.repeat(300)}`,
+    ]) {
       const res = await weather.get(path);
       assert.equal(res.status, 400, path);
       assert.equal(res.body.field, 'city');
@@ -100,7 +119,11 @@ describe('weather service', () => {
       const fromC = await Promise.all(cities.map((city) => getWeather(c.url, city)));
       assert.deepEqual(fromA, fromB);
       assert.notDeepEqual(fromA, fromC);
-      assert.deepEqual(await getWeather(a.url, 'Tokyo'), fromA[0], 'a second ask in the same period gives the same observation');
+      assert.deepEqual(
+        await getWeather(a.url, 'Tokyo'),
+        fromA[0],
+        'a second ask in the same period gives the same observation',
+      );
     } finally {
       await Promise.all([a.close(), b.close(), c.close()]);
     }

@@ -34,13 +34,19 @@ const LATENCY_MS = 100;
 /** The upstreams (`support/upstream.ts`) in a child process. */
 async function startUpstreams(): Promise<{ ports: { http: number; sink: number }; stop: () => void }> {
   const script = fileURLToPath(new URL('./support/upstream.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', script], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
   return { ports: JSON.parse(line) as { http: number; sink: number }, stop: () => child.kill('SIGTERM') };
 }
 
 async function apiCall(url: string, method: string, path: string, body: unknown): Promise<unknown> {
-  const res = await fetch(url + path, { method, body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
+  const res = await fetch(url + path, {
+    method,
+    body: JSON.stringify(body),
+    headers: { 'Content-Type': 'application/json' },
+  });
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
   return res.json();
 }
@@ -55,7 +61,11 @@ interface Ports {
 
 async function setUp(server: BenchServer, upstreams: { http: number; sink: number }): Promise<Ports> {
   const proxy = async (name: string, upstreamPort: number) => {
-    const created = (await apiCall(server.url, 'POST', '/proxies', { name, listen: '127.0.0.1:0', upstream: `127.0.0.1:${upstreamPort}` })) as { listen: string };
+    const created = (await apiCall(server.url, 'POST', '/proxies', {
+      name,
+      listen: '127.0.0.1:0',
+      upstream: `127.0.0.1:${upstreamPort}`,
+    })) as { listen: string };
     return Number(created.listen.split(':').at(-1));
   };
   const ports: Ports = {
@@ -64,8 +74,16 @@ async function setUp(server: BenchServer, upstreams: { http: number; sink: numbe
     latencyDownstream: await proxy('bench_latency_down', upstreams.http),
     latencyUpstream: await proxy('bench_latency_up', upstreams.http),
   };
-  await apiCall(server.url, 'POST', '/proxies/bench_latency_down/toxics', { type: 'latency', stream: 'downstream', attributes: { latency: LATENCY_MS } });
-  await apiCall(server.url, 'POST', '/proxies/bench_latency_up/toxics', { type: 'latency', stream: 'upstream', attributes: { latency: LATENCY_MS } });
+  await apiCall(server.url, 'POST', '/proxies/bench_latency_down/toxics', {
+    type: 'latency',
+    stream: 'downstream',
+    attributes: { latency: LATENCY_MS },
+  });
+  await apiCall(server.url, 'POST', '/proxies/bench_latency_up/toxics', {
+    type: 'latency',
+    stream: 'upstream',
+    attributes: { latency: LATENCY_MS },
+  });
   return ports;
 }
 
@@ -103,8 +121,13 @@ try {
 
   out(`toxiproxy benchmark: loopback, Node ${process.version}, servers and upstreams in child processes`);
   out(`  servers: ${servers.map((s, i) => (i === 0 ? s.label : `${s.label} (${realBin})`)).join(', ')}`);
-  if (!realBin) out('  no real toxiproxy-server found (set TOXIPROXY_SERVER_BIN or put one on PATH to measure it side by side)');
-  out(`  busy loops beside the benchmark: ${BUSY_LOOPS}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  if (!realBin)
+    out('  no real toxiproxy-server found (set TOXIPROXY_SERVER_BIN or put one on PATH to measure it side by side)');
+  out(
+    `  busy loops beside the benchmark: ${BUSY_LOOPS}; load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
 
   const directSeq = await sequential(upstreams.ports.http, SEQUENTIAL_REQUESTS);
   out(`\none keep-alive client, ${SEQUENTIAL_REQUESTS} sequential requests`);
@@ -115,7 +138,9 @@ try {
     const addedP50 = percentile(times, 50) - percentile(directSeq, 50);
     const addedP99 = percentile(times, 99) - percentile(directSeq, 99);
     addedP50s.push(addedP50);
-    out(`  ${pad(server.label)}p50 ${fmt(percentile(times, 50))} ms  p99 ${fmt(percentile(times, 99))} ms  added p50 +${fmt(addedP50)} ms (target <= +0.15 ms: ${verdict(addedP50 <= 0.15)}; real Toxiproxy +0.09–0.14)  p99 +${fmt(addedP99)} ms`);
+    out(
+      `  ${pad(server.label)}p50 ${fmt(percentile(times, 50))} ms  p99 ${fmt(percentile(times, 99))} ms  added p50 +${fmt(addedP50)} ms (target <= +0.15 ms: ${verdict(addedP50 <= 0.15)}; real Toxiproxy +0.09–0.14)  p99 +${fmt(addedP99)} ms`,
+    );
   }
   ratioLine(servers, addedP50s, 'added p50');
 
@@ -124,13 +149,18 @@ try {
   const proxiedRps = servers.map(() => 0);
   for (let round = 0; round < LOAD_ROUNDS; round++) {
     directRps += (await load(upstreams.ports.http, LOAD_CONNECTIONS, LOAD_SECONDS)) / LOAD_ROUNDS;
-    for (const i of servers.keys()) proxiedRps[i]! += (await load(ports[i]!.http, LOAD_CONNECTIONS, LOAD_SECONDS)) / LOAD_ROUNDS;
+    for (const i of servers.keys())
+      proxiedRps[i]! += (await load(ports[i]!.http, LOAD_CONNECTIONS, LOAD_SECONDS)) / LOAD_ROUNDS;
   }
-  out(`\nconcurrent load: autocannon, ${LOAD_CONNECTIONS} connections, ${LOAD_ROUNDS} alternating rounds of ${LOAD_SECONDS} s each`);
+  out(
+    `\nconcurrent load: autocannon, ${LOAD_CONNECTIONS} connections, ${LOAD_ROUNDS} alternating rounds of ${LOAD_SECONDS} s each`,
+  );
   out(`  ${pad('direct')}${fmt(directRps, 0)} req/s`);
   for (const [i, server] of servers.entries()) {
     const ratio = proxiedRps[i]! / directRps;
-    out(`  ${pad(server.label)}${fmt(proxiedRps[i]!, 0)} req/s, ${pct(ratio)} of direct (target >= 50 %: ${verdict(ratio >= 0.5)}; real Toxiproxy 40–48 %)`);
+    out(
+      `  ${pad(server.label)}${fmt(proxiedRps[i]!, 0)} req/s, ${pct(ratio)} of direct (target >= 50 %: ${verdict(ratio >= 0.5)}; real Toxiproxy 40–48 %)`,
+    );
   }
   ratioLine(servers, proxiedRps, 'req/s');
 
@@ -140,7 +170,9 @@ try {
   const mbps: number[] = [];
   for (const [i, server] of servers.entries()) {
     mbps.push(await bulk(ports[i]!.sink, BULK_BYTES));
-    out(`  ${pad(server.label)}${fmt(mbps[i]!, 0)} MB/s (${pct(mbps[i]! / directMBps)} of direct; real Toxiproxy about 600 MB/s)`);
+    out(
+      `  ${pad(server.label)}${fmt(mbps[i]!, 0)} MB/s (${pct(mbps[i]! / directMBps)} of direct; real Toxiproxy about 600 MB/s)`,
+    );
   }
   ratioLine(servers, mbps, 'MB/s');
 

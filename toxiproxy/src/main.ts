@@ -80,7 +80,12 @@ export async function startToxiproxyServer(options: ToxiproxyServerOptions = {})
   const seed = options.seed ?? freshSeed();
   const logger = options.logger ?? silentLogger();
   const metrics = new ProxyMetrics(options.metrics ?? false);
-  const proxies = new ProxyCollection({ clock: options.clock ?? systemClock, random: createRandom(seed), logger, metrics });
+  const proxies = new ProxyCollection({
+    clock: options.clock ?? systemClock,
+    random: createRandom(seed),
+    logger,
+    metrics,
+  });
   const http = createServer(createToxiproxyApi({ proxies, metrics, logger }));
   // Go's API server keeps idle connections for 60 s and gives a request 15 s to arrive.
   http.keepAliveTimeout = 60_000;

@@ -41,7 +41,13 @@ describe('toxiproxy-node-client', async () => {
 
   it('adds, reads, updates and removes a toxic that acts on traffic', async () => {
     const proxy = await client.createProxy({ name: 'slow', listen: '127.0.0.1:0', upstream });
-    const body: ICreateToxicBody<Latency> = { name: 'lag', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 150, jitter: 0 } };
+    const body: ICreateToxicBody<Latency> = {
+      name: 'lag',
+      type: 'latency',
+      stream: 'downstream',
+      toxicity: 1,
+      attributes: { latency: 150, jitter: 0 },
+    };
     const toxic = await proxy.addToxic(body);
     assert.deepEqual(toxic.toJson(), body);
 
@@ -66,7 +72,13 @@ describe('toxiproxy-node-client', async () => {
     ]);
     assert.deepEqual(Object.keys(proxies).sort(), ['one', 'two']);
     assert.equal(proxies.two!.enabled, false);
-    await proxies.one!.addToxic({ name: 't', type: 'timeout', stream: 'upstream', toxicity: 1, attributes: { timeout: 0 } } as ICreateToxicBody<unknown>);
+    await proxies.one!.addToxic({
+      name: 't',
+      type: 'timeout',
+      stream: 'upstream',
+      toxicity: 1,
+      attributes: { timeout: 0 },
+    } as ICreateToxicBody<unknown>);
     await client.reset();
     const all = await client.getAll();
     assert.equal(all.two!.enabled, true);
@@ -75,6 +87,8 @@ describe('toxiproxy-node-client', async () => {
 
   it('surfaces API errors as rejections with the status', async () => {
     await client.createProxy({ name: 'dup', listen: '127.0.0.1:0', upstream });
-    await assert.rejects(client.createProxy({ name: 'dup', listen: '127.0.0.1:0', upstream }), (err: Error) => /409/.test(err.message));
+    await assert.rejects(client.createProxy({ name: 'dup', listen: '127.0.0.1:0', upstream }), (err: Error) =>
+      /409/.test(err.message),
+    );
   });
 });

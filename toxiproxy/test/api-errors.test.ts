@@ -17,9 +17,20 @@ describe('API errors', async () => {
   const echo = await startEcho();
   const upstream = `127.0.0.1:${echo}`;
   await api(server, 'POST', '/proxies', { name: 'p', listen: '127.0.0.1:0', upstream });
-  await api(server, 'POST', '/proxies/p/toxics', { name: 'lat', type: 'latency', stream: 'upstream', attributes: { latency: 1 } });
+  await api(server, 'POST', '/proxies/p/toxics', {
+    name: 'lat',
+    type: 'latency',
+    stream: 'upstream',
+    attributes: { latency: 1 },
+  });
 
-  async function expectError(method: string, path: string, body: unknown, status: number, error: string): Promise<void> {
+  async function expectError(
+    method: string,
+    path: string,
+    body: unknown,
+    status: number,
+    error: string,
+  ): Promise<void> {
     const res = await api(server, method, path, body);
     assert.equal(res.status, status, `${method} ${path}: ${res.text}`);
     assert.equal(res.text, errorBody(error, status), `${method} ${path}`);
@@ -38,38 +49,170 @@ describe('API errors', async () => {
 
     it("gives Go's parser detail", async () => {
       await expectError('POST', '/proxies', '{', 400, 'bad request body: unexpected EOF');
-      await expectError('POST', '/proxies', 'x', 400, "bad request body: invalid character 'x' looking for beginning of value");
-      await expectError('POST', '/proxies', '{"name" "a"}', 400, `bad request body: invalid character '"' after object key`);
-      await expectError('POST', '/proxies', '{name: 1}', 400, "bad request body: invalid character 'n' looking for beginning of object key string");
-      await expectError('POST', '/proxies', '{"a": tru}', 400, "bad request body: invalid character '}' in literal true (expecting 'e')");
-      await expectError('POST', '/proxies', '[1,]', 400, "bad request body: invalid character ']' looking for beginning of value");
-      await expectError('POST', '/proxies', '{"a": 01}', 400, "bad request body: invalid character '1' after object key:value pair");
-      await expectError('POST', '/proxies', 'é', 400, "bad request body: invalid character 'Ã' looking for beginning of value");
-      await expectError('POST', '/proxies', '{"a\u0001": 1}', 400, "bad request body: invalid character '\\x01' in string literal");
-      await expectError('POST', '/proxies', '{"a": "\\q"}', 400, "bad request body: invalid character 'q' in string escape code");
+      await expectError(
+        'POST',
+        '/proxies',
+        'x',
+        400,
+        "bad request body: invalid character 'x' looking for beginning of value",
+      );
+      await expectError(
+        'POST',
+        '/proxies',
+        '{"name" "a"}',
+        400,
+        `bad request body: invalid character '"' after object key`,
+      );
+      await expectError(
+        'POST',
+        '/proxies',
+        '{name: 1}',
+        400,
+        "bad request body: invalid character 'n' looking for beginning of object key string",
+      );
+      await expectError(
+        'POST',
+        '/proxies',
+        '{"a": tru}',
+        400,
+        "bad request body: invalid character '}' in literal true (expecting 'e')",
+      );
+      await expectError(
+        'POST',
+        '/proxies',
+        '[1,]',
+        400,
+        "bad request body: invalid character ']' looking for beginning of value",
+      );
+      await expectError(
+        'POST',
+        '/proxies',
+        '{"a": 01}',
+        400,
+        "bad request body: invalid character '1' after object key:value pair",
+      );
+      await expectError(
+        'POST',
+        '/proxies',
+        'é',
+        400,
+        "bad request body: invalid character 'Ã' looking for beginning of value",
+      );
+      await expectError(
+        'POST',
+        '/proxies',
+        '{"a\u0001": 1}',
+        400,
+        "bad request body: invalid character '\\x01' in string literal",
+      );
+      await expectError(
+        'POST',
+        '/proxies',
+        '{"a": "\\q"}',
+        400,
+        "bad request body: invalid character 'q' in string escape code",
+      );
     });
 
     it('reports wrong types as Go does', async () => {
-      await expectError('POST', '/proxies', { name: 5 }, 400, 'bad request body: json: cannot unmarshal number into Go struct field Proxy.name of type string');
-      await expectError('POST', '/proxies', { name: 'x', upstream, enabled: 'yes' }, 400, 'bad request body: json: cannot unmarshal string into Go struct field Proxy.enabled of type bool');
-      await expectError('POST', '/proxies', [], 400, 'bad request body: json: cannot unmarshal array into Go value of type toxiproxy.Proxy');
-      await expectError('PATCH', '/proxies/p', { listen: 1 }, 400, 'bad request body: json: cannot unmarshal number into Go struct field Proxy.listen of type string');
-      await expectError('POST', '/proxies/p/toxics', { type: 'latency', toxicity: 'all' }, 400, 'bad request body: json: cannot unmarshal string into Go struct field ToxicWrapper.toxicity of type float32');
-      await expectError('POST', '/proxies/p/toxics', { type: 'latency', attributes: { latency: 1.5 } }, 400, 'bad request body: json: cannot unmarshal number 1.5 into Go struct field LatencyToxic.attributes.latency of type int64');
-      await expectError('POST', '/proxies/p/toxics', { type: 'latency', attributes: { latency: '1' } }, 400, 'bad request body: json: cannot unmarshal string into Go struct field LatencyToxic.attributes.latency of type int64');
-      await expectError('POST', '/proxies/p/toxics', { type: 'latency', attributes: 5 }, 400, 'bad request body: json: cannot unmarshal number into Go struct field ToxicWrapper.attributes of type toxics.NoopToxic');
-      await expectError('PATCH', '/proxies/p/toxics/lat', '{"attributes": {"jitter": 1e3}}', 400, 'bad request body: json: cannot unmarshal number 1e3 into Go struct field LatencyToxic.attributes.jitter of type int64');
-      await expectError('POST', '/proxies/p/toxics', '{"attributes": [], "toxicity": "x"}', 400, 'bad request body: json: cannot unmarshal array into Go struct field ToxicWrapper.attributes of type toxics.NoopToxic');
-      await expectError('PATCH', '/proxies/p/toxics/lat', { attributes: 5 }, 400, 'bad request body: json: cannot unmarshal number into Go struct field .attributes of type toxics.LatencyToxic');
-      await expectError('PATCH', '/proxies/p/toxics/lat', { toxicity: true }, 400, 'bad request body: json: cannot unmarshal bool into Go struct field .toxicity of type float32');
-      await expectError('POST', '/proxies/p/toxics', '{"type":"bandwidth","attributes":{"rate":9223372036854775808}}', 400, 'bad request body: json: cannot unmarshal number 9223372036854775808 into Go struct field BandwidthToxic.attributes.rate of type int64');
+      await expectError(
+        'POST',
+        '/proxies',
+        { name: 5 },
+        400,
+        'bad request body: json: cannot unmarshal number into Go struct field Proxy.name of type string',
+      );
+      await expectError(
+        'POST',
+        '/proxies',
+        { name: 'x', upstream, enabled: 'yes' },
+        400,
+        'bad request body: json: cannot unmarshal string into Go struct field Proxy.enabled of type bool',
+      );
+      await expectError(
+        'POST',
+        '/proxies',
+        [],
+        400,
+        'bad request body: json: cannot unmarshal array into Go value of type toxiproxy.Proxy',
+      );
+      await expectError(
+        'PATCH',
+        '/proxies/p',
+        { listen: 1 },
+        400,
+        'bad request body: json: cannot unmarshal number into Go struct field Proxy.listen of type string',
+      );
+      await expectError(
+        'POST',
+        '/proxies/p/toxics',
+        { type: 'latency', toxicity: 'all' },
+        400,
+        'bad request body: json: cannot unmarshal string into Go struct field ToxicWrapper.toxicity of type float32',
+      );
+      await expectError(
+        'POST',
+        '/proxies/p/toxics',
+        { type: 'latency', attributes: { latency: 1.5 } },
+        400,
+        'bad request body: json: cannot unmarshal number 1.5 into Go struct field LatencyToxic.attributes.latency of type int64',
+      );
+      await expectError(
+        'POST',
+        '/proxies/p/toxics',
+        { type: 'latency', attributes: { latency: '1' } },
+        400,
+        'bad request body: json: cannot unmarshal string into Go struct field LatencyToxic.attributes.latency of type int64',
+      );
+      await expectError(
+        'POST',
+        '/proxies/p/toxics',
+        { type: 'latency', attributes: 5 },
+        400,
+        'bad request body: json: cannot unmarshal number into Go struct field ToxicWrapper.attributes of type toxics.NoopToxic',
+      );
+      await expectError(
+        'PATCH',
+        '/proxies/p/toxics/lat',
+        '{"attributes": {"jitter": 1e3}}',
+        400,
+        'bad request body: json: cannot unmarshal number 1e3 into Go struct field LatencyToxic.attributes.jitter of type int64',
+      );
+      await expectError(
+        'POST',
+        '/proxies/p/toxics',
+        '{"attributes": [], "toxicity": "x"}',
+        400,
+        'bad request body: json: cannot unmarshal array into Go struct field ToxicWrapper.attributes of type toxics.NoopToxic',
+      );
+      await expectError(
+        'PATCH',
+        '/proxies/p/toxics/lat',
+        { attributes: 5 },
+        400,
+        'bad request body: json: cannot unmarshal number into Go struct field .attributes of type toxics.LatencyToxic',
+      );
+      await expectError(
+        'PATCH',
+        '/proxies/p/toxics/lat',
+        { toxicity: true },
+        400,
+        'bad request body: json: cannot unmarshal bool into Go struct field .toxicity of type float32',
+      );
+      await expectError(
+        'POST',
+        '/proxies/p/toxics',
+        '{"type":"bandwidth","attributes":{"rate":9223372036854775808}}',
+        400,
+        'bad request body: json: cannot unmarshal number 9223372036854775808 into Go struct field BandwidthToxic.attributes.rate of type int64',
+      );
     });
   });
 
   it('missing required field: name, then upstream', async () => {
     await expectError('POST', '/proxies', {}, 400, 'missing required field: name');
     await expectError('POST', '/proxies', 'null', 400, 'missing required field: name');
-    await expectError('POST', '/proxies', { name: '' , upstream }, 400, 'missing required field: name');
+    await expectError('POST', '/proxies', { name: '', upstream }, 400, 'missing required field: name');
     await expectError('POST', '/proxies', { name: 'q' }, 400, 'missing required field: upstream');
   });
 
@@ -103,8 +246,20 @@ describe('API errors', async () => {
   });
 
   it('toxic already exists, across both streams', async () => {
-    await expectError('POST', '/proxies/p/toxics', { name: 'lat', type: 'latency', stream: 'downstream' }, 409, 'toxic already exists');
-    await expectError('POST', '/proxies/p/toxics', { name: 'lat', type: 'latency', attributes: { latency: 1.5 } }, 409, 'toxic already exists');
+    await expectError(
+      'POST',
+      '/proxies/p/toxics',
+      { name: 'lat', type: 'latency', stream: 'downstream' },
+      409,
+      'toxic already exists',
+    );
+    await expectError(
+      'POST',
+      '/proxies/p/toxics',
+      { name: 'lat', type: 'latency', attributes: { latency: 1.5 } },
+      409,
+      'toxic already exists',
+    );
   });
 
   it('toxic not found', async () => {
@@ -119,18 +274,52 @@ describe('API errors', async () => {
     await once(taken, 'listening');
     after(() => taken.close());
     const port = (taken.address() as AddressInfo).port;
-    await expectError('POST', '/proxies', { name: 'clash', listen: `127.0.0.1:${port}`, upstream }, 500, `listen tcp 127.0.0.1:${port}: bind: address already in use`);
-    await expectError('POST', '/proxies', { name: 'clash', listen: `localhost:${port}`, upstream }, 500, `listen tcp 127.0.0.1:${port}: bind: address already in use`);
-    await expectError('POST', '/proxies', { name: 'clash', listen: 'localhost', upstream }, 500, 'listen tcp: address localhost: missing port in address');
-    await expectError('POST', '/proxies', { name: 'clash', listen: 'localhost:99999', upstream }, 500, 'listen tcp: address 99999: invalid port');
-    await expectError('PATCH', '/proxies/p', { listen: `127.0.0.1:${port}` }, 500, `listen tcp 127.0.0.1:${port}: bind: address already in use`);
+    await expectError(
+      'POST',
+      '/proxies',
+      { name: 'clash', listen: `127.0.0.1:${port}`, upstream },
+      500,
+      `listen tcp 127.0.0.1:${port}: bind: address already in use`,
+    );
+    await expectError(
+      'POST',
+      '/proxies',
+      { name: 'clash', listen: `localhost:${port}`, upstream },
+      500,
+      `listen tcp 127.0.0.1:${port}: bind: address already in use`,
+    );
+    await expectError(
+      'POST',
+      '/proxies',
+      { name: 'clash', listen: 'localhost', upstream },
+      500,
+      'listen tcp: address localhost: missing port in address',
+    );
+    await expectError(
+      'POST',
+      '/proxies',
+      { name: 'clash', listen: 'localhost:99999', upstream },
+      500,
+      'listen tcp: address 99999: invalid port',
+    );
+    await expectError(
+      'PATCH',
+      '/proxies/p',
+      { listen: `127.0.0.1:${port}` },
+      500,
+      `listen tcp 127.0.0.1:${port}: bind: address already in use`,
+    );
     const after500 = await api(server, 'GET', '/proxies/p');
-    assert.equal((after500.json() as { enabled: boolean }).enabled, false, 'a proxy that cannot listen is left disabled');
+    assert.equal(
+      (after500.json() as { enabled: boolean }).enabled,
+      false,
+      'a proxy that cannot listen is left disabled',
+    );
     assert.equal((await api(server, 'GET', '/proxies/clash')).status, 404, 'a proxy that cannot listen is not created');
   });
 
   describe('routing', () => {
-    it('404 for an unknown path, with Go\'s text', async () => {
+    it("404 for an unknown path, with Go's text", async () => {
       for (const path of ['/nope', '/proxies/p/toxics/lat/extra', '/proxies/', '/Proxies']) {
         const res = await api(server, 'GET', path);
         assert.equal(res.status, 404, path);
@@ -139,7 +328,13 @@ describe('API errors', async () => {
     });
 
     it('405 with an empty body for a known path and another method', async () => {
-      for (const [method, path] of [['PUT', '/proxies'], ['DELETE', '/version'], ['GET', '/reset'], ['GET', '/populate'], ['PUT', '/proxies/p/toxics']]) {
+      for (const [method, path] of [
+        ['PUT', '/proxies'],
+        ['DELETE', '/version'],
+        ['GET', '/reset'],
+        ['GET', '/populate'],
+        ['PUT', '/proxies/p/toxics'],
+      ]) {
         const res = await api(server, method!, path!);
         assert.equal(res.status, 405, `${method} ${path}`);
         assert.equal(res.text, '');
@@ -150,7 +345,10 @@ describe('API errors', async () => {
       const res = await api(server, 'GET', '/proxies', undefined, { 'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64)' });
       assert.equal(res.status, 403);
       assert.equal(res.text, 'User agent not allowed\n');
-      assert.equal((await api(server, 'GET', '/proxies', undefined, { 'User-Agent': 'curl/8.0 Mozilla/5.0' })).status, 200);
+      assert.equal(
+        (await api(server, 'GET', '/proxies', undefined, { 'User-Agent': 'curl/8.0 Mozilla/5.0' })).status,
+        200,
+      );
     });
 
     it('a request id on every response, different each time', async () => {

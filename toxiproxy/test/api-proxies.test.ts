@@ -25,7 +25,10 @@ describe('proxy endpoints', async () => {
     assert.equal(res.headers.get('content-type'), 'application/json');
     const body = res.json() as ProxyShape;
     assert.match(body.listen, /^127\.0\.0\.1:\d+$/);
-    assert.equal(res.text, `{"name":"web","listen":"${body.listen}","upstream":"${upstream}","enabled":true,"toxics":[]}`);
+    assert.equal(
+      res.text,
+      `{"name":"web","listen":"${body.listen}","upstream":"${upstream}","enabled":true,"toxics":[]}`,
+    );
     const shown = await api(server, 'GET', '/proxies/web');
     assert.equal(shown.text, res.text);
   });
@@ -47,7 +50,9 @@ describe('proxy endpoints', async () => {
   });
 
   it('restarts on a new upstream: open connections close, new ones reach the new upstream', async () => {
-    const created = (await api(server, 'POST', '/proxies', { name: 'moving', listen: '127.0.0.1:0', upstream })).json() as ProxyShape;
+    const created = (
+      await api(server, 'POST', '/proxies', { name: 'moving', listen: '127.0.0.1:0', upstream })
+    ).json() as ProxyShape;
     const port = Number(created.listen.split(':')[1]);
     const socket = await connectTo(port);
     await roundTrip(socket);
@@ -82,7 +87,13 @@ describe('proxy endpoints', async () => {
       ]);
       assert.equal(res.status, 201);
       const { proxies } = res.json() as { proxies: ProxyShape[] };
-      assert.deepEqual(proxies.map((p) => [p.name, p.enabled]), [['pop_a', true], ['pop_b', false]]);
+      assert.deepEqual(
+        proxies.map((p) => [p.name, p.enabled]),
+        [
+          ['pop_a', true],
+          ['pop_b', false],
+        ],
+      );
     });
 
     it('keeps a proxy with the same listen and upstream (toxics included) and replaces a changed one', async () => {
@@ -102,7 +113,10 @@ describe('proxy endpoints', async () => {
     });
 
     it('validates every entry before changing anything', async () => {
-      const res = await api(server, 'POST', '/populate', [{ name: 'pop_c', listen: '127.0.0.1:0', upstream }, { name: 'pop_d' }]);
+      const res = await api(server, 'POST', '/populate', [
+        { name: 'pop_c', listen: '127.0.0.1:0', upstream },
+        { name: 'pop_d' },
+      ]);
       assert.equal(res.status, 400);
       assert.equal(res.headers.get('content-type'), 'application/json');
       assert.equal(res.text, '{"error":"missing required field: upstream at proxy 2","status":400,"proxies":null}');
@@ -114,7 +128,10 @@ describe('proxy endpoints', async () => {
     it('answers bad bodies in its own shape', async () => {
       for (const [body, error] of [
         ['', 'bad request body: EOF'],
-        ['{}', 'bad request body: json: cannot unmarshal object into Go value of type []struct { toxiproxy.Proxy; Enabled *bool "json:\\"enabled\\"" }'],
+        [
+          '{}',
+          'bad request body: json: cannot unmarshal object into Go value of type []struct { toxiproxy.Proxy; Enabled *bool "json:\\"enabled\\"" }',
+        ],
       ] as const) {
         const res = await api(server, 'POST', '/populate', body);
         assert.equal(res.status, 400);
@@ -135,7 +152,10 @@ describe('proxy endpoints', async () => {
       assert.equal(res.status, 500);
       const body = res.json() as { error: string; status: number; proxies: ProxyShape[] };
       assert.equal(body.error, `listen tcp ${busy}: bind: address already in use`);
-      assert.deepEqual(body.proxies.map((p) => p.name), ['pop_e']);
+      assert.deepEqual(
+        body.proxies.map((p) => p.name),
+        ['pop_e'],
+      );
       assert.equal((await api(server, 'GET', '/proxies/pop_g')).status, 404);
     });
   });
@@ -146,6 +166,9 @@ describe('proxy endpoints', async () => {
     const res = await api(server, 'POST', '/reset');
     assert.equal(res.status, 204);
     const proxies = Object.values((await api(server, 'GET', '/proxies')).json() as Record<string, ProxyShape>);
-    assert.ok(proxies.every((p) => p.enabled && p.toxics.length === 0), JSON.stringify(proxies));
+    assert.ok(
+      proxies.every((p) => p.enabled && p.toxics.length === 0),
+      JSON.stringify(proxies),
+    );
   });
 });

@@ -8,7 +8,16 @@ import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { createRandom } from '@chaos-lab/common';
-import { addToxic, api, collect, connectTo, createProxy, roundTrip, startEcho, startServer } from './support/harness.js';
+import {
+  addToxic,
+  api,
+  collect,
+  connectTo,
+  createProxy,
+  roundTrip,
+  startEcho,
+  startServer,
+} from './support/harness.js';
 
 describe('bad input', async () => {
   const server = await startServer();
@@ -25,8 +34,36 @@ describe('bad input', async () => {
 
   it('answers random garbage bodies on every endpoint with a 4xx, never a 5xx', async () => {
     const random = createRandom(7);
-    const pieces = ['{', '}', '[', ']', '"', ':', ',', 'null', 'true', '1e999', '-', '0.5', '"name"', '"type"', '"attributes"', '\\u00', '\u0000', ' ', 'é', '"latency"', '9223372036854775808'];
-    const targets: [string, string][] = [['POST', '/proxies'], ['POST', '/populate'], ['PATCH', '/proxies/healthy'], ['POST', '/proxies/healthy/toxics'], ['POST', '/proxies/healthy/toxics/none']];
+    const pieces = [
+      '{',
+      '}',
+      '[',
+      ']',
+      '"',
+      ':',
+      ',',
+      'null',
+      'true',
+      '1e999',
+      '-',
+      '0.5',
+      '"name"',
+      '"type"',
+      '"attributes"',
+      '\\u00',
+      '\u0000',
+      ' ',
+      'é',
+      '"latency"',
+      '9223372036854775808',
+    ];
+    const targets: [string, string][] = [
+      ['POST', '/proxies'],
+      ['POST', '/populate'],
+      ['PATCH', '/proxies/healthy'],
+      ['POST', '/proxies/healthy/toxics'],
+      ['POST', '/proxies/healthy/toxics/none'],
+    ];
     for (let i = 0; i < 150; i++) {
       let body = '';
       const length = random.int(0, 12);
@@ -51,7 +88,12 @@ describe('bad input', async () => {
     assert.ok((await roundTrip(socket, 500)) < 2000);
     socket.destroy();
 
-    const huge = await api(server, 'POST', '/proxies/extreme/toxics', '{"name":"e","type":"latency","attributes":{"latency":9223372036854775807,"jitter":9223372036854775807}}');
+    const huge = await api(
+      server,
+      'POST',
+      '/proxies/extreme/toxics',
+      '{"name":"e","type":"latency","attributes":{"latency":9223372036854775807,"jitter":9223372036854775807}}',
+    );
     assert.equal(huge.status, 200);
     const held = await connectTo(port);
     held.write('x');
@@ -60,12 +102,19 @@ describe('bad input', async () => {
     await stillServing();
   });
 
-  it('answers 100k levels of nested JSON with 400 and Go\'s max-depth error on every endpoint', async () => {
+  it("answers 100k levels of nested JSON with 400 and Go's max-depth error on every endpoint", async () => {
     const error = (bracket: string) => `bad request body: invalid character '${bracket}' exceeded max depth`;
     const arrays = '['.repeat(100_000) + ']'.repeat(100_000);
     const objects = '{"a":'.repeat(100_000) + '1' + '}'.repeat(100_000);
-    for (const [method, path] of [['POST', '/proxies'], ['PATCH', '/proxies/healthy'], ['POST', '/proxies/healthy/toxics']]) {
-      for (const [body, bracket] of [[arrays, '['], [objects, '{']] as const) {
+    for (const [method, path] of [
+      ['POST', '/proxies'],
+      ['PATCH', '/proxies/healthy'],
+      ['POST', '/proxies/healthy/toxics'],
+    ]) {
+      for (const [body, bracket] of [
+        [arrays, '['],
+        [objects, '{'],
+      ] as const) {
         const res = await api(server, method!, path!, body);
         assert.equal(res.status, 400, `${method} ${path} ${bracket}: ${res.text.slice(0, 200)}`);
         assert.deepEqual(res.json(), { error: error(bracket), status: 400 });
@@ -77,7 +126,10 @@ describe('bad input', async () => {
     // Up to Go's limit of 10,000 levels the body parses; its type is then wrong, as in Go.
     const deepest = await api(server, 'POST', '/proxies', '['.repeat(10_000) + ']'.repeat(10_000));
     assert.equal(deepest.status, 400);
-    assert.deepEqual(deepest.json(), { error: 'bad request body: json: cannot unmarshal array into Go value of type toxiproxy.Proxy', status: 400 });
+    assert.deepEqual(deepest.json(), {
+      error: 'bad request body: json: cannot unmarshal array into Go value of type toxiproxy.Proxy',
+      status: 400,
+    });
     await stillServing();
   });
 
@@ -86,7 +138,11 @@ describe('bad input', async () => {
     taken.listen(0, '127.0.0.1');
     await once(taken, 'listening');
     const port = (taken.address() as AddressInfo).port;
-    const res = await api(server, 'POST', '/proxies', { name: 'clash', listen: `127.0.0.1:${port}`, upstream: `127.0.0.1:${echo}` });
+    const res = await api(server, 'POST', '/proxies', {
+      name: 'clash',
+      listen: `127.0.0.1:${port}`,
+      upstream: `127.0.0.1:${echo}`,
+    });
     taken.close();
     assert.equal(res.status, 500);
     await stillServing();
@@ -106,7 +162,11 @@ describe('bad input', async () => {
   });
 
   it('closes the client when the upstream address cannot be read', async () => {
-    const res = await api(server, 'POST', '/proxies', { name: 'nonsense', listen: '127.0.0.1:0', upstream: 'no-port-here' });
+    const res = await api(server, 'POST', '/proxies', {
+      name: 'nonsense',
+      listen: '127.0.0.1:0',
+      upstream: 'no-port-here',
+    });
     assert.equal(res.status, 201, 'the upstream is not checked at creation');
     const port = Number((res.json() as { listen: string }).listen.split(':')[1]);
     const received = await collect(await connectTo(port));

@@ -27,7 +27,10 @@ describe('benchmark server selection', async () => {
     return path;
   }
 
-  const standIn = await script('standin-toxiproxy-server', `cd '${root}' && exec '${process.execPath}' --conditions=source --import tsx '${cli}' "$@"`);
+  const standIn = await script(
+    'standin-toxiproxy-server',
+    `cd '${root}' && exec '${process.execPath}' --conditions=source --import tsx '${cli}' "$@"`,
+  );
   const pathDir = join(dir, 'bin');
   await mkdir(pathDir);
   const onPath = await script(join('bin', REAL_SERVER_NAME), 'exit 0');
@@ -42,20 +45,29 @@ describe('benchmark server selection', async () => {
   it('stops with one line naming TOXIPROXY_SERVER_BIN when it is not an executable file', async () => {
     const plain = await script('not-executable', 'exit 0', 0o644);
     for (const bad of [plain, join(dir, 'missing'), dir]) {
-      assert.throws(() => findRealServer({ TOXIPROXY_SERVER_BIN: bad }), (err: Error) => {
-        assert.match(err.message, new RegExp(`^TOXIPROXY_SERVER_BIN=${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not an executable file`));
-        assert.ok(!err.message.includes('\n'));
-        return true;
-      });
+      assert.throws(
+        () => findRealServer({ TOXIPROXY_SERVER_BIN: bad }),
+        (err: Error) => {
+          assert.match(
+            err.message,
+            new RegExp(`^TOXIPROXY_SERVER_BIN=${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not an executable file`),
+          );
+          assert.ok(!err.message.includes('\n'));
+          return true;
+        },
+      );
     }
   });
 
-  it('starts an executable with Toxiproxy\'s flags, labels it by its name and the version it reports, and stops it', async () => {
+  it("starts an executable with Toxiproxy's flags, labels it by its name and the version it reports, and stops it", async () => {
     const server = await startExecutableServer(standIn);
     try {
       assert.equal(server.label, 'standin-toxiproxy-server 2.12.0');
       assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
-      const res = await fetch(`${server.url}/proxies`, { method: 'POST', body: JSON.stringify({ name: 'bench', listen: '127.0.0.1:0', upstream: '127.0.0.1:1' }) });
+      const res = await fetch(`${server.url}/proxies`, {
+        method: 'POST',
+        body: JSON.stringify({ name: 'bench', listen: '127.0.0.1:0', upstream: '127.0.0.1:1' }),
+      });
       assert.equal(res.status, 201);
     } finally {
       await server.stop();
@@ -65,6 +77,9 @@ describe('benchmark server selection', async () => {
 
   it('reports an executable that exits before its API answers, with the end of its stderr', async () => {
     const broken = await script('broken', 'echo "flag provided but not defined: -host" >&2; exit 2');
-    await assert.rejects(startExecutableServer(broken), /broken exited \(2\) before its API answered: flag provided but not defined: -host/);
+    await assert.rejects(
+      startExecutableServer(broken),
+      /broken exited \(2\) before its API answered: flag provided but not defined: -host/,
+    );
   });
 });

@@ -25,16 +25,31 @@ describe('disabled proxy', async () => {
 
     const enabled = await api(server, 'PATCH', '/proxies/down', { enabled: true });
     assert.equal(enabled.status, 200);
-    assert.equal((enabled.json() as { listen: string }).listen, `127.0.0.1:${port}`, 'listens on the same address again');
+    assert.equal(
+      (enabled.json() as { listen: string }).listen,
+      `127.0.0.1:${port}`,
+      'listens on the same address again',
+    );
     const again = await connectTo(port);
     assert.ok((await roundTrip(again)) < 1000);
     again.destroy();
   });
 
   it('a proxy created disabled binds nothing and keeps its listen text', async () => {
-    const res = await api(server, 'POST', '/proxies', { name: 'born_down', listen: 'localhost:0', upstream: `127.0.0.1:${echo}`, enabled: false });
+    const res = await api(server, 'POST', '/proxies', {
+      name: 'born_down',
+      listen: 'localhost:0',
+      upstream: `127.0.0.1:${echo}`,
+      enabled: false,
+    });
     assert.equal(res.status, 201);
-    assert.deepEqual(res.json(), { name: 'born_down', listen: 'localhost:0', upstream: `127.0.0.1:${echo}`, enabled: false, toxics: [] });
+    assert.deepEqual(res.json(), {
+      name: 'born_down',
+      listen: 'localhost:0',
+      upstream: `127.0.0.1:${echo}`,
+      enabled: false,
+      toxics: [],
+    });
   });
 
   it('deleting a proxy closes its connections', async () => {

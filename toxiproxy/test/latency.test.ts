@@ -1,7 +1,18 @@
 /** The latency toxic on real sockets: nominal delay, jitter spread, pipelining, and both streams adding up. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { addToxic, connectTo, createProxy, median, pattern, readBytes, roundTrip, settledRoundTrips, startEcho, startServer } from './support/harness.js';
+import {
+  addToxic,
+  connectTo,
+  createProxy,
+  median,
+  pattern,
+  readBytes,
+  roundTrip,
+  settledRoundTrips,
+  startEcho,
+  startServer,
+} from './support/harness.js';
 
 describe('latency toxic', async () => {
   const server = await startServer();

@@ -1,7 +1,18 @@
 /** The limit_data toxic: exactly N bytes per connection and direction, then the connection closes. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { addToxic, api, collect, connectTo, createProxy, pattern, readBytes, startBlob, startEcho, startServer } from './support/harness.js';
+import {
+  addToxic,
+  api,
+  collect,
+  connectTo,
+  createProxy,
+  pattern,
+  readBytes,
+  startBlob,
+  startEcho,
+  startServer,
+} from './support/harness.js';
 
 describe('limit_data toxic', async () => {
   const server = await startServer();

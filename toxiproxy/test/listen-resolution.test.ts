@@ -16,8 +16,13 @@ describe('listen resolution', async () => {
 
   /** Creates a proxy on `127.0.0.1:<free port>` with a latency toxic. @returns its port */
   async function proxyWithToxic(name: string): Promise<number> {
-    const created = (await api(server, 'POST', '/proxies', { name, listen: '127.0.0.1:0', upstream })).json() as ProxyShape;
-    assert.equal((await api(server, 'POST', `/proxies/${name}/toxics`, { type: 'latency', attributes: { latency: 1 } })).status, 200);
+    const created = (
+      await api(server, 'POST', '/proxies', { name, listen: '127.0.0.1:0', upstream })
+    ).json() as ProxyShape;
+    assert.equal(
+      (await api(server, 'POST', `/proxies/${name}/toxics`, { type: 'latency', attributes: { latency: 1 } })).status,
+      200,
+    );
     return Number(created.listen.split(':')[1]);
   }
 

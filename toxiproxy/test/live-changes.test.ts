@@ -4,7 +4,17 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { addToxic, api, connectTo, createProxy, pattern, readBytes, removeToxic, startEcho, startServer } from './support/harness.js';
+import {
+  addToxic,
+  api,
+  connectTo,
+  createProxy,
+  pattern,
+  readBytes,
+  removeToxic,
+  startEcho,
+  startServer,
+} from './support/harness.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -25,9 +35,18 @@ describe('live toxic changes', async () => {
       }
     })();
     const changes = async () => {
-      await addToxic(server, 'live', { name: 'lat_up', type: 'latency', stream: 'upstream', attributes: { latency: 20, jitter: 15 } });
+      await addToxic(server, 'live', {
+        name: 'lat_up',
+        type: 'latency',
+        stream: 'upstream',
+        attributes: { latency: 20, jitter: 15 },
+      });
       await sleep(20);
-      await addToxic(server, 'live', { name: 'slice_down', type: 'slicer', attributes: { average_size: 300, size_variation: 200, delay: 100 } });
+      await addToxic(server, 'live', {
+        name: 'slice_down',
+        type: 'slicer',
+        attributes: { average_size: 300, size_variation: 200, delay: 100 },
+      });
       await sleep(20);
       await addToxic(server, 'live', { name: 'bw_down', type: 'bandwidth', attributes: { rate: 2000 } });
       await sleep(20);
@@ -89,7 +108,12 @@ describe('live toxic changes', async () => {
     const toggling = (async () => {
       for (let i = 0; written < total && i < 40; i++) {
         const stream = i % 2 ? 'upstream' : 'downstream';
-        await addToxic(server, 'live_switch', { name: `t${i}`, type: 'latency', stream, attributes: { latency: i % 3 } });
+        await addToxic(server, 'live_switch', {
+          name: `t${i}`,
+          type: 'latency',
+          stream,
+          attributes: { latency: i % 3 },
+        });
         await removeToxic(server, 'live_switch', `t${i}`);
       }
     })();

@@ -16,9 +16,13 @@ describe('metrics', async () => {
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /^text\/plain/);
     const line = (metric: string, direction: string) =>
-      new RegExp(`^toxiproxy_proxy_${metric}_bytes_total\\{direction="${direction}",proxy="measured",listener="127\\.0\\.0\\.1:${port}",upstream="127\\.0\\.0\\.1:${echo}"\\} 1000$`, 'm');
+      new RegExp(
+        `^toxiproxy_proxy_${metric}_bytes_total\\{direction="${direction}",proxy="measured",listener="127\\.0\\.0\\.1:${port}",upstream="127\\.0\\.0\\.1:${echo}"\\} 1000$`,
+        'm',
+      );
     for (const metric of ['received', 'sent']) {
-      for (const direction of ['upstream', 'downstream']) assert.match(res.text, line(metric, direction), `${metric} ${direction}`);
+      for (const direction of ['upstream', 'downstream'])
+        assert.match(res.text, line(metric, direction), `${metric} ${direction}`);
     }
     assert.match(res.text, /^# TYPE toxiproxy_proxy_sent_bytes_total counter$/m);
   });

@@ -16,7 +16,10 @@ describe('server lifecycle', async () => {
 
   it('populates proxies from a config file at start', async () => {
     const config = join(dir.path, 'proxies.json');
-    writeFileSync(config, JSON.stringify([{ name: 'from_file', listen: '127.0.0.1:0', upstream: `127.0.0.1:${echo}` }]));
+    writeFileSync(
+      config,
+      JSON.stringify([{ name: 'from_file', listen: '127.0.0.1:0', upstream: `127.0.0.1:${echo}` }]),
+    );
     const server = await startServer({ config });
     const res = await api(server, 'GET', '/proxies/from_file');
     assert.equal(res.status, 200);
@@ -34,7 +37,10 @@ describe('server lifecycle', async () => {
 
   it('rejects with EADDRINUSE when the API port is taken', async () => {
     const server = await startServer();
-    await assert.rejects(startToxiproxyServer({ port: server.port }), (err: NodeJS.ErrnoException) => err.code === 'EADDRINUSE');
+    await assert.rejects(
+      startToxiproxyServer({ port: server.port }),
+      (err: NodeJS.ErrnoException) => err.code === 'EADDRINUSE',
+    );
   });
 
   it('close() stops the API, the proxy listeners and every connection', async () => {

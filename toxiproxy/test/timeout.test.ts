@@ -1,7 +1,16 @@
 /** The timeout toxic: drops data, closes after `timeout` ms without data; 0 holds until the toxic is removed. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { addToxic, api, collect, connectTo, createProxy, removeToxic, startEcho, startServer } from './support/harness.js';
+import {
+  addToxic,
+  api,
+  collect,
+  connectTo,
+  createProxy,
+  removeToxic,
+  startEcho,
+  startServer,
+} from './support/harness.js';
 
 describe('timeout toxic', async () => {
   const server = await startServer();

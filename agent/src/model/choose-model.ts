@@ -49,19 +49,39 @@ export function resolveProvider(settings: Settings): ProviderChoice {
   if (provider === 'groq' && !settings.GROQ_API_KEY) {
     throw new LabError('SETTINGS_INVALID', 'LLM_PROVIDER=groq: GROQ_API_KEY must be set (or use LLM_PROVIDER=offline)');
   }
-  const via = settings.MODEL_UPSTREAM_URL === undefined ? '' : `, through the model gateway at ${modelBaseUrl(settings)} to ${settings.MODEL_UPSTREAM_URL}`;
+  const via =
+    settings.MODEL_UPSTREAM_URL === undefined
+      ? ''
+      : `, through the model gateway at ${modelBaseUrl(settings)} to ${settings.MODEL_UPSTREAM_URL}`;
   if (provider === 'groq') return { provider, label: `groq:${settings.GROQ_MODEL}`, reason: `LLM_PROVIDER=groq${via}` };
   if (provider === 'anthropic') {
-    if (!settings.ANTHROPIC_API_KEY) throw new LabError('SETTINGS_INVALID', 'LLM_PROVIDER=anthropic: ANTHROPIC_API_KEY must be set (or use LLM_PROVIDER=offline)');
-    return { provider, label: `anthropic:${settings.ANTHROPIC_MODEL}`, reason: `LLM_PROVIDER=anthropic at ${settings.ANTHROPIC_BASE_URL ?? "Anthropic's API"}` };
+    if (!settings.ANTHROPIC_API_KEY)
+      throw new LabError(
+        'SETTINGS_INVALID',
+        'LLM_PROVIDER=anthropic: ANTHROPIC_API_KEY must be set (or use LLM_PROVIDER=offline)',
+      );
+    return {
+      provider,
+      label: `anthropic:${settings.ANTHROPIC_MODEL}`,
+      reason: `LLM_PROVIDER=anthropic at ${settings.ANTHROPIC_BASE_URL ?? "Anthropic's API"}`,
+    };
   }
   if (provider === 'openai') {
     const where = settings.MODEL_UPSTREAM_URL ?? settings.OPENAI_BASE_URL ?? "OpenAI's API";
     return { provider, label: `openai:${settings.OPENAI_MODEL}`, reason: `LLM_PROVIDER=openai at ${where}${via}` };
   }
-  if (provider === 'auto' && settings.GROQ_API_KEY) return { provider: 'groq', label: `groq:${settings.GROQ_MODEL}`, reason: 'LLM_PROVIDER=auto and GROQ_API_KEY is set' };
+  if (provider === 'auto' && settings.GROQ_API_KEY)
+    return {
+      provider: 'groq',
+      label: `groq:${settings.GROQ_MODEL}`,
+      reason: 'LLM_PROVIDER=auto and GROQ_API_KEY is set',
+    };
   const why = provider === 'offline' ? 'LLM_PROVIDER=offline' : 'LLM_PROVIDER=auto and GROQ_API_KEY is not set';
-  return { provider: 'offline', label: OFFLINE_MODEL_LABEL, reason: `${why}; the lab's model server at ${modelBaseUrl(settings)}` };
+  return {
+    provider: 'offline',
+    label: OFFLINE_MODEL_LABEL,
+    reason: `${why}; the lab's model server at ${modelBaseUrl(settings)}`,
+  };
 }
 
 /**
@@ -70,7 +90,10 @@ export function resolveProvider(settings: Settings): ProviderChoice {
  * @param counter measures the client's HTTP requests (its retries included)
  * @throws {LabError} `SETTINGS_INVALID` when `LLM_PROVIDER=groq` and `GROQ_API_KEY` is not set
  */
-export async function chooseModel(settings: Settings, counter: ModelCallCounter): Promise<ModelChoice & ProviderChoice> {
+export async function chooseModel(
+  settings: Settings,
+  counter: ModelCallCounter,
+): Promise<ModelChoice & ProviderChoice> {
   const choice = resolveProvider(settings);
   if (choice.provider === 'groq') {
     // Each client is loaded only when chosen.
@@ -79,7 +102,10 @@ export async function chooseModel(settings: Settings, counter: ModelCallCounter)
       model: settings.GROQ_MODEL,
       apiKey: settings.GROQ_API_KEY,
       // Groq's SDK appends /openai/v1/… to its base: the gateway's origin serves that path too.
-      baseUrl: settings.MODEL_UPSTREAM_URL === undefined ? settings.GROQ_BASE_URL : modelBaseUrl(settings).replace(/\/v1$/, ''),
+      baseUrl:
+        settings.MODEL_UPSTREAM_URL === undefined
+          ? settings.GROQ_BASE_URL
+          : modelBaseUrl(settings).replace(/\/v1$/, ''),
       maxRetries: settings.GROQ_MAX_RETRIES,
       timeout: settings.MODEL_TIMEOUT_MS,
       temperature: 0,
@@ -108,7 +134,10 @@ export async function chooseModel(settings: Settings, counter: ModelCallCounter)
     maxRetries: settings.MODEL_MAX_RETRIES,
     timeout: settings.MODEL_TIMEOUT_MS,
     temperature: 0,
-    configuration: { baseURL: offline || settings.MODEL_UPSTREAM_URL !== undefined ? modelBaseUrl(settings) : settings.OPENAI_BASE_URL, fetch: counter.fetch },
+    configuration: {
+      baseURL: offline || settings.MODEL_UPSTREAM_URL !== undefined ? modelBaseUrl(settings) : settings.OPENAI_BASE_URL,
+      fetch: counter.fetch,
+    },
   });
   return { ...choice, model };
 }

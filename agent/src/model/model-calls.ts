@@ -146,14 +146,20 @@ export class ModelCallCounter {
     const startedAt = now();
     const previous = scope.previous;
     const row = this.#insert(scope, attempt, requestId, startedAt, previous);
-    const finish = (m: Partial<BodyMeasure> & { status: string; httpStatus?: number; error?: string; retryAfterMs?: number }) => {
+    const finish = (
+      m: Partial<BodyMeasure> & { status: string; httpStatus?: number; error?: string; retryAfterMs?: number },
+    ) => {
       const endedAt = now();
       if (m.unhandled) scope.unhandled = m.unhandled;
       scope.onRequestEnd?.({ status: m.status, ...(m.unhandled ? { unhandled: m.unhandled } : {}) });
       this.#tokensIn += m.tokensIn ?? 0;
       this.#tokensOut += m.tokensOut ?? 0;
       scope.previous = row === undefined ? undefined : { rowId: row, endedAt, retryAfterMs: m.retryAfterMs };
-      this.#update(row, requestId, { ...m, latencyMs: endedAt - startedAt, ttftMs: m.firstByteAt === undefined ? undefined : m.firstByteAt - startedAt });
+      this.#update(row, requestId, {
+        ...m,
+        latencyMs: endedAt - startedAt,
+        ttftMs: m.firstByteAt === undefined ? undefined : m.firstByteAt - startedAt,
+      });
       countModelCall(m.status, endedAt - startedAt);
     };
     let response: Response;
@@ -163,13 +169,34 @@ export class ModelCallCounter {
       finish({ status: failureStatus(err, scope.signal), error: (err as Error).message });
       throw err;
     }
-    const retryAfter = response.status === 429 || response.status === 503 ? retryAfterMs(response.headers.get('retry-after'), now()) : undefined;
+    const retryAfter =
+      response.status === 429 || response.status === 503
+        ? retryAfterMs(response.headers.get('retry-after'), now())
+        : undefined;
     return measureBody(response, now, (m) =>
-      finish({ ...m, status: m.failure !== undefined ? failureStatus(m.failure, scope.signal) : !response.ok ? 'http_error' : m.malformed ? 'malformed' : 'ok', httpStatus: response.status, retryAfterMs: retryAfter }),
+      finish({
+        ...m,
+        status:
+          m.failure !== undefined
+            ? failureStatus(m.failure, scope.signal)
+            : !response.ok
+              ? 'http_error'
+              : m.malformed
+                ? 'malformed'
+                : 'ok',
+        httpStatus: response.status,
+        retryAfterMs: retryAfter,
+      }),
     );
   };
 
-  #insert(scope: CallScope, attempt: number, requestId: string, startedAt: number, previous: CallScope['previous']): number | undefined {
+  #insert(
+    scope: CallScope,
+    attempt: number,
+    requestId: string,
+    startedAt: number,
+    previous: CallScope['previous'],
+  ): number | undefined {
     const sink = this.#sink;
     if (!sink) return undefined;
     try {
@@ -177,21 +204,46 @@ export class ModelCallCounter {
         const waited = startedAt - previous.endedAt;
         sink.db
           .prepare('UPDATE model_calls SET next_wait_ms = ?, retry_after_honored = ? WHERE id = ?')
-          .run(waited, previous.retryAfterMs === undefined ? null : waited >= previous.retryAfterMs ? 1 : 0, previous.rowId);
+          .run(
+            waited,
+            previous.retryAfterMs === undefined ? null : waited >= previous.retryAfterMs ? 1 : 0,
+            previous.rowId,
+          );
       }
       const result = sink.db
         .prepare(
           `INSERT INTO model_calls (run_id, prompt_index, prompt_attempt, call_index, attempt, request_id, provider, model, status, started_at, latency_ms)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, 0)`,
         )
-        .run(sink.runId, scope.promptIndex ?? null, scope.promptAttempt ?? null, this.#calls, attempt, requestId, sink.provider, sink.model, startedAt);
+        .run(
+          sink.runId,
+          scope.promptIndex ?? null,
+          scope.promptAttempt ?? null,
+          this.#calls,
+          attempt,
+          requestId,
+          sink.provider,
+          sink.model,
+          startedAt,
+        );
       return Number(result.lastInsertRowid);
     } catch {
       return undefined;
     }
   }
 
-  #update(row: number | undefined, requestId: string, m: Partial<BodyMeasure> & { status: string; httpStatus?: number; error?: string; retryAfterMs?: number; latencyMs: number; ttftMs?: number }): void {
+  #update(
+    row: number | undefined,
+    requestId: string,
+    m: Partial<BodyMeasure> & {
+      status: string;
+      httpStatus?: number;
+      error?: string;
+      retryAfterMs?: number;
+      latencyMs: number;
+      ttftMs?: number;
+    },
+  ): void {
     const sink = this.#sink;
     if (!sink || row === undefined) return;
     try {
@@ -207,7 +259,19 @@ export class ModelCallCounter {
           `UPDATE model_calls SET status = ?, http_status = ?, error = ?, fault = ?, fault_event_id = ?, latency_ms = ?, ttft_ms = ?,
              tokens_in = ?, tokens_out = ?, retry_after_ms = ? WHERE id = ?`,
         )
-        .run(m.status, m.httpStatus ?? null, m.error ?? null, fault?.name ?? null, fault?.id ?? null, m.latencyMs, m.ttftMs ?? null, m.tokensIn ?? null, m.tokensOut ?? null, m.retryAfterMs ?? null, row);
+        .run(
+          m.status,
+          m.httpStatus ?? null,
+          m.error ?? null,
+          fault?.name ?? null,
+          fault?.id ?? null,
+          m.latencyMs,
+          m.ttftMs ?? null,
+          m.tokensIn ?? null,
+          m.tokensOut ?? null,
+          m.retryAfterMs ?? null,
+          row,
+        );
     } catch {
       // The record must not fail the model call; a missing row shows as a `pending` one.
     }
@@ -218,12 +282,16 @@ export class ModelCallCounter {
    * @param context the prompt attempt it is made for, when known
    * @returns what `call` returns, with the unhandled mark the server sent put back on an AIMessage; its error passes through
    */
-  async count<T>(call: () => Promise<T>, context?: { promptIndex?: number; promptAttempt?: number; signal?: AbortSignal }): Promise<T> {
+  async count<T>(
+    call: () => Promise<T>,
+    context?: { promptIndex?: number; promptAttempt?: number; signal?: AbortSignal },
+  ): Promise<T> {
     const scope: CallScope = { callId: `model-${randomUUID().slice(0, 8)}`, requests: 0, ...context };
     this.#calls += 1;
     try {
       const result = await this.#scope.run(scope, call);
-      if (scope.unhandled && AIMessage.isInstance(result)) result.response_metadata = { ...result.response_metadata, [UNHANDLED_KEY]: scope.unhandled };
+      if (scope.unhandled && AIMessage.isInstance(result))
+        result.response_metadata = { ...result.response_metadata, [UNHANDLED_KEY]: scope.unhandled };
       return result;
     } finally {
       this.#retries += Math.max(0, scope.requests - 1);
@@ -246,7 +314,11 @@ export function modelCallMiddleware(counter: ModelCallCounter) {
   return createMiddleware({
     name: 'ModelCalls',
     wrapModelCall: async (request, handler) => {
-      const context = (request.runtime as { context?: { promptIndex?: number; promptAttempt?: number; signal?: AbortSignal } } | undefined)?.context;
+      const context = (
+        request.runtime as
+          | { context?: { promptIndex?: number; promptAttempt?: number; signal?: AbortSignal } }
+          | undefined
+      )?.context;
       try {
         return await counter.count(async () => handler(request), context);
       } catch (err) {

@@ -35,8 +35,18 @@ interface Completionish {
 function readObjects(objects: Completionish[]): Pick<BodyMeasure, 'tokensIn' | 'tokensOut' | 'unhandled'> {
   let out: { tokensIn?: number; tokensOut?: number; unhandled?: string } = {};
   for (const o of objects) {
-    if (o.usage) out = { ...out, tokensIn: o.usage.prompt_tokens ?? o.usage.input_tokens ?? out.tokensIn, tokensOut: o.usage.completion_tokens ?? o.usage.output_tokens ?? out.tokensOut };
-    if (o.message?.usage) out = { ...out, tokensIn: o.message.usage.input_tokens ?? out.tokensIn, tokensOut: o.message.usage.output_tokens ?? out.tokensOut };
+    if (o.usage)
+      out = {
+        ...out,
+        tokensIn: o.usage.prompt_tokens ?? o.usage.input_tokens ?? out.tokensIn,
+        tokensOut: o.usage.completion_tokens ?? o.usage.output_tokens ?? out.tokensOut,
+      };
+    if (o.message?.usage)
+      out = {
+        ...out,
+        tokensIn: o.message.usage.input_tokens ?? out.tokensIn,
+        tokensOut: o.message.usage.output_tokens ?? out.tokensOut,
+      };
     if (typeof o.chaos_lab?.unhandled === 'string') out.unhandled = o.chaos_lab.unhandled;
   }
   return out;

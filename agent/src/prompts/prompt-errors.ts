@@ -17,7 +17,8 @@ import { ModelCallError } from '../model/model-calls.js';
 /** The errors along `err`'s cause chain, outermost first (at most 10). */
 function causeChain(err: unknown): unknown[] {
   const chain: unknown[] = [];
-  for (let e: unknown = err; e !== undefined && e !== null && chain.length < 10; e = (e as { cause?: unknown }).cause) chain.push(e);
+  for (let e: unknown = err; e !== undefined && e !== null && chain.length < 10; e = (e as { cause?: unknown }).cause)
+    chain.push(e);
   return chain;
 }
 
@@ -27,7 +28,10 @@ function causeChain(err: unknown): unknown[] {
  * @param signals `interrupted`: the run's signal fired; `timedOut`: the attempt's deadline passed.
  *   Either wins over the error itself, which is then only the abort's echo.
  */
-export function classifyAgentError(err: unknown, signals: { interrupted: boolean; timedOut: boolean }): PromptErrorType {
+export function classifyAgentError(
+  err: unknown,
+  signals: { interrupted: boolean; timedOut: boolean },
+): PromptErrorType {
   if (signals.interrupted) return 'interrupted';
   if (signals.timedOut) return 'timeout';
   const chain = causeChain(err);
@@ -42,6 +46,9 @@ export function errorMessage(err: unknown): string {
   const first = chain[0];
   const root = chain[chain.length - 1];
   const text = (e: unknown) => (e instanceof Error ? e.message : String(e));
-  const message = first === root || text(root) === '' || text(first).includes(text(root)) ? text(first) : `${text(first)} (${text(root)})`;
+  const message =
+    first === root || text(root) === '' || text(first).includes(text(root))
+      ? text(first)
+      : `${text(first)} (${text(root)})`;
   return message.split('\n')[0]!.slice(0, 500);
 }

@@ -29,7 +29,10 @@ import { type CallMade, type Verdict, unhandledNote } from '../verdicts/verdict.
  * also says which expected tool calls it cannot check (`unchecked`, see under-test/verdict-limits.ts).
  */
 export interface InvokableAgent {
-  invoke(input: { messages: BaseMessage[] }, config: { signal: AbortSignal; context: PromptAttemptContext }): Promise<{ messages: BaseMessage[]; unchecked?: UncheckedCalls }>;
+  invoke(
+    input: { messages: BaseMessage[] },
+    config: { signal: AbortSignal; context: PromptAttemptContext },
+  ): Promise<{ messages: BaseMessage[]; unchecked?: UncheckedCalls }>;
 }
 
 /** How one attempt ended. */
@@ -71,7 +74,11 @@ function finalAnswer(messages: readonly BaseMessage[]): { answer: string | null;
 }
 
 /** Runs one attempt of a prompt. Never throws. */
-async function runPromptAttempt(prompt: Prompt, promptAttempt: number, deps: PromptRunnerDeps): Promise<PromptAttemptOutcome> {
+async function runPromptAttempt(
+  prompt: Prompt,
+  promptAttempt: number,
+  deps: PromptRunnerDeps,
+): Promise<PromptAttemptOutcome> {
   const deadline = AbortSignal.timeout(deps.promptTimeoutMs);
   const signal = AbortSignal.any([deadline, deps.runSignal]);
   const calls: CallMade[] = [];
@@ -81,16 +88,38 @@ async function runPromptAttempt(prompt: Prompt, promptAttempt: number, deps: Pro
     const { answer, unhandled } = finalAnswer(state.messages);
     const failure = context.failures[0];
     if (failure) {
-      const more = context.failures.length > 1 ? ` (and ${context.failures.length - 1} more tool call${context.failures.length > 2 ? 's' : ''})` : '';
-      return { status: 'failed', answer, errorType: failure.failureType, error: `${failure.tool} gave no result: ${failure.error}${more}`, calls };
+      const more =
+        context.failures.length > 1
+          ? ` (and ${context.failures.length - 1} more tool call${context.failures.length > 2 ? 's' : ''})`
+          : '';
+      return {
+        status: 'failed',
+        answer,
+        errorType: failure.failureType,
+        error: `${failure.tool} gave no result: ${failure.error}${more}`,
+        calls,
+      };
     }
-    if (answer === null) return { status: 'failed', answer, errorType: 'agent', error: 'the agent ended without an answer', calls };
-    return { status: 'answered', answer, errorType: null, error: null, calls, ...(unhandled === undefined ? {} : { unhandled }), ...(state.unchecked && { unchecked: state.unchecked }) };
+    if (answer === null)
+      return { status: 'failed', answer, errorType: 'agent', error: 'the agent ended without an answer', calls };
+    return {
+      status: 'answered',
+      answer,
+      errorType: null,
+      error: null,
+      calls,
+      ...(unhandled === undefined ? {} : { unhandled }),
+      ...(state.unchecked && { unchecked: state.unchecked }),
+    };
   } catch (err) {
     const interrupted = deps.runSignal.aborted;
     const timedOut = deadline.aborted && !interrupted;
     const errorType = classifyAgentError(err, { interrupted, timedOut });
-    const error = timedOut ? `no answer within ${deps.promptTimeoutMs} ms` : interrupted ? 'the run was interrupted' : errorMessage(err);
+    const error = timedOut
+      ? `no answer within ${deps.promptTimeoutMs} ms`
+      : interrupted
+        ? 'the run was interrupted'
+        : errorMessage(err);
     return { status: 'failed', answer: null, errorType, error, calls };
   }
 }
@@ -106,8 +135,17 @@ async function runPromptAttempt(prompt: Prompt, promptAttempt: number, deps: Pro
  */
 export async function runPrompt(prompt: Prompt, deps: PromptRunnerDeps): Promise<PromptResultRow> {
   const startedAt = deps.now();
-  const log = deps.log.child({ prompt_index: prompt.index, ...(prompt.id === undefined ? {} : { prompt_id: prompt.id }) });
-  let outcome: PromptAttemptOutcome = { status: 'failed', answer: null, errorType: 'interrupted', error: 'the run was interrupted before the prompt started', calls: [] };
+  const log = deps.log.child({
+    prompt_index: prompt.index,
+    ...(prompt.id === undefined ? {} : { prompt_id: prompt.id }),
+  });
+  let outcome: PromptAttemptOutcome = {
+    status: 'failed',
+    answer: null,
+    errorType: 'interrupted',
+    error: 'the run was interrupted before the prompt started',
+    calls: [],
+  };
   let attempts = 0;
   let verdict: Verdict | undefined;
   while (attempts < deps.promptLimit && !deps.runSignal.aborted) {
@@ -115,7 +153,13 @@ export async function runPrompt(prompt: Prompt, deps: PromptRunnerDeps): Promise
     const began = performance.now();
     outcome = await runPromptAttempt(prompt, attempts, deps);
     verdict =
-      outcome.status === 'answered' ? judgeWithLimits(prompt.expect, { answer: outcome.answer ?? '', calls: outcome.calls, unhandled: outcome.unhandled }, outcome.unchecked) : undefined;
+      outcome.status === 'answered'
+        ? judgeWithLimits(
+            prompt.expect,
+            { answer: outcome.answer ?? '', calls: outcome.calls, unhandled: outcome.unhandled },
+            outcome.unchecked,
+          )
+        : undefined;
     log.info(
       {
         prompt_attempt: attempts,
@@ -132,7 +176,11 @@ export async function runPrompt(prompt: Prompt, deps: PromptRunnerDeps): Promise
   }
   if (outcome.status === 'failed' && outcome.errorType !== 'interrupted' && attempts < deps.promptLimit) {
     // Attempts were left when the run was interrupted: the prompt is unfinished, not failed on its own.
-    outcome = { ...outcome, errorType: 'interrupted', error: `the run was interrupted after ${attempts} failed attempt(s); last: ${outcome.error}` };
+    outcome = {
+      ...outcome,
+      errorType: 'interrupted',
+      error: `the run was interrupted after ${attempts} failed attempt(s); last: ${outcome.error}`,
+    };
   }
   return {
     promptIndex: prompt.index,

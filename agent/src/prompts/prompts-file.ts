@@ -45,7 +45,8 @@ function parseEntry(file: string, entry: unknown, index: number): Prompt {
   }
   const record = entry as Record<string, unknown>;
   if (!('prompt' in record)) throw invalid(file, 'has no "prompt" field', index);
-  if (typeof record.prompt !== 'string') throw invalid(file, `"prompt" must be a string, got ${describe(record.prompt)}`, index);
+  if (typeof record.prompt !== 'string')
+    throw invalid(file, `"prompt" must be a string, got ${describe(record.prompt)}`, index);
   if (record.prompt.trim() === '') throw invalid(file, '"prompt" is empty', index);
   if (record.id !== undefined && (typeof record.id !== 'string' || record.id.trim() === '')) {
     throw invalid(file, `"id" must be a non-empty string, got ${describe(record.id)}`, index);
@@ -83,7 +84,8 @@ export function parsePrompts(text: string, file: string): Prompt[] {
   } catch (err) {
     throw invalid(file, `invalid JSON: ${(err as Error).message}`);
   }
-  if (!Array.isArray(data)) throw invalid(file, `must be a JSON array of {"prompt": "…"} objects, got ${describe(data)}`);
+  if (!Array.isArray(data))
+    throw invalid(file, `must be a JSON array of {"prompt": "…"} objects, got ${describe(data)}`);
   if (data.length === 0) throw invalid(file, 'is an empty array: add at least one {"prompt": "…"} entry');
   const prompts = data.map((entry, index) => parseEntry(file, entry, index));
   const seen = new Map<string, number>();
@@ -109,7 +111,12 @@ export function loadPrompts(file: string): Prompt[] {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const problem = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot be read: ${(err as Error).message}`;
+    const problem =
+      code === 'ENOENT'
+        ? 'file not found'
+        : code === 'EISDIR'
+          ? 'is a folder, not a file'
+          : `cannot be read: ${(err as Error).message}`;
     throw invalid(file, problem);
   }
   return parsePrompts(text, file);

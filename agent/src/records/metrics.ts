@@ -13,7 +13,13 @@
  * only `/metrics`, bound like the other parts (`BIND_HOST`).
  */
 import { Counter, Histogram } from 'prom-client';
-import { defineMetrics, DURATION_BUCKETS_SECONDS, startMetricsServer, type RunningMetricsServer, type Settings } from '@chaos-lab/common';
+import {
+  defineMetrics,
+  DURATION_BUCKETS_SECONDS,
+  startMetricsServer,
+  type RunningMetricsServer,
+  type Settings,
+} from '@chaos-lab/common';
 import type { PromptResultRow, ToolCallRow } from './records.js';
 
 /** Prompt durations reach `PROMPT_TIMEOUT_MS` (60 s) times `PROMPT_LIMIT`: longer buckets than a request's. */
@@ -94,9 +100,17 @@ export function countModelCall(status: string, latencyMs: number): void {
  * @returns the running server, or undefined when `AGENT_METRICS_PORT` is 0 (none)
  * @throws {LabError} `PORT_IN_USE` naming the port when it is taken
  */
-export async function startAgentMetricsServer(settings: Settings, options: { port?: number } = {}): Promise<RunningMetricsServer | undefined> {
+export async function startAgentMetricsServer(
+  settings: Settings,
+  options: { port?: number } = {},
+): Promise<RunningMetricsServer | undefined> {
   const port = options.port ?? settings.AGENT_METRICS_PORT;
   if (options.port === undefined && port === 0) return undefined;
   agentMetrics(); // defined before the first scrape, so each family is listed from the start
-  return startMetricsServer({ port, host: settings.BIND_HOST, owner: 'agent metrics', hint: 'set AGENT_METRICS_PORT (0 = none) or PORT_OFFSET' });
+  return startMetricsServer({
+    port,
+    host: settings.BIND_HOST,
+    owner: 'agent metrics',
+    hint: 'set AGENT_METRICS_PORT (0 = none) or PORT_OFFSET',
+  });
 }

@@ -92,7 +92,10 @@ export function unfinishedPromptRow(
     attempts: 0,
     answer: null,
     errorType: 'interrupted',
-    error: run.status === 'failed' ? `the run failed before the prompt finished: ${run.reason}` : 'the run was interrupted before the prompt finished',
+    error:
+      run.status === 'failed'
+        ? `the run failed before the prompt finished: ${run.reason}`
+        : 'the run was interrupted before the prompt finished',
     startedAt: at,
     finishedAt: at,
   };
@@ -130,7 +133,9 @@ export class RunRecords {
         )
         .run(this.runId, now, run.seed, JSON.stringify(run.settings), run.promptsTotal, run.model);
       this.#db
-        .prepare('INSERT INTO control (run_id, phase, current_prompt, heartbeat_at, updated_at) VALUES (?, ?, NULL, ?, ?)')
+        .prepare(
+          'INSERT INTO control (run_id, phase, current_prompt, heartbeat_at, updated_at) VALUES (?, ?, NULL, ?, ?)',
+        )
         .run(this.runId, 'starting', now, now);
       return true;
     });
@@ -148,7 +153,9 @@ export class RunRecords {
 
   /** Stamps `control.heartbeat_at`: the agent is alive. */
   heartbeat(): void {
-    writeTransaction(this.#db, () => this.#db.prepare('UPDATE control SET heartbeat_at = ? WHERE run_id = ?').run(this.#now(), this.runId));
+    writeTransaction(this.#db, () =>
+      this.#db.prepare('UPDATE control SET heartbeat_at = ? WHERE run_id = ?').run(this.#now(), this.runId),
+    );
   }
 
   /** Inserts one `tool_calls` row (durations rounded to whole ms). */
@@ -254,7 +261,11 @@ export class RunRecords {
             WHERE run_id = ?`,
         )
         .run(status, now, error, this.runId);
-      this.#db.prepare("UPDATE control SET phase = 'done', current_prompt = NULL, heartbeat_at = ?, updated_at = ? WHERE run_id = ?").run(now, now, this.runId);
+      this.#db
+        .prepare(
+          "UPDATE control SET phase = 'done', current_prompt = NULL, heartbeat_at = ?, updated_at = ? WHERE run_id = ?",
+        )
+        .run(now, now, this.runId);
     });
   }
 }

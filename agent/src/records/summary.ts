@@ -6,7 +6,15 @@
  * Unchecked answers (prompts without an expectation) are shown apart and counted in neither side, and
  * so are interrupted prompts, which never had their chance.
  */
-import { CHECKED_STATUSES, checkedCount, isChecked, PROMPT_STATUSES, successRate, type Database, type PromptStatus } from '@chaos-lab/common';
+import {
+  CHECKED_STATUSES,
+  checkedCount,
+  isChecked,
+  PROMPT_STATUSES,
+  successRate,
+  type Database,
+  type PromptStatus,
+} from '@chaos-lab/common';
 import type { RunStatus } from './records.js';
 
 /** Prompt statuses in the order the summary lists them: the checked ones first. */
@@ -50,7 +58,12 @@ export interface RunSummary {
    * What the services saw of an agent over HTTP (`service_requests` tied to the run), absent when
    * nothing was tied: tool and model requests, and how many were tied by request id or by time.
    */
-  readonly serviceRequests?: { readonly tool: number; readonly model: number; readonly byRequestId: number; readonly byTime: number };
+  readonly serviceRequests?: {
+    readonly tool: number;
+    readonly model: number;
+    readonly byRequestId: number;
+    readonly byTime: number;
+  };
   /** The model's label, e.g. `offline (deterministic)`. */
   readonly model: string;
   readonly seed: number;
@@ -80,12 +93,25 @@ export function percentile(sorted: readonly number[], p: number): number | null 
  */
 export function computeSummary(
   db: Database,
-  run: { runId: string; status: RunStatus; promptsTotal: number; model: string; seed: number; durationMs: number; modelRetries: number; error?: string },
+  run: {
+    runId: string;
+    status: RunStatus;
+    promptsTotal: number;
+    model: string;
+    seed: number;
+    durationMs: number;
+    modelRetries: number;
+    error?: string;
+  },
 ): RunSummary {
   const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<PromptStatus, number>;
-  const byStatus = db.prepare('SELECT status, COUNT(*) AS n FROM prompt_results WHERE run_id = ? GROUP BY status').all(run.runId) as { status: PromptStatus; n: number }[];
+  const byStatus = db
+    .prepare('SELECT status, COUNT(*) AS n FROM prompt_results WHERE run_id = ? GROUP BY status')
+    .all(run.runId) as { status: PromptStatus; n: number }[];
   for (const row of byStatus) counts[row.status] = row.n;
-  const { attempts } = db.prepare('SELECT COALESCE(SUM(attempts), 0) AS attempts FROM prompt_results WHERE run_id = ?').get(run.runId) as { attempts: number };
+  const { attempts } = db
+    .prepare('SELECT COALESCE(SUM(attempts), 0) AS attempts FROM prompt_results WHERE run_id = ?')
+    .get(run.runId) as { attempts: number };
   const calls = db
     .prepare(
       `SELECT COUNT(*) AS attempts, COALESCE(SUM(via = 'proxy' AND attempt > 1), 0) AS retries,
@@ -93,10 +119,16 @@ export function computeSummary(
          FROM tool_calls WHERE run_id = ?`,
     )
     .get(run.runId) as { attempts: number; retries: number; fallbacks: number };
-  const durations = (db.prepare('SELECT duration_ms AS d FROM tool_calls WHERE run_id = ? ORDER BY duration_ms').all(run.runId) as { d: number }[]).map((r) => r.d);
+  const durations = (
+    db.prepare('SELECT duration_ms AS d FROM tool_calls WHERE run_id = ? ORDER BY duration_ms').all(run.runId) as {
+      d: number;
+    }[]
+  ).map((r) => r.d);
   const errorTypes: Record<string, number> = {};
   const rows = db
-    .prepare("SELECT error_type AS type, COUNT(*) AS n FROM prompt_results WHERE run_id = ? AND status = 'failed' GROUP BY error_type ORDER BY n DESC, error_type")
+    .prepare(
+      "SELECT error_type AS type, COUNT(*) AS n FROM prompt_results WHERE run_id = ? AND status = 'failed' GROUP BY error_type ORDER BY n DESC, error_type",
+    )
     .all(run.runId) as { type: string | null; n: number }[];
   for (const row of rows) errorTypes[row.type ?? 'unknown'] = row.n;
   const model = db
@@ -128,7 +160,11 @@ export function computeSummary(
     errorTypes,
     modelRetries: run.modelRetries,
     modelRequests: model,
-    ...(seen.n === 0 ? {} : { serviceRequests: { tool: seen.tool, model: seen.model, byRequestId: seen.byRequestId, byTime: seen.byTime } }),
+    ...(seen.n === 0
+      ? {}
+      : {
+          serviceRequests: { tool: seen.tool, model: seen.model, byRequestId: seen.byRequestId, byTime: seen.byTime },
+        }),
     model: run.model,
     seed: run.seed,
     durationMs: run.durationMs,
@@ -147,7 +183,9 @@ function ms(value: number | null): string {
 
 /** "30 correct, 1 wrong, 2 failed": correct always, the other statuses when any prompt has them. */
 function statusCounts(prompts: RunSummary['prompts']): string {
-  return STATUSES.filter((s) => s === 'correct' || prompts[s] > 0).map((s) => `${prompts[s]} ${s}`).join(', ');
+  return STATUSES.filter((s) => s === 'correct' || prompts[s] > 0)
+    .map((s) => `${prompts[s]} ${s}`)
+    .join(', ');
 }
 
 /** "88% (30 of 34 checked prompts correct; 1 unchecked not counted)", or why there is no rate. */
@@ -170,8 +208,11 @@ function successLine(summary: RunSummary): string {
  *   errors       network 1, server 1
  */
 export function formatSummary(summary: RunSummary): string {
-  const errors = Object.entries(summary.errorTypes).map(([type, n]) => `${type} ${n}`).join(', ');
-  const modelRetries = summary.modelRetries > 0 ? `, ${count(summary.modelRetries, 'model retry', 'model retries')}` : '';
+  const errors = Object.entries(summary.errorTypes)
+    .map(([type, n]) => `${type} ${n}`)
+    .join(', ');
+  const modelRetries =
+    summary.modelRetries > 0 ? `, ${count(summary.modelRetries, 'model retry', 'model retries')}` : '';
   const lines = [
     `run ${summary.runId}: ${summary.status} in ${(summary.durationMs / 1000).toFixed(1)} s (model ${summary.model}, seed ${summary.seed})`,
     `prompts      ${summary.promptsTotal}: ${statusCounts(summary.prompts)} (${count(summary.promptAttempts, 'attempt')})`,
@@ -183,7 +224,11 @@ export function formatSummary(summary: RunSummary): string {
   if (seen) {
     // An agent over HTTP: the lab's tools made no attempt; what its calls were is what the services saw.
     lines[3] = `tool calls   not seen by the lab (an agent over HTTP); the services saw ${count(seen.tool, 'tool request')}, ${count(seen.model, 'model request')}`;
-    lines.splice(4, 0, `tied         ${seen.byRequestId} to their prompt by X-Request-Id, ${seen.byTime} by the time they arrived (inferred)`);
+    lines.splice(
+      4,
+      0,
+      `tied         ${seen.byRequestId} to their prompt by X-Request-Id, ${seen.byTime} by the time they arrived (inferred)`,
+    );
   }
   const m = summary.modelRequests;
   if (m.requests > 0) {

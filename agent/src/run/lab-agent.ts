@@ -29,7 +29,12 @@ function systemPrompt(today: Date): string {
  *   `createTools`; `counter` counts model calls; `today` for the system prompt
  * @returns the agent, invoked once per prompt attempt with `{ signal, context }`
  */
-export function createLabAgent(deps: { model: BaseChatModel; tools: StructuredToolInterface[]; counter: ModelCallCounter; today: Date }): InvokableAgent {
+export function createLabAgent(deps: {
+  model: BaseChatModel;
+  tools: StructuredToolInterface[];
+  counter: ModelCallCounter;
+  today: Date;
+}): InvokableAgent {
   // createAgent's invoke is typed over every state and context schema it could have; the runner
   // needs only messages in, messages out, with a signal and the attempt's context.
   return createAgent({

@@ -41,7 +41,8 @@ export class ManagerWatch {
     if (this.#staleMs <= 0 || this.#launcherGone()) return undefined;
     const part = readPart(this.#db, PROXY_MANAGER_PART);
     if (!part || part.heartbeatAt < this.#runStartedAt) return undefined;
-    if (part.stoppedAt !== null) return `the proxy-manager stopped during the run (at ${new Date(part.stoppedAt).toISOString()})`;
+    if (part.stoppedAt !== null)
+      return `the proxy-manager stopped during the run (at ${new Date(part.stoppedAt).toISOString()})`;
     const ageMs = now - part.heartbeatAt;
     if (ageMs > this.#staleMs) {
       return `the proxy-manager is lost: its last heartbeat was ${ageMs} ms ago (HEARTBEAT_STALE_MS=${this.#staleMs})`;

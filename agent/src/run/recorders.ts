@@ -6,7 +6,13 @@
  */
 import type { Logger } from '@chaos-lab/common';
 import { countPrompt, countToolAttempt } from '../records/metrics.js';
-import { type PromptResultRow, type RunRecords, type RunStatus, type ToolCallRow, unfinishedPromptRow } from '../records/records.js';
+import {
+  type PromptResultRow,
+  type RunRecords,
+  type RunStatus,
+  type ToolCallRow,
+  unfinishedPromptRow,
+} from '../records/records.js';
 
 /**
  * Prompts in a row that must fail on the model (`error_type` model: its calls failed after the client's
@@ -41,9 +47,16 @@ export class PromptResultRecorder {
       countPrompt(row);
     }
     this.#modelFailuresInARow = row.errorType === 'model' ? this.#modelFailuresInARow + 1 : 0;
-    if (this.#modelFailuresInARow >= MODEL_DEAD_AFTER_PROMPTS) this.#onModelDead(`the model failed ${this.#modelFailuresInARow} prompts in a row (last: ${row.error})`);
+    if (this.#modelFailuresInARow >= MODEL_DEAD_AFTER_PROMPTS)
+      this.#onModelDead(`the model failed ${this.#modelFailuresInARow} prompts in a row (last: ${row.error})`);
     this.#log.info(
-      { prompt_index: row.promptIndex, status: row.status, attempts: row.attempts, error_type: row.errorType, duration_ms: row.finishedAt - row.startedAt },
+      {
+        prompt_index: row.promptIndex,
+        status: row.status,
+        attempts: row.attempts,
+        error_type: row.errorType,
+        duration_ms: row.finishedAt - row.startedAt,
+      },
       `prompt ${row.status}`,
     );
   }
@@ -54,7 +67,11 @@ export class PromptResultRecorder {
    * @param run how the run ended, and why when it failed
    * @param now the clock, ms since the epoch
    */
-  writeUnfinished(prompts: readonly Parameters<typeof unfinishedPromptRow>[0][], run: { status: RunStatus; reason?: string }, now: () => number): void {
+  writeUnfinished(
+    prompts: readonly Parameters<typeof unfinishedPromptRow>[0][],
+    run: { status: RunStatus; reason?: string },
+    now: () => number,
+  ): void {
     for (const prompt of prompts) {
       if (!this.#written.has(prompt.index)) this.write(unfinishedPromptRow(prompt, run, now()));
     }

@@ -54,7 +54,9 @@ export async function agentOfRun(deps: RunAgentDeps): Promise<AgentForRun> {
     policy: toolCallPolicy(settings),
     dispatcher: deps.dispatcher,
     now,
-    announce: runNeedsAnnouncements(deps.db, runId) ? announcer(settings.PROXY_MANAGER_URL, runId, deps.info) : undefined,
+    announce: runNeedsAnnouncements(deps.db, runId)
+      ? announcer(settings.PROXY_MANAGER_URL, runId, deps.info)
+      : undefined,
     record: toolAttemptRecorder(deps.records, deps.agentLog),
     recordCall: (row) => deps.records.addLogicalCall(row),
   });

@@ -87,14 +87,28 @@ export async function executeRun(run: RecordedRun): Promise<RunSummary> {
     },
     `agent run starting: ${prompts.length} prompts, model ${choice.label} (${choice.reason})`,
   );
-  run.onStart?.({ runId, promptsFile: run.promptsFile, promptsTotal: prompts.length, model: choice.label, modelReason: choice.reason });
+  run.onStart?.({
+    runId,
+    promptsFile: run.promptsFile,
+    promptsTotal: prompts.length,
+    model: choice.label,
+    modelReason: choice.reason,
+  });
 
   const stop = new RunStop(run.signal);
   const control = new ControlTracker(records, info);
   control.startHeartbeat();
   const dispatcher = new HttpAgent({ keepAliveTimeout: 4000 });
   const results = new PromptResultRecorder(records, agentLog, (reason) => stop.partLost(reason));
-  const stopWatching = watchRun({ db: run.db, runId, startedAt, staleMs: settings.HEARTBEAT_STALE_MS, stop, log: info, now });
+  const stopWatching = watchRun({
+    db: run.db,
+    runId,
+    startedAt,
+    staleMs: settings.HEARTBEAT_STALE_MS,
+    stop,
+    log: info,
+    now,
+  });
   let closeAgent: (() => Promise<void>) | undefined;
   try {
     const underTest = await agentOfRun({ ...run, dispatcher, info, agentLog });
@@ -119,7 +133,9 @@ export async function executeRun(run: RecordedRun): Promise<RunSummary> {
         }
       }
     };
-    const workers = Array.from({ length: Math.min(settings.AGENT_CONCURRENCY, prompts.length) }, () => worker().catch((err: unknown) => stop.fail(err)));
+    const workers = Array.from({ length: Math.min(settings.AGENT_CONCURRENCY, prompts.length) }, () =>
+      worker().catch((err: unknown) => stop.fail(err)),
+    );
     await Promise.all(workers);
   } catch (err) {
     stop.fail(err);
@@ -150,6 +166,9 @@ export async function executeRun(run: RecordedRun): Promise<RunSummary> {
     modelRetries: run.counter.retries,
     ...(runError === undefined ? {} : { error: runError }),
   });
-  info.info({ summary, model_calls: run.counter.calls, model_requests: run.counter.requests, model_tokens: run.counter.tokens }, 'agent run summary');
+  info.info(
+    { summary, model_calls: run.counter.calls, model_requests: run.counter.requests, model_tokens: run.counter.tokens },
+    'agent run summary',
+  );
   return summary;
 }

@@ -16,7 +16,15 @@ import type { RunStop } from './run-stop.js';
  *   `log` info.log; `now` the clock, ms since the epoch
  * @returns a function that stops the checks
  */
-export function watchRun(run: { db: Database; runId: string; startedAt: number; staleMs: number; stop: RunStop; log: Logger; now: () => number }): () => void {
+export function watchRun(run: {
+  db: Database;
+  runId: string;
+  startedAt: number;
+  staleMs: number;
+  stop: RunStop;
+  log: Logger;
+  now: () => number;
+}): () => void {
   const managerWatch = new ManagerWatch(run.db, run.startedAt, run.staleMs);
   const timer = setInterval(() => {
     let lost: string | undefined;

@@ -5,7 +5,12 @@
  */
 
 /** The variables that turn tracing on when `"true"` (@langchain/core 1.4 `isTracingEnabled`). */
-export const TRACING_VARIABLES = ['LANGSMITH_TRACING_V2', 'LANGCHAIN_TRACING_V2', 'LANGSMITH_TRACING', 'LANGCHAIN_TRACING'] as const;
+export const TRACING_VARIABLES = [
+  'LANGSMITH_TRACING_V2',
+  'LANGCHAIN_TRACING_V2',
+  'LANGSMITH_TRACING',
+  'LANGCHAIN_TRACING',
+] as const;
 
 /**
  * Whether the user turned LangSmith tracing on, by the rules of @langchain/core 1.4's callback
@@ -14,6 +19,7 @@ export const TRACING_VARIABLES = ['LANGSMITH_TRACING_V2', 'LANGCHAIN_TRACING_V2'
  * @returns `on (NAME=value)` naming the variable, or `off`
  */
 export function tracingState(env: Record<string, string | undefined>): string {
-  const name = TRACING_VARIABLES.find((v) => env[v] === 'true') ?? (env.LANGCHAIN_TRACING ? 'LANGCHAIN_TRACING' : undefined);
+  const name =
+    TRACING_VARIABLES.find((v) => env[v] === 'true') ?? (env.LANGCHAIN_TRACING ? 'LANGCHAIN_TRACING' : undefined);
   return name ? `on (${name}=${env[name]})` : 'off';
 }

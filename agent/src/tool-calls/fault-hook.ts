@@ -39,7 +39,10 @@ export function runNeedsAnnouncements(db: Database, runId: string): boolean {
   const row = db.prepare('SELECT plan FROM fault_plans WHERE run_id = ?').get(runId) as { plan: string } | undefined;
   if (!row) return false;
   const plan = JSON.parse(row.plan) as { faults?: { trigger?: { kind?: string; tool?: string } }[] };
-  return (plan.faults ?? []).some((f) => ANNOUNCED_TRIGGERS.has(f.trigger?.kind ?? '') || (f.trigger?.kind === 'random' && f.trigger.tool !== undefined));
+  return (plan.faults ?? []).some(
+    (f) =>
+      ANNOUNCED_TRIGGERS.has(f.trigger?.kind ?? '') || (f.trigger?.kind === 'random' && f.trigger.tool !== undefined),
+  );
 }
 
 /**
@@ -55,10 +58,17 @@ export function announcer(managerUrl: string, runId: string, logger: Logger): An
         body: JSON.stringify({ runId, ...a }),
         signal: AbortSignal.timeout(ANNOUNCE_TIMEOUT_MS),
       });
-      if (!res.ok) logger.warn({ status: res.status, body: await res.text(), call_id: a.callId }, 'the proxy-manager refused an announcement: attempt sent anyway');
+      if (!res.ok)
+        logger.warn(
+          { status: res.status, body: await res.text(), call_id: a.callId },
+          'the proxy-manager refused an announcement: attempt sent anyway',
+        );
       else await res.arrayBuffer();
     } catch (err) {
-      logger.warn({ err: (err as Error).message, call_id: a.callId }, 'the proxy-manager did not acknowledge an announcement: attempt sent anyway');
+      logger.warn(
+        { err: (err as Error).message, call_id: a.callId },
+        'the proxy-manager did not acknowledge an announcement: attempt sent anyway',
+      );
     }
   };
 }

@@ -67,7 +67,12 @@ export interface AttemptResult {
 }
 
 /** Error codes of Node sockets and undici, by the outcome they mean. */
-const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
+const TIMEOUT_CODES = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'ETIMEDOUT',
+]);
 const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 /** undici's error for a socket that ended or closed under a request ("other side closed", "closed"). */
 const CLOSED_CODE = 'UND_ERR_SOCKET';
@@ -84,7 +89,11 @@ function requestUrl(endpoint: Endpoint, req: ServiceRequest): string {
 /** Every `code` along an error's cause chain, outermost first (at most 5 levels). */
 function errorCodes(err: unknown): string[] {
   const codes: string[] = [];
-  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+  for (
+    let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0;
+    e && depth < 5;
+    e = e.cause as typeof e, depth++
+  ) {
     if (typeof e.code === 'string') codes.push(e.code);
   }
   return codes;
@@ -157,7 +166,10 @@ export async function sendAttempt(
     simulatedHeader = isSimulated(res.headers, null);
     const body = parseBody(await res.body.text());
     const ok = res.statusCode >= 200 && res.statusCode < 300;
-    const message = typeof body === 'object' && body !== null && typeof (body as { error?: unknown }).error === 'string' ? (body as { error: string }).error : undefined;
+    const message =
+      typeof body === 'object' && body !== null && typeof (body as { error?: unknown }).error === 'string'
+        ? (body as { error: string }).error
+        : undefined;
     return {
       outcome: ok ? 'ok' : 'http_error',
       httpStatus,
@@ -183,7 +195,12 @@ export async function sendAttempt(
     const codes = errorCodes(err);
     const outcome = thrownOutcome(codes);
     const detail = `${codes[0] ? `${codes[0]}: ` : ''}${(err as Error).message}`;
-    return failed(outcome, outcome === 'closed' ? `connection closed without a complete answer${afterHeaders} (${detail})` : `${detail}${afterHeaders}`);
+    return failed(
+      outcome,
+      outcome === 'closed'
+        ? `connection closed without a complete answer${afterHeaders} (${detail})`
+        : `${detail}${afterHeaders}`,
+    );
   }
 }
 

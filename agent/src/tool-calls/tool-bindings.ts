@@ -8,7 +8,16 @@
  *                          becomes a zod schema (zod's `fromJSONSchema`), the `http` mapping the request
  *   run: url, transport mcp ─▶ the tools the MCP server lists (listMcpTools), each called over MCP
  */
-import { LabError, labServices, mapToolRequest, proxyEndpoint, type DeclaredTool, type LabService, type ServiceRef, type Settings } from '@chaos-lab/common';
+import {
+  LabError,
+  labServices,
+  mapToolRequest,
+  proxyEndpoint,
+  type DeclaredTool,
+  type LabService,
+  type ServiceRef,
+  type Settings,
+} from '@chaos-lab/common';
 import { z } from 'zod';
 import { LAB_MCP_PATH, listMcpTools, type McpEndpoint, type McpListedTool } from './mcp-call.js';
 import type { ServiceRequest } from './service-http.js';
@@ -59,7 +68,10 @@ function listedToolSpec(tool: McpListedTool): ToolSpec<z.ZodType> {
  * @returns one binding per tool
  * @throws {LabError} `SERVICE_ABSENT` naming an MCP server whose tools could not be listed
  */
-export async function toolBindings(settings: Settings, services: readonly LabService[] = labServices(settings)): Promise<ToolBinding[]> {
+export async function toolBindings(
+  settings: Settings,
+  services: readonly LabService[] = labServices(settings),
+): Promise<ToolBinding[]> {
   const bindings: ToolBinding[] = [];
   for (const service of services) {
     if (service.transport === 'mcp') {
@@ -82,6 +94,9 @@ async function listMcpServer(service: LabService, settings: Settings) {
   try {
     return await listMcpTools(at, service.basePath || LAB_MCP_PATH, settings.PROXY_TIMEOUT_MS);
   } catch (err) {
-    throw new LabError('SERVICE_ABSENT', `MCP server "${service.name}" (lab file) could not be listed through ${service.proxyName}: ${(err as Error).message}`);
+    throw new LabError(
+      'SERVICE_ABSENT',
+      `MCP server "${service.name}" (lab file) could not be listed through ${service.proxyName}: ${(err as Error).message}`,
+    );
   }
 }

@@ -70,7 +70,12 @@ export type ToolFailureType = 'network' | 'server';
 /** How a logical tool call ended. */
 export type ToolCallResult =
   | { readonly kind: 'result'; readonly final: AttemptResult; readonly attempts: number }
-  | { readonly kind: 'no_result'; readonly final: AttemptResult; readonly attempts: number; readonly failureType: ToolFailureType };
+  | {
+      readonly kind: 'no_result';
+      readonly final: AttemptResult;
+      readonly attempts: number;
+      readonly failureType: ToolFailureType;
+    };
 
 /** True when an attempt is an answer that ends the call: a 2xx, or a status other than 5xx and 429. */
 function isAnswer(result: AttemptResult): boolean {
@@ -87,11 +92,14 @@ export function failureType(result: AttemptResult): ToolFailureType {
 /** The request with its `request_id` (body or query, wherever the tool carries one) set to `id`; unchanged when it has none. */
 function withRequestId(request: ServiceRequest, id: string): ServiceRequest {
   const body = request.body as Record<string, unknown> | undefined;
-  if (body && typeof body === 'object' && 'request_id' in body) return { ...request, body: { ...body, request_id: id } };
+  if (body && typeof body === 'object' && 'request_id' in body)
+    return { ...request, body: { ...body, request_id: id } };
   // An MCP tools/call (mcp-call.ts) carries it among the tool's arguments.
   const params = body?.params as { arguments?: Record<string, unknown> } | undefined;
-  if (params?.arguments && 'request_id' in params.arguments) return { ...request, body: { ...body, params: { ...params, arguments: { ...params.arguments, request_id: id } } } };
-  if (request.query && 'request_id' in request.query) return { ...request, query: { ...request.query, request_id: id } };
+  if (params?.arguments && 'request_id' in params.arguments)
+    return { ...request, body: { ...body, params: { ...params, arguments: { ...params.arguments, request_id: id } } } };
+  if (request.query && 'request_id' in request.query)
+    return { ...request, query: { ...request.query, request_id: id } };
   return request;
 }
 
@@ -127,7 +135,10 @@ export async function callTool(call: {
   send?: typeof sendAttempt;
 }): Promise<ToolCallResult> {
   const { policy } = call;
-  const vias: ('proxy' | 'direct')[] = [...Array.from({ length: policy.toolLimit }, () => 'proxy' as const), ...(policy.fallback ? ['direct' as const] : [])];
+  const vias: ('proxy' | 'direct')[] = [
+    ...Array.from({ length: policy.toolLimit }, () => 'proxy' as const),
+    ...(policy.fallback ? ['direct' as const] : []),
+  ];
   let last: AttemptResult | undefined;
   let attempts = 0;
   for (const [index, via] of vias.entries()) {

@@ -9,7 +9,15 @@
  * tool message saying what failed, and the prompt runner reads {@link PromptAttemptContext.failures}.
  */
 import { createHash } from 'node:crypto';
-import { type Endpoint, type ServicePorts, type Settings, createRandom, proxyEndpoint, serviceForTool, toolEndpoint } from '@chaos-lab/common';
+import {
+  type Endpoint,
+  type ServicePorts,
+  type Settings,
+  createRandom,
+  proxyEndpoint,
+  serviceForTool,
+  toolEndpoint,
+} from '@chaos-lab/common';
 import { ToolMessage } from '@langchain/core/messages';
 import { type StructuredToolInterface, type ToolRuntime, tool } from '@langchain/core/tools';
 import type { Dispatcher } from 'undici';
@@ -117,7 +125,10 @@ function bodyText(body: unknown): string {
 function resultDigest(final: AttemptResult): Pick<LogicalCallRow, 'resultDigest' | 'resultSha256'> {
   if (final.body === null || final.body === undefined) return { resultDigest: null, resultSha256: null };
   const text = bodyText(final.body);
-  return { resultDigest: text.slice(0, RESULT_DIGEST_CHARS), resultSha256: createHash('sha256').update(text).digest('hex') };
+  return {
+    resultDigest: text.slice(0, RESULT_DIGEST_CHARS),
+    resultSha256: createHash('sha256').update(text).digest('hex'),
+  };
 }
 
 /** The `logical_calls.status` of a call that ended. */
@@ -127,11 +138,22 @@ function callStatus(result: ToolCallResult): LogicalCallRow['status'] {
 }
 
 /** The tool message for how a call ended. */
-function toolMessage(spec: Pick<ToolSpec, 'name'>, service: string, result: ToolCallResult, toolCallId: string, policy: ToolCallPolicy): ToolMessage {
+function toolMessage(
+  spec: Pick<ToolSpec, 'name'>,
+  service: string,
+  result: ToolCallResult,
+  toolCallId: string,
+  policy: ToolCallPolicy,
+): ToolMessage {
   const base = { tool_call_id: toolCallId, name: spec.name };
-  if (result.kind === 'result' && result.final.outcome === 'ok') return new ToolMessage({ ...base, content: bodyText(result.final.body) });
+  if (result.kind === 'result' && result.final.outcome === 'ok')
+    return new ToolMessage({ ...base, content: bodyText(result.final.body) });
   if (result.kind === 'result') {
-    return new ToolMessage({ ...base, status: 'error', content: `${spec.name} was refused by the ${service} service: ${result.final.error}` });
+    return new ToolMessage({
+      ...base,
+      status: 'error',
+      content: `${spec.name} was refused by the ${service} service: ${result.final.error}`,
+    });
   }
   const tried = `${result.attempts} attempt${result.attempts === 1 ? '' : 's'}${policy.fallback ? ' (through its proxy, then directly)' : ' through its proxy'}`;
   return new ToolMessage({
@@ -143,7 +165,10 @@ function toolMessage(spec: Pick<ToolSpec, 'name'>, service: string, result: Tool
 
 /** The ten built-in tools over HTTP, each bound to its registry service. */
 function registryBindings(): ToolBinding[] {
-  return TOOL_SPECS.map((spec) => ({ spec, service: serviceForTool(spec.name as Parameters<typeof serviceForTool>[0]) }));
+  return TOOL_SPECS.map((spec) => ({
+    spec,
+    service: serviceForTool(spec.name as Parameters<typeof serviceForTool>[0]),
+  }));
 }
 
 /**
@@ -160,7 +185,8 @@ export function createTools(deps: ToolDeps): StructuredToolInterface[] {
         // One id per logical call: the attempts and the fallback share it, so a write reaches the
         // service at most once; unique in the run, readable in the services' logs.
         const callId = `${deps.runId}/p${context.promptIndex}/a${context.promptAttempt}/c${++calls}`;
-        const fail = (failureType: ToolFailure['failureType'], error: string) => context.failures.push({ tool: spec.name, callId, failureType, error });
+        const fail = (failureType: ToolFailure['failureType'], error: string) =>
+          context.failures.push({ tool: spec.name, callId, failureType, error });
         context.calls?.push({ tool: spec.name, args });
         const startedAt = deps.now();
         let attempts = 0;
@@ -185,7 +211,9 @@ export function createTools(deps: ToolDeps): StructuredToolInterface[] {
           result = await callTool({
             callId,
             // Over MCP a write's idempotency key travels as the tool's `request_id` argument (tools/src/mcp).
-            request: mcp ? mcpToolRequest(mcp, spec.name, spec.writes ? { ...args, request_id: callId } : args) : spec.request(args, callId),
+            request: mcp
+              ? mcpToolRequest(mcp, spec.name, spec.writes ? { ...args, request_id: callId } : args)
+              : spec.request(args, callId),
             send: mcp ? sendMcpAttempt : undefined,
             proxy,
             direct,
@@ -199,7 +227,14 @@ export function createTools(deps: ToolDeps): StructuredToolInterface[] {
             onAttempt: (attempt) => {
               attempts = attempt.attempt;
               lastStatus = attempt.httpStatus;
-              deps.record({ ...attempt, promptIndex: context.promptIndex, promptAttempt: context.promptAttempt, callId, tool: spec.name, service: service.name });
+              deps.record({
+                ...attempt,
+                promptIndex: context.promptIndex,
+                promptAttempt: context.promptAttempt,
+                callId,
+                tool: spec.name,
+                service: service.name,
+              });
             },
           });
         } catch (err) {
@@ -207,7 +242,12 @@ export function createTools(deps: ToolDeps): StructuredToolInterface[] {
           const message = err instanceof Error ? err.message : String(err);
           fail('agent', message);
           recordCall({ status: 'agent_error', resultDigest: null, resultSha256: null });
-          return new ToolMessage({ tool_call_id: runtime.toolCallId, name: spec.name, status: 'error', content: `${spec.name} failed inside the agent: ${message}` });
+          return new ToolMessage({
+            tool_call_id: runtime.toolCallId,
+            name: spec.name,
+            status: 'error',
+            content: `${spec.name} failed inside the agent: ${message}`,
+          });
         }
         if (result.kind === 'no_result') fail(result.failureType, result.final.error ?? 'no result');
         recordCall({ status: callStatus(result), ...resultDigest(result.final) });

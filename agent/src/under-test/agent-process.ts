@@ -33,7 +33,12 @@ export interface AgentProcess {
  * @param log info.log
  */
 export function startAgentProcess(command: string, env: Record<string, string>, log: Logger): AgentProcess {
-  const child: ChildProcess = spawn('sh', ['-c', command], { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child: ChildProcess = spawn('sh', ['-c', command], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   const lastLines: string[] = [];
   const out = log.child({ part: 'agent-under-test' });
   for (const stream of [child.stdout!, child.stderr!]) {
@@ -88,7 +93,11 @@ export async function waitForAgent(agentUrl: string, timeoutMs: number, process?
     last = check.why;
     await delay(HEALTH_POLL_MS);
   }
-  const tail = process && process.lastLines.length > 0 ? `; its last output: ${process.lastLines.slice(-3).join(' | ')}` : '';
-  const why = gone !== undefined ? `the agent's command ${gone} before ${agentUrl}/health answered` : `${agentUrl}/health did not answer 2xx within ${timeoutMs} ms (last: ${last})`;
+  const tail =
+    process && process.lastLines.length > 0 ? `; its last output: ${process.lastLines.slice(-3).join(' | ')}` : '';
+  const why =
+    gone !== undefined
+      ? `the agent's command ${gone} before ${agentUrl}/health answered`
+      : `${agentUrl}/health did not answer 2xx within ${timeoutMs} ms (last: ${last})`;
   throw new LabError('NOT_READY', `agent under test: ${why}${tail}`);
 }

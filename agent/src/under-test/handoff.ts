@@ -47,6 +47,7 @@ export function handoffEnv(handoff: LabHandoff, file: string, agentUrl: string):
     CHAOS_LAB_RUN_ID: handoff.runId,
     CHAOS_LAB_PROMPT_TIMEOUT_MS: String(handoff.promptTimeoutMs),
   };
-  for (const [service, proxyUrl] of Object.entries(handoff.proxies)) env[`CHAOS_LAB_${service.toUpperCase()}_URL`] = proxyUrl;
+  for (const [service, proxyUrl] of Object.entries(handoff.proxies))
+    env[`CHAOS_LAB_${service.toUpperCase()}_URL`] = proxyUrl;
   return env;
 }

@@ -63,14 +63,33 @@ export function httpAgent(deps: HttpAgentDeps): InvokableAgent {
       };
       const from = deps.now();
       const read = () => {
-        const seen = seenCalls(deps.db, { runId: deps.runId, promptIndex: prompt.index, promptAttempt: context.promptAttempt, prefix: asked.requestIdPrefix, from, to: deps.now() }, deps.surface, prompt.expect, deps.recording);
+        const seen = seenCalls(
+          deps.db,
+          {
+            runId: deps.runId,
+            promptIndex: prompt.index,
+            promptAttempt: context.promptAttempt,
+            prefix: asked.requestIdPrefix,
+            from,
+            to: deps.now(),
+          },
+          deps.surface,
+          prompt.expect,
+          deps.recording,
+        );
         context.calls?.push(...seen.calls);
         return seen;
       };
       let response: Response;
       try {
-        response = await fetch(`${deps.url}/prompt`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(asked), signal });
-        if (response.status !== 200) throw new Error(`POST ${deps.url}/prompt answered HTTP ${response.status}: ${await failureText(response)}`);
+        response = await fetch(`${deps.url}/prompt`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(asked),
+          signal,
+        });
+        if (response.status !== 200)
+          throw new Error(`POST ${deps.url}/prompt answered HTTP ${response.status}: ${await failureText(response)}`);
         const reply = checkReply(await response.json().catch(() => undefined), `POST ${deps.url}/prompt`);
         const seen = read();
         return { messages: replyMessages(reply), ...(seen.unchecked && { unchecked: seen.unchecked }) };

@@ -7,7 +7,17 @@
  *   neither      ─▶ the lab's LangChain agent
  */
 import { dirname } from 'node:path';
-import { AGENT_COMMAND_PART, type Database, type Logger, type Settings, labServices, modelBaseUrl, partStarted, partStopped, recordsServiceRequests } from '@chaos-lab/common';
+import {
+  AGENT_COMMAND_PART,
+  type Database,
+  type Logger,
+  type Settings,
+  labServices,
+  modelBaseUrl,
+  partStarted,
+  partStopped,
+  recordsServiceRequests,
+} from '@chaos-lab/common';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { StructuredToolInterface } from '@langchain/core/tools';
 import type { ModelCallCounter } from '../model/model-calls.js';
@@ -79,13 +89,23 @@ export async function agentForRun(deps: AgentForRunDeps): Promise<AgentForRun> {
   };
   if (deps.agentModule !== undefined) {
     countScopedModelCalls(deps.counter);
-    const built = await moduleAgent(deps.agentModule, { model: deps.model, tools: scopedTools(deps.tools), lab: handoff }, deps.prompts);
+    const built = await moduleAgent(
+      deps.agentModule,
+      { model: deps.model, tools: scopedTools(deps.tools), lab: handoff },
+      deps.prompts,
+    );
     deps.log.info({ agent_module: settings.AGENT_MODULE }, `agent under test: module ${settings.AGENT_MODULE}`);
-    return { agent: built.agent, close: () => built.close().catch((err: unknown) => deps.log.warn({ err }, 'the agent module failed to close')) };
+    return {
+      agent: built.agent,
+      close: () => built.close().catch((err: unknown) => deps.log.warn({ err }, 'the agent module failed to close')),
+    };
   }
   const url = settings.AGENT_URL!;
   const file = writeHandoff(handoff, dirname(settings.LAB_DB_PATH));
-  const process = settings.AGENT_COMMAND === undefined ? undefined : startAgentProcess(settings.AGENT_COMMAND, handoffEnv(handoff, file, url), deps.log);
+  const process =
+    settings.AGENT_COMMAND === undefined
+      ? undefined
+      : startAgentProcess(settings.AGENT_COMMAND, handoffEnv(handoff, file, url), deps.log);
   if (process) {
     // Recorded for the launcher, which stops the command's group if this part dies before it can.
     partStarted(deps.db, AGENT_COMMAND_PART, process.pid, deps.now());
@@ -93,7 +113,7 @@ export async function agentForRun(deps: AgentForRunDeps): Promise<AgentForRun> {
       try {
         partStopped(deps.db, AGENT_COMMAND_PART, deps.now());
       } catch (err) {
-        deps.log.warn({ err: (err as Error).message }, 'the agent command\'s stop could not be recorded');
+        deps.log.warn({ err: (err as Error).message }, "the agent command's stop could not be recorded");
       }
     });
   }
@@ -104,7 +124,18 @@ export async function agentForRun(deps: AgentForRunDeps): Promise<AgentForRun> {
     throw err;
   }
   const recording = recordsServiceRequests(settings);
-  deps.log.info({ agent_url: url, agent_command: settings.AGENT_COMMAND, handoff_file: file, service_requests: recording }, `agent under test: ${url}`);
-  const agent = httpAgent({ url, runId: deps.runId, prompts: deps.prompts, db: deps.db, surface, recording, now: deps.now });
+  deps.log.info(
+    { agent_url: url, agent_command: settings.AGENT_COMMAND, handoff_file: file, service_requests: recording },
+    `agent under test: ${url}`,
+  );
+  const agent = httpAgent({
+    url,
+    runId: deps.runId,
+    prompts: deps.prompts,
+    db: deps.db,
+    surface,
+    recording,
+    now: deps.now,
+  });
   return { agent, close: async () => process?.stop() };
 }

@@ -26,10 +26,17 @@ export async function loadAgentFactory(path: string): Promise<AgentFactory> {
   try {
     mod = (await import(pathToFileURL(path).href)) as typeof mod;
   } catch (err) {
-    throw new LabError('SETTINGS_INVALID', `AGENT_MODULE=${path}: the module does not load: ${(err as Error).message.split('\n')[0]}`);
+    throw new LabError(
+      'SETTINGS_INVALID',
+      `AGENT_MODULE=${path}: the module does not load: ${(err as Error).message.split('\n')[0]}`,
+    );
   }
   const factory = typeof mod.default === 'function' ? mod.default : mod.createAgent;
-  if (typeof factory !== 'function') throw new LabError('SETTINGS_INVALID', `AGENT_MODULE=${path}: export a factory function, as default or as "createAgent"`);
+  if (typeof factory !== 'function')
+    throw new LabError(
+      'SETTINGS_INVALID',
+      `AGENT_MODULE=${path}: export a factory function, as default or as "createAgent"`,
+    );
   return factory as AgentFactory;
 }
 
@@ -66,7 +73,11 @@ export async function moduleAgent(
   } catch (err) {
     throw new LabError('SETTINGS_INVALID', `AGENT_MODULE: the factory threw: ${(err as Error).message}`);
   }
-  if (typeof underTest?.invoke !== 'function') throw new LabError('SETTINGS_INVALID', 'AGENT_MODULE: the factory must return an object with an invoke(prompt, { signal }) method');
+  if (typeof underTest?.invoke !== 'function')
+    throw new LabError(
+      'SETTINGS_INVALID',
+      'AGENT_MODULE: the factory must return an object with an invoke(prompt, { signal }) method',
+    );
   const byIndex = new Map(prompts.map((p) => [p.index, p]));
   const agent: InvokableAgent = {
     async invoke(_input, { signal, context }) {
@@ -81,10 +92,15 @@ export async function moduleAgent(
       };
       let value: unknown;
       try {
-        value = await untilAborted(inPromptScope(scope, () => underTest.invoke(asked, { signal })), signal);
+        value = await untilAborted(
+          inPromptScope(scope, () => underTest.invoke(asked, { signal })),
+          signal,
+        );
       } catch (err) {
         // What the agent threw after the model's last request failed is the model's failure (error type model).
-        throw scope.lastModelRequest !== undefined && scope.lastModelRequest.status !== 'ok' ? new ModelCallError(err) : err;
+        throw scope.lastModelRequest !== undefined && scope.lastModelRequest.status !== 'ok'
+          ? new ModelCallError(err)
+          : err;
       }
       const reply = checkReply(value, "the module's invoke");
       // The model's last answer was marked unhandled: the agent's answer is that answer, passed on.

@@ -38,11 +38,15 @@ export function scopedTools(tools: readonly StructuredToolInterface[]): Structur
     tool(
       async (args: Record<string, unknown>, runtime: ToolRuntime) => {
         const scope = scopes.getStore();
-        if (!scope) throw new Error(`${inner.name} was called outside a prompt: call the lab's tools from AgentUnderTest.invoke`);
+        if (!scope)
+          throw new Error(`${inner.name} was called outside a prompt: call the lab's tools from AgentUnderTest.invoke`);
         const toolCallId = runtime?.toolCallId || `${inner.name}-${scope.context.promptIndex}`;
         // As LangGraph's ToolNode calls a tool: the call's id in the config too, where the lab's tools read it.
         const config = { context: scope.context, signal: scope.context.signal, toolCallId };
-        const message = (await inner.invoke({ type: 'tool_call', id: toolCallId, name: inner.name, args }, config as never)) as ToolMessage;
+        const message = (await inner.invoke(
+          { type: 'tool_call', id: toolCallId, name: inner.name, args },
+          config as never,
+        )) as ToolMessage;
         return runtime?.toolCallId ? message : ToolMessage.isInstance(message) ? message.text : message;
       },
       { name: inner.name, description: inner.description, schema: inner.schema as never },

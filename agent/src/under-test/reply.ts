@@ -17,16 +17,27 @@ export function checkReply(value: unknown, from: string): AgentReply {
   if (typeof value === 'string') return { answer: value };
   const reply = value as { answer?: unknown; unhandled?: unknown } | null;
   if (reply === null || typeof reply !== 'object' || !(reply.answer === null || typeof reply.answer === 'string')) {
-    throw new Error(`${from} gave ${JSON.stringify(value)?.slice(0, 200)}: expected a string or { "answer": string | null, "unhandled"?: string }`);
+    throw new Error(
+      `${from} gave ${JSON.stringify(value)?.slice(0, 200)}: expected a string or { "answer": string | null, "unhandled"?: string }`,
+    );
   }
-  if (reply.unhandled !== undefined && typeof reply.unhandled !== 'string') throw new Error(`${from} gave a non-string "unhandled": ${JSON.stringify(reply.unhandled)}`);
-  return { answer: reply.answer, ...(typeof reply.unhandled === 'string' && reply.unhandled.trim() !== '' ? { unhandled: reply.unhandled } : {}) };
+  if (reply.unhandled !== undefined && typeof reply.unhandled !== 'string')
+    throw new Error(`${from} gave a non-string "unhandled": ${JSON.stringify(reply.unhandled)}`);
+  return {
+    answer: reply.answer,
+    ...(typeof reply.unhandled === 'string' && reply.unhandled.trim() !== '' ? { unhandled: reply.unhandled } : {}),
+  };
 }
 
 /** The reply as the agent's last message (none when it has no answer). */
 export function replyMessages(reply: AgentReply): BaseMessage[] {
   if (reply.answer === null) return [];
-  return [new AIMessage({ content: reply.answer, response_metadata: reply.unhandled === undefined ? {} : { [UNHANDLED_KEY]: reply.unhandled } })];
+  return [
+    new AIMessage({
+      content: reply.answer,
+      response_metadata: reply.unhandled === undefined ? {} : { [UNHANDLED_KEY]: reply.unhandled },
+    }),
+  ];
 }
 
 /** The `AgentPrompt.id` of a prompt: its id, else its index as text. */

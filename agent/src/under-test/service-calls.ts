@@ -51,8 +51,22 @@ export interface SeenCalls {
 /** Ties the attempt's unclaimed rows to it and returns them, oldest first. */
 function claim(db: Database, w: AttemptWindow): ServiceRequestRow[] {
   const set = 'UPDATE service_requests SET run_id = ?, prompt_index = ?, prompt_attempt = ?, attribution = ?';
-  db.prepare(`${set} WHERE run_id IS NULL AND substr(request_id, 1, ?) = ?`).run(w.runId, w.promptIndex, w.promptAttempt, 'request_id', w.prefix.length, w.prefix);
-  db.prepare(`${set} WHERE run_id IS NULL AND received_at BETWEEN ? AND ?`).run(w.runId, w.promptIndex, w.promptAttempt, 'inferred_time', w.from, w.to);
+  db.prepare(`${set} WHERE run_id IS NULL AND substr(request_id, 1, ?) = ?`).run(
+    w.runId,
+    w.promptIndex,
+    w.promptAttempt,
+    'request_id',
+    w.prefix.length,
+    w.prefix,
+  );
+  db.prepare(`${set} WHERE run_id IS NULL AND received_at BETWEEN ? AND ?`).run(
+    w.runId,
+    w.promptIndex,
+    w.promptAttempt,
+    'inferred_time',
+    w.from,
+    w.to,
+  );
   return db
     .prepare('SELECT * FROM service_requests WHERE run_id = ? AND prompt_index = ? AND prompt_attempt = ? ORDER BY id')
     .all(w.runId, w.promptIndex, w.promptAttempt) as ServiceRequestRow[];
@@ -68,7 +82,9 @@ function modelStatus(status: number | null): string {
 /** One `model_calls` row per model request of the attempt, with the LLM fault the gateway recorded under its id. */
 function recordModelCalls(db: Database, w: AttemptWindow, rows: readonly ServiceRequestRow[]): void {
   const count = db.prepare('SELECT COUNT(*) AS n FROM model_calls WHERE run_id = ?').get(w.runId) as { n: number };
-  const fault = db.prepare(`SELECT id, name FROM fault_events WHERE kind = 'llm' AND json_extract(attributes, '$.request_id') = ? ORDER BY id DESC LIMIT 1`);
+  const fault = db.prepare(
+    `SELECT id, name FROM fault_events WHERE kind = 'llm' AND json_extract(attributes, '$.request_id') = ? ORDER BY id DESC LIMIT 1`,
+  );
   const insert = db.prepare(
     `INSERT INTO model_calls (run_id, prompt_index, prompt_attempt, call_index, attempt, request_id, provider, model, status, http_status, fault, fault_event_id, started_at, latency_ms)
      VALUES (?, ?, ?, ?, 1, ?, 'agent-under-test', 'seen at the model server', ?, ?, ?, ?, ?, ?)`,
@@ -76,14 +92,28 @@ function recordModelCalls(db: Database, w: AttemptWindow, rows: readonly Service
   rows.forEach((r, i) => {
     const f = r.request_id === null ? undefined : (fault.get(r.request_id) as { id: number; name: string } | undefined);
     const status = modelStatus(r.status);
-    insert.run(w.runId, w.promptIndex, w.promptAttempt, count.n + i + 1, r.request_id ?? `service-request-${r.id}`, status, r.status || null, f?.name ?? null, f?.id ?? null, r.received_at, r.duration_ms ?? 0);
+    insert.run(
+      w.runId,
+      w.promptIndex,
+      w.promptAttempt,
+      count.n + i + 1,
+      r.request_id ?? `service-request-${r.id}`,
+      status,
+      r.status || null,
+      f?.name ?? null,
+      f?.id ?? null,
+      r.received_at,
+      r.duration_ms ?? 0,
+    );
   });
 }
 
 /** Services with a fault event of the run open at some time in [from, to]. */
 function faultedServices(db: Database, w: AttemptWindow): Set<string> {
   const rows = db
-    .prepare('SELECT DISTINCT service FROM fault_events WHERE run_id = ? AND service IS NOT NULL AND started_at <= ? AND (ended_at IS NULL OR ended_at >= ?)')
+    .prepare(
+      'SELECT DISTINCT service FROM fault_events WHERE run_id = ? AND service IS NOT NULL AND started_at <= ? AND (ended_at IS NULL OR ended_at >= ?)',
+    )
     .all(w.runId, w.to, w.from) as { service: string }[];
   return new Set(rows.map((r) => r.service));
 }
@@ -97,28 +127,58 @@ function faultedServices(db: Database, w: AttemptWindow): Set<string> {
  * @param recording false when the services do not record requests (`SERVICE_REQUESTS`)
  * @returns the tool calls seen, in arrival order, and the expected calls that cannot be checked
  */
-export function seenCalls(db: Database, w: AttemptWindow, surface: LabSurface, expectation: Expectation | undefined, recording: boolean): SeenCalls {
+export function seenCalls(
+  db: Database,
+  w: AttemptWindow,
+  surface: LabSurface,
+  expectation: Expectation | undefined,
+  recording: boolean,
+): SeenCalls {
   const expected = [...new Set((expectation?.tools ?? []).map((e) => e.tool))];
   if (!recording) {
-    return { calls: [], ...(expected.length > 0 && { unchecked: { tools: expected, reason: 'the services do not record requests: SERVICE_REQUESTS is off' } }) };
+    return {
+      calls: [],
+      ...(expected.length > 0 && {
+        unchecked: { tools: expected, reason: 'the services do not record requests: SERVICE_REQUESTS is off' },
+      }),
+    };
   }
   let rows: ServiceRequestRow[];
   try {
     rows = claim(db, w);
-    recordModelCalls(db, w, rows.filter((r) => r.service === 'model'));
+    recordModelCalls(
+      db,
+      w,
+      rows.filter((r) => r.service === 'model'),
+    );
   } catch (err) {
-    return { calls: [], ...(expected.length > 0 && { unchecked: { tools: expected, reason: `the services' records cannot be read: ${(err as Error).message}` } }) };
+    return {
+      calls: [],
+      ...(expected.length > 0 && {
+        unchecked: { tools: expected, reason: `the services' records cannot be read: ${(err as Error).message}` },
+      }),
+    };
   }
   const toolRows = rows.filter((r) => r.service !== 'model');
   const calls = toolRows.flatMap((r) => {
-    const call = callFromRequest(surface, { service: r.service, method: r.method, path: r.path, fields: r.arguments === null ? {} : (JSON.parse(r.arguments) as Record<string, unknown>) });
+    const call = callFromRequest(surface, {
+      service: r.service,
+      method: r.method,
+      path: r.path,
+      fields: r.arguments === null ? {} : (JSON.parse(r.arguments) as Record<string, unknown>),
+    });
     return call ? [call] : [];
   });
   const faulted = faultedServices(db, w);
   const open = new Set(toolRows.filter((r) => r.status === null).map((r) => r.service));
   const serviceOf = (tool: string) => surface.tools.find((t) => t.name === tool)?.service ?? '';
-  const blind = expected.filter((tool) => !calls.some((c) => c.tool === tool) && (faulted.has(serviceOf(tool)) || open.has(serviceOf(tool))));
+  const blind = expected.filter(
+    (tool) => !calls.some((c) => c.tool === tool) && (faulted.has(serviceOf(tool)) || open.has(serviceOf(tool))),
+  );
   if (blind.length === 0) return { calls };
-  const why = blind.map((tool) => `${serviceOf(tool)} ${faulted.has(serviceOf(tool)) ? 'had a fault' : 'had a request still open'} while the prompt ran`);
+  const why = blind.map(
+    (tool) =>
+      `${serviceOf(tool)} ${faulted.has(serviceOf(tool)) ? 'had a fault' : 'had a request still open'} while the prompt ran`,
+  );
   return { calls, unchecked: { tools: blind, reason: [...new Set(why)].join('; ') } };
 }

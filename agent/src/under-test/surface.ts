@@ -21,7 +21,10 @@ export interface LabSurface {
 }
 
 /** Which query or body fields carry which argument, per the tool's declared `http` mapping. */
-function httpShape(tool: DeclaredTool, basePath: string): Pick<LabTool, 'method' | 'path' | 'query' | 'body' | 'requestId'> {
+function httpShape(
+  tool: DeclaredTool,
+  basePath: string,
+): Pick<LabTool, 'method' | 'path' | 'query' | 'body' | 'requestId'> {
   const { http } = tool;
   const where = http.in ?? (http.method === 'POST' ? 'body' : 'query');
   const fields: Record<string, string> = {};
@@ -50,7 +53,14 @@ export function labSurface(services: readonly LabService[], endpoints: EndpointR
     proxies[service.name] = url;
     if (service.transport === 'mcp') continue;
     for (const tool of service.tools) {
-      tools.push({ name: tool.name, description: tool.description, parameters: tool.arguments, service: service.name, url, ...httpShape(tool, service.basePath) });
+      tools.push({
+        name: tool.name,
+        description: tool.description,
+        parameters: tool.arguments,
+        service: service.name,
+        url,
+        ...httpShape(tool, service.basePath),
+      });
     }
   }
   return { tools, proxies };
@@ -66,7 +76,9 @@ export function callFromRequest(
   surface: LabSurface,
   request: { service: string; method: string; path: string; fields: Readonly<Record<string, unknown>> },
 ): CallMade | undefined {
-  const tool = surface.tools.find((t) => t.service === request.service && t.method === request.method && t.path === request.path);
+  const tool = surface.tools.find(
+    (t) => t.service === request.service && t.method === request.method && t.path === request.path,
+  );
   if (!tool) return undefined;
   const args: Record<string, unknown> = {};
   for (const [field, arg] of Object.entries({ ...tool.query, ...tool.body })) {

@@ -26,7 +26,11 @@ export interface UncheckedCalls {
  * @returns `judge`'s verdict; with calls left out, `correct` becomes `unchecked` and `wrong` names
  *   what could not be checked too
  */
-export function judgeWithLimits(expectation: Expectation | undefined, input: AnswerToJudge, unchecked: UncheckedCalls | undefined): Verdict {
+export function judgeWithLimits(
+  expectation: Expectation | undefined,
+  input: AnswerToJudge,
+  unchecked: UncheckedCalls | undefined,
+): Verdict {
   const expected = expectation?.tools ?? [];
   const left = expected.filter((e) => !(unchecked?.tools ?? []).includes(e.tool));
   if (!unchecked || left.length === expected.length) return judge(expectation, input);

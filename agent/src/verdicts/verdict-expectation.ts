@@ -53,7 +53,10 @@ const EXPECTATION_SCHEMA = z
     excludes: texts.optional(),
     refusal: z.boolean().optional(),
   })
-  .refine((e) => Object.keys(e).length > 0, 'must name at least one of tools, contains, any, matches, excludes, refusal');
+  .refine(
+    (e) => Object.keys(e).length > 0,
+    'must name at least one of tools, contains, any, matches, excludes, refusal',
+  );
 
 /** A prompt's expectation, as parsed. */
 export type Expectation = z.infer<typeof EXPECTATION_SCHEMA>;
@@ -73,6 +76,9 @@ export function parseExpectation(value: unknown): { expectation: Expectation } |
   const issue = parsed.error.issues[0]!;
   const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
   const allowed = issue.path.length === 0 ? 'tools, contains, any, matches, excludes, refusal' : 'tool, args';
-  const message = issue.code === 'unrecognized_keys' ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (allowed: ${allowed})` : issue.message;
+  const message =
+    issue.code === 'unrecognized_keys'
+      ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (allowed: ${allowed})`
+      : issue.message;
   return { error: `expect${path}: ${message}` };
 }

@@ -58,7 +58,8 @@ export function unhandledNote(message: AIMessage): string | undefined {
  * A line that opens with an "I can't": "I could not…", "Sorry, I can't…", "Unfortunately I am unable…",
  * "I don't know…". Only a line's opening counts, so a quoted message ("Bob wrote: I can't make it") does not.
  */
-const REFUSAL_LINE = /^\s*(?:(?:sorry|i'm sorry|i am sorry|unfortunately|apologies)[,.!]?\s*(?:but\s+)?)?i\s*(?:could\s*not|couldn['’]t|can\s*not|can['’]t|am\s+(?:not\s+able|unable)|'m\s+(?:not\s+able|unable)|was\s+(?:not\s+able|unable)|do\s+not\s+know|don['’]t\s+know|do\s+not\s+have\s+(?:access|a\s+way)|don['’]t\s+have\s+(?:access|a\s+way)|did\s+not|didn['’]t)\b/i;
+const REFUSAL_LINE =
+  /^\s*(?:(?:sorry|i'm sorry|i am sorry|unfortunately|apologies)[,.!]?\s*(?:but\s+)?)?i\s*(?:could\s*not|couldn['’]t|can\s*not|can['’]t|am\s+(?:not\s+able|unable)|'m\s+(?:not\s+able|unable)|was\s+(?:not\s+able|unable)|do\s+not\s+know|don['’]t\s+know|do\s+not\s+have\s+(?:access|a\s+way)|don['’]t\s+have\s+(?:access|a\s+way)|did\s+not|didn['’]t)\b/i;
 
 /** True when some line of the answer opens with an honest "I can't" (see {@link REFUSAL_LINE}). */
 export function readsAsRefusal(answer: string): boolean {
@@ -70,7 +71,12 @@ const fold = (s: string): string => s.normalize('NFKC').toLocaleLowerCase('en');
 /** True when an argument the model gave matches the expected one (strings: contained, ignoring case). */
 function argMatches(actual: unknown, expected: string | number | boolean): boolean {
   if (typeof expected === 'string') {
-    const value = typeof actual === 'string' ? actual : typeof actual === 'number' || typeof actual === 'boolean' ? String(actual) : JSON.stringify(actual ?? '');
+    const value =
+      typeof actual === 'string'
+        ? actual
+        : typeof actual === 'number' || typeof actual === 'boolean'
+          ? String(actual)
+          : JSON.stringify(actual ?? '');
     return fold(value).includes(fold(expected));
   }
   return actual === expected || (typeof actual === 'string' && actual.trim() === String(expected));
@@ -84,9 +90,15 @@ function showCall(tool: string, args: Readonly<Record<string, unknown>> | undefi
 
 /** The expected calls no call of the attempt matches, each as one sentence. */
 function missingCalls(expected: readonly ExpectedCall[], calls: readonly CallMade[]): string[] {
-  const made = calls.length === 0 ? 'no tool was called' : `calls made: ${calls.map((c) => showCall(c.tool, c.args)).join(', ')}`;
+  const made =
+    calls.length === 0 ? 'no tool was called' : `calls made: ${calls.map((c) => showCall(c.tool, c.args)).join(', ')}`;
   return expected
-    .filter((e) => !calls.some((c) => c.tool === e.tool && Object.entries(e.args ?? {}).every(([k, v]) => argMatches(c.args[k], v))))
+    .filter(
+      (e) =>
+        !calls.some(
+          (c) => c.tool === e.tool && Object.entries(e.args ?? {}).every(([k, v]) => argMatches(c.args[k], v)),
+        ),
+    )
     .map((e) => `expected a call ${showCall(e.tool, e.args)} (${made})`);
 }
 
@@ -105,16 +117,22 @@ export function judge(expectation: Expectation | undefined, input: AnswerToJudge
   const answer = fold(input.answer);
   const failures: string[] = [];
   const refused = input.unhandled !== undefined || readsAsRefusal(input.answer);
-  if (expectation.refusal === true && !refused) failures.push('expected an honest refusal ("I can\'t …"), got an answer');
-  if (expectation.refusal !== true && refused) failures.push('the answer says it could not do what was asked, where an answer was expected');
+  if (expectation.refusal === true && !refused)
+    failures.push('expected an honest refusal ("I can\'t …"), got an answer');
+  if (expectation.refusal !== true && refused)
+    failures.push('the answer says it could not do what was asked, where an answer was expected');
   failures.push(...missingCalls(expectation.tools ?? [], input.calls));
-  for (const t of expectation.contains ?? []) if (!answer.includes(fold(t))) failures.push(`the answer does not contain "${t}"`);
+  for (const t of expectation.contains ?? [])
+    if (!answer.includes(fold(t))) failures.push(`the answer does not contain "${t}"`);
   if (expectation.any && !expectation.any.some((t) => answer.includes(fold(t)))) {
     failures.push(`the answer contains none of ${expectation.any.map((t) => `"${t}"`).join(', ')}`);
   }
   if (expectation.matches !== undefined && !new RegExp(expectation.matches, 'iu').test(input.answer)) {
     failures.push(`the answer does not match /${expectation.matches}/i`);
   }
-  for (const t of expectation.excludes ?? []) if (answer.includes(fold(t))) failures.push(`the answer contains "${t}", which it must not`);
-  return failures.length === 0 ? { status: 'correct', verdict: 'every expectation met' } : { status: 'wrong', verdict: failures.join('; ') };
+  for (const t of expectation.excludes ?? [])
+    if (answer.includes(fold(t))) failures.push(`the answer contains "${t}", which it must not`);
+  return failures.length === 0
+    ? { status: 'correct', verdict: 'every expectation met' }
+    : { status: 'wrong', verdict: failures.join('; ') };
 }

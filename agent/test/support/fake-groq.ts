@@ -23,8 +23,23 @@ export interface GroqReply {
 }
 
 /** A completion whose message calls tools. */
-export function toolCallsReply(model: string, calls: { id: string; name: string; args: Record<string, unknown> }[]): GroqReply {
-  return completion(model, { role: 'assistant', content: null, tool_calls: calls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: JSON.stringify(c.args) } })) }, 'tool_calls');
+export function toolCallsReply(
+  model: string,
+  calls: { id: string; name: string; args: Record<string, unknown> }[],
+): GroqReply {
+  return completion(
+    model,
+    {
+      role: 'assistant',
+      content: null,
+      tool_calls: calls.map((c) => ({
+        id: c.id,
+        type: 'function',
+        function: { name: c.name, arguments: JSON.stringify(c.args) },
+      })),
+    },
+    'tool_calls',
+  );
 }
 
 /** A completion with a final text answer. */
@@ -48,17 +63,24 @@ function completion(model: string, message: unknown, finishReason: string): Groq
 }
 
 /** Starts the fake Groq API. */
-export async function startFakeGroq(respond: (request: GroqRequest, index: number) => GroqReply): Promise<{ url: string; requests: GroqRequest[]; close(): Promise<void> }> {
+export async function startFakeGroq(
+  respond: (request: GroqRequest, index: number) => GroqReply,
+): Promise<{ url: string; requests: GroqRequest[]; close(): Promise<void> }> {
   const requests: GroqRequest[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       if (req.method !== 'POST' || req.url !== '/openai/v1/chat/completions') {
-        res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `unknown route ${req.method} ${req.url}` } }));
+        res
+          .writeHead(404, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: { message: `unknown route ${req.method} ${req.url}` } }));
         return;
       }
-      const request: GroqRequest = { authorization: req.headers.authorization, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
+      const request: GroqRequest = {
+        authorization: req.headers.authorization,
+        body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+      };
       requests.push(request);
       const reply = respond(request, requests.length - 1);
       res.writeHead(reply.status, { 'content-type': 'application/json' }).end(JSON.stringify(reply.body));

@@ -5,7 +5,14 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Endpoint, SERVICE_NAMES, type ServiceName, type Settings, getService, openDatabase } from '@chaos-lab/common';
+import {
+  type Endpoint,
+  SERVICE_NAMES,
+  type ServiceName,
+  type Settings,
+  getService,
+  openDatabase,
+} from '@chaos-lab/common';
 import { makeTempDir, testSettings } from '@chaos-lab/common/testing';
 import { type RunningModelServer, startModelServer } from '@chaos-lab/model';
 import { type RunningToolService, startToolService } from '@chaos-lab/tools';
@@ -44,7 +51,9 @@ export async function startTestLab(
   only: readonly ServiceName[] = SERVICE_NAMES,
 ): Promise<TestLab> {
   const tmp = makeTempDir('agent-test-');
-  const schedule: ScheduleServer | undefined = overrides.PROXY_MANAGER_URL ? undefined : await startScheduleServer(testSettings(tmp.path, overrides));
+  const schedule: ScheduleServer | undefined = overrides.PROXY_MANAGER_URL
+    ? undefined
+    : await startScheduleServer(testSettings(tmp.path, overrides));
   const withSchedule = schedule ? { PROXY_MANAGER_URL: schedule.url, ...overrides } : overrides;
   const model = await startModelServer(testSettings(tmp.path, withSchedule), { port: 0, host: '127.0.0.1' });
   const settings = testSettings(tmp.path, { MODEL_URL: model.baseUrl, ...withSchedule });
@@ -69,7 +78,10 @@ export async function startTestLab(
     model,
     promptsFile(prompts) {
       const path = join(tmp.path, `prompts-${files++}.json`);
-      writeFileSync(path, JSON.stringify(prompts.map((entry) => (typeof entry === 'string' ? { prompt: entry } : entry))));
+      writeFileSync(
+        path,
+        JSON.stringify(prompts.map((entry) => (typeof entry === 'string' ? { prompt: entry } : entry))),
+      );
       return path;
     },
     rows<T>(sql: string, ...params: unknown[]): T[] {
@@ -107,7 +119,10 @@ export function runningService(lab: TestLab, name: string): RunningToolService {
 }
 
 /** Endpoints that reach every service directly for both the "proxy" and the fallback (no Toxiproxy). */
-export function directEndpoints(lab: TestLab, override: Partial<Record<string, Partial<{ proxy: Endpoint; direct: Endpoint }>>> = {}): EndpointResolver {
+export function directEndpoints(
+  lab: TestLab,
+  override: Partial<Record<string, Partial<{ proxy: Endpoint; direct: Endpoint }>>> = {},
+): EndpointResolver {
   return (service) => {
     const own = { host: '127.0.0.1', port: runningService(lab, service.name).port };
     return { proxy: override[service.name]?.proxy ?? own, direct: override[service.name]?.direct ?? own };
@@ -141,7 +156,14 @@ export async function startProxies(lab: TestLab): Promise<ProxiedLab> {
   const proxies = new Map<string, Proxy>();
   try {
     for (const [name, service] of lab.services) {
-      proxies.set(name, await client.createProxy({ name: getService(name).proxyName, listen: '127.0.0.1:0', upstream: `127.0.0.1:${service.port}` }));
+      proxies.set(
+        name,
+        await client.createProxy({
+          name: getService(name).proxyName,
+          listen: '127.0.0.1:0',
+          upstream: `127.0.0.1:${service.port}`,
+        }),
+      );
     }
   } catch (err) {
     await toxiproxy.close();
@@ -154,7 +176,10 @@ export async function startProxies(lab: TestLab): Promise<ProxiedLab> {
     endpoints: (service) => {
       const proxy = proxies.get(service.name);
       if (!proxy) throw new Error(`the test lab has no proxy for "${service.name}"`);
-      return { proxy: parseListen(proxy.listen), direct: { host: '127.0.0.1', port: runningService(lab, service.name).port } };
+      return {
+        proxy: parseListen(proxy.listen),
+        direct: { host: '127.0.0.1', port: runningService(lab, service.name).port },
+      };
     },
     close: () => toxiproxy.close(),
   };

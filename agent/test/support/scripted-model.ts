@@ -52,7 +52,10 @@ export function callThenAnswer(calls: (prompt: string) => { name: string; args: 
   return (messages) => {
     const results = toolResults(messages);
     if (results.length === 0) {
-      return new AIMessage({ content: '', tool_calls: calls(promptOf(messages)).map((c, i) => ({ ...c, id: `call_${i}`, type: 'tool_call' as const })) });
+      return new AIMessage({
+        content: '',
+        tool_calls: calls(promptOf(messages)).map((c, i) => ({ ...c, id: `call_${i}`, type: 'tool_call' as const })),
+      });
     }
     return new AIMessage(results.map((r) => `${r.name}:${r.status ?? 'success'}:${r.text}`).join('\n'));
   };

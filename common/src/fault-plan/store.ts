@@ -15,7 +15,11 @@ import { faultPlanSchema, type FaultPlan, type FaultPlanInput } from './schema.j
 export function writeFaultPlan(db: Database, runId: string, plan: FaultPlanInput, now: number = Date.now()): void {
   const valid = faultPlanSchema.parse(plan);
   writeTransaction(db, () => {
-    db.prepare('INSERT OR REPLACE INTO fault_plans (run_id, plan, created_at) VALUES (?, ?, ?)').run(runId, JSON.stringify(valid), now);
+    db.prepare('INSERT OR REPLACE INTO fault_plans (run_id, plan, created_at) VALUES (?, ?, ?)').run(
+      runId,
+      JSON.stringify(valid),
+      now,
+    );
   });
 }
 

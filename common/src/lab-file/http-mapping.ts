@@ -33,11 +33,16 @@ function queryValue(v: unknown): string | number | undefined {
  *   unless the arguments already carry one
  * @returns method, path, and the arguments (renamed per `http.rename`) in the query or the body
  */
-export function mapToolRequest(tool: Pick<DeclaredTool, 'http'>, args: Readonly<Record<string, unknown>>, requestId?: string): MappedRequest {
+export function mapToolRequest(
+  tool: Pick<DeclaredTool, 'http'>,
+  args: Readonly<Record<string, unknown>>,
+  requestId?: string,
+): MappedRequest {
   const { http } = tool;
   const named: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(args)) named[http.rename?.[key] ?? key] = value;
-  if (http.writes && requestId !== undefined && named[REQUEST_ID_FIELD] === undefined) named[REQUEST_ID_FIELD] = requestId;
+  if (http.writes && requestId !== undefined && named[REQUEST_ID_FIELD] === undefined)
+    named[REQUEST_ID_FIELD] = requestId;
   const where = http.in ?? (http.method === 'POST' ? 'body' : 'query');
   if (where === 'body') return { method: http.method, path: http.path, body: named };
   const query: Record<string, string | number | undefined> = {};

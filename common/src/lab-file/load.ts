@@ -57,22 +57,29 @@ function formatPath(path: readonly PropertyKey[]): string {
 /** The value at a path of the parsed file, for the error line. */
 function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
   let v: unknown = data;
-  for (const key of path) v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined;
+  for (const key of path)
+    v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined;
   return v;
 }
 
 function issueLine(issue: z.core.$ZodIssue, data: unknown): string {
   const where = formatPath(issue.path);
-  if (issue.code === 'unrecognized_keys') return `${where}: unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (issue.code === 'unrecognized_keys')
+    return `${where}: unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   const value = valueAt(data, issue.path);
-  if (value === undefined) return `${where}: ${issue.message.startsWith('Invalid input') ? 'is required' : issue.message}`;
+  if (value === undefined)
+    return `${where}: ${issue.message.startsWith('Invalid input') ? 'is required' : issue.message}`;
   const shown = JSON.stringify(value);
   return `${where}: ${issue.message} (got ${shown.length > 60 ? `${shown.slice(0, 57)}...` : shown})`;
 }
 
 function invalid(file: string, problems: readonly string[]): LabError {
   const name = relative(PROJECT_ROOT, file) || file;
-  return new LabError('LAB_FILE_INVALID', problems.map((p) => `${name.startsWith('..') ? file : name}: ${p}`).join('\n'), { details: { file, problems } });
+  return new LabError(
+    'LAB_FILE_INVALID',
+    problems.map((p) => `${name.startsWith('..') ? file : name}: ${p}`).join('\n'),
+    { details: { file, problems } },
+  );
 }
 
 /** The JSON Schemas the agent could not turn into tool schemas, as problem lines. */
@@ -119,17 +126,26 @@ function toLabService(s: DeclaredService, index: number): LabService {
  */
 export function parseLabFile(file: string, text: string): readonly LabService[] {
   const doc = parseDocument(text, { prettyErrors: false });
-  if (doc.errors.length > 0) throw invalid(file, doc.errors.map((e) => `not valid YAML: ${e.message.split('\n')[0]}`));
+  if (doc.errors.length > 0)
+    throw invalid(
+      file,
+      doc.errors.map((e) => `not valid YAML: ${e.message.split('\n')[0]}`),
+    );
   const data: unknown = doc.toJS();
   const result = labFileSchema.safeParse(data);
-  if (!result.success) throw invalid(file, result.error.issues.map((issue) => issueLine(issue, data)));
+  if (!result.success)
+    throw invalid(
+      file,
+      result.error.issues.map((issue) => issueLine(issue, data)),
+    );
   const problems = schemaProblems(result.data.services);
   if (problems.length > 0) throw invalid(file, problems);
   const services = result.data.services.map(toLabService);
   const ports = new Map<number, string>();
   services.forEach((s, i) => {
     const first = ports.get(s.proxyPort);
-    if (first !== undefined) problems.push(`services[${i}].proxyPort: ${s.proxyPort} is already the proxy port of ${first} (set proxyPort)`);
+    if (first !== undefined)
+      problems.push(`services[${i}].proxyPort: ${s.proxyPort} is already the proxy port of ${first} (set proxyPort)`);
     ports.set(s.proxyPort, s.name);
   });
   if (problems.length > 0) throw invalid(file, problems);

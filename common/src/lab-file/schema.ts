@@ -36,13 +36,19 @@ const NAME = /^[a-z][a-z0-9_]{0,39}$/;
 /** OpenAI's and Groq's rule for a function name, which is what a tool name becomes. */
 const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
-const port = z.number({ error: 'must be a TCP port (an integer from 1 to 65535)' }).int('must be a TCP port (an integer from 1 to 65535)').min(1, 'must be a TCP port (an integer from 1 to 65535)').max(65535, 'must be a TCP port (an integer from 1 to 65535)');
+const port = z
+  .number({ error: 'must be a TCP port (an integer from 1 to 65535)' })
+  .int('must be a TCP port (an integer from 1 to 65535)')
+  .min(1, 'must be a TCP port (an integer from 1 to 65535)')
+  .max(65535, 'must be a TCP port (an integer from 1 to 65535)');
 
 /** The JSON Schema of a tool's arguments: an object schema (the rest of its keywords are passed on as written). */
 const argumentsSchema = z
   .looseObject({
     type: z.literal('object', { error: 'must be "object" (a tool takes an object of named arguments)' }),
-    properties: z.record(z.string(), z.record(z.string(), z.unknown(), { error: 'must be a JSON Schema (an object)' })).optional(),
+    properties: z
+      .record(z.string(), z.record(z.string(), z.unknown(), { error: 'must be a JSON Schema (an object)' }))
+      .optional(),
     required: z.array(z.string()).optional(),
   })
   .describe('JSON Schema of the arguments');
@@ -52,9 +58,18 @@ const httpMapping = z
   .strictObject({
     method: z.enum(['GET', 'POST', 'DELETE'], { error: 'must be GET, POST or DELETE' }),
     path: z.string().regex(/^\/[^?#\s]*$/, 'must be a path starting with "/" (no query)'),
-    in: z.enum(['query', 'body'], { error: 'must be query or body' }).optional().describe('where the arguments go; default: query for GET and DELETE, body for POST'),
-    rename: z.record(z.string(), z.string()).optional().describe('argument name → name in the request, e.g. { query: q }'),
-    writes: z.boolean().optional().describe('true: the call changes state, and carries a request_id reused by every attempt of the call'),
+    in: z
+      .enum(['query', 'body'], { error: 'must be query or body' })
+      .optional()
+      .describe('where the arguments go; default: query for GET and DELETE, body for POST'),
+    rename: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe('argument name → name in the request, e.g. { query: q }'),
+    writes: z
+      .boolean()
+      .optional()
+      .describe('true: the call changes state, and carries a request_id reused by every attempt of the call'),
   })
   .describe('how a call maps to HTTP');
 
@@ -71,11 +86,19 @@ const serviceSchema = z
     run: z.enum(RUN_KINDS, { error: `must be one of ${RUN_KINDS.join(', ')}` }),
     port: port.optional().describe('the service port (run: url takes it from url)'),
     proxyPort: port.optional(),
-    health: z.string().regex(/^\/\S*$/, 'must be a path starting with "/"').default('/health'),
+    health: z
+      .string()
+      .regex(/^\/\S*$/, 'must be a path starting with "/"')
+      .default('/health'),
     command: z.array(z.string().min(1)).min(1, 'must be a list: the program and its arguments').optional(),
     // Plain HTTP only: the agent speaks to the proxy, and a proxy carries bytes, so TLS would reach a server named otherwise.
-    url: z.url({ protocol: /^http$/, error: 'must be an http:// URL (the proxy in front of it carries plain HTTP)' }).optional(),
-    compose: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'must be a compose service name').optional(),
+    url: z
+      .url({ protocol: /^http$/, error: 'must be an http:// URL (the proxy in front of it carries plain HTTP)' })
+      .optional(),
+    compose: z
+      .string()
+      .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'must be a compose service name')
+      .optional(),
     transport: z.enum(TOOL_TRANSPORTS, { error: 'must be http or mcp' }).default('http'),
     tools: z.array(toolSchema).optional(),
   })
@@ -87,13 +110,17 @@ const serviceSchema = z
       if (s[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: `is not allowed ${why}` });
     };
     if (s.run === 'builtin' && !isServiceName(s.name)) {
-      ctx.addIssue({ code: 'custom', path: ['name'], message: `must be one of the built-in services (${SERVICE_NAMES.join(', ')}) with run: builtin` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['name'],
+        message: `must be one of the built-in services (${SERVICE_NAMES.join(', ')}) with run: builtin`,
+      });
     }
     if (s.run === 'command') need('command', 'with run: command (the program and its arguments)');
     else refuse('command', `with run: ${s.run}`);
     if (s.run === 'url') {
       need('url', 'with run: url');
-      refuse('port', 'with run: url (the port is the URL\'s)');
+      refuse('port', "with run: url (the port is the URL's)");
     } else {
       refuse('url', `with run: ${s.run}`);
       need('port', `with run: ${s.run}`);
@@ -102,10 +129,19 @@ const serviceSchema = z
     if (s.run === 'builtin') {
       refuse('tools', "with run: builtin (a built-in service's tools are the lab's own)");
     } else if (s.transport === 'mcp') {
-      if (s.run !== 'url') ctx.addIssue({ code: 'custom', path: ['transport'], message: 'mcp is for run: url (an external MCP server); the lab\'s own services speak MCP at /mcp anyway' });
+      if (s.run !== 'url')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['transport'],
+          message: "mcp is for run: url (an external MCP server); the lab's own services speak MCP at /mcp anyway",
+        });
       refuse('tools', 'with transport: mcp (the agent lists them from the server)');
     } else if (!s.tools || s.tools.length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['tools'], message: 'must list at least one tool (name, description, arguments, http)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tools'],
+        message: 'must list at least one tool (name, description, arguments, http)',
+      });
     }
   });
 
@@ -123,8 +159,10 @@ export const labFileSchema = z
     };
     file.services.forEach((s, i) => {
       unique(`service:${s.name}`, ['services', i, 'name'], `"${s.name}"`);
-      if (s.proxyPort !== undefined) unique(`proxyPort:${s.proxyPort}`, ['services', i, 'proxyPort'], `proxy port ${s.proxyPort}`);
-      if (s.run === 'builtin' && isServiceName(s.name)) getService(s.name).tools.forEach((t) => unique(`tool:${t}`, ['services', i, 'name'], `tool "${t}"`));
+      if (s.proxyPort !== undefined)
+        unique(`proxyPort:${s.proxyPort}`, ['services', i, 'proxyPort'], `proxy port ${s.proxyPort}`);
+      if (s.run === 'builtin' && isServiceName(s.name))
+        getService(s.name).tools.forEach((t) => unique(`tool:${t}`, ['services', i, 'name'], `tool "${t}"`));
       s.tools?.forEach((t, j) => unique(`tool:${t.name}`, ['services', i, 'tools', j, 'name'], `tool "${t.name}"`));
     });
   });

@@ -23,7 +23,11 @@ export function labServices(settings: Pick<Settings, 'LAB_FILE'>): readonly LabS
 export function labService(settings: Pick<Settings, 'LAB_FILE'>, name: string): LabService {
   const services = labServices(settings);
   const found = services.find((s) => s.name === name);
-  if (!found) throw new LabError('UNKNOWN_SERVICE', `unknown service "${name}": the lab file declares ${services.map((s) => s.name).join(', ')}`);
+  if (!found)
+    throw new LabError(
+      'UNKNOWN_SERVICE',
+      `unknown service "${name}": the lab file declares ${services.map((s) => s.name).join(', ')}`,
+    );
   return found;
 }
 

@@ -100,7 +100,11 @@ export function sqlCountSucceeded(column = 'status'): string {
  * @returns both counts (0 for a run without rows)
  */
 export function countCheckedPrompts(db: Database, runId: string): { correct: number; checked: number } {
-  return db.prepare(`SELECT ${sqlCountSucceeded()} AS correct, ${sqlCountChecked()} AS checked FROM prompt_results WHERE run_id = ?`).get(runId) as {
+  return db
+    .prepare(
+      `SELECT ${sqlCountSucceeded()} AS correct, ${sqlCountChecked()} AS checked FROM prompt_results WHERE run_id = ?`,
+    )
+    .get(runId) as {
     correct: number;
     checked: number;
   };

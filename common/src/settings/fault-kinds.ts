@@ -15,7 +15,6 @@ export const TOXIC_TYPES = [
   'noop',
 ] as const;
 
-
 /** A Toxiproxy toxic type name. */
 export type ToxicType = (typeof TOXIC_TYPES)[number];
 

@@ -31,7 +31,10 @@ export function readDotenv(envFile = join(PROJECT_ROOT, '.env')): RawEnv {
  * @returns frozen {@link Settings}
  * @throws {LabError} `SETTINGS_INVALID`, message one line per bad variable: `NAME=value: rule`
  */
-export function loadSettings(env: RawEnv = process.env, options: { dotenv?: boolean; envFile?: string } = {}): Settings {
+export function loadSettings(
+  env: RawEnv = process.env,
+  options: { dotenv?: boolean; envFile?: string } = {},
+): Settings {
   const merged: RawEnv = { ...(options.dotenv === false ? {} : readDotenv(options.envFile)), ...env };
   const input: RawEnv = {};
   for (const key of Object.keys(settingsShape)) input[key] = merged[key];

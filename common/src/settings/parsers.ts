@@ -8,7 +8,10 @@ import { z } from 'zod';
 import { LLM_FAULT_KINDS, TOXIC_TYPES, type LlmFaultKind, type ToxicType } from './fault-kinds.js';
 
 /** A variable's raw text, with empty strings treated as unset. */
-const raw = z.string().optional().transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+const raw = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
 /** Adds the rule a value broke as the parse's issue; the value is then refused. */
 function fail(ctx: z.RefinementCtx, message: string): never {
@@ -17,13 +20,19 @@ function fail(ctx: z.RefinementCtx, message: string): never {
 }
 
 /** A number in [min, max]; `integer` rejects fractions. */
-export function num<D extends number | undefined>(def: D, min: number, max: number, opts: { integer?: boolean; what?: string } = {}) {
+export function num<D extends number | undefined>(
+  def: D,
+  min: number,
+  max: number,
+  opts: { integer?: boolean; what?: string } = {},
+) {
   const what = opts.what ?? (opts.integer ? 'an integer' : 'a number');
   const rule = max === Number.MAX_SAFE_INTEGER ? `${what} of at least ${min}` : `${what} from ${min} to ${max}`;
   return raw.transform((v, ctx): number | D => {
     if (v === undefined) return def;
     const n = Number(v);
-    if (!Number.isFinite(n) || n < min || n > max || (opts.integer && !Number.isInteger(n))) return fail(ctx, `must be ${rule}`);
+    if (!Number.isFinite(n) || n < min || n > max || (opts.integer && !Number.isInteger(n)))
+      return fail(ctx, `must be ${rule}`);
     return n;
   });
 }
@@ -55,7 +64,8 @@ export function range(def: [number, number], lo: number, hi: number) {
     const m = /^(\d+)(?:\s*-\s*(\d+))?$/.exec(v);
     const min = m ? Number(m[1]) : NaN;
     const max = m ? Number(m[2] ?? m[1]) : NaN;
-    if (!m || min > max || min < lo || max > hi) return fail(ctx, `must be MIN-MAX (or one number) with ${lo} <= MIN <= MAX <= ${hi}`);
+    if (!m || min > max || min < lo || max > hi)
+      return fail(ctx, `must be MIN-MAX (or one number) with ${lo} <= MIN <= MAX <= ${hi}`);
     return { min, max };
   });
 }
@@ -93,7 +103,8 @@ function isHostOrAddress(host: string): boolean {
 export function host(def: string) {
   return raw.transform((v, ctx): string => {
     if (v === undefined) return def;
-    if (!isHostOrAddress(v)) return fail(ctx, 'must be an IP address (such as 127.0.0.1, 0.0.0.0 or ::) or a host name');
+    if (!isHostOrAddress(v))
+      return fail(ctx, 'must be an IP address (such as 127.0.0.1, 0.0.0.0 or ::) or a host name');
     return v;
   });
 }
@@ -102,7 +113,10 @@ export function host(def: string) {
 export function intList(what: string) {
   return raw.transform((v, ctx): number[] => {
     if (v === undefined) return [];
-    const list = v.split(',').map((t) => t.trim()).filter(Boolean);
+    const list = v
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean);
     if (!list.every((t) => /^\d+$/.test(t))) return fail(ctx, `must be a comma list of ${what}`);
     return [...new Set(list.map(Number))];
   });
@@ -112,7 +126,10 @@ export function intList(what: string) {
 export function toxicTypes() {
   return raw.transform((v, ctx): ToxicType[] => {
     if (v === undefined) return ['timeout'];
-    const list = v.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
+    const list = v
+      .split(',')
+      .map((t) => t.trim().toLowerCase())
+      .filter(Boolean);
     const bad = list.filter((t) => !(TOXIC_TYPES as readonly string[]).includes(t));
     if (list.length === 0 || bad.length > 0) return fail(ctx, `must be a comma list of ${TOXIC_TYPES.join(', ')}`);
     return [...new Set(list)] as ToxicType[];
@@ -123,10 +140,14 @@ export function toxicTypes() {
 export function llmFaultKinds() {
   return raw.transform((v, ctx): LlmFaultKind[] => {
     if (v === undefined) return ['rate_limit'];
-    const list = v.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
+    const list = v
+      .split(',')
+      .map((t) => t.trim().toLowerCase())
+      .filter(Boolean);
     const all = list.includes('all') ? [...LLM_FAULT_KINDS] : list;
     const bad = all.filter((t) => !(LLM_FAULT_KINDS as readonly string[]).includes(t));
-    if (all.length === 0 || bad.length > 0) return fail(ctx, `must be "all" or a comma list of ${LLM_FAULT_KINDS.join(', ')}`);
+    if (all.length === 0 || bad.length > 0)
+      return fail(ctx, `must be "all" or a comma list of ${LLM_FAULT_KINDS.join(', ')}`);
     return [...new Set(all)] as LlmFaultKind[];
   });
 }
@@ -136,7 +157,8 @@ export function seed() {
   return raw.transform((v, ctx) => {
     if (v === undefined || v.toLowerCase() === 'random') return undefined;
     const n = Number(v);
-    if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) return fail(ctx, 'must be an integer from 0 to 4294967295, or "random"');
+    if (!Number.isInteger(n) || n < 0 || n > 0xffffffff)
+      return fail(ctx, 'must be an integer from 0 to 4294967295, or "random"');
     return n;
   });
 }

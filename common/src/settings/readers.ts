@@ -8,7 +8,16 @@ import type { SettingName } from './shape.js';
  * children with its own environment; under compose each other part is a container (`toxiproxy`: the
  * lab's own server, in docker-compose.local.yaml).
  */
-export const LAB_PARTS = ['launcher', 'tools', 'toxiproxy', 'proxy-manager', 'model', 'agent', 'charts', 'dashboard'] as const;
+export const LAB_PARTS = [
+  'launcher',
+  'tools',
+  'toxiproxy',
+  'proxy-manager',
+  'model',
+  'agent',
+  'charts',
+  'dashboard',
+] as const;
 
 /** One of {@link LAB_PARTS}. */
 export type LabPart = (typeof LAB_PARTS)[number];

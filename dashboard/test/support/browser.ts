@@ -21,7 +21,10 @@ export function chromiumMissing(): string | undefined {
 
 /** Starts headless Chromium with the flags a shared CI machine needs. */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
 }
 
 /**
@@ -60,7 +63,13 @@ export interface LabRun {
 
 /** Writes `count` prompts the offline model answers with tool calls. */
 export function writePrompts(dir: string, count: number): string {
-  const base = ["What's the weather in Paris?", 'What is 12 * 12?', "Translate 'Good morning' to French", 'Weather in Tokyo please', 'Search for chaos engineering'];
+  const base = [
+    "What's the weather in Paris?",
+    'What is 12 * 12?',
+    "Translate 'Good morning' to French",
+    'Weather in Tokyo please',
+    'Search for chaos engineering',
+  ];
   const path = join(dir, 'prompts.json');
   writeFileSync(path, JSON.stringify(Array.from({ length: count }, (_, i) => ({ prompt: base[i % base.length]! }))));
   return path;
@@ -151,7 +160,11 @@ export async function startLab(dir: string, args: string[], env: Record<string, 
 export const query = queryDatabase;
 
 /** Polls `probe` every 50 ms until it returns a value other than undefined/false; fails after `timeoutMs`. */
-export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs: number,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     let value: T | undefined | false;

@@ -28,7 +28,14 @@ export const PROMPT_MS = 1000;
  * Writes one run: the runs row, each prompt's attempts, logical call and result, then the toxics.
  * @param status the run's end (`running`: never finished)
  */
-export function recordRun(db: Database, runId: string, startedAt: number, prompts: readonly PromptSpec[], toxics: readonly ToxicSpec[], status: 'completed' | 'running' = 'completed'): void {
+export function recordRun(
+  db: Database,
+  runId: string,
+  startedAt: number,
+  prompts: readonly PromptSpec[],
+  toxics: readonly ToxicSpec[],
+  status: 'completed' | 'running' = 'completed',
+): void {
   let clock = startedAt;
   const records = new RunRecords(db, runId, () => clock);
   records.start({ seed: 1, settings: {}, promptsTotal: prompts.length, model: 'offline' });
@@ -37,15 +44,61 @@ export function recordRun(db: Database, runId: string, startedAt: number, prompt
     const callId = `${runId}-c${i}`;
     let t = promptStart + 10;
     p.attempts.forEach((a, n) => {
-      records.addToolCall({ promptIndex: i, promptAttempt: 1, callId, tool: `${p.service}_tool`, service: p.service, attempt: n + 1, via: 'proxy', outcome: a.outcome, httpStatus: a.outcome === 'ok' ? 200 : null, startedAt: t, durationMs: a.durationMs, error: null });
+      records.addToolCall({
+        promptIndex: i,
+        promptAttempt: 1,
+        callId,
+        tool: `${p.service}_tool`,
+        service: p.service,
+        attempt: n + 1,
+        via: 'proxy',
+        outcome: a.outcome,
+        httpStatus: a.outcome === 'ok' ? 200 : null,
+        startedAt: t,
+        durationMs: a.durationMs,
+        error: null,
+      });
       t += a.durationMs + 5;
     });
     const answered = p.attempts.some((a) => a.outcome === 'ok');
-    records.addLogicalCall({ callId, promptIndex: i, promptAttempt: 1, tool: `${p.service}_tool`, service: p.service, arguments: {}, status: answered ? 'result' : 'no_result', attempts: p.attempts.length, httpStatus: answered ? 200 : null, resultDigest: null, resultSha256: null, startedAt: promptStart + 10, finishedAt: t });
-    records.addPromptResult({ promptIndex: i, prompt: `prompt ${i}`, status: p.status, attempts: 1, answer: 'answer', errorType: p.status === 'failed' ? 'network' : null, error: null, startedAt: promptStart, finishedAt: promptStart + PROMPT_MS - 1 });
+    records.addLogicalCall({
+      callId,
+      promptIndex: i,
+      promptAttempt: 1,
+      tool: `${p.service}_tool`,
+      service: p.service,
+      arguments: {},
+      status: answered ? 'result' : 'no_result',
+      attempts: p.attempts.length,
+      httpStatus: answered ? 200 : null,
+      resultDigest: null,
+      resultSha256: null,
+      startedAt: promptStart + 10,
+      finishedAt: t,
+    });
+    records.addPromptResult({
+      promptIndex: i,
+      prompt: `prompt ${i}`,
+      status: p.status,
+      attempts: 1,
+      answer: 'answer',
+      errorType: p.status === 'failed' ? 'network' : null,
+      error: null,
+      startedAt: promptStart,
+      finishedAt: promptStart + PROMPT_MS - 1,
+    });
   });
   for (const [k, x] of toxics.entries()) {
-    const id = openToxicEvent(db, { runId, proxy: `${x.service}_proxy`, name: `${x.type}_${k}`, type: x.type, stream: 'downstream', toxicity: x.toxicity ?? 1, attributes: x.attributes, startedAt: startedAt + x.fromMs });
+    const id = openToxicEvent(db, {
+      runId,
+      proxy: `${x.service}_proxy`,
+      name: `${x.type}_${k}`,
+      type: x.type,
+      stream: 'downstream',
+      toxicity: x.toxicity ?? 1,
+      attributes: x.attributes,
+      startedAt: startedAt + x.fromMs,
+    });
     if (x.toMs !== null) closeToxicEvent(db, id, startedAt + x.toMs);
   }
   clock = startedAt + prompts.length * PROMPT_MS;

@@ -40,7 +40,11 @@ function goSignal(): Promise<void> {
       lines.close();
       process.stdin.destroy(); // an open pipe would keep the process alive after the run
     });
-    lines.once('close', () => reject(new LabError('NOT_READY', 'standard input ended before "go": the launcher went away before the lab was ready')));
+    lines.once('close', () =>
+      reject(
+        new LabError('NOT_READY', 'standard input ended before "go": the launcher went away before the lab was ready'),
+      ),
+    );
   });
 }
 
@@ -48,7 +52,9 @@ function goSignal(): Promise<void> {
 export function registerAgentCommand(program: Command): void {
   program
     .command('agent')
-    .description('run the prompts file through the LangChain agent against the tools behind their proxies, and print a summary')
+    .description(
+      'run the prompts file through the LangChain agent against the tools behind their proxies, and print a summary',
+    )
     .option('--prompts <file>', 'the prompts file (default: PROMPTS_FILE)')
     .option('--run-id <id>', 'the run id (default: the start time and a random suffix)')
     .option('--wait-for-go', 'start the run only after a line "go" on standard input (used by `chaos-lab up`)')

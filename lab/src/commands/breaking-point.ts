@@ -5,7 +5,14 @@
  * `breaking_points`. Exit 0 the search ran, 2 bad input or a lab run that failed.
  */
 import { InvalidArgumentError, type Command } from 'commander';
-import { isLabError, SERVICE_NAMES, TOXIC_ATTRIBUTES, TOXIC_TYPES, type ServiceName, type ToxicType } from '@chaos-lab/common';
+import {
+  isLabError,
+  SERVICE_NAMES,
+  TOXIC_ATTRIBUTES,
+  TOXIC_TYPES,
+  type ServiceName,
+  type ToxicType,
+} from '@chaos-lab/common';
 import { findBreakingPoint, STEP_RULES, type StepRule } from '@chaos-lab/explore';
 import { launchOnce } from '../launcher/launch-once.js';
 
@@ -19,7 +26,11 @@ const count = (v: string) => {
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be an integer ≥ 1');
   return n;
 };
-const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+const list = (v: string) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 const setting = (v: string, acc: Record<string, string>) => {
   const m = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(v);
   if (!m) throw new InvalidArgumentError('must be SETTING=value, e.g. PROXY_TIMEOUT_MS=1000');
@@ -51,17 +62,28 @@ interface Opts {
 export function registerBreakingPointCommand(program: Command): void {
   program
     .command('breaking-point')
-    .description("search one toxic's attribute on one service for the value where a hypothesis check fails (bisection, repeated runs per step); recorded in breaking_points")
+    .description(
+      "search one toxic's attribute on one service for the value where a hypothesis check fails (bisection, repeated runs per step); recorded in breaking_points",
+    )
     .requiredOption('--target <service>', `the service whose proxy gets the toxic (${SERVICE_NAMES.join(', ')})`)
     .option('--toxic <type>', `the toxic type (${TOXIC_TYPES.join(', ')})`, 'latency')
     .option('--attribute <name>', "the attribute searched, or toxicity (default: the toxic's first attribute)")
     .option('--stream <stream>', 'upstream or downstream', 'downstream')
-    .option('--from <n>', 'the value expected to hold (its unit: ms, KB/s, bytes, or 0–1 for toxicity)', number('--from'), 0)
+    .option(
+      '--from <n>',
+      'the value expected to hold (its unit: ms, KB/s, bytes, or 0–1 for toxicity)',
+      number('--from'),
+      0,
+    )
     .requiredOption('--to <n>', 'the value expected to fail', number('--to'))
     .option('--steps <n>', 'at most this many bisection steps', count, 4)
     .option('--resolution <n>', 'grid of the tested values (default 1, 0.01 for toxicity)', number('--resolution'))
     .option('--repeats <n>', 'lab runs per step (repeat i uses seed + i)', count, 1)
-    .option('--rule <rule>', 'when a step fails: majority (more than half its runs deviate) or wilson (the 95 % Wilson interval of the pooled success rate lies below the bound)', 'majority')
+    .option(
+      '--rule <rule>',
+      'when a step fails: majority (more than half its runs deviate) or wilson (the 95 % Wilson interval of the pooled success rate lies below the bound)',
+      'majority',
+    )
     .option('--check <expr>', 'the hypothesis check, METRIC >= N | <= N | = N', 'prompt_success_rate >= 0.8')
     .option('--seed <n>', 'seed of the runs (default: fresh, printed)', count)
     .option('--prompts <file>', 'prompts file (default agent/prompts.json)')
@@ -69,7 +91,11 @@ export function registerBreakingPointCommand(program: Command): void {
     .option('--prompt-ids <list>', 'only these prompts (ids or 1-based positions)', list)
     .option('--limit <n>', 'at most this many prompts (the first ones)', count)
     .option('--set <SETTING=value>', 'a setting of every run, e.g. PROXY_TIMEOUT_MS=1000 (repeatable)', setting, {})
-    .option('--guard-ms <n>', 'time attributes: never test within this many ms of PROXY_TIMEOUT_MS (default max(100, 10 %); 0: off)', number('--guard-ms'))
+    .option(
+      '--guard-ms <n>',
+      'time attributes: never test within this many ms of PROXY_TIMEOUT_MS (default max(100, 10 %); 0: off)',
+      number('--guard-ms'),
+    )
     .action(async (opts: Opts) => {
       const say = (line: string) => {
         if (process.stdout.writable) process.stdout.write(`${line}\n`);
@@ -78,10 +104,14 @@ export function registerBreakingPointCommand(program: Command): void {
         say(`chaos-lab breaking-point: ${line}`);
         process.exitCode = 2;
       };
-      if (!(SERVICE_NAMES as readonly string[]).includes(opts.target)) return fail(`--target ${opts.target}: must be one of ${SERVICE_NAMES.join(', ')}`);
-      if (!(TOXIC_TYPES as readonly string[]).includes(opts.toxic)) return fail(`--toxic ${opts.toxic}: must be one of ${TOXIC_TYPES.join(', ')}`);
-      if (opts.stream !== 'upstream' && opts.stream !== 'downstream') return fail(`--stream ${opts.stream}: must be upstream or downstream`);
-      if (!(STEP_RULES as readonly string[]).includes(opts.rule)) return fail(`--rule ${opts.rule}: must be ${STEP_RULES.join(' or ')}`);
+      if (!(SERVICE_NAMES as readonly string[]).includes(opts.target))
+        return fail(`--target ${opts.target}: must be one of ${SERVICE_NAMES.join(', ')}`);
+      if (!(TOXIC_TYPES as readonly string[]).includes(opts.toxic))
+        return fail(`--toxic ${opts.toxic}: must be one of ${TOXIC_TYPES.join(', ')}`);
+      if (opts.stream !== 'upstream' && opts.stream !== 'downstream')
+        return fail(`--stream ${opts.stream}: must be upstream or downstream`);
+      if (!(STEP_RULES as readonly string[]).includes(opts.rule))
+        return fail(`--rule ${opts.rule}: must be ${STEP_RULES.join(' or ')}`);
       const toxic = opts.toxic as ToxicType;
       const attribute = opts.attribute ?? TOXIC_ATTRIBUTES[toxic][0] ?? 'toxicity';
       try {
@@ -106,7 +136,8 @@ export function registerBreakingPointCommand(program: Command): void {
           { say, launch: launchOnce },
         );
       } catch (err) {
-        if (isLabError(err, 'VALIDATION') || isLabError(err, 'SETTINGS_INVALID') || isLabError(err, 'PROMPTS_INVALID')) return fail(err.message.split('\n').join('; '));
+        if (isLabError(err, 'VALIDATION') || isLabError(err, 'SETTINGS_INVALID') || isLabError(err, 'PROMPTS_INVALID'))
+          return fail(err.message.split('\n').join('; '));
         throw err;
       }
     });

@@ -27,7 +27,9 @@ export interface ChartsCommandIo {
  */
 export function chartsFolder(db: Database, chartsDir: string, runId: string | undefined): string {
   if (runId === undefined) return chartsDir;
-  const latest = db.prepare('SELECT run_id AS runId FROM runs ORDER BY started_at DESC, rowid DESC LIMIT 1').get() as { runId: string } | undefined;
+  const latest = db.prepare('SELECT run_id AS runId FROM runs ORDER BY started_at DESC, rowid DESC LIMIT 1').get() as
+    | { runId: string }
+    | undefined;
   return latest?.runId === runId ? chartsDir : join(chartsDir, 'runs', runId.replace(/[^A-Za-z0-9._-]/g, '_'));
 }
 
@@ -86,7 +88,9 @@ export async function runChartsCommand(
 export function registerChartsCommand(program: Command): void {
   program
     .command('charts')
-    .description('render the charts and the report of a run from the lab database into CHARTS_DIR (an earlier run: CHARTS_DIR/runs/<ID>)')
+    .description(
+      'render the charts and the report of a run from the lab database into CHARTS_DIR (an earlier run: CHARTS_DIR/runs/<ID>)',
+    )
     .option('--run <id>', 'the run to chart (default: the latest run; list them with `chaos-lab runs`)')
     .action(async (opts: { run?: string }) => {
       process.exitCode = await runChartsCommand({ runId: opts.run, settings: settings() });

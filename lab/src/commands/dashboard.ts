@@ -12,7 +12,9 @@ import type { Command } from 'commander';
 export function registerDashboardCommand(program: Command): void {
   program
     .command('dashboard')
-    .description('serve the dashboard on DASHBOARD_PORT: the live run, the history of LAB_DB_PATH, comparisons, steering through PROXY_MANAGER_URL')
+    .description(
+      'serve the dashboard on DASHBOARD_PORT: the live run, the history of LAB_DB_PATH, comparisons, steering through PROXY_MANAGER_URL',
+    )
     .action(async () => {
       const s = settings();
       const logger = createLogger({ name: 'dashboard', settings: s });

@@ -34,9 +34,11 @@ export interface Judgement {
  */
 export function checkJudgement(command: string, flags: JudgementFlags, defaultDb: string): Judgement | string {
   const tolerance = flags.tolerance === undefined ? undefined : Number(flags.tolerance);
-  if (tolerance !== undefined && !(tolerance >= 0 && tolerance <= 1)) return `chaos-lab ${command}: --tolerance must be a number from 0 to 1, got ${flags.tolerance}`;
+  if (tolerance !== undefined && !(tolerance >= 0 && tolerance <= 1))
+    return `chaos-lab ${command}: --tolerance must be a number from 0 to 1, got ${flags.tolerance}`;
   const minChecked = Number(flags.minChecked);
-  if (!Number.isInteger(minChecked) || minChecked < 1) return `chaos-lab ${command}: --min-checked must be a whole number ≥ 1, got ${flags.minChecked}`;
+  if (!Number.isInteger(minChecked) || minChecked < 1)
+    return `chaos-lab ${command}: --min-checked must be a whole number ≥ 1, got ${flags.minChecked}`;
   const dbPath = flags.db ?? defaultDb;
   if (!existsSync(dbPath)) return `chaos-lab ${command}: no lab database at ${dbPath}: run the lab first (npm start)`;
   return { dbPath, tolerance, minChecked };

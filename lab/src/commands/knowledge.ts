@@ -7,7 +7,13 @@
  */
 import type { Command } from 'commander';
 import { openDatabase, settings } from '@chaos-lab/common';
-import { DEFAULT_MIN_CHECKED, rebuildKnowledge, riskProfiles, type KnowledgeRow, type RiskProfile } from '@chaos-lab/knowledge';
+import {
+  DEFAULT_MIN_CHECKED,
+  rebuildKnowledge,
+  riskProfiles,
+  type KnowledgeRow,
+  type RiskProfile,
+} from '@chaos-lab/knowledge';
 import { checkJudgement, type CommandIo, type JudgementFlags } from './knowledge-options.js';
 import { columns } from './runs.js';
 
@@ -17,17 +23,46 @@ const day = (t: number) => new Date(t).toISOString().replace('T', ' ').slice(0, 
 
 /** The profiles table: one line per target, riskiest first. */
 export function profilesTable(profiles: readonly RiskProfile[]): string {
-  const header = ['target', 'risk', 'fault events', 'checked prompts', 'proven failure', 'safe range', 'last seen (UTC)'];
+  const header = [
+    'target',
+    'risk',
+    'fault events',
+    'checked prompts',
+    'proven failure',
+    'safe range',
+    'last seen (UTC)',
+  ];
   const rows = profiles.map((p) => {
     const safe = Object.entries(p.safeRange).map(([kind, bands]) => `${kind} ${bands.join(', ')}`);
-    return [p.target, p.level, String(p.observations), String(p.promptsChecked), pct(p.provenFailureRate), safe.length === 0 ? 'unknown' : safe.join('; '), day(p.lastSeen)];
+    return [
+      p.target,
+      p.level,
+      String(p.observations),
+      String(p.promptsChecked),
+      pct(p.provenFailureRate),
+      safe.length === 0 ? 'unknown' : safe.join('; '),
+      day(p.lastSeen),
+    ];
   });
   return columns([header, ...rows]);
 }
 
 /** The evidence table: one line per target × fault kind × band, with its verdict. */
 export function bandsTable(profiles: readonly RiskProfile[]): string {
-  const header = ['target', 'fault kind', 'band', 'events', 'checked', 'success [95% Wilson]', 'recovered', 'attempt p95 ms', 'prompt p95 ms', 'duplicates', 'bystanders failed', 'verdict'];
+  const header = [
+    'target',
+    'fault kind',
+    'band',
+    'events',
+    'checked',
+    'success [95% Wilson]',
+    'recovered',
+    'attempt p95 ms',
+    'prompt p95 ms',
+    'duplicates',
+    'bystanders failed',
+    'verdict',
+  ];
   const rows = profiles.flatMap((p) =>
     p.bands.map(({ row: r, verdict, reason }) => [
       r.target,
@@ -53,7 +88,11 @@ export function bandsTable(profiles: readonly RiskProfile[]): string {
  * @param defaultDb `LAB_DB_PATH`
  * @returns the exit status: 0 printed (also with no fault event yet), 1 a bad flag or no database
  */
-export function runKnowledgeCommand(flags: JudgementFlags & { json?: boolean }, defaultDb: string, io: CommandIo = { out: process.stdout, err: process.stderr }): number {
+export function runKnowledgeCommand(
+  flags: JudgementFlags & { json?: boolean },
+  defaultDb: string,
+  io: CommandIo = { out: process.stdout, err: process.stderr },
+): number {
   const judgement = checkJudgement('knowledge', flags, defaultDb);
   if (typeof judgement === 'string') {
     io.err.write(`${judgement}\n`);
@@ -64,15 +103,23 @@ export function runKnowledgeCommand(flags: JudgementFlags & { json?: boolean }, 
     const { rows, build } = rebuildKnowledge(db);
     const profiles = riskProfiles(rows, judgement);
     if (flags.json) {
-      io.out.write(`${JSON.stringify({ build, profiles: profiles.map(({ bands, ...p }) => ({ ...p, bands: bands.map(({ row, ...j }) => ({ ...j, ...keyOf(row) })) })), knowledge: rows }, null, 2)}\n`);
+      io.out.write(
+        `${JSON.stringify({ build, profiles: profiles.map(({ bands, ...p }) => ({ ...p, bands: bands.map(({ row, ...j }) => ({ ...j, ...keyOf(row) })) })), knowledge: rows }, null, 2)}\n`,
+      );
       return 0;
     }
-    io.out.write(`knowledge rebuilt from ${build.runs} finished run${build.runs === 1 ? '' : 's'} (${build.experiments} experiment${build.experiments === 1 ? '' : 's'}), ${build.faultEvents} fault events, ${build.keys} bands, in ${build.buildMs} ms\n`);
+    io.out.write(
+      `knowledge rebuilt from ${build.runs} finished run${build.runs === 1 ? '' : 's'} (${build.experiments} experiment${build.experiments === 1 ? '' : 's'}), ${build.faultEvents} fault events, ${build.keys} bands, in ${build.buildMs} ms\n`,
+    );
     if (rows.length === 0) {
-      io.out.write('no fault event in a finished run yet: nothing is known (run an experiment, or the lab with TOXIC_PROB > 0)\n');
+      io.out.write(
+        'no fault event in a finished run yet: nothing is known (run an experiment, or the lab with TOXIC_PROB > 0)\n',
+      );
       return 0;
     }
-    io.out.write(`\nRisk profiles (a band held when its Wilson low end ≥ the tolerance; unknown below ${judgement.minChecked} checked prompts)\n${profilesTable(profiles)}\n`);
+    io.out.write(
+      `\nRisk profiles (a band held when its Wilson low end ≥ the tolerance; unknown below ${judgement.minChecked} checked prompts)\n${profilesTable(profiles)}\n`,
+    );
     io.out.write(`\nEvidence per band\n${bandsTable(profiles)}\n`);
     return 0;
   } finally {
@@ -89,10 +136,15 @@ function keyOf(row: KnowledgeRow): Pick<KnowledgeRow, 'faultKind' | 'band'> {
 export function registerKnowledgeCommand(program: Command): void {
   program
     .command('knowledge')
-    .description('rebuild what the lab learnt from its finished runs and print each target\'s risk profile with the evidence per band')
+    .description(
+      "rebuild what the lab learnt from its finished runs and print each target's risk profile with the evidence per band",
+    )
     .option('--db <path>', 'the lab database (default LAB_DB_PATH)')
     .option('--json', 'print {build, profiles, knowledge} as JSON')
-    .option('--tolerance <t>', 'share of checked prompts that must be correct, 0–1 (default: the experiments\' own prompt_success_rate bound, else 0.8)')
+    .option(
+      '--tolerance <t>',
+      "share of checked prompts that must be correct, 0–1 (default: the experiments' own prompt_success_rate bound, else 0.8)",
+    )
     .option('--min-checked <n>', 'checked prompts below which a band is unknown', String(DEFAULT_MIN_CHECKED))
     .action((opts: JudgementFlags & { json?: boolean }) => {
       process.exitCode = runKnowledgeCommand(opts, settings().LAB_DB_PATH);

@@ -11,7 +11,9 @@ import type { Command } from 'commander';
 export function registerModelCommand(program: Command): void {
   program
     .command('model')
-    .description('run the offline model server (OpenAI-compatible /v1/chat/completions) with its LLM fault gateway, until Ctrl-C')
+    .description(
+      'run the offline model server (OpenAI-compatible /v1/chat/completions) with its LLM fault gateway, until Ctrl-C',
+    )
     .action(async () => {
       const s = settings();
       const logger = createLogger({ name: 'model', settings: s });

@@ -7,7 +7,13 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { openDatabase, settings } from '@chaos-lab/common';
-import { chooseFaults, DEFAULT_MIN_CHECKED, DEFAULT_TOLERANCE, planFileText, rebuildKnowledge } from '@chaos-lab/knowledge';
+import {
+  chooseFaults,
+  DEFAULT_MIN_CHECKED,
+  DEFAULT_TOLERANCE,
+  planFileText,
+  rebuildKnowledge,
+} from '@chaos-lab/knowledge';
 import { checkJudgement, type CommandIo, type JudgementFlags } from './knowledge-options.js';
 
 /** The flags of `plan`, as typed. */
@@ -22,7 +28,11 @@ export interface PlanFlags extends JudgementFlags {
  * @param defaultDb `LAB_DB_PATH`
  * @returns the exit status: 0 written, 1 a bad flag, no database, or nothing left to plan
  */
-export function runPlanCommand(flags: PlanFlags, defaultDb: string, io: CommandIo = { out: process.stdout, err: process.stderr }): number {
+export function runPlanCommand(
+  flags: PlanFlags,
+  defaultDb: string,
+  io: CommandIo = { out: process.stdout, err: process.stderr },
+): number {
   const fail = (line: string) => {
     io.err.write(`${line}\n`);
     return 1;
@@ -30,22 +40,29 @@ export function runPlanCommand(flags: PlanFlags, defaultDb: string, io: CommandI
   const judgement = checkJudgement('plan', flags, defaultDb);
   if (typeof judgement === 'string') return fail(judgement);
   const maxVariants = Number(flags.maxVariants);
-  if (!Number.isInteger(maxVariants) || maxVariants < 1) return fail(`chaos-lab plan: --max-variants must be a whole number ≥ 1, got ${flags.maxVariants}`);
+  if (!Number.isInteger(maxVariants) || maxVariants < 1)
+    return fail(`chaos-lab plan: --max-variants must be a whole number ≥ 1, got ${flags.maxVariants}`);
   const seed = Number(flags.seed);
-  if (!Number.isInteger(seed) || seed < 0) return fail(`chaos-lab plan: --seed must be a whole number ≥ 0, got ${flags.seed}`);
+  if (!Number.isInteger(seed) || seed < 0)
+    return fail(`chaos-lab plan: --seed must be a whole number ≥ 0, got ${flags.seed}`);
   const db = openDatabase(judgement.dbPath);
   try {
     const { rows, build } = rebuildKnowledge(db);
     const tolerance = judgement.tolerance ?? DEFAULT_TOLERANCE;
     const choices = chooseFaults(rows, { tolerance, minChecked: judgement.minChecked, maxVariants });
-    if (choices.length === 0) return fail('chaos-lab plan: nothing left to plan: every plannable fault kind was tried on every service, and no band is near a transition or broken');
+    if (choices.length === 0)
+      return fail(
+        'chaos-lab plan: nothing left to plan: every plannable fault kind was tried on every service, and no band is near a transition or broken',
+      );
     const text = planFileText(choices, { seed, tolerance, builtAt: build.builtAt });
     if (flags.out === '-') {
       io.out.write(text);
       return 0;
     }
     writeFileSync(flags.out, text);
-    io.out.write(`wrote ${flags.out}: ${choices.length} variant${choices.length === 1 ? '' : 's'} from ${build.runs} finished runs and ${build.faultEvents} fault events\n`);
+    io.out.write(
+      `wrote ${flags.out}: ${choices.length} variant${choices.length === 1 ? '' : 's'} from ${build.runs} finished runs and ${build.faultEvents} fault events\n`,
+    );
     for (const c of choices) io.out.write(`  ${c.kind.padEnd(11)} ${c.target} ${c.faultKind} ${c.band}: ${c.reason}\n`);
     io.out.write(`run it with: chaos-lab run ${flags.out}\n`);
     return 0;
@@ -58,7 +75,9 @@ export function runPlanCommand(flags: PlanFlags, defaultDb: string, io: CommandI
 export function registerPlanCommand(program: Command): void {
   program
     .command('plan')
-    .description('write the next experiment worth running, chosen from the knowledge: transitions, the riskiest targets, faults never tried')
+    .description(
+      'write the next experiment worth running, chosen from the knowledge: transitions, the riskiest targets, faults never tried',
+    )
     .option('--db <path>', 'the lab database (default LAB_DB_PATH)')
     .option('--out <file>', 'the experiment file to write (- prints it)', 'experiments/next.yaml')
     .option('--max-variants <n>', 'variants (faults) at most', '4')

@@ -14,7 +14,9 @@ import { launchOnce } from '../launcher/launch-once.js';
 export function registerRunCommand(program: Command): void {
   program
     .command('run')
-    .description('run an experiment: a baseline and variants with planned faults, checked against its hypothesis; exit 0 held, 1 deviated, 2 could not run')
+    .description(
+      'run an experiment: a baseline and variants with planned faults, checked against its hypothesis; exit 0 held, 1 deviated, 2 could not run',
+    )
     .argument('[file]', 'the experiment file, e.g. experiments/lost-write-response.yaml')
     .option('--dry-run', 'validate the file and print the plan; start nothing', false)
     .option('--variant <name>', 'run only this variant (and the baseline)')
@@ -22,31 +24,43 @@ export function registerRunCommand(program: Command): void {
     .option('--seed <n>', "replay with this seed (overrides the file's)")
     .option('--junit <file>', 'write the checks as JUnit XML')
     .option('--schema', "print the experiment file's JSON Schema and exit", false)
-    .action(async (file: string | undefined, opts: { dryRun: boolean; variant?: string; failFast: boolean; seed?: string; junit?: string; schema: boolean }) => {
-      if (opts.schema) {
-        process.stdout.write(experimentJsonSchema());
-        return;
-      }
-      const say = (line: string) => {
-        if (process.stdout.writable) process.stdout.write(`${line}\n`);
-      };
-      if (file === undefined) {
-        say('chaos-lab run: name an experiment file, e.g. chaos-lab run experiments/original-lab.yaml');
-        process.exitCode = 2;
-        return;
-      }
-      const seed = opts.seed === undefined ? undefined : Number(opts.seed);
-      if (seed !== undefined && (!Number.isInteger(seed) || seed < 0)) {
-        say(`chaos-lab run: --seed ${opts.seed}: must be an integer ≥ 0`);
-        process.exitCode = 2;
-        return;
-      }
-      process.exitCode = await runExperiment(
-        { file: resolve(file), dryRun: opts.dryRun, variant: opts.variant, failFast: opts.failFast, seed, junit: opts.junit ? resolve(opts.junit) : undefined },
-        {
-          say,
-          launch: launchOnce,
-        },
-      );
-    });
+    .action(
+      async (
+        file: string | undefined,
+        opts: { dryRun: boolean; variant?: string; failFast: boolean; seed?: string; junit?: string; schema: boolean },
+      ) => {
+        if (opts.schema) {
+          process.stdout.write(experimentJsonSchema());
+          return;
+        }
+        const say = (line: string) => {
+          if (process.stdout.writable) process.stdout.write(`${line}\n`);
+        };
+        if (file === undefined) {
+          say('chaos-lab run: name an experiment file, e.g. chaos-lab run experiments/original-lab.yaml');
+          process.exitCode = 2;
+          return;
+        }
+        const seed = opts.seed === undefined ? undefined : Number(opts.seed);
+        if (seed !== undefined && (!Number.isInteger(seed) || seed < 0)) {
+          say(`chaos-lab run: --seed ${opts.seed}: must be an integer ≥ 0`);
+          process.exitCode = 2;
+          return;
+        }
+        process.exitCode = await runExperiment(
+          {
+            file: resolve(file),
+            dryRun: opts.dryRun,
+            variant: opts.variant,
+            failFast: opts.failFast,
+            seed,
+            junit: opts.junit ? resolve(opts.junit) : undefined,
+          },
+          {
+            say,
+            launch: launchOnce,
+          },
+        );
+      },
+    );
 }

@@ -42,7 +42,9 @@ const COUNTS = PROMPT_STATUSES;
  * @returns latest started first
  */
 export function listRuns(db: Database, limit: number): RunListing[] {
-  const counts = COUNTS.map((s) => `(SELECT COUNT(*) FROM prompt_results p WHERE p.run_id = r.run_id AND p.status = '${s}') AS ${s}`).join(',\n            ');
+  const counts = COUNTS.map(
+    (s) => `(SELECT COUNT(*) FROM prompt_results p WHERE p.run_id = r.run_id AND p.status = '${s}') AS ${s}`,
+  ).join(',\n            ');
   return db
     .prepare(
       `SELECT r.run_id AS runId, r.started_at AS startedAt, r.status, r.seed, r.prompts_total AS promptsTotal,
@@ -55,7 +57,9 @@ export function listRuns(db: Database, limit: number): RunListing[] {
 /** Left-aligned columns, two spaces apart (the first row is the header; the last column is not padded). */
 export function columns(rows: readonly string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n');
+  return rows
+    .map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '))
+    .join('\n');
 }
 
 /**
@@ -64,7 +68,10 @@ export function columns(rows: readonly string[][]): string {
  * @param io where to print (default the process's stdout and stderr)
  * @returns the exit status: 0 when listed (also when there is no run yet), 1 when the database is missing
  */
-export function runRunsCommand(options: { limit: number; settings: Settings }, io: RunsCommandIo = { out: process.stdout, err: process.stderr }): number {
+export function runRunsCommand(
+  options: { limit: number; settings: Settings },
+  io: RunsCommandIo = { out: process.stdout, err: process.stderr },
+): number {
   const dbPath = options.settings.LAB_DB_PATH;
   if (!Number.isInteger(options.limit) || options.limit < 1) {
     io.err.write(`chaos-lab runs: --limit must be a whole number ≥ 1, got ${options.limit}\n`);
@@ -86,7 +93,12 @@ export function runRunsCommand(options: { limit: number; settings: Settings }, i
       r.runId,
       new Date(r.startedAt).toISOString().replace('T', ' ').slice(0, 19),
       r.status,
-      String(Math.max(r.promptsTotal, COUNTS.reduce((n, s) => n + r[s], 0))),
+      String(
+        Math.max(
+          r.promptsTotal,
+          COUNTS.reduce((n, s) => n + r[s], 0),
+        ),
+      ),
       ...COUNTS.map((s) => String(r[s])),
       String(r.seed),
     ]);

@@ -17,13 +17,15 @@ export function registerSettingsCommand(program: Command): void {
     .action((opts: { format: string; check?: boolean }) => {
       if (opts.check) {
         // settings() reports bad values and exits 2, as every command does.
-        for (const [k, v] of Object.entries(publicSettings(settings()))) process.stdout.write(`${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v ?? '')}\n`);
+        for (const [k, v] of Object.entries(publicSettings(settings())))
+          process.stdout.write(`${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v ?? '')}\n`);
         return;
       }
       if (opts.format === 'env') process.stdout.write(formatEnvExample());
       else if (opts.format === 'markdown') process.stdout.write(formatMarkdownTable());
       else if (opts.format === 'text') {
-        for (const d of settingDocs()) process.stdout.write(`${d.name.padEnd(22)} ${(d.defaultText || '(unset)').padEnd(26)} ${d.meaning}\n`);
+        for (const d of settingDocs())
+          process.stdout.write(`${d.name.padEnd(22)} ${(d.defaultText || '(unset)').padEnd(26)} ${d.meaning}\n`);
       } else {
         process.stderr.write(`chaos-lab: --format ${opts.format}: must be one of text, env, markdown\n`);
         process.exitCode = 2;

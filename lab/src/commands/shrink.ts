@@ -14,16 +14,24 @@ import { launchOnce } from '../launcher/launch-once.js';
 export function registerShrinkCommand(program: Command): void {
   program
     .command('shrink')
-    .description('replay a failed run with subsets of its faults (delta debugging) and write the smallest failing set as an experiment file')
+    .description(
+      'replay a failed run with subsets of its faults (delta debugging) and write the smallest failing set as an experiment file',
+    )
     .argument('<run>', 'the run id (chaos-lab runs lists them)')
-    .option('--prompt <id>', 'the failed prompt to keep failing (id or 1-based position; default: the deviated checks of an experiment variant, else the first failed prompt)')
+    .option(
+      '--prompt <id>',
+      'the failed prompt to keep failing (id or 1-based position; default: the deviated checks of an experiment variant, else the first failed prompt)',
+    )
     .option('--out <file>', 'where to write the experiment (default CHARTS_DIR/shrink/<run>/minimal.yaml)')
     .action(async (run: string, opts: { prompt?: string; out?: string }) => {
       const say = (line: string) => {
         if (process.stdout.writable) process.stdout.write(`${line}\n`);
       };
       try {
-        process.exitCode = await shrinkRun({ runId: run, prompt: opts.prompt, out: opts.out ? resolve(opts.out) : undefined }, { say, launch: launchOnce });
+        process.exitCode = await shrinkRun(
+          { runId: run, prompt: opts.prompt, out: opts.out ? resolve(opts.out) : undefined },
+          { say, launch: launchOnce },
+        );
       } catch (err) {
         if (!isLabError(err, 'SETTINGS_INVALID') && !isLabError(err, 'DATABASE')) throw err;
         say(`chaos-lab shrink: ${err.message.split('\n').join('; ')}`);

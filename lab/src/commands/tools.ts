@@ -8,7 +8,8 @@ import { InvalidArgumentError, type Command } from 'commander';
 
 function parsePort(value: string): number {
   const port = /^\d{1,5}$/.test(value) ? Number(value) : NaN;
-  if (!(port >= 0 && port <= 65535)) throw new InvalidArgumentError('must be an integer from 0 to 65535 (0 = any free port)');
+  if (!(port >= 0 && port <= 65535))
+    throw new InvalidArgumentError('must be an integer from 0 to 65535 (0 = any free port)');
   return port;
 }
 
@@ -32,9 +33,12 @@ async function serve(start: () => Promise<RunningToolService[]>): Promise<void> 
   }
   // The shutdown handler goes in before the line that says the services are up: a launcher that reads
   // it may send SIGTERM at once, and a signal with no handler kills the process without closing.
-  onShutdown(async () => {
-    await Promise.all(running.map((service) => service.close()));
-  }, { logger });
+  onShutdown(
+    async () => {
+      await Promise.all(running.map((service) => service.close()));
+    },
+    { logger },
+  );
   for (const service of running) process.stdout.write(`${service.name.padEnd(10)} ${service.url}\n`);
   process.stdout.write(`seed ${s.CHAOS_SEED}, ERROR_PROB ${s.ERROR_PROB}; Ctrl-C to stop\n`);
 }
@@ -45,11 +49,17 @@ export function registerToolCommands(program: Command): void {
     .command('tool')
     .description(`run one tool service: ${SERVICE_NAMES.join(', ')}`)
     .argument('<name>', 'the service')
-    .option('--port <port>', 'port to listen on (default: its registry port + PORT_OFFSET; 0 = any free port)', parsePort)
+    .option(
+      '--port <port>',
+      'port to listen on (default: its registry port + PORT_OFFSET; 0 = any free port)',
+      parsePort,
+    )
     .option('--host <host>', 'address to bind (default: BIND_HOST)')
     .action(async (name: string, opts: { port?: number; host?: string }, command: Command) => {
       if (!isServiceName(name)) {
-        command.error(`chaos-lab: unknown tool service "${name}": expected one of ${SERVICE_NAMES.join(', ')}`, { exitCode: 2 });
+        command.error(`chaos-lab: unknown tool service "${name}": expected one of ${SERVICE_NAMES.join(', ')}`, {
+          exitCode: 2,
+        });
       }
       await serve(async () => [await startToolService(name, settings(), { port: opts.port, host: opts.host })]);
     });

@@ -10,7 +10,8 @@ import { InvalidArgumentError, type Command } from 'commander';
 
 function parsePort(value: string): number {
   const port = /^\d{1,5}$/.test(value) ? Number(value) : NaN;
-  if (!(port >= 0 && port <= 65535)) throw new InvalidArgumentError('must be an integer from 0 to 65535 (0 = any free port)');
+  if (!(port >= 0 && port <= 65535))
+    throw new InvalidArgumentError('must be an integer from 0 to 65535 (0 = any free port)');
   return port;
 }
 
@@ -37,7 +38,14 @@ export function registerToxiproxyCommand(program: Command): void {
       const port = opts.port ?? TOXIPROXY_API_PORT + s.PORT_OFFSET;
       let server;
       try {
-        server = await startToxiproxyServer({ host, port, config: opts.config, seed: opts.seed ?? s.CHAOS_SEED, metrics: opts.metrics ?? false, logger });
+        server = await startToxiproxyServer({
+          host,
+          port,
+          config: opts.config,
+          seed: opts.seed ?? s.CHAOS_SEED,
+          metrics: opts.metrics ?? false,
+          logger,
+        });
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         const why = code === 'EADDRINUSE' ? 'address already in use' : (err as Error).message;
@@ -45,6 +53,8 @@ export function registerToxiproxyCommand(program: Command): void {
       }
       // Handler first, then the line a launcher waits for (see tools.ts).
       onShutdown(() => server.close(), { logger });
-      process.stdout.write(`toxiproxy API ${server.url} (version ${TOXIPROXY_VERSION}, seed ${server.seed}${opts.metrics ? ', metrics at /metrics' : ''}); Ctrl-C to stop\n`);
+      process.stdout.write(
+        `toxiproxy API ${server.url} (version ${TOXIPROXY_VERSION}, seed ${server.seed}${opts.metrics ? ', metrics at /metrics' : ''}); Ctrl-C to stop\n`,
+      );
     });
 }

@@ -24,7 +24,9 @@ const OPTION_VARIABLES = [
 export function registerUpCommand(program: Command): void {
   const up = program
     .command('up')
-    .description('run the whole lab without Docker: Toxiproxy, the seven tools, the proxy-manager and the agent; then charts and report')
+    .description(
+      'run the whole lab without Docker: Toxiproxy, the seven tools, the proxy-manager and the agent; then charts and report',
+    )
     .option('--keep', 'leave the services up after the run, until Ctrl-C', false);
   for (const [flags, variable, what] of OPTION_VARIABLES) up.option(flags, `${what} (sets ${variable})`);
   up.action(async (opts: Record<string, string | boolean | undefined>) => {

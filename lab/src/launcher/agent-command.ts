@@ -28,7 +28,9 @@ export async function stopLeftAgentCommand(db: Database, say: (line: string) => 
   if (!row || row.stoppedAt !== null || row.pid === null) return;
   const pgid = row.pid;
   if (groupAlive(pgid)) {
-    say(`chaos-lab: stopping the agent under test (AGENT_COMMAND, process group ${pgid}) that its agent part left running`);
+    say(
+      `chaos-lab: stopping the agent under test (AGENT_COMMAND, process group ${pgid}) that its agent part left running`,
+    );
     process.kill(-pgid, 'SIGTERM');
     const deadline = Date.now() + GRACE_MS;
     while (groupAlive(pgid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));

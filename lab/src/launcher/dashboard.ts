@@ -12,7 +12,11 @@ import type { Dashboard } from '@chaos-lab/dashboard';
  * @param say the console line writer
  * @returns the running dashboard, or undefined (off, or it could not start: said and logged)
  */
-export async function startLabDashboard(settings: Settings, logger: Logger, say: (line: string) => void): Promise<Dashboard | undefined> {
+export async function startLabDashboard(
+  settings: Settings,
+  logger: Logger,
+  say: (line: string) => void,
+): Promise<Dashboard | undefined> {
   if (settings.DASHBOARD !== 'on') return undefined;
   try {
     const { startDashboard } = await import('@chaos-lab/dashboard');

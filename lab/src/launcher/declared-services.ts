@@ -9,7 +9,15 @@
  * A url or compose service that does not answer is refused before the run starts, with a line naming
  * the service, where it was looked for and what came back.
  */
-import { checkHealth, formatEndpoint, LabError, toolEndpoint, type LabService, type Logger, type Settings } from '@chaos-lab/common';
+import {
+  checkHealth,
+  formatEndpoint,
+  LabError,
+  toolEndpoint,
+  type LabService,
+  type Logger,
+  type Settings,
+} from '@chaos-lab/common';
 import { startChild, type LabChild } from './child.js';
 
 /** Tries of the start-up check of a url or compose service, and the deadline of each, ms. */
@@ -24,11 +32,18 @@ export function labServiceHealthUrl(service: LabService, settings: Settings): st
  * Starts a service the lab runs (builtin or command) as a child.
  * @throws {LabError} `INTERNAL` for a url or compose service, which the lab never starts
  */
-export function spawnToolService(service: LabService, settings: Settings, env: NodeJS.ProcessEnv, logger: Logger): LabChild {
+export function spawnToolService(
+  service: LabService,
+  settings: Settings,
+  env: NodeJS.ProcessEnv,
+  logger: Logger,
+): LabChild {
   if (service.run === 'builtin') return startChild(service.name, ['tool', service.name], env, logger);
   if (service.run === 'command') {
     const port = String(toolEndpoint(service, settings).port);
-    return startChild(service.name, [], { ...env, PORT: port, BIND_HOST: settings.BIND_HOST }, logger, { command: service.command });
+    return startChild(service.name, [], { ...env, PORT: port, BIND_HOST: settings.BIND_HOST }, logger, {
+      command: service.command,
+    });
   }
   throw new LabError('INTERNAL', `the lab does not start ${service.name} (run: ${service.run})`);
 }

@@ -40,7 +40,8 @@ export async function assertPortsFree(claims: readonly PortClaim[]): Promise<voi
     const why = err && hostBindProblem(err);
     if (why) hostProblems.push(`${named}: ${why}; ${BIND_HOST_RULE}`);
   }
-  if (hostProblems.length > 0) throw new LabError('SETTINGS_INVALID', hostProblems.join('\n'), { details: { problems: hostProblems } });
+  if (hostProblems.length > 0)
+    throw new LabError('SETTINGS_INVALID', hostProblems.join('\n'), { details: { problems: hostProblems } });
 
   const problems: string[] = [];
   for (const claim of claims) {
@@ -50,8 +51,12 @@ export async function assertPortsFree(claims: readonly PortClaim[]): Promise<voi
     problems.push(`port ${claim.port} on ${claim.host} (${claim.owner}) ${why}`);
   }
   if (problems.length > 0) {
-    throw new LabError('PORT_IN_USE', `${problems.join('; ')}: stop whatever holds it, or set PORT_OFFSET to move the whole lab`, {
-      details: { problems },
-    });
+    throw new LabError(
+      'PORT_IN_USE',
+      `${problems.join('; ')}: stop whatever holds it, or set PORT_OFFSET to move the whole lab`,
+      {
+        details: { problems },
+      },
+    );
   }
 }

@@ -21,7 +21,9 @@ export interface Progress {
 
 /** Reads a run's progress; zeros until the agent has created the run. */
 function readProgress(db: Database, runId: string): Progress {
-  const run = db.prepare('SELECT prompts_total AS total FROM runs WHERE run_id = ?').get(runId) as { total: number } | undefined;
+  const run = db.prepare('SELECT prompts_total AS total FROM runs WHERE run_id = ?').get(runId) as
+    | { total: number }
+    | undefined;
   const results = db
     .prepare(
       `SELECT COUNT(*) AS done, ${sqlCountStatus('correct')} AS correct, ${sqlCountStatus('wrong')} AS wrong,
@@ -29,8 +31,17 @@ function readProgress(db: Database, runId: string): Progress {
               ${sqlCountStatus('unchecked')} AS unchecked
          FROM prompt_results WHERE run_id = ?`,
     )
-    .get(runId) as { done: number; correct: number; wrong: number; unhandled: number; failed: number; unchecked: number };
-  const toxics = db.prepare('SELECT COUNT(*) AS n FROM toxic_events WHERE run_id = ? AND ended_at IS NULL').get(runId) as { n: number };
+    .get(runId) as {
+    done: number;
+    correct: number;
+    wrong: number;
+    unhandled: number;
+    failed: number;
+    unchecked: number;
+  };
+  const toxics = db
+    .prepare('SELECT COUNT(*) AS n FROM toxic_events WHERE run_id = ? AND ended_at IS NULL')
+    .get(runId) as { n: number };
   return { total: run?.total ?? 0, ...results, toxicsActive: toxics.n };
 }
 
@@ -56,7 +67,8 @@ export function showProgress(
   const bar = options.tty
     ? new SingleBar({
         stream: out,
-        format: 'prompts [{bar}] {value}/{total} | correct {correct} | wrong {wrong} | unhandled {unhandled} | failed {failed} | unchecked {unchecked} | toxics active {toxics}',
+        format:
+          'prompts [{bar}] {value}/{total} | correct {correct} | wrong {wrong} | unhandled {unhandled} | failed {failed} | unchecked {unchecked} | toxics active {toxics}',
         hideCursor: true,
         clearOnComplete: false,
       })
@@ -66,7 +78,14 @@ export function showProgress(
   const tick = (final = false) => {
     const p = readProgress(db, runId);
     if (bar) {
-      const payload = { correct: p.correct, wrong: p.wrong, unhandled: p.unhandled, failed: p.failed, unchecked: p.unchecked, toxics: p.toxicsActive };
+      const payload = {
+        correct: p.correct,
+        wrong: p.wrong,
+        unhandled: p.unhandled,
+        failed: p.failed,
+        unchecked: p.unchecked,
+        toxics: p.toxicsActive,
+      };
       if (!started && p.total > 0) {
         bar.start(p.total, p.done, payload);
         started = true;

@@ -33,7 +33,7 @@ export interface WaitOptions {
 
 /** Where to look for a part's own log lines, for messages. */
 function logHint(name: string, logFile: string | undefined): string {
-  return logFile ? `its own lines are in ${logFile} (search for "${name}")` : 'its own lines are in the lab\'s log';
+  return logFile ? `its own lines are in ${logFile} (search for "${name}")` : "its own lines are in the lab's log";
 }
 
 /**
@@ -55,7 +55,11 @@ export async function waitUntilHealthy(url: string, options: WaitOptions): Promi
     if (check.ok) return;
     last = check.body ? `${check.why}: ${check.body}` : check.why;
     if (abandoned !== undefined || Date.now() >= deadline) break;
-    await delay(Math.min(intervalMs, Math.max(0, deadline - Date.now())), undefined, options.signal ? { signal: options.signal } : undefined).catch(() => undefined);
+    await delay(
+      Math.min(intervalMs, Math.max(0, deadline - Date.now())),
+      undefined,
+      options.signal ? { signal: options.signal } : undefined,
+    ).catch(() => undefined);
   }
   options.signal?.throwIfAborted();
   const hint = logHint(options.name, options.logFile);
@@ -106,7 +110,8 @@ export async function waitUntilAllHealthy(parts: readonly AwaitedPart[], options
   const pending = new Set(parts.map((p) => p.name));
   const everyMs = options.progressEveryMs ?? 4000;
   const progress = setInterval(() => {
-    if (pending.size > 0) options.say(`waiting for ${[...pending].join(', ')} (${Math.round((Date.now() - startedAt) / 1000)} s)…`);
+    if (pending.size > 0)
+      options.say(`waiting for ${[...pending].join(', ')} (${Math.round((Date.now() - startedAt) / 1000)} s)…`);
   }, everyMs);
   const giveUp = new AbortController();
   const onOuterAbort = () => giveUp.abort(options.signal?.reason);

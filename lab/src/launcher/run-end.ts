@@ -6,7 +6,13 @@ import { join } from 'node:path';
 import { steeringState, type Database, type Logger, type Settings } from '@chaos-lab/common';
 import type { Prompt } from '@chaos-lab/agent/prompts';
 import { renderCharts } from '@chaos-lab/report';
-import { closeLostManagerEvents, closeToxicsOfLostToxiproxy, completeRunRecord, type RecordedRun, type RunEnding } from './run-record.js';
+import {
+  closeLostManagerEvents,
+  closeToxicsOfLostToxiproxy,
+  completeRunRecord,
+  type RecordedRun,
+  type RunEnding,
+} from './run-record.js';
 import type { LostPart } from './supervisor.js';
 
 /**
@@ -15,14 +21,24 @@ import type { LostPart } from './supervisor.js';
  * every prompt, counts from the rows.
  * @returns the run's status and error as recorded, or undefined when the agent never recorded the run
  */
-export function finishRecord(db: Database, runId: string, prompts: readonly Prompt[], ending: RunEnding, say: (line: string) => void, lost?: LostPart): RecordedRun | undefined {
+export function finishRecord(
+  db: Database,
+  runId: string,
+  prompts: readonly Prompt[],
+  ending: RunEnding,
+  say: (line: string) => void,
+  lost?: LostPart,
+): RecordedRun | undefined {
   if (lost?.part === 'toxiproxy') {
     const closed = closeToxicsOfLostToxiproxy(db, lost.at);
-    if (closed > 0) say(`chaos-lab: closed ${closed} toxic event(s) at the death of the Toxiproxy server that held them`);
+    if (closed > 0)
+      say(`chaos-lab: closed ${closed} toxic event(s) at the death of the Toxiproxy server that held them`);
   }
   const lostManager = closeLostManagerEvents(db);
   if (lostManager.closed > 0) {
-    say(`chaos-lab: closed ${lostManager.closed} toxic event(s) of the dead proxy-manager at its last heartbeat (${new Date(lostManager.lastHeartbeatAt!).toISOString()})`);
+    say(
+      `chaos-lab: closed ${lostManager.closed} toxic event(s) of the dead proxy-manager at its last heartbeat (${new Date(lostManager.lastHeartbeatAt!).toISOString()})`,
+    );
   }
   return completeRunRecord(db, runId, prompts, ending);
 }
@@ -34,7 +50,13 @@ export function abortedBySteering(db: Database, runId: string): boolean {
 }
 
 /** Renders the run's charts and report (any status: an interrupted or failed run has its story too). */
-export async function renderReport(settings: Settings, db: Database, runId: string, logger: Logger, say: (line: string) => void): Promise<void> {
+export async function renderReport(
+  settings: Settings,
+  db: Database,
+  runId: string,
+  logger: Logger,
+  say: (line: string) => void,
+): Promise<void> {
   say('');
   say(`logs:     ${join(settings.LOG_DIR, 'info.log')}, ${join(settings.LOG_DIR, 'agent.log')}`);
   say(`database: ${settings.LAB_DB_PATH}`);
@@ -44,6 +66,8 @@ export async function renderReport(settings: Settings, db: Database, runId: stri
     say(`report:   ${charts.indexHtml}`);
   } catch (err) {
     logger.error({ err }, 'charts could not be rendered');
-    say(`chaos-lab: the charts could not be rendered (${(err as Error).message}); the record is complete in the database`);
+    say(
+      `chaos-lab: the charts could not be rendered (${(err as Error).message}); the record is complete in the database`,
+    );
   }
 }

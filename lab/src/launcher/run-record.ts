@@ -11,7 +11,14 @@
  * its last heartbeat (`manager_lost`), and every toxic at the death of the Toxiproxy that held it
  * (`toxiproxy_lost`: its proxies and toxics died with it).
  */
-import { ENDED_BY_TOXIPROXY_LOST, PROXY_MANAGER_PART, closeEventsOfLostManager, readPart, writeTransaction, type Database } from '@chaos-lab/common';
+import {
+  ENDED_BY_TOXIPROXY_LOST,
+  PROXY_MANAGER_PART,
+  closeEventsOfLostManager,
+  readPart,
+  writeTransaction,
+  type Database,
+} from '@chaos-lab/common';
 import type { Prompt } from '@chaos-lab/agent/prompts';
 import { RunRecords, type RunStatus, unfinishedPromptRow } from '@chaos-lab/agent/records';
 
@@ -35,15 +42,26 @@ export interface RecordedRun {
  * @param now clock, ms since the epoch
  * @returns the run's status and error as recorded afterwards, or undefined when the agent never recorded the run
  */
-export function completeRunRecord(db: Database, runId: string, prompts: readonly Prompt[], ending: RunEnding, now: () => number = Date.now): RecordedRun | undefined {
+export function completeRunRecord(
+  db: Database,
+  runId: string,
+  prompts: readonly Prompt[],
+  ending: RunEnding,
+  now: () => number = Date.now,
+): RecordedRun | undefined {
   return writeTransaction(db, () => {
     const run = db.prepare('SELECT status FROM runs WHERE run_id = ?').get(runId) as { status: string } | undefined;
     if (!run) return undefined;
     const records = new RunRecords(db, runId, now);
     if (run.status === 'running') {
-      const have = new Set((db.prepare('SELECT prompt_index AS i FROM prompt_results WHERE run_id = ?').all(runId) as { i: number }[]).map((r) => r.i));
+      const have = new Set(
+        (db.prepare('SELECT prompt_index AS i FROM prompt_results WHERE run_id = ?').all(runId) as { i: number }[]).map(
+          (r) => r.i,
+        ),
+      );
       for (const prompt of prompts) {
-        if (!have.has(prompt.index)) records.addPromptResult(unfinishedPromptRow(prompt, { status: ending.status, reason: ending.reason }, now()));
+        if (!have.has(prompt.index))
+          records.addPromptResult(unfinishedPromptRow(prompt, { status: ending.status, reason: ending.reason }, now()));
       }
       records.finish(ending.status, ending.reason);
     } else if (ending.status === 'failed' && run.status !== 'failed') {
@@ -60,10 +78,14 @@ export function completeRunRecord(db: Database, runId: string, prompts: readonly
  * @returns how many events were closed
  */
 export function closeToxicsOfLostToxiproxy(db: Database, diedAt: number): number {
-  return writeTransaction(db, () =>
-    db
-      .prepare("UPDATE fault_events SET ended_at = max(?, started_at), ended_by = ? WHERE kind = 'toxic' AND ended_at IS NULL")
-      .run(diedAt, ENDED_BY_TOXIPROXY_LOST).changes,
+  return writeTransaction(
+    db,
+    () =>
+      db
+        .prepare(
+          "UPDATE fault_events SET ended_at = max(?, started_at), ended_by = ? WHERE kind = 'toxic' AND ended_at IS NULL",
+        )
+        .run(diedAt, ENDED_BY_TOXIPROXY_LOST).changes,
   );
 }
 

@@ -33,6 +33,8 @@ export function openServiceDown(db: Database, runId: string, service: string, st
 /** Closes a `service_down` event (a no-op when it is closed already). */
 export function closeServiceDown(db: Database, id: number, endedAt: number, endedBy: ServiceDownEnd): void {
   writeTransaction(db, () => {
-    db.prepare('UPDATE fault_events SET ended_at = max(?, started_at), ended_by = ? WHERE id = ? AND ended_at IS NULL').run(endedAt, endedBy, id);
+    db.prepare(
+      'UPDATE fault_events SET ended_at = max(?, started_at), ended_by = ? WHERE id = ? AND ended_at IS NULL',
+    ).run(endedAt, endedBy, id);
   });
 }

@@ -56,7 +56,10 @@ export class LabStop {
     this.#say = say;
     this.#now = now;
     this.requested = new Promise((resolve) => (this.#onRequest = resolve));
-    this.#handlers = (Object.keys(STOP_SIGNALS) as StopSignal[]).map((signal) => [signal, () => this.#received(signal)]);
+    this.#handlers = (Object.keys(STOP_SIGNALS) as StopSignal[]).map((signal) => [
+      signal,
+      () => this.#received(signal),
+    ]);
   }
 
   /** Listens for the stop signals and watches the parent process. */
@@ -89,7 +92,8 @@ export class LabStop {
   stopAll(): Promise<void> {
     return (this.#stopping ??= (async () => {
       const byName = (name: string) => this.#children.filter((c) => c.name === name);
-      for (const group of [byName('agent'), byName('proxy-manager')]) await Promise.all(group.map((c) => c.stop(RECORD_KEEPER_GRACE_MS)));
+      for (const group of [byName('agent'), byName('proxy-manager')])
+        await Promise.all(group.map((c) => c.stop(RECORD_KEEPER_GRACE_MS)));
       // The list is read again: a service restarted meanwhile is stopped too.
       await Promise.all(this.#children.map((c) => c.stop(OTHER_GRACE_MS)));
     })());
@@ -100,7 +104,9 @@ export class LabStop {
     if (this.#signal) {
       if (at - this.#signalledAt < SAME_STOP_MS) return;
       const rank = (name: string) => (name === 'agent' ? 0 : name === 'proxy-manager' ? 1 : 2);
-      const waiting = [...new Set(this.#children.filter((c) => !c.hasExited()).map((c) => c.name))].sort((a, b) => rank(a) - rank(b));
+      const waiting = [...new Set(this.#children.filter((c) => !c.hasExited()).map((c) => c.name))].sort(
+        (a, b) => rank(a) - rank(b),
+      );
       this.#say(
         `${signal}: already stopping in order, waiting for ${waiting.length > 0 ? waiting.join(', ') : 'the record to be completed'} ` +
           `(the agent and the proxy-manager get ${RECORD_KEEPER_GRACE_MS / 1000} s each, the rest ${OTHER_GRACE_MS / 1000} s, before SIGKILL)`,
@@ -109,7 +115,9 @@ export class LabStop {
     }
     this.#signal = signal;
     this.#signalledAt = at;
-    this.#say(`\n${signal}: stopping the lab in order (finished prompts keep their results; the others are recorded as interrupted)…`);
+    this.#say(
+      `\n${signal}: stopping the lab in order (finished prompts keep their results; the others are recorded as interrupted)…`,
+    );
     this.#onRequest();
     void this.stopAll();
   }

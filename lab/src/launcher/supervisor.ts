@@ -140,7 +140,8 @@ export class PartSupervisor {
     const diedAt = this.#now();
     try {
       // A restart that died before it was healthy: the service has been down all along, one event.
-      if (!this.#openEvents.has(service)) this.#openEvents.set(service, openServiceDown(db, runId, service, diedAt, why));
+      if (!this.#openEvents.has(service))
+        this.#openEvents.set(service, openServiceDown(db, runId, service, diedAt, why));
     } catch (err) {
       logger.error({ err, service }, 'could not record a service_down event');
     }
@@ -149,7 +150,11 @@ export class PartSupervisor {
     logger.warn({ service, why, restarting: willRestart }, 'tool service died during the run');
     say(
       `chaos-lab: the ${service} tool service died (${why}); recorded as a service_down fault` +
-        (willRestart ? ', restarting it' : restart ? `; not restarted again (${MAX_RESTARTS_PER_SERVICE} restarts already)` : ' (RESTART_SERVICES=off: it stays down)'),
+        (willRestart
+          ? ', restarting it'
+          : restart
+            ? `; not restarted again (${MAX_RESTARTS_PER_SERVICE} restarts already)`
+            : ' (RESTART_SERVICES=off: it stays down)'),
     );
     if (!willRestart) return;
     this.#restarts.set(service, restarts + 1);
@@ -159,7 +164,11 @@ export class PartSupervisor {
     this.#deps.children.push(child);
     this.watchTool(child, service);
     try {
-      await waitUntilHealthy(this.#deps.healthUrl(service), { name: `${service} tool service`, timeoutMs: this.#deps.readyTimeoutMs, abandon: child.exited });
+      await waitUntilHealthy(this.#deps.healthUrl(service), {
+        name: `${service} tool service`,
+        timeoutMs: this.#deps.readyTimeoutMs,
+        abandon: child.exited,
+      });
     } catch (err) {
       if (!this.#stopped) say(`chaos-lab: the ${service} tool service did not come back: ${(err as Error).message}`);
       return;
@@ -180,7 +189,10 @@ export class PartSupervisor {
     );
     let announced = false;
     while (!this.#stopped && open.get(service, this.#deps.runId) !== undefined) {
-      if (!announced) this.#deps.say(`chaos-lab: the fault plan keeps the ${service} tool service down; restarting it when the fault ends`);
+      if (!announced)
+        this.#deps.say(
+          `chaos-lab: the fault plan keeps the ${service} tool service down; restarting it when the fault ends`,
+        );
       announced = true;
       await new Promise((resolve) => setTimeout(resolve, PLANNED_DOWNTIME_POLL_MS));
     }

@@ -3,7 +3,15 @@
  * named, the tool services the lab file says the lab runs, the model server when the agent uses it,
  * the proxy-manager and the agent's metrics.
  */
-import { labServices, MODEL_PART, proxyEndpoint, readDotenv, toolEndpoint, TOXIPROXY_API_PORT, type Settings } from '@chaos-lab/common';
+import {
+  labServices,
+  MODEL_PART,
+  proxyEndpoint,
+  readDotenv,
+  toolEndpoint,
+  TOXIPROXY_API_PORT,
+  type Settings,
+} from '@chaos-lab/common';
 import type { PortClaim } from './ports.js';
 
 /** True when the user named a Toxiproxy (environment or `.env`), so none is started. */
@@ -28,15 +36,23 @@ export function portClaims(settings: Settings, external: boolean): PortClaim[] {
   const bind = { host: settings.BIND_HOST, hostSetting: 'BIND_HOST' };
   // The ports of the services the lab starts; a url or compose service is someone else's.
   const started = labServices(settings).filter((s) => s.run === 'builtin' || s.run === 'command');
-  const claims: PortClaim[] = started.map((s) => ({ ...bind, port: toolEndpoint(s, settings).port, owner: `${s.name} tool service` }));
-  if (usesModelServer(settings)) claims.push({ ...bind, port: MODEL_PART.serverPort + settings.PORT_OFFSET, owner: 'model server' });
+  const claims: PortClaim[] = started.map((s) => ({
+    ...bind,
+    port: toolEndpoint(s, settings).port,
+    owner: `${s.name} tool service`,
+  }));
+  if (usesModelServer(settings))
+    claims.push({ ...bind, port: MODEL_PART.serverPort + settings.PORT_OFFSET, owner: 'model server' });
   if (!external) {
     claims.push({ ...bind, port: TOXIPROXY_API_PORT + settings.PORT_OFFSET, owner: 'Toxiproxy API' });
     const listen = { host: settings.TOXIPROXY_LISTEN_HOST, hostSetting: 'TOXIPROXY_LISTEN_HOST' };
-    for (const s of labServices(settings)) claims.push({ ...listen, port: proxyEndpoint(s, settings).port, owner: `${s.proxyName}` });
-    if (settings.MODEL_PROXY === 'on') claims.push({ ...listen, port: MODEL_PART.proxyPort + settings.PORT_OFFSET, owner: MODEL_PART.proxyName });
+    for (const s of labServices(settings))
+      claims.push({ ...listen, port: proxyEndpoint(s, settings).port, owner: `${s.proxyName}` });
+    if (settings.MODEL_PROXY === 'on')
+      claims.push({ ...listen, port: MODEL_PART.proxyPort + settings.PORT_OFFSET, owner: MODEL_PART.proxyName });
   }
   claims.push({ ...bind, port: settings.PROXY_MANAGER_PORT, owner: 'proxy-manager' });
-  if (settings.AGENT_METRICS_PORT !== 0) claims.push({ ...bind, port: settings.AGENT_METRICS_PORT, owner: 'agent metrics' });
+  if (settings.AGENT_METRICS_PORT !== 0)
+    claims.push({ ...bind, port: settings.AGENT_METRICS_PORT, owner: 'agent metrics' });
   return claims;
 }

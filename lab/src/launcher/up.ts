@@ -129,8 +129,12 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
     // Before the banner: a refusal is the only line printed.
     await assertPortsFree(portClaims(settings, external));
     options.beforeRun?.(db, runId);
-    say(`Agent Chaos Lab: run ${runId}, seed ${settings.CHAOS_SEED}${settings.seedGiven ? '' : ' (fresh; repeat with --seed)'}, ${prompts.length} prompts`);
-    say(`TOXIC_PROB=${settings.TOXIC_PROB} ERROR_PROB=${settings.ERROR_PROB} TOXICS=${settings.TOXICS.join(',')} TOOL_LIMIT=${settings.TOOL_LIMIT} PROMPT_LIMIT=${settings.PROMPT_LIMIT}`);
+    say(
+      `Agent Chaos Lab: run ${runId}, seed ${settings.CHAOS_SEED}${settings.seedGiven ? '' : ' (fresh; repeat with --seed)'}, ${prompts.length} prompts`,
+    );
+    say(
+      `TOXIC_PROB=${settings.TOXIC_PROB} ERROR_PROB=${settings.ERROR_PROB} TOXICS=${settings.TOXICS.join(',')} TOOL_LIMIT=${settings.TOOL_LIMIT} PROMPT_LIMIT=${settings.PROMPT_LIMIT}`,
+    );
     dashboard = await startLabDashboard(settings, logger, say);
 
     const awaited: AwaitedPart[] = [];
@@ -142,13 +146,20 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
     else awaited.push({ name: 'Toxiproxy', url: `${settings.TOXIPROXY_URL}/version` });
     // Someone else's services (run: url or compose) must already answer: one that does not is named now.
     await assertDeclaredServicesUp(labServices(settings), settings);
-    for (const s of labServices(settings)) if (s.run === 'builtin' || s.run === 'command') watch(toolChild(s.name), toolHealth(s.name));
-    if (usesModelServer(settings)) watch(startChild(MODEL_PART.name, ['model'], env, logger), `http://${formatEndpoint(modelServerEndpoint(settings))}/health`);
+    for (const s of labServices(settings))
+      if (s.run === 'builtin' || s.run === 'command') watch(toolChild(s.name), toolHealth(s.name));
+    if (usesModelServer(settings))
+      watch(
+        startChild(MODEL_PART.name, ['model'], env, logger),
+        `http://${formatEndpoint(modelServerEndpoint(settings))}/health`,
+      );
     watch(startChild('proxy-manager', ['proxy-manager'], env, logger), `${settings.PROXY_MANAGER_URL}/health`);
     // The agent loads (LangChain takes a while) while the rest comes up, and starts on "go".
     const agent = startChild('agent', ['agent', '--run-id', runId, '--wait-for-go'], env, logger, { stdin: true });
     children.push(agent);
-    const agentGaveUp = agent.exited.then((why) => Promise.reject(new LabError('NOT_READY', `the agent ${why} before the lab was ready`)));
+    const agentGaveUp = agent.exited.then((why) =>
+      Promise.reject(new LabError('NOT_READY', `the agent ${why} before the lab was ready`)),
+    );
     const cancelReady = new AbortController();
     const ready = waitUntilAllHealthy(awaited, {
       timeoutMs: readyTimeoutMs,
@@ -160,7 +171,8 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
     await Promise.race([ready, agentGaveUp]).catch((err: unknown) => {
       cancelReady.abort(err);
       // The agent's own one-line reason (bad prompts, groq without a key…) says more than its exit code.
-      if (agent.hasExited() && agent.stderr.length > 0) throw new LabError('NOT_READY', agent.stderr.join('\n'), { details: { exitCode: agent.exitCode() } });
+      if (agent.hasExited() && agent.stderr.length > 0)
+        throw new LabError('NOT_READY', agent.stderr.join('\n'), { details: { exitCode: agent.exitCode() } });
       throw err;
     });
     if (stop.signal) return stop.exitCode()!;
@@ -183,7 +195,9 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
       else if (child.name === MODEL_PART.name) supervisor.watchCritical(child, 'the model server');
       else if (child.name !== 'agent') supervisor.watchTool(child, child.name);
     }
-    say(`lab ready in ${Date.now() - startedAt} ms; running the agent (${settings.LLM_PROVIDER === 'auto' ? (settings.GROQ_API_KEY ? 'groq' : 'offline') : settings.LLM_PROVIDER} model${usesModelServer(settings) ? ` at ${MODEL_PART.proxyName}` : ''})`);
+    say(
+      `lab ready in ${Date.now() - startedAt} ms; running the agent (${settings.LLM_PROVIDER === 'auto' ? (settings.GROQ_API_KEY ? 'groq' : 'offline') : settings.LLM_PROVIDER} model${usesModelServer(settings) ? ` at ${MODEL_PART.proxyName}` : ''})`,
+    );
     agent.send('go');
     const progress = showProgress(db, runId, out, { tty: Boolean(out.isTTY) });
     const lost = await Promise.race([agent.exited.then(() => undefined), supervisor.lost]);
@@ -197,9 +211,11 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
     // An abort through steering ends the agent as Ctrl-C does (exit 130, the run interrupted): not a death.
     const aborted = abortedBySteering(db, runId);
     const agentDied = !agent.stopping() && agent.exitCode() !== 0 && !aborted;
-    if (agentDied && agent.exitCode() === null) say(`chaos-lab: the agent died (${agentEnd}) during the run: stopping the lab`);
+    if (agentDied && agent.exitCode() === null)
+      say(`chaos-lab: the agent died (${agentEnd}) during the run: stopping the lab`);
     const keepServices = options.keep && lost === undefined && !stop.signal && !agentDied;
-    if (options.beforeStop && !stop.signal) await options.beforeStop(runId).catch((err: unknown) => logger.error({ err }, 'beforeStop failed'));
+    if (options.beforeStop && !stop.signal)
+      await options.beforeStop(runId).catch((err: unknown) => logger.error({ err }, 'beforeStop failed'));
     // Before the report: the proxy-manager's toxics are removed and their events closed.
     if (!keepServices) await stop.stopAll();
     const ending: RunEnding = lost
@@ -229,7 +245,9 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
       return EXIT.abortedBySteering;
     }
     if (status === 'failed') {
-      say(`chaos-lab: run ${runId} failed: ${recorded!.error ?? ending.reason}; see ${join(settings.LOG_DIR, 'info.log')}`);
+      say(
+        `chaos-lab: run ${runId} failed: ${recorded!.error ?? ending.reason}; see ${join(settings.LOG_DIR, 'info.log')}`,
+      );
       return EXIT.labFailed;
     }
     if (keepServices) {
@@ -252,7 +270,9 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
   } finally {
     supervisor?.stop();
     await stop.stopAll();
-    await stopLeftAgentCommand(db, say).catch((err: unknown) => logger.error({ err }, 'the agent command could not be stopped'));
+    await stopLeftAgentCommand(db, say).catch((err: unknown) =>
+      logger.error({ err }, 'the agent command could not be stopped'),
+    );
     await dashboard?.close();
     finishRecord(db, runId, prompts, { status: 'interrupted', reason: null }, say);
     db.close();

@@ -31,7 +31,13 @@ export function runCli(args: string[], env: Record<string, string>): CliRun {
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd: PROJECT_ROOT,
     // DASHBOARD off: one part less to start; the dashboard's own tests (dashboard/test) serve it.
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LLM_PROVIDER: 'offline', DASHBOARD: 'off', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      LLM_PROVIDER: 'offline',
+      DASHBOARD: 'off',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

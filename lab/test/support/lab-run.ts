@@ -12,7 +12,13 @@ import { CLI, isAlive, labPortOffset } from './cli.js';
 /** Writes `dir/prompts.json`: prompts the offline model answers with tool calls, repeated to `count`. */
 export function writePrompts(dir: string, count: number): string {
   mkdirSync(dir, { recursive: true });
-  const base = ["What's the weather in Paris?", 'What is 12 * 12?', "Translate 'Good morning' to French", 'Weather in Tokyo please', 'Search for chaos engineering'];
+  const base = [
+    "What's the weather in Paris?",
+    'What is 12 * 12?',
+    "Translate 'Good morning' to French",
+    'Weather in Tokyo please',
+    'Search for chaos engineering',
+  ];
   const path = join(dir, 'prompts.json');
   writeFileSync(path, JSON.stringify(Array.from({ length: count }, (_, i) => ({ prompt: base[i % base.length]! }))));
   return path;
@@ -50,11 +56,22 @@ export async function labEnv(dir: string, extra: Record<string, string> = {}): P
  * Starts `command args` (default: `node chaos-lab.js up`) in a new process group with `env` added to a
  * clean environment.
  */
-export function startLab(dir: string, args: string[], env: Record<string, string>, command: string[] = [process.execPath, CLI]): LabRun {
+export function startLab(
+  dir: string,
+  args: string[],
+  env: Record<string, string>,
+  command: string[] = [process.execPath, CLI],
+): LabRun {
   const child = spawn(command[0]!, [...command.slice(1), ...args], {
     cwd: PROJECT_ROOT,
     // DASHBOARD off, as in support.ts's runCli.
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LLM_PROVIDER: 'offline', DASHBOARD: 'off', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      LLM_PROVIDER: 'offline',
+      DASHBOARD: 'off',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -62,7 +79,9 @@ export function startLab(dir: string, args: string[], env: Record<string, string
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   // 'close', not 'exit': the process may exit before its last output has been read.
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('close', (code, signal) => resolve({ code, signal })),
+  );
   return { child, dir, dbPath: env.LAB_DB_PATH!, output: () => out, exit };
 }
 
@@ -122,7 +141,9 @@ export function labProcesses(run: LabRun): number[] {
 
 /** The pid of the launcher's child running `chaos-lab <sub>` (e.g. `agent`, `proxy-manager`, `tool weather`). */
 export function childPid(run: LabRun, sub: string): number {
-  const lines = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(run.child.pid)], { encoding: 'utf8' }).split('\n');
+  const lines = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(run.child.pid)], { encoding: 'utf8' }).split(
+    '\n',
+  );
   const line = lines.find((l) => l.trimEnd().endsWith(`chaos-lab.js ${sub}`) || l.includes(`chaos-lab.js ${sub} `));
   assert.ok(line, `no child "${sub}" among:\n${lines.join('\n')}`);
   return Number(line.trim().split(/\s+/)[0]);
@@ -151,16 +172,27 @@ export function assertWholeRecord(run: LabRun, promptsTotal: number): RunRow {
   assert.equal(runs.length, 1, run.output());
   const row = runs[0]!;
   assert.equal(row.prompts_total, promptsTotal);
-  const results = query<{ prompt_index: number; status: string }>(run.dbPath, 'SELECT prompt_index, status FROM prompt_results WHERE run_id = ? ORDER BY prompt_index', row.run_id);
+  const results = query<{ prompt_index: number; status: string }>(
+    run.dbPath,
+    'SELECT prompt_index, status FROM prompt_results WHERE run_id = ? ORDER BY prompt_index',
+    row.run_id,
+  );
   assert.deepEqual(
     results.map((r) => r.prompt_index),
     Array.from({ length: promptsTotal }, (_, i) => i),
     'exactly one row per prompt',
   );
   for (const status of ['correct', 'unchecked', 'wrong', 'unhandled', 'failed', 'interrupted'] as const) {
-    assert.equal(row[`prompts_${status}`], results.filter((r) => r.status === status).length, `runs.prompts_${status} equals its rows`);
+    assert.equal(
+      row[`prompts_${status}`],
+      results.filter((r) => r.status === status).length,
+      `runs.prompts_${status} equals its rows`,
+    );
   }
-  const open = query<{ id: number; kind: string }>(run.dbPath, 'SELECT id, kind FROM fault_events WHERE ended_at IS NULL');
+  const open = query<{ id: number; kind: string }>(
+    run.dbPath,
+    'SELECT id, kind FROM fault_events WHERE ended_at IS NULL',
+  );
   assert.deepEqual(open, [], 'no fault event left open');
   assert.deepEqual(labProcesses(run), [], 'no process of the lab left running');
   return row;

@@ -59,7 +59,8 @@ export interface ErrorAnswer {
   readonly contentType: string;
 }
 
-const errorBody = (message: string, type: string, code: string | null) => JSON.stringify({ error: { message, type, param: null, code } });
+const errorBody = (message: string, type: string, code: string | null) =>
+  JSON.stringify({ error: { message, type, param: null, code } });
 
 /** The error answer of a fault that answers before the model (its `status` when set), or undefined for the other kinds. */
 export function errorAnswer(fault: LlmFault): ErrorAnswer | undefined {
@@ -72,21 +73,58 @@ function kindAnswer(fault: LlmFault): ErrorAnswer | undefined {
   const retryAfter = { 'Retry-After': String(fault.retry_after_s ?? 1) };
   switch (fault.kind) {
     case 'rate_limit':
-      return { status: 429, headers: retryAfter, contentType: json, body: errorBody('Rate limit reached for requests (injected by the chaos lab)', 'rate_limit_exceeded', 'rate_limit_exceeded') };
+      return {
+        status: 429,
+        headers: retryAfter,
+        contentType: json,
+        body: errorBody(
+          'Rate limit reached for requests (injected by the chaos lab)',
+          'rate_limit_exceeded',
+          'rate_limit_exceeded',
+        ),
+      };
     case 'server_error':
-      return { status: 500, headers: {}, contentType: json, body: errorBody('The server had an error while processing your request (injected)', 'server_error', null) };
+      return {
+        status: 500,
+        headers: {},
+        contentType: json,
+        body: errorBody('The server had an error while processing your request (injected)', 'server_error', null),
+      };
     case 'bad_gateway':
-      return { status: 502, headers: {}, contentType: 'text/html', body: '<html><head><title>502 Bad Gateway</title></head><body>502 Bad Gateway</body></html>' };
+      return {
+        status: 502,
+        headers: {},
+        contentType: 'text/html',
+        body: '<html><head><title>502 Bad Gateway</title></head><body>502 Bad Gateway</body></html>',
+      };
     case 'unavailable':
-      return { status: 503, headers: retryAfter, contentType: json, body: errorBody('The engine is currently overloaded, please try again later (injected)', 'server_error', 'overloaded') };
+      return {
+        status: 503,
+        headers: retryAfter,
+        contentType: json,
+        body: errorBody(
+          'The engine is currently overloaded, please try again later (injected)',
+          'server_error',
+          'overloaded',
+        ),
+      };
     case 'unauthorized':
-      return { status: 401, headers: {}, contentType: json, body: errorBody('Incorrect API key provided (injected)', 'invalid_request_error', 'invalid_api_key') };
+      return {
+        status: 401,
+        headers: {},
+        contentType: json,
+        body: errorBody('Incorrect API key provided (injected)', 'invalid_request_error', 'invalid_api_key'),
+      };
     case 'context_length':
       return {
         status: 400,
         headers: {},
         contentType: json,
-        body: errorBody("This model's maximum context length is 8192 tokens; your messages resulted in more (injected)", 'invalid_request_error', 'context_length_exceeded'),
+        body: errorBody(
+          "This model's maximum context length is 8192 tokens; your messages resulted in more (injected)",
+          'invalid_request_error',
+          'context_length_exceeded',
+        ),
       };
     default:
       return undefined;

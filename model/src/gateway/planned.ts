@@ -16,7 +16,14 @@
  * A manager that does not answer within {@link ANNOUNCE_TIMEOUT_MS}, or a database that cannot be read,
  * is logged once and the request goes ahead unfaulted: a lost signal must not stop the model.
  */
-import { CURRENT_RUN_ID_SQL, databaseWhenPresent, MODEL_CALLS, type Database, type LlmFaultKind, type Logger } from '@chaos-lab/common';
+import {
+  CURRENT_RUN_ID_SQL,
+  databaseWhenPresent,
+  MODEL_CALLS,
+  type Database,
+  type LlmFaultKind,
+  type Logger,
+} from '@chaos-lab/common';
 import type { LlmFault } from './faults.js';
 import type { FaultQuery, LlmFaultSource } from './source.js';
 
@@ -41,19 +48,32 @@ export function plannedLlmFaults(dbPath: string, managerUrl: string, logger: Log
       const res = await fetch(`${managerUrl}/calls`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ runId: q.runId, promptIndex: q.promptIndex, tool: MODEL_CALLS, ...callOfRequest(q.requestId) }),
+        body: JSON.stringify({
+          runId: q.runId,
+          promptIndex: q.promptIndex,
+          tool: MODEL_CALLS,
+          ...callOfRequest(q.requestId),
+        }),
         signal: AbortSignal.timeout(ANNOUNCE_TIMEOUT_MS),
       });
       if (!res.ok) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
       await res.arrayBuffer();
     } catch (err) {
-      if (!announceWarned) logger.warn({ err: (err as Error).message }, 'the proxy-manager did not acknowledge a model call: requests go ahead without planned LLM faults');
+      if (!announceWarned)
+        logger.warn(
+          { err: (err as Error).message },
+          'the proxy-manager did not acknowledge a model call: requests go ahead without planned LLM faults',
+        );
       announceWarned = true;
     }
   };
-  const use = databaseWhenPresent(dbPath, { logger, warning: 'planned LLM faults cannot be read: requests go ahead without planned LLM faults' });
+  const use = databaseWhenPresent(dbPath, {
+    logger,
+    warning: 'planned LLM faults cannot be read: requests go ahead without planned LLM faults',
+  });
   return async (q) => {
-    if (q.runId !== undefined && q.promptIndex !== undefined) await announce({ ...q, runId: q.runId, promptIndex: q.promptIndex });
+    if (q.runId !== undefined && q.promptIndex !== undefined)
+      await announce({ ...q, runId: q.runId, promptIndex: q.promptIndex });
     return use((db) => openFault(db, q));
   };
 }
@@ -73,6 +93,8 @@ function openFault(db: Database, q: FaultQuery): LlmFault | undefined {
     `UPDATE fault_events SET attributes = json_insert(CASE WHEN json_type(attributes, '$.request_ids') = 'array' THEN attributes
        ELSE json_set(attributes, '$.request_ids', json('[]')) END, '$.request_ids[#]', ?) WHERE id = ?`,
   ).run(q.requestId, row.id);
-  const { request_ids: _ids, ...attributes } = JSON.parse(row.attributes) as Omit<LlmFault, 'kind' | 'event_id'> & { request_ids?: unknown };
+  const { request_ids: _ids, ...attributes } = JSON.parse(row.attributes) as Omit<LlmFault, 'kind' | 'event_id'> & {
+    request_ids?: unknown;
+  };
   return { ...attributes, kind: row.type, event_id: row.id };
 }

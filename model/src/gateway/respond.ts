@@ -12,7 +12,12 @@ import { UNKNOWN_TOOL_NAME, type LlmFault } from './faults.js';
 /** The answer as the answer-shaping fault makes it (the answer itself when `fault` is another kind). */
 export function shapeAnswer(answer: WireAnswer, fault: LlmFault | undefined, offered: readonly string[]): WireAnswer {
   if (!fault) return answer;
-  const call = (name: string, args: string) => ({ ...answer, content: '', unhandled: undefined, toolCalls: [{ id: 'call_injected', type: 'function' as const, function: { name, arguments: args } }] });
+  const call = (name: string, args: string) => ({
+    ...answer,
+    content: '',
+    unhandled: undefined,
+    toolCalls: [{ id: 'call_injected', type: 'function' as const, function: { name, arguments: args } }],
+  });
   switch (fault.kind) {
     case 'bad_tool_args':
       // The model's own call when it made one, else one of the offered tools: arguments cut mid-string.
@@ -20,7 +25,13 @@ export function shapeAnswer(answer: WireAnswer, fault: LlmFault | undefined, off
     case 'unknown_tool':
       return call(UNKNOWN_TOOL_NAME, '{}');
     case 'empty_completion':
-      return { ...answer, content: '', unhandled: undefined, toolCalls: [], usage: { ...answer.usage, completion_tokens: 0, total_tokens: answer.usage.prompt_tokens } };
+      return {
+        ...answer,
+        content: '',
+        unhandled: undefined,
+        toolCalls: [],
+        usage: { ...answer.usage, completion_tokens: 0, total_tokens: answer.usage.prompt_tokens },
+      };
     default:
       return answer;
   }
@@ -44,17 +55,31 @@ export interface WriteOptions {
  */
 export async function writeAnswer(res: Response, answer: WireAnswer, o: WriteOptions): Promise<void> {
   const kind = o.fault?.kind;
-  const wait = (ms: number) => delay(ms, undefined, { signal: o.signal }).then(() => true, () => false);
+  const wait = (ms: number) =>
+    delay(ms, undefined, { signal: o.signal }).then(
+      () => true,
+      () => false,
+    );
   if (kind === 'slow_first_token' && !(await wait(o.fault?.first_token_delay_ms ?? 2000))) return;
   const pauseMs = kind === 'slow_stream' ? (o.fault?.chunk_delay_ms ?? 500) : 0;
   const cutAfter = kind === 'stream_cut' ? (o.fault?.cut_after_chunks ?? 2) : Infinity;
   // Each piece of the response: SSE events when streaming, else the JSON body in a few slices.
   const pieces = o.stream
-    ? [...completionChunks(o.id, o.model, o.created, answer, o.includeUsage).map((c) => `data: ${JSON.stringify(c)}\n\n`), 'data: [DONE]\n\n']
-    : slices(JSON.stringify(completionBody(o.id, o.model, o.created, answer)), pauseMs > 0 || cutAfter < Infinity ? 4 : 1);
+    ? [
+        ...completionChunks(o.id, o.model, o.created, answer, o.includeUsage).map(
+          (c) => `data: ${JSON.stringify(c)}\n\n`,
+        ),
+        'data: [DONE]\n\n',
+      ]
+    : slices(
+        JSON.stringify(completionBody(o.id, o.model, o.created, answer)),
+        pauseMs > 0 || cutAfter < Infinity ? 4 : 1,
+      );
   if (kind === 'malformed_json') {
     const at = o.stream ? 1 : 0;
-    pieces[at] = o.stream ? 'data: {"id": "chatcmpl-broken", "choices": [{"delta": {"content": "Hel\n\n' : pieces.join('').slice(0, 40);
+    pieces[at] = o.stream
+      ? 'data: {"id": "chatcmpl-broken", "choices": [{"delta": {"content": "Hel\n\n'
+      : pieces.join('').slice(0, 40);
     if (!o.stream) pieces.length = 1;
   }
   res.status(200).setHeader('Content-Type', o.stream ? 'text/event-stream' : 'application/json');

@@ -21,15 +21,42 @@ const REWRITES: ReadonlyArray<[RegExp, string | ((...m: string[]) => string)]> =
   // Amounts of money: the currency sign is not part of the number ("$64.50" → "64.50").
   [/[$€£¥](?=\s*\d)|(?<=\d)\s*(?:dollars?|euros?|pounds?|bucks)\b/g, ''],
   // "an 18% tip on a 64.50 bill", "a 15 percent discount on 80": the share of the amount.
-  [new RegExp(String.raw`(${NUM})\s*(?:%|percent|per cent)\s+(?:tip|gratuity|tax|vat|service\s+charge|commission|discount|share|cut|interest)\s+(?:on|of|for)\s+(?:an?\s+|the\s+|my\s+)?(?:bill\s+of\s+|total\s+of\s+)?(${NUM})`, 'g'), '$2 * $1 / 100'],
+  [
+    new RegExp(
+      String.raw`(${NUM})\s*(?:%|percent|per cent)\s+(?:tip|gratuity|tax|vat|service\s+charge|commission|discount|share|cut|interest)\s+(?:on|of|for)\s+(?:an?\s+|the\s+|my\s+)?(?:bill\s+of\s+|total\s+of\s+)?(${NUM})`,
+      'g',
+    ),
+    '$2 * $1 / 100',
+  ],
   // "the tip on 50 at 20 percent"
-  [new RegExp(String.raw`\b(?:tip|gratuity|tax|vat|discount)\s+(?:on|of|for)\s+(?:an?\s+|the\s+|my\s+)?(?:bill\s+of\s+)?(${NUM})\s+(?:at|with)\s+(${NUM})\s*(?:%|percent|per cent)`, 'g'), '$1 * $2 / 100'],
+  [
+    new RegExp(
+      String.raw`\b(?:tip|gratuity|tax|vat|discount)\s+(?:on|of|for)\s+(?:an?\s+|the\s+|my\s+)?(?:bill\s+of\s+)?(${NUM})\s+(?:at|with)\s+(${NUM})\s*(?:%|percent|per cent)`,
+      'g',
+    ),
+    '$1 * $2 / 100',
+  ],
   // "a tip of 18% on 64.50"
-  [new RegExp(String.raw`\b(?:tip|gratuity|tax|discount)\s+of\s+(${NUM})\s*(?:%|percent|per cent)\s+(?:on|of|for)\s+(?:an?\s+|the\s+|my\s+)?(${NUM})`, 'g'), '$2 * $1 / 100'],
+  [
+    new RegExp(
+      String.raw`\b(?:tip|gratuity|tax|discount)\s+of\s+(${NUM})\s*(?:%|percent|per cent)\s+(?:on|of|for)\s+(?:an?\s+|the\s+|my\s+)?(${NUM})`,
+      'g',
+    ),
+    '$2 * $1 / 100',
+  ],
   // "split a 90 bill between 4 people": each one's share.
-  [new RegExp(String.raw`\b(?:split|divide|share)\s+(?:an?\s+|the\s+)?(${NUM})\s*(?:[a-z]+\s+)?(?:bill|check|cost|total|tab)?\s*(?:between|among|amongst|by|in)\s+(${NUM})`, 'g'), '$1 / $2'],
+  [
+    new RegExp(
+      String.raw`\b(?:split|divide|share)\s+(?:an?\s+|the\s+)?(${NUM})\s*(?:[a-z]+\s+)?(?:bill|check|cost|total|tab)?\s*(?:between|among|amongst|by|in)\s+(${NUM})`,
+      'g',
+    ),
+    '$1 / $2',
+  ],
   // "15% off 80": the price after the discount.
-  [new RegExp(String.raw`(${NUM})\s*(?:%|percent|per cent)\s+off\s+(?:of\s+)?(?:an?\s+|the\s+)?(${NUM})`, 'g'), '$2 - $2 * $1 / 100'],
+  [
+    new RegExp(String.raw`(${NUM})\s*(?:%|percent|per cent)\s+off\s+(?:of\s+)?(?:an?\s+|the\s+)?(${NUM})`, 'g'),
+    '$2 - $2 * $1 / 100',
+  ],
   [new RegExp(String.raw`(${NUM})\s*(?:%|percent|per cent)\s+of\s+`, 'g'), '$1 / 100 * '],
   [new RegExp(String.raw`(${NUM})\s*(?:%|percent|per cent)`, 'g'), '($1 / 100)'],
   [new RegExp(String.raw`\b(?:the\s+)?square\s+root\s+of\s+(${NUM})`, 'g'), 'sqrt($1)'],
@@ -46,10 +73,13 @@ const REWRITES: ReadonlyArray<[RegExp, string | ((...m: string[]) => string)]> =
   [new RegExp(String.raw`\b(?:the\s+)?difference\s+between\s+(${NUM})\s+and\s+(${NUM})`, 'g'), '($1 - $2)'],
   [new RegExp(String.raw`\b(?:subtract|take)\s+(${NUM})\s+from\s+(${NUM})`, 'g'), '($2 - $1)'],
   [new RegExp(String.raw`\bdivide\s+(${NUM})\s+by\s+(${NUM})`, 'g'), '($1 / $2)'],
-  [new RegExp(String.raw`\b(?:the\s+)?(?:average|mean)\s+of\s+${LIST}`, 'g'), (_m, l) => {
-    const items = listItems(l);
-    return `(${items.join(' + ')}) / ${items.length}`;
-  }],
+  [
+    new RegExp(String.raw`\b(?:the\s+)?(?:average|mean)\s+of\s+${LIST}`, 'g'),
+    (_m, l) => {
+      const items = listItems(l);
+      return `(${items.join(' + ')}) / ${items.length}`;
+    },
+  ],
   [new RegExp(String.raw`\bhalf\s+of\s+(${NUM})`, 'g'), '($1 / 2)'],
   [new RegExp(String.raw`\b(?:double|twice)\s+(${NUM})`, 'g'), '(2 * $1)'],
   [/\bmultiplied\s+by\b|\btimes\b|(?<=\d\s*)[x×](?=\s*[\d(])/g, '*'],
@@ -85,7 +115,10 @@ function kindOf(text: string): Token['kind'] {
 export function extractExpression(text: string): string | undefined {
   let t = numberWordsToDigits(text).toLowerCase();
   for (const [pattern, replacement] of REWRITES) {
-    t = typeof replacement === 'string' ? t.replace(pattern, replacement) : t.replace(pattern, replacement as (...m: string[]) => string);
+    t =
+      typeof replacement === 'string'
+        ? t.replace(pattern, replacement)
+        : t.replace(pattern, replacement as (...m: string[]) => string);
   }
   const tokens = (t.match(TOKEN) ?? []).map((text) => ({ text, kind: kindOf(text) }));
   let best: Token[] | undefined;
@@ -129,8 +162,18 @@ export function hasArithmetic(text: string): boolean {
 function tidy(run: Token[]): Token[] | undefined {
   let start = 0;
   let end = run.length;
-  while (start < end && (run[start].kind === 'close' || run[start].kind === 'bang' || (run[start].kind === 'operator' && run[start].text !== '-'))) start += 1;
-  while (end > start && (run[end - 1].kind === 'operator' || run[end - 1].kind === 'open' || run[end - 1].kind === 'function')) end -= 1;
+  while (
+    start < end &&
+    (run[start].kind === 'close' ||
+      run[start].kind === 'bang' ||
+      (run[start].kind === 'operator' && run[start].text !== '-'))
+  )
+    start += 1;
+  while (
+    end > start &&
+    (run[end - 1].kind === 'operator' || run[end - 1].kind === 'open' || run[end - 1].kind === 'function')
+  )
+    end -= 1;
   const tokens = run.slice(start, end);
   let depth = 0;
   for (const token of tokens) {

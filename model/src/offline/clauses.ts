@@ -16,9 +16,12 @@ export interface Clause {
   intent: Intent;
 }
 
-const CUT = /(?<=[.!?;])\s+|\s*,\s+(?:(?:and\s+then|and\s+also|and|then|also|plus)\s+)?|\s+(?:and\s+then|and\s+also|and|then|also|plus|as\s+well\s+as)\s+/gi;
-const NUMBER_BEFORE = /(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|teen|ty|hundred|thousand|million|billion))$/i;
-const NUMBER_AFTER = /^(?:-?\d|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a\s+hundred)\b)/i;
+const CUT =
+  /(?<=[.!?;])\s+|\s*,\s+(?:(?:and\s+then|and\s+also|and|then|also|plus)\s+)?|\s+(?:and\s+then|and\s+also|and|then|also|plus|as\s+well\s+as)\s+/gi;
+const NUMBER_BEFORE =
+  /(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|teen|ty|hundred|thousand|million|billion))$/i;
+const NUMBER_AFTER =
+  /^(?:-?\d|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a\s+hundred)\b)/i;
 
 interface Piece {
   start: number;
@@ -43,7 +46,10 @@ export function splitClauses(prompt: string): Clause[] {
   let last = 0;
   let afterStep = false;
   for (const cut of text.matchAll(CUT)) {
-    const between = !/[.!?;]/.test(cut[0]) && NUMBER_BEFORE.test(text.slice(0, cut.index)) && NUMBER_AFTER.test(text.slice(cut.index + cut[0].length));
+    const between =
+      !/[.!?;]/.test(cut[0]) &&
+      NUMBER_BEFORE.test(text.slice(0, cut.index)) &&
+      NUMBER_AFTER.test(text.slice(cut.index + cut[0].length));
     if (between || cut.index <= last) continue;
     pieces.push(piece(text, last, cut.index, afterStep));
     afterStep = /[.!?;]|\b(?:then|also|plus)\b/i.test(cut[0]);
@@ -60,7 +66,10 @@ export function splitClauses(prompt: string): Clause[] {
     const joinsPrevious =
       previous !== undefined &&
       (current.intent === undefined ||
-        (previous.intent === 'send_message' && !current.opensRequest && !current.afterStep && opensBody(text, previous)));
+        (previous.intent === 'send_message' &&
+          !current.opensRequest &&
+          !current.afterStep &&
+          opensBody(text, previous)));
     if (joinsPrevious) merged[merged.length - 1] = { ...previous, end: current.end };
     else if (current.intent === undefined) pending = current;
     else merged.push({ ...current, intent: current.intent });
@@ -78,5 +87,7 @@ function piece(text: string, start: number, end: number, afterStep: boolean): Pi
 
 /** True when a message clause ends in an open body ("saying …", "that …", ": …") that may run on. */
 function opensBody(text: string, p: Piece): boolean {
-  return /\b(?:saying|says|that|telling|to\s+say|with\s+the\s+(?:text|message|body))\b|:/i.test(text.slice(p.start, p.end));
+  return /\b(?:saying|says|that|telling|to\s+say|with\s+the\s+(?:text|message|body))\b|:/i.test(
+    text.slice(p.start, p.end),
+  );
 }

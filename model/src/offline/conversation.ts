@@ -22,7 +22,9 @@ export function readConversation(messages: readonly BaseMessage[]): Conversation
   const start = messages.findLastIndex((m) => HumanMessage.isInstance(m));
   if (start < 0) return { prompt: undefined, rounds: [] };
   const after = messages.slice(start + 1);
-  const answers = new Map(after.filter((m): m is ToolMessage => ToolMessage.isInstance(m)).map((m) => [m.tool_call_id, m] as const));
+  const answers = new Map(
+    after.filter((m): m is ToolMessage => ToolMessage.isInstance(m)).map((m) => [m.tool_call_id, m] as const),
+  );
   const rounds = after
     .filter((m): m is AIMessage => AIMessage.isInstance(m) && (m.tool_calls?.length ?? 0) > 0)
     .map((m) =>
@@ -30,7 +32,10 @@ export function readConversation(messages: readonly BaseMessage[]): Conversation
         const answer = answers.get(call.id ?? '');
         return {
           call: { name: call.name as ToolName, args: call.args },
-          outcome: answer === undefined ? { ok: false as const, reason: 'no result came back' } : toolOutcome(answer, call.name),
+          outcome:
+            answer === undefined
+              ? { ok: false as const, reason: 'no result came back' }
+              : toolOutcome(answer, call.name),
         };
       }),
     );

@@ -50,7 +50,11 @@ export function nextMove(plan: Plan, rounds: readonly CallResult[][], bound: Rea
       if (step.kind !== 'tool' || plan.waves[index] !== wave) return;
       const built = step.build(step.needs.map((n) => results.get(n) ?? NOTHING));
       if ('skip' in built) skipped.set(index, built.skip);
-      else if (!bound.has(step.tool)) skipped.set(index, `I could not ${step.describe(built[0]?.args ?? {})}: no ${step.tool} tool is available to me.`);
+      else if (!bound.has(step.tool))
+        skipped.set(
+          index,
+          `I could not ${step.describe(built[0]?.args ?? {})}: no ${step.tool} tool is available to me.`,
+        );
       else batch.push({ index, task: step, calls: built });
     });
     if (batch.length === 0) continue;
@@ -61,7 +65,15 @@ export function nextMove(plan: Plan, rounds: readonly CallResult[][], bound: Rea
     for (const { index, task, calls } of batch) {
       const mine = made.slice(offset, offset + calls.length);
       offset += calls.length;
-      results.set(index, taskResult(task, mine.length > 0 ? mine : calls.map((call) => ({ call, outcome: { ok: false, reason: 'no result came back' } }))));
+      results.set(
+        index,
+        taskResult(
+          task,
+          mine.length > 0
+            ? mine
+            : calls.map((call) => ({ call, outcome: { ok: false, reason: 'no result came back' } })),
+        ),
+      );
     }
   }
   return compose(plan, results, skipped, bound);
@@ -71,20 +83,33 @@ export function nextMove(plan: Plan, rounds: readonly CallResult[][], bound: Rea
 function taskResult(task: ToolTask, results: CallResult[]): TaskResult {
   const cannot: string[] = [];
   const sentences = results.map(({ call, outcome }) => {
-    const said = outcome.ok ? task.answer(call.args, outcome.data) : { cannot: `I could not ${task.describe(call.args)}: ${outcome.reason}.` };
+    const said = outcome.ok
+      ? task.answer(call.args, outcome.data)
+      : { cannot: `I could not ${task.describe(call.args)}: ${outcome.reason}.` };
     if (typeof said === 'string') return said;
     cannot.push(said.cannot);
     return said.cannot;
   });
-  return { results, summary: sentences.join('\n'), ok: results.some((r) => r.outcome.ok) && cannot.length < results.length, cannot };
+  return {
+    results,
+    summary: sentences.join('\n'),
+    ok: results.some((r) => r.outcome.ok) && cannot.length < results.length,
+    cannot,
+  };
 }
 
-function compose(plan: Plan, results: Map<number, TaskResult>, skipped: Map<number, string>, bound: ReadonlySet<string>): { answer: string; unhandled?: string } {
+function compose(
+  plan: Plan,
+  results: Map<number, TaskResult>,
+  skipped: Map<number, string>,
+  bound: ReadonlySet<string>,
+): { answer: string; unhandled?: string } {
   if (plan.steps.length === 0) {
     const abilities = (Object.keys(ABILITIES) as ToolName[]).filter((t) => bound.has(t)).map((t) => ABILITIES[t]);
-    const answer = abilities.length === 0
-      ? 'Sorry, I could not help with that: I am an offline model and no tools are available to me.'
-      : `Sorry, I could not work out what to do with that. I am an offline model; I can ${listProse(abilities)}.`;
+    const answer =
+      abilities.length === 0
+        ? 'Sorry, I could not help with that: I am an offline model and no tools are available to me.'
+        : `Sorry, I could not work out what to do with that. I am an offline model; I can ${listProse(abilities)}.`;
     return { answer, unhandled: 'no tool of mine fits the prompt' };
   }
   // A quiet step (reading the inbox to translate "my latest message") is only narrated when it failed.

@@ -109,23 +109,39 @@ export class OfflineChatModel extends BaseChatModel {
    * One step of the conversation: the tool calls of the prompt's next wave, or the final answer once
    * every wave's ToolMessages are in. A conversation without a human message gets a short reply.
    */
-  async _generate(messages: BaseMessage[], options: this['ParsedCallOptions'], runManager?: CallbackManagerForLLMRun): Promise<ChatResult> {
+  async _generate(
+    messages: BaseMessage[],
+    options: this['ParsedCallOptions'],
+    runManager?: CallbackManagerForLLMRun,
+  ): Promise<ChatResult> {
     if (this.options.latencyMs) await delay(this.options.latencyMs, undefined, { signal: options.signal });
     const { prompt, rounds } = readConversation(messages);
     const move =
       prompt === undefined || prompt === ''
         ? { answer: 'I did not receive a question to answer.' }
-        : nextMove(planPrompt(prompt, { now: this.now(), places: this.options.knownPlaces ?? defaultKnownPlaces() }), rounds, this.boundNames);
+        : nextMove(
+            planPrompt(prompt, { now: this.now(), places: this.options.knownPlaces ?? defaultKnownPlaces() }),
+            rounds,
+            this.boundNames,
+          );
     if ('calls' in move) {
       const message = new AIMessage({
         content: '',
-        tool_calls: move.calls.map((call) => ({ id: this.newToolCallId(), name: call.name, args: call.args, type: 'tool_call' as const })),
+        tool_calls: move.calls.map((call) => ({
+          id: this.newToolCallId(),
+          name: call.name,
+          args: call.args,
+          type: 'tool_call' as const,
+        })),
       });
       return { generations: [{ text: '', message }] };
     }
     await runManager?.handleLLMNewToken(move.answer);
     // What it could not do rides on the message, so the harness records the prompt as unhandled.
-    const message = new AIMessage({ content: move.answer, response_metadata: 'unhandled' in move && move.unhandled ? { [UNHANDLED_KEY]: move.unhandled } : {} });
+    const message = new AIMessage({
+      content: move.answer,
+      response_metadata: 'unhandled' in move && move.unhandled ? { [UNHANDLED_KEY]: move.unhandled } : {},
+    });
     return { generations: [{ text: move.answer, message }] };
   }
 }

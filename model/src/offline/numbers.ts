@@ -4,12 +4,37 @@
  */
 
 const UNITS: Record<string, number> = {
-  zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9,
-  ten: 10, eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16,
-  seventeen: 17, eighteen: 18, nineteen: 19,
+  zero: 0,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  sixteen: 16,
+  seventeen: 17,
+  eighteen: 18,
+  nineteen: 19,
 };
 const TENS: Record<string, number> = {
-  twenty: 20, thirty: 30, forty: 40, fourty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90,
+  twenty: 20,
+  thirty: 30,
+  forty: 40,
+  fourty: 40,
+  fifty: 50,
+  sixty: 60,
+  seventy: 70,
+  eighty: 80,
+  ninety: 90,
 };
 const SCALES: Record<string, number> = { thousand: 1e3, million: 1e6, billion: 1e9 };
 
@@ -51,7 +76,10 @@ export function numberWordsToDigits(text: string): string {
 /** Reads one number starting at words[i]; `next` is the index after its last word. */
 function readNumber(words: readonly Word[], i: number, text: string): { value: number; next: number } | undefined {
   let j = i;
-  const startsWithA = words[j].text === 'a' && words[j + 1] !== undefined && (words[j + 1].text === 'hundred' || words[j + 1].text in SCALES);
+  const startsWithA =
+    words[j].text === 'a' &&
+    words[j + 1] !== undefined &&
+    (words[j + 1].text === 'hundred' || words[j + 1].text in SCALES);
   if (!startsWithA && !isNumberWord(words[j].text)) return undefined;
   if (startsWithA) j += 1;
   let total = 0;
@@ -63,7 +91,13 @@ function readNumber(words: readonly Word[], i: number, text: string): { value: n
     const w = words[j].text;
     const gap = text.slice(words[j - 1]?.end ?? words[j].start, words[j].start);
     if (j > i && !/^\s*$/.test(gap)) break;
-    if (w === 'and' && (previous === 'hundred' || previous === 'scale') && words[j + 1] && isNumberWord(words[j + 1].text)) continue;
+    if (
+      w === 'and' &&
+      (previous === 'hundred' || previous === 'scale') &&
+      words[j + 1] &&
+      isNumberWord(words[j + 1].text)
+    )
+      continue;
     const compound = w.includes('-') ? w.split('-') : undefined;
     if (compound) {
       if (!(compound.length === 2 && compound[0] in TENS && compound[1] in UNITS && UNITS[compound[1]] < 10)) break;

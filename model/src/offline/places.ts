@@ -37,20 +37,94 @@ function placeNames(entry: unknown): string[] {
 }
 
 /** Words that are capitalised but never places: days, months, units, times of day, pronouns. */
-const NOT_PLACES = new Set(
-  [
-    'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday',
-    'january', 'february', 'march', 'april', 'june', 'july', 'august', 'september', 'october', 'november', 'december',
-    'today', 'tonight', 'tomorrow', 'now', 'celsius', 'fahrenheit', 'c', 'f', 'i', 'please', 'weather', 'the',
-    'this', 'next', 'morning', 'afternoon', 'evening', 'weekend', 'week',
-  ],
-);
+const NOT_PLACES = new Set([
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+  'sunday',
+  'january',
+  'february',
+  'march',
+  'april',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+  'today',
+  'tonight',
+  'tomorrow',
+  'now',
+  'celsius',
+  'fahrenheit',
+  'c',
+  'f',
+  'i',
+  'please',
+  'weather',
+  'the',
+  'this',
+  'next',
+  'morning',
+  'afternoon',
+  'evening',
+  'weekend',
+  'week',
+]);
 const ANCHORS = new Set(['in', 'for', 'at', 'near', 'around', 'of']);
-const PARTICLES = new Set(['de', 'da', 'do', 'del', 'della', 'di', 'du', 'la', 'le', 'les', 'el', 'al', 'am', 'upon', 'sur', 'es']);
+const PARTICLES = new Set([
+  'de',
+  'da',
+  'do',
+  'del',
+  'della',
+  'di',
+  'du',
+  'la',
+  'le',
+  'les',
+  'el',
+  'al',
+  'am',
+  'upon',
+  'sur',
+  'es',
+]);
 const JOINERS = new Set([',', 'and', 'or', '&']);
 const LOWERCASE_STOPS = new Set([
-  'today', 'tonight', 'tomorrow', 'now', 'right', 'currently', 'this', 'these', 'next', 'please', 'like', 'and', 'or',
-  'at', 'on', 'in', 'for', 'the', 'a', 'my', 'me', 'it', 'is', 'weather', 'temperature', 'forecast', 'outside', 'there',
+  'today',
+  'tonight',
+  'tomorrow',
+  'now',
+  'right',
+  'currently',
+  'this',
+  'these',
+  'next',
+  'please',
+  'like',
+  'and',
+  'or',
+  'at',
+  'on',
+  'in',
+  'for',
+  'the',
+  'a',
+  'my',
+  'me',
+  'it',
+  'is',
+  'weather',
+  'temperature',
+  'forecast',
+  'outside',
+  'there',
 ]);
 
 interface Word {
@@ -75,17 +149,24 @@ export function findPlaces(text: string, known: readonly string[]): string[] {
   for (const m of knownMatches(text, folded, known)) {
     if (free(m.index, m.index + m.length)) found.push({ name: m.name, index: m.index, end: m.index + m.length });
   }
-  const words: Word[] = [...text.matchAll(/[\p{L}\p{M}\p{N}'’.-]+|[^\s\p{L}\p{M}\p{N}]/gu)].map((m) => ({ text: m[0], index: m.index }));
+  const words: Word[] = [...text.matchAll(/[\p{L}\p{M}\p{N}'’.-]+|[^\s\p{L}\p{M}\p{N}]/gu)].map((m) => ({
+    text: m[0],
+    index: m.index,
+  }));
   for (let i = 0; i < words.length; i++) {
-    const anchored = ANCHORS.has(words[i].text.toLowerCase()) || (found.length > 0 && JOINERS.has(words[i].text.toLowerCase()) && i > 0);
-    const beforeWeatherWord = /^(?:weather|forecast|temperature)$/i.test(words[i + 1]?.text ?? '') && isCapitalised(words[i].text);
+    const anchored =
+      ANCHORS.has(words[i].text.toLowerCase()) ||
+      (found.length > 0 && JOINERS.has(words[i].text.toLowerCase()) && i > 0);
+    const beforeWeatherWord =
+      /^(?:weather|forecast|temperature)$/i.test(words[i + 1]?.text ?? '') && isCapitalised(words[i].text);
     const start = anchored ? i + 1 : beforeWeatherWord ? backToStart(words, i) : -1;
     if (start < 0 || start >= words.length || !isCapitalised(words[start].text)) continue;
     const end = capitalisedRunEnd(words, start);
     const first = words[start];
     const last = words[end - 1];
     const name = tidyName(text.slice(first.index, last.index + last.text.length));
-    if (free(first.index, last.index + last.text.length)) found.push({ name, index: first.index, end: last.index + last.text.length });
+    if (free(first.index, last.index + last.text.length))
+      found.push({ name, index: first.index, end: last.index + last.text.length });
   }
   if (found.length === 0) {
     const place = lowercasePlace(words);
@@ -119,10 +200,12 @@ function patternsFor(known: readonly string[]): KnownPatterns {
   const cached = compiled.get(known);
   if (cached !== undefined) return cached;
   const sorted = [...known].sort((a, b) => b.length - a.length);
-  const alternation = (names: string[], key: (n: string) => string): string => names.map((n) => escapeRegExp(key(n))).join('|');
+  const alternation = (names: string[], key: (n: string) => string): string =>
+    names.map((n) => escapeRegExp(key(n))).join('|');
   const long = sorted.filter((n) => n.length > 3);
   const short = sorted.filter((n) => n.length <= 3);
-  const edge = (body: string, lead = '(?<![\\p{L}\\p{N}])'): RegExp => (body === '' ? NEVER : new RegExp(`${lead}(?:${body})(?![\\p{L}\\p{N}])`, 'gu'));
+  const edge = (body: string, lead = '(?<![\\p{L}\\p{N}])'): RegExp =>
+    body === '' ? NEVER : new RegExp(`${lead}(?:${body})(?![\\p{L}\\p{N}])`, 'gu');
   const patterns: KnownPatterns = {
     long: edge(alternation(long, fold)),
     shortAsWritten: edge(alternation(short, (n) => n)),
@@ -134,9 +217,17 @@ function patternsFor(known: readonly string[]): KnownPatterns {
 }
 
 /** Known names in the text, each with the spelling of the list ("nyc" → "NYC"). */
-function knownMatches(text: string, folded: string, known: readonly string[]): Array<{ name: string; index: number; length: number }> {
+function knownMatches(
+  text: string,
+  folded: string,
+  known: readonly string[],
+): Array<{ name: string; index: number; length: number }> {
   const patterns = patternsFor(known);
-  return [...folded.matchAll(patterns.long), ...text.matchAll(patterns.shortAsWritten), ...folded.matchAll(patterns.shortAfterPreposition)].map((m) => ({
+  return [
+    ...folded.matchAll(patterns.long),
+    ...text.matchAll(patterns.shortAsWritten),
+    ...folded.matchAll(patterns.shortAfterPreposition),
+  ].map((m) => ({
     name: patterns.byKey.get(fold(m[0])) ?? m[0],
     index: m.index,
     length: m[0].length,
@@ -156,7 +247,8 @@ function capitalisedRunEnd(words: readonly Word[], start: number): number {
   while (end < words.length) {
     const w = words[end].text;
     if (isCapitalised(w)) end += 1;
-    else if (PARTICLES.has(w.toLowerCase()) && words[end + 1] !== undefined && isCapitalised(words[end + 1].text)) end += 2;
+    else if (PARTICLES.has(w.toLowerCase()) && words[end + 1] !== undefined && isCapitalised(words[end + 1].text))
+      end += 2;
     else break;
   }
   return end;
@@ -172,7 +264,12 @@ function lowercasePlace(words: readonly Word[]): string | undefined {
   if (anchor < 0) return undefined;
   const run: string[] = [];
   for (const w of words.slice(anchor + 1)) {
-    if (!/^\p{L}[\p{L}'’-]*$/u.test(w.text) || LOWERCASE_STOPS.has(w.text.toLowerCase()) || NOT_PLACES.has(w.text.toLowerCase())) break;
+    if (
+      !/^\p{L}[\p{L}'’-]*$/u.test(w.text) ||
+      LOWERCASE_STOPS.has(w.text.toLowerCase()) ||
+      NOT_PLACES.has(w.text.toLowerCase())
+    )
+      break;
     run.push(w.text);
   }
   return run.length > 0 && run.length <= 4 ? titleCase(run.join(' ')) : undefined;

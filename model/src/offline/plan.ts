@@ -54,7 +54,8 @@ function waves(steps: readonly Step[]): Array<number | undefined> {
     const before = steps.flatMap((other, i) => {
       if (i >= j || other.kind !== 'tool') return [];
       const theirs = STATE[other.tool];
-      const conflicts = mine !== undefined && theirs !== undefined && mine.state === theirs.state && (mine.writes || theirs.writes);
+      const conflicts =
+        mine !== undefined && theirs !== undefined && mine.state === theirs.state && (mine.writes || theirs.writes);
       return step.needs.includes(i) || conflicts ? [result[i] ?? 0] : [];
     });
     result.push(before.length === 0 ? 0 : Math.max(...before) + 1);

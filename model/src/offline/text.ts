@@ -26,11 +26,12 @@ export function findQuotes(text: string): QuotedSpan[] {
   let i = 0;
   while (i < text.length) {
     const ch = text[i];
-    const end = PAIRED_QUOTES[ch] !== undefined
-      ? text.indexOf(PAIRED_QUOTES[ch], i + 1)
-      : SINGLE_OPENERS.has(ch) && (i === 0 || BEFORE_OPENER.test(text[i - 1])) && /\S/.test(text[i + 1] ?? '')
-        ? findSingleCloser(text, i + 1)
-        : -1;
+    const end =
+      PAIRED_QUOTES[ch] !== undefined
+        ? text.indexOf(PAIRED_QUOTES[ch], i + 1)
+        : SINGLE_OPENERS.has(ch) && (i === 0 || BEFORE_OPENER.test(text[i - 1])) && /\S/.test(text[i + 1] ?? '')
+          ? findSingleCloser(text, i + 1)
+          : -1;
     const inner = end > i ? text.slice(i + 1, end).trim() : '';
     if (inner !== '') {
       spans.push({ text: inner, start: i, end: end + 1 });
@@ -44,7 +45,11 @@ export function findQuotes(text: string): QuotedSpan[] {
 
 function findSingleCloser(text: string, from: number): number {
   for (let j = from + 1; j < text.length; j++) {
-    if (SINGLE_CLOSERS.has(text[j]) && /\S/.test(text[j - 1]) && (j + 1 === text.length || AFTER_CLOSER.test(text[j + 1]))) {
+    if (
+      SINGLE_CLOSERS.has(text[j]) &&
+      /\S/.test(text[j - 1]) &&
+      (j + 1 === text.length || AFTER_CLOSER.test(text[j + 1]))
+    ) {
       return j;
     }
   }
@@ -96,7 +101,8 @@ export function hasQuote(text: string): boolean {
  * Courtesy and sequencing words before a request's verb ("And then please could you …"), so routing and
  * extraction can look at the verb itself.
  */
-export const COURTESY = /^(?:(?:and|also|then|plus|next|finally|first|firstly|second|lastly|after that|afterwards|please|pls|kindly|ok|okay|oh|hey|hi|hello|now|so|quickly|can you|could you|would you|will you|would you mind|i want you to|i'd like you to|i would like you to|i need you to|help me|go ahead and|let's|lets|i want to|i'd like to|i would like to|i need to|try to)\b[\s,!:]*)*/i;
+export const COURTESY =
+  /^(?:(?:and|also|then|plus|next|finally|first|firstly|second|lastly|after that|afterwards|please|pls|kindly|ok|okay|oh|hey|hi|hello|now|so|quickly|can you|could you|would you|will you|would you mind|i want you to|i'd like you to|i would like you to|i need you to|help me|go ahead and|let's|lets|i want to|i'd like to|i would like to|i need to|try to)\b[\s,!:]*)*/i;
 
 /** Collapses runs of whitespace and trims. */
 export function squash(text: string): string {

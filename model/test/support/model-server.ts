@@ -14,7 +14,11 @@ export interface TestModelServer {
 }
 
 /** Starts a model server whose every request (or those `when` picks) gets `fault`. */
-export async function startTestModelServer(fault?: LlmFault, when: (call: number) => boolean = () => true, overrides: Record<string, string> = {}): Promise<TestModelServer> {
+export async function startTestModelServer(
+  fault?: LlmFault,
+  when: (call: number) => boolean = () => true,
+  overrides: Record<string, string> = {},
+): Promise<TestModelServer> {
   const tmp = makeTempDir('model-test-');
   const settings = testSettings(tmp.path, overrides);
   const db = openDatabase(settings.LAB_DB_PATH);
@@ -35,15 +39,29 @@ export async function startTestModelServer(fault?: LlmFault, when: (call: number
 /** The weather tool as an OpenAI tool definition. */
 export const WEATHER_TOOL = {
   type: 'function',
-  function: { name: 'get_weather', description: 'the weather now in a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } },
+  function: {
+    name: 'get_weather',
+    description: 'the weather now in a city',
+    parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+  },
 } as const;
 
 /** POSTs a chat completion request. */
-export function complete(server: RunningModelServer, body: Record<string, unknown>, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<Response> {
+export function complete(
+  server: RunningModelServer,
+  body: Record<string, unknown>,
+  headers: Record<string, string> = {},
+  signal?: AbortSignal,
+): Promise<Response> {
   return fetch(`${server.baseUrl}/chat/completions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ model: 'chaos-lab-offline', messages: [{ role: 'user', content: 'What is the weather in Paris?' }], tools: [WEATHER_TOOL], ...body }),
+    body: JSON.stringify({
+      model: 'chaos-lab-offline',
+      messages: [{ role: 'user', content: 'What is the weather in Paris?' }],
+      tools: [WEATHER_TOOL],
+      ...body,
+    }),
     signal,
   });
 }

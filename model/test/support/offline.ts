@@ -36,7 +36,9 @@ export type Reply = { body: unknown } | { error: string };
 
 /** Tools with the agent's names that accept any arguments; the driver answers their calls itself. */
 export function standInTools(names: readonly string[] = TOOL_NAMES): StructuredToolInterface[] {
-  return names.map((name) => tool(async () => '', { name, description: `stand-in for ${name}`, schema: z.looseObject({}) }));
+  return names.map((name) =>
+    tool(async () => '', { name, description: `stand-in for ${name}`, schema: z.looseObject({}) }),
+  );
 }
 
 /** A fresh offline model on the fixed clock with counted tool-call ids (`call_1`, `call_2`, …). */
@@ -94,9 +96,27 @@ const CALCULATIONS: Record<string, number> = {
 
 /** Received messages of the canned inbox, newest first (as the message service seeds them). */
 export const CANNED_INBOX = [
-  { id: 'msg_4', from: 'alice@example.com', to: 'me', body: 'Are we still on for lunch on Friday?', sent_at: '2026-11-21T08:25:00.000Z' },
-  { id: 'msg_3', from: 'ops-bot@example.com', to: 'me', body: 'Reminder: game day starts Monday at 10:00.', sent_at: '2026-11-21T05:50:00.000Z' },
-  { id: 'msg_2', from: 'bob@example.com', to: 'me', body: 'Could you check the latency charts?', sent_at: '2026-11-20T09:00:00.000Z' },
+  {
+    id: 'msg_4',
+    from: 'alice@example.com',
+    to: 'me',
+    body: 'Are we still on for lunch on Friday?',
+    sent_at: '2026-11-21T08:25:00.000Z',
+  },
+  {
+    id: 'msg_3',
+    from: 'ops-bot@example.com',
+    to: 'me',
+    body: 'Reminder: game day starts Monday at 10:00.',
+    sent_at: '2026-11-21T05:50:00.000Z',
+  },
+  {
+    id: 'msg_2',
+    from: 'bob@example.com',
+    to: 'me',
+    body: 'Could you check the latency charts?',
+    sent_at: '2026-11-20T09:00:00.000Z',
+  },
 ];
 
 /**
@@ -107,23 +127,57 @@ export function cannedReply(call: Call): Reply {
   const a = call.args;
   switch (call.name) {
     case 'get_weather':
-      return { body: { city: a.city, country: 'Testland', temperature_c: 18.2, feels_like_c: 17.5, humidity_pct: 63, wind_ms: 4.1, conditions: 'partly cloudy', observed_at: '2026-11-21T09:00:00.000Z' } };
+      return {
+        body: {
+          city: a.city,
+          country: 'Testland',
+          temperature_c: 18.2,
+          feels_like_c: 17.5,
+          humidity_pct: 63,
+          wind_ms: 4.1,
+          conditions: 'partly cloudy',
+          observed_at: '2026-11-21T09:00:00.000Z',
+        },
+      };
     case 'search_web':
       return {
         body: {
           query: a.query,
           total: 2,
           results: [
-            { title: `${String(a.query)} - Wikipedia`, url: 'https://en.wikipedia.org/wiki/Test', snippet: `${String(a.query)} explained.`, score: 3.5 },
-            { title: `A guide to ${String(a.query)}`, url: 'https://example.com/guide', snippet: 'A longer guide.', score: 1.2 },
+            {
+              title: `${String(a.query)} - Wikipedia`,
+              url: 'https://en.wikipedia.org/wiki/Test',
+              snippet: `${String(a.query)} explained.`,
+              score: 3.5,
+            },
+            {
+              title: `A guide to ${String(a.query)}`,
+              url: 'https://example.com/guide',
+              snippet: 'A longer guide.',
+              score: 1.2,
+            },
           ],
         },
       };
     case 'search_movie':
       return {
         body: {
-          query: a.query, page: 1, per_page: a.per_page ?? 10, total_results: 1, total_pages: 1,
-          results: [{ name: `${String(a.query)} (film)`, original_name: `${String(a.query)} (film)`, year: 2010, genres: ['Drama'], language: a.language ?? 'en', overview: 'A test overview.' }],
+          query: a.query,
+          page: 1,
+          per_page: a.per_page ?? 10,
+          total_results: 1,
+          total_pages: 1,
+          results: [
+            {
+              name: `${String(a.query)} (film)`,
+              original_name: `${String(a.query)} (film)`,
+              year: 2010,
+              genres: ['Drama'],
+              language: a.language ?? 'en',
+              overview: 'A test overview.',
+            },
+          ],
         },
       };
     case 'get_events':
@@ -134,14 +188,26 @@ export function cannedReply(call: Call): Reply {
       return { body: { date: a.date, deleted: 2 } };
     case 'calculate': {
       const result = CALCULATIONS[String(a.expression)];
-      return result === undefined ? { error: `calculate was refused by the calculator service: no canned result for ${String(a.expression)}` } : { body: { expression: a.expression, result } };
+      return result === undefined
+        ? { error: `calculate was refused by the calculator service: no canned result for ${String(a.expression)}` }
+        : { body: { expression: a.expression, result } };
     }
     case 'send_message':
-      return { body: { message: { id: 'msg_9', from: 'me', to: a.to, body: a.body, sent_at: '2026-11-21T09:00:00.000Z' } } };
+      return {
+        body: { message: { id: 'msg_9', from: 'me', to: a.to, body: a.body, sent_at: '2026-11-21T09:00:00.000Z' } },
+      };
     case 'read_inbox':
       return { body: { total: CANNED_INBOX.length, messages: CANNED_INBOX } };
     case 'translate':
-      return { body: { text: a.text, translation: `<${String(a.target_language)}> ${String(a.text)}`, source_language: 'en', target_language: a.target_language, method: 'phrase' } };
+      return {
+        body: {
+          text: a.text,
+          translation: `<${String(a.target_language)}> ${String(a.text)}`,
+          source_language: 'en',
+          target_language: a.target_language,
+          method: 'phrase',
+        },
+      };
     default:
       return { error: `no such tool: ${call.name}` };
   }

@@ -36,6 +36,15 @@ export interface LoopContext {
  * A {@link LoopContext} whose loggers carry `run_id`.
  * @param currentRunId the run the loop follows now, asked at each use
  */
-export function loopContext(deps: ChaosLoopDeps, conditions: ConditionLog, currentRunId: () => string | undefined): LoopContext {
-  return { deps, conditions, currentRunId, logFor: (runId) => (runId ? deps.logger.child({ run_id: runId }) : deps.logger) };
+export function loopContext(
+  deps: ChaosLoopDeps,
+  conditions: ConditionLog,
+  currentRunId: () => string | undefined,
+): LoopContext {
+  return {
+    deps,
+    conditions,
+    currentRunId,
+    logFor: (runId) => (runId ? deps.logger.child({ run_id: runId }) : deps.logger),
+  };
 }

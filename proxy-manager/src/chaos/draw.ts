@@ -57,7 +57,11 @@ export type DrawSettings = CatalogSettings & Pick<Settings, 'TOXIC_PROB' | 'TOXI
  * @param proxies the proxy names, in registry order
  * @returns one entry per proxy, in the same order: a plan, or undefined when no toxic is drawn
  */
-export function drawTick(random: Random, proxies: readonly string[], settings: DrawSettings): (ToxicPlan | undefined)[] {
+export function drawTick(
+  random: Random,
+  proxies: readonly string[],
+  settings: DrawSettings,
+): (ToxicPlan | undefined)[] {
   return proxies.map((proxy) => {
     if (!random.chance(settings.TOXIC_PROB)) return undefined;
     const type = random.pick(settings.TOXICS);

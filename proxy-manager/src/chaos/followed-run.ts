@@ -11,7 +11,15 @@
  * as not active (no draw, toxics removed), so a replay that follows the recorded changes by tick
  * makes the same draws.
  */
-import { createRandom, currentRun, MODEL_PART, steeringState, type CurrentRun, type Random, type SteeringState } from '@chaos-lab/common';
+import {
+  createRandom,
+  currentRun,
+  MODEL_PART,
+  steeringState,
+  type CurrentRun,
+  type Random,
+  type SteeringState,
+} from '@chaos-lab/common';
 import type { LoopContext } from './context.js';
 import { drawTick, type ToxicPlan } from './draw.js';
 
@@ -47,7 +55,11 @@ export class FollowedRun {
   /** What steering set, for `/status`: paused, and the TOXIC_PROB and TOXICS the draws use. */
   steered(): { paused: boolean; toxicProb: number; toxics: readonly string[] } {
     const { settings } = this.ctx.deps;
-    return { paused: this.steering.paused, toxicProb: this.steering.TOXIC_PROB ?? settings.TOXIC_PROB, toxics: this.steering.TOXICS ?? settings.TOXICS };
+    return {
+      paused: this.steering.paused,
+      toxicProb: this.steering.TOXIC_PROB ?? settings.TOXIC_PROB,
+      toxics: this.steering.TOXICS ?? settings.TOXICS,
+    };
   }
 
   /** Reads the current run; UNREADABLE when the database cannot answer (locked, I/O error). */
@@ -58,7 +70,11 @@ export class FollowedRun {
       conditions.report('run state', undefined, logFor(run?.runId));
       return run;
     } catch (err) {
-      conditions.report('run state', `cannot read the run's phase (${(err as Error).message}); keeping toxics as they are`, logFor(this.run?.runId));
+      conditions.report(
+        'run state',
+        `cannot read the run's phase (${(err as Error).message}); keeping toxics as they are`,
+        logFor(this.run?.runId),
+      );
       return UNREADABLE;
     }
   }
@@ -89,7 +105,11 @@ export class FollowedRun {
       this.steering = run ? steeringState(this.ctx.deps.db, run.runId) : { paused: false };
       conditions.report('steering', undefined, logFor(run?.runId));
     } catch (err) {
-      conditions.report('steering', `cannot read the run's steering (${(err as Error).message}); keeping the last read`, logFor(run?.runId));
+      conditions.report(
+        'steering',
+        `cannot read the run's steering (${(err as Error).message}); keeping the last read`,
+        logFor(run?.runId),
+      );
     }
   }
 
@@ -102,7 +122,9 @@ export class FollowedRun {
     const limitMs = settings.HEARTBEAT_STALE_MS;
     const ageMs = clock.now() - run.heartbeatAt;
     const silent = run.phase === 'active' && limitMs > 0 && ageMs > limitMs;
-    const problem = silent ? `the agent of active run ${run.runId} last beat ${ageMs} ms ago (HEARTBEAT_STALE_MS=${limitMs}): treating the run as idle` : undefined;
+    const problem = silent
+      ? `the agent of active run ${run.runId} last beat ${ageMs} ms ago (HEARTBEAT_STALE_MS=${limitMs}): treating the run as idle`
+      : undefined;
     this.ctx.conditions.report('agent heartbeat', problem, this.ctx.logFor(run.runId));
     return silent;
   }
@@ -110,10 +132,17 @@ export class FollowedRun {
   /** One active tick's draws: the tool proxies at `TOXIC_PROB`, then `model_proxy` (when kept) at `MODEL_TOXIC_PROB`. */
   draw(): (ToxicPlan | undefined)[] {
     const { desired } = this.ctx.deps;
-    const settings = { ...this.ctx.deps.settings, TOXIC_PROB: this.steering.TOXIC_PROB ?? this.ctx.deps.settings.TOXIC_PROB, TOXICS: this.steering.TOXICS ?? this.ctx.deps.settings.TOXICS };
+    const settings = {
+      ...this.ctx.deps.settings,
+      TOXIC_PROB: this.steering.TOXIC_PROB ?? this.ctx.deps.settings.TOXIC_PROB,
+      TOXICS: this.steering.TOXICS ?? this.ctx.deps.settings.TOXICS,
+    };
     const tools = desired.filter((d) => d.service !== MODEL_PART.name).map((d) => d.name);
     const model = desired.filter((d) => d.service === MODEL_PART.name).map((d) => d.name);
-    const modelPlans = model.length > 0 && settings.MODEL_TOXIC_PROB > 0 ? drawTick(this.modelRandom, model, { ...settings, TOXIC_PROB: settings.MODEL_TOXIC_PROB }) : [];
+    const modelPlans =
+      model.length > 0 && settings.MODEL_TOXIC_PROB > 0
+        ? drawTick(this.modelRandom, model, { ...settings, TOXIC_PROB: settings.MODEL_TOXIC_PROB })
+        : [];
     return [...drawTick(this.random, tools, settings), ...modelPlans];
   }
 

@@ -104,10 +104,12 @@ export class HeldToxics {
       this.release(held);
       // The proxy is free again at once: the replay guarantee holds for an undisturbed timeline only.
       this.freeAtTick.delete(held.plan.proxy);
-      this.ctx.logFor(held.runId).warn(
-        { proxy: held.plan.proxy, toxic: held.plan.name, eventId: held.eventId },
-        'toxic vanished from Toxiproxy (restarted, or removed by someone else): event closed',
-      );
+      this.ctx
+        .logFor(held.runId)
+        .warn(
+          { proxy: held.plan.proxy, toxic: held.plan.name, eventId: held.eventId },
+          'toxic vanished from Toxiproxy (restarted, or removed by someone else): event closed',
+        );
     }
   }
 
@@ -128,14 +130,22 @@ export class HeldToxics {
    * @param plans one decision per proxy, undefined where none fired
    * @param existing the names of the proxies Toxiproxy has now
    */
-  async injectPlans(tick: number, run: CurrentRun, plans: readonly (ToxicPlan | undefined)[], existing: ReadonlySet<string>): Promise<void> {
+  async injectPlans(
+    tick: number,
+    run: CurrentRun,
+    plans: readonly (ToxicPlan | undefined)[],
+    existing: ReadonlySet<string>,
+  ): Promise<void> {
     const log = this.ctx.logFor(run.runId);
     for (const plan of plans) {
       if (!plan) continue;
       if (this.held.has(plan.proxy) || tick < (this.freeAtTick.get(plan.proxy) ?? 0)) {
         log.debug({ proxy: plan.proxy, type: plan.type }, 'drawn toxic skipped: the proxy holds one');
       } else if (!existing.has(plan.proxy)) {
-        log.debug({ proxy: plan.proxy, type: plan.type }, 'drawn toxic skipped: the proxy does not exist (see the proxies condition)');
+        log.debug(
+          { proxy: plan.proxy, type: plan.type },
+          'drawn toxic skipped: the proxy does not exist (see the proxies condition)',
+        );
       } else {
         await this.inject(tick, run, plan);
       }
@@ -154,7 +164,12 @@ export class HeldToxics {
   /** Logs every toxic still held (removal failed): the next start removes it and closes its event. */
   logLeftBehind(): void {
     for (const held of this.held.values()) {
-      this.ctx.logFor(held.runId).error({ proxy: held.plan.proxy, toxic: held.plan.name, eventId: held.eventId }, 'toxic left behind at shutdown: the next start removes it and closes its event');
+      this.ctx
+        .logFor(held.runId)
+        .error(
+          { proxy: held.plan.proxy, toxic: held.plan.name, eventId: held.eventId },
+          'toxic left behind at shutdown: the next start removes it and closes its event',
+        );
     }
   }
 
@@ -166,7 +181,11 @@ export class HeldToxics {
         closeToxicEvent(deps.db, eventId, endedAt, endedBy);
         this.pendingCloses.delete(eventId);
       } catch (err) {
-        conditions.report('toxic events', `cannot close toxic events (${(err as Error).message}); retrying`, logFor(this.ctx.currentRunId()));
+        conditions.report(
+          'toxic events',
+          `cannot close toxic events (${(err as Error).message}); retrying`,
+          logFor(this.ctx.currentRunId()),
+        );
         return;
       }
       conditions.report('toxic events', undefined, logFor(this.ctx.currentRunId()));
@@ -174,7 +193,13 @@ export class HeldToxics {
   }
 
   /** Why a held toxic must go now, or undefined when it stays. */
-  private removalReason(held: HeldToxic, tick: number, run: CurrentRun | undefined, active: boolean, paused: boolean): string | undefined {
+  private removalReason(
+    held: HeldToxic,
+    tick: number,
+    run: CurrentRun | undefined,
+    active: boolean,
+    paused: boolean,
+  ): string | undefined {
     if (held.removeReason) return held.removeReason;
     if (!run) return 'no current run';
     if (held.runId !== run.runId) return 'another run started';
@@ -211,14 +236,28 @@ export class HeldToxics {
       await gateway.removeToxic(plan.proxy, plan).catch(() => undefined);
       return;
     }
-    const held: HeldToxic = { plan, runId: run.runId, eventId, startedAt, injectedTick: tick, cancelExpiry: () => undefined };
+    const held: HeldToxic = {
+      plan,
+      runId: run.runId,
+      eventId,
+      startedAt,
+      injectedTick: tick,
+      cancelExpiry: () => undefined,
+    };
     held.cancelExpiry = clock.setTimeout(() => void this.queue.run(() => this.expire(held)), plan.durationMs);
     this.held.set(plan.proxy, held);
     this.freeAtTick.set(plan.proxy, this.freeTick(held));
     this.injectedCount++;
     toxicStarted(plan, 'chaos_loop');
     log.info(
-      { eventId, type: plan.type, stream: plan.stream, toxicity: plan.toxicity, attributes: plan.attributes, durationMs: plan.durationMs },
+      {
+        eventId,
+        type: plan.type,
+        stream: plan.stream,
+        toxicity: plan.toxicity,
+        attributes: plan.attributes,
+        durationMs: plan.durationMs,
+      },
       'toxic injected',
     );
   }
@@ -234,14 +273,19 @@ export class HeldToxics {
   private async removeHeld(held: HeldToxic, reason: string): Promise<boolean> {
     held.removeReason ??= reason;
     held.cancelExpiry();
-    const log = this.ctx.logFor(held.runId).child({ proxy: held.plan.proxy, toxic: held.plan.name, eventId: held.eventId });
+    const log = this.ctx
+      .logFor(held.runId)
+      .child({ proxy: held.plan.proxy, toxic: held.plan.name, eventId: held.eventId });
     try {
       await this.ctx.deps.gateway.removeToxic(held.plan.proxy, held.plan);
     } catch (err) {
       if (this.stopping() && toxiproxyGone(err)) {
         // No later tick will see it vanish: Toxiproxy is not listening, and its toxics died with it.
         this.release(held, ENDED_BY_TOXIPROXY_LOST);
-        log.warn({ reason: held.removeReason }, 'Toxiproxy refuses connections at shutdown: its toxic went with it; event closed');
+        log.warn(
+          { reason: held.removeReason },
+          'Toxiproxy refuses connections at shutdown: its toxic went with it; event closed',
+        );
         return true;
       }
       log.warn({ err: (err as Error).message, reason: held.removeReason }, 'toxic removal failed; retrying next tick');

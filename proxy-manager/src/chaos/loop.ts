@@ -106,7 +106,9 @@ export class ChaosLoop {
       seed: settings.CHAOS_SEED,
       intervalMs: settings.CHAOS_INTERVAL_MS,
       ticks: this.ticks,
-      run: run ? { runId: run.runId, phase: run.phase, currentPrompt: run.currentPrompt, heartbeatAt: run.heartbeatAt } : null,
+      run: run
+        ? { runId: run.runId, phase: run.phase, currentPrompt: run.currentPrompt, heartbeatAt: run.heartbeatAt }
+        : null,
       toxiproxyReachable: this.toxiproxyReachable,
       steering: this.followed.steered(),
       activeToxics: this.held.active(),
@@ -182,13 +184,22 @@ export class ChaosLoop {
     this.toxiproxyReachable = true;
     this.conditions.report('toxiproxy', undefined, log);
     this.held.noticeVanished(proxies);
-    const owned = (proxy: string, toxic: string) => this.held.owns(proxy, toxic) || (this.deps.schedule?.owns(proxy, toxic) ?? false);
+    const owned = (proxy: string, toxic: string) =>
+      this.held.owns(proxy, toxic) || (this.deps.schedule?.owns(proxy, toxic) ?? false);
     const result = await reconcileProxies(gateway, desired, proxies, owned, log);
     if (when === 'start') log.info({ ...result, proxies: desired.length }, 'reconciled proxies at start');
-    else if (result.created.length > 0) log.warn({ created: result.created }, 'proxies were missing (Toxiproxy restarted?): recreated');
+    else if (result.created.length > 0)
+      log.warn({ created: result.created }, 'proxies were missing (Toxiproxy restarted?): recreated');
     else if (madeChanges(result)) log.info(result, 'reconciled proxies');
-    this.conditions.report('proxies', result.failures.length > 0 ? `not reconciled, retrying: ${result.failures.join('; ')}` : undefined, log);
+    this.conditions.report(
+      'proxies',
+      result.failures.length > 0 ? `not reconciled, retrying: ${result.failures.join('; ')}` : undefined,
+      log,
+    );
     const created = desired.filter((d) => result.created.includes(d.name));
-    return [...proxies, ...created.map((d) => ({ name: d.name, listen: d.listen, upstream: d.upstream, enabled: true, toxics: [] }))];
+    return [
+      ...proxies,
+      ...created.map((d) => ({ name: d.name, listen: d.listen, upstream: d.upstream, enabled: true, toxics: [] })),
+    ];
   }
 }

@@ -4,7 +4,13 @@
  * launcher at once, or the next manager at its start) closes its open events at its last heartbeat.
  * A failed write is a lasting condition, retried on the next tick.
  */
-import { closeEventsOfLostManager, partHeartbeat, partStarted, partStopped, PROXY_MANAGER_PART } from '@chaos-lab/common';
+import {
+  closeEventsOfLostManager,
+  partHeartbeat,
+  partStarted,
+  partStopped,
+  PROXY_MANAGER_PART,
+} from '@chaos-lab/common';
 import type { LoopContext } from './context.js';
 import { closeOpenToxicEvents } from './toxic-events.js';
 
@@ -19,7 +25,8 @@ export function recordManagerPart(ctx: LoopContext, when: 'start' | 'tick' | 'st
   try {
     if (when === 'start') {
       const closed = closeEventsOfLostManager(db);
-      if (closed > 0) log.warn({ closed }, 'closed the toxic events of a proxy-manager that died, at its last heartbeat');
+      if (closed > 0)
+        log.warn({ closed }, 'closed the toxic events of a proxy-manager that died, at its last heartbeat');
       partStarted(db, PROXY_MANAGER_PART, process.pid, clock.now());
     } else if (when === 'tick') {
       partHeartbeat(db, PROXY_MANAGER_PART, clock.now(), runId ?? null);
@@ -43,11 +50,20 @@ export function closeStaleEvents(ctx: LoopContext, keep: ReadonlySet<number>): b
     const closed = closeOpenToxicEvents(ctx.deps.db, ctx.deps.clock.now(), keep);
     ctx.conditions.report('toxic events', undefined, ctx.logFor(runId));
     for (const e of closed) {
-      ctx.logFor(e.runId ?? undefined).info({ eventId: e.id, proxy: e.proxy, toxic: e.name }, 'closed a toxic event an earlier proxy-manager left open');
+      ctx
+        .logFor(e.runId ?? undefined)
+        .info(
+          { eventId: e.id, proxy: e.proxy, toxic: e.name },
+          'closed a toxic event an earlier proxy-manager left open',
+        );
     }
     return true;
   } catch (err) {
-    ctx.conditions.report('toxic events', `cannot close stale toxic events (${(err as Error).message}); retrying`, ctx.logFor(runId));
+    ctx.conditions.report(
+      'toxic events',
+      `cannot close stale toxic events (${(err as Error).message}); retrying`,
+      ctx.logFor(runId),
+    );
     return false;
   }
 }

@@ -28,7 +28,12 @@ export interface ChaosSnapshot {
   /** Ticks run since start. */
   readonly ticks: number;
   /** The current run as last read, or null when there is none. */
-  readonly run: { readonly runId: string; readonly phase: string; readonly currentPrompt: number | null; readonly heartbeatAt: number } | null;
+  readonly run: {
+    readonly runId: string;
+    readonly phase: string;
+    readonly currentPrompt: number | null;
+    readonly heartbeatAt: number;
+  } | null;
   /** Whether the last listing of Toxiproxy's proxies succeeded (null before the first). */
   readonly toxiproxyReachable: boolean | null;
   readonly activeToxics: readonly ActiveToxic[];

@@ -46,7 +46,12 @@ export interface AttributeRange {
 /** The settings the ranges depend on. */
 export type CatalogSettings = Pick<Settings, 'PROXY_TIMEOUT_MS'>;
 
-const range = (attribute: string, unit: AttributeRange['unit'], min: number, max: number): AttributeRange => ({ attribute, unit, min, max });
+const range = (attribute: string, unit: AttributeRange['unit'], min: number, max: number): AttributeRange => ({
+  attribute,
+  unit,
+  min,
+  max,
+});
 
 /**
  * The attribute ranges of each toxic type (the table in the file comment), in draw order.
@@ -55,7 +60,14 @@ const range = (attribute: string, unit: AttributeRange['unit'], min: number, max
 export function attributeRanges(type: ToxicType, settings: CatalogSettings): readonly AttributeRange[] {
   switch (type) {
     case 'timeout':
-      return [range('timeout', 'ms', Math.floor(0.5 * settings.PROXY_TIMEOUT_MS), Math.floor(1.5 * settings.PROXY_TIMEOUT_MS))];
+      return [
+        range(
+          'timeout',
+          'ms',
+          Math.floor(0.5 * settings.PROXY_TIMEOUT_MS),
+          Math.floor(1.5 * settings.PROXY_TIMEOUT_MS),
+        ),
+      ];
     case 'latency':
       return [range('latency', 'ms', 250, 2500), range('jitter', 'ms', 0, 250)];
     case 'bandwidth':
@@ -65,7 +77,11 @@ export function attributeRanges(type: ToxicType, settings: CatalogSettings): rea
     case 'reset_peer':
       return [range('timeout', 'ms', 0, 1000)];
     case 'slicer':
-      return [range('average_size', 'bytes', 16, 64), range('size_variation', 'bytes', 0, 15), range('delay', 'µs', 0, 10_000)];
+      return [
+        range('average_size', 'bytes', 16, 64),
+        range('size_variation', 'bytes', 0, 15),
+        range('delay', 'µs', 0, 10_000),
+      ];
     case 'limit_data':
       return [range('bytes', 'bytes', 64, 1024)];
     case 'noop':

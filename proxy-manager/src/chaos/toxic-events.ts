@@ -70,7 +70,11 @@ export function openToxicEvent(db: Database, event: ToxicEventInput): number {
  */
 export function closeToxicEvent(db: Database, id: number, endedAt: number, endedBy = 'removed'): void {
   writeTransaction(db, () => {
-    db.prepare('UPDATE fault_events SET ended_at = ?, ended_by = ? WHERE id = ? AND ended_at IS NULL').run(endedAt, endedBy, id);
+    db.prepare('UPDATE fault_events SET ended_at = ?, ended_by = ? WHERE id = ? AND ended_at IS NULL').run(
+      endedAt,
+      endedBy,
+      id,
+    );
   });
 }
 
@@ -81,11 +85,19 @@ export function closeToxicEvent(db: Database, id: number, endedAt: number, ended
  * @param keep ids of events the caller is still tracking (its own injections)
  * @returns the events closed
  */
-export function closeOpenToxicEvents(db: Database, endedAt: number, keep: ReadonlySet<number> = new Set()): ClosedEvent[] {
+export function closeOpenToxicEvents(
+  db: Database,
+  endedAt: number,
+  keep: ReadonlySet<number> = new Set(),
+): ClosedEvent[] {
   return writeTransaction(db, () => {
-    const open = (db
-      .prepare("SELECT id, run_id AS runId, proxy, name FROM fault_events WHERE kind = 'toxic' AND ended_at IS NULL ORDER BY id")
-      .all() as ClosedEvent[]).filter((e) => !keep.has(e.id));
+    const open = (
+      db
+        .prepare(
+          "SELECT id, run_id AS runId, proxy, name FROM fault_events WHERE kind = 'toxic' AND ended_at IS NULL ORDER BY id",
+        )
+        .all() as ClosedEvent[]
+    ).filter((e) => !keep.has(e.id));
     // ended_at never precedes started_at, even when two machines' clocks disagree.
     const close = db.prepare("UPDATE fault_events SET ended_at = max(?, started_at), ended_by = 'stale' WHERE id = ?");
     for (const e of open) close.run(endedAt, e.id);

@@ -115,12 +115,22 @@ export function createDockerProbe(options: {
       if (lab === undefined) return found;
       const ours = all.filter((c) => c.Labels?.[PROJECT_LABEL] === lab);
       for (const spec of services) {
-        const matches = ours.filter((c) => c.Labels?.['com.docker.compose.service'] === spec.containerName || c.Names.includes(`/${spec.containerName}`));
+        const matches = ours.filter(
+          (c) =>
+            c.Labels?.['com.docker.compose.service'] === spec.containerName ||
+            c.Names.includes(`/${spec.containerName}`),
+        );
         // A service scaled to several containers: a running one tells the most.
         const info = matches.find((c) => c.State === 'running') ?? matches[0];
         if (!info) continue;
-        const health = /\((healthy|unhealthy|health: starting)\)/.exec(info.Status)?.[1]?.replace('health: ', '') ?? null;
-        found.set(spec.name, { container: (info.Names[0] ?? info.Id).replace(/^\//, ''), state: info.State, health, status: info.Status });
+        const health =
+          /\((healthy|unhealthy|health: starting)\)/.exec(info.Status)?.[1]?.replace('health: ', '') ?? null;
+        found.set(spec.name, {
+          container: (info.Names[0] ?? info.Id).replace(/^\//, ''),
+          state: info.State,
+          health,
+          status: info.Status,
+        });
       }
       return found;
     },

@@ -10,7 +10,16 @@
  * answer that is only late is `down` after {@link TIMEOUTS_BEFORE_DOWN} late checks in a row: a busy
  * machine delays answers without anything being down.
  */
-import { checkHealth, formatEndpoint, labServices, toolEndpoint, type HealthCheck, type Logger, type ServiceRef, type Settings } from '@chaos-lab/common';
+import {
+  checkHealth,
+  formatEndpoint,
+  labServices,
+  toolEndpoint,
+  type HealthCheck,
+  type Logger,
+  type ServiceRef,
+  type Settings,
+} from '@chaos-lab/common';
 import type { Clock } from '../util/clock.js';
 import type { ContainerState, DockerProbe } from './docker-probe.js';
 
@@ -87,9 +96,14 @@ export class ToolHealthMonitor {
   constructor(deps: HealthMonitorDeps) {
     this.deps = deps;
     this.services = deps.services ?? labServices(deps.settings);
-    for (const spec of this.services) this.health.set(spec.name, { service: spec.name, url: this.healthUrl(spec), status: 'starting' });
-    if (deps.docker) deps.logger.info({ docker: deps.docker.endpoint }, 'health monitor: reading tool container states from Docker');
-    else deps.logger.info('health monitor: no Docker socket (DOCKER_HOST unset, /var/run/docker.sock absent): container states not monitored');
+    for (const spec of this.services)
+      this.health.set(spec.name, { service: spec.name, url: this.healthUrl(spec), status: 'starting' });
+    if (deps.docker)
+      deps.logger.info({ docker: deps.docker.endpoint }, 'health monitor: reading tool container states from Docker');
+    else
+      deps.logger.info(
+        'health monitor: no Docker socket (DOCKER_HOST unset, /var/run/docker.sock absent): container states not monitored',
+      );
   }
 
   /** Checks now, then every `HEALTH_INTERVAL_MS`. */
@@ -113,13 +127,21 @@ export class ToolHealthMonitor {
 
   /** One round: every service's `/health` and (when monitored) one Docker listing, in parallel. Never rejects. */
   async checkOnce(): Promise<void> {
-    const [containers] = await Promise.all([this.readContainers(), ...this.services.map((spec) => this.checkService(spec))]);
+    const [containers] = await Promise.all([
+      this.readContainers(),
+      ...this.services.map((spec) => this.checkService(spec)),
+    ]);
     if (!containers) return;
     for (const spec of this.services) {
       const before = this.health.get(spec.name)!;
       const container = containers.get(spec.name) ?? null;
       if (before.container === undefined || !sameContainer(before.container, container)) {
-        this.log().info({ tool: spec.name, container }, container ? `tool container ${container.container}: ${container.status}` : `tool container for ${spec.name}: none`);
+        this.log().info(
+          { tool: spec.name, container },
+          container
+            ? `tool container ${container.container}: ${container.status}`
+            : `tool container for ${spec.name}: none`,
+        );
       }
       this.health.set(spec.name, { ...before, container });
     }
@@ -162,7 +184,10 @@ export class ToolHealthMonitor {
     });
     if (status === 'starting' && before.detail === undefined && detail !== undefined) {
       // Said once, so a service that never comes up is not silent; not a `down` change.
-      this.log().info({ tool: spec.name, url: before.url, status, detail }, `tool service ${spec.name} is not answering yet (${detail}): starting`);
+      this.log().info(
+        { tool: spec.name, url: before.url, status, detail },
+        `tool service ${spec.name} is not answering yet (${detail}): starting`,
+      );
     }
     if (!changed) return;
     const fields = { tool: spec.name, url: before.url, from: before.status, to: status, detail };
@@ -180,7 +205,8 @@ export class ToolHealthMonitor {
       return containers;
     } catch (err) {
       const message = (err as Error).message;
-      if (message !== this.dockerError) this.log().warn({ docker: docker.endpoint, err: message }, 'cannot read tool container states from Docker');
+      if (message !== this.dockerError)
+        this.log().warn({ docker: docker.endpoint, err: message }, 'cannot read tool container states from Docker');
       this.dockerError = message;
       return undefined;
     }

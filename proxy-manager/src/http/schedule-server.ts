@@ -28,10 +28,21 @@ export interface ScheduleServer {
 export async function startScheduleServer(settings: Settings, port = 0): Promise<ScheduleServer> {
   const db = openDatabase(settings.LAB_DB_PATH);
   const logger = createLogger({ name: 'proxy-manager', settings });
-  const noToxiproxy = new Proxy({}, { get: () => () => Promise.reject(new Error('this schedule has no Toxiproxy')) }) as ToxiproxyGateway;
-  const schedule = new FaultSchedule({ db, gateway: noToxiproxy, clock: systemClock, logger, settingsFaults: llmFaultsFromSettings(settings) });
+  const noToxiproxy = new Proxy(
+    {},
+    { get: () => () => Promise.reject(new Error('this schedule has no Toxiproxy')) },
+  ) as ToxiproxyGateway;
+  const schedule = new FaultSchedule({
+    db,
+    gateway: noToxiproxy,
+    clock: systemClock,
+    logger,
+    settingsFaults: llmFaultsFromSettings(settings),
+  });
   const unserved = () => Promise.reject(new Error('not served by the schedule alone'));
-  const server = createServer(createApp({ health: unserved, status: unserved, announce: (a) => schedule.announce(a), logger }));
+  const server = createServer(
+    createApp({ health: unserved, status: unserved, announce: (a) => schedule.announce(a), logger }),
+  );
   const bound = await listenOn(server, port, '127.0.0.1', 'fault schedule');
   return {
     url: `http://127.0.0.1:${bound}`,

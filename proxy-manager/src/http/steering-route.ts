@@ -37,21 +37,42 @@ export interface SteeringRouteDeps {
 }
 
 const prob = z.number().min(0).max(1);
-const source = z.string().min(1).max(40).regex(/^[a-z0-9_-]+$/, 'lower-case letters, digits, _ and -').default('api');
+const source = z
+  .string()
+  .min(1)
+  .max(40)
+  .regex(/^[a-z0-9_-]+$/, 'lower-case letters, digits, _ and -')
+  .default('api');
 const changeSchema = z
   .strictObject({
     chaos: z.enum(['paused', 'running']).optional(),
     TOXIC_PROB: prob.optional(),
     ERROR_PROB: prob.optional(),
     TOXICS: z
-      .union([z.string().transform((s) => s.split(',').map((t) => t.trim()).filter(Boolean)), z.array(z.string())])
-      .pipe(z.array(z.enum(TOXIC_TYPES)).min(1).transform((l) => [...new Set(l)]))
+      .union([
+        z.string().transform((s) =>
+          s
+            .split(',')
+            .map((t) => t.trim())
+            .filter(Boolean),
+        ),
+        z.array(z.string()),
+      ])
+      .pipe(
+        z
+          .array(z.enum(TOXIC_TYPES))
+          .min(1)
+          .transform((l) => [...new Set(l)]),
+      )
       .optional(),
     source,
   })
-  .refine((b) => b.chaos !== undefined || b.TOXIC_PROB !== undefined || b.ERROR_PROB !== undefined || b.TOXICS !== undefined, {
-    message: 'nothing to change: give chaos, TOXIC_PROB, ERROR_PROB or TOXICS',
-  });
+  .refine(
+    (b) => b.chaos !== undefined || b.TOXIC_PROB !== undefined || b.ERROR_PROB !== undefined || b.TOXICS !== undefined,
+    {
+      message: 'nothing to change: give chaos, TOXIC_PROB, ERROR_PROB or TOXICS',
+    },
+  );
 const abortSchema = z.strictObject({ source });
 
 /** The settings in force for a run: steered values over the process's own. */
@@ -85,7 +106,12 @@ export function steeringRoutes(deps: SteeringRouteDeps): Router {
       res.json({ runId: null, phase: null, inForce: inForce({ paused: false }, settings), changes: [] });
       return;
     }
-    res.json({ runId: run.runId, phase: run.phase, inForce: inForce(steeringState(db, run.runId), settings), changes: steeringChanges(db, run.runId) });
+    res.json({
+      runId: run.runId,
+      phase: run.phase,
+      inForce: inForce(steeringState(db, run.runId), settings),
+      changes: steeringChanges(db, run.runId),
+    });
   });
 
   // Every state-changing route: a browser on another site is refused before the body is read.
@@ -123,7 +149,9 @@ export function steeringRoutes(deps: SteeringRouteDeps): Router {
       res.status(409).json({ error: 'no live run to steer: start one (npm start) and steer it while it goes' });
       return;
     }
-    logger.child({ run_id: result.runId }).info({ recorded: result.recorded, inForce: result.inForce, source: body.source }, 'steering changed');
+    logger
+      .child({ run_id: result.runId })
+      .info({ recorded: result.recorded, inForce: result.inForce, source: body.source }, 'steering changed');
     res.json(result);
   });
 
@@ -137,7 +165,14 @@ export function steeringRoutes(deps: SteeringRouteDeps): Router {
       const run = liveRun();
       if (!run) return undefined;
       const at = clock.now();
-      recordSteeringChange(db, { runId: run.runId, at, setting: 'ABORT', value: 'requested', previous: null, source: parsed.data.source });
+      recordSteeringChange(db, {
+        runId: run.runId,
+        at,
+        setting: 'ABORT',
+        value: 'requested',
+        previous: null,
+        source: parsed.data.source,
+      });
       return { runId: run.runId, at };
     });
     if (!result) {

@@ -40,7 +40,14 @@ import { llmFaults } from './faults/llm.js';
 import { plannedFaultMoved } from '../metrics.js';
 import { serviceFaults } from './faults/service.js';
 import { toxicFaults } from './faults/toxic.js';
-import { closePlannedEvent, deletePlannedEvent, openPlannedEvent, recordAnnouncement, runStartedAt, type PlannedEnd } from './planned-events.js';
+import {
+  closePlannedEvent,
+  deletePlannedEvent,
+  openPlannedEvent,
+  recordAnnouncement,
+  runStartedAt,
+  type PlannedEnd,
+} from './planned-events.js';
 import { SerialQueue } from '../util/serial-queue.js';
 import type { ToxiproxyGateway } from '../toxiproxy/gateway.js';
 import { triggerKind } from './triggers/registry.js';
@@ -94,7 +101,12 @@ export class FaultSchedule {
 
   constructor(deps: FaultScheduleDeps) {
     this.#deps = deps;
-    this.#kinds = { toxic: toxicFaults(deps.gateway), http_error: httpErrorFaults, service: serviceFaults(deps.db), llm: llmFaults };
+    this.#kinds = {
+      toxic: toxicFaults(deps.gateway),
+      http_error: httpErrorFaults,
+      service: serviceFaults(deps.db),
+      llm: llmFaults,
+    };
   }
 
   /** Called by the chaos loop every tick with the run it read (undefined: none) and whether it is active. */
@@ -138,7 +150,12 @@ export class FaultSchedule {
 
   /** True when a toxic on `proxy` named `toxic` is one of this schedule's (reconciliation keeps it). */
   owns(proxy: string, toxic: string): boolean {
-    return this.#run?.slots.some((s) => s.active && s.proxy === proxy && s.fault.kind === 'toxic' && toxic === `plan_${s.fault.name}_${s.service}`) ?? false;
+    return (
+      this.#run?.slots.some(
+        (s) =>
+          s.active && s.proxy === proxy && s.fault.kind === 'toxic' && toxic === `plan_${s.fault.name}_${s.service}`,
+      ) ?? false
+    );
   }
 
   /** Rolls back every active fault and stops taking events (shutdown). */
@@ -160,17 +177,31 @@ export class FaultSchedule {
     try {
       plan = this.#withSettingsFaults(runId, readFaultPlan(db, runId));
     } catch (err) {
-      this.#log(runId).error({ err: (err as Error).message }, 'fault plan of the run is not valid: no planned fault fires');
+      this.#log(runId).error(
+        { err: (err as Error).message },
+        'fault plan of the run is not valid: no planned fault fires',
+      );
       return;
     }
     if (!plan) return;
-    const recordedSeed = seed ?? (db.prepare('SELECT seed FROM runs WHERE run_id = ?').get(runId) as { seed: number } | undefined)?.seed ?? 0;
+    const recordedSeed =
+      seed ??
+      (db.prepare('SELECT seed FROM runs WHERE run_id = ?').get(runId) as { seed: number } | undefined)?.seed ??
+      0;
     const slots: SlotRun[] = plan.faults.flatMap((fault) =>
       targetServices(fault).map((service) => ({ fault, service, proxy: proxyOf(service), state: { fired: 0 } })),
     );
-    const counters: RunCounters = { runStartedAt: runStartedAt(db, runId) ?? clock.now(), callsByTool: new Map(), attemptsByTool: new Map(), attempts: 0 };
+    const counters: RunCounters = {
+      runStartedAt: runStartedAt(db, runId) ?? clock.now(),
+      callsByTool: new Map(),
+      attemptsByTool: new Map(),
+      attempts: 0,
+    };
     this.#run = { runId, slots, counters, random: createRandom(recordedSeed).fork('fault-plan') };
-    this.#log(runId).info({ faults: plan.faults.map((f) => f.name), slots: slots.length }, 'following the fault plan of the run');
+    this.#log(runId).info(
+      { faults: plan.faults.map((f) => f.name), slots: slots.length },
+      'following the fault plan of the run',
+    );
   }
 
   /** Ends then fires the slots an event decides, in plan order. */
@@ -186,12 +217,23 @@ export class FaultSchedule {
     }
     for (const slot of plan.slots) {
       if (slot.active) continue;
-      const firing = triggerKind(slot.fault.trigger).fire(slot.fault.trigger, slot.state, event, plan.counters, plan.random);
+      const firing = triggerKind(slot.fault.trigger).fire(
+        slot.fault.trigger,
+        slot.state,
+        event,
+        plan.counters,
+        plan.random,
+      );
       if (firing) await this.#fire(plan, slot, firing.durationMs, { kind: slot.fault.trigger.kind, ...firing.detail });
     }
   }
 
-  async #fire(plan: PlanRun, slot: SlotRun, durationMs: number | undefined, trigger: Record<string, unknown>): Promise<void> {
+  async #fire(
+    plan: PlanRun,
+    slot: SlotRun,
+    durationMs: number | undefined,
+    trigger: Record<string, unknown>,
+  ): Promise<void> {
     const { db, clock } = this.#deps;
     const kind = this.#kinds[slot.fault.kind];
     const log = this.#log(plan.runId).child({ fault: slot.fault.name, service: slot.service });
@@ -201,7 +243,15 @@ export class FaultSchedule {
     // at once) finds the event already there.
     let eventId: number;
     try {
-      eventId = openPlannedEvent(db, { ...shape, runId: plan.runId, proxy: slot.proxy, service: slot.service, fault: slot.fault.name, trigger, startedAt: clock.now() });
+      eventId = openPlannedEvent(db, {
+        ...shape,
+        runId: plan.runId,
+        proxy: slot.proxy,
+        service: slot.service,
+        fault: slot.fault.name,
+        trigger,
+        startedAt: clock.now(),
+      });
     } catch (err) {
       log.error({ err: (err as Error).message }, 'planned fault could not be recorded: not fired');
       return;
@@ -213,12 +263,21 @@ export class FaultSchedule {
       try {
         deletePlannedEvent(db, eventId);
       } catch (deleteErr) {
-        log.error({ err: (deleteErr as Error).message, eventId }, 'the event of a fault that did not fire could not be removed');
+        log.error(
+          { err: (deleteErr as Error).message, eventId },
+          'the event of a fault that did not fire could not be removed',
+        );
       }
       return;
     }
     const endsIn = slot.fault.kind === 'service' && slot.fault.action === 'restart' ? 0 : durationMs;
-    const cancelTimer = endsIn === undefined ? () => undefined : clock.setTimeout(() => void this.#queue.run(() => this.#endIfActive(plan, slot, eventId)), Math.max(0, endsIn));
+    const cancelTimer =
+      endsIn === undefined
+        ? () => undefined
+        : clock.setTimeout(
+            () => void this.#queue.run(() => this.#endIfActive(plan, slot, eventId)),
+            Math.max(0, endsIn),
+          );
     slot.active = { eventId, cancelTimer, shape };
     plannedFaultMoved(shape, slot.proxy, 'started');
     log.info({ eventId, type: shape.type, trigger, durationMs: endsIn ?? null }, 'planned fault fired');

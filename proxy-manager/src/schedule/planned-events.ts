@@ -29,8 +29,20 @@ export function openPlannedEvent(db: Database, e: PlannedEventInput): number {
           `INSERT INTO fault_events (run_id, kind, proxy, service, name, type, stream, toxicity, attributes, started_at, fault, trigger)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(e.runId, e.kind, e.proxy, e.service, e.name, e.type, e.stream, e.toxicity, JSON.stringify(e.attributes), e.startedAt, e.fault, JSON.stringify(e.trigger))
-        .lastInsertRowid,
+        .run(
+          e.runId,
+          e.kind,
+          e.proxy,
+          e.service,
+          e.name,
+          e.type,
+          e.stream,
+          e.toxicity,
+          JSON.stringify(e.attributes),
+          e.startedAt,
+          e.fault,
+          JSON.stringify(e.trigger),
+        ).lastInsertRowid,
     ),
   );
 }
@@ -45,30 +57,36 @@ export function deletePlannedEvent(db: Database, id: number): void {
 /** Closes a planned event (a no-op when closed already). */
 export function closePlannedEvent(db: Database, id: number, endedAt: number, endedBy: PlannedEnd): void {
   writeTransaction(db, () => {
-    db.prepare('UPDATE fault_events SET ended_at = max(?, started_at), ended_by = ? WHERE id = ? AND ended_at IS NULL').run(endedAt, endedBy, id);
+    db.prepare(
+      'UPDATE fault_events SET ended_at = max(?, started_at), ended_by = ? WHERE id = ? AND ended_at IS NULL',
+    ).run(endedAt, endedBy, id);
   });
 }
 
 /** Records one announced attempt and the planned faults active on its service when it was acknowledged. */
 export function recordAnnouncement(
   db: Database,
-  a: { runId: string; promptIndex: number; tool: string; callId: string; attempt: number; at: number; faults: readonly string[] },
+  a: {
+    runId: string;
+    promptIndex: number;
+    tool: string;
+    callId: string;
+    attempt: number;
+    at: number;
+    faults: readonly string[];
+  },
 ): void {
   writeTransaction(db, () => {
-    db.prepare('INSERT INTO call_announcements (run_id, prompt_index, tool, call_id, attempt, at, faults) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
-      a.runId,
-      a.promptIndex,
-      a.tool,
-      a.callId,
-      a.attempt,
-      a.at,
-      JSON.stringify(a.faults),
-    );
+    db.prepare(
+      'INSERT INTO call_announcements (run_id, prompt_index, tool, call_id, attempt, at, faults) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ).run(a.runId, a.promptIndex, a.tool, a.callId, a.attempt, a.at, JSON.stringify(a.faults));
   });
 }
 
 /** When a run started (`runs.started_at`), or undefined when it is not recorded yet. */
 export function runStartedAt(db: Database, runId: string): number | undefined {
-  const row = db.prepare('SELECT started_at AS startedAt FROM runs WHERE run_id = ?').get(runId) as { startedAt: number } | undefined;
+  const row = db.prepare('SELECT started_at AS startedAt FROM runs WHERE run_id = ?').get(runId) as
+    | { startedAt: number }
+    | undefined;
   return row?.startedAt;
 }

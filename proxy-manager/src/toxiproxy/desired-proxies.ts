@@ -25,7 +25,10 @@ export interface DesiredProxy extends ProxyConfig {
  * One proxy per tool service of the lab file (`LAB_FILE`), in file order: name `<service>_proxy`,
  * listen `TOXIPROXY_LISTEN_HOST:<proxy port>`, upstream `<tool host>:<tool port>`.
  */
-export function desiredProxies(settings: Settings, services: readonly ServiceRef[] = labServices(settings)): DesiredProxy[] {
+export function desiredProxies(
+  settings: Settings,
+  services: readonly ServiceRef[] = labServices(settings),
+): DesiredProxy[] {
   return services.map((spec) => ({
     service: spec.name,
     name: spec.proxyName,
@@ -76,7 +79,8 @@ export function sameListenAddress(reported: string, wanted: string): boolean {
 /** What is wrong with a proxy compared with what it should be; empty when it is as wanted. */
 export function proxyDrift(observed: ProxyState, desired: DesiredProxy): string[] {
   const drift: string[] = [];
-  if (!sameListenAddress(observed.listen, desired.listen)) drift.push(`listen is ${observed.listen}, want ${desired.listen}`);
+  if (!sameListenAddress(observed.listen, desired.listen))
+    drift.push(`listen is ${observed.listen}, want ${desired.listen}`);
   if (observed.upstream !== desired.upstream) drift.push(`upstream is ${observed.upstream}, want ${desired.upstream}`);
   if (!observed.enabled) drift.push('disabled');
   return drift;

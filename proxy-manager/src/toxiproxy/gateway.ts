@@ -11,7 +11,13 @@
  * (`proxy already exists`, `listen tcp …: address already in use`) that the logs should show.
  */
 import { LabError, type Logger, type ToxicType } from '@chaos-lab/common';
-import { Proxy, Toxic, Toxiproxy, type ICreateToxicBody, type ToxicType as ClientToxicType } from 'toxiproxy-node-client';
+import {
+  Proxy,
+  Toxic,
+  Toxiproxy,
+  type ICreateToxicBody,
+  type ToxicType as ClientToxicType,
+} from 'toxiproxy-node-client';
 import type { Clock } from '../util/clock.js';
 import { withRetry, type RetryPolicy } from './retry.js';
 
@@ -122,7 +128,9 @@ export function isRetryableToxiproxyError(err: unknown): boolean {
 
 /** The HTTP status of a failed call, when Toxiproxy answered one. */
 export function toxiproxyHttpStatus(err: unknown): number | undefined {
-  return err instanceof LabError && err.code === 'TOXIPROXY' ? (err.details?.httpStatus as number | undefined) : undefined;
+  return err instanceof LabError && err.code === 'TOXIPROXY'
+    ? (err.details?.httpStatus as number | undefined)
+    : undefined;
 }
 
 function invalid(operation: string, what: string): LabError {
@@ -147,7 +155,13 @@ function parseToxic(operation: string, raw: unknown): ToxicState {
 
 function parseProxy(operation: string, raw: unknown): ProxyState {
   const p = raw as Partial<Record<keyof ProxyState, unknown>> | null;
-  if (typeof p !== 'object' || p === null || typeof p.name !== 'string' || typeof p.listen !== 'string' || typeof p.upstream !== 'string') {
+  if (
+    typeof p !== 'object' ||
+    p === null ||
+    typeof p.name !== 'string' ||
+    typeof p.listen !== 'string' ||
+    typeof p.upstream !== 'string'
+  ) {
     throw invalid(operation, 'a proxy without name, listen or upstream');
   }
   const toxics = Array.isArray(p.toxics) ? p.toxics.map((t) => parseToxic(operation, t)) : [];
@@ -191,7 +205,8 @@ export class ToxiproxyGateway {
   async listProxies(options?: CallOptions): Promise<ProxyState[]> {
     return this.call('list proxies', options, async () => {
       const { data } = await this.client.getApi().get<unknown>(`${this.url}/proxies`);
-      if (typeof data !== 'object' || data === null || Array.isArray(data)) throw invalid('list proxies', 'not an object of proxies');
+      if (typeof data !== 'object' || data === null || Array.isArray(data))
+        throw invalid('list proxies', 'not an object of proxies');
       return Object.values(data)
         .map((p) => parseProxy('list proxies', p))
         .sort((a, b) => a.name.localeCompare(b.name));
@@ -200,12 +215,16 @@ export class ToxiproxyGateway {
 
   /** Creates an enabled proxy (`POST /proxies`). A 409 means it exists already. */
   async createProxy(config: ProxyConfig, options?: CallOptions): Promise<void> {
-    await this.call(`create proxy ${config.name}`, options, () => this.client.createProxy({ ...config, enabled: true }));
+    await this.call(`create proxy ${config.name}`, options, () =>
+      this.client.createProxy({ ...config, enabled: true }),
+    );
   }
 
   /** Sets a proxy's listen and upstream and enables it (`POST /proxies/{name}`). */
   async updateProxy(config: ProxyConfig, options?: CallOptions): Promise<void> {
-    await this.call(`update proxy ${config.name}`, options, () => this.proxyHandle(config.name).update({ ...config, enabled: true }));
+    await this.call(`update proxy ${config.name}`, options, () =>
+      this.proxyHandle(config.name).update({ ...config, enabled: true }),
+    );
   }
 
   /** Adds a toxic to a proxy (`POST /proxies/{proxy}/toxics`). */
@@ -252,7 +271,8 @@ export class ToxiproxyGateway {
         attempts: options?.attempts ?? this.retry.attempts,
         retryable: isRetryableToxiproxyError,
         sleep: (ms) => clock.sleep(ms),
-        onRetry: (err, attempt, delayMs) => logger.debug({ operation, attempt, delayMs, err: (err as Error).message }, 'Toxiproxy call failed; retrying'),
+        onRetry: (err, attempt, delayMs) =>
+          logger.debug({ operation, attempt, delayMs, err: (err as Error).message }, 'Toxiproxy call failed; retrying'),
       },
     );
   }

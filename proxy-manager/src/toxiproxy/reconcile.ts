@@ -64,7 +64,10 @@ export async function reconcileProxies(
       for (const toxic of have.toxics) {
         if (owned(want.name, toxic.name)) continue;
         await gateway.removeToxic(want.name, toxic);
-        log.info({ toxic: toxic.name, type: toxic.type, stream: toxic.stream, attributes: toxic.attributes }, 'reconcile: removed a toxic the proxy-manager did not inject');
+        log.info(
+          { toxic: toxic.name, type: toxic.type, stream: toxic.stream, attributes: toxic.attributes },
+          'reconcile: removed a toxic the proxy-manager did not inject',
+        );
         result.removedToxics.push(`${want.name}/${toxic.name}`);
       }
     } catch (err) {

@@ -39,7 +39,8 @@ export async function waitForToxiproxy(
           { details: { url: gateway.url, waitMs } },
         );
       }
-      if (!waiting) logger.info({ toxiproxy: gateway.url, waitMs, err: (err as Error).message }, 'waiting for the Toxiproxy API');
+      if (!waiting)
+        logger.info({ toxiproxy: gateway.url, waitMs, err: (err as Error).message }, 'waiting for the Toxiproxy API');
       waiting = true;
       await clock.sleep(Math.min(WAIT_POLL_MS, left));
     }

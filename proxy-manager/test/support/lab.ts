@@ -3,14 +3,26 @@
  * tool services, a proxy-manager) with a temporary database and logs, plus the agent's side of the
  * coordination (runs and their phase) and polling with a deadline.
  */
-import { createLogger, openDatabase, SERVICES, writeTransaction, type Database, type Phase, type Settings } from '@chaos-lab/common';
+import {
+  createLogger,
+  openDatabase,
+  SERVICES,
+  writeTransaction,
+  type Database,
+  type Phase,
+  type Settings,
+} from '@chaos-lab/common';
 import { makeTempDir, takePortBlock, testSettings } from '@chaos-lab/common/testing';
 import { startAllTools, type RunningToolService } from '@chaos-lab/tools';
 import { startToxiproxyServer } from '@chaos-lab/toxiproxy';
 import { startProxyManager, type ProxyManager } from '../../src/index.js';
 
 /** Polls `probe` until it returns something other than undefined/false, or fails after `timeoutMs`. */
-export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -21,7 +33,8 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | fals
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${String(last)})`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${String(last)})`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
@@ -153,12 +166,22 @@ export async function startTestLab(overrides: Record<string, string> = {}): Prom
       const startedAt = (runClock = Math.max(runClock + 1, Date.now()));
       writeTransaction(db, () => {
         db.prepare('INSERT INTO runs (run_id, started_at, seed) VALUES (?, ?, ?)').run(runId, startedAt, seed);
-        db.prepare('INSERT INTO control (run_id, phase, heartbeat_at, updated_at) VALUES (?, ?, ?, ?)').run(runId, phase, startedAt, startedAt);
+        db.prepare('INSERT INTO control (run_id, phase, heartbeat_at, updated_at) VALUES (?, ?, ?, ?)').run(
+          runId,
+          phase,
+          startedAt,
+          startedAt,
+        );
       });
     },
     setPhase(runId, phase) {
       writeTransaction(db, () => {
-        db.prepare('UPDATE control SET phase = ?, heartbeat_at = ?, updated_at = ? WHERE run_id = ?').run(phase, Date.now(), Date.now(), runId);
+        db.prepare('UPDATE control SET phase = ?, heartbeat_at = ?, updated_at = ? WHERE run_id = ?').run(
+          phase,
+          Date.now(),
+          Date.now(),
+          runId,
+        );
       });
     },
     heartbeat(runId, at = Date.now()) {

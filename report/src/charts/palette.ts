@@ -53,8 +53,10 @@ export interface ColourScale {
 }
 
 /** The colour scale of prompt statuses, correct first (the bottom of a stack). */
-export const PROMPT_STATUS_SCALE: ColourScale = { domain: [...PROMPT_STATUSES], range: PROMPT_STATUSES.map((s) => STATUS_COLOURS[s]) };
-
+export const PROMPT_STATUS_SCALE: ColourScale = {
+  domain: [...PROMPT_STATUSES],
+  range: PROMPT_STATUSES.map((s) => STATUS_COLOURS[s]),
+};
 
 /** Orders `present` by `known` (unknown names last, alphabetically) and colours them. */
 function scaleFor(present: Iterable<string>, known: readonly string[], colours: readonly string[]): ColourScale {
@@ -82,7 +84,11 @@ export function serviceScale(present: Iterable<string>): ColourScale {
  * @param present causes that appear in a chart
  */
 export function causeScale(present: Iterable<string> = []): ColourScale {
-  return scaleFor([...ATTEMPT_CAUSES, ...present], ATTEMPT_CAUSES, ATTEMPT_CAUSES.map((c) => CAUSE_COLOURS[c as AttemptCause]));
+  return scaleFor(
+    [...ATTEMPT_CAUSES, ...present],
+    ATTEMPT_CAUSES,
+    ATTEMPT_CAUSES.map((c) => CAUSE_COLOURS[c as AttemptCause]),
+  );
 }
 
 /**

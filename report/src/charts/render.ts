@@ -73,7 +73,12 @@ export function svgToPng(svg: string): Buffer {
   const resvg = new Resvg(svg, {
     background: 'white',
     fitTo: { mode: 'zoom', value: PNG_SCALE },
-    font: { loadSystemFonts: true, fontFiles: shippedFonts(), defaultFontFamily: FONT_FAMILY, sansSerifFamily: FONT_FAMILY },
+    font: {
+      loadSystemFonts: true,
+      fontFiles: shippedFonts(),
+      defaultFontFamily: FONT_FAMILY,
+      sansSerifFamily: FONT_FAMILY,
+    },
   });
   return resvg.render().asPng();
 }

@@ -26,7 +26,14 @@ const CONFIG = {
   background: 'white',
   padding: 12,
   title: { fontSize: 16, anchor: 'start', subtitleFontSize: 12, subtitleColor: '#555', offset: 12 },
-  axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal', titleColor: '#222', labelColor: '#333', gridColor: '#eee' },
+  axis: {
+    labelFontSize: 11,
+    titleFontSize: 12,
+    titleFontWeight: 'normal',
+    titleColor: '#222',
+    labelColor: '#333',
+    gridColor: '#eee',
+  },
   legend: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal', labelLimit: 220 },
   header: { labelFontSize: 12, titleFontSize: 12 },
   view: { stroke: '#ddd' },
@@ -53,7 +60,13 @@ export function chartSpec(title: string, subtitle: string | string[], view: View
  * with the message in the middle, so a reader sees which chart is empty and why.
  * @param options axis titles, the message, the plot size
  */
-export function noDataPanel(options: { xTitle: string; yTitle: string; message: string; width?: number; height?: number }): ViewSpec {
+export function noDataPanel(options: {
+  xTitle: string;
+  yTitle: string;
+  message: string;
+  width?: number;
+  height?: number;
+}): ViewSpec {
   const hiddenScale = (title: string) => ({
     type: 'quantitative',
     scale: { domain: [0, 1] },
@@ -160,7 +173,14 @@ export function stackByBucket(
     for (const category of order) {
       const count = counts[bucket.index]!.get(category);
       if (!count) continue;
-      segments.push({ startS: bucket.startS, endS: bucket.endS, category, y0: y, y1: y + count * scale, value: count * scale });
+      segments.push({
+        startS: bucket.startS,
+        endS: bucket.endS,
+        category,
+        y0: y,
+        y1: y + count * scale,
+        value: count * scale,
+      });
       y += count * scale;
     }
   }

@@ -26,7 +26,8 @@ function bandRows(profiles: readonly RiskProfile[]): string {
   return profiles
     .flatMap((p) =>
       p.bands.map(({ row: r, verdict, reason }) => {
-        const success = r.successRate === null ? '—' : `${pct(r.successRate)} [${pct(r.successLow)}–${pct(r.successHigh)}]`;
+        const success =
+          r.successRate === null ? '—' : `${pct(r.successRate)} [${pct(r.successLow)}–${pct(r.successHigh)}]`;
         const recovered = r.failedCalls === 0 ? '—' : `${r.recoveredCalls}/${r.failedCalls}`;
         const duplicates = r.duplicateSideEffects === null ? 'not measured' : r.duplicateSideEffects;
         return `<tr>${cells([r.target, r.faultKind, r.band, r.faultEvents, r.promptsChecked, success, recovered, r.attemptP95Ms ?? '—', r.promptP95Ms ?? '—', duplicates, `${r.bystanderFailures}/${r.bystanderPrompts}`, `${verdict}: ${reason}`], new Set([3, 4, 7, 8]))}</tr>`;

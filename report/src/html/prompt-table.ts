@@ -17,7 +17,10 @@ let listJs: string | undefined;
 
 /** list.js's browser build, read once, made safe to inline in a <script> element. */
 function listJsSource(): string {
-  listJs ??= readFileSync(createRequire(import.meta.url).resolve('list.js/dist/list.min.js'), 'utf8').replace(/<\/(script)/gi, '<\\/$1');
+  listJs ??= readFileSync(createRequire(import.meta.url).resolve('list.js/dist/list.min.js'), 'utf8').replace(
+    /<\/(script)/gi,
+    '<\\/$1',
+  );
   return listJs;
 }
 
@@ -28,12 +31,16 @@ function argumentsText(call: CallStory): string {
 function callHtml(call: CallStory): string {
   const attempts = call.attempts
     .map((a) => {
-      const cause = a.cause === null ? '' : ` → <span class="cause cause-${escapeHtml(a.cause)}">${escapeHtml(a.cause)}</span>`;
+      const cause =
+        a.cause === null ? '' : ` → <span class="cause cause-${escapeHtml(a.cause)}">${escapeHtml(a.cause)}</span>`;
       const fault = a.fault === null ? '' : ` <span class="fault">${escapeHtml(a.fault)}</span>`;
       return `<li>#${a.attempt} ${escapeHtml(a.via)} <code>${escapeHtml(a.outcome)}</code> ${a.durationMs} ms${cause}${fault}</li>`;
     })
     .join('');
-  const digest = call.resultDigest === null ? '' : `<div class="digest" title="first characters of the answer">${escapeHtml(call.resultDigest)}</div>`;
+  const digest =
+    call.resultDigest === null
+      ? ''
+      : `<div class="digest" title="first characters of the answer">${escapeHtml(call.resultDigest)}</div>`;
   const again = call.promptAttempt > 1 ? ` <span class="muted">(prompt attempt ${call.promptAttempt})</span>` : '';
   return `<div class="call"><code>${escapeHtml(call.tool)}</code> <code class="args">${escapeHtml(argumentsText(call))}</code> → ${escapeHtml(call.status)}${again}<ol>${attempts}</ol>${digest}</div>`;
 }
@@ -47,7 +54,10 @@ function answerHtml(answer: string | null): string {
 function rowHtml(p: PromptStory): string {
   const failedAttempts = p.calls.reduce((n, c) => n + c.attempts.filter((a) => a.cause !== null).length, 0);
   const verdict = p.verdict === null ? '' : `<div class="verdict">${escapeHtml(p.verdict)}</div>`;
-  const error = p.errorType === null ? '' : `<div class="verdict">${escapeHtml(p.errorType)}${p.error ? `: ${escapeHtml(p.error)}` : ''}</div>`;
+  const error =
+    p.errorType === null
+      ? ''
+      : `<div class="verdict">${escapeHtml(p.errorType)}${p.error ? `: ${escapeHtml(p.error)}` : ''}</div>`;
   const calls = p.calls.length === 0 ? '<span class="muted">no tool call</span>' : p.calls.map(callHtml).join('');
   return `<tr data-tools="${escapeHtml(p.tools.join(' '))}" data-causes="${escapeHtml(p.causes.join(' '))}">
 <td class="index num">${p.promptIndex}</td>
@@ -95,7 +105,8 @@ const WIRING = `
 export function promptTableHtml(stories: readonly PromptStory[]): string {
   if (stories.length === 0) return '<p class="muted">No prompt finished in this run.</p>';
   const distinct = (values: string[]) => [...new Set(values)].sort();
-  const head = (key: string, label: string) => `<th class="sort" data-sort="${key}" title="sort by ${escapeHtml(label)}">${escapeHtml(label)}</th>`;
+  const head = (key: string, label: string) =>
+    `<th class="sort" data-sort="${key}" title="sort by ${escapeHtml(label)}">${escapeHtml(label)}</th>`;
   return `<div id="prompt-table">
 <div class="filters">
 <input class="search" type="search" placeholder="search prompts" aria-label="search prompts">

@@ -103,7 +103,10 @@ function latencyCell(l: LatencySummary): string {
 
 function rows(entries: readonly (readonly [string, string | number])[]): string {
   return entries
-    .map(([label, value]) => `<tr><th>${escapeHtml(label)}</th><td${typeof value === 'number' ? ' class="num"' : ''}>${escapeHtml(String(value))}</td></tr>`)
+    .map(
+      ([label, value]) =>
+        `<tr><th>${escapeHtml(label)}</th><td${typeof value === 'number' ? ' class="num"' : ''}>${escapeHtml(String(value))}</td></tr>`,
+    )
     .join('\n');
 }
 
@@ -151,8 +154,8 @@ ${countRows(t.failedByCause, 'none')}
 <table><caption><strong>Latency of answered attempts</strong></caption>
 ${rows([
   ['every answered attempt', latencyCell(s.toolLatency.all)],
-  ["through the proxy, clean", latencyCell(s.toolLatency.clean)],
-  ["through the proxy, under a toxic on it", latencyCell(s.toolLatency.underToxic)],
+  ['through the proxy, clean', latencyCell(s.toolLatency.clean)],
+  ['through the proxy, under a toxic on it', latencyCell(s.toolLatency.underToxic)],
 ])}
 </table>
 <table><caption><strong>Prompts not ended well, by root cause</strong></caption>
@@ -174,14 +177,27 @@ function faultRow(f: FaultBlastRadius): string {
     JSON.stringify(f.attributes),
     `${f.startedAt.slice(11, 23)} → ${f.endedAt === null ? 'never removed' : f.endedAt.slice(11, 23)}${f.endedBy ? ` (${f.endedBy})` : ''}`,
   ].map((c) => `<td>${escapeHtml(c)}</td>`);
-  const numbers = [f.attemptsTouched, f.attemptsFailed, f.attemptsAttributed, f.promptsRootCaused].map((n) => `<td class="num">${n}</td>`);
+  const numbers = [f.attemptsTouched, f.attemptsFailed, f.attemptsAttributed, f.promptsRootCaused].map(
+    (n) => `<td class="num">${n}</td>`,
+  );
   return `<tr>${cells.join('')}${numbers.join('')}<td>${escapeHtml(f.promptsTouched.join(', '))}</td></tr>`;
 }
 
 /** Each fault event's blast radius, one row per event. */
 function blastRadiusTable(faults: readonly FaultBlastRadius[]): string {
   if (faults.length === 0) return '<p class="muted">No fault was injected in this run.</p>';
-  const head = ['event', 'fault', 'proxy or service', 'attributes', 'active (UTC)', 'attempts touched', 'failed', 'attributed to it', 'prompts it root-caused', 'prompts touched'];
+  const head = [
+    'event',
+    'fault',
+    'proxy or service',
+    'attributes',
+    'active (UTC)',
+    'attempts touched',
+    'failed',
+    'attributed to it',
+    'prompts it root-caused',
+    'prompts touched',
+  ];
   return `<table class="blast">
 <thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead>
 <tbody>
@@ -198,7 +214,12 @@ ${faults.map(faultRow).join('\n')}
  * @param knowledgeHtml the knowledge section (knowledge-section.ts), shown after the model calls
  * @returns the HTML document
  */
-export function reportHtml(summary: RunSummary, charts: readonly ReportChart[], stories: readonly PromptStory[], knowledgeHtml = ''): string {
+export function reportHtml(
+  summary: RunSummary,
+  charts: readonly ReportChart[],
+  stories: readonly PromptStory[],
+  knowledgeHtml = '',
+): string {
   const s = summary;
   const settings = Object.entries(s.settings).sort(([a], [b]) => a.localeCompare(b));
   const figures = charts

@@ -28,10 +28,19 @@ export interface AttemptFact extends ToolCallRow {
 }
 
 /** How one logical tool call ended. */
-export type CallResult = 'answered through proxy' | 'answered by fallback' | 'failed after fallback' | 'failed, no fallback';
+export type CallResult =
+  | 'answered through proxy'
+  | 'answered by fallback'
+  | 'failed after fallback'
+  | 'failed, no fallback';
 
 /** Every {@link CallResult}, in legend order. */
-export const CALL_RESULTS: readonly CallResult[] = ['answered through proxy', 'answered by fallback', 'failed after fallback', 'failed, no fallback'];
+export const CALL_RESULTS: readonly CallResult[] = [
+  'answered through proxy',
+  'answered by fallback',
+  'failed after fallback',
+  'failed, no fallback',
+];
 
 /** One logical tool call: its proxy attempts and its fallback, if any. */
 export interface CallFact {
@@ -118,7 +127,10 @@ function callFact(attempts: readonly ToolCallRow[]): CallFact {
   const fallback = attempts.some((a) => a.via === 'direct');
   const answered = attempts.some((a) => a.outcome === 'ok');
   let result: CallResult;
-  if (answered) result = attempts.some((a) => a.via === 'proxy' && a.outcome === 'ok') ? 'answered through proxy' : 'answered by fallback';
+  if (answered)
+    result = attempts.some((a) => a.via === 'proxy' && a.outcome === 'ok')
+      ? 'answered through proxy'
+      : 'answered by fallback';
   else result = fallback ? 'failed after fallback' : 'failed, no fallback';
   return {
     callId: first.callId,
@@ -164,7 +176,9 @@ export function analyzeRun(data: RunData): RunAnalysis {
   const attempts: AttemptFact[] = toolCalls.map((c) => {
     const toxic =
       c.via === 'proxy'
-        ? (toxicsByProxy.get(`${c.service}_proxy`) ?? []).find((t) => overlaps(c.startedAt, c.startedAt + c.durationMs, t.startedAt, t.endedAt ?? Infinity))
+        ? (toxicsByProxy.get(`${c.service}_proxy`) ?? []).find((t) =>
+            overlaps(c.startedAt, c.startedAt + c.durationMs, t.startedAt, t.endedAt ?? Infinity),
+          )
         : undefined;
     return { ...c, startS: seconds(c.startedAt), underToxic: toxic !== undefined, toxicType: toxic?.type ?? null };
   });
@@ -175,7 +189,19 @@ export function analyzeRun(data: RunData): RunAnalysis {
 
   const durationS = seconds(endMs);
   const runDurationS = run.finishedAt === null ? null : seconds(run.finishedAt);
-  return { data, startMs, endMs, durationS, runDurationS, bucketS: chooseBucketS(durationS), prompts, attempts, calls, faults, toxics };
+  return {
+    data,
+    startMs,
+    endMs,
+    durationS,
+    runDurationS,
+    bucketS: chooseBucketS(durationS),
+    prompts,
+    attempts,
+    calls,
+    faults,
+    toxics,
+  };
 }
 
 /** One time bucket of the over-time charts, seconds since the run started. */
@@ -192,7 +218,11 @@ function bucketCount(analysis: RunAnalysis): number {
 
 /** The run's time buckets, `bucketS` wide, covering the whole run (at least one). */
 export function timeBuckets(analysis: RunAnalysis): Bucket[] {
-  return Array.from({ length: bucketCount(analysis) }, (_, index) => ({ index, startS: index * analysis.bucketS, endS: (index + 1) * analysis.bucketS }));
+  return Array.from({ length: bucketCount(analysis) }, (_, index) => ({
+    index,
+    startS: index * analysis.bucketS,
+    endS: (index + 1) * analysis.bucketS,
+  }));
 }
 
 /** The index of the bucket holding a moment (seconds since the run started), clamped to the run. */

@@ -27,7 +27,16 @@ function promptLine(story: PromptStory, finishedAt: number): PromptLine {
 }
 
 function faultBar(f: FaultFact): FaultBar {
-  return { id: f.id, lane: f.row, kind: f.kind, type: f.type, stream: f.stream, startS: f.startS, endS: f.endS, open: f.open };
+  return {
+    id: f.id,
+    lane: f.row,
+    kind: f.kind,
+    type: f.type,
+    stream: f.stream,
+    startS: f.startS,
+    endS: f.endS,
+    open: f.open,
+  };
 }
 
 function attemptCounts(analysis: RunAnalysis): AttemptCount[] {
@@ -78,11 +87,15 @@ export function promptDetail(db: Database, runId: string, promptIndex: number): 
   const story = promptStories(analysis).find((s) => s.promptIndex === promptIndex);
   const row = analysis.prompts.find((p) => p.promptIndex === promptIndex);
   if (!story || !row) return undefined;
-  const facts = new Map(analysis.attempts.map((a) => [JSON.stringify([a.promptIndex, a.promptAttempt, a.callId, a.attempt, a.via]), a]));
+  const facts = new Map(
+    analysis.attempts.map((a) => [JSON.stringify([a.promptIndex, a.promptAttempt, a.callId, a.attempt, a.via]), a]),
+  );
   const calls = story.calls.map((call) => ({
     ...call,
     attempts: call.attempts.map((attempt): AttemptDetail => {
-      const fact = facts.get(JSON.stringify([promptIndex, call.promptAttempt, call.callId, attempt.attempt, attempt.via]));
+      const fact = facts.get(
+        JSON.stringify([promptIndex, call.promptAttempt, call.callId, attempt.attempt, attempt.via]),
+      );
       const active = fact
         ? analysis.faults.filter(
             (f) =>
@@ -96,5 +109,11 @@ export function promptDetail(db: Database, runId: string, promptIndex: number): 
       return { ...attempt, activeFaults: active.map(describeFault) };
     }),
   }));
-  return { ...promptLine(story, row.finishedAt), answer: story.answer, errorType: story.errorType, error: story.error, calls };
+  return {
+    ...promptLine(story, row.finishedAt),
+    answer: story.answer,
+    errorType: story.errorType,
+    error: story.error,
+    calls,
+  };
 }

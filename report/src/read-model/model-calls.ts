@@ -32,7 +32,12 @@ export interface ModelCallSummary {
   readonly latencyMs: { readonly p50: number | null; readonly p95: number | null };
   readonly ttftMs: { readonly p50: number | null };
   /** Responses that asked for a Retry-After, and how the client answered them. */
-  readonly retryAfter: { readonly asked: number; readonly honored: number; readonly early: number; readonly noRetry: number };
+  readonly retryAfter: {
+    readonly asked: number;
+    readonly honored: number;
+    readonly early: number;
+    readonly noRetry: number;
+  };
 }
 
 /**

@@ -69,7 +69,10 @@ export interface PromptStory {
 
 /** A fault in words, for an attempt's cause. */
 export function describeFault(f: FaultFact): string {
-  const what = f.kind === 'toxic' ? `toxic #${f.id} ${f.type}${f.stream ? ` ${f.stream}` : ''} on ${f.row}` : `${f.kind} #${f.id} of ${f.service}`;
+  const what =
+    f.kind === 'toxic'
+      ? `toxic #${f.id} ${f.type}${f.stream ? ` ${f.stream}` : ''} on ${f.row}`
+      : `${f.kind} #${f.id} of ${f.service}`;
   const attributes = Object.keys(f.attributes).length > 0 ? ` ${JSON.stringify(f.attributes)}` : '';
   return what + attributes;
 }
@@ -104,7 +107,8 @@ export function promptStories(analysis: RunAnalysis): PromptStory[] {
   const { logicalCalls, promptCauses } = analysis.data;
   const faults = new Map(analysis.faults.map((f) => [f.id, f]));
   const rootCause = new Map(promptCauses.map((c) => [c.promptIndex, c.rootCause]));
-  const key = (promptIndex: number, promptAttempt: number, callId: string) => JSON.stringify([promptIndex, promptAttempt, callId]);
+  const key = (promptIndex: number, promptAttempt: number, callId: string) =>
+    JSON.stringify([promptIndex, promptAttempt, callId]);
   const attemptsByCall = groupBy(analysis.attempts, (a) => key(a.promptIndex, a.promptAttempt, a.callId));
   const logicalByCall = new Map(logicalCalls.map((c) => [key(c.promptIndex, c.promptAttempt, c.callId), c]));
 
@@ -142,7 +146,9 @@ export function promptStories(analysis: RunAnalysis): PromptStory[] {
   const callsByPrompt = groupBy(calls, (c) => String(c.promptIndex));
 
   return analysis.prompts.map((p) => {
-    const own = (callsByPrompt.get(String(p.promptIndex)) ?? []).map(({ promptIndex: _p, startedAt: _s, ...call }) => call);
+    const own = (callsByPrompt.get(String(p.promptIndex)) ?? []).map(
+      ({ promptIndex: _p, startedAt: _s, ...call }) => call,
+    );
     const causes = own.flatMap((c) => c.attempts.map((a) => a.cause)).filter((c): c is string => c !== null);
     return {
       promptIndex: p.promptIndex,

@@ -47,7 +47,14 @@ export interface PromptRow {
 export type AttemptCause = 'simulated_error' | 'service_down' | 'toxic' | 'cancelled' | 'client_timeout' | 'unknown';
 
 /** Every {@link AttemptCause}, in the view's precedence order. */
-export const ATTEMPT_CAUSES: readonly AttemptCause[] = ['simulated_error', 'service_down', 'toxic', 'cancelled', 'client_timeout', 'unknown'];
+export const ATTEMPT_CAUSES: readonly AttemptCause[] = [
+  'simulated_error',
+  'service_down',
+  'toxic',
+  'cancelled',
+  'client_timeout',
+  'unknown',
+];
 
 /** One `tool_calls` row: a single attempt of a tool call, through the proxy or direct, with its cause. */
 export interface ToolCallRow {
@@ -163,14 +170,17 @@ export interface RunData {
 type RawRunRow = Omit<RunRow, 'settings'> & { settings: string };
 
 /** A `fault_blast_radius` row as read: the fault event's columns and its blast radius. */
-type RawFaultRow = Omit<FaultEventRow, 'attributes'> & Omit<BlastRadiusRow, 'faultEventId' | 'promptIndexes'> & { attributes: string; promptIndexes: string };
+type RawFaultRow = Omit<FaultEventRow, 'attributes'> &
+  Omit<BlastRadiusRow, 'faultEventId' | 'promptIndexes'> & { attributes: string; promptIndexes: string };
 
 /** A JSON object column as an object; {} when it is not one. */
 function parseObject(text: string | null): Record<string, unknown> {
   if (text === null) return {};
   try {
     const value: unknown = JSON.parse(text);
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : {};
   } catch {
     return {};
   }
@@ -201,12 +211,17 @@ export function loadRunData(db: Database, runId?: string): RunData {
       )
       .get(...(runId === undefined ? [] : [runId])) as RawRunRow | undefined;
   } catch (err) {
-    if (isMissingTable(err)) throw new LabError('NOT_FOUND', `no runs recorded in ${db.name}: the lab has not run yet`, { cause: err });
+    if (isMissingTable(err))
+      throw new LabError('NOT_FOUND', `no runs recorded in ${db.name}: the lab has not run yet`, { cause: err });
     throw err;
   }
   if (!run) {
     if (runId === undefined) throw new LabError('NOT_FOUND', `no runs recorded in ${db.name}: the lab has not run yet`);
-    const recent = (db.prepare('SELECT run_id AS runId FROM runs ORDER BY started_at DESC, rowid DESC LIMIT 5').all() as { runId: string }[]).map((r) => r.runId);
+    const recent = (
+      db.prepare('SELECT run_id AS runId FROM runs ORDER BY started_at DESC, rowid DESC LIMIT 5').all() as {
+        runId: string;
+      }[]
+    ).map((r) => r.runId);
     const hint = recent.length > 0 ? `; latest runs: ${recent.join(', ')}` : '; the database holds no runs';
     throw new LabError('NOT_FOUND', `no run "${runId}" in ${db.name}${hint}`);
   }
@@ -277,5 +292,14 @@ export function loadRunData(db: Database, runId?: string): RunData {
     )
     .all(id) as PromptCauseRow[];
   const modelCalls = loadModelCalls(db, id);
-  return { run: { ...run, settings: parseObject(run.settings) }, prompts, toolCalls, logicalCalls, faultEvents, blastRadius, promptCauses, modelCalls };
+  return {
+    run: { ...run, settings: parseObject(run.settings) },
+    prompts,
+    toolCalls,
+    logicalCalls,
+    faultEvents,
+    blastRadius,
+    promptCauses,
+    modelCalls,
+  };
 }

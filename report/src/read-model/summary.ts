@@ -138,7 +138,9 @@ export interface RunSummary {
  * @param settings the run's settings (`LLM_PROVIDER` is used when no model was recorded)
  */
 export function modelLabel(model: string | null, settings: Record<string, unknown>): string {
-  const name = model ?? (typeof settings.LLM_PROVIDER === 'string' && settings.LLM_PROVIDER !== 'auto' ? settings.LLM_PROVIDER : null);
+  const name =
+    model ??
+    (typeof settings.LLM_PROVIDER === 'string' && settings.LLM_PROVIDER !== 'auto' ? settings.LLM_PROVIDER : null);
   if (name === null) return 'not recorded';
   return /offline/i.test(name) ? `${name} (the lab's deterministic offline model, no LLM)` : name;
 }
@@ -192,7 +194,11 @@ export function summarizeRun(analysis: RunAnalysis): RunSummary {
         (p) => p.errorType ?? 'unrecorded',
       ),
       byRootCause: countBy(analysis.data.promptCauses, (c) => c.rootCause ?? 'none'),
-      responseTimeMs: { p50: percentileMs(durations, 50), p95: percentileMs(durations, 95), max: percentileMs(durations, 100) },
+      responseTimeMs: {
+        p50: percentileMs(durations, 50),
+        p95: percentileMs(durations, 95),
+        max: percentileMs(durations, 100),
+      },
     },
     toolCalls: {
       calls: calls.length,

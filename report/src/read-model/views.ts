@@ -64,7 +64,11 @@ export interface RunView {
     readonly settings: Record<string, unknown>;
   };
   /** Prompts with a result row, and the run's total. */
-  readonly progress: { readonly done: number; readonly total: number; readonly byStatus: Readonly<Record<string, number>> };
+  readonly progress: {
+    readonly done: number;
+    readonly total: number;
+    readonly byStatus: Readonly<Record<string, number>>;
+  };
   readonly prompts: readonly PromptLine[];
   /** Proxies (and services) in registry order, whether or not a fault hit them. */
   readonly lanes: readonly string[];

@@ -32,7 +32,13 @@ const SERVER_VERSION = '0.1.0';
 function listed(tool: DeclaredTool) {
   const schema = tool.arguments as { type: 'object'; properties?: Record<string, object> };
   if (!tool.http.writes) return { name: tool.name, description: tool.description, inputSchema: schema };
-  const properties = { ...schema.properties, [REQUEST_ID_FIELD]: { type: 'string', description: 'idempotency key: repeat it on a retry of the same call, and the service writes once' } };
+  const properties = {
+    ...schema.properties,
+    [REQUEST_ID_FIELD]: {
+      type: 'string',
+      description: 'idempotency key: repeat it on a retry of the same call, and the service writes once',
+    },
+  };
   return { name: tool.name, description: tool.description, inputSchema: { ...schema, properties } };
 }
 
@@ -43,14 +49,23 @@ function selfOrigin(req: Request): string {
 }
 
 /** Makes the inner request of one `tools/call` and turns its answer into an MCP tool result. */
-async function callThrough(origin: string, tool: DeclaredTool, args: Record<string, unknown>, requestId: string | undefined): Promise<CallToolResult> {
+async function callThrough(
+  origin: string,
+  tool: DeclaredTool,
+  args: Record<string, unknown>,
+  requestId: string | undefined,
+): Promise<CallToolResult> {
   const mapped = mapToolRequest(tool, args);
   const url = new URL(`${origin}${mapped.path}`);
   for (const [k, v] of Object.entries(mapped.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
   const headers: Record<string, string> = { accept: 'application/json' };
   if (requestId) headers['x-request-id'] = requestId;
   if (mapped.body) headers['content-type'] = 'application/json';
-  const res = await fetch(url, { method: mapped.method, headers, body: mapped.body ? JSON.stringify(mapped.body) : undefined });
+  const res = await fetch(url, {
+    method: mapped.method,
+    headers,
+    body: mapped.body ? JSON.stringify(mapped.body) : undefined,
+  });
   const text = await res.text();
   const meta: Record<string, unknown> = { [HTTP_STATUS_META]: res.status };
   const retryAfter = res.headers.get('retry-after');
@@ -69,11 +84,23 @@ export function mcpRouter(serviceName: string, tools: readonly DeclaredTool[], l
   const router = express.Router();
   const byName = new Map(tools.map((t) => [t.name, t]));
   router.post(MCP_PATH, express.json({ limit: 64 * 1024 }), async (req, res) => {
-    const server = new Server({ name: `chaos-lab-${serviceName}`, version: SERVER_VERSION }, { capabilities: { tools: {} } });
+    const server = new Server(
+      { name: `chaos-lab-${serviceName}`, version: SERVER_VERSION },
+      { capabilities: { tools: {} } },
+    );
     server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: tools.map(listed) }));
     server.setRequestHandler(CallToolRequestSchema, async (call): Promise<CallToolResult> => {
       const tool = byName.get(call.params.name);
-      if (!tool) return { content: [{ type: 'text', text: `unknown tool "${call.params.name}": this service has ${[...byName.keys()].join(', ')}` }], isError: true };
+      if (!tool)
+        return {
+          content: [
+            {
+              type: 'text',
+              text: `unknown tool "${call.params.name}": this service has ${[...byName.keys()].join(', ')}`,
+            },
+          ],
+          isError: true,
+        };
       const requestId = req.get('x-request-id');
       return callThrough(selfOrigin(req), tool, call.params.arguments ?? {}, requestId);
     });
@@ -87,11 +114,19 @@ export function mcpRouter(serviceName: string, tools: readonly DeclaredTool[], l
       await transport.handleRequest(req, res, req.body);
     } catch (err) {
       logger.error({ err }, 'mcp request failed');
-      if (!res.headersSent) res.status(500).json({ jsonrpc: '2.0', error: { code: -32603, message: 'internal error' }, id: null });
+      if (!res.headersSent)
+        res.status(500).json({ jsonrpc: '2.0', error: { code: -32603, message: 'internal error' }, id: null });
     }
   });
   const notAllowed = (_req: Request, res: express.Response) => {
-    res.status(405).set('allow', 'POST').json({ jsonrpc: '2.0', error: { code: -32000, message: 'method not allowed: this MCP server is stateless (POST only)' }, id: null });
+    res
+      .status(405)
+      .set('allow', 'POST')
+      .json({
+        jsonrpc: '2.0',
+        error: { code: -32000, message: 'method not allowed: this MCP server is stateless (POST only)' },
+        id: null,
+      });
   };
   router.get(MCP_PATH, notAllowed);
   router.delete(MCP_PATH, notAllowed);

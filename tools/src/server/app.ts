@@ -53,13 +53,18 @@ export function createServiceApp(service: ToolService, deps: ToolDeps): Express 
   app.use(countRequests(service.name, [HEALTH_PATH, METRICS_PATH]));
   // The writes that took effect, by idempotency key: how the experiment runner counts duplicate side effects.
   app.get(WRITES_PATH, (_req, res) => {
-    res.json({ service: service.name, writes: idempotency.writes().map((w) => ({ scope: w.scope, request_id: w.requestId })) });
+    res.json({
+      service: service.name,
+      writes: idempotency.writes().map((w) => ({ scope: w.scope, request_id: w.requestId })),
+    });
   });
   // Before the faults: an MCP tool call makes one request to the routes below, which meets them (mcp/endpoint.ts).
   if (deps.mcpTools) app.use(mcpRouter(service.name, deps.mcpTools, deps.logger));
   if (deps.requestRecorder) app.use(deps.requestRecorder);
   app.use(plannedFault(deps.plannedErrors, HEALTH_PATH));
-  app.use(simulatedFailure(deps.errorProb ?? deps.settings.ERROR_PROB, deps.random.fork('simulated-failure'), HEALTH_PATH));
+  app.use(
+    simulatedFailure(deps.errorProb ?? deps.settings.ERROR_PROB, deps.random.fork('simulated-failure'), HEALTH_PATH),
+  );
   app.use(express.json({ limit: BODY_LIMIT_BYTES }));
   app.use(routes);
   app.use(unknownRoute);

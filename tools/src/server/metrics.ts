@@ -29,7 +29,7 @@ export const toolMetrics = defineMetrics((registry) => ({
   }),
   duration: new Histogram({
     name: 'chaos_lab_tool_request_duration_seconds',
-    help: 'Time from a request\'s arrival at a tool service to its answer (or the client leaving), seconds.',
+    help: "Time from a request's arrival at a tool service to its answer (or the client leaving), seconds.",
     labelNames: LABELS,
     buckets: [...DURATION_BUCKETS_SECONDS],
     registers: [registry],
@@ -47,7 +47,11 @@ export function countRequests(service: string, spared: readonly string[]): Reque
     if (spared.includes(req.path)) return next();
     const end = m.duration.startTimer();
     res.once('close', () => {
-      const fault = res.locals[SIMULATED_FAILURE] ? 'simulated' : res.locals.plannedFault !== undefined ? 'planned' : 'none';
+      const fault = res.locals[SIMULATED_FAILURE]
+        ? 'simulated'
+        : res.locals.plannedFault !== undefined
+          ? 'planned'
+          : 'none';
       const labels = { service, status: res.writableFinished ? String(res.statusCode) : 'client_closed', fault };
       m.requests.inc(labels);
       end(labels);

@@ -32,7 +32,10 @@ export interface PageInfo {
  * Cuts page `page` (from 1) of `per_page` items out of `items`.
  * @returns the page's items and its {@link PageInfo}
  */
-export function pageOf<T>(items: readonly T[], paging: { page: number; per_page: number }): { info: PageInfo; items: T[] } {
+export function pageOf<T>(
+  items: readonly T[],
+  paging: { page: number; per_page: number },
+): { info: PageInfo; items: T[] } {
   const { page, per_page } = paging;
   return {
     info: { total: items.length, page, per_page, total_pages: Math.ceil(items.length / per_page) },

@@ -36,7 +36,11 @@ export type PlannedErrorSource = () => PlannedError | undefined;
 export function plannedErrorsFromDatabase(dbPath: string, service: string, logger: Logger): PlannedErrorSource {
   // Read-only: a service only reads the manager's record (no migration, no journal-mode change
   // competing with the writers for a lock).
-  const use = databaseWhenPresent(dbPath, { readonly: true, logger, warning: 'planned faults cannot be read: none applied' });
+  const use = databaseWhenPresent(dbPath, {
+    readonly: true,
+    logger,
+    warning: 'planned faults cannot be read: none applied',
+  });
   return () =>
     use((db) => {
       const row = db
@@ -67,6 +71,12 @@ export function plannedFault(source: PlannedErrorSource | undefined, healthPath:
     res.locals.plannedFault = planned.fault;
     res.setHeader(FAULT_HEADER, PLANNED_FAULT);
     if (planned.retryAfterS !== undefined) res.setHeader('Retry-After', String(planned.retryAfterS));
-    res.status(planned.status).json({ error: planned.body ?? `planned fault ${planned.fault}: HTTP ${planned.status}`, fault: planned.fault, planned: true });
+    res
+      .status(planned.status)
+      .json({
+        error: planned.body ?? `planned fault ${planned.fault}: HTTP ${planned.status}`,
+        fault: planned.fault,
+        planned: true,
+      });
   };
 }

@@ -24,7 +24,11 @@ export const SIMULATED_FAULT = 'simulated';
  * @param random the stream the draws come from (one draw per request)
  * @param healthPath the path that is never failed
  */
-export function simulatedFailure(errorProb: number | (() => number), random: Random, healthPath: string): RequestHandler {
+export function simulatedFailure(
+  errorProb: number | (() => number),
+  random: Random,
+  healthPath: string,
+): RequestHandler {
   const current = typeof errorProb === 'number' ? () => errorProb : errorProb;
   return (req, res, next) => {
     if (req.path === healthPath) {

@@ -15,6 +15,10 @@ export type ErrorProbSource = () => number;
  * @param settingsErrorProb the service's own `ERROR_PROB`, a probability in [0, 1]
  */
 export function errorProbFromDatabase(dbPath: string, settingsErrorProb: number, logger: Logger): ErrorProbSource {
-  const use = databaseWhenPresent(dbPath, { readonly: true, logger, warning: 'steered ERROR_PROB cannot be read: keeping the setting' });
+  const use = databaseWhenPresent(dbPath, {
+    readonly: true,
+    logger,
+    warning: 'steered ERROR_PROB cannot be read: keeping the setting',
+  });
   return () => use(steeredErrorProb) ?? settingsErrorProb;
 }

@@ -24,7 +24,8 @@ function predicateFor(place: InputPlace): z.core.$ZodErrorMap {
         if (place === 'query' && Array.isArray(issue.input)) return 'must be given once';
         return `must be ${article(issue.expected === 'int' ? 'integer' : String(issue.expected))}`;
       case 'too_small':
-        if (issue.origin === 'string') return Number(issue.minimum) <= 1 ? 'must not be empty' : `must be at least ${issue.minimum} characters`;
+        if (issue.origin === 'string')
+          return Number(issue.minimum) <= 1 ? 'must not be empty' : `must be at least ${issue.minimum} characters`;
         return `must be at least ${issue.minimum}`;
       case 'too_big':
         if (issue.origin === 'string') return `must be at most ${issue.maximum} characters`;

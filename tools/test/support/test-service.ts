@@ -31,17 +31,25 @@ export interface JsonResponse {
 async function toJson(response: Response): Promise<JsonResponse> {
   const text = await response.text();
   const type = response.headers.get('content-type') ?? '';
-  if (!type.includes('application/json')) throw new Error(`expected JSON, got ${response.status} ${type}: ${text.slice(0, 200)}`);
+  if (!type.includes('application/json'))
+    throw new Error(`expected JSON, got ${response.status} ${type}: ${text.slice(0, 200)}`);
   return { status: response.status, headers: response.headers, body: JSON.parse(text) };
 }
 
 /** Starts `name` on a free port with test settings (seed 1, ERROR_PROB 0 unless overridden). */
-export async function startTestService(name: ServiceName, overrides: Record<string, string> = {}): Promise<TestService> {
+export async function startTestService(
+  name: ServiceName,
+  overrides: Record<string, string> = {},
+): Promise<TestService> {
   const tmp = makeTempDir(`chaos-lab-${name}-`);
   const settings = testSettings(tmp.path, overrides);
   const service = await startToolService(name, settings, { port: 0 });
   const request = (method: string, path: string, body?: string, contentType = 'application/json') =>
-    fetch(`${service.url}${path}`, { method, body, headers: body === undefined ? {} : { 'content-type': contentType } }).then(toJson);
+    fetch(`${service.url}${path}`, {
+      method,
+      body,
+      headers: body === undefined ? {} : { 'content-type': contentType },
+    }).then(toJson);
   return {
     service,
     settings,

@@ -49,7 +49,9 @@ export function findRealServer(env: NodeJS.ProcessEnv = process.env): string | u
   const named = env.TOXIPROXY_SERVER_BIN;
   if (named !== undefined && named !== '') {
     if (!isExecutableFile(named)) {
-      throw new Error(`TOXIPROXY_SERVER_BIN=${named} is not an executable file: name a toxiproxy-server binary, or unset it`);
+      throw new Error(
+        `TOXIPROXY_SERVER_BIN=${named} is not an executable file: name a toxiproxy-server binary, or unset it`,
+      );
     }
     return named;
   }
@@ -90,7 +92,9 @@ async function stopChild(child: ChildProcess): Promise<void> {
 async function waitReady(url: string, child: ChildProcess, bin: string, stderr: () => string): Promise<string> {
   const deadline = performance.now() + READY_TIMEOUT_MS;
   const exited = once(child, 'exit').then(([code, signal]) => {
-    throw new Error(`${bin} exited (${signal ?? code}) before its API answered: ${stderr().trim().split('\n').at(-1) ?? ''}`);
+    throw new Error(
+      `${bin} exited (${signal ?? code}) before its API answered: ${stderr().trim().split('\n').at(-1) ?? ''}`,
+    );
   });
   exited.catch(() => undefined);
   const answered = (async () => {
@@ -102,7 +106,8 @@ async function waitReady(url: string, child: ChildProcess, bin: string, stderr: 
       } catch {
         // not listening yet
       }
-      if (performance.now() > deadline) throw new Error(`${bin}: API at ${url} did not answer within ${READY_TIMEOUT_MS} ms`);
+      if (performance.now() > deadline)
+        throw new Error(`${bin}: API at ${url} did not answer within ${READY_TIMEOUT_MS} ms`);
       if (child.exitCode !== null || child.signalCode !== null) return '';
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -137,7 +142,9 @@ export async function startExecutableServer(bin: string): Promise<BenchServer> {
 /** Starts our server (`toxiproxy-process.ts`) in a child process. @returns it, labelled `ours` */
 export async function startOwnServer(): Promise<BenchServer> {
   const script = fileURLToPath(new URL('./toxiproxy-process.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', script], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
   const { url } = JSON.parse(line) as { url: string };
   return { label: 'ours', url, stop: () => stopChild(child) };

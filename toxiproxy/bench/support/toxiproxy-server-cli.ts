@@ -17,7 +17,11 @@ function flags(args: string[]): Map<string, string> {
 }
 
 const given = flags(process.argv.slice(2));
-const server = await startToxiproxyServer({ host: given.get('host') ?? 'localhost', port: Number(given.get('port') ?? 8474), seed: 1 });
+const server = await startToxiproxyServer({
+  host: given.get('host') ?? 'localhost',
+  port: Number(given.get('port') ?? 8474),
+  seed: 1,
+});
 const stop = (): void => {
   void server.close().then(() => process.exit(0));
 };

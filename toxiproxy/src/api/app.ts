@@ -12,7 +12,14 @@ import type { Proxy } from '../proxy/proxy.js';
 import { toxicShape, type ToxicRecord } from '../proxy/toxic-collection.js';
 import { ApiError, ErrToxicNotFound, internalError } from './errors.js';
 import { apiErrorReply, emptyReply, jsonReply, readBody, sendReply, textErrorReply, type Reply } from './http.js';
-import { parseBody, populateInput, proxyCreateInput, proxyUpdateInput, toxicCreateInput, toxicUpdateInput } from './inputs.js';
+import {
+  parseBody,
+  populateInput,
+  proxyCreateInput,
+  proxyUpdateInput,
+  toxicCreateInput,
+  toxicUpdateInput,
+} from './inputs.js';
 import { createRequestIds } from './request-id.js';
 import { Router } from './router.js';
 
@@ -127,7 +134,9 @@ export function createToxiproxyApi(deps: ToxiproxyApiDeps): (req: IncomingMessag
         return jsonReply(200, toxicShape(toxic));
       }),
     )
-    .add(['GET'], '/proxies/{proxy}/toxics/{toxic}', ({ params }) => jsonReply(200, toxicShape(toxicOf(proxies.get(params.proxy!), params.toxic!))))
+    .add(['GET'], '/proxies/{proxy}/toxics/{toxic}', ({ params }) =>
+      jsonReply(200, toxicShape(toxicOf(proxies.get(params.proxy!), params.toxic!))),
+    )
     .add(['POST', 'PATCH'], '/proxies/{proxy}/toxics/{toxic}', ({ params, text }) =>
       serial(async () => {
         const proxy = proxies.get(params.proxy!);
@@ -172,7 +181,8 @@ export function createToxiproxyApi(deps: ToxiproxyApiDeps): (req: IncomingMessag
       return await match.handler({ params: match.params, text });
     } catch (err) {
       const error = asApiError(err);
-      if (error.status >= 500) logger.warn({ err: error.message, method: req.method, url: req.url }, 'API request failed');
+      if (error.status >= 500)
+        logger.warn({ err: error.message, method: req.method, url: req.url }, 'API request failed');
       return apiErrorReply(error);
     }
   };
@@ -185,7 +195,13 @@ export function createToxiproxyApi(deps: ToxiproxyApiDeps): (req: IncomingMessag
       .then((reply) => {
         sendReply(res, reply, requestId);
         logger.debug(
-          { request_id: requestId, method: req.method, url: req.url, status: reply.status, durationMs: Math.round((performance.now() - started) * 1000) / 1000 },
+          {
+            request_id: requestId,
+            method: req.method,
+            url: req.url,
+            status: reply.status,
+            durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+          },
           'API request',
         );
       });

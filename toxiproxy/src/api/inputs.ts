@@ -7,7 +7,13 @@ import { GoJsonSyntaxError, readGoJson, type JsonValue } from '../json/go-json.j
 import type { Direction } from '../link/types.js';
 import { getToxicType } from '../toxics/registry.js';
 import type { ToxicAttributes, ToxicType } from '../toxics/toxic.js';
-import { ErrBadRequestBody, ErrInvalidStream, ErrInvalidToxicType, ErrMissingField, ErrToxicAlreadyExists } from './errors.js';
+import {
+  ErrBadRequestBody,
+  ErrInvalidStream,
+  ErrInvalidToxicType,
+  ErrMissingField,
+  ErrToxicAlreadyExists,
+} from './errors.js';
 
 /** Runs a decoding step, turning Go JSON errors into `bad request body: <detail>`. */
 function decoding<T>(step: () => T): T {
@@ -49,7 +55,12 @@ export interface ProxyInput {
 
 /** A proxy from its decoded fields: absent strings are empty, absent `enabled` is true. */
 function proxyInput(fields: { name?: string; listen?: string; upstream?: string; enabled?: boolean }): ProxyInput {
-  return { name: fields.name ?? '', listen: fields.listen ?? '', upstream: fields.upstream ?? '', enabled: fields.enabled ?? true };
+  return {
+    name: fields.name ?? '',
+    listen: fields.listen ?? '',
+    upstream: fields.upstream ?? '',
+    enabled: fields.enabled ?? true,
+  };
 }
 
 function requireProxyFields(input: ProxyInput, suffix: string): void {
@@ -73,7 +84,11 @@ export function proxyCreateInput(body: JsonValue): ProxyInput {
  */
 export function proxyUpdateInput(body: JsonValue, current: Omit<ProxyInput, 'name'>): Omit<ProxyInput, 'name'> {
   const fields = decoding(() => decodeGoStruct(body, PROXY_STRUCT));
-  return { listen: fields.listen ?? current.listen, upstream: fields.upstream ?? current.upstream, enabled: fields.enabled ?? current.enabled };
+  return {
+    listen: fields.listen ?? current.listen,
+    upstream: fields.upstream ?? current.upstream,
+    enabled: fields.enabled ?? current.enabled,
+  };
 }
 
 /**
@@ -84,14 +99,22 @@ export function proxyUpdateInput(body: JsonValue, current: Omit<ProxyInput, 'nam
 export function populateInput(body: JsonValue): ProxyInput[] {
   if (body.kind === 'null') return [];
   if (body.kind !== 'array') {
-    throw ErrBadRequestBody.join(`json: cannot unmarshal ${body.kind} into Go value of type []${POPULATE_ENTRY_STRUCT.type}`);
+    throw ErrBadRequestBody.join(
+      `json: cannot unmarshal ${body.kind} into Go value of type []${POPULATE_ENTRY_STRUCT.type}`,
+    );
   }
   const inputs = decoding(() => body.items.map((item) => proxyInput(decodeGoStruct(item, POPULATE_ENTRY_STRUCT))));
   inputs.forEach((input, i) => requireProxyFields(input, ` at proxy ${i + 1}`));
   return inputs;
 }
 
-const TOXIC_WRAPPER_STRUCT: GoStruct<{ attributes: 'raw'; name: 'string'; type: 'string'; stream: 'string'; toxicity: 'float32' }> = {
+const TOXIC_WRAPPER_STRUCT: GoStruct<{
+  attributes: 'raw';
+  name: 'string';
+  type: 'string';
+  stream: 'string';
+  toxicity: 'float32';
+}> = {
   name: 'ToxicWrapper',
   type: 'toxics.ToxicWrapper',
   fields: { attributes: 'raw', name: 'string', type: 'string', stream: 'string', toxicity: 'float32' },
@@ -169,4 +192,3 @@ export function toxicUpdateInput(
   const attributes = decodeAttributes(current.type, fields.attributes, current.attributes);
   return { toxicity: fields.toxicity ?? current.toxicity, attributes };
 }
-

@@ -70,7 +70,8 @@ export class Router<H> {
     const rawPath = queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt);
     const path = rawPath.split('/').map(decodeSegment).join('/');
     const clean = cleanPath(path);
-    if (clean !== path) return { kind: 'redirect', location: escapePath(clean) + (queryAt < 0 ? '' : rawUrl.slice(queryAt)) };
+    if (clean !== path)
+      return { kind: 'redirect', location: escapePath(clean) + (queryAt < 0 ? '' : rawUrl.slice(queryAt)) };
     const parts = path.split('/').slice(1);
     let methodMismatch = false;
     for (const route of this.routes) {

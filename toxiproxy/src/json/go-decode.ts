@@ -39,7 +39,12 @@ export class GoJsonTypeError extends Error {}
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
-const GO_TYPE: Record<Exclude<GoFieldKind, 'raw'>, string> = { string: 'string', bool: 'bool', int64: 'int64', float32: 'float32' };
+const GO_TYPE: Record<Exclude<GoFieldKind, 'raw'>, string> = {
+  string: 'string',
+  bool: 'bool',
+  int64: 'int64',
+  float32: 'float32',
+};
 
 /** What Go calls a JSON value in a type error. */
 function jsonKindName(value: JsonValue): string {
@@ -47,7 +52,9 @@ function jsonKindName(value: JsonValue): string {
 }
 
 function typeError(what: string, structName: string, path: string, goType: string): GoJsonTypeError {
-  return new GoJsonTypeError(`json: cannot unmarshal ${what} into Go struct field ${structName}.${path} of type ${goType}`);
+  return new GoJsonTypeError(
+    `json: cannot unmarshal ${what} into Go struct field ${structName}.${path} of type ${goType}`,
+  );
 }
 
 /** Parses an integer literal as Go's `strconv.ParseInt(s, 10, 64)`; undefined when it is not one. */
@@ -63,9 +70,16 @@ function parseFloat32(text: string): number | undefined {
   return Number.isFinite(f) ? f : undefined;
 }
 
-function decodeField(kind: GoFieldKind, value: JsonValue, structName: string, path: string, structType?: string): unknown {
+function decodeField(
+  kind: GoFieldKind,
+  value: JsonValue,
+  structName: string,
+  path: string,
+  structType?: string,
+): unknown {
   if (kind === 'raw') {
-    if (structType !== undefined && value.kind !== 'object') throw typeError(jsonKindName(value), structName, path, structType);
+    if (structType !== undefined && value.kind !== 'object')
+      throw typeError(jsonKindName(value), structName, path, structType);
     return value;
   }
   const goType = GO_TYPE[kind];
@@ -124,7 +138,13 @@ export function decodeGoStruct<F extends Record<string, GoFieldKind>>(
     const field = fieldFor(struct.fields, key);
     if (field === undefined || item.kind === 'null') continue;
     const path = context ? `${context.path}.${field}` : field;
-    out[field] = decodeField(struct.fields[field] as GoFieldKind, item, struct.name, path, struct.structFields?.[field]);
+    out[field] = decodeField(
+      struct.fields[field] as GoFieldKind,
+      item,
+      struct.name,
+      path,
+      struct.structFields?.[field],
+    );
   }
   return out as { [K in keyof F]?: GoFieldValue<F[K]> };
 }

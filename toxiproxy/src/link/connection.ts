@@ -51,7 +51,12 @@ export class Connection implements LinkOwner {
     client.setNoDelay(true);
     client.on('error', this.onSocketError);
     client.once('close', this.onSocketClose);
-    const upstream = connect({ host: upstreamAddress.host, port: upstreamAddress.port, allowHalfOpen: true, noDelay: true });
+    const upstream = connect({
+      host: upstreamAddress.host,
+      port: upstreamAddress.port,
+      allowHalfOpen: true,
+      noDelay: true,
+    });
     this.upstream = upstream;
     upstream.on('error', this.onSocketError);
     upstream.once('close', this.onSocketClose);

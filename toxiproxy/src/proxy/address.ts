@@ -31,7 +31,8 @@ export function splitHostPort(address: string): HostPort {
     const close = address.indexOf(']');
     if (close < 0) return fail("missing ']' in address");
     if (close + 1 === address.length) return fail('missing port in address');
-    if (close + 1 !== colon) return fail(address[close + 1] === ':' ? 'too many colons in address' : 'missing port in address');
+    if (close + 1 !== colon)
+      return fail(address[close + 1] === ':' ? 'too many colons in address' : 'missing port in address');
     host = address.slice(1, close);
     if (host.includes('[') || host.includes(']')) return fail("unexpected '[' in address");
   } else {

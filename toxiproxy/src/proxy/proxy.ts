@@ -16,7 +16,15 @@ import { Connection } from '../link/connection.js';
 import type { Link } from '../link/link.js';
 import type { Direction } from '../link/types.js';
 import type { ProxyMetrics } from '../metrics.js';
-import { AddressError, bindErrorMessage, formatAddress, parseUpstream, resolvedListen, resolveListen, type BindTarget } from './address.js';
+import {
+  AddressError,
+  bindErrorMessage,
+  formatAddress,
+  parseUpstream,
+  resolvedListen,
+  resolveListen,
+  type BindTarget,
+} from './address.js';
 import { ToxicCollection } from './toxic-collection.js';
 
 /** What every proxy of a server shares. */
@@ -84,7 +92,9 @@ export class Proxy {
       if (err instanceof AddressError) throw internalError(`listen tcp: ${err.message}`);
       throw err;
     }
-    const server = createServer({ pauseOnConnect: true, noDelay: true, allowHalfOpen: true }, (socket) => this.accept(socket));
+    const server = createServer({ pauseOnConnect: true, noDelay: true, allowHalfOpen: true }, (socket) =>
+      this.accept(socket),
+    );
     try {
       await listen(server, target.ip, target.port);
     } catch (err) {
@@ -159,7 +169,10 @@ export class Proxy {
     try {
       upstream = parseUpstream(this.upstream);
     } catch (err) {
-      this.logger.error({ upstream: this.upstream, err: (err as Error).message }, 'unable to open connection to upstream');
+      this.logger.error(
+        { upstream: this.upstream, err: (err as Error).message },
+        'unable to open connection to upstream',
+      );
       client.destroy();
       return;
     }
@@ -179,7 +192,13 @@ export class Proxy {
 
   /** The API shape of this proxy. */
   toJSON(): ApiProxy {
-    return { name: this.name, listen: this.listen, upstream: this.upstream, enabled: this.enabled, toxics: this.toxics.toJSON() };
+    return {
+      name: this.name,
+      listen: this.listen,
+      upstream: this.upstream,
+      enabled: this.enabled,
+      toxics: this.toxics.toJSON(),
+    };
   }
 }
 

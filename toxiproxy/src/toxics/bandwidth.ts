@@ -56,7 +56,10 @@ class BandwidthStage extends TimedReleaseStage {
     const head = this.queue[0]!;
     const size = this.nextPiece();
     this.scheduleEnd = due;
-    const piece = this.offset === 0 && size === head.data.length ? head : { data: head.data.subarray(this.offset, this.offset + size), time: head.time };
+    const piece =
+      this.offset === 0 && size === head.data.length
+        ? head
+        : { data: head.data.subarray(this.offset, this.offset + size), time: head.time };
     this.offset += size;
     if (this.offset >= head.data.length) {
       this.queue.shift();
@@ -66,7 +69,9 @@ class BandwidthStage extends TimedReleaseStage {
   }
 
   protected takeHeld(): Chunk[] {
-    const chunks = this.queue.map((c, i) => (i === 0 && this.offset > 0 ? { data: c.data.subarray(this.offset), time: c.time } : c));
+    const chunks = this.queue.map((c, i) =>
+      i === 0 && this.offset > 0 ? { data: c.data.subarray(this.offset), time: c.time } : c,
+    );
     this.queue.length = 0;
     this.offset = 0;
     return chunks;

@@ -6,7 +6,16 @@
  * Attributes: `bytes` (bytes).
  * Toxiproxy 2.12.0 semantics (toxics/limit_data.go).
  */
-import { attr, nothingHeld, type Chunk, type HeldData, type StageContext, type ToxicAttributes, type ToxicStage, type ToxicType } from './toxic.js';
+import {
+  attr,
+  nothingHeld,
+  type Chunk,
+  type HeldData,
+  type StageContext,
+  type ToxicAttributes,
+  type ToxicStage,
+  type ToxicType,
+} from './toxic.js';
 
 /** Bytes passed so far on one connection direction. */
 interface LimitDataState {

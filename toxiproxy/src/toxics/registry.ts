@@ -13,7 +13,16 @@ import { timeoutToxic } from './timeout.js';
 import type { ToxicType } from './toxic.js';
 
 const registry = new Map<string, ToxicType>(
-  [latencyToxic, bandwidthToxic, slowCloseToxic, timeoutToxic, resetPeerToxic, slicerToxic, limitDataToxic, noopToxic].map((t) => [t.name, t]),
+  [
+    latencyToxic,
+    bandwidthToxic,
+    slowCloseToxic,
+    timeoutToxic,
+    resetPeerToxic,
+    slicerToxic,
+    limitDataToxic,
+    noopToxic,
+  ].map((t) => [t.name, t]),
 );
 
 /** The toxic type registered under `name` (case-sensitive, as in Toxiproxy), or undefined. */

@@ -8,7 +8,16 @@
  * those opened before the toxic was added (the Go server only manages that for newer ones).
  */
 import type { TimerHandle } from '../clock.js';
-import { attr, nothingHeld, type Chunk, type HeldData, type StageContext, type ToxicAttributes, type ToxicStage, type ToxicType } from './toxic.js';
+import {
+  attr,
+  nothingHeld,
+  type Chunk,
+  type HeldData,
+  type StageContext,
+  type ToxicAttributes,
+  type ToxicStage,
+  type ToxicType,
+} from './toxic.js';
 
 class ResetPeerStage implements ToxicStage {
   private readonly timeoutMs: number;

@@ -41,7 +41,10 @@ class SlicerStage extends TimedReleaseStage {
       const remaining = data.length - offset;
       let size = remaining;
       if (remaining > this.averageSize + this.variation) {
-        const drawn = this.variation > 0 ? this.averageSize + this.ctx.random.int(-this.variation, this.variation) : this.averageSize;
+        const drawn =
+          this.variation > 0
+            ? this.averageSize + this.ctx.random.int(-this.variation, this.variation)
+            : this.averageSize;
         size = Math.min(remaining, Math.max(1, drawn));
       }
       this.pieces.push({ data: data.subarray(offset, offset + size), time: chunk.time });

@@ -6,7 +6,15 @@
  * Toxiproxy 2.12.0 semantics (toxics/slow_close.go).
  */
 import type { TimerHandle } from '../clock.js';
-import { attr, type Chunk, type HeldData, type StageContext, type ToxicAttributes, type ToxicStage, type ToxicType } from './toxic.js';
+import {
+  attr,
+  type Chunk,
+  type HeldData,
+  type StageContext,
+  type ToxicAttributes,
+  type ToxicStage,
+  type ToxicType,
+} from './toxic.js';
 
 class SlowCloseStage implements ToxicStage {
   private readonly delayMs: number;

@@ -8,7 +8,16 @@
  * Toxiproxy 2.12.0 semantics (toxics/timeout.go).
  */
 import type { TimerHandle } from '../clock.js';
-import { attr, nothingHeld, type Chunk, type HeldData, type StageContext, type ToxicAttributes, type ToxicStage, type ToxicType } from './toxic.js';
+import {
+  attr,
+  nothingHeld,
+  type Chunk,
+  type HeldData,
+  type StageContext,
+  type ToxicAttributes,
+  type ToxicStage,
+  type ToxicType,
+} from './toxic.js';
 
 class TimeoutStage implements ToxicStage {
   private readonly timeoutMs: number;

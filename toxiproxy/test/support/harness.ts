@@ -70,7 +70,13 @@ export interface RawResponse {
 }
 
 /** Calls the API with fetch; `body` is sent as is (a string) or JSON-encoded. */
-export async function api(server: ToxiproxyServer, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<RawResponse> {
+export async function api(
+  server: ToxiproxyServer,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<RawResponse> {
   const response = await fetch(server.url + path, {
     method,
     headers: { 'User-Agent': 'chaos-lab-tests', ...headers },
@@ -83,7 +89,11 @@ export async function api(server: ToxiproxyServer, method: string, path: string,
 
 /** Creates a proxy on a free loopback port to `upstreamPort`. @returns the port it listens on */
 export async function createProxy(server: ToxiproxyServer, name: string, upstreamPort: number): Promise<number> {
-  const res = await api(server, 'POST', '/proxies', { name, listen: '127.0.0.1:0', upstream: `127.0.0.1:${upstreamPort}` });
+  const res = await api(server, 'POST', '/proxies', {
+    name,
+    listen: '127.0.0.1:0',
+    upstream: `127.0.0.1:${upstreamPort}`,
+  });
   if (res.status !== 201) throw new Error(`create proxy ${name}: ${res.status} ${res.text}`);
   return Number((res.json() as { listen: string }).listen.split(':').pop());
 }
@@ -134,7 +144,16 @@ export function collect(socket: Socket): Promise<Received> {
     error = e;
   });
   return new Promise((resolve) => {
-    socket.once('close', () => resolve({ data: Buffer.concat(chunks), reads: chunks.length, firstAt, lastAt, endedAt: performance.now(), error }));
+    socket.once('close', () =>
+      resolve({
+        data: Buffer.concat(chunks),
+        reads: chunks.length,
+        firstAt,
+        lastAt,
+        endedAt: performance.now(),
+        error,
+      }),
+    );
   });
 }
 

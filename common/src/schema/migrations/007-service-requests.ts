@@ -5,7 +5,8 @@
 import type { Migration } from '../migration.js';
 
 export const migrationServiceRequests: Migration = {
-  description: 'service requests: every request a tool service or the model server received, for agents the lab cannot see inside',
+  description:
+    'service requests: every request a tool service or the model server received, for agents the lab cannot see inside',
   sql: `
       -- The services' own record of the requests they received
       -- (SERVICE_REQUESTS), written by common/src/service-requests.ts in the tool services and the model

@@ -5,7 +5,8 @@
 import type { Migration } from '../migration.js';
 
 export const migrationSteeringChanges: Migration = {
-  description: 'steering changes: chaos paused or resumed, TOXIC_PROB, ERROR_PROB or TOXICS changed, or an abort asked, while a run goes',
+  description:
+    'steering changes: chaos paused or resumed, TOXIC_PROB, ERROR_PROB or TOXICS changed, or an abort asked, while a run goes',
   sql: `
       -- One row per change made through the proxy-manager's
       -- /steering API (common/src/steering.ts), so a replay knows what was in force when.

@@ -20,7 +20,11 @@ export const calculateRoute: Route = {
     const leftOut = numbersLeftOut(sentence, expression);
     if (leftOut.length > 0) {
       // Calculating only part of the question would answer something else than was asked.
-      ctx.add(note(`I could not tell how to calculate "${squash(sentence)}": the calculation I can read, ${expression}, leaves out ${listProse(leftOut)}.`));
+      ctx.add(
+        note(
+          `I could not tell how to calculate "${squash(sentence)}": the calculation I can read, ${expression}, leaves out ${listProse(leftOut)}.`,
+        ),
+      );
       return;
     }
     ctx.add(

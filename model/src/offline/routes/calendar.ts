@@ -63,18 +63,24 @@ export const deleteEventsRoute: Route = {
           const deleted = record(data)?.deleted;
           if (typeof deleted !== 'number') return unreadable('calendar', data);
           const day = text(record(data)?.date) ?? String(args.date);
-          return deleted === 0 ? `There was nothing to delete on ${day}.` : `Deleted ${counted(deleted, 'event')} on ${day}.`;
+          return deleted === 0
+            ? `There was nothing to delete on ${day}.`
+            : `Deleted ${counted(deleted, 'event')} on ${day}.`;
         },
       }),
     );
   },
 };
 
-const CALENDAR_PLACE = /\b(?:to|on|in|into|onto|from)\s+(?:my|the|our)\s+(?:calendar|schedule|agenda|diary|planner)\b|\b(?:my|the|our)\s+(?:calendar|schedule|agenda|diary|planner)\b/gi;
+const CALENDAR_PLACE =
+  /\b(?:to|on|in|into|onto|from)\s+(?:my|the|our)\s+(?:calendar|schedule|agenda|diary|planner)\b|\b(?:my|the|our)\s+(?:calendar|schedule|agenda|diary|planner)\b/gi;
 const NAMED = /\b(?:titled|entitled|called|named|with\s+the\s+title|title\s*:|subject\s*:)\s*(.+)$/i;
-const VERB = /^(?:add|schedule|create|put|book|set\s+up|plan|arrange|insert|make|remind\s+me(?:\s+(?:to|about|of))?)\s+/i;
-const GENERIC_EVENT = /^(?:an?\s+|the\s+)?(?:new\s+)?(?:calendar\s+)?(?:event|entry|reminder)\b\s*(?:for|about|to|of)?\s*/i;
-const EDGE_WORDS = /^(?:(?:an?|the|for|on|at|in|to|by|from|about|of)\s+)+|(?:\s+(?:for|on|at|in|to|by|from|about|of|please))+$/gi;
+const VERB =
+  /^(?:add|schedule|create|put|book|set\s+up|plan|arrange|insert|make|remind\s+me(?:\s+(?:to|about|of))?)\s+/i;
+const GENERIC_EVENT =
+  /^(?:an?\s+|the\s+)?(?:new\s+)?(?:calendar\s+)?(?:event|entry|reminder)\b\s*(?:for|about|to|of)?\s*/i;
+const EDGE_WORDS =
+  /^(?:(?:an?|the|for|on|at|in|to|by|from|about|of)\s+)+|(?:\s+(?:for|on|at|in|to|by|from|about|of|please))+$/gi;
 
 /**
  * The title of an event: the quote when there is one, else the words after "titled/called", else what is

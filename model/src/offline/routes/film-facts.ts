@@ -17,8 +17,10 @@ export interface FilmFact {
   fact: 'director' | 'year';
 }
 
-const LEAD = /^(?:who\s+(?:directed|made)|who\s+(?:was|is)\s+the\s+director\s+of|(?:in\s+)?what\s+year\s+(?:was|did)|when\s+(?:was|did)|(?:tell\s+me\s+)?(?:who\s+(?:was|is)\s+)?the\s+director\s+of)\s+/i;
-const TAIL = /\s+(?:(?:first\s+)?(?:released|come\s+out|came\s+out|made|directed|filmed|premiered?)(?:\s+in\s+(?:cinemas|theaters|theatres))?|directed\s+by)$/i;
+const LEAD =
+  /^(?:who\s+(?:directed|made)|who\s+(?:was|is)\s+the\s+director\s+of|(?:in\s+)?what\s+year\s+(?:was|did)|when\s+(?:was|did)|(?:tell\s+me\s+)?(?:who\s+(?:was|is)\s+)?the\s+director\s+of)\s+/i;
+const TAIL =
+  /\s+(?:(?:first\s+)?(?:released|come\s+out|came\s+out|made|directed|filmed|premiered?)(?:\s+in\s+(?:cinemas|theaters|theatres))?|directed\s+by)$/i;
 
 /**
  * Reads a film-fact question; undefined when the clause is not one (see `FILM_FACT` in intents.ts).
@@ -43,7 +45,10 @@ export function parseFilmFact(clause: Clause): FilmFact | undefined {
 function chosenFilm(data: unknown, title: string): Record<string, unknown> | undefined {
   const films = records(record(data)?.results) ?? [];
   const key = fold(title).replace(/^the\s+/, '');
-  const names = (f: Record<string, unknown>) => [f.name, f.original_name].filter((n): n is string => typeof n === 'string').map((n) => fold(n).replace(/^the\s+/, ''));
+  const names = (f: Record<string, unknown>) =>
+    [f.name, f.original_name]
+      .filter((n): n is string => typeof n === 'string')
+      .map((n) => fold(n).replace(/^the\s+/, ''));
   return films.find((f) => names(f).includes(key)) ?? films.find((f) => names(f).some((n) => n.includes(key)));
 }
 
@@ -51,14 +56,23 @@ function chosenFilm(data: unknown, title: string): Record<string, unknown> | und
 function factSentence(request: FilmFact, data: unknown): string | Cannot {
   if (records(record(data)?.results) === undefined) return unreadable('movie', data);
   const film = chosenFilm(data, request.title);
-  if (film === undefined) return cannot(`I found no film called "${request.title}", so I cannot tell you ${request.fact === 'director' ? 'who directed it' : 'when it came out'}.`);
+  if (film === undefined)
+    return cannot(
+      `I found no film called "${request.title}", so I cannot tell you ${request.fact === 'director' ? 'who directed it' : 'when it came out'}.`,
+    );
   const name = text(film.name) ?? request.title;
   const year = num(film.year);
   const named = year === undefined ? name : `${name} (${year})`;
   if (request.fact === 'year') {
-    return year === undefined ? cannot(`I found ${name}, but the movie service does not say when it came out.`) : `${name} came out in ${year}.`;
+    return year === undefined
+      ? cannot(`I found ${name}, but the movie service does not say when it came out.`)
+      : `${name} came out in ${year}.`;
   }
-  const director = text(film.director) ?? (Array.isArray(film.directors) ? film.directors.filter((d): d is string => typeof d === 'string').join(' and ') || undefined : undefined);
+  const director =
+    text(film.director) ??
+    (Array.isArray(film.directors)
+      ? film.directors.filter((d): d is string => typeof d === 'string').join(' and ') || undefined
+      : undefined);
   return director === undefined
     ? cannot(`I found ${named}, but the movie service does not say who directed it, so I cannot tell you.`)
     : `${named} was directed by ${director}.`;

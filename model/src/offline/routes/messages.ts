@@ -8,30 +8,84 @@ import type { Clause } from '../clauses.js';
 import { numberWordsToDigits } from '../numbers.js';
 import { COURTESY, capitalize, counted, fold, squash, trimPunctuation, unmask } from '../text.js';
 import type { TaskResult, ToolOutcome, ToolTask } from '../types.js';
-import { note, record, records, singleCall, text, toolTask, unreadable, type InboxRequest, type Route, type RouteContext } from './route.js';
+import {
+  note,
+  record,
+  records,
+  singleCall,
+  text,
+  toolTask,
+  unreadable,
+  type InboxRequest,
+  type Route,
+  type RouteContext,
+} from './route.js';
 
 /** Words that follow a messaging verb but are never a recipient. */
 const NOT_RECIPIENTS = new Set([
-  'that', 'saying', 'says', 'about', 'me', 'him', 'her', 'them', 'us', 'a', 'an', 'the', 'it', 'to', 'know', 'with',
-  'if', 'whether', 'and', 'please', 'what', 'my', 'this', 'back', 'i', "i'm", "i'll", "i've", 'someone', 'somebody',
+  'that',
+  'saying',
+  'says',
+  'about',
+  'me',
+  'him',
+  'her',
+  'them',
+  'us',
+  'a',
+  'an',
+  'the',
+  'it',
+  'to',
+  'know',
+  'with',
+  'if',
+  'whether',
+  'and',
+  'please',
+  'what',
+  'my',
+  'this',
+  'back',
+  'i',
+  "i'm",
+  "i'll",
+  "i've",
+  'someone',
+  'somebody',
 ]);
 const NOUN = String.raw`(?:message|text|note|msg|dm|email|e-mail|line)`;
 /** Where the recipient starts, tried in order: "send a message to X", "send X a message", "text X", "let X know". */
 const RECIPIENT_AFTER = [
-  new RegExp(String.raw`\b(?:send|write|shoot|drop)\s+(?:(?:a|an|the|this|my|short|quick|new|brief|text)\s+)*${NOUN}\s+to\s+`, 'i'),
-  new RegExp(String.raw`\b(?:send|write|shoot|drop)\s+(?=\S+(?:\s+\p{Lu}\S*)?\s+(?:a|an)\s+(?:(?:short|quick|new|brief)\s+)*${NOUN}\b)`, 'iu'),
-  new RegExp(String.raw`${COURTESY.source}(?:text|message|msg|dm|ping|notify|inform|email|e-mail|tell|ask|remind|reply\s+to|respond\s+to|write\s+to|write)\s+`, 'i'),
+  new RegExp(
+    String.raw`\b(?:send|write|shoot|drop)\s+(?:(?:a|an|the|this|my|short|quick|new|brief|text)\s+)*${NOUN}\s+to\s+`,
+    'i',
+  ),
+  new RegExp(
+    String.raw`\b(?:send|write|shoot|drop)\s+(?=\S+(?:\s+\p{Lu}\S*)?\s+(?:a|an)\s+(?:(?:short|quick|new|brief)\s+)*${NOUN}\b)`,
+    'iu',
+  ),
+  new RegExp(
+    String.raw`${COURTESY.source}(?:text|message|msg|dm|ping|notify|inform|email|e-mail|tell|ask|remind|reply\s+to|respond\s+to|write\s+to|write)\s+`,
+    'i',
+  ),
   /\blet\s+(?=\S+\s+know\b)/i,
 ];
 /** "send the result to Bob", "send 'hi' to Bob": the thing sent comes before the recipient. */
 const SEND_OBJECT_TO = /\bsend\s+(.+?)\s+(?:(?:on|over|along)\s+)?to\s+(?=\S)/i;
 /** "text it to Bob", "forward the forecast to Alice": other verbs pass on an earlier result the same way. */
-const PASS_ON_TO = /\b(?:text|forward|pass|email|e-mail|mail|message|dm)\s+(.+?)\s+(?:(?:on|over|along)\s+)?to\s+(?=\S)/i;
+const PASS_ON_TO =
+  /\b(?:text|forward|pass|email|e-mail|mail|message|dm)\s+(.+?)\s+(?:(?:on|over|along)\s+)?to\s+(?=\S)/i;
 const JUST_A_MESSAGE = new RegExp(String.raw`^(?:(?:a|an|the|this|my)\s+)*(?:\w+\s+)?${NOUN}$`, 'i');
-const AFTER_RECIPIENT = new RegExp(String.raw`^\s*(?:(?:a|an)\s+(?:(?:short|quick|new|brief)\s+)*${NOUN}\b|know\b)`, 'i');
-const BODY_INTRO = /^\s*[,:-]?\s*(?:saying|that\s+says|which\s+says|and\s+say|and\s+tell\s+(?:him|her|them)|telling\s+(?:him|her|them)|to\s+say|with\s+(?:the\s+)?(?:text|message|body)|that\b|:)\s*(.+)$/is;
+const AFTER_RECIPIENT = new RegExp(
+  String.raw`^\s*(?:(?:a|an)\s+(?:(?:short|quick|new|brief)\s+)*${NOUN}\b|know\b)`,
+  'i',
+);
+const BODY_INTRO =
+  /^\s*[,:-]?\s*(?:saying|that\s+says|which\s+says|and\s+say|and\s+tell\s+(?:him|her|them)|telling\s+(?:him|her|them)|to\s+say|with\s+(?:the\s+)?(?:text|message|body)|that\b|:)\s*(.+)$/is;
 /** Bodies that point at an earlier step's result instead of saying something themselves. */
-const REFERENCE = /^(?:it|this|that|them|these|those|what\s+you\s+found|the\s+(?:results?|answers?|translations?|forecast|weather(?:\s+report)?|total|summary|details|list|events?|schedule|agenda|sum|numbers?|calculation|figures?|info|information|findings|outcome|temperature))$/i;
+const REFERENCE =
+  /^(?:it|this|that|them|these|those|what\s+you\s+found|the\s+(?:results?|answers?|translations?|forecast|weather(?:\s+report)?|total|summary|details|list|events?|schedule|agenda|sum|numbers?|calculation|figures?|info|information|findings|outcome|temperature))$/i;
 
 /** A recipient found in a text and the index where it ends. */
 interface Recipient {
@@ -76,7 +130,8 @@ function parseMessage(clause: Clause): MessageRequest {
   const masked = squash(clause.masked);
   const plain = (s: string): string => unmask(s, clause.quotes, (q) => q);
   const passOn = masked.match(PASS_ON_TO);
-  const objectTo = masked.match(SEND_OBJECT_TO) ?? (passOn !== null && REFERENCE.test(trimPunctuation(passOn[1])) ? passOn : null);
+  const objectTo =
+    masked.match(SEND_OBJECT_TO) ?? (passOn !== null && REFERENCE.test(trimPunctuation(passOn[1])) ? passOn : null);
   if (objectTo !== null && !JUST_A_MESSAGE.test(objectTo[1])) {
     const object = trimPunctuation(objectTo[1]);
     const refersBack = REFERENCE.test(object);
@@ -90,7 +145,10 @@ function parseMessage(clause: Clause): MessageRequest {
     if (to !== undefined) break;
   }
   // Without a recipient ("reply to the latest message saying …") only an introduced body counts.
-  const rest = to === undefined ? (masked.match(/\b(?:saying|that\s+says)\b.*$|:.*$/is)?.[0] ?? '') : masked.slice(to.end).replace(AFTER_RECIPIENT, '');
+  const rest =
+    to === undefined
+      ? (masked.match(/\b(?:saying|that\s+says)\b.*$|:.*$/is)?.[0] ?? '')
+      : masked.slice(to.end).replace(AFTER_RECIPIENT, '');
   const body = clause.quotes.length > 0 ? clause.quotes[0] : bodyOf(masked, rest);
   const refersBack = body !== undefined && REFERENCE.test(body);
   // "Can you text Bob that I'm late?": the question mark belongs to the request, not to the message.
@@ -107,7 +165,10 @@ function parseMessage(clause: Clause): MessageRequest {
 
 /** The body in the text after the recipient: "saying …", "that …", ": …", "ask … if …", "tell … to …", or the rest. */
 function bodyOf(masked: string, rest: string): string | undefined {
-  const verb = masked.replace(COURTESY, '').match(/^(\w+)/)?.[1]?.toLowerCase();
+  const verb = masked
+    .replace(COURTESY, '')
+    .match(/^(\w+)/)?.[1]
+    ?.toLowerCase();
   const intro = rest.match(BODY_INTRO);
   if (intro !== null) return tidy(intro[1]);
   const to = rest.match(/^\s*to\s+(.+)$/is)?.[1];
@@ -124,11 +185,27 @@ function bodyOf(masked: string, rest: string): string | undefined {
 }
 
 /** Trims a body; a single full stop ending the prompt's sentence is the prompt's, not the message's. */
-const tidy = (s: string): string => s.trim().replace(/\s+please$/i, '').replace(/(?<!\.)\.$/, '');
+const tidy = (s: string): string =>
+  s
+    .trim()
+    .replace(/\s+please$/i, '')
+    .replace(/(?<!\.)\.$/, '');
 
 const AUXILIARIES: Record<string, string> = {
-  is: 'are', are: 'are', was: 'were', were: 'were', has: 'have', have: 'have', does: 'do', do: 'do', did: 'did',
-  can: 'can', could: 'could', will: 'will', would: 'would', should: 'should',
+  is: 'are',
+  are: 'are',
+  was: 'were',
+  were: 'were',
+  has: 'have',
+  have: 'have',
+  does: 'do',
+  do: 'do',
+  did: 'did',
+  can: 'can',
+  could: 'could',
+  will: 'will',
+  would: 'would',
+  should: 'should',
 };
 
 /**
@@ -141,7 +218,10 @@ function directQuestion(indirect: string): string {
   if (m !== null) {
     const verb = m[1].toLowerCase();
     const rest = m[2].replace(/\b(?:his|their)\b/gi, 'your').replace(/\b(?:him|them)\b/gi, 'you');
-    const base = verb.replace(/ies$/, 'y').replace(/(?<=(?:ss|sh|ch|x|o|z))es$/, '').replace(/(?<=[^s])s$/, '');
+    const base = verb
+      .replace(/ies$/, 'y')
+      .replace(/(?<=(?:ss|sh|ch|x|o|z))es$/, '')
+      .replace(/(?<=[^s])s$/, '');
     question = verb in AUXILIARIES ? `${capitalize(AUXILIARIES[verb])} you ${rest}` : `Do you ${base} ${rest}`;
   }
   return `${question.trim()}?`;
@@ -165,7 +245,9 @@ export const sendMessageRoute: Route = {
       ctx.add(
         sendTask([previous], (prior) => {
           const body = passOn(prior[0]);
-          return body === undefined ? { skip: `I did not send anything to ${to}, because there was no result to pass on.` } : [{ to, body }];
+          return body === undefined
+            ? { skip: `I did not send anything to ${to}, because there was no result to pass on.` }
+            : [{ to, body }];
         }),
       );
     } else if (request.refersBack) {
@@ -173,10 +255,14 @@ export const sendMessageRoute: Route = {
     } else if (request.body === undefined && previous !== undefined) {
       // "Check the weather in Madrid and tell Alice": with nothing to say of its own, the message passes on the result before it.
       const passOn = resultText(ctx, previous);
-      ctx.add(sendTask([previous], (prior) => {
-        const body = passOn(prior[0]);
-        return body === undefined ? { skip: `I did not send anything to ${to}, because there was no result to pass on.` } : [{ to, body }];
-      }));
+      ctx.add(
+        sendTask([previous], (prior) => {
+          const body = passOn(prior[0]);
+          return body === undefined
+            ? { skip: `I did not send anything to ${to}, because there was no result to pass on.` }
+            : [{ to, body }];
+        }),
+      );
     } else if (request.body === undefined) {
       ctx.add(note(`I did not send a message to ${to}: you did not say what it should say.`));
     } else {
@@ -197,12 +283,17 @@ function planReply(request: MessageRequest, ctx: RouteContext): void {
   ctx.add(
     sendTask([inbox.index], (prior) => {
       const from = text(selectMessages(prior[0].results[0]?.outcome, inbox.request)?.[0]?.from);
-      return from === undefined ? { skip: 'I did not reply, because I could not read who sent your latest message.' } : [{ to: from, body }];
+      return from === undefined
+        ? { skip: 'I did not reply, because I could not read who sent your latest message.' }
+        : [{ to: from, body }];
     }),
   );
 }
 
-function sendTask(needs: number[], messages: (prior: TaskResult[]) => Array<{ to: string; body: string }> | { skip: string }): ToolTask {
+function sendTask(
+  needs: number[],
+  messages: (prior: TaskResult[]) => Array<{ to: string; body: string }> | { skip: string },
+): ToolTask {
   return toolTask({
     tool: 'send_message',
     needs,
@@ -229,7 +320,9 @@ export function inboxRequest(clause: Clause): InboxRequest {
   );
   const from = fromAt === null ? undefined : readRecipient(masked, (fromAt.index ?? 0) + fromAt[0].length)?.name;
   const latestN = masked.match(/\b(?:latest|last|newest|most\s+recent|recent)\s+(\d+)\b/i);
-  const latestOne = /\b(?:latest|last|newest|most\s+recent)\s+(?:\w+\s+)?(?:message|text|e-?mail|mail)\b(?!s)/i.test(masked);
+  const latestOne = /\b(?:latest|last|newest|most\s+recent)\s+(?:\w+\s+)?(?:message|text|e-?mail|mail)\b(?!s)/i.test(
+    masked,
+  );
   return { from, count: latestN !== null ? Number(latestN[1]) : latestOne ? 1 : undefined };
 }
 
@@ -237,12 +330,17 @@ export function inboxRequest(clause: Clause): InboxRequest {
  * The received messages (not the ones "me" sent) an inbox request picks from a `read_inbox` outcome,
  * newest first; undefined when the call failed or its body has no `messages` list.
  */
-export function selectMessages(outcome: ToolOutcome | undefined, request: InboxRequest): Array<Record<string, unknown>> | undefined {
+export function selectMessages(
+  outcome: ToolOutcome | undefined,
+  request: InboxRequest,
+): Array<Record<string, unknown>> | undefined {
   if (outcome === undefined || !outcome.ok) return undefined;
   const messages = records(record(outcome.data)?.messages);
   if (messages === undefined) return undefined;
   const from = request.from === undefined ? undefined : fold(request.from);
-  const chosen = messages.filter((m) => text(m.from) !== 'me' && (from === undefined || fold(text(m.from) ?? '').includes(from)));
+  const chosen = messages.filter(
+    (m) => text(m.from) !== 'me' && (from === undefined || fold(text(m.from) ?? '').includes(from)),
+  );
   return request.count === undefined ? chosen : chosen.slice(0, request.count);
 }
 
@@ -282,7 +380,8 @@ function inboxTask(request: InboxRequest, quiet: boolean): ToolTask {
       const chosen = selectMessages({ ok: true, data }, request);
       if (chosen === undefined) return unreadable('message', data);
       if (chosen.length === 0) return `You have no messages${fromWhom} in your inbox.`;
-      const line = (m: Record<string, unknown>): string => `from ${text(m.from) ?? 'someone'} (${sentAt(m.sent_at)}): "${text(m.body) ?? ''}"`;
+      const line = (m: Record<string, unknown>): string =>
+        `from ${text(m.from) ?? 'someone'} (${sentAt(m.sent_at)}): "${text(m.body) ?? ''}"`;
       if (request.count === 1) return `Your latest message${fromWhom} is ${line(chosen[0])}`;
       const more = chosen.length > SHOWN_MESSAGES ? `\n…and ${chosen.length - SHOWN_MESSAGES} more.` : '';
       const list = chosen.slice(0, SHOWN_MESSAGES).map((m) => `- ${capitalize(line(m))}`);

@@ -24,7 +24,10 @@ const QUERY_AFTER = [
   new RegExp(String.raw`\b(?:movie|film)\s+(?=\p{Lu})`, 'u'),
 ];
 /** "Find Inception movie", "search for Japanese films": the words before the film noun. */
-const QUERY_BEFORE = new RegExp(String.raw`^(?:(?:please|can you|could you)\s+)*(?:find|search(?:\s+for)?|look\s+(?:up|for)|show(?:\s+me)?|get|list|give\s+me|recommend|suggest|what\s+are|are\s+there(?:\s+any)?)\s+(?:me\s+)?(?:some\s+|any\s+|the\s+|a\s+)?(.*?)\s*\b${FILM}\b`, 'i');
+const QUERY_BEFORE = new RegExp(
+  String.raw`^(?:(?:please|can you|could you)\s+)*(?:find|search(?:\s+for)?|look\s+(?:up|for)|show(?:\s+me)?|get|list|give\s+me|recommend|suggest|what\s+are|are\s+there(?:\s+any)?)\s+(?:me\s+)?(?:some\s+|any\s+|the\s+|a\s+)?(.*?)\s*\b${FILM}\b`,
+  'i',
+);
 const SHOWN_FILMS = 5;
 const MAX_PER_PAGE = 50;
 
@@ -42,11 +45,18 @@ function parseFilmRequest(clause: Clause): FilmRequest {
   const languageAt = findLanguages(masked)[0];
   const language = languageAt?.code;
   // The language word is a filter, not part of the title: "Japanese films about samurai" → "samurai".
-  const withoutLanguage = languageAt === undefined
-    ? masked
-    : squash(`${masked.slice(0, languageAt.index).replace(/\b(?:in|from)\s*$/i, '')} ${masked.slice(languageAt.index + languageAt.length).replace(/^-?language\b/i, '')}`);
+  const withoutLanguage =
+    languageAt === undefined
+      ? masked
+      : squash(
+          `${masked.slice(0, languageAt.index).replace(/\b(?:in|from)\s*$/i, '')} ${masked.slice(languageAt.index + languageAt.length).replace(/^-?language\b/i, '')}`,
+        );
   const page = Number(masked.match(/\bpage\s+(\d+)\b/i)?.[1] ?? NaN);
-  const perPage = Number(masked.match(/\b(?:top|first|best)\s+(\d+)\b/i)?.[1] ?? masked.match(new RegExp(String.raw`\b(\d+)\s+(?:\w+\s+)?${FILM}`, 'i'))?.[1] ?? NaN);
+  const perPage = Number(
+    masked.match(/\b(?:top|first|best)\s+(\d+)\b/i)?.[1] ??
+      masked.match(new RegExp(String.raw`\b(\d+)\s+(?:\w+\s+)?${FILM}`, 'i'))?.[1] ??
+      NaN,
+  );
   return {
     query: clause.quotes.length > 0 ? clause.quotes[0] : unmask(queryWords(withoutLanguage), clause.quotes, (q) => q),
     language,
@@ -81,7 +91,11 @@ export const movieRoute: Route = {
   plan(clause, ctx) {
     const fact = parseFilmFact(clause);
     if (fact !== undefined) {
-      ctx.add(fact.title === '' ? note('I could not tell which film you are asking about; please give its title.') : filmFactTask(fact));
+      ctx.add(
+        fact.title === ''
+          ? note('I could not tell which film you are asking about; please give its title.')
+          : filmFactTask(fact),
+      );
       return;
     }
     const request = parseFilmRequest(clause);
@@ -117,14 +131,18 @@ function filmsSentence(args: Record<string, unknown>, data: unknown): string | C
     const original = text(film.original_name);
     const name = text(film.name) ?? original ?? 'Untitled';
     const genres = Array.isArray(film.genres) ? film.genres.filter((g): g is string => typeof g === 'string') : [];
-    const facts = [num(film.year) === undefined ? undefined : String(film.year), original && original !== name ? `original title "${original}"` : undefined, genres.join(', ') || undefined]
-      .filter((f): f is string => f !== undefined);
+    const facts = [
+      num(film.year) === undefined ? undefined : String(film.year),
+      original && original !== name ? `original title "${original}"` : undefined,
+      genres.join(', ') || undefined,
+    ].filter((f): f is string => f !== undefined);
     const overview = withOverview ? text(film.overview) : undefined;
     return `${name}${facts.length > 0 ? ` (${facts.join('; ')})` : ''}${overview ? `: ${overview}` : ''}`;
   };
   const pages = num(body.total_pages);
   const pageNote = pages !== undefined && pages > 1 ? ` (page ${num(body.page) ?? 1} of ${pages})` : '';
-  if (results.length === 1) return `I found ${counted(total, 'film')}${matching}: ${describe(results[0], true)}${pageNote}`;
+  if (results.length === 1)
+    return `I found ${counted(total, 'film')}${matching}: ${describe(results[0], true)}${pageNote}`;
   const list = results.slice(0, SHOWN_FILMS).map((film, i) => `${i + 1}. ${describe(film, i === 0)}`);
   const more = results.length > SHOWN_FILMS ? `\n…and ${results.length - SHOWN_FILMS} more on this page.` : '';
   return `I found ${counted(total, 'film')}${matching}${pageNote}:\n${list.join('\n')}${more}`;

@@ -60,7 +60,9 @@ export function note(text: string): Note {
 
 /** The object a service answered, or undefined when the body is not a JSON object. */
 export function record(data: unknown): Record<string, unknown> | undefined {
-  return typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>) : undefined;
+  return typeof data === 'object' && data !== null && !Array.isArray(data)
+    ? (data as Record<string, unknown>)
+    : undefined;
 }
 
 /** A string field, or undefined. */
@@ -75,7 +77,9 @@ export function num(value: unknown): number | undefined {
 
 /** An array field's object items (anything else is dropped), or undefined when it is not an array. */
 export function records(value: unknown): Array<Record<string, unknown>> | undefined {
-  return Array.isArray(value) ? value.map(record).filter((r): r is Record<string, unknown> => r !== undefined) : undefined;
+  return Array.isArray(value)
+    ? value.map(record).filter((r): r is Record<string, unknown> => r !== undefined)
+    : undefined;
 }
 
 /**

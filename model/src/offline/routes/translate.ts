@@ -22,12 +22,15 @@ interface TranslationRequest {
   refersTo?: 'previous' | 'inbox';
 }
 
-const ASKING = /^(?:translate|translating|how\s+(?:do|would|can|does|should)\s+(?:you|i|one|we)\s+say|what(?:'s|\s+is|\s+does)|say)(?:\s+|$)/i;
+const ASKING =
+  /^(?:translate|translating|how\s+(?:do|would|can|does|should)\s+(?:you|i|one|we)\s+say|what(?:'s|\s+is|\s+does)|say)(?:\s+|$)/i;
 /** A target the language table does not know ("to Klingon"): passed on, so the translator says what it supports. */
 const UNKNOWN_TARGET = /\b(?:to|into)\s+(\p{Lu}\p{Ll}+)\s*[.!?]*$/u;
 const TEXT_NOUN = /^(?:the\s+)?(?:following\s+)?(?:word|phrase|sentence|text|expression)\s*:?\s+/i;
-const INBOX_REFERENCE = /^(?:my|the)\s+(?:(?:latest|last|newest|most\s+recent)\s+(?:\w+\s+)?)?(?:message|text|e-?mail)(?:\s+from\s+\S+)?$/i;
-const PREVIOUS_REFERENCE = /^(?:it|this|that|them|the\s+(?:results?|answer|forecast|weather(?:\s+report)?|summary|list))$/i;
+const INBOX_REFERENCE =
+  /^(?:my|the)\s+(?:(?:latest|last|newest|most\s+recent)\s+(?:\w+\s+)?)?(?:message|text|e-?mail)(?:\s+from\s+\S+)?$/i;
+const PREVIOUS_REFERENCE =
+  /^(?:it|this|that|them|the\s+(?:results?|answer|forecast|weather(?:\s+report)?|summary|list))$/i;
 /** What stands before a language name: a preposition giving its role, or a joiner to the previous one. */
 const LANGUAGE_PREFIX = /(?:\b(from|to|into|in|as)|(,|\band|\bor|&))\s*$/i;
 /** "to es", "from FR": language codes right after a preposition (see languageCode for "it"). */
@@ -55,9 +58,14 @@ function parseTranslation(clause: Clause): TranslationRequest {
     const start = before.length - prefix[0].length;
     const previous = spans.at(-1);
     // "into French and German": a language joined to the one before it shares its role.
-    const role = prefix[1] !== undefined
-      ? prefix[1].toLowerCase() === 'from' ? 'source' : 'target'
-      : previous !== undefined && masked.slice(previous.end, start).trim() === '' ? previous.role : undefined;
+    const role =
+      prefix[1] !== undefined
+        ? prefix[1].toLowerCase() === 'from'
+          ? 'source'
+          : 'target'
+        : previous !== undefined && masked.slice(previous.end, start).trim() === ''
+          ? previous.role
+          : undefined;
     if (role !== undefined) spans.push({ start, end: m.index + m.length, code: m.code, role });
   }
   const source = spans.find((s) => s.role === 'source')?.code ?? 'auto';
@@ -65,7 +73,12 @@ function parseTranslation(clause: Clause): TranslationRequest {
   const unknown = targets.length === 0 ? masked.match(UNKNOWN_TARGET) : null;
   if (unknown !== null) {
     targets.push(unknown[1]);
-    spans.push({ start: unknown.index ?? 0, end: (unknown.index ?? 0) + unknown[0].length, code: unknown[1], role: 'target' });
+    spans.push({
+      start: unknown.index ?? 0,
+      end: (unknown.index ?? 0) + unknown[0].length,
+      code: unknown[1],
+      role: 'target',
+    });
   }
   if (clause.quotes.length > 0) return { texts: [...clause.quotes], source, targets };
   let rest = masked;
@@ -85,17 +98,25 @@ export const translateRoute: Route = {
     // With no language named, English is the useful default: the prompt is most likely foreign text.
     const targets = request.targets.length > 0 ? request.targets : ['en'];
     const calls = (texts: string[]): PlannedCall[] =>
-      texts.flatMap((t) => targets.map((target) => ({ name: 'translate' as const, args: { text: t, source_language: request.source, target_language: target } })));
+      texts.flatMap((t) =>
+        targets.map((target) => ({
+          name: 'translate' as const,
+          args: { text: t, source_language: request.source, target_language: target },
+        })),
+      );
     const spec = {
       tool: 'translate' as const,
-      describe: (args: Record<string, unknown>) => `translate "${String(args.text)}" into ${languageName(String(args.target_language))}`,
+      describe: (args: Record<string, unknown>) =>
+        `translate "${String(args.text)}" into ${languageName(String(args.target_language))}`,
       answer: translationSentence,
     };
     if (request.refersTo === 'inbox') {
       const inbox = inboxStep(ctx, { ...inboxRequest(clause), count: 1 });
       const build = (prior: TaskResult[]) => {
         const body = text(selectMessages(prior[0].results[0]?.outcome, inbox.request)?.[0]?.body);
-        return body === undefined ? { skip: 'I did not translate your latest message, because I could not read it.' } : calls([body]);
+        return body === undefined
+          ? { skip: 'I did not translate your latest message, because I could not read it.' }
+          : calls([body]);
       };
       ctx.add(toolTask({ ...spec, needs: [inbox.index], build }));
       return;
@@ -109,13 +130,19 @@ export const translateRoute: Route = {
       const earlier = resultText(ctx, previous);
       const build = (prior: TaskResult[]) => {
         const textToTranslate = earlier(prior[0]);
-        return textToTranslate === undefined ? { skip: 'I did not translate the earlier result, because there was none.' } : calls([textToTranslate]);
+        return textToTranslate === undefined
+          ? { skip: 'I did not translate the earlier result, because there was none.' }
+          : calls([textToTranslate]);
       };
       ctx.add(toolTask({ ...spec, needs: [previous], build }));
       return;
     }
     if (request.texts.length === 0) {
-      ctx.add(note('I did not translate anything: I could not tell which text you meant. Put it in quotes, like \'good morning\'.'));
+      ctx.add(
+        note(
+          "I did not translate anything: I could not tell which text you meant. Put it in quotes, like 'good morning'.",
+        ),
+      );
       return;
     }
     ctx.add(toolTask({ ...spec, needs: [], build: () => calls(request.texts) }));

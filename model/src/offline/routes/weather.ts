@@ -11,13 +11,19 @@ import type { Cannot } from '../types.js';
 
 const WEEKDAY = '(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)';
 /** Words that ask about a later time than now. */
-const LATER = new RegExp(String.raw`\b(?:tomorrow|tonight|next\s+(?:week|weekend|month|${WEEKDAY})|this\s+(?:weekend|evening|afternoon|${WEEKDAY})|(?:on|by)\s+${WEEKDAY}|later\s+today|in\s+\d+\s+days?|the\s+day\s+after)\b`, 'i');
+const LATER = new RegExp(
+  String.raw`\b(?:tomorrow|tonight|next\s+(?:week|weekend|month|${WEEKDAY})|this\s+(?:weekend|evening|afternoon|${WEEKDAY})|(?:on|by)\s+${WEEKDAY}|later\s+today|in\s+\d+\s+days?|the\s+day\s+after)\b`,
+  'i',
+);
 
 /** Routes weather clauses to `get_weather({city})`. */
 export const weatherRoute: Route = {
   intent: 'weather',
   plan(clause, ctx) {
-    const cities = findPlaces(unmask(clause.masked, clause.quotes, (q) => q), ctx.places);
+    const cities = findPlaces(
+      unmask(clause.masked, clause.quotes, (q) => q),
+      ctx.places,
+    );
     if (cities.length === 0) {
       ctx.add(note('I could not tell which city you want the weather for; please name one.'));
       return;
@@ -33,7 +39,10 @@ export const weatherRoute: Route = {
       );
     }
     const later = clause.masked.match(LATER);
-    if (later !== null) ctx.add(note(`I can only tell the weather now: the weather service gives no forecast for ${later[0].toLowerCase()}.`));
+    if (later !== null)
+      ctx.add(
+        note(`I can only tell the weather now: the weather service gives no forecast for ${later[0].toLowerCase()}.`),
+      );
   },
 };
 

@@ -18,7 +18,11 @@ export const httpErrorFaults: FaultKind = {
       type: `http_${f.status}`,
       stream: null,
       toxicity: null,
-      attributes: { status: f.status, ...(f.retryAfterS === undefined ? {} : { retry_after_s: f.retryAfterS }), ...(f.body === undefined ? {} : { body: f.body }) },
+      attributes: {
+        status: f.status,
+        ...(f.retryAfterS === undefined ? {} : { retry_after_s: f.retryAfterS }),
+        ...(f.body === undefined ? {} : { body: f.body }),
+      },
     };
   },
   apply: async () => undefined,

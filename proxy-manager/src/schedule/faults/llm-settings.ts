@@ -43,10 +43,26 @@ export function llmFaultsFromSettings(s: LlmFaultSettings): Fault[] {
     cutAfterChunks: s.LLM_FAULT_CUT_AFTER_CHUNKS,
   };
   const entries = [
-    ...(s.LLM_FAULT_PROB > 0 ? [{ ...common, name: 'llm_fault_prob', trigger: { kind: 'random', probability: s.LLM_FAULT_PROB, tool: MODEL_CALLS } }] : []),
+    ...(s.LLM_FAULT_PROB > 0
+      ? [
+          {
+            ...common,
+            name: 'llm_fault_prob',
+            trigger: { kind: 'random', probability: s.LLM_FAULT_PROB, tool: MODEL_CALLS },
+          },
+        ]
+      : []),
     // Call 0 never happens (calls count from 1): it names no entry, as it faulted no call before.
-    ...s.LLM_FAULT_CALLS.filter((n) => n >= 1).map((n) => ({ ...common, name: `llm_fault_call_${n}`, trigger: { kind: 'call', tool: MODEL_CALLS, n } })),
-    ...s.LLM_FAULT_PROMPTS.map((i) => ({ ...common, name: `llm_fault_prompt_${i}`, trigger: { kind: 'prompt', n: i + 1 } })),
+    ...s.LLM_FAULT_CALLS.filter((n) => n >= 1).map((n) => ({
+      ...common,
+      name: `llm_fault_call_${n}`,
+      trigger: { kind: 'call', tool: MODEL_CALLS, n },
+    })),
+    ...s.LLM_FAULT_PROMPTS.map((i) => ({
+      ...common,
+      name: `llm_fault_prompt_${i}`,
+      trigger: { kind: 'prompt', n: i + 1 },
+    })),
   ];
   // Through the plan's own schema: the entries are what an experiment file could have said.
   return entries.map((e) => faultSchema.parse(JSON.parse(JSON.stringify(e))));

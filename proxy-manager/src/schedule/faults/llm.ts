@@ -21,7 +21,14 @@ export const llmFaults: FaultKind = {
   shape(slot: Slot, random: Random): EventShape {
     const f = slot.fault;
     if (f.kind !== 'llm') throw new Error(`not an llm fault: ${f.kind}`);
-    return { kind: 'llm', name: `plan_${f.name}_${slot.service}`, type: drawType(f, random), stream: null, toxicity: null, attributes: llmAttributes(f) };
+    return {
+      kind: 'llm',
+      name: `plan_${f.name}_${slot.service}`,
+      type: drawType(f, random),
+      stream: null,
+      toxicity: null,
+      attributes: llmAttributes(f),
+    };
   },
   apply: async () => undefined,
   revert: async () => undefined,

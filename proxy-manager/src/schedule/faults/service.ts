@@ -62,7 +62,10 @@ async function inState(pid: number, stopped: boolean, waitMs: number): Promise<v
 /** The pid of a target's process, or an error naming why there is none. */
 function pidOf(db: Database, service: string): number {
   const part = readPart(db, toolPart(service));
-  if (!part?.pid || part.stoppedAt !== null) throw new Error(`no process of the ${service} tool service is recorded in parts (service faults need chaos-lab up / npm start)`);
+  if (!part?.pid || part.stoppedAt !== null)
+    throw new Error(
+      `no process of the ${service} tool service is recorded in parts (service faults need chaos-lab up / npm start)`,
+    );
   return part.pid;
 }
 
@@ -71,7 +74,14 @@ export function serviceFaults(db: Database): FaultKind {
   const paused = new Map<string, number>();
   return {
     shape(slot): EventShape {
-      return { kind: 'service', name: `plan_${slot.fault.name}_${slot.service}`, type: action(slot), stream: null, toxicity: null, attributes: { signal: SIGNALS[action(slot)] } };
+      return {
+        kind: 'service',
+        name: `plan_${slot.fault.name}_${slot.service}`,
+        type: action(slot),
+        stream: null,
+        toxicity: null,
+        attributes: { signal: SIGNALS[action(slot)] },
+      };
     },
     async apply(slot) {
       const pid = pidOf(db, slot.service);
@@ -93,7 +103,10 @@ export function serviceFaults(db: Database): FaultKind {
         process.kill(pid, 'SIGCONT');
         await inState(pid, false, GONE_WAIT_MS);
       } catch (err) {
-        log.warn({ err: (err as Error).message, service: slot.service, pid }, 'paused service could not be continued (it is gone)');
+        log.warn(
+          { err: (err as Error).message, service: slot.service, pid },
+          'paused service could not be continued (it is gone)',
+        );
       }
     },
   };

@@ -15,7 +15,13 @@ export function plannedToxicName(slot: Pick<Slot, 'fault' | 'service'>): string 
 function request(slot: Slot) {
   const f = slot.fault;
   if (f.kind !== 'toxic') throw new Error(`not a toxic fault: ${f.kind}`);
-  return { name: plannedToxicName(slot), type: f.type, stream: f.stream, toxicity: f.toxicity, attributes: { ...f.attributes } };
+  return {
+    name: plannedToxicName(slot),
+    type: f.type,
+    stream: f.stream,
+    toxicity: f.toxicity,
+    attributes: { ...f.attributes },
+  };
 }
 
 /** The toxic kind, acting through `gateway`. */
@@ -23,7 +29,14 @@ export function toxicFaults(gateway: ToxiproxyGateway): FaultKind {
   return {
     shape(slot): EventShape {
       const r = request(slot);
-      return { kind: 'toxic', name: r.name, type: r.type, stream: r.stream, toxicity: r.toxicity, attributes: r.attributes };
+      return {
+        kind: 'toxic',
+        name: r.name,
+        type: r.type,
+        stream: r.stream,
+        toxicity: r.toxicity,
+        attributes: r.attributes,
+      };
     },
     async apply(slot) {
       await gateway.addToxic(slot.proxy, request(slot));
@@ -32,7 +45,10 @@ export function toxicFaults(gateway: ToxiproxyGateway): FaultKind {
       try {
         await gateway.removeToxic(slot.proxy, request(slot));
       } catch (err) {
-        log.error({ err: (err as Error).message, proxy: slot.proxy }, 'planned toxic could not be removed: reconciliation removes it at the next tick');
+        log.error(
+          { err: (err as Error).message, proxy: slot.proxy },
+          'planned toxic could not be removed: reconciliation removes it at the next tick',
+        );
       }
     },
   };

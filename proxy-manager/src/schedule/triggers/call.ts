@@ -12,15 +12,18 @@ type CallTrigger = Extract<import('@chaos-lab/common').Trigger, { kind: 'call' }
 /** See the file comment. */
 export const callTrigger: TriggerKind<CallTrigger> = {
   fire(trigger, state, event, counters) {
-    if (state.fired > 0 || event.kind !== 'call' || event.tool !== trigger.tool || event.attempt !== 1) return undefined;
+    if (state.fired > 0 || event.kind !== 'call' || event.tool !== trigger.tool || event.attempt !== 1)
+      return undefined;
     if (counters.callsByTool.get(trigger.tool) !== trigger.n) return undefined;
     state.callId = event.callId;
     state.promptIndex = event.promptIndex;
     return { durationMs: trigger.durationMs, detail: { tool: trigger.tool, n: trigger.n, call_id: event.callId } };
   },
   end(trigger, state, event) {
-    if (event.kind === 'call' && event.callId === state.callId && event.attempt > trigger.attempts) return `attempt ${event.attempt} of the call`;
-    if (event.kind === 'call' && event.tool === trigger.tool && event.callId !== state.callId) return 'another call of the tool';
+    if (event.kind === 'call' && event.callId === state.callId && event.attempt > trigger.attempts)
+      return `attempt ${event.attempt} of the call`;
+    if (event.kind === 'call' && event.tool === trigger.tool && event.callId !== state.callId)
+      return 'another call of the tool';
     const prompt = eventPrompt(event);
     if (prompt !== null && prompt !== state.promptIndex) return 'another prompt';
     return undefined;

@@ -15,7 +15,9 @@ function seen(trigger: FirstAttemptsTrigger, counters: RunCounters): number {
 }
 
 function counts(trigger: FirstAttemptsTrigger, event: ScheduleEvent): boolean {
-  return event.kind === 'call' && (trigger.tool === undefined ? event.tool !== MODEL_CALLS : event.tool === trigger.tool);
+  return (
+    event.kind === 'call' && (trigger.tool === undefined ? event.tool !== MODEL_CALLS : event.tool === trigger.tool)
+  );
 }
 
 /** See the file comment. */
@@ -27,6 +29,8 @@ export const firstAttemptsTrigger: TriggerKind<FirstAttemptsTrigger> = {
     return { detail: { k: trigger.k, ...(trigger.tool ? { tool: trigger.tool } : {}) } };
   },
   end(trigger, _state, event, counters) {
-    return counts(trigger, event) && seen(trigger, counters) > trigger.k ? `attempt ${seen(trigger, counters)} is past the first ${trigger.k}` : undefined;
+    return counts(trigger, event) && seen(trigger, counters) > trigger.k
+      ? `attempt ${seen(trigger, counters)} is past the first ${trigger.k}`
+      : undefined;
   },
 };

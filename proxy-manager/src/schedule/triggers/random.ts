@@ -17,10 +17,19 @@ export const randomTrigger: TriggerKind<RandomTrigger> = {
     const perAttempt = trigger.tool !== undefined;
     if (perAttempt ? event.kind !== 'call' || event.tool !== trigger.tool : event.kind !== 'tick') return undefined;
     if (!random.chance(trigger.probability)) return undefined;
-    const durationMs = trigger.durationMs && random.int(Math.round(trigger.durationMs[0]), Math.round(trigger.durationMs[1]));
-    return { durationMs, detail: perAttempt && event.kind === 'call' ? { tool: trigger.tool, call_id: event.callId, attempt: event.attempt, probability: trigger.probability } : { tick: true, probability: trigger.probability } };
+    const durationMs =
+      trigger.durationMs && random.int(Math.round(trigger.durationMs[0]), Math.round(trigger.durationMs[1]));
+    return {
+      durationMs,
+      detail:
+        perAttempt && event.kind === 'call'
+          ? { tool: trigger.tool, call_id: event.callId, attempt: event.attempt, probability: trigger.probability }
+          : { tick: true, probability: trigger.probability },
+    };
   },
   end(trigger, _state, event) {
-    return trigger.tool !== undefined && event.kind === 'call' && event.tool === trigger.tool ? `the next attempt of ${trigger.tool}` : undefined;
+    return trigger.tool !== undefined && event.kind === 'call' && event.tool === trigger.tool
+      ? `the next attempt of ${trigger.tool}`
+      : undefined;
   },
 };

@@ -12,7 +12,10 @@ export const windowTrigger: TriggerKind<WindowTrigger> = {
   fire(trigger, state, event, counters) {
     const sinceStart = event.now - counters.runStartedAt;
     if (state.fired > 0 || sinceStart < trigger.fromMs || sinceStart >= trigger.toMs) return undefined;
-    return { durationMs: counters.runStartedAt + trigger.toMs - event.now, detail: { from_ms: trigger.fromMs, to_ms: trigger.toMs, at_ms: sinceStart } };
+    return {
+      durationMs: counters.runStartedAt + trigger.toMs - event.now,
+      detail: { from_ms: trigger.fromMs, to_ms: trigger.toMs, at_ms: sinceStart },
+    };
   },
   end(trigger, _state, event, counters) {
     return event.now - counters.runStartedAt >= trigger.toMs ? 'window ended' : undefined;

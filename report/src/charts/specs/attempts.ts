@@ -23,36 +23,49 @@ export const attemptsChart: ChartDefinition = {
   build(analysis: RunAnalysis) {
     const { calls } = analysis;
     if (calls.length === 0) {
-      return chartSpec(this.title, 'no tool call in this run', noDataPanel({ xTitle: X_TITLE, yTitle: Y_TITLE, message: 'no tool calls in this run' }));
+      return chartSpec(
+        this.title,
+        'no tool call in this run',
+        noDataPanel({ xTitle: X_TITLE, yTitle: Y_TITLE, message: 'no tool calls in this run' }),
+      );
     }
     const retried = calls.filter((c) => c.proxyAttempts > 1).length;
     const fallbacks = calls.filter((c) => c.fallback).length;
     const maxAttempts = calls.reduce((max, c) => Math.max(max, c.proxyAttempts), 1);
     const minAttempts = calls.reduce((min, c) => Math.min(min, c.proxyAttempts), 1);
-    return chartSpec(this.title, `${plural(calls.length, 'tool call')}; ${retried} retried, ${fallbacks} fell back to a direct call`, {
-      width: PANEL.width,
-      height: PANEL.height,
-      data: { values: calls.map((c) => ({ proxyAttempts: c.proxyAttempts, result: c.result })) },
-      mark: { type: 'bar' },
-      encoding: {
-        // Every attempt count up to the longest, so a gap shows as an empty slot.
-        x: {
-          field: 'proxyAttempts',
-          type: 'ordinal',
-          title: X_TITLE,
-          scale: { domain: Array.from({ length: maxAttempts - minAttempts + 1 }, (_, i) => minAttempts + i) },
-          axis: { labelAngle: 0 },
+    return chartSpec(
+      this.title,
+      `${plural(calls.length, 'tool call')}; ${retried} retried, ${fallbacks} fell back to a direct call`,
+      {
+        width: PANEL.width,
+        height: PANEL.height,
+        data: { values: calls.map((c) => ({ proxyAttempts: c.proxyAttempts, result: c.result })) },
+        mark: { type: 'bar' },
+        encoding: {
+          // Every attempt count up to the longest, so a gap shows as an empty slot.
+          x: {
+            field: 'proxyAttempts',
+            type: 'ordinal',
+            title: X_TITLE,
+            scale: { domain: Array.from({ length: maxAttempts - minAttempts + 1 }, (_, i) => minAttempts + i) },
+            axis: { labelAngle: 0 },
+          },
+          y: { aggregate: 'count', type: 'quantitative', title: Y_TITLE, axis: COUNT_AXIS },
+          color: {
+            field: 'result',
+            type: 'nominal',
+            title: 'result',
+            scale: { domain: CALL_RESULTS, range: RESULT_COLOURS },
+          },
+          order: { field: 'resultRank' },
+          tooltip: [
+            { field: 'result', title: 'result' },
+            { field: 'proxyAttempts', title: 'attempts through the proxy' },
+            { aggregate: 'count', type: 'quantitative', title: 'tool calls' },
+          ],
         },
-        y: { aggregate: 'count', type: 'quantitative', title: Y_TITLE, axis: COUNT_AXIS },
-        color: { field: 'result', type: 'nominal', title: 'result', scale: { domain: CALL_RESULTS, range: RESULT_COLOURS } },
-        order: { field: 'resultRank' },
-        tooltip: [
-          { field: 'result', title: 'result' },
-          { field: 'proxyAttempts', title: 'attempts through the proxy' },
-          { aggregate: 'count', type: 'quantitative', title: 'tool calls' },
-        ],
+        transform: [{ calculate: `indexof(${JSON.stringify(CALL_RESULTS)}, datum.result)`, as: 'resultRank' }],
       },
-      transform: [{ calculate: `indexof(${JSON.stringify(CALL_RESULTS)}, datum.result)`, as: 'resultRank' }],
-    });
+    );
   },
 };

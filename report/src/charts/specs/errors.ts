@@ -17,12 +17,21 @@ const PROMPT_Y_TITLE = 'root cause';
 const ATTEMPT_X_TITLE = 'failed attempts';
 const ATTEMPT_Y_TITLE = 'cause';
 
-function promptCausesPanel(finished: number, causes: readonly PromptCauseRow[], statusOf: Map<number, string>, height: number): ViewSpec {
+function promptCausesPanel(
+  finished: number,
+  causes: readonly PromptCauseRow[],
+  statusOf: Map<number, string>,
+  height: number,
+): ViewSpec {
   if (causes.length === 0) {
     const message = finished === 0 ? 'no prompt finished' : 'no prompt failed';
     return noDataPanel({ width: PANEL_WIDTH, height, xTitle: PROMPT_X_TITLE, yTitle: PROMPT_Y_TITLE, message });
   }
-  const values = causes.map((c) => ({ rootCause: c.rootCause ?? 'none', status: statusOf.get(c.promptIndex) ?? 'failed', prompt: c.promptIndex }));
+  const values = causes.map((c) => ({
+    rootCause: c.rootCause ?? 'none',
+    status: statusOf.get(c.promptIndex) ?? 'failed',
+    prompt: c.promptIndex,
+  }));
   const statuses = [...new Set(values.map((v) => v.status))];
   return {
     width: PANEL_WIDTH,
@@ -37,7 +46,10 @@ function promptCausesPanel(finished: number, causes: readonly PromptCauseRow[], 
         field: 'status',
         type: 'nominal',
         title: 'prompt status',
-        scale: { domain: statuses, range: statuses.map((s) => STATUS_COLOURS[s as keyof typeof STATUS_COLOURS] ?? '#999') },
+        scale: {
+          domain: statuses,
+          range: statuses.map((s) => STATUS_COLOURS[s as keyof typeof STATUS_COLOURS] ?? '#999'),
+        },
       },
       tooltip: [
         { field: 'rootCause', title: 'root cause' },
@@ -88,11 +100,18 @@ export const errorsChart: ChartDefinition = {
     const failedAttempts = analysis.attempts.filter((a) => a.cause !== null);
     const statusOf = new Map(analysis.prompts.map((p) => [p.promptIndex, p.status as string]));
     // Both panels as tall as the one with more bars, so they line up.
-    const rows = Math.max(2, new Set(causes.map((c) => c.rootCause)).size, failedAttempts.length > 0 ? causeScale(failedAttempts.map((a) => a.cause!)).domain.length : 0);
+    const rows = Math.max(
+      2,
+      new Set(causes.map((c) => c.rootCause)).size,
+      failedAttempts.length > 0 ? causeScale(failedAttempts.map((a) => a.cause!)).domain.length : 0,
+    );
     const height = rows * ROW_HEIGHT;
     const subtitle = `${plural(causes.length, 'prompt')} not ended well, ${plural(failedAttempts.length, 'failed tool call attempt')}`;
     return chartSpec(this.title, subtitle, {
-      hconcat: [promptCausesPanel(analysis.prompts.length, causes, statusOf, height), attemptCausesPanel(analysis.attempts.length, failedAttempts, height)],
+      hconcat: [
+        promptCausesPanel(analysis.prompts.length, causes, statusOf, height),
+        attemptCausesPanel(analysis.attempts.length, failedAttempts, height),
+      ],
       resolve: { scale: { color: 'independent' } },
     });
   },

@@ -27,7 +27,11 @@ interface RatePoint {
  * Success rate per bucket of items placed in buckets. Empty buckets give a null rate, which breaks
  * the line there instead of drawing a slope across a stretch with no data.
  */
-function ratesPerBucket(series: string, buckets: readonly Bucket[], items: readonly { bucket: number; ok: boolean }[]): RatePoint[] {
+function ratesPerBucket(
+  series: string,
+  buckets: readonly Bucket[],
+  items: readonly { bucket: number; ok: boolean }[],
+): RatePoint[] {
   if (items.length === 0) return [];
   const ok = buckets.map(() => 0);
   const total = buckets.map(() => 0);
@@ -59,7 +63,10 @@ export const successRateChart: ChartDefinition = {
         buckets,
         analysis.prompts
           .filter((p) => isChecked(p.status))
-          .map((p) => ({ bucket: bucketIndex(analysis, (p.finishedAt - analysis.startMs) / 1000), ok: isSuccess(p.status) })),
+          .map((p) => ({
+            bucket: bucketIndex(analysis, (p.finishedAt - analysis.startMs) / 1000),
+            ok: isSuccess(p.status),
+          })),
       ),
       ...ratesPerBucket(
         SERIES.attempts,
@@ -70,19 +77,46 @@ export const successRateChart: ChartDefinition = {
     const unchecked = analysis.prompts.filter((p) => p.status === 'unchecked').length;
     const subtitle = `${formatSeconds(analysis.bucketS)} buckets; ${unchecked} unchecked prompt${unchecked === 1 ? '' : 's'} left out of the prompt rate`;
     if (points.every((p) => p.ratePct === null)) {
-      return chartSpec(this.title, subtitle, noDataPanel({ xTitle: TIME_AXIS_TITLE, yTitle: RATE_TITLE, message: 'no prompt or tool call finished in this run' }));
+      return chartSpec(
+        this.title,
+        subtitle,
+        noDataPanel({
+          xTitle: TIME_AXIS_TITLE,
+          yTitle: RATE_TITLE,
+          message: 'no prompt or tool call finished in this run',
+        }),
+      );
     }
     const series = {
       data: { values: points },
       encoding: {
         x: timeScaleX(analysis, 'midS'),
         y: { field: 'ratePct', type: 'quantitative', title: RATE_TITLE, scale: { domain: [0, 100] } },
-        color: { field: 'series', type: 'nominal', title: null, scale: SERIES_COLOURS, legend: { symbolType: 'stroke', symbolStrokeWidth: 2 } },
+        color: {
+          field: 'series',
+          type: 'nominal',
+          title: null,
+          scale: SERIES_COLOURS,
+          legend: { symbolType: 'stroke', symbolStrokeWidth: 2 },
+        },
       },
       layer: [
         {
           mark: { type: 'line', strokeWidth: 1.5 },
-          encoding: { strokeDash: { field: 'series', type: 'nominal', title: null, scale: { domain: SERIES_COLOURS.domain, range: [[1, 0], [5, 3]] } } },
+          encoding: {
+            strokeDash: {
+              field: 'series',
+              type: 'nominal',
+              title: null,
+              scale: {
+                domain: SERIES_COLOURS.domain,
+                range: [
+                  [1, 0],
+                  [5, 3],
+                ],
+              },
+            },
+          },
         },
         {
           transform: [{ filter: 'datum.ratePct !== null' }],

@@ -26,7 +26,15 @@ const CALLS_TITLE = 'calls/s';
 const SERVICE_ROW_HEIGHT = 48;
 
 /** Bars over time with tooltips, optionally with toxic bands behind them and a panel title. */
-function barsOverTime(analysis: RunAnalysis, segments: object[], y: ViewSpec, colour: ViewSpec, height: number, bands?: ViewSpec, title?: string): ViewSpec {
+function barsOverTime(
+  analysis: RunAnalysis,
+  segments: object[],
+  y: ViewSpec,
+  colour: ViewSpec,
+  height: number,
+  bands?: ViewSpec,
+  title?: string,
+): ViewSpec {
   const bars = {
     data: { values: segments },
     mark: { type: 'bar', stroke: 'white', strokeWidth: 0.5 },
@@ -45,7 +53,9 @@ function barsOverTime(analysis: RunAnalysis, segments: object[], y: ViewSpec, co
     },
   };
   return {
-    ...(title === undefined ? {} : { title: { text: title, anchor: 'start', fontSize: 12, fontWeight: 'normal', offset: 2 } }),
+    ...(title === undefined
+      ? {}
+      : { title: { text: title, anchor: 'start', fontSize: 12, fontWeight: 'normal', offset: 2 } }),
     width: PANEL.width,
     height,
     layer: bands ? [bands, bars] : [bars],
@@ -60,11 +70,27 @@ function callsPanels(analysis: RunAnalysis): ViewSpec[] {
   const colours = serviceScale(analysis.attempts.map((a) => a.service));
   const buckets = timeBuckets(analysis);
   return colours.domain.map((service, i) => {
-    const items = analysis.attempts.filter((a) => a.service === service).map((a) => ({ bucket: bucketIndex(analysis, a.startS), category: a.service }));
+    const items = analysis.attempts
+      .filter((a) => a.service === service)
+      .map((a) => ({ bucket: bucketIndex(analysis, a.startS), category: a.service }));
     const segments = stackByBucket(buckets, items, [service], 1 / analysis.bucketS);
-    const colour = { field: 'category', type: 'nominal', title: 'service', scale: { domain: [service], range: [colours.range[i]] }, legend: null };
+    const colour = {
+      field: 'category',
+      type: 'nominal',
+      title: 'service',
+      scale: { domain: [service], range: [colours.range[i]] },
+      legend: null,
+    };
     const title = `${service} (toxics on ${service}_proxy shaded)`;
-    return barsOverTime(analysis, segments, { title: CALLS_TITLE, axis: { tickCount: 2 } }, colour, SERVICE_ROW_HEIGHT, toxicBandsLayer(analysis, `${service}_proxy`), title);
+    return barsOverTime(
+      analysis,
+      segments,
+      { title: CALLS_TITLE, axis: { tickCount: 2 } },
+      colour,
+      SERVICE_ROW_HEIGHT,
+      toxicBandsLayer(analysis, `${service}_proxy`),
+      title,
+    );
   });
 }
 
@@ -78,7 +104,13 @@ function promptsPanel(analysis: RunAnalysis): ViewSpec {
     category: p.status,
   }));
   const segments = stackByBucket(timeBuckets(analysis), items, PROMPT_STATUS_SCALE.domain);
-  return barsOverTime(analysis, segments, { title: yTitle, axis: COUNT_AXIS }, { field: 'category', type: 'nominal', title: 'prompt status', scale: PROMPT_STATUS_SCALE }, PANEL.height);
+  return barsOverTime(
+    analysis,
+    segments,
+    { title: yTitle, axis: COUNT_AXIS },
+    { field: 'category', type: 'nominal', title: 'prompt status', scale: PROMPT_STATUS_SCALE },
+    PANEL.height,
+  );
 }
 
 /** The throughput chart. */
@@ -89,7 +121,8 @@ export const throughputChart: ChartDefinition = {
     "Top: tool call attempts sent per second (retries and fallbacks included), one row per service; shaded: a toxic was on that service's own proxy " +
     '(darker where several overlap). Bottom: prompts that finished in each time bucket, by status.',
   build(analysis) {
-    const toxicNote = analysis.toxics.length > 0 ? "shaded: a toxic on that service's proxy" : 'no toxic was injected in this run';
+    const toxicNote =
+      analysis.toxics.length > 0 ? "shaded: a toxic on that service's proxy" : 'no toxic was injected in this run';
     return chartSpec(this.title, `${formatSeconds(analysis.bucketS)} buckets; ${toxicNote}`, {
       vconcat: [...callsPanels(analysis), promptsPanel(analysis)],
       spacing: 6,

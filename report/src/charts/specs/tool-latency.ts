@@ -49,7 +49,7 @@ export const toolLatencyChart: ChartDefinition = {
   description:
     "Latency of each answered attempt through the proxy, per tool: a solid box when no toxic was on that tool's own proxy, " +
     'a pale box when one was active there at some moment of the attempt (toxics on other proxies do not count; direct fallbacks bypass the proxy and are left out). ' +
-    'Failed attempts are not here: their time is the failure\'s (a timeout, a reset), shown by cause in the errors chart. ' +
+    "Failed attempts are not here: their time is the failure's (a timeout, a reset), shown by cause in the errors chart. " +
     `Boxes span the middle half with the median marked, whiskers reach 1.5 × IQR; faint dots are the attempts; times under ${FLOOR_MS} ms are drawn at ${FLOOR_MS} ms.`,
   build(analysis: RunAnalysis) {
     const viaProxy = analysis.attempts.filter((a) => a.via === 'proxy' && a.outcome === 'ok');
@@ -59,7 +59,15 @@ export const toolLatencyChart: ChartDefinition = {
       `${plural(failed, 'attempt')} through the proxy that got no answer left out (see the errors chart)`,
     ];
     if (viaProxy.length === 0) {
-      return chartSpec(this.title, subtitle, noDataPanel({ xTitle: LATENCY_TITLE, yTitle: TOOL_TITLE, message: 'no tool call was answered through a proxy in this run' }));
+      return chartSpec(
+        this.title,
+        subtitle,
+        noDataPanel({
+          xTitle: LATENCY_TITLE,
+          yTitle: TOOL_TITLE,
+          message: 'no tool call was answered through a proxy in this run',
+        }),
+      );
     }
     const rows = viaProxy.map((a) => ({
       tool: a.tool,
@@ -133,6 +141,10 @@ export const toolLatencyChart: ChartDefinition = {
         ],
       },
     };
-    return chartSpec(this.title, subtitle, { width: PANEL.width, height: { step: 16, for: 'offset' }, layer: [dots, ...boxes, labels] });
+    return chartSpec(this.title, subtitle, {
+      width: PANEL.width,
+      height: { step: 16, for: 'offset' },
+      layer: [dots, ...boxes, labels],
+    });
   },
 };

@@ -35,7 +35,15 @@ export const toxicTimelineChart: ChartDefinition = {
     const { faults } = analysis;
     const viaProxy = analysis.attempts.filter((a) => a.via === 'proxy');
     if (faults.length === 0 && viaProxy.length === 0) {
-      return chartSpec(this.title, 'no fault and no attempt through a proxy in this run', noDataPanel({ xTitle: TIME_AXIS_TITLE, yTitle: PROXY_TITLE, message: 'no toxics and no tool calls in this run' }));
+      return chartSpec(
+        this.title,
+        'no fault and no attempt through a proxy in this run',
+        noDataPanel({
+          xTitle: TIME_AXIS_TITLE,
+          yTitle: PROXY_TITLE,
+          message: 'no toxics and no tool calls in this run',
+        }),
+      );
     }
     const order = proxyOrder([...faults.map((f) => f.row), ...viaProxy.map((a) => `${a.service}_proxy`)]);
     const subtitle = [
@@ -47,16 +55,18 @@ export const toxicTimelineChart: ChartDefinition = {
     // A fault shorter than a pixel would vanish: draw at least a sliver, keeping its true start.
     const minWidthS = Math.max(analysis.durationS, analysis.bucketS) / PANEL.width;
     // A fault with no stream (a service down) fills both fault lanes.
-    const bars = faults.flatMap((f) => (f.stream ? [f.stream] : ['upstream', 'downstream']).map((lane) => ({
-      proxy: f.row,
-      lane,
-      type: f.kind === 'toxic' ? f.type : f.kind,
-      fault: `${f.kind} #${f.id}${f.stream ? ` (${f.stream})` : ''}`,
-      attributes: JSON.stringify(f.attributes),
-      startS: f.startS,
-      endS: Math.max(f.endS, f.startS + minWidthS),
-      open: f.open,
-    })));
+    const bars = faults.flatMap((f) =>
+      (f.stream ? [f.stream] : ['upstream', 'downstream']).map((lane) => ({
+        proxy: f.row,
+        lane,
+        type: f.kind === 'toxic' ? f.type : f.kind,
+        fault: `${f.kind} #${f.id}${f.stream ? ` (${f.stream})` : ''}`,
+        attributes: JSON.stringify(f.attributes),
+        startS: f.startS,
+        endS: Math.max(f.endS, f.startS + minWidthS),
+        open: f.open,
+      })),
+    );
     const ticks = viaProxy.map((a) => ({
       proxy: `${a.service}_proxy`,
       lane: 'attempts',
@@ -91,7 +101,11 @@ export const toxicTimelineChart: ChartDefinition = {
       ],
     };
     if (bars.length > 0) {
-      layers.push({ data: { values: bars }, mark: { type: 'bar', cornerRadius: 2, clip: true }, encoding: barEncoding });
+      layers.push({
+        data: { values: bars },
+        mark: { type: 'bar', cornerRadius: 2, clip: true },
+        encoding: barEncoding,
+      });
     }
     if (ticks.length > 0) {
       layers.push({

@@ -22,11 +22,54 @@ export const MAX_EXPRESSION_CHARS = 1000;
 
 /** The functions an expression may call (plain-number mathjs functions, each bounded in time). */
 export const CALCULATOR_FUNCTIONS: ReadonlySet<string> = new Set([
-  'abs', 'sqrt', 'cbrt', 'nthRoot', 'square', 'cube', 'exp', 'expm1', 'log', 'log10', 'log2', 'log1p', 'pow',
-  'sin', 'cos', 'tan', 'sec', 'csc', 'cot', 'asin', 'acos', 'atan', 'atan2',
-  'sinh', 'cosh', 'tanh', 'asinh', 'acosh', 'atanh',
-  'floor', 'ceil', 'round', 'fix', 'sign', 'mod', 'hypot', 'gcd', 'lcm', 'factorial', 'gamma',
-  'min', 'max', 'sum', 'prod', 'mean', 'median', 'std', 'variance',
+  'abs',
+  'sqrt',
+  'cbrt',
+  'nthRoot',
+  'square',
+  'cube',
+  'exp',
+  'expm1',
+  'log',
+  'log10',
+  'log2',
+  'log1p',
+  'pow',
+  'sin',
+  'cos',
+  'tan',
+  'sec',
+  'csc',
+  'cot',
+  'asin',
+  'acos',
+  'atan',
+  'atan2',
+  'sinh',
+  'cosh',
+  'tanh',
+  'asinh',
+  'acosh',
+  'atanh',
+  'floor',
+  'ceil',
+  'round',
+  'fix',
+  'sign',
+  'mod',
+  'hypot',
+  'gcd',
+  'lcm',
+  'factorial',
+  'gamma',
+  'min',
+  'max',
+  'sum',
+  'prod',
+  'mean',
+  'median',
+  'std',
+  'variance',
 ]);
 
 /** The named constants an expression may use. `deg` lets `sin(30 deg)` mean degrees. */
@@ -42,8 +85,18 @@ export const CALCULATOR_CONSTANTS: Readonly<Record<string, number>> = Object.fre
 
 /** Operators by mathjs function name: arithmetic only (no comparison, logic, bitwise or ranges). */
 const OPERATORS: ReadonlySet<string> = new Set([
-  'add', 'subtract', 'multiply', 'divide', 'pow', 'mod', 'unaryMinus', 'unaryPlus', 'factorial',
-  'dotMultiply', 'dotDivide', 'dotPow',
+  'add',
+  'subtract',
+  'multiply',
+  'divide',
+  'pow',
+  'mod',
+  'unaryMinus',
+  'unaryPlus',
+  'factorial',
+  'dotMultiply',
+  'dotDivide',
+  'dotPow',
 ]);
 
 const scope = new Map(Object.entries(CALCULATOR_CONSTANTS));
@@ -57,7 +110,8 @@ function checkTree(tree: MathNode): void {
   tree.traverse((node, path) => {
     switch (node.type) {
       case 'ConstantNode':
-        if (typeof (node as ConstantNode).value !== 'number') refuse('may contain only numbers, not strings or booleans');
+        if (typeof (node as ConstantNode).value !== 'number')
+          refuse('may contain only numbers, not strings or booleans');
         return;
       case 'ParenthesisNode':
         return;
@@ -74,9 +128,12 @@ function checkTree(tree: MathNode): void {
       case 'SymbolNode': {
         const name = (node as SymbolNode).name;
         if (path === 'fn') {
-          if (!CALCULATOR_FUNCTIONS.has(name)) refuse(`may not call "${name}": allowed functions are ${[...CALCULATOR_FUNCTIONS].join(', ')}`);
+          if (!CALCULATOR_FUNCTIONS.has(name))
+            refuse(`may not call "${name}": allowed functions are ${[...CALCULATOR_FUNCTIONS].join(', ')}`);
         } else if (!Object.hasOwn(CALCULATOR_CONSTANTS, name)) {
-          refuse(`uses the unknown name "${name}": allowed constants are ${Object.keys(CALCULATOR_CONSTANTS).join(', ')}`);
+          refuse(
+            `uses the unknown name "${name}": allowed constants are ${Object.keys(CALCULATOR_CONSTANTS).join(', ')}`,
+          );
         }
         return;
       }

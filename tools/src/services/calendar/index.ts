@@ -19,7 +19,12 @@ export const EVENTS_PER_PAGE = 20;
 export const MAX_EVENTS_PER_PAGE = 100;
 
 const dateQuery = z.object({ date: calendarDate, ...pageFields(EVENTS_PER_PAGE, MAX_EVENTS_PER_PAGE) });
-const addBody = z.object({ title: requiredText(MAX_TITLE_CHARS), date: calendarDate, time: timeOfDay, request_id: requestIdField });
+const addBody = z.object({
+  title: requiredText(MAX_TITLE_CHARS),
+  date: calendarDate,
+  time: timeOfDay,
+  request_id: requestIdField,
+});
 const deleteQuery = z.object({ date: calendarDate, request_id: requestIdField });
 
 /** A calendar of events by date, starting empty. */
@@ -35,12 +40,18 @@ export const calendarService: ToolService = {
     });
     router.post('/events', (req, res) => {
       const { request_id, ...event } = parseInput(addBody, req.body, 'body');
-      const answer = idempotency.run('POST /events', request_id, () => ({ status: 201, body: { event: store.add(event) } }));
+      const answer = idempotency.run('POST /events', request_id, () => ({
+        status: 201,
+        body: { event: store.add(event) },
+      }));
       res.status(answer.status).json(answer.body);
     });
     router.delete('/events', (req, res) => {
       const { date, request_id } = parseInput(deleteQuery, req.query, 'query');
-      const answer = idempotency.run('DELETE /events', request_id, () => ({ status: 200, body: { date, deleted: store.deleteOn(date) } }));
+      const answer = idempotency.run('DELETE /events', request_id, () => ({
+        status: 200,
+        body: { date, deleted: store.deleteOn(date) },
+      }));
       res.status(answer.status).json(answer.body);
     });
     return router;

@@ -19,7 +19,11 @@ export const INBOX_PER_PAGE = 20;
 /** Most messages one page of the inbox may hold (about 0.5 MB with the longest fields). */
 export const MAX_INBOX_PER_PAGE = 100;
 
-const sendBody = z.object({ to: requiredText(MAX_RECIPIENT_CHARS), body: requiredText(MAX_BODY_CHARS), request_id: requestIdField });
+const sendBody = z.object({
+  to: requiredText(MAX_RECIPIENT_CHARS),
+  body: requiredText(MAX_BODY_CHARS),
+  request_id: requestIdField,
+});
 const inboxQuery = z.object(pageFields(INBOX_PER_PAGE, MAX_INBOX_PER_PAGE));
 
 /** A mailbox for the lab's one user. */
@@ -30,7 +34,10 @@ export const messageService: ToolService = {
     const router = Router();
     router.post('/messages', (req, res) => {
       const { to, body, request_id } = parseInput(sendBody, req.body, 'body');
-      const answer = idempotency.run('POST /messages', request_id, () => ({ status: 201, body: { message: mailbox.send(to, body, now()) } }));
+      const answer = idempotency.run('POST /messages', request_id, () => ({
+        status: 201,
+        body: { message: mailbox.send(to, body, now()) },
+      }));
       res.status(answer.status).json(answer.body);
     });
     router.get('/inbox', (req, res) => {

@@ -30,10 +30,26 @@ interface SeedMessage {
 }
 
 const SEED_MESSAGES: readonly SeedMessage[] = [
-  { from: 'alice@example.com', body: 'Are we still on for lunch on Friday? The new ramen place opens at noon.', minutesBeforeStart: 35 },
-  { from: 'ops-bot@example.com', body: 'Reminder: the quarterly chaos game day starts Monday at 10:00. Please review the runbook.', minutesBeforeStart: 190 },
-  { from: 'bob@example.com', body: 'I uploaded the slides for the resilience review. Could you check the latency charts?', minutesBeforeStart: 1_440 },
-  { from: 'carol@example.com', body: 'Landing in Lisbon at 18:40 tomorrow, will call when I reach the hotel.', minutesBeforeStart: 2_900 },
+  {
+    from: 'alice@example.com',
+    body: 'Are we still on for lunch on Friday? The new ramen place opens at noon.',
+    minutesBeforeStart: 35,
+  },
+  {
+    from: 'ops-bot@example.com',
+    body: 'Reminder: the quarterly chaos game day starts Monday at 10:00. Please review the runbook.',
+    minutesBeforeStart: 190,
+  },
+  {
+    from: 'bob@example.com',
+    body: 'I uploaded the slides for the resilience review. Could you check the latency charts?',
+    minutesBeforeStart: 1_440,
+  },
+  {
+    from: 'carol@example.com',
+    body: 'Landing in Lisbon at 18:40 tomorrow, will call when I reach the hotel.',
+    minutesBeforeStart: 2_900,
+  },
 ];
 
 /** The inbox and outbox of the one user of the lab ("me"). Ids are `msg_1`, `msg_2`, … and never reused. */
@@ -46,9 +62,17 @@ export class Mailbox {
    * @param startMs the service's start time, ms since the epoch; seeded messages are dated before it
    * @param capacity how many messages are kept (default {@link MAX_STORED_MESSAGES})
    */
-  constructor(startMs: number, private readonly capacity = MAX_STORED_MESSAGES) {
+  constructor(
+    startMs: number,
+    private readonly capacity = MAX_STORED_MESSAGES,
+  ) {
     for (const seed of [...SEED_MESSAGES].sort((a, b) => b.minutesBeforeStart - a.minutesBeforeStart)) {
-      this.append({ from: seed.from, to: 'me', body: seed.body, sent_at: new Date(startMs - seed.minutesBeforeStart * 60_000).toISOString() });
+      this.append({
+        from: seed.from,
+        to: 'me',
+        body: seed.body,
+        sent_at: new Date(startMs - seed.minutesBeforeStart * 60_000).toISOString(),
+      });
     }
   }
 

@@ -17,7 +17,9 @@ const moviesQuery = z.object({
     .string()
     .trim()
     .toLowerCase()
-    .refine((code) => code === '' || /^[a-z]{2}$/.test(code), { message: 'must be a two-letter ISO 639-1 code such as en, ja or fr' })
+    .refine((code) => code === '' || /^[a-z]{2}$/.test(code), {
+      message: 'must be a two-letter ISO 639-1 code such as en, ja or fr',
+    })
     .optional(),
   page: integerParam(1, 1, 100_000),
   per_page: integerParam(10, 1, MAX_PER_PAGE),

@@ -36,7 +36,12 @@ export const searchService: ToolService = {
       res.json({
         query: q,
         total,
-        results: hits.map(({ document, score }) => ({ title: document.title, url: document.url, snippet: document.snippet, score })),
+        results: hits.map(({ document, score }) => ({
+          title: document.title,
+          url: document.url,
+          snippet: document.snippet,
+          score,
+        })),
       });
     });
     return router;

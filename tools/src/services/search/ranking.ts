@@ -25,16 +25,18 @@ export interface Searchable {
 }
 
 const STOP_WORDS: ReadonlySet<string> = new Set(
-  ('a an and are as at be but by for from has have how i in is it its of on or that the this to was were what when ' +
-    'where which who why will with about into than then there these those do does did can could should would you your')
-    .split(' '),
+  (
+    'a an and are as at be but by for from has have how i in is it its of on or that the this to was were what when ' +
+    'where which who why will with about into than then there these those do does did can could should would you your'
+  ).split(' '),
 );
 
 /** Harman's S-stemmer: ies → y, es → e, s → '' (with its exceptions). */
 export function stemPlural(word: string): string {
   if (word.length <= 3) return word;
   if (word.endsWith('ies') && !word.endsWith('eies') && !word.endsWith('aies')) return `${word.slice(0, -3)}y`;
-  if (word.endsWith('es') && !word.endsWith('aes') && !word.endsWith('ees') && !word.endsWith('oes')) return word.slice(0, -1);
+  if (word.endsWith('es') && !word.endsWith('aes') && !word.endsWith('ees') && !word.endsWith('oes'))
+    return word.slice(0, -1);
   if (word.endsWith('s') && !word.endsWith('us') && !word.endsWith('ss')) return word.slice(0, -1);
   return word;
 }
@@ -80,7 +82,8 @@ export class SearchIndex<D extends Searchable> {
           length += weight;
         }
       }
-      for (const term of frequencies.keys()) this.documentFrequency.set(term, (this.documentFrequency.get(term) ?? 0) + 1);
+      for (const term of frequencies.keys())
+        this.documentFrequency.set(term, (this.documentFrequency.get(term) ?? 0) + 1);
       return { document, frequencies, length };
     });
     this.averageLength = this.documents.reduce((sum, d) => sum + d.length, 0) / Math.max(1, this.documents.length);

@@ -19,7 +19,8 @@ const translationsSchema = z
     for (const list of ['phrases', 'words'] as const) {
       data[list].forEach((row, index) => {
         const missing = codes.filter((code) => !row[code]);
-        if (missing.length > 0) ctx.addIssue({ code: 'custom', path: [list, index], message: `missing ${missing.join(', ')}` });
+        if (missing.length > 0)
+          ctx.addIssue({ code: 'custom', path: [list, index], message: `missing ${missing.join(', ')}` });
       });
     }
   });
@@ -30,7 +31,11 @@ export type DictionaryRow = Readonly<Record<string, string>>;
 /** A lookup table from match key to row, per language. */
 type Table = Map<string, Map<string, DictionaryRow>>;
 
-function buildTable(rows: readonly DictionaryRow[], codes: readonly string[], keyOf: (text: string) => string = matchKey): Table {
+function buildTable(
+  rows: readonly DictionaryRow[],
+  codes: readonly string[],
+  keyOf: (text: string) => string = matchKey,
+): Table {
   const table: Table = new Map(codes.map((code) => [code, new Map<string, DictionaryRow>()]));
   for (const row of rows) {
     for (const code of codes) {

@@ -36,11 +36,19 @@ export const translatorService: ToolService = {
       if (source === AUTO) {
         const detected = dictionary.detect(input.text);
         if (!detected) {
-          throw invalidField('source_language', 'source_language could not be detected: no word of text is in the dictionary; name the language');
+          throw invalidField(
+            'source_language',
+            'source_language could not be detected: no word of text is in the dictionary; name the language',
+          );
         }
         source = detected;
       }
-      res.json({ text: input.text, source_language: source, target_language: target, ...translateText(dictionary, input.text, source, target) });
+      res.json({
+        text: input.text,
+        source_language: source,
+        target_language: target,
+        ...translateText(dictionary, input.text, source, target),
+      });
     });
     return router;
   },

@@ -17,11 +17,21 @@ export const AUTO = 'auto';
  * @returns a code from `languages`, or {@link AUTO}
  * @throws {LabError} `VALIDATION` (400) listing the supported languages
  */
-export function resolveLanguage(value: string, languages: Readonly<Record<string, string>>, field: string, allowAuto: boolean): string {
+export function resolveLanguage(
+  value: string,
+  languages: Readonly<Record<string, string>>,
+  field: string,
+  allowAuto: boolean,
+): string {
   const wanted = foldText(value.trim());
   if (allowAuto && wanted === AUTO) return AUTO;
   const found = Object.entries(languages).find(([code, name]) => code === wanted || foldText(name) === wanted);
   if (found) return found[0];
-  const supported = Object.entries(languages).map(([code, name]) => `${code} (${name})`).join(', ');
-  throw invalidField(field, `${field} "${value}" is not supported: use one of ${supported}${allowAuto ? `, or ${AUTO}` : ''}`);
+  const supported = Object.entries(languages)
+    .map(([code, name]) => `${code} (${name})`)
+    .join(', ');
+  throw invalidField(
+    field,
+    `${field} "${value}" is not supported: use one of ${supported}${allowAuto ? `, or ${AUTO}` : ''}`,
+  );
 }

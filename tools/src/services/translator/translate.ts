@@ -70,7 +70,11 @@ interface WordToken {
 
 /** Translates one sentence word by word (see the module comment). */
 function translateWords(dictionary: Dictionary, sentence: string, from: string, to: string): string {
-  const words: WordToken[] = [...sentence.matchAll(WORD)].map((m) => ({ text: m[0], start: m.index, end: m.index + m[0].length }));
+  const words: WordToken[] = [...sentence.matchAll(WORD)].map((m) => ({
+    text: m[0],
+    start: m.index,
+    end: m.index + m[0].length,
+  }));
   let out = '';
   let cursor = 0;
   for (let i = 0; i < words.length; ) {
@@ -80,7 +84,9 @@ function translateWords(dictionary: Dictionary, sentence: string, from: string, 
     for (let count = Math.min(dictionary.longestEntryWords, words.length - i); count >= 1 && !matched; count--) {
       const run = words.slice(i, i + count);
       const key = run.map((w) => matchKey(w.text)).join(' ');
-      const spacedOnly = run.every((w, k) => k === 0 || /^\s+$/u.test(sentence.slice((run[k - 1] as WordToken).end, w.start)));
+      const spacedOnly = run.every(
+        (w, k) => k === 0 || /^\s+$/u.test(sentence.slice((run[k - 1] as WordToken).end, w.start)),
+      );
       const word = spacedOnly ? dictionary.word(from, run.map((w) => w.text).join(' ')) : undefined;
       const phrase = count > 1 && !word ? dictionary.phrase(from, key) : undefined;
       if (word || phrase) matched = { row: (word ?? phrase) as DictionaryRow, count, phrase: !word };

@@ -9,7 +9,16 @@ import { matchKey } from '../../text.js';
 
 /** The weather conditions a city's climate can produce. */
 export const CONDITIONS = [
-  'clear', 'partly cloudy', 'cloudy', 'rain', 'showers', 'thunderstorm', 'snow', 'fog', 'windy', 'drizzle',
+  'clear',
+  'partly cloudy',
+  'cloudy',
+  'rain',
+  'showers',
+  'thunderstorm',
+  'snow',
+  'fog',
+  'windy',
+  'drizzle',
 ] as const;
 
 /** One weather condition, e.g. `partly cloudy`. */

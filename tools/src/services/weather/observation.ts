@@ -32,14 +32,30 @@ export interface Observation {
 
 /** How much of the daily temperature cycle each condition lets through (clouds damp it). */
 const DIURNAL_SHARE: Record<Condition, number> = {
-  clear: 1, 'partly cloudy': 0.85, cloudy: 0.5, rain: 0.4, showers: 0.6, thunderstorm: 0.7,
-  snow: 0.4, fog: 0.4, windy: 0.8, drizzle: 0.45,
+  clear: 1,
+  'partly cloudy': 0.85,
+  cloudy: 0.5,
+  rain: 0.4,
+  showers: 0.6,
+  thunderstorm: 0.7,
+  snow: 0.4,
+  fog: 0.4,
+  windy: 0.8,
+  drizzle: 0.45,
 };
 
 /** Humidity shift by condition, percentage points. */
 const HUMIDITY_SHIFT: Record<Condition, number> = {
-  clear: -8, 'partly cloudy': -3, cloudy: 5, rain: 18, showers: 12, thunderstorm: 15,
-  snow: 12, fog: 25, windy: -6, drizzle: 15,
+  clear: -8,
+  'partly cloudy': -3,
+  cloudy: 5,
+  rain: 18,
+  showers: 12,
+  thunderstorm: 15,
+  snow: 12,
+  fog: 25,
+  windy: -6,
+  drizzle: 15,
 };
 
 /** Wind factor by condition. */
@@ -95,9 +111,12 @@ export function observe(city: City, atMs: number, source: Random): Observation {
   const anomaly = random.float(-1.5, 1.5) + random.float(-1.5, 1.5);
   const temperatureC = seasonalMeanC(city.monthly_mean_c, at) + daily * DIURNAL_SHARE[conditions] + anomaly;
   if (conditions === 'snow' && temperatureC > 2) conditions = 'rain';
-  else if ((conditions === 'rain' || conditions === 'drizzle' || conditions === 'showers') && temperatureC < -1) conditions = 'snow';
+  else if ((conditions === 'rain' || conditions === 'drizzle' || conditions === 'showers') && temperatureC < -1)
+    conditions = 'snow';
 
-  const humidityPct = Math.round(Math.min(100, Math.max(5, city.humidity_pct + HUMIDITY_SHIFT[conditions] + random.float(-8, 8))));
+  const humidityPct = Math.round(
+    Math.min(100, Math.max(5, city.humidity_pct + HUMIDITY_SHIFT[conditions] + random.float(-8, 8))),
+  );
   const windMs = round1(city.wind_ms * (WIND_FACTOR[conditions] ?? 1) * random.float(0.5, 1.5));
   return {
     temperature_c: round1(temperatureC),
