@@ -62,7 +62,7 @@ describe('summary', () => {
       ...summary,
       modelRequests: { requests: 14, tokensIn: 5210, tokensOut: 388, faults: 2, withTokens: 14 },
     });
-    assert.match(modelled, /\nmodel calls  14 requests, 2 LLM faults; tokens 5210 in, 388 out\nerrors /);
+    assert.match(modelled, /\nmodel calls {2}14 requests, 2 LLM faults; tokens 5210 in, 388 out\nerrors /);
   });
 
   it('lists every status a prompt has, and leaves unchecked and interrupted prompts out of the success rate', () => {

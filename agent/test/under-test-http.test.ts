@@ -140,7 +140,7 @@ describe('an agent over HTTP: the Python example under chaos', () => {
       ),
       text,
     );
-    assert.match(text, /\nmodel calls  \d+ requests; tokens not reported\n/, text);
+    assert.match(text, /\nmodel calls {2}\d+ requests; tokens not reported\n/, text);
     // The lab stopped the process it started.
     assert.equal((await checkHealth(`${url}/health`, 1000)).ok, false);
   });

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { TOOL_NAMES } from '@chaos-lab/common';
-import { AIMessage, HumanMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
+import { type AIMessage, HumanMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
 import { tool, type StructuredToolInterface } from '@langchain/core/tools';
 import { z } from 'zod';
 import { OfflineChatModel } from '../../src/offline/index.js';

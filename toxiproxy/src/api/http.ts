@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { encodeGoJson } from '../json/go-encode.js';
-import { ApiError, ErrBadRequestBody } from './errors.js';
+import { type ApiError, ErrBadRequestBody } from './errors.js';
 
 /** What a handler answers. */
 export interface Reply {

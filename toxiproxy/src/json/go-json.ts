@@ -49,7 +49,7 @@ const GO_ESCAPES: Record<number, string> = {
   11: '\\v',
   12: '\\f',
   13: '\\r',
-  0x5c: '\\\\',
+  92: '\\\\',
 };
 
 /**

@@ -20,8 +20,8 @@ const FILM = String.raw`(?:movies?|films?|flicks?)`;
 const QUERY_AFTER = [
   new RegExp(String.raw`\b${FILM}\s+(?:called|titled|named)\s+`, 'i'),
   new RegExp(String.raw`\b${FILM}\s+(?:about|with|featuring|containing|matching|on|like)\s+`, 'i'),
-  new RegExp(String.raw`\bthe\s+(?:movie|film)\s+`, 'i'),
-  new RegExp(String.raw`\b(?:movie|film)\s+(?=\p{Lu})`, 'u'),
+  /\bthe\s+(?:movie|film)\s+/i,
+  /\b(?:movie|film)\s+(?=\p{Lu})/u,
 ];
 /** "Find Inception movie", "search for Japanese films": the words before the film noun. */
 const QUERY_BEFORE = new RegExp(
