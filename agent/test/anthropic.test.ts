@@ -38,20 +38,18 @@ async function startFakeAnthropic() {
       const content = result
         ? [{ type: 'text', text: `The weather in Paris: ${JSON.stringify(result.content).slice(0, 40)}` }]
         : [{ type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: { city: 'Paris' } }];
-      res
-        .writeHead(200, { 'content-type': 'application/json' })
-        .end(
-          JSON.stringify({
-            id: `msg_${requests.length}`,
-            type: 'message',
-            role: 'assistant',
-            model: MODEL,
-            content,
-            stop_reason: result ? 'end_turn' : 'tool_use',
-            stop_sequence: null,
-            usage: { input_tokens: 100 * requests.length, output_tokens: 7 },
-          }),
-        );
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          id: `msg_${requests.length}`,
+          type: 'message',
+          role: 'assistant',
+          model: MODEL,
+          content,
+          stop_reason: result ? 'end_turn' : 'tool_use',
+          stop_sequence: null,
+          usage: { input_tokens: 100 * requests.length, output_tokens: 7 },
+        }),
+      );
     });
   });
   const port = await listenOn(server, 0, '127.0.0.1', 'fake Anthropic');

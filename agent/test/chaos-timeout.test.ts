@@ -54,15 +54,13 @@ describe('a timeout toxic on one proxy', () => {
     proxied = await startProxies(lab);
     // Toxiproxy 2.12 `timeout` with timeout 0: no data passes downstream and the connection is held
     // open, so the request reaches the calendar but its answer never comes back through the proxy.
-    await proxied.proxies
-      .get('calendar')!
-      .addToxic({
-        name: 'calendar_blackhole',
-        type: 'timeout',
-        stream: 'downstream',
-        toxicity: 1,
-        attributes: { timeout: 0 },
-      });
+    await proxied.proxies.get('calendar')!.addToxic({
+      name: 'calendar_blackhole',
+      type: 'timeout',
+      stream: 'downstream',
+      toxicity: 1,
+      attributes: { timeout: 0 },
+    });
   });
   after(async () => {
     await proxied?.close();

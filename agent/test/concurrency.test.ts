@@ -23,7 +23,7 @@ describe('AGENT_CONCURRENCY prompts in flight, mirrored in the control row', () 
       most = Math.max(most, inFlight);
       // A barrier: each prompt waits until a second one is in flight, so both are seen together.
       if (inFlight < 2) await new Promise<void>((resolve) => waiting.push(resolve));
-      else waiting.splice(0).forEach((resolve) => resolve());
+      else for (const resolve of waiting.splice(0)) resolve();
       const db = openDatabase(lab.settings.LAB_DB_PATH);
       const run = currentRun(db)!;
       db.close();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { type Database, type ServiceName, openDatabase } from '@chaos-lab/common';
+import { type Database, openDatabase } from '@chaos-lab/common';
 import type { StructuredToolInterface } from '@langchain/core/tools';
 import { RunRecords } from '../src/records/records.js';
 import {

@@ -120,15 +120,13 @@ describe('MCP at every tool service, through its proxy', () => {
   });
 
   it('the agent with TOOL_TRANSPORT=mcp records every attempt with its outcome, and a write happens once', async () => {
-    const blackhole = await proxied.proxies
-      .get('calendar')!
-      .addToxic({
-        name: 'calendar_blackhole',
-        type: 'timeout',
-        stream: 'downstream',
-        toxicity: 1,
-        attributes: { timeout: 0 },
-      });
+    const blackhole = await proxied.proxies.get('calendar')!.addToxic({
+      name: 'calendar_blackhole',
+      type: 'timeout',
+      stream: 'downstream',
+      toxicity: 1,
+      attributes: { timeout: 0 },
+    });
     try {
       const summary = await runAgent(
         { ...lab.settings, TOOL_TRANSPORT: 'mcp' },
@@ -163,15 +161,13 @@ describe('MCP at every tool service, through its proxy', () => {
   });
 
   it('with IDEMPOTENCY_KEYS=per-attempt each MCP attempt carries its own request_id, so every attempt that reached the calendar writes', async () => {
-    const blackhole = await proxied.proxies
-      .get('calendar')!
-      .addToxic({
-        name: 'calendar_blackhole',
-        type: 'timeout',
-        stream: 'downstream',
-        toxicity: 1,
-        attributes: { timeout: 0 },
-      });
+    const blackhole = await proxied.proxies.get('calendar')!.addToxic({
+      name: 'calendar_blackhole',
+      type: 'timeout',
+      stream: 'downstream',
+      toxicity: 1,
+      attributes: { timeout: 0 },
+    });
     try {
       await runAgent(
         { ...lab.settings, TOOL_TRANSPORT: 'mcp', IDEMPOTENCY_KEYS: 'per-attempt' },

@@ -22,15 +22,13 @@ describe('agent metrics', () => {
     );
     proxied = await startProxies(lab);
     // The calculator's proxy resets every connection: its attempts end `reset`, then the fallback answers.
-    await proxied.proxies
-      .get('calculator')!
-      .addToxic({
-        name: 'reset',
-        type: 'reset_peer',
-        stream: 'upstream',
-        toxicity: 1,
-        attributes: { timeout: 0 },
-      } as never);
+    await proxied.proxies.get('calculator')!.addToxic({
+      name: 'reset',
+      type: 'reset_peer',
+      stream: 'upstream',
+      toxicity: 1,
+      attributes: { timeout: 0 },
+    } as never);
     metrics = (await startAgentMetricsServer(lab.settings, { port: 0 }))!;
   });
   after(async () => {

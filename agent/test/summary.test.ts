@@ -81,7 +81,7 @@ describe('summary', () => {
         'unchecked',
         'interrupted',
       ] as const;
-      statuses.forEach((status, i) =>
+      statuses.forEach((status, i) => {
         records.addPromptResult({
           promptIndex: i,
           prompt: `p${i}`,
@@ -92,8 +92,8 @@ describe('summary', () => {
           error: null,
           startedAt: 1_000,
           finishedAt: 1_000,
-        }),
-      );
+        });
+      });
       const summary = computeSummary(db, {
         runId: 'r2',
         status: 'completed',

@@ -30,24 +30,20 @@ describe('an agent over HTTP: the Python example under chaos', () => {
   before(async () => {
     lab = await startTestLab({ SERVICE_REQUESTS: 'on' }, { calculator: { ERROR_PROB: '1', SERVICE_REQUESTS: 'on' } });
     proxied = await startProxies(lab);
-    await proxied.proxies
-      .get('weather')!
-      .addToxic({
-        name: 'slow',
-        type: 'latency',
-        stream: 'downstream',
-        toxicity: 1,
-        attributes: { latency: 200, jitter: 0 },
-      } as never);
-    await proxied.proxies
-      .get('translator')!
-      .addToxic({
-        name: 'cut',
-        type: 'reset_peer',
-        stream: 'upstream',
-        toxicity: 1,
-        attributes: { timeout: 0 },
-      } as never);
+    await proxied.proxies.get('weather')!.addToxic({
+      name: 'slow',
+      type: 'latency',
+      stream: 'downstream',
+      toxicity: 1,
+      attributes: { latency: 200, jitter: 0 },
+    } as never);
+    await proxied.proxies.get('translator')!.addToxic({
+      name: 'cut',
+      type: 'reset_peer',
+      stream: 'upstream',
+      toxicity: 1,
+      attributes: { timeout: 0 },
+    } as never);
   });
   after(async () => {
     await proxied?.close();

@@ -16,15 +16,13 @@ describe('an agent module: the LangGraph.js example under chaos', () => {
   before(async () => {
     lab = await startTestLab({}, { calculator: { ERROR_PROB: '1' } });
     proxied = await startProxies(lab);
-    await proxied.proxies
-      .get('weather')!
-      .addToxic({
-        name: 'slow',
-        type: 'latency',
-        stream: 'downstream',
-        toxicity: 1,
-        attributes: { latency: 300, jitter: 0 },
-      } as never);
+    await proxied.proxies.get('weather')!.addToxic({
+      name: 'slow',
+      type: 'latency',
+      stream: 'downstream',
+      toxicity: 1,
+      attributes: { latency: 300, jitter: 0 },
+    } as never);
   });
   after(async () => {
     await proxied?.close();

@@ -66,7 +66,9 @@ describe('the prompt-status rule', () => {
       const insert = db.prepare(
         "INSERT INTO prompt_results (run_id, prompt_index, prompt, status, attempts, started_at, finished_at, duration_ms) VALUES ('r', ?, 'p', ?, 1, 0, 1, 1)",
       );
-      STATUSES.forEach((status, i) => insert.run(i, status));
+      STATUSES.forEach((status, i) => {
+        insert.run(i, status);
+      });
       const counts = countPromptStatuses(STATUSES);
       assert.equal(CHECKED_STATUSES_SQL, "('correct', 'wrong', 'unhandled', 'failed')");
       const columns = PROMPT_STATUSES.map((s) => `${sqlCountStatus(s, 'p.status')} AS ${s}`).join(', ');

@@ -39,11 +39,9 @@ export function relayToManager(managerUrl: string, path: string) {
         .type('application/json')
         .send(await answer.text());
     } catch (err) {
-      res
-        .status(502)
-        .json({
-          error: `the proxy-manager at ${managerUrl} does not answer (${(err as Error).message}): steering needs a running lab`,
-        });
+      res.status(502).json({
+        error: `the proxy-manager at ${managerUrl} does not answer (${(err as Error).message}): steering needs a running lab`,
+      });
     }
   };
 }

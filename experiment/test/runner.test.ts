@@ -78,13 +78,11 @@ describe('experiment runner', () => {
           req.runId,
           Date.now(),
         );
-        (statuses[variant] ?? ['correct', 'correct']).forEach((status, i) =>
-          db
-            .prepare(
-              'INSERT INTO prompt_results (run_id, prompt_index, prompt, status, attempts, started_at, finished_at, duration_ms) VALUES (?, ?, ?, ?, 1, 0, 10, 10)',
-            )
-            .run(req.runId, i, `p${i}`, status),
-        );
+        (statuses[variant] ?? ['correct', 'correct']).forEach((status, i) => {
+          db.prepare(
+            'INSERT INTO prompt_results (run_id, prompt_index, prompt, status, attempts, started_at, finished_at, duration_ms) VALUES (?, ?, ?, ?, 1, 0, 10, 10)',
+          ).run(req.runId, i, `p${i}`, status);
+        });
         if (plan) {
           db.prepare(
             "INSERT INTO fault_events (run_id, kind, proxy, service, name, type, attributes, started_at, ended_at, ended_by, fault, trigger) VALUES (?, 'toxic', 'weather_proxy', 'weather', 'plan_slow_weather', 'latency', '{}', 1, NULL, NULL, 'slow', '{}')",

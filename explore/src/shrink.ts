@@ -99,11 +99,11 @@ export async function shrinkRun(o: ShrinkOptions, deps: ExploreDeps): Promise<nu
     if (units.length === 0)
       throw new LabError('VALIDATION', `run ${o.runId}: no replayable fault fired: nothing to shrink`);
     say(`${units.length} replayable fault(s) fired:`);
-    units.forEach((u, i) =>
+    units.forEach((u, i) => {
       say(
         `  ${i + 1}. ${u.fault.name}: ${describeFault(u.fault)}, ${describeTrigger(u.fault.trigger)} (event ${u.eventIds.join(', ')})`,
-      ),
-    );
+      );
+    });
 
     const settings = carried(original.settings);
     const dir = join(base.CHARTS_DIR, 'shrink', o.runId);

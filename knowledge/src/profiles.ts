@@ -94,7 +94,11 @@ export function riskProfiles(rows: readonly KnowledgeRow[], options: ProfileOpti
     const bands = own.map((row) => judgeBand(row, options));
     const judged = bands.filter((b) => !b.thin);
     const safeRange: Record<string, string[]> = {};
-    for (const b of bands.filter((b) => b.verdict === 'held')) (safeRange[b.row.faultKind] ??= []).push(b.row.band);
+    for (const b of bands.filter((b) => b.verdict === 'held')) {
+      const range = safeRange[b.row.faultKind] ?? [];
+      range.push(b.row.band);
+      safeRange[b.row.faultKind] = range;
+    }
     return {
       target,
       observations: own.reduce((n, r) => n + r.faultEvents, 0),

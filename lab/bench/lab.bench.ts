@@ -98,7 +98,9 @@ function busyLoops(count: number): () => void {
   const loops: ChildProcess[] = Array.from({ length: count }, () =>
     spawn('sh', ['-c', 'while :; do :; done'], { stdio: 'ignore' }),
   );
-  return () => loops.forEach((loop) => loop.kill('SIGKILL'));
+  return () => {
+    for (const loop of loops) loop.kill('SIGKILL');
+  };
 }
 
 function median(values: readonly number[]): number {

@@ -40,7 +40,11 @@ export function processTree(pid: number): TreeUsage {
   const tree = new Set([pid]);
   for (let grew = true; grew; ) {
     grew = false;
-    for (const [p, s] of all) if (tree.has(s.ppid) && !tree.has(p)) tree.add(p), (grew = true);
+    for (const [p, s] of all)
+      if (tree.has(s.ppid) && !tree.has(p)) {
+        tree.add(p);
+        grew = true;
+      }
   }
   let rssPages = 0;
   let cpuTicks = 0;

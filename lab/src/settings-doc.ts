@@ -51,5 +51,5 @@ export function formatMarkdownTable(docs = settingDocs()): string {
     (d) =>
       `| \`${d.name}\` | ${d.defaultText === '' ? '(unset)' : `\`${d.defaultText}\``} | ${d.meaning.replace(/\|/g, '\\|')} |`,
   );
-  return ['| variable | default | meaning |', '|---|---|---|', ...rows].join('\n') + '\n';
+  return `${['| variable | default | meaning |', '|---|---|---|', ...rows].join('\n')}\n`;
 }

@@ -212,6 +212,7 @@ describe('compose services', () => {
   });
 
   it('no part runs as root; only 127.0.0.1 is published', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: compose's own ${VAR} syntax
     for (const [name, s] of labServices) assert.equal(s.user, '${LAB_UID:-1000}:${LAB_GID:-1000}', name);
     assert.match(readFileSync(join(PROJECT_ROOT, 'Dockerfile'), 'utf8'), /^USER 1000:1000$/m);
     for (const s of Object.values(base)) for (const p of s.ports ?? []) assert.match(p, /^127\.0\.0\.1:/);
@@ -244,6 +245,7 @@ describe('compose services', () => {
   it('the prompts file is mounted, not built into the image', () => {
     assert.match(readFileSync(join(PROJECT_ROOT, '.dockerignore'), 'utf8'), /^agent\/prompts\.json$/m);
     const volumes = base.agent!.volumes ?? [];
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: compose's own ${VAR} syntax
     assert.ok(volumes.includes('${PROMPTS_FILE:-./agent/prompts.json}:/app/agent/prompts.json:ro'), volumes.join(', '));
   });
 });

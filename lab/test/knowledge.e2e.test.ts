@@ -84,7 +84,7 @@ describe('chaos-lab knowledge and plan', () => {
     const reportPath = join(dir, 'charts', 'experiments', journal.experimentId, 'slow-weather', 'index.html');
     assert.match(
       readFileSync(reportPath, 'utf8'),
-      /<h2>What the lab knows \(every finished run\)<\/h2>[^]*<td>weather<\/td><td>toxic:latency<\/td><td>latency 250–1000 ms<\/td>/,
+      /<h2>What the lab knows \(every finished run\)<\/h2>[\s\S]*<td>weather<\/td><td>toxic:latency<\/td><td>latency 250–1000 ms<\/td>/,
     );
 
     const planned = join(dir, 'next.yaml');

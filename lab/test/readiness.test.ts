@@ -41,7 +41,9 @@ async function closedPortUrl(): Promise<string> {
 
 describe('readiness', () => {
   const servers: Server[] = [];
-  after(() => servers.forEach((s) => s.close()));
+  after(() => {
+    for (const s of servers) s.close();
+  });
 
   it('waits through failed checks until the part answers', async () => {
     const e = await endpoint(503);

@@ -104,9 +104,9 @@ describe('chaos-lab runs', () => {
       const insert = db.prepare(
         "INSERT INTO prompt_results (run_id, prompt_index, prompt, status, attempts, started_at, finished_at, duration_ms) VALUES ('agree', ?, 'p', ?, 1, ?, ?, 1000)",
       );
-      ['correct', 'unchecked', 'unchecked', 'wrong', 'correct', 'failed', 'interrupted'].forEach((status, i) =>
-        insert.run(i, status, T0 + i * 1000, T0 + (i + 1) * 1000),
-      );
+      ['correct', 'unchecked', 'unchecked', 'wrong', 'correct', 'failed', 'interrupted'].forEach((status, i) => {
+        insert.run(i, status, T0 + i * 1000, T0 + (i + 1) * 1000);
+      });
       const [listed] = listRuns(db, 1);
       const [history] = historyRuns(db);
       const summary = summarizeRun(analyzeRun(loadRunData(db, 'agree')));

@@ -13,7 +13,12 @@ import { LabStop, SAME_STOP_MS } from '../src/launcher/stop.js';
 function standIn(name: string, log: string[]) {
   let exit!: () => void;
   let done = false;
-  const exited = new Promise<string>((resolve) => (exit = () => ((done = true), resolve('exited with code 0'))));
+  const exited = new Promise<string>((resolve) => {
+    exit = () => {
+      done = true;
+      resolve('exited with code 0');
+    };
+  });
   let stops = 0;
   const child: LabChild = {
     name,

@@ -100,7 +100,7 @@ export function createModelApp(deps: ModelAppDeps): Express {
         `invalid request: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
       );
     const body = parsed.data;
-    let messages;
+    let messages: ReturnType<typeof toLangChain>;
     try {
       // The offline model's messages; a provider checks its own.
       messages = deps.upstream ? [] : toLangChain(body.messages as unknown as WireMessage[]);
@@ -152,21 +152,19 @@ export function createModelApp(deps: ModelAppDeps): Express {
     const offered = (body.tools ?? []).map((t) => t.function.name);
     let answer: WireAnswer;
     if (deps.upstream) {
-      let whole;
+      let whole: Awaited<ReturnType<typeof wholeAnswer>>;
       try {
         whole = await wholeAnswer(deps.upstream, req, req.body as Record<string, unknown>, gone);
       } catch (err) {
         if (gone.aborted) return;
-        res
-          .status(502)
-          .json({
-            error: {
-              message: `the model gateway could not reach ${deps.upstream.baseUrl}: ${(err as Error).message}`,
-              type: 'upstream_error',
-              param: null,
-              code: null,
-            },
-          });
+        res.status(502).json({
+          error: {
+            message: `the model gateway could not reach ${deps.upstream.baseUrl}: ${(err as Error).message}`,
+            type: 'upstream_error',
+            param: null,
+            code: null,
+          },
+        });
         return;
       }
       if ('status' in whole) return void res.status(whole.status).type(whole.contentType).send(whole.text);
@@ -197,32 +195,28 @@ export function createModelApp(deps: ModelAppDeps): Express {
     });
   });
   app.use((req: Request, res: Response) => {
-    res
-      .status(404)
-      .json({
-        error: {
-          message: `no route ${req.method} ${req.path}`,
-          type: 'invalid_request_error',
-          param: null,
-          code: 'not_found',
-        },
-      });
+    res.status(404).json({
+      error: {
+        message: `no route ${req.method} ${req.path}`,
+        type: 'invalid_request_error',
+        param: null,
+        code: 'not_found',
+      },
+    });
   });
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const status = (err as { status?: number }).status;
     if (status === 400 || status === 413) return void badRequest(res, (err as Error).message);
     deps.logger.error({ err }, 'model server error');
     if (!res.headersSent)
-      res
-        .status(500)
-        .json({
-          error: {
-            message: 'internal error of the offline model server',
-            type: 'server_error',
-            param: null,
-            code: null,
-          },
-        });
+      res.status(500).json({
+        error: {
+          message: 'internal error of the offline model server',
+          type: 'server_error',
+          param: null,
+          code: null,
+        },
+      });
   });
   return app;
 }

@@ -79,21 +79,19 @@ export async function forward(
   body: unknown,
   signal: AbortSignal,
 ): Promise<void> {
-  let answer;
+  let answer: Awaited<ReturnType<typeof send>>;
   try {
     answer = await send(upstream, path, req, body, signal);
   } catch (err) {
     if (signal.aborted) return;
-    res
-      .status(502)
-      .json({
-        error: {
-          message: `the model gateway could not reach ${upstream.baseUrl}: ${(err as Error).message}`,
-          type: 'upstream_error',
-          param: null,
-          code: null,
-        },
-      });
+    res.status(502).json({
+      error: {
+        message: `the model gateway could not reach ${upstream.baseUrl}: ${(err as Error).message}`,
+        type: 'upstream_error',
+        param: null,
+        code: null,
+      },
+    });
     return;
   }
   res.status(answer.status);

@@ -183,12 +183,12 @@ export function completionChunks(
     ...extra,
   });
   const chunks = [chunk({ role: 'assistant', content: '' })];
-  for (const piece of answer.content
-    .match(/\S+\s*|\s+/g)
-    ?.reduce<string[]>((acc, w, i) => (i % 4 === 0 ? [...acc, w] : [...acc.slice(0, -1), acc.at(-1)! + w]), []) ?? []) {
-    chunks.push(chunk({ content: piece }));
-  }
-  answer.toolCalls.forEach((call, index) => chunks.push(chunk({ tool_calls: [{ index, ...call }] })));
+  // The content in pieces of four words (each with the whitespace after it).
+  const words = answer.content.match(/\S+\s*|\s+/g) ?? [];
+  for (let i = 0; i < words.length; i += 4) chunks.push(chunk({ content: words.slice(i, i + 4).join('') }));
+  answer.toolCalls.forEach((call, index) => {
+    chunks.push(chunk({ tool_calls: [{ index, ...call }] }));
+  });
   chunks.push(chunk({}, answer.toolCalls.length > 0 ? 'tool_calls' : 'stop', extension(answer)));
   if (includeUsage)
     chunks.push({ id, object: 'chat.completion.chunk', created, model, choices: [], usage: answer.usage } as ReturnType<

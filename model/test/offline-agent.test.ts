@@ -120,11 +120,27 @@ describe('offline model in createAgent against the real tool services', () => {
 
   const number = (value: unknown) => String(Number((value as number).toPrecision(12)));
 
+  /** The fields of the service bodies that `facts` reads; each service's body has its own few. */
+  interface ServiceBody {
+    temperature_c: number;
+    conditions: string;
+    city: string;
+    result: number;
+    translation: string;
+    event: { title: string; date: string; time: string };
+    events: Array<{ title: string; time: string }>;
+    deleted: number;
+    message: { to: string; body: string };
+    messages: Array<{ from: string; body: string }>;
+    results: Array<{ title: string; name: string }>;
+    total_results: number;
+  }
+
   /**
    * What an answer must say for a service body: the figures and names the user asked for. A list inside
    * the list means "at least one of these" (an inbox read shows, or replies to, some received message).
    */
-  function facts(name: string, body: Record<string, any>): Array<string | string[]> {
+  function facts(name: string, body: ServiceBody): Array<string | string[]> {
     switch (name) {
       case 'get_weather':
         return [`${number(body.temperature_c)} °C`, body.conditions, body.city];
@@ -137,21 +153,17 @@ describe('offline model in createAgent against the real tool services', () => {
       case 'get_events':
         return body.events.length === 0
           ? ['nothing on your calendar']
-          : body.events.map((e: { title: string; time: string }) => `"${e.title}" at ${e.time}`);
+          : body.events.map((e) => `"${e.title}" at ${e.time}`);
       case 'delete_events':
         return [body.deleted === 0 ? 'nothing to delete' : `Deleted ${body.deleted} event`];
       case 'send_message':
         return [`Sent to ${body.message.to}: "${body.message.body}`];
       case 'read_inbox':
-        return [
-          body.messages
-            .filter((m: { from: string }) => m.from !== 'me')
-            .flatMap((m: { from: string; body: string }) => [m.from, m.body]),
-        ];
+        return [body.messages.filter((m) => m.from !== 'me').flatMap((m) => [m.from, m.body])];
       case 'search_web':
-        return [body.results[0].title];
+        return [body.results[0]!.title];
       case 'search_movie':
-        return [body.results[0].name, String(body.total_results)];
+        return [body.results[0]!.name, String(body.total_results)];
       default:
         return [];
     }

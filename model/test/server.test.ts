@@ -59,15 +59,13 @@ describe('the model server, OpenAI-compatible', () => {
     assert.match(res.headers.get('content-type') ?? '', /text\/event-stream/);
     const events = (await res.text()).split('\n\n').filter(Boolean);
     assert.equal(events.at(-1), 'data: [DONE]');
-    const chunks = events
-      .slice(0, -1)
-      .map(
-        (e) =>
-          JSON.parse(e.replace(/^data: /, '')) as {
-            choices: Array<{ delta: { tool_calls?: unknown[] } }>;
-            usage?: unknown;
-          },
-      );
+    const chunks = events.slice(0, -1).map(
+      (e) =>
+        JSON.parse(e.replace(/^data: /, '')) as {
+          choices: Array<{ delta: { tool_calls?: unknown[] } }>;
+          usage?: unknown;
+        },
+    );
     assert.ok(
       chunks.some((c) => c.choices[0]?.delta.tool_calls),
       'a tool call chunk',

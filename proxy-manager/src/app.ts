@@ -53,11 +53,9 @@ export function createApp(deps: AppDeps): express.Express {
       .json({ error: `method ${req.method} not allowed on ${req.path}: use GET` });
   });
   app.use((req, res) => {
-    res
-      .status(404)
-      .json({
-        error: `no route ${req.method} ${req.path}: try GET /health, GET /status, GET /metrics, POST /calls or GET|POST /steering`,
-      });
+    res.status(404).json({
+      error: `no route ${req.method} ${req.path}: try GET /health, GET /status, GET /metrics, POST /calls or GET|POST /steering`,
+    });
   });
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     deps.logger.error({ err, path: req.path }, 'HTTP handler failed');

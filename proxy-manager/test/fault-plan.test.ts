@@ -90,9 +90,9 @@ describe('fault plan: triggers fire and end by the record', () => {
     assert.equal(planned(runId)[0]!.ended_by, 'trigger');
     const recorded = lab.db
       .prepare('SELECT call_id, attempt, faults FROM call_announcements WHERE run_id = ? ORDER BY id')
-      .all(runId);
+      .all(runId) as Array<{ call_id: string; attempt: number; faults: string }>;
     assert.deepEqual(
-      recorded.map((r: any) => `${r.call_id}#${r.attempt} ${r.faults}`),
+      recorded.map((r) => `${r.call_id}#${r.attempt} ${r.faults}`),
       ['c1#1 []', 'c2#1 []', 'c3#1 ["second-weather-call"]', 'c3#2 []'],
     );
   });

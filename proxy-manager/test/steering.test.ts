@@ -3,19 +3,27 @@ import { after, before, describe, it } from 'node:test';
 import { steeringState } from '@chaos-lab/common';
 import { startTestLab, waitFor, type TestLab } from './support/lab.js';
 
+/** The fields of the manager's `/steering` answers that these tests read. */
+interface SteeringAnswer {
+  error: string;
+  recorded: string[];
+  inForce: Record<string, unknown>;
+  runId: string;
+}
+
 /** POSTs JSON to the manager; returns the status and body. */
 async function post(
   lab: TestLab,
   path: string,
   body: unknown,
   headers: Record<string, string> = {},
-): Promise<{ status: number; body: any }> {
+): Promise<{ status: number; body: SteeringAnswer }> {
   const res = await fetch(`${lab.manager!.url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
   });
-  return { status: res.status, body: await res.json() };
+  return { status: res.status, body: (await res.json()) as SteeringAnswer };
 }
 
 describe('steering a run through the proxy-manager', () => {

@@ -77,7 +77,7 @@ export async function renderCharts(options: RenderChartsOptions): Promise<Charts
   const files: string[] = [];
   const shown: ReportChart[] = [];
   for (const chart of CHARTS) {
-    let rendered;
+    let rendered: Awaited<ReturnType<typeof renderChart>>;
     try {
       rendered = await renderChart(chart.build(analysis));
     } catch (err) {

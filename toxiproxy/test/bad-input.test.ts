@@ -105,7 +105,7 @@ describe('bad input', async () => {
   it("answers 100k levels of nested JSON with 400 and Go's max-depth error on every endpoint", async () => {
     const error = (bracket: string) => `bad request body: invalid character '${bracket}' exceeded max depth`;
     const arrays = '['.repeat(100_000) + ']'.repeat(100_000);
-    const objects = '{"a":'.repeat(100_000) + '1' + '}'.repeat(100_000);
+    const objects = `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`;
     for (const [method, path] of [
       ['POST', '/proxies'],
       ['PATCH', '/proxies/healthy'],

@@ -70,7 +70,7 @@ function parseBody(text: string, sse: boolean): Completionish[] {
  */
 export function measureBody(response: Response, now: () => number, done: (m: BodyMeasure) => void): Response {
   if (!response.body) {
-    done({ malformed: !response.ok ? false : true });
+    done({ malformed: response.ok });
     return response;
   }
   const sse = (response.headers.get('content-type') ?? '').includes('text/event-stream');

@@ -85,15 +85,15 @@ function invalid(file: string, problems: readonly string[]): LabError {
 /** The JSON Schemas the agent could not turn into tool schemas, as problem lines. */
 function schemaProblems(services: readonly DeclaredService[]): string[] {
   const problems: string[] = [];
-  services.forEach((s, i) =>
+  services.forEach((s, i) => {
     s.tools?.forEach((t, j) => {
       try {
         z.fromJSONSchema(t.arguments as z.core.JSONSchema.JSONSchema);
       } catch (err) {
         problems.push(`services[${i}].tools[${j}].arguments: not a usable JSON Schema (${(err as Error).message})`);
       }
-    }),
-  );
+    });
+  });
   return problems;
 }
 

@@ -162,8 +162,10 @@ export const labFileSchema = z
       if (s.proxyPort !== undefined)
         unique(`proxyPort:${s.proxyPort}`, ['services', i, 'proxyPort'], `proxy port ${s.proxyPort}`);
       if (s.run === 'builtin' && isServiceName(s.name))
-        getService(s.name).tools.forEach((t) => unique(`tool:${t}`, ['services', i, 'name'], `tool "${t}"`));
-      s.tools?.forEach((t, j) => unique(`tool:${t.name}`, ['services', i, 'tools', j, 'name'], `tool "${t.name}"`));
+        for (const t of getService(s.name).tools) unique(`tool:${t}`, ['services', i, 'name'], `tool "${t}"`);
+      s.tools?.forEach((t, j) => {
+        unique(`tool:${t.name}`, ['services', i, 'tools', j, 'name'], `tool "${t.name}"`);
+      });
     });
   });
 

@@ -95,7 +95,10 @@ export function settings(): Settings {
   try {
     const loaded = loadSettings();
     problems = [...checkLabPaths(loaded), ...labFileProblems(loaded.LAB_FILE)];
-    if (problems.length === 0) return (cached = loaded);
+    if (problems.length === 0) {
+      cached = loaded;
+      return loaded;
+    }
   } catch (err) {
     if (!isLabError(err, 'SETTINGS_INVALID')) throw err;
     problems = err.message.split('\n');

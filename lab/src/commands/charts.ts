@@ -52,7 +52,7 @@ export async function runChartsCommand(
   if (!existsSync(dbPath)) return fail(`no lab database at ${dbPath}: run the lab first (npm start)`);
 
   const logger = createLogger({ file: 'info', name: 'charts', settings: options.settings });
-  let db;
+  let db: Database;
   try {
     // Read-write, so a database from an earlier lab version gains the attribution views it lacks
     // (migrations only add); the renderer itself only reads.

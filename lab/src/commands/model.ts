@@ -4,7 +4,7 @@
  * port 8100 + `PORT_OFFSET`; LLM faults as the proxy-manager's schedule plans them (`LLM_FAULT_*` among them).
  */
 import { createLogger, isLabError, onShutdown, settings } from '@chaos-lab/common';
-import { startModelServer } from '@chaos-lab/model';
+import { startModelServer, type RunningModelServer } from '@chaos-lab/model';
 import type { Command } from 'commander';
 
 /** Registers `chaos-lab model`. */
@@ -17,7 +17,7 @@ export function registerModelCommand(program: Command): void {
     .action(async () => {
       const s = settings();
       const logger = createLogger({ name: 'model', settings: s });
-      let server;
+      let server: RunningModelServer;
       try {
         server = await startModelServer(s, { logger });
       } catch (err) {

@@ -5,7 +5,7 @@
  * `PORT_OFFSET`, `CHAOS_SEED`.
  */
 import { createLogger, onShutdown, settings, TOXIPROXY_API_PORT } from '@chaos-lab/common';
-import { startToxiproxyServer, TOXIPROXY_VERSION } from '@chaos-lab/toxiproxy';
+import { startToxiproxyServer, TOXIPROXY_VERSION, type ToxiproxyServer } from '@chaos-lab/toxiproxy';
 import { InvalidArgumentError, type Command } from 'commander';
 
 function parsePort(value: string): number {
@@ -36,7 +36,7 @@ export function registerToxiproxyCommand(program: Command): void {
       const logger = createLogger({ name: 'toxiproxy', settings: s });
       const host = opts.host ?? s.BIND_HOST;
       const port = opts.port ?? TOXIPROXY_API_PORT + s.PORT_OFFSET;
-      let server;
+      let server: ToxiproxyServer;
       try {
         server = await startToxiproxyServer({
           host,

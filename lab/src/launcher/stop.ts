@@ -90,13 +90,14 @@ export class LabStop {
 
   /** Stops every child in order (see the file comment); the same promise on every call. */
   stopAll(): Promise<void> {
-    return (this.#stopping ??= (async () => {
+    this.#stopping ??= (async () => {
       const byName = (name: string) => this.#children.filter((c) => c.name === name);
       for (const group of [byName('agent'), byName('proxy-manager')])
         await Promise.all(group.map((c) => c.stop(RECORD_KEEPER_GRACE_MS)));
       // The list is read again: a service restarted meanwhile is stopped too.
       await Promise.all(this.#children.map((c) => c.stop(OTHER_GRACE_MS)));
-    })());
+    })();
+    return this.#stopping;
   }
 
   #received(signal: StopSignal): void {

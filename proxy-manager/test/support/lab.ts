@@ -77,6 +77,7 @@ export interface TestLab {
   /** Toxiproxy's proxies, straight from its API. */
   proxies(): Promise<Record<string, ProxyJson>>;
   /** The proxy-manager's answer to `GET path`. */
+  // biome-ignore lint/suspicious/noExplicitAny: untyped on purpose, like test-service's JsonResponse: each test reads the fields it asserts
   get(path: string): Promise<{ status: number; body: any }>;
   close(): Promise<void>;
 }
@@ -163,7 +164,8 @@ export async function startTestLab(overrides: Record<string, string> = {}): Prom
       return lab.manager;
     },
     startRun(runId, phase, seed = settings.CHAOS_SEED) {
-      const startedAt = (runClock = Math.max(runClock + 1, Date.now()));
+      runClock = Math.max(runClock + 1, Date.now());
+      const startedAt = runClock;
       writeTransaction(db, () => {
         db.prepare('INSERT INTO runs (run_id, started_at, seed) VALUES (?, ?, ?)').run(runId, startedAt, seed);
         db.prepare('INSERT INTO control (run_id, phase, heartbeat_at, updated_at) VALUES (?, ?, ?, ?)').run(

@@ -71,12 +71,10 @@ export function plannedFault(source: PlannedErrorSource | undefined, healthPath:
     res.locals.plannedFault = planned.fault;
     res.setHeader(FAULT_HEADER, PLANNED_FAULT);
     if (planned.retryAfterS !== undefined) res.setHeader('Retry-After', String(planned.retryAfterS));
-    res
-      .status(planned.status)
-      .json({
-        error: planned.body ?? `planned fault ${planned.fault}: HTTP ${planned.status}`,
-        fault: planned.fault,
-        planned: true,
-      });
+    res.status(planned.status).json({
+      error: planned.body ?? `planned fault ${planned.fault}: HTTP ${planned.status}`,
+      fault: planned.fault,
+      planned: true,
+    });
   };
 }

@@ -104,7 +104,9 @@ export function populateInput(body: JsonValue): ProxyInput[] {
     );
   }
   const inputs = decoding(() => body.items.map((item) => proxyInput(decodeGoStruct(item, POPULATE_ENTRY_STRUCT))));
-  inputs.forEach((input, i) => requireProxyFields(input, ` at proxy ${i + 1}`));
+  inputs.forEach((input, i) => {
+    requireProxyFields(input, ` at proxy ${i + 1}`);
+  });
   return inputs;
 }
 

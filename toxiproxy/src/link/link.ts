@@ -28,7 +28,7 @@
 import type { Socket } from 'node:net';
 import type { Random } from '@chaos-lab/common';
 import type { Clock } from '../clock.js';
-import type { Chunk, HeldData, StageContext, ToxicStage } from '../toxics/toxic.js';
+import type { Chunk, HeldData, StageContext } from '../toxics/toxic.js';
 import { Node, Writer, type Sink } from './chain.js';
 import type { Direction, LinkCounters, LinkToxic } from './types.js';
 

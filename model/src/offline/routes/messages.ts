@@ -54,7 +54,7 @@ const NOT_RECIPIENTS = new Set([
   'someone',
   'somebody',
 ]);
-const NOUN = String.raw`(?:message|text|note|msg|dm|email|e-mail|line)`;
+const NOUN = '(?:message|text|note|msg|dm|email|e-mail|line)';
 /** Where the recipient starts, tried in order: "send a message to X", "send X a message", "text X", "let X know". */
 const RECIPIENT_AFTER = [
   new RegExp(

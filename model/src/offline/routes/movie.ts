@@ -15,7 +15,7 @@ import { filmFactTask, parseFilmFact } from './film-facts.js';
 import { note, num, record, records, singleCall, text, unreadable, type Route } from './route.js';
 import type { Cannot } from '../types.js';
 
-const FILM = String.raw`(?:movies?|films?|flicks?)`;
+const FILM = '(?:movies?|films?|flicks?)';
 /** Where the film's title or topic starts, tried in order. */
 const QUERY_AFTER = [
   new RegExp(String.raw`\b${FILM}\s+(?:called|titled|named)\s+`, 'i'),
