@@ -59,8 +59,10 @@ describe('Docker probe', () => {
     tmp.cleanup();
   });
 
+  // The timeout only stops a hang (the fake engine answers at once): generous, so a loaded machine passes,
+  // and the probe still rejects, failing the test, should the engine never answer.
   const probe = (options: { composeProject?: string; ownIds?: string[] }) =>
-    createDockerProbe({ dockerHost: '', socketPath, timeoutMs: 2000, composeProject: '', ...options })!;
+    createDockerProbe({ dockerHost: '', socketPath, timeoutMs: 20_000, composeProject: '', ...options })!;
 
   it("reports only the containers of the proxy-manager's own compose project", async () => {
     const found = await probe({ ownIds: [OWN_ID.slice(0, 12)] }).containers(SERVICES);

@@ -43,6 +43,7 @@ import { toxicFaults } from './faults/toxic.js';
 import {
   closePlannedEvent,
   deletePlannedEvent,
+  newerRun,
   openPlannedEvent,
   recordAnnouncement,
   runStartedAt,
@@ -51,7 +52,7 @@ import {
 import { SerialQueue } from '../util/serial-queue.js';
 import type { ToxiproxyGateway } from '../toxiproxy/gateway.js';
 import { triggerKind } from './triggers/registry.js';
-import type { RunCounters, ScheduleEvent, SlotState } from './triggers/trigger.js';
+import type { Firing, RunCounters, ScheduleEvent, SlotState } from './triggers/trigger.js';
 
 /** What the schedule needs. */
 export interface FaultScheduleDeps {
@@ -79,8 +80,11 @@ export interface Announcement {
 
 interface SlotRun extends Slot {
   readonly state: SlotState;
-  /** The fault in place: its event, its end timer and its shape (drawn once: an `llm` kind may draw its type). */
-  active?: { eventId: number; cancelTimer: () => void; shape: EventShape };
+  /**
+   * The fault in place: its event, when its duration ends (ms since the epoch; undefined: no duration)
+   * and the timer then, and its shape (drawn once: an `llm` kind may draw its type).
+   */
+  active?: { eventId: number; endsAt: number | undefined; cancelTimer: () => void; shape: EventShape };
 }
 
 interface PlanRun {
@@ -112,7 +116,7 @@ export class FaultSchedule {
   /** Called by the chaos loop every tick with the run it read (undefined: none) and whether it is active. */
   onTick(run: CurrentRun | undefined, active: boolean): Promise<void> {
     return this.#queue.run(async () => {
-      if (this.#stopped) return;
+      if (this.#stopped || (run && this.#isStale(run.runId))) return;
       if (!run || run.phase === 'done') return this.#rollback(run ? `run is done` : 'no current run');
       await this.#follow(run.runId, run.seed);
       if (active) await this.#see({ kind: 'tick', now: this.#deps.clock.now(), currentPrompt: run.currentPrompt });
@@ -166,6 +170,16 @@ export class FaultSchedule {
     });
   }
 
+  /**
+   * True when `runId` started before the followed run: a tick carries the run the chaos loop read before
+   * its Toxiproxy sync, and an announcement may have moved the schedule on to a newer run meanwhile.
+   * Following it again would roll back the newer run's faults and forget its counters.
+   */
+  #isStale(runId: string): boolean {
+    const followed = this.#followed;
+    return followed !== undefined && runId !== followed && newerRun(this.#deps.db, runId, followed) === followed;
+  }
+
   /** Makes `runId` the followed run: rolls back the previous one's faults, loads the new plan. */
   async #follow(runId: string, seed: number | undefined): Promise<void> {
     if (this.#followed === runId) return;
@@ -204,16 +218,21 @@ export class FaultSchedule {
     );
   }
 
-  /** Ends then fires the slots an event decides, in plan order. */
+  /**
+   * Ends then fires the slots an event decides, in plan order. A slot whose duration ended by the
+   * event's time ended by its duration, even when its timer (late on a loaded machine) has not run yet.
+   */
   async #see(event: ScheduleEvent): Promise<void> {
     const plan = this.#run;
     if (!plan) return;
     for (const slot of plan.slots) {
-      const kind = triggerKind(slot.fault.trigger);
-      if (slot.active) {
-        const why = kind.end(slot.fault.trigger, slot.state, event, plan.counters);
-        if (why) await this.#end(plan, slot, 'trigger', why);
+      if (!slot.active) continue;
+      if (slot.active.endsAt !== undefined && event.now >= slot.active.endsAt) {
+        await this.#end(plan, slot, 'duration', 'its duration ended');
+        continue;
       }
+      const why = triggerKind(slot.fault.trigger).end(slot.fault.trigger, slot.state, event, plan.counters);
+      if (why) await this.#end(plan, slot, 'trigger', why);
     }
     for (const slot of plan.slots) {
       if (slot.active) continue;
@@ -224,16 +243,12 @@ export class FaultSchedule {
         plan.counters,
         plan.random,
       );
-      if (firing) await this.#fire(plan, slot, firing.durationMs, { kind: slot.fault.trigger.kind, ...firing.detail });
+      if (firing) await this.#fire(plan, slot, firing);
     }
   }
 
-  async #fire(
-    plan: PlanRun,
-    slot: SlotRun,
-    durationMs: number | undefined,
-    trigger: Record<string, unknown>,
-  ): Promise<void> {
+  async #fire(plan: PlanRun, slot: SlotRun, firing: Firing): Promise<void> {
+    const trigger = { kind: slot.fault.trigger.kind, ...firing.detail };
     const { db, clock } = this.#deps;
     const kind = this.#kinds[slot.fault.kind];
     const log = this.#log(plan.runId).child({ fault: slot.fault.name, service: slot.service });
@@ -270,17 +285,23 @@ export class FaultSchedule {
       }
       return;
     }
-    const endsIn = slot.fault.kind === 'service' && slot.fault.action === 'restart' ? 0 : durationMs;
+    // In place now: a duration counts from here.
+    const now = clock.now();
+    const endsAt =
+      slot.fault.kind === 'service' && slot.fault.action === 'restart'
+        ? now
+        : (firing.endsAt ?? (firing.durationMs === undefined ? undefined : now + firing.durationMs));
     const cancelTimer =
-      endsIn === undefined
+      endsAt === undefined
         ? () => undefined
         : clock.setTimeout(
             () => void this.#queue.run(() => this.#endIfActive(plan, slot, eventId)),
-            Math.max(0, endsIn),
+            Math.max(0, endsAt - now),
           );
-    slot.active = { eventId, cancelTimer, shape };
+    slot.active = { eventId, endsAt, cancelTimer, shape };
     plannedFaultMoved(shape, slot.proxy, 'started');
-    log.info({ eventId, type: shape.type, trigger, durationMs: endsIn ?? null }, 'planned fault fired');
+    const durationMs = endsAt === undefined ? null : endsAt - now;
+    log.info({ eventId, type: shape.type, trigger, durationMs }, 'planned fault fired');
   }
 
   async #endIfActive(plan: PlanRun, slot: SlotRun, eventId: number): Promise<void> {

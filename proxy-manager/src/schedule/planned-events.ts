@@ -90,3 +90,11 @@ export function runStartedAt(db: Database, runId: string): number | undefined {
     | undefined;
   return row?.startedAt;
 }
+
+/** Of two runs, the one started last (the order `currentRun` uses), or undefined when neither is recorded. */
+export function newerRun(db: Database, a: string, b: string): string | undefined {
+  const row = db
+    .prepare('SELECT run_id AS runId FROM runs WHERE run_id IN (?, ?) ORDER BY started_at DESC, rowid DESC LIMIT 1')
+    .get(a, b) as { runId: string } | undefined;
+  return row?.runId;
+}

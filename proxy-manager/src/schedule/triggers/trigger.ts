@@ -5,7 +5,8 @@
  *
  *   event ──► counters updated (calls and attempts per tool) ──► per slot: active? end(…) : fire(…)
  *
- * Durations are enforced by the schedule (a timer at `endsAt`); `end` only says what else ends a slot.
+ * Durations are enforced by the schedule (a timer at the end, and any event seen past it); `end` only
+ * says what else ends a slot.
  */
 import type { Random, Trigger } from '@chaos-lab/common';
 
@@ -44,9 +45,15 @@ export interface SlotState {
   promptIndex?: number;
 }
 
-/** A decision to fire: how long (ms; undefined: until `end` says so or the run ends) and what fired it. */
+/**
+ * A decision to fire: how long, and what fired it. Its duration is `durationMs` from the moment the fault
+ * is in place, or ends at `endsAt` (ms since the epoch) for a trigger whose end is a moment; neither:
+ * until `end` says so or the run ends. A duration ended is `ended_by` `duration`, whichever the schedule
+ * sees first: its timer, or an event at or past the end (a timer late on a loaded machine).
+ */
 export interface Firing {
   readonly durationMs?: number;
+  readonly endsAt?: number;
   readonly detail: Readonly<Record<string, unknown>>;
 }
 

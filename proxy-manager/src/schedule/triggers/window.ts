@@ -1,7 +1,8 @@
 /**
  * `window`: fires once, at the first event (chaos tick or announced attempt) at or after `fromMs` after
- * the run started (`runs.started_at`) and before `toMs`; ends at `toMs` after the start (a timer, and
- * any event seen past it).
+ * the run started (`runs.started_at`) and before `toMs`; ends at `toMs` after the start: that moment is
+ * its duration's end (`ended_by` `duration`, by the schedule's timer or any event seen past it), so
+ * nothing else ends it.
  */
 import type { TriggerKind } from './trigger.js';
 
@@ -13,11 +14,11 @@ export const windowTrigger: TriggerKind<WindowTrigger> = {
     const sinceStart = event.now - counters.runStartedAt;
     if (state.fired > 0 || sinceStart < trigger.fromMs || sinceStart >= trigger.toMs) return undefined;
     return {
-      durationMs: counters.runStartedAt + trigger.toMs - event.now,
+      endsAt: counters.runStartedAt + trigger.toMs,
       detail: { from_ms: trigger.fromMs, to_ms: trigger.toMs, at_ms: sinceStart },
     };
   },
-  end(trigger, _state, event, counters) {
-    return event.now - counters.runStartedAt >= trigger.toMs ? 'window ended' : undefined;
+  end() {
+    return undefined;
   },
 };
