@@ -8,10 +8,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openDatabase } from '@chaos-lab/common';
 import { makeTempDir, testSettings } from '@chaos-lab/common/testing';
-import { insertChaosRun, insertEmptyRun, type SyntheticRun } from '@chaos-lab/report/testing';
+import { type SyntheticRun, writeThreeRuns } from '@chaos-lab/report/testing';
 import { runChartsCommand } from '../src/commands/charts.js';
 
-const HOUR_MS = 3_600_000;
 const T0 = Date.UTC(2025, 0, 15, 9, 0, 0);
 
 const tmp = makeTempDir('chaos-lab-charts-');
@@ -20,11 +19,7 @@ let latest: SyntheticRun;
 let older: SyntheticRun;
 
 before(() => {
-  const writer = openDatabase(dbPath);
-  insertEmptyRun(writer, { runId: 'run-empty', startedAt: T0 - 2 * HOUR_MS });
-  older = insertChaosRun(writer, { runId: 'run-old', startedAt: T0 - HOUR_MS, seed: 9, promptCount: 8 });
-  latest = insertChaosRun(writer, { runId: 'run-latest', startedAt: T0, seed: 37, promptCount: 24 });
-  writer.close();
+  ({ older, latest } = writeThreeRuns(dbPath, T0));
 });
 
 after(() => tmp.cleanup());

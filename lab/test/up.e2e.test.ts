@@ -7,22 +7,15 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
 import { openDatabase, PROJECT_ROOT } from '@chaos-lab/common';
 import { makeTempDir } from '@chaos-lab/common/testing';
-import { isAlive, labPortOffset, runCli } from './support/cli.js';
+import { isAlive, runCli } from './support/cli.js';
+import { labBaseEnv } from './support/lab-run.js';
 
 const tmp = makeTempDir('chaos-lab-up-');
 after(() => tmp.cleanup());
 
-async function labEnv(dir: string, extra: Record<string, string> = {}): Promise<Record<string, string>> {
-  return {
-    LAB_DB_PATH: join(dir, 'lab.db'),
-    LOG_DIR: join(dir, 'logs'),
-    CHARTS_DIR: join(dir, 'charts'),
-    PORT_OFFSET: String(await labPortOffset()),
-    CHAOS_SEED: '7',
-    ERROR_PROB: '0',
-    OFFLINE_MODEL_LATENCY_MS: '0',
-    ...extra,
-  };
+/** A lab of the default settings but an instant offline model. */
+function labEnv(dir: string, extra: Record<string, string> = {}): Promise<Record<string, string>> {
+  return labBaseEnv(dir, { OFFLINE_MODEL_LATENCY_MS: '0', ...extra });
 }
 
 const SMALL_PROMPTS = [

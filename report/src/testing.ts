@@ -7,7 +7,7 @@
  * logical calls with their arguments, and prompts of every status but interrupted. Seeded, so every
  * test run sees the same rows.
  */
-import { createRandom, SERVICES, writeTransaction, type Database, type Random } from '@chaos-lab/common';
+import { createRandom, openDatabase, SERVICES, writeTransaction, type Database, type Random } from '@chaos-lab/common';
 
 /** What a synthetic run holds, for the tests to check the charts against. */
 export interface SyntheticRun {
@@ -269,4 +269,23 @@ export function insertEmptyRun(db: Database, options: { runId: string; startedAt
   writeTransaction(db, () => {
     insertRun(db, options.runId, options.startedAt, options.startedAt + 1200, 'failed', 7, 3);
   });
+}
+
+/**
+ * A database file at `dbPath` with three runs, oldest first: an empty one two hours before `t0`
+ * (`run-empty`), an 8-prompt chaos run an hour before (`run-old`, seed 9) and a 24-prompt chaos run at
+ * `t0` (`run-latest`, seed 37): the history the report's and the `charts` command's tests choose from.
+ * `t0` is in milliseconds since the epoch.
+ */
+export function writeThreeRuns(dbPath: string, t0: number): { older: SyntheticRun; latest: SyntheticRun } {
+  const hourMs = 3_600_000;
+  const writer = openDatabase(dbPath);
+  try {
+    insertEmptyRun(writer, { runId: 'run-empty', startedAt: t0 - 2 * hourMs });
+    const older = insertChaosRun(writer, { runId: 'run-old', startedAt: t0 - hourMs, seed: 9, promptCount: 8 });
+    const latest = insertChaosRun(writer, { runId: 'run-latest', startedAt: t0, seed: 37, promptCount: 24 });
+    return { older, latest };
+  } finally {
+    writer.close();
+  }
 }

@@ -11,9 +11,8 @@ import { renderChart, svgToPng } from '../src/charts/render.js';
 import { loadRunData } from '../src/read-model/run-data.js';
 import { errorsChart } from '../src/charts/specs/errors.js';
 import { summarizeRun } from '../src/read-model/summary.js';
-import { insertChaosRun, insertEmptyRun, type SyntheticRun } from '../src/testing.js';
+import { type SyntheticRun, writeThreeRuns } from '../src/testing.js';
 
-const HOUR_MS = 3_600_000;
 const T0 = Date.UTC(2025, 0, 15, 9, 0, 0);
 
 /** The axis titles each chart must carry (the "no data" form keeps them too). */
@@ -51,11 +50,7 @@ function count(sql: string, ...params: unknown[]): number {
 }
 
 before(() => {
-  const writer = openDatabase(dbPath);
-  insertEmptyRun(writer, { runId: 'run-empty', startedAt: T0 - 2 * HOUR_MS });
-  older = insertChaosRun(writer, { runId: 'run-old', startedAt: T0 - HOUR_MS, seed: 9, promptCount: 8 });
-  latest = insertChaosRun(writer, { runId: 'run-latest', startedAt: T0, seed: 37, promptCount: 24 });
-  writer.close();
+  ({ older, latest } = writeThreeRuns(dbPath, T0));
   db = openDatabase(dbPath, { readonly: true });
 });
 

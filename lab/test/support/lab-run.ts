@@ -33,8 +33,8 @@ export interface LabRun {
   readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** The settings of a short run on the test file's ports: small prompts file, fast offline model, frequent short toxics. */
-export async function labEnv(dir: string, extra: Record<string, string> = {}): Promise<Record<string, string>> {
+/** A lab's own files in `dir` and its block of ports, with a fixed seed and no simulated server errors. */
+export async function labBaseEnv(dir: string, extra: Record<string, string> = {}): Promise<Record<string, string>> {
   return {
     LAB_DB_PATH: join(dir, 'lab.db'),
     LOG_DIR: join(dir, 'logs'),
@@ -42,6 +42,13 @@ export async function labEnv(dir: string, extra: Record<string, string> = {}): P
     PORT_OFFSET: String(await labPortOffset()),
     CHAOS_SEED: '7',
     ERROR_PROB: '0',
+    ...extra,
+  };
+}
+
+/** The settings of a short run on the test file's ports: small prompts file, fast offline model, frequent short toxics. */
+export async function labEnv(dir: string, extra: Record<string, string> = {}): Promise<Record<string, string>> {
+  return labBaseEnv(dir, {
     OFFLINE_MODEL_LATENCY_MS: '120',
     TOXIC_PROB: '0.5',
     TOXICS: 'latency,timeout',
@@ -49,7 +56,7 @@ export async function labEnv(dir: string, extra: Record<string, string> = {}): P
     TOXIC_DURATION_MS: '300-900',
     PROXY_TIMEOUT_MS: '600',
     ...extra,
-  };
+  });
 }
 
 /**
