@@ -4,7 +4,7 @@
  * certificates; metrics scrapes (testing-metrics.ts) and blocks of free ports (testing-ports.ts).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from './database.js';
@@ -40,6 +40,24 @@ export function testSettings(dir: string, overrides: Record<string, string> = {}
     { dotenv: false },
   );
 }
+/**
+ * Writes `dir/prompts.json` with `count` prompts, cycling through five that the offline model answers
+ * with tool calls (weather, calculator, translator, search); returns its path. Creates `dir`.
+ */
+export function writeToolPrompts(dir: string, count: number): string {
+  mkdirSync(dir, { recursive: true });
+  const base = [
+    "What's the weather in Paris?",
+    'What is 12 * 12?',
+    "Translate 'Good morning' to French",
+    'Weather in Tokyo please',
+    'Search for chaos engineering',
+  ];
+  const path = join(dir, 'prompts.json');
+  writeFileSync(path, JSON.stringify(Array.from({ length: count }, (_, i) => ({ prompt: base[i % base.length] }))));
+  return path;
+}
+
 export * from './testing-metrics.js';
 export * from './testing-ports.js';
 

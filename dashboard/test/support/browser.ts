@@ -1,7 +1,7 @@
 // Support for the dashboard's browser tests: Debian's Chromium (never a downloaded browser) driven by
 // playwright-core, and a real `chaos-lab up` run in a temp dir on ports of its own.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { PROJECT_ROOT } from '@chaos-lab/common';
@@ -61,19 +61,7 @@ export interface LabRun {
   stop(): void;
 }
 
-/** Writes `count` prompts the offline model answers with tool calls. */
-export function writePrompts(dir: string, count: number): string {
-  const base = [
-    "What's the weather in Paris?",
-    'What is 12 * 12?',
-    "Translate 'Good morning' to French",
-    'Weather in Tokyo please',
-    'Search for chaos engineering',
-  ];
-  const path = join(dir, 'prompts.json');
-  writeFileSync(path, JSON.stringify(Array.from({ length: count }, (_, i) => ({ prompt: base[i % base.length]! }))));
-  return path;
-}
+export { writeToolPrompts as writePrompts } from '@chaos-lab/common/testing';
 
 /**
  * Starts `chaos-lab up` (the compiled command) in its own process group, on a block of ports taken for

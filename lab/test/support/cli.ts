@@ -26,18 +26,26 @@ export interface CliRun {
   readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/**
+ * A clean environment for a `chaos-lab` process (no .env influence on results) with `env` added: the
+ * offline model, and the dashboard off (one part less to start; dashboard/test serves it).
+ */
+export function cliEnvironment(env: Record<string, string>): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    LLM_PROVIDER: 'offline',
+    DASHBOARD: 'off',
+    ...env,
+  };
+}
+
 /** Starts `chaos-lab <args>` with `env` added to a clean environment (no .env influence on results). */
 export function runCli(args: string[], env: Record<string, string>): CliRun {
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd: PROJECT_ROOT,
     // DASHBOARD off: one part less to start; the dashboard's own tests (dashboard/test) serve it.
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      LLM_PROVIDER: 'offline',
-      DASHBOARD: 'off',
-      ...env,
-    },
+    env: cliEnvironment(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -3,26 +3,13 @@
 // waits on the record with deadlines, and the checks every stop must pass.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '@chaos-lab/common';
 import { queryDatabase } from '@chaos-lab/common/testing';
-import { CLI, isAlive, labPortOffset } from './cli.js';
+import { CLI, cliEnvironment, isAlive, labPortOffset } from './cli.js';
 
-/** Writes `dir/prompts.json`: prompts the offline model answers with tool calls, repeated to `count`. */
-export function writePrompts(dir: string, count: number): string {
-  mkdirSync(dir, { recursive: true });
-  const base = [
-    "What's the weather in Paris?",
-    'What is 12 * 12?',
-    "Translate 'Good morning' to French",
-    'Weather in Tokyo please',
-    'Search for chaos engineering',
-  ];
-  const path = join(dir, 'prompts.json');
-  writeFileSync(path, JSON.stringify(Array.from({ length: count }, (_, i) => ({ prompt: base[i % base.length]! }))));
-  return path;
-}
+export { writeToolPrompts as writePrompts } from '@chaos-lab/common/testing';
 
 /** A `chaos-lab up` run in its own process group (its pid is the group's id). */
 export interface LabRun {
@@ -71,14 +58,7 @@ export function startLab(
 ): LabRun {
   const child = spawn(command[0]!, [...command.slice(1), ...args], {
     cwd: PROJECT_ROOT,
-    // DASHBOARD off, as in support.ts's runCli.
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      LLM_PROVIDER: 'offline',
-      DASHBOARD: 'off',
-      ...env,
-    },
+    env: cliEnvironment(env),
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
