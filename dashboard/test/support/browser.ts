@@ -1,7 +1,7 @@
 // Support for the dashboard's browser tests: Debian's Chromium (never a downloaded browser) driven by
 // playwright-core, and a real `chaos-lab up` run in a temp dir on ports of its own.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { PROJECT_ROOT } from '@chaos-lab/common';

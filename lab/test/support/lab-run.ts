@@ -3,7 +3,7 @@
 // waits on the record with deadlines, and the checks every stop must pass.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '@chaos-lab/common';
 import { queryDatabase } from '@chaos-lab/common/testing';
