@@ -11,15 +11,8 @@ export { MEASURES, MEASURE_NAMES, type MeasureName } from './measure-names.js';
 export { measure, percentile, duplicateSideEffects, type ServiceWrite } from './measures.js';
 export { evaluateCheck, checkLine, type CheckResult } from './checks.js';
 export { junitXml } from './junit.js';
-export {
-  runExperiment,
-  readWrites,
-  withEnv,
-  EXPERIMENT_EXIT,
-  type RunOptions,
-  type RunnerDeps,
-  type LaunchRequest,
-} from './runner.js';
+export { runExperiment, EXPERIMENT_EXIT, type RunOptions, type RunnerDeps } from './runner.js';
+export { readWrites, withEnv, type LaunchRequest } from './lab-launch.js';
 export { overridesEnv } from './load.js';
 export { experimentPrompts } from './prompts.js';
 export { describeFault, describeTrigger, describeCheck } from './plan.js';

@@ -13,51 +13,17 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  freshSeed,
-  isLabError,
-  loadSettings,
-  newRunId,
-  openDatabase,
-  SERVICES,
-  toolEndpoint,
-  formatEndpoint,
-  writeFaultPlan,
-  type Database,
-  type Fault,
-  type Settings,
-} from '@chaos-lab/common';
-import { checkLine, evaluateCheck, round } from './checks.js';
+import { freshSeed, isLabError, loadSettings, newRunId, openDatabase } from '@chaos-lab/common';
+import { round } from './checks.js';
 import type { Experiment } from './file-schema.js';
-import {
-  firedFaults,
-  promptsNotCorrect,
-  recordEnd,
-  recordRun,
-  recordStart,
-  rollBackLeftovers,
-  type Journal,
-  type JournalRun,
-  type Verdict,
-} from './journal.js';
+import { recordEnd, recordRun, recordStart, type Journal, type Verdict } from './journal.js';
 import { junitXml } from './junit.js';
-import { loadExperiment, overridesEnv } from './load.js';
-import { measure, type ServiceWrite } from './measures.js';
+import type { LaunchRequest } from './lab-launch.js';
+import { loadExperiment } from './load.js';
 import { planLines } from './plan.js';
 import { experimentPrompts, writePromptsFile } from './prompts.js';
 import { writeComparisonReport } from './report.js';
-
-/** One lab run, as the launcher makes it. */
-export interface LaunchRequest {
-  readonly settings: Settings;
-  readonly runId: string;
-  /** Called with the lab's database before any part starts. */
-  readonly beforeRun: (db: Database, runId: string) => void;
-  /** Called when the agent has finished, services still up. */
-  readonly beforeStop: (runId: string) => Promise<void>;
-  /** false: no charts and report for this run (default true). */
-  readonly report?: boolean;
-}
+import { runOne, type PlannedRun } from './run-one.js';
 
 /** What the runner needs. */
 export interface RunnerDeps {
@@ -84,39 +50,6 @@ export interface RunOptions {
 
 /** Exit codes of `chaos-lab run`. */
 export const EXPERIMENT_EXIT = { held: 0, deviated: 1, couldNotRun: 2 } as const;
-
-interface PlannedRun {
-  readonly variant: string;
-  readonly settings: Readonly<Record<string, string | number | boolean>>;
-  readonly faults: readonly Fault[];
-}
-
-/** Reads the writes that took effect at the services that write (calendar, message), from their `GET /writes`. */
-export async function readWrites(settings: Settings): Promise<ServiceWrite[]> {
-  const writes: ServiceWrite[] = [];
-  for (const s of SERVICES.filter((x) => x.name === 'calendar' || x.name === 'message')) {
-    const res = await fetch(`http://${formatEndpoint(toolEndpoint(s, settings))}/writes`, {
-      signal: AbortSignal.timeout(5000),
-    });
-    const body = (await res.json()) as { writes: { scope: string; request_id: string | null }[] };
-    for (const w of body.writes) writes.push({ service: s.name, scope: w.scope, requestId: w.request_id });
-  }
-  return writes;
-}
-
-/** Runs `fn` with `env` set in process.env (the children inherit it), restoring it after. */
-export async function withEnv<T>(env: Record<string, string>, fn: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, env);
-  try {
-    return await fn();
-  } finally {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
-}
 
 /**
  * Runs an experiment (see the file comment).
@@ -234,126 +167,4 @@ export async function runExperiment(options: RunOptions, deps: RunnerDeps): Prom
   } finally {
     db.close();
   }
-}
-
-interface RunContext {
-  readonly experiment: Experiment;
-  readonly seed: number;
-  readonly promptsFile: string;
-  readonly dir: string;
-  readonly db: Database;
-  readonly now: () => number;
-  readonly say: (line: string) => void;
-  readonly launch: RunnerDeps['launch'];
-  /** Check index → the baseline's value; filled by the baseline run. */
-  readonly baselineValues: Map<number, number | null>;
-}
-
-/** Runs one planned run (the baseline or a variant) and checks it. */
-async function runOne(planned: PlannedRun, ctx: RunContext): Promise<JournalRun> {
-  const { experiment, db, say } = ctx;
-  const isBaseline = planned.faults.length === 0;
-  // Only the plan's faults: no random toxic, no simulated 503, no LLM fault of LLM_FAULT_*, unless the file's settings ask for them.
-  const env = overridesEnv(
-    {
-      TOXIC_PROB: 0,
-      ERROR_PROB: 0,
-      LLM_FAULT_PROB: 0,
-      LLM_FAULT_CALLS: '',
-      LLM_FAULT_PROMPTS: '',
-      LLM_PROVIDER: experiment.model,
-      CHAOS_SEED: ctx.seed,
-      PROMPTS_FILE: ctx.promptsFile,
-      CHARTS_DIR: join(ctx.dir, planned.variant),
-    },
-    experiment.settings,
-    planned.settings,
-  );
-  const startedAt = ctx.now();
-  const runId = newRunId(startedAt);
-  say('');
-  say(
-    `── ${planned.variant} ─ run ${runId}${planned.faults.length ? `, faults ${planned.faults.map((f) => f.name).join(', ')}` : ', no faults'}`,
-  );
-  let writes: ServiceWrite[] = [];
-  let writesError: string | undefined;
-  const exitCode = await withEnv(env, () =>
-    ctx.launch({
-      settings: loadSettings(),
-      runId,
-      beforeRun: (labDb, id) => {
-        if (planned.faults.length > 0) writeFaultPlan(labDb, id, { faults: [...planned.faults] });
-      },
-      beforeStop: async () => {
-        try {
-          writes = await readWrites(loadSettings());
-        } catch (err) {
-          writesError = (err as Error).message;
-        }
-      },
-    }),
-  );
-  const rolledBack = rollBackLeftovers(db, runId, ctx.now());
-  for (const r of rolledBack) say(`rollback: fault ${r.fault} on ${r.service} was still open after the run: closed`);
-  const base = { variant: planned.variant, runId, exitCode, startedAt, settings: env, rolledBack };
-  const recorded = db.prepare('SELECT status FROM runs WHERE run_id = ?').get(runId) as { status: string } | undefined;
-  if (exitCode >= 128)
-    return {
-      ...base,
-      finishedAt: ctx.now(),
-      verdict: 'interrupted',
-      faults: firedFaults(db, runId),
-      promptsNotCorrect: [],
-      checks: [],
-      error: 'interrupted by a signal',
-    };
-  if (exitCode !== 0 || recorded?.status !== 'completed') {
-    const error = `the lab run ${exitCode !== 0 ? `exited with code ${exitCode}` : `ended ${recorded?.status ?? 'unrecorded'}`}`;
-    say(`chaos-lab: ${planned.variant}: ${error}; the experiment cannot be judged`);
-    return {
-      ...base,
-      finishedAt: ctx.now(),
-      verdict: 'error',
-      faults: recorded ? firedFaults(db, runId) : [],
-      promptsNotCorrect: [],
-      checks: [],
-      error,
-    };
-  }
-  if (writesError)
-    say(`chaos-lab: the services' writes could not be read (${writesError}): duplicate_side_effects has no value`);
-  const faultNames = new Set(planned.faults.map((f) => f.name));
-  const checks = experiment.hypothesis.map((check, index) => {
-    const value = check.metric === 'duplicate_side_effects' && writesError ? null : measure(db, runId, check, writes);
-    if (isBaseline) ctx.baselineValues.set(index, value);
-    const applies = check.fault === undefined || faultNames.has(check.fault);
-    return evaluateCheck(
-      check,
-      index,
-      value,
-      isBaseline ? undefined : (ctx.baselineValues.get(index) ?? null),
-      applies,
-    );
-  });
-  const model = {
-    requests: (db.prepare('SELECT COUNT(*) AS n FROM model_calls WHERE run_id = ?').get(runId) as { n: number }).n,
-    retries: measure(db, runId, { metric: 'model_retries' }, []) ?? 0,
-    tokens: measure(db, runId, { metric: 'model_tokens' }, []),
-  };
-  say(`checks of ${planned.variant}:`);
-  for (const c of checks) say(checkLine(c));
-  say(
-    `  model calls: ${model.requests} requests, ${model.retries} retries by the model client, ${model.tokens ?? 'no'} tokens reported`,
-  );
-  const verdict: Verdict = checks.some((c) => c.outcome === 'deviated') ? 'deviated' : 'held';
-  say(`${planned.variant}: ${verdict} (${round((ctx.now() - startedAt) / 1000)} s)`);
-  return {
-    ...base,
-    finishedAt: ctx.now(),
-    verdict,
-    faults: firedFaults(db, runId),
-    promptsNotCorrect: promptsNotCorrect(db, runId),
-    checks,
-    model,
-  };
 }

@@ -3,7 +3,7 @@
  * the HTTP level (so the retries the model client makes by itself show in the summary instead of
  * hiding inside one slow call), and recorded one row per HTTP request in `model_calls` (status,
  * latency, time to first byte, tokens, the LLM fault the gateway injected, and after a 429/503 with
- * Retry-After how long the client waited before it asked again).
+ * Retry-After how long the client waited before it asked again; the rows: `model-call-rows.ts`).
  *
  * Counting: a `wrapModelCall` middleware opens an async-local scope per model call; the `fetch` given
  * to the model client (ChatOpenAI or ChatGroq: every model is reached over HTTP) measures each request
@@ -13,12 +13,18 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import type { Database } from '@chaos-lab/common';
 import { AIMessage } from '@langchain/core/messages';
 import { createMiddleware } from 'langchain';
 import { UNHANDLED_KEY } from '../verdicts/verdict.js';
 import { countModelCall } from '../records/metrics.js';
-import { measureBody, type BodyMeasure } from './model-response.js';
+import {
+  insertModelCallRow,
+  updateModelCallRow,
+  type ModelCallSink,
+  type PreviousRequest,
+  type RequestMeasure,
+} from './model-call-rows.js';
+import { measureBody } from './model-response.js';
 
 /** A model call failed (after the model client's own retries). The cause is the client's error. */
 export class ModelCallError extends Error {
@@ -27,17 +33,6 @@ export class ModelCallError extends Error {
     super(`model call failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
     this.name = 'ModelCallError';
   }
-}
-
-/** Where the rows go: the run's database, id and model. */
-export interface ModelCallSink {
-  readonly db: Database;
-  readonly runId: string;
-  /** `groq`, `openai`, `offline` or `custom`. */
-  readonly provider: string;
-  readonly model: string;
-  /** Clock, ms since the epoch. */
-  readonly now: () => number;
 }
 
 /** One model call in flight. */
@@ -49,7 +44,7 @@ interface CallScope {
   requests: number;
   unhandled?: string;
   /** The row of the previous request and when its response ended (for the Retry-After measure). */
-  previous?: { rowId: number; endedAt: number; retryAfterMs?: number };
+  previous?: PreviousRequest;
   /** Told how each request ended (its `model_calls.status` and the lab's unhandled mark). */
   readonly onRequestEnd?: (end: ModelRequestEnd) => void;
 }
@@ -145,21 +140,34 @@ export class ModelCallCounter {
     if (scope.promptIndex !== undefined) headers.set('X-Chaos-Prompt', String(scope.promptIndex));
     const startedAt = now();
     const previous = scope.previous;
-    const row = this.#insert(scope, attempt, requestId, startedAt, previous);
-    const finish = (
-      m: Partial<BodyMeasure> & { status: string; httpStatus?: number; error?: string; retryAfterMs?: number },
-    ) => {
+    const row = sink
+      ? insertModelCallRow(
+          sink,
+          {
+            promptIndex: scope.promptIndex,
+            promptAttempt: scope.promptAttempt,
+            callIndex: this.#calls,
+            attempt,
+            requestId,
+            startedAt,
+          },
+          previous,
+        )
+      : undefined;
+    const finish = (m: RequestMeasure) => {
       const endedAt = now();
       if (m.unhandled) scope.unhandled = m.unhandled;
       scope.onRequestEnd?.({ status: m.status, ...(m.unhandled ? { unhandled: m.unhandled } : {}) });
       this.#tokensIn += m.tokensIn ?? 0;
       this.#tokensOut += m.tokensOut ?? 0;
       scope.previous = row === undefined ? undefined : { rowId: row, endedAt, retryAfterMs: m.retryAfterMs };
-      this.#update(row, requestId, {
-        ...m,
-        latencyMs: endedAt - startedAt,
-        ttftMs: m.firstByteAt === undefined ? undefined : m.firstByteAt - startedAt,
-      });
+      const recording = this.#sink;
+      if (recording && row !== undefined)
+        updateModelCallRow(recording, row, requestId, {
+          ...m,
+          latencyMs: endedAt - startedAt,
+          ttftMs: m.firstByteAt === undefined ? undefined : m.firstByteAt - startedAt,
+        });
       countModelCall(m.status, endedAt - startedAt);
     };
     let response: Response;
@@ -189,93 +197,6 @@ export class ModelCallCounter {
       }),
     );
   };
-
-  #insert(
-    scope: CallScope,
-    attempt: number,
-    requestId: string,
-    startedAt: number,
-    previous: CallScope['previous'],
-  ): number | undefined {
-    const sink = this.#sink;
-    if (!sink) return undefined;
-    try {
-      if (previous) {
-        const waited = startedAt - previous.endedAt;
-        sink.db
-          .prepare('UPDATE model_calls SET next_wait_ms = ?, retry_after_honored = ? WHERE id = ?')
-          .run(
-            waited,
-            previous.retryAfterMs === undefined ? null : waited >= previous.retryAfterMs ? 1 : 0,
-            previous.rowId,
-          );
-      }
-      const result = sink.db
-        .prepare(
-          `INSERT INTO model_calls (run_id, prompt_index, prompt_attempt, call_index, attempt, request_id, provider, model, status, started_at, latency_ms)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, 0)`,
-        )
-        .run(
-          sink.runId,
-          scope.promptIndex ?? null,
-          scope.promptAttempt ?? null,
-          this.#calls,
-          attempt,
-          requestId,
-          sink.provider,
-          sink.model,
-          startedAt,
-        );
-      return Number(result.lastInsertRowid);
-    } catch {
-      return undefined;
-    }
-  }
-
-  #update(
-    row: number | undefined,
-    requestId: string,
-    m: Partial<BodyMeasure> & {
-      status: string;
-      httpStatus?: number;
-      error?: string;
-      retryAfterMs?: number;
-      latencyMs: number;
-      ttftMs?: number;
-    },
-  ): void {
-    const sink = this.#sink;
-    if (!sink || row === undefined) return;
-    try {
-      // The gateway marked the planned llm fault event it applied with this request's id (model/src/gateway/planned.ts).
-      const fault = sink.db
-        .prepare(
-          `SELECT f.id, f.type AS name FROM fault_events f WHERE f.kind = 'llm' AND f.run_id = ?
-             AND EXISTS (SELECT 1 FROM json_each(f.attributes, '$.request_ids') WHERE value = ?) ORDER BY f.id DESC LIMIT 1`,
-        )
-        .get(sink.runId, requestId) as { id: number; name: string } | undefined;
-      sink.db
-        .prepare(
-          `UPDATE model_calls SET status = ?, http_status = ?, error = ?, fault = ?, fault_event_id = ?, latency_ms = ?, ttft_ms = ?,
-             tokens_in = ?, tokens_out = ?, retry_after_ms = ? WHERE id = ?`,
-        )
-        .run(
-          m.status,
-          m.httpStatus ?? null,
-          m.error ?? null,
-          fault?.name ?? null,
-          fault?.id ?? null,
-          m.latencyMs,
-          m.ttftMs ?? null,
-          m.tokensIn ?? null,
-          m.tokensOut ?? null,
-          m.retryAfterMs ?? null,
-          row,
-        );
-    } catch {
-      // The record must not fail the model call; a missing row shows as a `pending` one.
-    }
-  }
 
   /**
    * Runs one model call in its own scope.

@@ -4,10 +4,7 @@
  * pauses chaos, or its agent falls silent), when another run starts, and on shutdown; released when
  * Toxiproxy lost it.
  *
- * Whether a proxy can take its drawn toxic is decided in ticks, not wall time: a toxic injected at
- * tick j with duration d keeps its proxy busy until tick j + ⌈d / CHAOS_INTERVAL_MS⌉ (and is removed
- * then at the latest, even if its timer has not fired yet). So the same seed and the same sequence of
- * phases seen by the ticks inject the same toxics, however slow the machine.
+ * Whether a proxy can take its drawn toxic is decided in ticks, not wall time (`toxic-ticks.ts`).
  *
  * An event whose toxic is gone but whose row cannot be closed yet (database locked) is kept with its
  * end and closed on a later try.
@@ -20,16 +17,7 @@ import type { LoopContext } from './context.js';
 import type { ToxicPlan } from './draw.js';
 import type { ActiveToxic } from './snapshot.js';
 import { closeToxicEvent, openToxicEvent } from './toxic-events.js';
-
-interface HeldToxic {
-  readonly plan: ToxicPlan;
-  readonly runId: string;
-  readonly eventId: number;
-  readonly startedAt: number;
-  readonly injectedTick: number;
-  cancelExpiry: () => void;
-  removeReason?: string;
-}
+import { freeTick, removalReason, type HeldToxic } from './toxic-ticks.js';
 
 /** The loop's injected toxics; see the file comment. */
 export class HeldToxics {
@@ -40,7 +28,7 @@ export class HeldToxics {
   private readonly stopping: () => boolean;
   /** Injected toxics by proxy name: at most one per proxy. */
   private readonly held = new Map<string, HeldToxic>();
-  /** The first tick at which a proxy may take a toxic again (see the file comment). */
+  /** The first tick at which a proxy may take a toxic again (see `toxic-ticks.ts`). */
   private readonly freeAtTick = new Map<string, number>();
   /** Events whose toxic is gone but whose row could not be closed yet (database locked): when, and why. */
   private readonly pendingCloses = new Map<number, { endedAt: number; endedBy: string }>();
@@ -120,7 +108,7 @@ export class HeldToxics {
    */
   async removeDue(tick: number, run: CurrentRun | undefined, active: boolean, paused: boolean): Promise<void> {
     for (const held of [...this.held.values()]) {
-      const reason = this.removalReason(held, tick, run, active, paused);
+      const reason = removalReason(held, tick, run, active, paused, this.ctx.deps.settings.CHAOS_INTERVAL_MS);
       if (reason) await this.removeHeld(held, reason);
     }
   }
@@ -192,28 +180,6 @@ export class HeldToxics {
     }
   }
 
-  /** Why a held toxic must go now, or undefined when it stays. */
-  private removalReason(
-    held: HeldToxic,
-    tick: number,
-    run: CurrentRun | undefined,
-    active: boolean,
-    paused: boolean,
-  ): string | undefined {
-    if (held.removeReason) return held.removeReason;
-    if (!run) return 'no current run';
-    if (held.runId !== run.runId) return 'another run started';
-    if (run.phase !== 'active') return `run is ${run.phase}`;
-    if (paused) return 'chaos paused';
-    if (!active) return 'agent heartbeat stale';
-    if (tick >= this.freeTick(held)) return 'duration ended';
-    return undefined;
-  }
-
-  private freeTick(held: HeldToxic): number {
-    return held.injectedTick + Math.ceil(held.plan.durationMs / this.ctx.deps.settings.CHAOS_INTERVAL_MS);
-  }
-
   /** Adds one toxic, records its event and arms its expiry. */
   private async inject(tick: number, run: CurrentRun, plan: ToxicPlan): Promise<void> {
     const { gateway, db, clock } = this.ctx.deps;
@@ -246,7 +212,7 @@ export class HeldToxics {
     };
     held.cancelExpiry = clock.setTimeout(() => void this.queue.run(() => this.expire(held)), plan.durationMs);
     this.held.set(plan.proxy, held);
-    this.freeAtTick.set(plan.proxy, this.freeTick(held));
+    this.freeAtTick.set(plan.proxy, freeTick(held, this.ctx.deps.settings.CHAOS_INTERVAL_MS));
     this.injectedCount++;
     toxicStarted(plan, 'chaos_loop');
     log.info(

@@ -9,32 +9,26 @@
  *                                                    ack ◄── announcement recorded with active faults
  *
  * A plan's fault is expanded into slots, one per target (a tool service, or the model); each slot has
- * its trigger's state. The model gateway announces each model request under the tool `model`.
+ * its trigger's state (loading and expanding the plan: `plan-run.ts`). The model gateway announces
+ * each model request under the tool `model`.
  * Jobs run one at a time on a {@link SerialQueue}, so a tick and an announcement never interleave.
  * Rollback always: a new current run, the run `done`, or {@link FaultSchedule.stop} ends every active
  * slot (`ended_by` rollback); the journal reads them back. Nothing thrown here leaves the schedule.
  */
 import {
-  createRandom,
-  getService,
   MODEL_CALLS,
   MODEL_PART,
-  readFaultPlan,
   serviceForTool,
-  targetServices,
   TOOL_NAMES,
-  writeFaultPlan,
   type CurrentRun,
   type Database,
   type Fault,
-  type FaultPlan,
   type FaultTarget,
   type Logger,
-  type Random,
   type ToolName,
 } from '@chaos-lab/common';
 import type { Clock } from '../util/clock.js';
-import type { EventShape, FaultKind, Slot } from './faults/fault-kind.js';
+import type { FaultKind, Slot } from './faults/fault-kind.js';
 import { httpErrorFaults } from './faults/http-error.js';
 import { llmFaults } from './faults/llm.js';
 import { plannedFaultMoved } from '../metrics.js';
@@ -46,13 +40,13 @@ import {
   newerRun,
   openPlannedEvent,
   recordAnnouncement,
-  runStartedAt,
   type PlannedEnd,
 } from './planned-events.js';
+import { loadPlanRun, type PlanRun, type SlotRun } from './plan-run.js';
 import { SerialQueue } from '../util/serial-queue.js';
 import type { ToxiproxyGateway } from '../toxiproxy/gateway.js';
 import { triggerKind } from './triggers/registry.js';
-import type { Firing, RunCounters, ScheduleEvent, SlotState } from './triggers/trigger.js';
+import type { Firing, ScheduleEvent } from './triggers/trigger.js';
 
 /** What the schedule needs. */
 export interface FaultScheduleDeps {
@@ -76,22 +70,6 @@ export interface Announcement {
   readonly callId: string;
   /** 1-based. */
   readonly attempt: number;
-}
-
-interface SlotRun extends Slot {
-  readonly state: SlotState;
-  /**
-   * The fault in place: its event, when its duration ends (ms since the epoch; undefined: no duration)
-   * and the timer then, and its shape (drawn once: an `llm` kind may draw its type).
-   */
-  active?: { eventId: number; endsAt: number | undefined; cancelTimer: () => void; shape: EventShape };
-}
-
-interface PlanRun {
-  readonly runId: string;
-  readonly slots: SlotRun[];
-  readonly counters: RunCounters;
-  readonly random: Random;
 }
 
 /** See the file comment. */
@@ -185,37 +163,7 @@ export class FaultSchedule {
     if (this.#followed === runId) return;
     await this.#rollback('another run started');
     this.#followed = runId;
-    this.#run = undefined;
-    const { db, clock } = this.#deps;
-    let plan: FaultPlan | undefined;
-    try {
-      plan = this.#withSettingsFaults(runId, readFaultPlan(db, runId));
-    } catch (err) {
-      this.#log(runId).error(
-        { err: (err as Error).message },
-        'fault plan of the run is not valid: no planned fault fires',
-      );
-      return;
-    }
-    if (!plan) return;
-    const recordedSeed =
-      seed ??
-      (db.prepare('SELECT seed FROM runs WHERE run_id = ?').get(runId) as { seed: number } | undefined)?.seed ??
-      0;
-    const slots: SlotRun[] = plan.faults.flatMap((fault) =>
-      targetServices(fault).map((service) => ({ fault, service, proxy: proxyOf(service), state: { fired: 0 } })),
-    );
-    const counters: RunCounters = {
-      runStartedAt: runStartedAt(db, runId) ?? clock.now(),
-      callsByTool: new Map(),
-      attemptsByTool: new Map(),
-      attempts: 0,
-    };
-    this.#run = { runId, slots, counters, random: createRandom(recordedSeed).fork('fault-plan') };
-    this.#log(runId).info(
-      { faults: plan.faults.map((f) => f.name), slots: slots.length },
-      'following the fault plan of the run',
-    );
+    this.#run = loadPlanRun(this.#deps, runId, seed, this.#log(runId));
   }
 
   /**
@@ -330,19 +278,6 @@ export class FaultSchedule {
     await Promise.all(plan.slots.filter((s) => s.active).map((s) => this.#end(plan, s, 'rollback', why)));
   }
 
-  /**
-   * The run's plan with the settings' faults added (written back to `fault_plans`, so the record holds
-   * the plan the run followed); undefined when there is neither.
-   */
-  #withSettingsFaults(runId: string, plan: FaultPlan | undefined): FaultPlan | undefined {
-    const taken = new Set(plan?.faults.map((f) => f.name));
-    const extra = (this.#deps.settingsFaults ?? []).filter((f) => !taken.has(f.name));
-    if (extra.length === 0) return plan;
-    const merged: FaultPlan = { faults: [...(plan?.faults ?? []), ...extra] };
-    writeFaultPlan(this.#deps.db, runId, merged, this.#deps.clock.now());
-    return merged;
-  }
-
   #log(runId: string): Logger {
     return this.#deps.logger.child({ run_id: runId });
   }
@@ -352,9 +287,4 @@ export class FaultSchedule {
 function serviceOfTool(tool: string): FaultTarget | undefined {
   if (tool === MODEL_CALLS) return MODEL_PART.name;
   return (TOOL_NAMES as readonly string[]).includes(tool) ? serviceForTool(tool as ToolName).name : undefined;
-}
-
-/** The proxy in front of a target. */
-function proxyOf(target: FaultTarget): string {
-  return target === MODEL_PART.name ? MODEL_PART.proxyName : getService(target).proxyName;
 }

@@ -2,7 +2,8 @@
 import type { Intent } from '../intents.js';
 import { calculateRoute } from './calculate.js';
 import { addEventRoute, deleteEventsRoute, eventsRoute } from './calendar.js';
-import { inboxRoute, sendMessageRoute } from './messages.js';
+import { inboxRoute } from './inbox.js';
+import { sendMessageRoute } from './messages.js';
 import { movieRoute } from './movie.js';
 import type { Route } from './route.js';
 import { searchRoute } from './search.js';

@@ -8,7 +8,7 @@ import type { Clause } from '../clauses.js';
 import { findLanguages, languageCode, languageName } from '../languages.js';
 import { COURTESY, squash, trimPunctuation } from '../text.js';
 import type { PlannedCall, TaskResult } from '../types.js';
-import { inboxRequest, inboxStep, resultText, selectMessages } from './messages.js';
+import { inboxRequest, inboxStep, resultText, selectMessages } from './inbox.js';
 import { note, record, text, toolTask, unreadable, type Route } from './route.js';
 import type { Cannot } from '../types.js';
 
