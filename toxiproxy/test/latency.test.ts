@@ -18,7 +18,7 @@ describe('latency toxic', async () => {
   const server = await startServer();
   const echo = await startEcho();
 
-  it('delays each round trip by the configured 100 ms (median within 100–115 ms: the precise figure is the benchmark's), never less', async () => {
+  it("delays each round trip by the configured 100 ms (median within 100–115 ms: the precise figure is the benchmark's), never less", async () => {
     const port = await createProxy(server, 'latency_nominal', echo);
     await addToxic(server, 'latency_nominal', { type: 'latency', attributes: { latency: 100 } });
     const socket = await connectTo(port);
