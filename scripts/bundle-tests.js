@@ -36,7 +36,7 @@ const ownSources = {
 /**
  * Bundles `files` (paths from the project root) into a folder of this process's own under
  * node_modules/.cache (inside the project, so that Node finds the packages the bundles import).
- * @param {string[]} files test files, e.g. `agent/test/records.test.ts`
+ * @param {string[]} files test files, e.g. `agent/test/records.e2e.test.ts`
  * @returns {Promise<{ files: string[]; cleanup(): void }>} the bundles, in the order of `files`, as
  *   paths from the project root; `cleanup()` removes them
  * @throws esbuild's error when a file does not compile (its messages are printed first)

@@ -4,13 +4,21 @@
  * Runs the lab's tests with Node's own test runner, from the TypeScript source, workspace packages
  * resolved to their `src/` through the `source` export condition.
  *
- * Two kinds of test file, by name:
- * - `*.e2e.test.ts`, end to end: they run the built `chaos-lab` command (most start whole labs, a
- *   dozen processes each) or drive a browser, so they need `npm run build` first and take minutes;
- *   run through tsx, one file at a time (Node's default on 2 cores);
- * - every other `*.test.ts`, fast: parts started in-process on free ports, no build needed; bundled
- *   first (scripts/bundle-tests.js: half the CPU time of tsx) and run several files at a time
- *   ({@link FAST_CONCURRENCY}), as much of their time is spent waiting on sockets and timers.
+ * Two kinds of test file, by name, by one rule:
+ * - fast (`*.test.ts`): a unit, or one part of the lab (a tool service, the Toxiproxy-compatible
+ *   server, the model server, the metrics server, the database, the agent's tool calls against stub
+ *   servers), started in the test's own process on free ports. No build needed;
+ * - end to end (`*.e2e.test.ts`): several parts wired together, or anything outside the test's process:
+ *   a test lab (`startTestLab`: tool services behind the Toxiproxy-compatible server, driven by the
+ *   agent loop or the proxy-manager; the agent loop over real tool services), a part or helper started
+ *   as a child process, the built `chaos-lab` command (whole labs, a dozen processes each), a browser,
+ *   charts rendered to PNG. `npm run build` first, for the ones that run the built command.
+ * A newcomer's test: fast when it needs nothing but its own process and one part; else `.e2e.test.ts`.
+ *
+ * Both kinds run bundled (scripts/bundle-tests.js: half the CPU time of tsx), several files at a time
+ * ({@link FAST_CONCURRENCY}), as much of their time is spent waiting on sockets and timers; except the
+ * whole-lab tests (the end-to-end tests of {@link WHOLE_LAB_WORKSPACES}), run {@link WHOLE_LAB_CONCURRENCY}
+ * at a time (each lab holds its own block of ports, common's `takePortBlock`, so they never meet).
  * Watch mode runs through tsx, which follows the source files a test imports.
  *
  *   node scripts/run-tests.js                  every test: the fast ones, then the end-to-end ones
@@ -32,6 +40,14 @@ import { chooseWorkspaces, filesEndingWith, root } from './workspaces.js';
  * took 164 s, 3 took 153 s, 4 took 157 s).
  */
 const FAST_CONCURRENCY = availableParallelism() + 1;
+
+/** Workspaces whose end-to-end tests start whole labs through the built `chaos-lab` command (or render charts). */
+const WHOLE_LAB_WORKSPACES = ['lab', 'dashboard'];
+
+/**
+ * Whole-lab test files run at once: a lab is a dozen processes, which fill the cores by themselves.
+ */
+const WHOLE_LAB_CONCURRENCY = 2;
 
 const args = process.argv.slice(2);
 const dash = args.indexOf('--');
@@ -69,22 +85,36 @@ function runTests(files, nodeFlags) {
   return result.status ?? 1;
 }
 
-/** Runs from the TypeScript source through tsx: the end-to-end tests, and watch mode (which follows the source files). */
+/** Runs from the TypeScript source through tsx: watch mode (which follows the source files). */
 const fromSource = ['--conditions=source', '--import', 'tsx'];
 
-/** The fast tests, bundled first (scripts/bundle-tests.js), several files at a time; the exit status. */
-async function runFast() {
-  if (fastFiles.length === 0) return 0;
-  const bundles = await bundleTests(fastFiles);
+/**
+ * `files`, bundled first (scripts/bundle-tests.js), `concurrency` files at a time; the exit status.
+ * @param {string[]} files
+ * @param {number} concurrency
+ */
+async function runBundled(files, concurrency) {
+  if (files.length === 0) return 0;
+  const bundles = await bundleTests(files);
   try {
-    return runTests(bundles.files, ['--enable-source-maps', `--test-concurrency=${FAST_CONCURRENCY}`]);
+    return runTests(bundles.files, ['--enable-source-maps', `--test-concurrency=${concurrency}`]);
   } finally {
     bundles.cleanup();
   }
 }
 
-function runE2e() {
-  return e2eFiles.length === 0 ? 0 : runTests(e2eFiles, fromSource);
+/** The fast tests; the exit status. */
+function runFast() {
+  return runBundled(fastFiles, FAST_CONCURRENCY);
+}
+
+/** The end-to-end tests: those of parts wired together, then the whole-lab ones; the exit status. */
+async function runE2e() {
+  const wholeLab = e2eFiles.filter((f) => WHOLE_LAB_WORKSPACES.some((ws) => f.startsWith(`${ws}/`)));
+  const parts = e2eFiles.filter((f) => !wholeLab.includes(f));
+  const partsStatus = await runBundled(parts, FAST_CONCURRENCY);
+  const wholeLabStatus = await runBundled(wholeLab, WHOLE_LAB_CONCURRENCY);
+  return partsStatus === 0 && wholeLabStatus === 0 ? 0 : 1;
 }
 
 const kind = flags.has('--e2e') ? 'end-to-end ' : flags.has('--fast') || flags.has('--watch') ? 'fast ' : '';
@@ -103,10 +133,10 @@ if (flags.has('--watch')) {
   );
 }
 if (flags.has('--fast')) process.exit(await runFast());
-if (flags.has('--e2e')) process.exit(runE2e());
+if (flags.has('--e2e')) process.exit(await runE2e());
 const both = fastFiles.length > 0 && e2eFiles.length > 0;
 if (both) process.stdout.write(`run-tests: ${fastFiles.length} fast test files\n`);
 const fastStatus = await runFast();
 if (both) process.stdout.write(`run-tests: ${e2eFiles.length} end-to-end test files\n`);
-const e2eStatus = runE2e();
+const e2eStatus = await runE2e();
 process.exit(fastStatus === 0 && e2eStatus === 0 ? 0 : 1);
