@@ -1,22 +1,11 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { checkHealth } from '@chaos-lab/common';
 import { runAgent } from '../src/main.js';
 import { formatSummary } from '../src/records/summary.js';
 import { type ProxiedLab, type TestLab, startProxies, startTestLab } from './support/lab.js';
 import { testSettingsFrom } from './support/under-test.js';
-
-/** A port free right now on 127.0.0.1, for the agent to listen on. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
+import { freePort } from '@chaos-lab/common/testing';
 
 /**
  * AGENT_URL + AGENT_COMMAND: the Python example (examples/python-agent), started by the lab, reached

@@ -54,6 +54,21 @@ export function portIsFree(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * A port on 127.0.0.1 that was free a moment ago (bound on port 0, read, released), for a server the
+ * test starts later; another process may take it in between, so prefer port 0 where the server allows.
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 /** True when every port of the lab span at `offset` can be bound, checked 500 at a time. */
 async function blockIsFree(offset: number): Promise<boolean> {
   for (let first = LAB_FIRST_PORT; first <= LAB_LAST_PORT; first += 500) {

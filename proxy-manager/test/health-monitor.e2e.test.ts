@@ -2,11 +2,10 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createLogger, getService } from '@chaos-lab/common';
-import { makeTempDir, testSettings } from '@chaos-lab/common/testing';
+import { freePort, makeTempDir, testSettings } from '@chaos-lab/common/testing';
 import { startToolService } from '@chaos-lab/tools';
 import { systemClock } from '../src/util/clock.js';
 import { createDockerProbe } from '../src/health/docker-probe.js';
@@ -92,14 +91,6 @@ describe('tool health monitor status rules', () => {
     temp.cleanup();
   });
 
-  /** A free port, closed again: nothing listens there until the test starts `server` on it. */
-  async function freePort(): Promise<number> {
-    const probe = createServer().listen(0, '127.0.0.1');
-    await once(probe, 'listening');
-    const { port } = probe.address() as AddressInfo;
-    await new Promise((resolve) => probe.close(resolve));
-    return port;
-  }
   const lines = () =>
     readFileSync(join(settings.LOG_DIR, 'info.log'), 'utf8')
       .split('\n')

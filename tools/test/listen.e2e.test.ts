@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { getService, isLabError, SERVICE_NAMES, type ServiceName } from '@chaos-lab/common';
-import { makeTempDir, testSettings } from '@chaos-lab/common/testing';
+import { freePort, makeTempDir, testSettings } from '@chaos-lab/common/testing';
 import { startAllTools, startToolService } from '../src/index.js';
 
 /** Holds a TCP port on loopback until closed. */
@@ -25,14 +25,6 @@ function portOf(server: Server): number {
 
 async function release(server: Server): Promise<void> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
-}
-
-/** A port that was free a moment ago. */
-async function freePort(): Promise<number> {
-  const server = await holdPort();
-  const port = portOf(server);
-  await release(server);
-  return port;
 }
 
 describe('starting and stopping tool services', () => {

@@ -7,10 +7,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { accessSync, constants, statSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { basename, delimiter, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '@chaos-lab/common/testing';
 
 /** A server under benchmark. */
 export interface BenchServer {
@@ -61,17 +61,6 @@ export function findRealServer(env: NodeJS.ProcessEnv = process.env): string | u
     if (isExecutableFile(candidate)) return candidate;
   }
   return undefined;
-}
-
-/** A free loopback port (bound, read and released). */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  probe.listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as AddressInfo;
-  probe.close();
-  await once(probe, 'close');
-  return port;
 }
 
 /** Stops a child: SIGTERM, then SIGKILL if it has not exited within 5 s. */
