@@ -72,14 +72,18 @@ export const migrationCallsOverBothSources: Migration = {
                l.arguments, l.status, l.attempts, l.http_status, l.result_digest, l.started_at, l.finished_at
           FROM logical_calls l
         UNION ALL
-        SELECT a.call_id, 'service', MIN(a.attribution), a.run_id, a.prompt_index, a.prompt_attempt, MIN(a.tool), MIN(a.service),
-               COALESCE((SELECT sr.arguments FROM service_requests sr WHERE sr.id = -MAX(a.attempt_row)), '{}'),
-               CASE WHEN SUM(a.outcome = 'ok') > 0 THEN 'result'
-                    WHEN SUM(a.http_status BETWEEN 400 AND 499) > 0 THEN 'refused' ELSE 'no_result' END,
-               COUNT(*), MAX(a.http_status), NULL, MIN(a.started_at), MAX(a.started_at + a.duration_ms)
-          FROM tool_attempts a
-         WHERE a.source = 'service'
-         GROUP BY a.run_id, a.prompt_index, a.prompt_attempt, a.call_id;
+        SELECT c.call_id, 'service', c.attribution, c.run_id, c.prompt_index, c.prompt_attempt, c.tool, c.service,
+               COALESCE(sr.arguments, '{}'), c.status, c.attempts, c.http_status, NULL, c.started_at, c.finished_at
+          FROM (SELECT a.call_id, MIN(a.attribution) AS attribution, a.run_id, a.prompt_index, a.prompt_attempt, MIN(a.tool) AS tool,
+                       MIN(a.service) AS service, -MAX(a.attempt_row) AS first_request,
+                       CASE WHEN SUM(a.outcome = 'ok') > 0 THEN 'result'
+                            WHEN SUM(a.http_status BETWEEN 400 AND 499) > 0 THEN 'refused' ELSE 'no_result' END AS status,
+                       COUNT(*) AS attempts, MAX(a.http_status) AS http_status, MIN(a.started_at) AS started_at,
+                       MAX(a.started_at + a.duration_ms) AS finished_at
+                  FROM tool_attempts a
+                 WHERE a.source = 'service'
+                 GROUP BY a.run_id, a.prompt_index, a.prompt_attempt, a.call_id) c
+          LEFT JOIN service_requests sr ON sr.id = c.first_request;
 
       -- Every (attempt, fault event) pair where the fault could reach the attempt, as in migration 3,
       -- over tool_attempts: a toxic on <service>_proxy reaches attempts through the proxy and attempts
