@@ -91,10 +91,12 @@ export function loadRunData(db: Database, runId?: string): RunData {
         `SELECT t.attempt_row AS id, t.source, t.attribution, t.prompt_index AS promptIndex, t.prompt_attempt AS promptAttempt,
                 t.call_id AS callId, t.attempt_id AS attemptId, t.tool, t.service, t.attempt, t.via, t.outcome, t.http_status AS httpStatus,
                 t.simulated, t.started_at AS startedAt, t.duration_ms AS durationMs, t.error, c.cause, c.fault_event_id AS faultEventId
-           FROM tool_attempts t LEFT JOIN attempt_causes c ON c.attempt_row = t.attempt_row
+           FROM tool_attempts t
+           -- The run named in the subquery too, so the view is computed for this run's attempts only.
+           LEFT JOIN (SELECT attempt_row, cause, fault_event_id FROM attempt_causes WHERE run_id = ?) c ON c.attempt_row = t.attempt_row
           WHERE t.run_id = ? ORDER BY t.started_at, t.attempt_row`,
       )
-      .all(id) as (Omit<ToolCallRow, 'simulated'> & { simulated: number })[]
+      .all(id, id) as (Omit<ToolCallRow, 'simulated'> & { simulated: number })[]
   ).map((c) => ({ ...c, simulated: c.simulated === 1 }));
   const logicalCalls = (
     db
