@@ -56,7 +56,13 @@ describe('database', () => {
     const views = (
       db.prepare("SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name").all() as { name: string }[]
     ).map((r) => r.name);
-    for (const view of ['toxic_events', 'tool_attempts', 'tool_call_summaries', 'model_call_faults', 'unseen_call_faults'])
+    for (const view of [
+      'toxic_events',
+      'tool_attempts',
+      'tool_call_summaries',
+      'model_call_faults',
+      'unseen_call_faults',
+    ])
       assert.ok(views.includes(view), view);
     assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
     assert.equal(schemaVersion(db), MIGRATIONS.length);

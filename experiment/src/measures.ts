@@ -115,7 +115,10 @@ export function measure(db: Database, runId: string, q: MeasureQuery, writes: re
         ...toolArgs,
       );
     case 'fallbacks':
-      return one(`SELECT COUNT(*) AS n FROM tool_attempts WHERE run_id = ? AND via = 'direct'${toolFilter}`, ...toolArgs);
+      return one(
+        `SELECT COUNT(*) AS n FROM tool_attempts WHERE run_id = ? AND via = 'direct'${toolFilter}`,
+        ...toolArgs,
+      );
     case 'hung_tool_calls':
       return one(
         `SELECT COUNT(*) AS n FROM tool_attempts WHERE run_id = ? AND outcome IN ('timeout', 'cancelled', 'abandoned', 'open')${toolFilter}`,

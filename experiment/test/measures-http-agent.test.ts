@@ -27,10 +27,13 @@ describe('measures of an agent over HTTP', () => {
       );
       seen.run('weather', 'GET', '/weather', 'h/p0/a1/c1#1', 200, 100, 40, 0, 'request_id');
       seen.run('model', 'POST', '/v1/chat/completions', null, 200, 50, 900, 0, 'inferred_time');
-      for (const n of [1, 2, 3]) seen.run('calculator', 'POST', '/calculate', `h/p1/a1/c1#${n}`, 503, 200 + n, 5, 1, 'request_id');
+      for (const n of [1, 2, 3])
+        seen.run('calculator', 'POST', '/calculate', `h/p1/a1/c1#${n}`, 503, 200 + n, 5, 1, 'request_id');
       seen.run('search', 'GET', '/search', null, 0, 300, 1500, 1, 'inferred_time');
       // A request no prompt was tied to is not the run's.
-      db.prepare(`INSERT INTO service_requests (service, method, path, status, received_at, duration_ms) VALUES ('search', 'GET', '/search', 200, 5, 9000)`).run();
+      db.prepare(
+        `INSERT INTO service_requests (service, method, path, status, received_at, duration_ms) VALUES ('search', 'GET', '/search', 200, 5, 9000)`,
+      ).run();
 
       const m = (metric: Parameters<typeof measure>[2]['metric']) => measure(db, 'h', { metric }, []);
       assert.equal(m('retries'), 2);

@@ -189,7 +189,17 @@ export function insertHttpAgentRun(db: Database, options: { runId: string; start
     seen('model', 'POST', '/v1/chat/completions', null, null, 200, 700, 100, 0);
     seen('model', 'POST', '/v1/chat/completions', null, null, 200, 1250, 100, 1);
     for (const n of [1, 2, 3])
-      seen('calculator', 'POST', '/calculate', `${prefix(1)}c1#${n}`, { expression: '15*23+47' }, 503, 1300 + n * 100, 5, 1);
+      seen(
+        'calculator',
+        'POST',
+        '/calculate',
+        `${prefix(1)}c1#${n}`,
+        { expression: '15*23+47' },
+        503,
+        1300 + n * 100,
+        5,
+        1,
+      );
     seen('model', 'POST', '/v1/chat/completions', null, null, 200, 2350, 100, 2);
     seen('search', 'GET', '/search', null, { query: 'chaos' }, 0, 4700, 1000, 3);
     seen('model', 'POST', '/v1/chat/completions', `${prefix(4)}m1#1`, null, 500, 6250, 20, 4);
@@ -199,12 +209,19 @@ export function insertHttpAgentRun(db: Database, options: { runId: string; start
     // model_calls rows made from the model server's rows (agent/src/under-test/service-calls.ts).
     const modelRows = db
       .prepare(`SELECT * FROM service_requests WHERE service = 'model' AND run_id = ? ORDER BY id`)
-      .all(runId) as { id: number; request_id: string | null; status: number; received_at: number; duration_ms: number; prompt_index: number }[];
+      .all(runId) as {
+      id: number;
+      request_id: string | null;
+      status: number;
+      received_at: number;
+      duration_ms: number;
+      prompt_index: number;
+    }[];
     const modelCall = db.prepare(
       `INSERT INTO model_calls (run_id, prompt_index, prompt_attempt, call_index, attempt, request_id, provider, model, status, http_status, started_at, latency_ms)
        VALUES (?, ?, 1, ?, 1, ?, 'agent-under-test', 'seen at the model server', ?, ?, ?, ?)`,
     );
-    modelRows.forEach((r, i) =>
+    for (const [i, r] of modelRows.entries()) {
       modelCall.run(
         runId,
         r.prompt_index,
@@ -214,8 +231,8 @@ export function insertHttpAgentRun(db: Database, options: { runId: string; start
         r.status,
         r.received_at,
         r.duration_ms,
-      ),
-    );
+      );
+    }
     // translate was expected in prompt 2, and no translator request arrived while its proxy had a fault.
     db.prepare(
       `INSERT INTO unseen_calls (run_id, prompt_index, prompt_attempt, tool, service) VALUES (?, 2, 1, 'translate', 'translator')`,

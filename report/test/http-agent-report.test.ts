@@ -46,20 +46,35 @@ describe('the report of an agent over HTTP', () => {
     const stories = promptStories(analysis);
     assert.deepEqual(
       stories.map((s) => s.calls.map((c) => [c.tool, c.status, c.attempts.length])),
-      [[['GET /weather', 'result', 1]], [['POST /calculate', 'no_result', 3]], [], [['GET /search', 'no_result', 1]], []],
+      [
+        [['GET /weather', 'result', 1]],
+        [['POST /calculate', 'no_result', 3]],
+        [],
+        [['GET /search', 'no_result', 1]],
+        [],
+      ],
     );
     assert.deepEqual(stories[0]!.calls[0]!.arguments, { city: 'New York' });
     const html = promptTableHtml(stories);
     const weather = row(html, 0);
     assert.doesNotMatch(weather, /no tool call/);
-    assert.match(weather, /#1 seen at the service <code>ok 200<\/code> 250 ms <span class="fault">answered at the service under a latency toxic on weather_proxy/);
+    assert.match(
+      weather,
+      /#1 seen at the service <code>ok 200<\/code> 250 ms <span class="fault">answered at the service under a latency toxic on weather_proxy/,
+    );
     // A 503 no fault explains: the record cannot tell why, and says so.
     const calculate = row(html, 1);
-    assert.match(calculate, /#3 seen at the service <code>http_error 503<\/code> 5 ms → <span class="cause cause-unknown">cause unknown<\/span>/);
+    assert.match(
+      calculate,
+      /#3 seen at the service <code>http_error 503<\/code> 5 ms → <span class="cause cause-unknown">cause unknown<\/span>/,
+    );
     assert.match(calculate, /<td class="root">cause unknown<\/td>/);
     // The request without X-Request-Id was tied by time, and the toxic that held it is its cause.
     const search = row(html, 3);
-    assert.match(search, /#1 seen at the service, tied by time <code>abandoned<\/code> 1000 ms → <span class="cause cause-toxic">toxic<\/span>/);
+    assert.match(
+      search,
+      /#1 seen at the service, tied by time <code>abandoned<\/code> 1000 ms → <span class="cause cause-toxic">toxic<\/span>/,
+    );
     assert.match(search, new RegExp(`toxic #${faults.http.searchTimeout} timeout downstream on search_proxy`));
     assert.match(search, /<td class="root">toxic \(inferred\)<\/td>/);
     const summary = summarizeRun(analysis);
@@ -95,7 +110,13 @@ describe('the report of an agent over HTTP', () => {
     );
     const search = summary.faultEvents.find((f) => f.id === faults.http.searchTimeout)!;
     assert.deepEqual(
-      [search.attemptsTouched, search.attemptsFailed, search.attemptsAttributed, search.promptsTouched, search.promptsRootCaused],
+      [
+        search.attemptsTouched,
+        search.attemptsFailed,
+        search.attemptsAttributed,
+        search.promptsTouched,
+        search.promptsRootCaused,
+      ],
       [1, 1, 1, [3], 1],
     );
     const latency = summary.faultEvents.find((f) => f.id === faults.http.weatherLatency)!;
@@ -107,16 +128,32 @@ describe('the report of an agent over HTTP', () => {
     const data = loadRunData(db, 'http-run');
     assert.deepEqual(
       data.promptCauses.find((c) => c.promptIndex === 4),
-      { promptIndex: 4, rootCause: 'llm', rootFaultEventId: faults.http.llmServerError, rootInferred: false, failedAttempts: 0 },
+      {
+        promptIndex: 4,
+        rootCause: 'llm',
+        rootFaultEventId: faults.http.llmServerError,
+        rootInferred: false,
+        failedAttempts: 0,
+      },
     );
     const summary = summarizeRun(analyzeRun(data));
     const llm = summary.faultEvents.find((f) => f.id === faults.http.llmServerError)!;
     assert.deepEqual(
-      [llm.type, llm.modelRequestsTouched, llm.modelRequestsFailed, llm.promptsTouched, llm.promptsTouchedInferred, llm.promptsRootCaused],
+      [
+        llm.type,
+        llm.modelRequestsTouched,
+        llm.modelRequestsFailed,
+        llm.promptsTouched,
+        llm.promptsTouchedInferred,
+        llm.promptsRootCaused,
+      ],
       ['server_error', 2, 2, [4], [], 1],
     );
     const html = reportHtml(summary, [], promptStories(analyzeRun(data)), '');
-    assert.match(html, new RegExp(`<td>#${faults.http.llmServerError}</td><td>llm server_error</td><td>model_proxy</td>`));
+    assert.match(
+      html,
+      new RegExp(`<td>#${faults.http.llmServerError}</td><td>llm server_error</td><td>model_proxy</td>`),
+    );
     assert.match(html, /<td class="num">2 \(2 failed\)<\/td><td class="num">1<\/td><td>4<\/td>/);
     assert.match(html, new RegExp(`<td>#${faults.http.translatorReset}</td>.*<td>2 \\(inferred\\)</td></tr>`));
   });
@@ -128,7 +165,14 @@ describe('the report of an agent over HTTP', () => {
     ]);
     const llm = summarizeRun(analyzeRun(data)).faultEvents[0]!;
     assert.deepEqual(
-      [llm.type, llm.attemptsTouched, llm.modelRequestsTouched, llm.modelRequestsFailed, llm.promptsTouched, llm.promptsRootCaused],
+      [
+        llm.type,
+        llm.attemptsTouched,
+        llm.modelRequestsTouched,
+        llm.modelRequestsFailed,
+        llm.promptsTouched,
+        llm.promptsRootCaused,
+      ],
       ['rate_limit', 0, 1, 1, [0], 1],
     );
   });
@@ -148,6 +192,8 @@ describe('the report of an agent over HTTP', () => {
     const search = promptDetail(db, 'http-run', 3)!;
     const attempt = search.calls[0]!.attempts[0]!;
     assert.deepEqual([attempt.via, attempt.attribution, attempt.cause], ['service', 'inferred_time', 'toxic']);
-    assert.deepEqual(attempt.activeFaults, [`toxic #${faults.http.searchTimeout} timeout downstream on search_proxy {"timeout":3000}`]);
+    assert.deepEqual(attempt.activeFaults, [
+      `toxic #${faults.http.searchTimeout} timeout downstream on search_proxy {"timeout":3000}`,
+    ]);
   });
 });

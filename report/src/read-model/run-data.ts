@@ -7,7 +7,16 @@
  */
 import { LabError, MIGRATIONS, schemaVersion, type Database } from '@chaos-lab/common';
 import { loadModelCalls } from './model-calls.js';
-import type { BlastRadiusRow, FaultEventRow, LogicalCallRow, PromptCauseRow, PromptRow, RunData, RunRow, ToolCallRow } from './run-rows.js';
+import type {
+  BlastRadiusRow,
+  FaultEventRow,
+  LogicalCallRow,
+  PromptCauseRow,
+  PromptRow,
+  RunData,
+  RunRow,
+  ToolCallRow,
+} from './run-rows.js';
 
 type RawRunRow = Omit<RunRow, 'settings'> & { settings: string };
 
