@@ -4,7 +4,7 @@
  * `tools/src/services/message/mailbox.ts`) and hands them here; the lab's agent makes its write-derived
  * idempotency key (`IDEMPOTENCY_KEYS=per-write`) from the same text normalisation. Two writes whose
  * texts differ in anything but case, Unicode form and white space are different writes: the rule never
- * calls two different messages one (docs/record.md, "Duplicate side effects").
+ * calls two different messages one (docs/experiments.md, "Duplicate side effects").
  */
 import { createHash } from 'node:crypto';
 

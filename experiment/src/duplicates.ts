@@ -92,14 +92,23 @@ export function duplicateWrites(db: Database, runId: string, writes: readonly Se
       'SELECT prompt_index AS "index", started_at AS startedAt, finished_at AS finishedAt FROM prompt_results WHERE run_id = ?',
     )
     .all(runId) as PromptWindow[];
-  const groups = new Map<string, { promptIndex: number; service: string; tool: string; records: (string | null)[]; byTime: boolean }>();
+  const groups = new Map<
+    string,
+    { promptIndex: number; service: string; tool: string; records: (string | null)[]; byTime: boolean }
+  >();
   for (const w of writes) {
     const tool = COUNTED_WRITES[w.scope];
     if (tool === undefined) continue;
     const prompt = promptOf(w, runId, windows);
     if (prompt === undefined) continue;
     const key = JSON.stringify([prompt.index, w.service, w.identity]);
-    const group = groups.get(key) ?? { promptIndex: prompt.index, service: w.service, tool, records: [], byTime: false };
+    const group = groups.get(key) ?? {
+      promptIndex: prompt.index,
+      service: w.service,
+      tool,
+      records: [],
+      byTime: false,
+    };
     group.records.push(w.record);
     group.byTime ||= prompt.by === 'time';
     groups.set(key, group);

@@ -46,7 +46,9 @@ describe('chaos-lab run lost-message-prompt-retry', () => {
     assert.deepEqual(duplicates('keys-per-attempt'), ['deviated', 1]);
     assert.deepEqual(duplicates('keys-per-write'), ['held', 0]);
     // The two messages the store holds, by the ids the message service gave them; none under per-write.
-    const written = [...out.matchAll(/^ {2}written 2 times in prompt 0: send_message at message \((msg_\d+), (msg_\d+)\)$/gm)];
+    const written = [
+      ...out.matchAll(/^ {2}written 2 times in prompt 0: send_message at message \((msg_\d+), (msg_\d+)\)$/gm),
+    ];
     assert.equal(written.length, 2, out);
     for (const w of written) assert.notEqual(w[1], w[2]);
     // Every faulted run retried the prompt once and ended correct: the verdict alone never saw the second message.
