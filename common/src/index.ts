@@ -12,6 +12,7 @@ export * from './schema/index.js';
 export * from './database.js';
 export * from './database-when-present.js';
 export * from './runs.js';
+export * from './write-identity.js';
 export * from './parts.js';
 export * from './run-guard.js';
 export * from './lifecycle.js';

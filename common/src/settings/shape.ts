@@ -111,8 +111,8 @@ export const settingsShape = {
     'on: after TOOL_LIMIT failed attempts, one call goes straight to the service',
   ),
   FALLBACK_TIMEOUT_MS: num(10000, 1, 3_600_000, { integer: true }).describe('timeout of the direct fallback call, ms'),
-  IDEMPOTENCY_KEYS: oneOf('per-call', ['per-call', 'per-attempt'] as const).describe(
-    "a write's request_id across retries: per-call reuses the call's key (the service writes once), per-attempt sends each attempt's own (a retry after a lost response writes again)",
+  IDEMPOTENCY_KEYS: oneOf('per-call', ['per-call', 'per-attempt', 'per-write'] as const).describe(
+    "a write's request_id: per-call reuses the call's key on its retries (the service writes once per call), per-attempt sends each attempt's own (a retry after a lost response writes again), per-write derives it from the run, the prompt, the tool and its arguments (a prompt retry writing the same again is answered from the service's book too)",
   ),
   TOOL_BACKOFF_BASE_MS: num(200, 0, 600_000, { integer: true }).describe(
     'backoff before retrying a tool call, ms: retry n waits a random time in [0, min(TOOL_BACKOFF_MAX_MS, base * 2^(n-1))) (full jitter); 0 = retry at once',
