@@ -66,7 +66,10 @@ describe('model_calls of an agent under test', () => {
     modelRequest('r1/p0/a1/m2#1', 200, 1200);
     // Its end is recorded just after the attempt ended (the agent has its answer first).
     const late = modelRequest('r1/p0/a1/m3#1', null, 1300);
-    setTimeout(() => db.prepare('UPDATE service_requests SET status = 200, duration_ms = 60 WHERE id = ?').run(late), 100);
+    setTimeout(
+      () => db.prepare('UPDATE service_requests SET status = 200, duration_ms = 60 WHERE id = ?').run(late),
+      100,
+    );
     // Never ends while the lab waits: the agent gave up on it.
     modelRequest('r1/p0/a1/m4#1', null, 1400);
 

@@ -175,7 +175,14 @@ export async function seenCalls(
   let rows: ServiceRequestRow[];
   try {
     rows = claim(db, w);
-    recordModelCalls(db, w, await settledModelRows(db, rows.filter((r) => r.service === 'model')));
+    recordModelCalls(
+      db,
+      w,
+      await settledModelRows(
+        db,
+        rows.filter((r) => r.service === 'model'),
+      ),
+    );
   } catch (err) {
     return {
       calls: [],

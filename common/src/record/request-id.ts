@@ -42,7 +42,6 @@ export function promptAttemptOfRequestId(requestId: string): RequestIdAttempt | 
   if (!m) return undefined;
   const promptIndex = Number(m[2]);
   const promptAttempt = Number(m[3]);
-  if (!Number.isSafeInteger(promptIndex) || !Number.isSafeInteger(promptAttempt) || promptAttempt < 1)
-    return undefined;
+  if (!Number.isSafeInteger(promptIndex) || !Number.isSafeInteger(promptAttempt) || promptAttempt < 1) return undefined;
   return { runId: m[1]!, promptIndex, promptAttempt };
 }
