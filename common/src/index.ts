@@ -29,3 +29,4 @@ export * from './steering.js';
 export * from './same-origin.js';
 export * from './fault-plan/index.js';
 export * from './record/prompt-status.js';
+export * from './record/request-id.js';

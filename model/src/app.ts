@@ -11,9 +11,9 @@
  *        (with an upstream, upstream.ts: a hosted provider over HTTPS instead of the offline model)
  *   GET /v1/models (the provider's, with an upstream), GET /health, GET /metrics (Prometheus: metrics.ts)
  *
- * A request says which run and prompt it belongs to in `X-Chaos-Run` and `X-Chaos-Prompt` (the
- * agent's model client sends them; another client need not) and its id in `X-Request-Id`. A faulted
- * response carries `X-Chaos-Fault: <kind>`.
+ * A request says which run and prompt it belongs to by its `X-Request-Id` prefix (`<run>/p<i>/a<n>/`,
+ * the contract of an agent under test) or in `X-Chaos-Run` and `X-Chaos-Prompt` (the lab's own agent);
+ * gateway/request-scope.ts reads them. A faulted response carries `X-Chaos-Fault: <kind>`.
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -24,6 +24,7 @@ import { z } from 'zod';
 import { isLabError, METRICS_PATH, metricsHandler, type Logger, type RequestRecorder } from '@chaos-lab/common';
 import { errorAnswer } from './gateway/faults.js';
 import { shapeAnswer, writeAnswer } from './gateway/respond.js';
+import { ensureRequestId, requestScope } from './gateway/request-scope.js';
 import type { LlmFaultSource } from './gateway/source.js';
 import { countCompletions } from './metrics.js';
 import { forward, wholeAnswer, type Upstream } from './upstream.js';
@@ -90,6 +91,7 @@ export function createModelApp(deps: ModelAppDeps): Express {
     res.json({ object: 'list', data: [{ id: OFFLINE_MODEL_ID, object: 'model', created: 0, owned_by: 'chaos-lab' }] });
   });
   app.all(METRICS_PATH, metricsHandler()); // its own 405 for other methods
+  app.use(COMPLETIONS_PATHS, ensureRequestId);
   if (deps.requestRecorder) app.use(deps.requestRecorder);
   app.use(express.json({ limit: '8mb' }));
   app.post(COMPLETIONS_PATHS, countCompletions(FAULT_HEADER), async (req, res) => {
@@ -108,10 +110,8 @@ export function createModelApp(deps: ModelAppDeps): Express {
       if (isLabError(err, 'VALIDATION')) return badRequest(res, err.message);
       throw err;
     }
-    const runId = req.get('X-Chaos-Run') ?? undefined;
-    const promptHeader = Number(req.get('X-Chaos-Prompt'));
-    const promptIndex = Number.isInteger(promptHeader) && promptHeader >= 0 ? promptHeader : undefined;
-    const requestId = req.get('X-Request-Id') ?? randomUUID();
+    const requestId = req.get('X-Request-Id')!; // ensureRequestId gave every request one
+    const { runId, promptIndex } = requestScope((name) => req.get(name), requestId);
     const callNumber = (calls.get(runId ?? '') ?? 0) + 1;
     calls.set(runId ?? '', callNumber);
 

@@ -62,8 +62,8 @@ export function httpAgent(deps: HttpAgentDeps): InvokableAgent {
         requestIdPrefix: requestIdPrefix(deps.runId, prompt.index, context.promptAttempt),
       };
       const from = deps.now();
-      const read = () => {
-        const seen = seenCalls(
+      const read = async () => {
+        const seen = await seenCalls(
           deps.db,
           {
             runId: deps.runId,
@@ -91,11 +91,11 @@ export function httpAgent(deps: HttpAgentDeps): InvokableAgent {
         if (response.status !== 200)
           throw new Error(`POST ${deps.url}/prompt answered HTTP ${response.status}: ${await failureText(response)}`);
         const reply = checkReply(await response.json().catch(() => undefined), `POST ${deps.url}/prompt`);
-        const seen = read();
+        const seen = await read();
         return { messages: replyMessages(reply), ...(seen.unchecked && { unchecked: seen.unchecked }) };
       } catch (err) {
         // The attempt failed, but what reached the services during it is still its record.
-        read();
+        await read();
         throw err;
       }
     },
