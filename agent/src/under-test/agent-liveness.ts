@@ -4,11 +4,12 @@
  * fail every prompt left in a few milliseconds, and a run of such failures would read as a verdict on
  * the agent. So a gone agent fails the run (`failed`, with the reason) instead:
  *
- *   AGENT_COMMAND's process exits during the run ─────────────────────────────▶ died: `AGENT_COMMAND exited (signal SIGKILL) during prompt 2 of 30 (prompt_index 1)`
+ *   AGENT_COMMAND's process exits during the run ──▶ died: `AGENT_COMMAND exited with status 137
+ *                                                     (signal SIGKILL) during prompt 2 of 30 (prompt_index 1)`
  *   POST /prompt fails without an answer (refused, reset, closed) ─▶ GET /health
  *       answers 2xx ─▶ the agent is there: the attempt failed, as any other
- *       does not ─▶ the command's process exited within {@link EXIT_GRACE_MS}? ─▶ died (as above)
- *                   else ─────────────────────────────────────────────────────▶ stopped answering at AGENT_URL: ECONNREFUSED
+ *       does not ─▶ the command's process exits within {@link EXIT_GRACE_MS} ─▶ died (as above)
+ *                   else ─▶ `stopped answering at AGENT_URL: POST /prompt ECONNREFUSED, GET /health …`
  *
  * A module agent (`AGENT_MODULE`) runs inside the lab's process and cannot be gone without the lab.
  */
@@ -66,7 +67,7 @@ export class AgentLiveness {
     const health = await checkHealth(`${url}/health`, PROBE_TIMEOUT_MS);
     if (health.ok || this.#done) return;
     if (process) {
-      const exited = await Promise.race([process.exited.then(() => true), delay(EXIT_GRACE_MS, false)]);
+      const exited = await Promise.race([process.exited.then(() => true), delay(EXIT_GRACE_MS, false, { ref: false })]);
       // Its exit has been reported (the constructor's watch): that names the death.
       if (exited) return;
     }
