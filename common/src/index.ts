@@ -17,6 +17,8 @@ export * from './parts.js';
 export * from './run-guard.js';
 export * from './lifecycle.js';
 export * from './listen.js';
+export * from './lab-span.js';
+export * from './port-claims.js';
 export * from './health-check.js';
 export * from './metrics.js';
 export * from './service-requests.js';

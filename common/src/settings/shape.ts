@@ -3,7 +3,21 @@
  * user-facing description (`chaos-lab settings`, docs/settings.md and `.env.example` are written from
  * these).
  */
-import { host, intList, llmFaultKinds, num, oneOf, prob, range, seed, text, toxicTypes, url } from './parsers.js';
+import { LAB_FIRST_PORT, LAB_LAST_PORT, PORT_BLOCK_SIZE } from '../lab-span.js';
+import {
+  host,
+  intList,
+  llmFaultKinds,
+  num,
+  oneOf,
+  portOffset,
+  prob,
+  range,
+  seed,
+  text,
+  toxicTypes,
+  url,
+} from './parsers.js';
 
 /**
  * Every setting the lab reads. Descriptions are user-facing: they are shown in `chaos-lab settings`.
@@ -150,8 +164,8 @@ export const settingsShape = {
   TOXIPROXY_LISTEN_HOST: host('127.0.0.1').describe('host the proxies listen on, as told to Toxiproxy'),
   TOOLS_HOST: host('127.0.0.1').describe('host of the tool services (override one with <SERVICE>_TOOL_HOST)'),
   BIND_HOST: host('127.0.0.1').describe("address the lab's own servers bind (0.0.0.0 in containers)"),
-  PORT_OFFSET: num(0, 0, 50000, { integer: true }).describe(
-    'added to every default port, to run a second lab beside one',
+  PORT_OFFSET: portOffset().describe(
+    `added to every default port, to run a second lab beside one: a lab spans ports ${LAB_FIRST_PORT}-${LAB_LAST_PORT}, so labs on one machine need offsets at least ${PORT_BLOCK_SIZE} apart (chaos-lab up refuses one that overlaps a running lab); auto (chaos-lab up, npm start only): the first free block of 0, ${PORT_BLOCK_SIZE}, ${2 * PORT_BLOCK_SIZE}, ...`,
   ),
   PROXY_MANAGER_PORT: num(undefined, 1, 65535, { integer: true }).describe(
     'proxy-manager HTTP port (default 8000, shifted by PORT_OFFSET)',
