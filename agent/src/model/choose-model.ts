@@ -65,7 +65,11 @@ export function resolveProvider(settings: Settings): ProviderChoice {
         'LLM_PROVIDER=anthropic: ANTHROPIC_API_KEY must be set (or use LLM_PROVIDER=offline)',
       );
     const where = settings.MODEL_UPSTREAM_URL ?? settings.ANTHROPIC_BASE_URL ?? "Anthropic's API";
-    return { provider, label: `anthropic:${settings.ANTHROPIC_MODEL}`, reason: `LLM_PROVIDER=anthropic at ${where}${via}` };
+    return {
+      provider,
+      label: `anthropic:${settings.ANTHROPIC_MODEL}`,
+      reason: `LLM_PROVIDER=anthropic at ${where}${via}`,
+    };
   }
   if (provider === 'openai') {
     const where = settings.MODEL_UPSTREAM_URL ?? settings.OPENAI_BASE_URL ?? "OpenAI's API";
@@ -117,7 +121,8 @@ export async function chooseModel(
       model: settings.ANTHROPIC_MODEL,
       apiKey: settings.ANTHROPIC_API_KEY,
       // The SDK appends /v1/messages to its base: the gateway's origin serves that path.
-      anthropicApiUrl: settings.MODEL_UPSTREAM_URL === undefined ? settings.ANTHROPIC_BASE_URL : gatewayOrigin(settings),
+      anthropicApiUrl:
+        settings.MODEL_UPSTREAM_URL === undefined ? settings.ANTHROPIC_BASE_URL : gatewayOrigin(settings),
       maxRetries: settings.MODEL_MAX_RETRIES,
       temperature: 0,
       clientOptions: { fetch: counter.fetch, timeout: settings.MODEL_TIMEOUT_MS },

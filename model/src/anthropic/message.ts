@@ -127,4 +127,5 @@ export function messageEvents(id: string, model: string, answer: WireAnswer): st
 }
 
 /** What malformed_json puts in place of a stream's second event: an event whose data is not JSON. */
-export const BROKEN_EVENT = 'event: content_block_delta\ndata: {"type": "content_block_delta", "delta": {"text": "Hel\n\n';
+export const BROKEN_EVENT =
+  'event: content_block_delta\ndata: {"type": "content_block_delta", "delta": {"text": "Hel\n\n';

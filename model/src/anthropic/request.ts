@@ -56,7 +56,10 @@ export function toLangChainMessages(request: MessagesRequest): BaseMessage[] {
   const system = textOf(request.system);
   if (system !== '') wire.push({ role: 'system', content: system });
   request.messages.forEach((m, i) => {
-    if (typeof m.content === 'string') return void wire.push({ role: m.role, content: m.content });
+    if (typeof m.content === 'string') {
+      wire.push({ role: m.role, content: m.content });
+      return;
+    }
     let text = '';
     const calls: NonNullable<WireMessage['tool_calls']> = [];
     const flushText = () => {
@@ -67,7 +70,11 @@ export function toLangChainMessages(request: MessagesRequest): BaseMessage[] {
       const where = `messages[${i}].content[${j}]`;
       if (b.type === 'text') text += b.text;
       else if (b.type === 'tool_use' && m.role === 'assistant')
-        calls.push({ id: b.id, type: 'function', function: { name: b.name, arguments: JSON.stringify(b.input ?? {}) } });
+        calls.push({
+          id: b.id,
+          type: 'function',
+          function: { name: b.name, arguments: JSON.stringify(b.input ?? {}) },
+        });
       else if (b.type === 'tool_result' && m.role === 'user') {
         if (typeof b.tool_use_id !== 'string')
           throw new LabError('VALIDATION', `${where}: a tool_result needs tool_use_id`);

@@ -49,7 +49,8 @@ export function anthropicRoutes(deps: AnthropicRouteDeps): RequestHandler {
     if (await answerAlone(res, request, anthropicAnswers)) return;
     const { fault, gone } = request;
     // A provider's answer with no fault to shape it goes back as it comes.
-    if (deps.upstream && !fault) return forward(deps.upstream, '/messages', req, res, req.body, gone, anthropicUnreachable);
+    if (deps.upstream && !fault)
+      return forward(deps.upstream, '/messages', req, res, req.body, gone, anthropicUnreachable);
 
     let answer: WireAnswer;
     if (deps.upstream) {

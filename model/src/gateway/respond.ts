@@ -73,9 +73,7 @@ export function writeAnswer(res: Response, answer: WireAnswer, o: WriteOptions):
  * A response body to deliver: a whole JSON text, or the server-sent events of a stream with the event
  * malformed_json puts in place of the second one (an event whose data is not JSON).
  */
-export type Body =
-  | { readonly whole: string }
-  | { readonly events: readonly string[]; readonly brokenEvent: string };
+export type Body = { readonly whole: string } | { readonly events: readonly string[]; readonly brokenEvent: string };
 
 /**
  * Delivers `body` with the response-shaping fault applied (slow_first_token, slow_stream, stream_cut,
