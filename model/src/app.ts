@@ -20,6 +20,7 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { isLabError, METRICS_PATH, metricsHandler, type Logger, type RequestRecorder } from '@chaos-lab/common';
+import { badRequest as anthropicBadRequest } from './anthropic/errors.js';
 import { anthropicRoutes } from './anthropic/route.js';
 import { openAiAnswers } from './gateway/faults.js';
 import { answerAlone, closeSignal, createGateway, FAULT_HEADER, offlineAnswer } from './gateway/flow.js';
@@ -149,9 +150,10 @@ export function createModelApp(deps: ModelAppDeps): Express {
       },
     });
   });
-  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const status = (err as { status?: number }).status;
-    if (status === 400 || status === 413) return void badRequest(res, (err as Error).message);
+    if (status === 400 || status === 413)
+      return void (MESSAGES_PATHS.includes(req.path) ? anthropicBadRequest : badRequest)(res, (err as Error).message);
     deps.logger.error({ err }, 'model server error');
     if (!res.headersSent)
       res.status(500).json({

@@ -91,6 +91,21 @@ describe('the Anthropic Messages API, against the offline model', () => {
     assert.ok(text.length > 0);
   });
 
+  it('a prompt no tool serves: the answer carries the unhandled mark, whole and streamed', async () => {
+    fault = undefined;
+    const post = (stream: boolean) =>
+      fetch(`${lab.server.baseUrl}/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ...REQUEST, stream, messages: [{ role: 'user', content: 'Set an alarm for 7 am' }] }),
+      });
+    const whole = (await (await post(false)).json()) as { chaos_lab?: { unhandled?: string } };
+    assert.match(whole.chaos_lab?.unhandled ?? '', /./);
+    const events = (await (await post(true)).text()).split('\n\n').filter((e) => e.startsWith('event: message_delta'));
+    assert.equal(events.length, 1);
+    assert.match(events[0]!, /"chaos_lab":\{"unhandled":"[^"]+"/);
+  });
+
   it('a bad request is a 400 invalid_request_error naming the field', async () => {
     fault = undefined;
     const res = await fetch(`${lab.server.baseUrl}/messages`, {
@@ -102,6 +117,13 @@ describe('the Anthropic Messages API, against the offline model', () => {
     const body = (await res.json()) as { type: string; error: { type: string; message: string } };
     assert.deepEqual([body.type, body.error.type], ['error', 'invalid_request_error']);
     assert.match(body.error.message, /max_tokens/);
+    const unreadable = await fetch(`${lab.server.baseUrl}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"model": ',
+    });
+    assert.equal(unreadable.status, 400);
+    assert.equal(((await unreadable.json()) as { error: { type: string } }).error.type, 'invalid_request_error');
     await assert.rejects(
       client().messages.create({
         ...REQUEST,
