@@ -118,6 +118,16 @@ describe('the Anthropic path, against a local server speaking the Messages API',
       resolveProvider(testSettings(lab.dir, { LLM_PROVIDER: 'anthropic', ANTHROPIC_API_KEY: KEY })).label,
       'anthropic:claude-3-5-haiku-latest',
     );
+    const via = testSettings(lab.dir, {
+      LLM_PROVIDER: 'anthropic',
+      ANTHROPIC_API_KEY: KEY,
+      MODEL_UPSTREAM_URL: 'https://api.anthropic.com/v1',
+      MODEL_URL: 'http://127.0.0.1:6100/v1',
+    });
+    assert.equal(
+      resolveProvider(via).reason,
+      'LLM_PROVIDER=anthropic at https://api.anthropic.com/v1, through the model gateway at http://127.0.0.1:6100/v1 to https://api.anthropic.com/v1',
+    );
   });
 });
 
