@@ -47,7 +47,7 @@ export const settingsShape = {
   ANTHROPIC_API_KEY: text().describe('with LLM_PROVIDER=anthropic: the API key'),
   ANTHROPIC_MODEL: text('claude-3-5-haiku-latest').describe('with LLM_PROVIDER=anthropic: the model name'),
   ANTHROPIC_BASE_URL: url().describe(
-    "with LLM_PROVIDER=anthropic: the API base (unset: Anthropic's own); for a local Anthropic-compatible server",
+    "with LLM_PROVIDER=anthropic and no MODEL_UPSTREAM_URL: the API base the agent calls directly (unset: Anthropic's own); for a local Anthropic-compatible server, such as the lab's model server",
   ),
   MODEL_HOST: host('127.0.0.1').describe(
     'host of the offline model server (model_server under compose); the model proxy forwards to it',
@@ -96,7 +96,7 @@ export const settingsShape = {
     'chunks stream_cut sends before it closes the connection (unset: 2)',
   ),
   MODEL_UPSTREAM_URL: url().describe(
-    'a hosted OpenAI-compatible API (e.g. https://api.groq.com/openai/v1) the model gateway forwards to instead of the offline model; the agent with LLM_PROVIDER=openai or groq then goes through model_proxy and the gateway',
+    "a hosted model API's /v1 base the model gateway forwards to instead of the offline model (OpenAI-compatible, e.g. https://api.groq.com/openai/v1; Anthropic's https://api.anthropic.com/v1 for /v1/messages); the agent with LLM_PROVIDER=openai, groq or anthropic then goes through model_proxy and the gateway",
   ),
   CHAOS_SEED: seed().describe('seed of every random choice (unset or "random": a fresh seed, printed at start)'),
   CHAOS_INTERVAL_MS: num(1000, 50, 3_600_000, { integer: true }).describe('chaos tick period of the proxy-manager, ms'),
