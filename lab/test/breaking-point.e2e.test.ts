@@ -2,7 +2,8 @@
 // weather proxy over two weather prompts, the check "success ≥ 0.8", with a 1000 ms per-attempt
 // timeout, no retry and no fallback: the weather calls fail once the latency passes the timeout. The
 // search finds that interval, records it in breaking_points with the runs behind each step, never
-// tests within the guard band around the timeout, and gives the same answer twice with the same seed.
+// tests within the guard band around the timeout, calls the step held only with its attempts' p95
+// below the band, and gives the same answer twice with the same seed.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -102,15 +103,19 @@ describe('chaos-lab breaking-point', () => {
       const steps = JSON.parse(row.steps) as {
         value: number;
         failed: boolean;
+        verdict: string;
+        attemptP95Ms: number | null;
         runs: { runId: string; value: number; outcome: string }[];
       }[];
       assert.deepEqual(
-        steps.map((s) => [s.value, s.failed, s.runs.map((r) => [r.value, r.outcome])]),
+        steps.map((s) => [s.value, s.failed, s.verdict, s.runs.map((r) => [r.value, r.outcome])]),
         [
-          [1100, true, [[0, 'deviated']]],
-          [550, false, [[1, 'held']]],
+          [1100, true, 'failed', [[0, 'deviated']]],
+          [550, false, 'held', [[1, 'held']]],
         ],
       );
+      const p95 = steps[1]!.attemptP95Ms!;
+      assert.ok(p95 >= 550 && p95 < 900, `the held step's attempts took 550 ms and more, below 900 ms: ${p95}`);
       // The runs behind each step are in the record, with the planned latency on weather_proxy.
       for (const s of steps) {
         const [fault] = query<{ attributes: string; proxy: string }>(
