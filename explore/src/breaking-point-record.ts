@@ -47,6 +47,8 @@ export interface BreakingPointRecord {
   readonly seed: number;
   readonly promptIds: readonly string[];
   readonly settings: Readonly<Record<string, string>>;
+  /** The settings profile of the step runs (knowledge/src/settings-profile.ts). */
+  readonly settingsProfile: string;
   /** The tested value nearest `to` that held (by the guard band's margin); null when none did. */
   readonly lastPass: number | null;
   /** The tested value nearest `from` that did not hold: failed, or too close to call (its step says which); null when none. */
@@ -65,8 +67,8 @@ export function recordBreakingPoint(db: Database, r: BreakingPointRecord): numbe
       db
         .prepare(
           `INSERT INTO breaking_points (started_at, finished_at, target, fault_kind, toxic_type, stream, attribute, unit, range_from, range_to,
-             check_text, metric, op, bound, rule, repeats, seed, prompt_ids, settings, last_pass, first_fail, status, steps)
-           VALUES (?, ?, ?, 'toxic', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             check_text, metric, op, bound, rule, repeats, seed, prompt_ids, settings, settings_profile, last_pass, first_fail, status, steps)
+           VALUES (?, ?, ?, 'toxic', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           r.startedAt,
@@ -87,6 +89,7 @@ export function recordBreakingPoint(db: Database, r: BreakingPointRecord): numbe
           r.seed,
           JSON.stringify(r.promptIds),
           JSON.stringify(r.settings),
+          r.settingsProfile,
           r.lastPass,
           r.firstFail,
           r.status,

@@ -30,13 +30,16 @@ import {
   loadSettings,
   newRunId,
   openDatabase,
+  publicSettings,
   TOXIC_ATTRIBUTES,
   TOXIC_TYPES,
   type Fault,
   type ServiceName,
   type ToxicType,
 } from '@chaos-lab/common';
+import { resolveProvider } from '@chaos-lab/agent';
 import { evaluateCheck, measure, type Check } from '@chaos-lab/experiment';
+import { settingsProfile } from '@chaos-lab/knowledge';
 import { bisect, type AvoidedBand } from './bisect.js';
 import {
   recordBreakingPoint,
@@ -139,6 +142,8 @@ export async function findBreakingPoint(o: BreakingPointOptions, deps: ExploreDe
   const { op, bound } = checkBound(check);
   const overrides = { LLM_PROVIDER: 'offline', ...o.settings };
   const inForce = loadSettings({ ...process.env, ...overrides });
+  // The settings profile the step runs are made under: the knowledge keys their evidence by it.
+  const profile = settingsProfile(publicSettings(inForce), resolveProvider(inForce).label);
   const prompts = selectPrompts(o.target, o.prompts);
   const seed = o.seed ?? freshSeed();
   const unit = UNITS[o.attribute] ?? '';
@@ -172,6 +177,7 @@ export async function findBreakingPoint(o: BreakingPointOptions, deps: ExploreDe
     `check ${o.check}; rule ${o.rule}, ${o.repeats} run(s) per step, at most ${o.steps} step(s); seed ${seed} (repeat with --seed ${seed})`,
   );
   say(`prompts (${prompts.length}): ${prompts.map((p) => p.label).join(', ')}`);
+  say(`settings profile ${profile.id}: ${profile.label} (chaos-lab knowledge keeps the steps' evidence under it)`);
   if (avoid)
     say(
       `never tested: ${withUnit(avoid.low, unit)}–${withUnit(avoid.high, unit)} (${avoid.reason}: there the machine's load decides)`,
@@ -269,6 +275,7 @@ export async function findBreakingPoint(o: BreakingPointOptions, deps: ExploreDe
       seed,
       promptIds: prompts.map((p) => p.label),
       settings: overrides,
+      settingsProfile: profile.id,
       lastPass,
       firstFail,
       status,

@@ -8,7 +8,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { openDatabase } from '@chaos-lab/common';
 import { makeTempDir } from '@chaos-lab/common/testing';
+import { rebuildKnowledge } from '@chaos-lab/knowledge';
 import { labPortOffset, runCli } from './support/cli.js';
 import { query } from './support/lab-run.js';
 
@@ -54,6 +56,7 @@ interface Row {
   steps: string;
   prompt_ids: string;
   seed: number;
+  settings_profile: string;
 }
 
 describe('chaos-lab breaking-point', () => {
@@ -91,9 +94,29 @@ describe('chaos-lab breaking-point', () => {
     assert.equal(answers[0], answers[1]);
     const rows = query<Row>(
       join(dir, 'lab.db'),
-      'SELECT status, last_pass, first_fail, steps, prompt_ids, seed FROM breaking_points ORDER BY id',
+      'SELECT status, last_pass, first_fail, steps, prompt_ids, seed, settings_profile FROM breaking_points ORDER BY id',
     );
     assert.equal(rows.length, 2);
+    // The knowledge keys the step runs by the profile the search recorded, and the second search, with
+    // the same seed, settings and prompts, replays the first: each step counted once.
+    const db = openDatabase(join(dir, 'lab.db'));
+    try {
+      const { rows: knowledge, profiles } = rebuildKnowledge(db);
+      assert.deepEqual(
+        profiles.map((p) => p.id),
+        [rows[0]!.settings_profile],
+      );
+      assert.match(profiles[0]!.label, /FALLBACK=off .*PROXY_TIMEOUT_MS=1000/);
+      assert.deepEqual(
+        knowledge.filter((r) => r.target === 'weather').map((r) => [r.band, r.faultEvents, r.replayEvents]),
+        [
+          ['latency 250–1000 ms', 1, 1],
+          ['latency 1000+ ms', 1, 1],
+        ],
+      );
+    } finally {
+      db.close();
+    }
     for (const row of rows) {
       assert.deepEqual(
         { status: row.status, lastPass: row.last_pass, firstFail: row.first_fail, seed: row.seed },

@@ -1,6 +1,7 @@
 /**
  * Migration 12. Knowledge per settings profile: the knowledge is keyed by the settings its runs were
- * made with, replays of an observation are counted apart, and a band's tolerance says where it came from.
+ * made with, replays of an observation are counted apart, and a band's tolerance says where it came from;
+ * a breaking point records the settings profile of its runs.
  */
 import type { Migration } from '../migration.js';
 
@@ -62,5 +63,8 @@ export const migrationKnowledgeProfiles: Migration = {
         model            TEXT,
         runs             INTEGER NOT NULL
       );
+      -- The settings profile a breaking-point search's step runs were made under (NULL for a search
+      -- recorded before this column), so its answer is read with the knowledge of the same profile.
+      ALTER TABLE breaking_points ADD COLUMN settings_profile TEXT;
     `,
 };
