@@ -65,7 +65,10 @@ describe('step rules', () => {
     const runs = (correct: number, checked: number) => [{ outcome: 'deviated' as const, correct, checked }];
     assert.equal(stepFailed('wilson', runs(0, 4), 0.8).failed, true);
     assert.equal(stepFailed('wilson', runs(2, 4), 0.8).failed, false, 'too few prompts to be sure');
-    assert.match(stepFailed('wilson', runs(8, 10), 0.8).why, /^8\/10 correct, 95 % Wilson \[0\.49, 0\.94\] reaches 0\.8$/);
+    assert.match(
+      stepFailed('wilson', runs(8, 10), 0.8).why,
+      /^8\/10 correct, 95 % Wilson \[0\.49, 0\.94\] reaches 0\.8$/,
+    );
     assert.equal(stepFailed('wilson', runs(0, 0), 0.8).failed, false, 'nothing checked: nothing known');
   });
 
@@ -117,11 +120,23 @@ describe('step rules', () => {
       checkText: 'prompt_success_rate >= 0.8',
     };
     assert.equal(
-      summaryLine({ ...base, status: 'found', lastPass: 500, firstFail: 850, steps: [step(1000, 'failed'), step(500, 'held'), step(850, 'too_close')] }),
-      'breaking point: latency on weather between 500 ms (held) and 850 ms (too close to call: prompt_success_rate >= 0.8 held, with the attempts\' p95 within the guard band of the timeout)',
+      summaryLine({
+        ...base,
+        status: 'found',
+        lastPass: 500,
+        firstFail: 850,
+        steps: [step(1000, 'failed'), step(500, 'held'), step(850, 'too_close')],
+      }),
+      "breaking point: latency on weather between 500 ms (held) and 850 ms (too close to call: prompt_success_rate >= 0.8 held, with the attempts' p95 within the guard band of the timeout)",
     );
     assert.equal(
-      summaryLine({ ...base, status: 'found', lastPass: 500, firstFail: 1000, steps: [step(1000, 'failed'), step(500, 'held')] }),
+      summaryLine({
+        ...base,
+        status: 'found',
+        lastPass: 500,
+        firstFail: 1000,
+        steps: [step(1000, 'failed'), step(500, 'held')],
+      }),
       'breaking point: latency on weather between 500 ms (held) and 1000 ms (failed prompt_success_rate >= 0.8)',
     );
   });

@@ -197,7 +197,10 @@ export function aggregate(evidence: Evidence): KnowledgeRow[] {
     const measured = runs.filter((r) => evidence.duplicates.has(r));
     const tolerance = runs
       .map((r) => evidence.tolerances.get(r))
-      .reduce<ResolvedTolerance | undefined>((a, t) => (t !== undefined && (a === undefined || t.value > a.value) ? t : a), undefined);
+      .reduce<ResolvedTolerance | undefined>(
+        (a, t) => (t !== undefined && (a === undefined || t.value > a.value) ? t : a),
+        undefined,
+      );
     // A prompt that called the target in one event's window is not a bystander of another's.
     const bystanders = [...acc.bystanders].filter((k) => !acc.prompts.has(k));
     rows.push({

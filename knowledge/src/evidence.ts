@@ -177,7 +177,9 @@ export function readEvidence(db: Database): Evidence {
 function readRunFacts(db: Database): Map<string, RunFacts> {
   const texts = new Map<string, string[]>();
   for (const p of db
-    .prepare(`SELECT run_id AS runId, prompt FROM prompt_results WHERE run_id IN (${FINISHED}) ORDER BY run_id, prompt_index`)
+    .prepare(
+      `SELECT run_id AS runId, prompt FROM prompt_results WHERE run_id IN (${FINISHED}) ORDER BY run_id, prompt_index`,
+    )
     .all() as { runId: string; prompt: string }[]) {
     const list = texts.get(p.runId);
     if (list === undefined) texts.set(p.runId, [p.prompt]);
@@ -220,7 +222,13 @@ function readTolerances(db: Database): Map<string, ResolvedTolerance> {
           AND v.run_id IN (${FINISHED})
         ORDER BY v.run_id, c.experiment_id, c.check_index`,
     )
-    .all() as { runId: string; experimentId: string; bound: number | null; tolerance: string; baselineRunId: string | null }[];
+    .all() as {
+    runId: string;
+    experimentId: string;
+    bound: number | null;
+    tolerance: string;
+    baselineRunId: string | null;
+  }[];
   const checks = new Map<string, SuccessCheck[]>();
   for (const r of rows) {
     const check: SuccessCheck = {

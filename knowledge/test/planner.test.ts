@@ -121,7 +121,9 @@ describe('chaos-lab plan', () => {
       "the planned runs are made with the profile's settings, so their evidence joins its bands",
     );
     assert.ok(
-      text.includes(`of settings profile ${profile.id} (TOOL_LIMIT=2 PROMPT_LIMIT=? FALLBACK=off PROXY_TIMEOUT_MS=1200 `),
+      text.includes(
+        `of settings profile ${profile.id} (TOOL_LIMIT=2 PROMPT_LIMIT=? FALLBACK=off PROXY_TIMEOUT_MS=1200 `,
+      ),
       'the header names the profile; settings the runs did not record read "?"',
     );
     assert.deepEqual(experiment.hypothesis[0], { metric: 'prompt_success_rate', atLeast: 0.8, on: 'all' });

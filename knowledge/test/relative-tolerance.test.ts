@@ -40,7 +40,9 @@ function journal(experimentId: string, baselineRun: string, variants: readonly [
     check.run(experimentId, name, r.metric, r.value, r.bound, r.tolerance, r.outcome === 'held' ? 1 : 0);
   };
   write('baseline', baselineRun, 0, 1, undefined);
-  variants.forEach(([name, runId, value], i) => write(name, runId, i + 1, value, 1));
+  variants.forEach(([name, runId, value], i) => {
+    write(name, runId, i + 1, value, 1);
+  });
 }
 
 before(() => {
@@ -81,10 +83,7 @@ describe('relative tolerances', () => {
     const low = wilsonInterval(5, 5)!.low;
     for (const r of rows) {
       assert.ok(Math.abs(r.hypothesisTolerance! - low) < 1e-9, `${r.faultKind}: ${r.hypothesisTolerance} ≠ ${low}`);
-      assert.equal(
-        r.toleranceSource,
-        'experiment e1: ≥ 1 × baseline; baseline 5/5 correct, Wilson low end 57%',
-      );
+      assert.equal(r.toleranceSource, 'experiment e1: ≥ 1 × baseline; baseline 5/5 correct, Wilson low end 57%');
     }
     const bands = riskProfiles(rows).flatMap((p) => p.bands);
     const verdict = (kind: string) => bands.find((b) => b.row.faultKind === kind)!;

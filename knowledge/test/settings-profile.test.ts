@@ -6,13 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadSettings, openDatabase, type Database } from '@chaos-lab/common';
 import { makeTempDir } from '@chaos-lab/common/testing';
-import {
-  loadKnowledge,
-  PROFILE_SETTINGS,
-  rebuildKnowledge,
-  riskProfiles,
-  settingsProfile,
-} from '@chaos-lab/knowledge';
+import { loadKnowledge, PROFILE_SETTINGS, rebuildKnowledge, riskProfiles, settingsProfile } from '@chaos-lab/knowledge';
 import { recordRun, type PromptSpec } from './support/recorded-runs.js';
 
 const T0 = Date.UTC(2026, 0, 12, 9, 0, 0);
@@ -73,11 +67,13 @@ describe('settings profiles', () => {
     assert.deepEqual([band(strict.id).promptsCorrect, band(strict.id).promptsChecked], [1, 12]);
     assert.deepEqual([band(loose.id).promptsCorrect, band(loose.id).promptsChecked], [20, 20]);
     assert.equal(band(strict.id).runs, 2);
-    const verdicts = new Map(
-      riskProfiles(rows).map((p) => [p.settingsProfile, p.bands.map((b) => b.verdict).join()]),
-    );
+    const verdicts = new Map(riskProfiles(rows).map((p) => [p.settingsProfile, p.bands.map((b) => b.verdict).join()]));
     assert.equal(verdicts.get(strict.id), 'broken');
-    assert.equal(verdicts.get(loose.id), 'held', 'a blend (21 of 32 correct, 95% Wilson 48%–79.6%) would have called both broken');
+    assert.equal(
+      verdicts.get(loose.id),
+      'held',
+      'a blend (21 of 32 correct, 95% Wilson 48%–79.6%) would have called both broken',
+    );
     const reloaded = loadKnowledge(db);
     assert.deepEqual(reloaded.rows, rows);
     assert.deepEqual(
