@@ -1,7 +1,9 @@
 /**
  * What the knowledge is learnt from, read from the record (docs/record.md): the fault events
- * of finished runs, the attempts and model calls each touched, the prompts of those runs, and what the
- * experiments measured of them. Only finished runs count (status other than `running`): a run still
+ * of finished runs, the attempts and model calls each touched, the prompts of those runs, each run's
+ * seed, settings profile (`runs.settings`, `runs.model`: settings-profile.ts) and prompt texts (for
+ * replays.ts), and what the experiments measured of them and the tolerances they checked them with
+ * (tolerance.ts). Only finished runs count (status other than `running`): a run still
  * going has prompts without a result yet.
  *
  * Which attempts a fault touched is the `attempt_faults` view's answer
