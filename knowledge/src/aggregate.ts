@@ -1,8 +1,9 @@
 /**
  * The knowledge: the evidence (evidence.ts) folded into one row per settings profile × target × fault
  * kind × attribute band (settings-profile.ts, bands.ts): runs made with different settings are never
- * folded into one row, and a replay of an observation already made (replays.ts) is counted apart. A full rebuild every time, not an increment: the record is the one truth, a rebuild
- * is idempotent (the same record gives the same rows), and it reads a few thousand rows in
+ * folded into one row, and a replay of an observation already made (replays.ts) is counted apart. A
+ * full rebuild every time, not an increment: the record is the one truth, a rebuild is idempotent
+ * (the same record gives the same rows), and it reads a few thousand rows in
  * milliseconds, so there is no cursor to keep in step with runs that are re-closed or deleted.
  *
  *   fault_events ─profile, bandOf─▶ key ─┬─ replays (replays.ts)              ─▶ counted apart, nothing else
