@@ -3,7 +3,9 @@
  * server speaking Anthropic's Messages API (`POST /v1/messages`, tool_use and tool_result blocks, usage
  * input_tokens/output_tokens): the agent loop with a real tool call, the requests recorded in
  * model_calls under `anthropic` with their tokens, the key sent as `x-api-key` and kept out of the
- * record; and a missing key refused before anything starts.
+ * record; and a missing key refused before anything starts. Then ChatAnthropic against the lab's own
+ * model server (its Messages API around the offline model): the planned LLM fault (a 529
+ * overloaded_error) meets the first model call, the SDK retries it, and model_calls records both.
  */
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -116,5 +118,56 @@ describe('the Anthropic path, against a local server speaking the Messages API',
       resolveProvider(testSettings(lab.dir, { LLM_PROVIDER: 'anthropic', ANTHROPIC_API_KEY: KEY })).label,
       'anthropic:claude-3-5-haiku-latest',
     );
+    const via = testSettings(lab.dir, {
+      LLM_PROVIDER: 'anthropic',
+      ANTHROPIC_API_KEY: KEY,
+      MODEL_UPSTREAM_URL: 'https://api.anthropic.com/v1',
+      MODEL_URL: 'http://127.0.0.1:6100/v1',
+    });
+    assert.equal(
+      resolveProvider(via).reason,
+      'LLM_PROVIDER=anthropic at https://api.anthropic.com/v1, through the model gateway at http://127.0.0.1:6100/v1 to https://api.anthropic.com/v1',
+    );
+  });
+});
+
+describe("ChatAnthropic against the lab's model server: the offline model behind the LLM fault gateway", () => {
+  it('meets the planned 529 overloaded_error, retries it, answers correctly, and records each request', async () => {
+    const lab = await startTestLab(
+      { LLM_FAULT_CALLS: '1', LLM_FAULTS: 'unavailable', LLM_FAULT_RETRY_AFTER_S: '0', MODEL_MAX_RETRIES: '2' },
+      {},
+      ['weather'],
+    );
+    try {
+      const settings = testSettings(lab.dir, {
+        PROXY_MANAGER_URL: lab.settings.PROXY_MANAGER_URL,
+        LLM_PROVIDER: 'anthropic',
+        ANTHROPIC_API_KEY: KEY,
+        ANTHROPIC_BASE_URL: lab.model.baseUrl.replace(/\/v1$/, ''),
+        ANTHROPIC_MODEL: MODEL,
+        MODEL_MAX_RETRIES: '2',
+      });
+      const prompt = {
+        prompt: 'What is the weather in Paris?',
+        expect: { tools: [{ tool: 'get_weather', args: { city: 'Paris' } }], contains: ['Paris'] },
+      };
+      const summary = await runAgent(settings, {
+        promptsFile: lab.promptsFile([prompt]),
+        runId: 'anthropic-offline',
+        endpoints: directEndpoints(lab),
+      });
+      assert.deepEqual([summary.status, summary.prompts.correct], ['completed', 1]);
+      const calls = lab.rows<{ provider: string; fault: string | null; http_status: number }>(
+        'SELECT provider, fault, http_status FROM model_calls WHERE run_id = ? ORDER BY id',
+        'anthropic-offline',
+      );
+      assert.deepEqual(calls[0], { provider: 'anthropic', fault: 'unavailable', http_status: 529 });
+      assert.ok(
+        calls.length >= 3 && calls.slice(1).every((c) => c.fault === null && c.http_status === 200),
+        JSON.stringify(calls),
+      );
+    } finally {
+      await lab.close();
+    }
   });
 });

@@ -1,7 +1,8 @@
 /**
- * Each LLM fault against the real agent (ChatOpenAI → the offline model server), on the run's first
- * model call (LLM_FAULT_CALLS=1): what the client did (retried, waited, gave up) and what became of the
- * prompt, all read from model_calls, fault_events and prompt_results. And the keys: never in the record.
+ * Each LLM fault against the real agent (ChatOpenAI → the offline model server's OpenAI API; and
+ * ChatAnthropic → its Anthropic Messages API), on the run's first model call (LLM_FAULT_CALLS=1): what
+ * the client did (retried, waited, gave up) and what became of the prompt, all read from model_calls,
+ * fault_events and prompt_results. And the keys: never in the record.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -49,54 +50,81 @@ const EXPECTED: Record<LlmFaultKind, { status: string; http?: number; prompt: st
   empty_completion: { status: 'ok', http: 200, prompt: 'failed', error: 'agent' },
 };
 
-describe('LLM faults against the agent, recorded in model_calls', () => {
-  for (const kind of LLM_FAULT_KINDS) {
-    it(`${kind} on the first model call: ${EXPECTED[kind].status}, the prompt ${EXPECTED[kind].prompt}`, async () => {
-      const lab = await startTestLab(
-        { LLM_FAULT_CALLS: '1', LLM_FAULTS: kind, MODEL_TIMEOUT_MS: '1500', MODEL_MAX_RETRIES: '2' },
-        {},
-        ['weather'],
-      );
-      try {
-        const runId = `llm-${kind}`;
-        const prompt = {
-          prompt: 'What is the weather in Paris?',
-          expect: { tools: ['get_weather'], contains: ['Paris'] },
-        };
-        await runAgent(lab.settings, {
-          promptsFile: lab.promptsFile([prompt]),
-          runId,
-          endpoints: directEndpoints(lab),
-        });
-        const rows = lab.rows<ModelCallRow>('SELECT * FROM model_calls WHERE run_id = ? ORDER BY id', runId);
-        const [result] = lab.rows<{ status: string; error_type: string | null }>(
-          'SELECT status, error_type FROM prompt_results WHERE run_id = ?',
-          runId,
+/**
+ * The same with ChatAnthropic, where the Messages API differs: `unavailable` is Anthropic's 529
+ * overloaded_error (retried too), and a tool_use whose input is not an object is not refused by the
+ * client: the tool call fails on its arguments, the offline model reports the part it could not do.
+ */
+const EXPECTED_ANTHROPIC: typeof EXPECTED = {
+  ...EXPECTED,
+  unavailable: { status: 'http_error', http: 529, prompt: 'correct' },
+  bad_tool_args: { status: 'ok', http: 200, prompt: 'unhandled' },
+};
+
+/** The agent's model client: LLM_PROVIDER offline (ChatOpenAI) or anthropic (ChatAnthropic at the lab's model server). */
+const CLIENTS = [
+  { client: 'ChatOpenAI', expected: EXPECTED, settings: (lab: TestLab) => lab.settings },
+  {
+    client: 'ChatAnthropic',
+    expected: EXPECTED_ANTHROPIC,
+    settings: (lab: TestLab) => ({
+      ...lab.settings,
+      LLM_PROVIDER: 'anthropic' as const,
+      ANTHROPIC_API_KEY: 'sk-ant-offline',
+      ANTHROPIC_BASE_URL: lab.model.baseUrl.replace(/\/v1$/, ''),
+    }),
+  },
+];
+
+for (const { client, expected: EXPECTED, settings } of CLIENTS)
+  describe(`LLM faults against the agent (${client}), recorded in model_calls`, () => {
+    for (const kind of LLM_FAULT_KINDS) {
+      it(`${kind} on the first model call: ${EXPECTED[kind].status}, the prompt ${EXPECTED[kind].prompt}`, async () => {
+        const lab = await startTestLab(
+          { LLM_FAULT_CALLS: '1', LLM_FAULTS: kind, MODEL_TIMEOUT_MS: '1500', MODEL_MAX_RETRIES: '2' },
+          {},
+          ['weather'],
         );
-        const first = rows[0]!;
-        process.stdout.write(
-          `# ${kind}: prompt ${result!.status}${result!.error_type ? ` (${result!.error_type})` : ''}, ${rows.length} requests, first ${first.status} ${first.http_status ?? ''} ${first.latency_ms} ms\n`,
-        );
-        assert.equal(first.fault, kind);
-        assert.ok(first.fault_event_id !== null, 'the fault event is linked');
-        assert.equal(first.status, EXPECTED[kind].status);
-        if (EXPECTED[kind].http !== undefined) assert.equal(first.http_status, EXPECTED[kind].http);
-        assert.equal(result!.status, EXPECTED[kind].prompt);
-        assert.equal(result!.error_type, EXPECTED[kind].error ?? null);
-        assert.ok(
-          rows.slice(1).every((r) => r.fault === null),
-          'only the first call is faulted',
-        );
-        assert.ok(
-          rows.every((r) => r.status !== 'pending'),
-          'every request is finished in the record',
-        );
-      } finally {
-        await lab.close();
-      }
-    });
-  }
-});
+        try {
+          const runId = `llm-${kind}`;
+          const prompt = {
+            prompt: 'What is the weather in Paris?',
+            expect: { tools: ['get_weather'], contains: ['Paris'] },
+          };
+          await runAgent(settings(lab), {
+            promptsFile: lab.promptsFile([prompt]),
+            runId,
+            endpoints: directEndpoints(lab),
+          });
+          const rows = lab.rows<ModelCallRow>('SELECT * FROM model_calls WHERE run_id = ? ORDER BY id', runId);
+          const [result] = lab.rows<{ status: string; error_type: string | null }>(
+            'SELECT status, error_type FROM prompt_results WHERE run_id = ?',
+            runId,
+          );
+          const first = rows[0]!;
+          process.stdout.write(
+            `# ${client} ${kind}: prompt ${result!.status}${result!.error_type ? ` (${result!.error_type})` : ''}, ${rows.length} requests, first ${first.status} ${first.http_status ?? ''} ${first.latency_ms} ms\n`,
+          );
+          assert.equal(first.fault, kind);
+          assert.ok(first.fault_event_id !== null, 'the fault event is linked');
+          assert.equal(first.status, EXPECTED[kind].status);
+          if (EXPECTED[kind].http !== undefined) assert.equal(first.http_status, EXPECTED[kind].http);
+          assert.equal(result!.status, EXPECTED[kind].prompt);
+          assert.equal(result!.error_type, EXPECTED[kind].error ?? null);
+          assert.ok(
+            rows.slice(1).every((r) => r.fault === null),
+            'only the first call is faulted',
+          );
+          assert.ok(
+            rows.every((r) => r.status !== 'pending'),
+            'every request is finished in the record',
+          );
+        } finally {
+          await lab.close();
+        }
+      });
+    }
+  });
 
 describe('Retry-After compliance', () => {
   let lab: TestLab;

@@ -1,8 +1,8 @@
 /**
  * The agent with a hosted provider behind the lab's model gateway (`MODEL_UPSTREAM_URL`): LangChain's
- * ChatOpenAI (LLM_PROVIDER=openai) and ChatGroq (groq) → the gateway → HTTPS → a local provider (the
- * offline model's API on a real HTTPS server whose certificate the gateway trusts through the test's
- * CA). The LLM fault the schedule plans (LLM_FAULT_CALLS=1, rate_limit) still hits the first model
+ * ChatOpenAI (LLM_PROVIDER=openai), ChatGroq (groq) and ChatAnthropic (anthropic, the Messages API) →
+ * the gateway → HTTPS → a local provider (the offline model's APIs on a real HTTPS server whose
+ * certificate the gateway trusts through the test's CA). The LLM fault the schedule plans (LLM_FAULT_CALLS=1, rate_limit) still hits the first model
  * call, model_calls records every request under the provider's name, and the key reaches the provider
  * but not the record or the logs.
  */
@@ -22,7 +22,7 @@ const certDir = makeTempDir('agent-upstream-cert-');
 const cert = makeTestCertificate(certDir.path);
 after(() => certDir.cleanup());
 
-for (const provider of ['openai', 'groq'] as const) {
+for (const provider of ['openai', 'groq', 'anthropic'] as const) {
   describe(`LLM_PROVIDER=${provider} through the gateway to an HTTPS provider`, () => {
     it('answers, meets the planned LLM fault, and is recorded under its provider', async () => {
       const lab = await startTestLab(
@@ -30,17 +30,20 @@ for (const provider of ['openai', 'groq'] as const) {
         {},
         ['weather'],
       );
-      const authorizations: (string | undefined)[] = [];
+      /** The key each request brought the provider (Anthropic's in `x-api-key`). */
+      const authorizations: unknown[] = [];
       const app = createModelApp({
         model: () => new OfflineChatModel({ latencyMs: 0 }),
         faults: () => undefined,
         logger: createLogger({ name: 'provider', settings: lab.settings }),
       });
       const https = createServer({ cert: cert.certPem, key: cert.keyPem }, (req, res) => {
-        authorizations.push(req.headers.authorization);
+        authorizations.push(req.headers.authorization ?? req.headers['x-api-key']);
         app(req, res);
       });
-      const upstream = `https://127.0.0.1:${await listenOn(https, 0, '127.0.0.1', 'provider')}/openai/v1`;
+      // Groq's base is /openai/v1; Anthropic's /v1 (the gateway's /v1/messages goes to <base>/messages).
+      const base = provider === 'anthropic' ? '/v1' : '/openai/v1';
+      const upstream = `https://127.0.0.1:${await listenOn(https, 0, '127.0.0.1', 'provider')}${base}`;
       const gateway = await startModelServer(
         testSettings(lab.dir, { MODEL_UPSTREAM_URL: upstream, PROXY_MANAGER_URL: lab.settings.PROXY_MANAGER_URL }),
         {
@@ -57,6 +60,8 @@ for (const provider of ['openai', 'groq'] as const) {
           OPENAI_API_KEY: KEY,
           OPENAI_MODEL: 'chaos-lab-offline',
           GROQ_API_KEY: KEY,
+          ANTHROPIC_API_KEY: KEY,
+          ANTHROPIC_MODEL: 'chaos-lab-offline',
           MODEL_UPSTREAM_URL: upstream,
           MODEL_URL: gateway.baseUrl,
           MODEL_MAX_RETRIES: '2',
@@ -81,7 +86,7 @@ for (const provider of ['openai', 'groq'] as const) {
         );
         // The 429 was the gateway's: the provider saw only the requests after it, each with the key.
         assert.equal(authorizations.length, calls.length - 1);
-        assert.ok(authorizations.every((a) => a === `Bearer ${KEY}`));
+        assert.ok(authorizations.every((a) => a === (provider === 'anthropic' ? KEY : `Bearer ${KEY}`)));
         const [run] = lab.rows<{ settings: string }>('SELECT settings FROM runs WHERE run_id = ?', runId);
         assert.doesNotMatch(run!.settings, /5ecret/);
         for (const file of ['agent.log', 'info.log'])

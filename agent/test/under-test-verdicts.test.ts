@@ -64,12 +64,12 @@ describe("verdicts from the services' records", () => {
     to,
   });
 
-  it("reads a request back as its tool call, and judges it like the lab agent's", () => {
+  it("reads a request back as its tool call, and judges it like the lab agent's", async () => {
     request('weather', 'GET', '/weather', { city: 'Paris' }, 1000, 'r1/p0/a1/c1#1');
     request('model', 'POST', '/v1/chat/completions', {}, 1001, null);
     // Arrived before the window, but carries the prefix: the attempt's for certain.
     request('search', 'GET', '/search', { q: 'paris' }, 900, 'r1/p0/a1/c2#1');
-    const seen = seenCalls(db, window(0, 950, 1100), surface, weather!.expect, true);
+    const seen = await seenCalls(db, window(0, 950, 1100), surface, weather!.expect, true);
     assert.deepEqual(seen.calls, [
       { tool: 'get_weather', args: { city: 'Paris' } },
       { tool: 'search_web', args: { query: 'paris' } },
@@ -92,11 +92,11 @@ describe("verdicts from the services' records", () => {
     ]);
   });
 
-  it('an expected call missing while its service had a fault is unchecked, never correct', () => {
+  it('an expected call missing while its service had a fault is unchecked, never correct', async () => {
     db.prepare(
       "INSERT INTO fault_events (run_id, kind, proxy, service, name, type, started_at, ended_at) VALUES ('r1', 'toxic', 'translator_proxy', 'translator', 'cut', 'reset_peer', 2000, 2500)",
     ).run();
-    const seen = seenCalls(db, window(1, 2100, 2200), surface, translate!.expect, true);
+    const seen = await seenCalls(db, window(1, 2100, 2200), surface, translate!.expect, true);
     assert.deepEqual(seen.unchecked, { tools: ['translate'], reason: 'translator had a fault while the prompt ran' });
     assert.deepEqual(judgeWithLimits(translate!.expect, { answer: 'Hola', calls: seen.calls }, seen.unchecked), {
       status: 'unchecked',
@@ -110,13 +110,13 @@ describe("verdicts from the services' records", () => {
     );
   });
 
-  it('a missing call with no fault to explain it is wrong; without records, nothing about calls is checked', () => {
-    const seen = seenCalls(db, window(2, 3000, 3100), surface, weather!.expect, true);
+  it('a missing call with no fault to explain it is wrong; without records, nothing about calls is checked', async () => {
+    const seen = await seenCalls(db, window(2, 3000, 3100), surface, weather!.expect, true);
     assert.equal(
       judgeWithLimits(weather!.expect, { answer: 'Paris: 12 °C', calls: seen.calls }, seen.unchecked).status,
       'wrong',
     );
-    const blind = seenCalls(db, window(2, 3000, 3100), surface, weather!.expect, false);
+    const blind = await seenCalls(db, window(2, 3000, 3100), surface, weather!.expect, false);
     assert.equal(
       judgeWithLimits(weather!.expect, { answer: 'Paris: 12 °C', calls: blind.calls }, blind.unchecked).status,
       'unchecked',

@@ -43,6 +43,7 @@ describe('database', () => {
       'fault_plans',
       'knowledge',
       'knowledge_builds',
+      'knowledge_profiles',
       'logical_calls',
       'model_calls',
       'parts',

@@ -12,9 +12,11 @@ It serves
 
 Per prompt: ask the model (OpenAI chat completions, with the tools), make the tool calls it asks for
 through the proxies (retrying a failed one), give it the results, until it answers without a tool call.
-Each tool request carries X-Request-Id <requestIdPrefix>c<call>#<attempt>, so the lab ties what the
-services saw to the prompt for certain.
+As docs/your-agent.md asks, every request carries the prompt's requestIdPrefix in X-Request-Id:
+<requestIdPrefix>m<call>#<attempt> to the model, <requestIdPrefix>c<call>#<attempt> to a tool, so the
+lab ties what the services saw to the prompt for certain and its faults (LLM faults included) reach it.
 """
+import http.client
 import json
 import os
 import sys
@@ -30,22 +32,51 @@ MODEL = HANDOFF["model"]
 MAX_STEPS = 8  # model turns per prompt
 TOOL_ATTEMPTS = 3  # attempts of one tool call through its proxy
 TOOL_TIMEOUT_S = 5
+MODEL_ATTEMPTS = 3  # requests of one model call, on a 429, a 5xx or a network error
 MODEL_TIMEOUT_S = 30
+MAX_RETRY_WAIT_S = 5  # the longest Retry-After (or backoff) waited before asking the model again
 
 
 def http_json(method, url, body=None, headers=None, timeout=TOOL_TIMEOUT_S):
-    """One HTTP request with a JSON body; returns (status, parsed JSON or text)."""
+    """One HTTP request with a JSON body; returns (status, parsed JSON or text, response headers)."""
     data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(url, data=data, method=method, headers={"content-type": "application/json", **(headers or {})})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            status, raw = response.status, response.read()
+            status, raw, got = response.status, response.read(), response.headers
     except urllib.error.HTTPError as err:
-        status, raw = err.code, err.read()
+        status, raw, got = err.code, err.read(), err.headers
     try:
-        return status, json.loads(raw)
+        return status, json.loads(raw), got
     except ValueError:
-        return status, raw.decode(errors="replace")
+        return status, raw.decode(errors="replace"), got
+
+
+def ask_model(messages, tools, request_id):
+    """One model call: up to MODEL_ATTEMPTS requests, again on a 429, a 5xx, a body that is not JSON or a
+    network error, after the server's Retry-After (at most MAX_RETRY_WAIT_S). Returns the completion;
+    raises RuntimeError when none came.
+    """
+    last = "no request made"
+    for attempt in range(1, MODEL_ATTEMPTS + 1):
+        wait = 0.2 * attempt
+        try:
+            status, completion, headers = http_json(
+                "POST", MODEL["baseUrl"] + "/chat/completions", {"model": MODEL["name"], "messages": messages, "tools": tools},
+                {"X-Request-Id": f"{request_id}#{attempt}"}, timeout=MODEL_TIMEOUT_S)
+        except (OSError, http.client.HTTPException) as err:  # refused, reset, timed out, cut
+            last = f"network error: {err!r}"
+        else:
+            if status == 200 and isinstance(completion, dict):
+                return completion
+            last = f"HTTP {status}: {str(completion)[:200]}"
+            if 400 <= status < 500 and status != 429:
+                break  # an answer (401, 400, ...): asking again gets the same
+            retry_after = (headers.get("retry-after") or "").strip()
+            wait = float(retry_after) if retry_after.isdigit() else wait
+        if attempt < MODEL_ATTEMPTS:
+            time.sleep(min(wait, MAX_RETRY_WAIT_S))
+    raise RuntimeError(f"the model gave no answer: {last}")
 
 
 def call_tool(name, args, request_id):
@@ -64,7 +95,7 @@ def call_tool(name, args, request_id):
     last = "no attempt made"
     for attempt in range(1, TOOL_ATTEMPTS + 1):
         try:
-            status, result = http_json(tool["method"], url, body or None, {"X-Request-Id": f"{request_id}#{attempt}"})
+            status, result, _ = http_json(tool["method"], url, body or None, {"X-Request-Id": f"{request_id}#{attempt}"})
         except OSError as err:  # refused, reset, timed out
             last = f"network error: {err}"
         else:
@@ -81,10 +112,8 @@ def answer(prompt):
     messages = [{"role": "system", "content": system}, {"role": "user", "content": prompt["prompt"]}]
     tools = [{"type": "function", "function": {"name": t["name"], "description": t["description"], "parameters": t["parameters"]}} for t in HANDOFF["tools"]]
     calls = 0
-    for _ in range(MAX_STEPS):
-        status, completion = http_json("POST", MODEL["baseUrl"] + "/chat/completions", {"model": MODEL["name"], "messages": messages, "tools": tools}, timeout=MODEL_TIMEOUT_S)
-        if status != 200:
-            raise RuntimeError(f"the model answered HTTP {status}: {str(completion)[:200]}")
+    for step in range(1, MAX_STEPS + 1):
+        completion = ask_model(messages, tools, f"{prompt['requestIdPrefix']}m{step}")
         message = completion["choices"][0]["message"]
         messages.append(message)
         if not message.get("tool_calls"):

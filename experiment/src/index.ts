@@ -8,7 +8,8 @@ export { loadExperiment, parseExperiment, formatPath, type LoadedExperiment } fr
 export { experimentJsonSchema } from './json-schema.js';
 export { planLines } from './plan.js';
 export { MEASURES, MEASURE_NAMES, type MeasureName } from './measure-names.js';
-export { measure, percentile, duplicateSideEffects, type ServiceWrite } from './measures.js';
+export { measure, percentile } from './measures.js';
+export { duplicateSideEffects, duplicateWrites, type DuplicateWrite, type ServiceWrite } from './duplicates.js';
 export { evaluateCheck, checkLine, type CheckResult } from './checks.js';
 export { junitXml } from './junit.js';
 export { runExperiment, EXPERIMENT_EXIT, type RunOptions, type RunnerDeps } from './runner.js';

@@ -4,7 +4,7 @@
  * ({@link readWrites}). `explore/` launches its runs the same way.
  */
 import { formatEndpoint, SERVICES, toolEndpoint, type Database, type Settings } from '@chaos-lab/common';
-import type { ServiceWrite } from './measures.js';
+import type { ServiceWrite } from './duplicates.js';
 
 /** One lab run, as the launcher makes it. */
 export interface LaunchRequest {
@@ -18,6 +18,16 @@ export interface LaunchRequest {
   readonly report?: boolean;
 }
 
+/** One write as a service's `GET /writes` lists it (tools/src/server/idempotency.ts). */
+interface WriteListing {
+  readonly scope: string;
+  readonly request_id: string | null;
+  readonly x_request_id: string | null;
+  readonly identity: string;
+  readonly record: string | null;
+  readonly written_at: number;
+}
+
 /** Reads the writes that took effect at the services that write (calendar, message), from their `GET /writes`. */
 export async function readWrites(settings: Settings): Promise<ServiceWrite[]> {
   const writes: ServiceWrite[] = [];
@@ -25,8 +35,17 @@ export async function readWrites(settings: Settings): Promise<ServiceWrite[]> {
     const res = await fetch(`http://${formatEndpoint(toolEndpoint(s, settings))}/writes`, {
       signal: AbortSignal.timeout(5000),
     });
-    const body = (await res.json()) as { writes: { scope: string; request_id: string | null }[] };
-    for (const w of body.writes) writes.push({ service: s.name, scope: w.scope, requestId: w.request_id });
+    const body = (await res.json()) as { writes: WriteListing[] };
+    for (const w of body.writes)
+      writes.push({
+        service: s.name,
+        scope: w.scope,
+        requestId: w.request_id,
+        xRequestId: w.x_request_id,
+        identity: w.identity,
+        record: w.record,
+        writtenAt: w.written_at,
+      });
   }
   return writes;
 }

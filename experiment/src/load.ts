@@ -46,6 +46,17 @@ function invalid(file: string, problems: readonly string[]): LabError {
   });
 }
 
+/** The settings problems of an experiment's runs: the environment's first, then the file's with their paths. */
+function invalidSettings(file: string, problems: SettingsProblems): LabError {
+  const environment = [...problems.environment];
+  const inFile = [...problems.file];
+  const lines = [
+    ...(environment.length > 0 ? ['invalid settings in the environment (or .env)', ...environment] : []),
+    ...inFile.map((p) => `${file}: ${p}`),
+  ];
+  return new LabError('EXPERIMENT_INVALID', lines.join('\n'), { details: { file, problems: inFile, environment } });
+}
+
 /** The environment a run gets from overrides: values as text. */
 export function overridesEnv(
   ...layers: readonly Readonly<Record<string, string | number | boolean>>[]
@@ -55,20 +66,42 @@ export function overridesEnv(
   return env;
 }
 
-/** Settings problems of one set of overrides, as `path: VARIABLE=value: rule` lines. */
-function settingsProblems(path: string, env: Record<string, string>): string[] {
+/** One layer of settings overrides, and where the file holds it (e.g. `variants[1].settings`). */
+interface OverrideLayer {
+  readonly path: string;
+  readonly values: Readonly<Record<string, string | number | boolean>>;
+}
+
+/** Settings problems, split by whose value is bad: the file's (`path: NAME=value: rule`) or the environment's. */
+interface SettingsProblems {
+  readonly file: Set<string>;
+  /** `NAME=value: rule`, as `npm start` says it: the value comes from the environment or `.env`. */
+  readonly environment: Set<string>;
+}
+
+/**
+ * Checks the settings one run gets (the environment, then `layers` in order) and files each problem
+ * under the last layer that sets its variable, or under the environment when no layer does.
+ */
+function settingsProblems(layers: readonly OverrideLayer[], into: SettingsProblems): void {
   try {
-    loadSettings({ ...process.env, ...env });
-    return [];
+    loadSettings({ ...process.env, ...overridesEnv(...layers.map((l) => l.values)) });
   } catch (err) {
     if (!isLabError(err, 'SETTINGS_INVALID')) throw err;
-    return err.message.split('\n').map((line) => `${path}: ${line}`);
+    const { problems, variables } = err.details as { problems: string[]; variables: string[] };
+    problems.forEach((line, i) => {
+      const layer = layers.findLast((l) => Object.hasOwn(l.values, variables[i]!));
+      if (layer) into.file.add(`${layer.path}: ${line}`);
+      else into.environment.add(line);
+    });
   }
 }
 
 /**
- * Parses an experiment file's text.
- * @throws {LabError} `EXPERIMENT_INVALID`, one line per problem: `file: path: message`
+ * Parses an experiment file's text, and checks the settings each of its runs would get.
+ * @throws {LabError} `EXPERIMENT_INVALID`, one line per problem: `file: path: message`; a bad value of
+ *   the environment (or `.env`) that a run would inherit is named as `npm start` names it, after the line
+ *   `invalid settings in the environment (or .env)`, never as a path in the file
  */
 export function parseExperiment(source: string, file: string): Experiment {
   const doc = parseDocument(source, { prettyErrors: true });
@@ -80,12 +113,14 @@ export function parseExperiment(source: string, file: string): Experiment {
   const parsed = experimentSchema.safeParse(doc.toJS());
   if (!parsed.success) throw invalid(file, issueLines(parsed.error));
   const e = parsed.data;
-  const problems = [
-    ...settingsProblems('settings', overridesEnv({ LLM_PROVIDER: e.model }, e.settings)),
-    ...settingsProblems('baseline.settings', overridesEnv(e.settings, e.baseline.settings)),
-    ...e.variants.flatMap((v, i) => settingsProblems(`variants[${i}].settings`, overridesEnv(e.settings, v.settings))),
-  ];
-  if (problems.length > 0) throw invalid(file, [...new Set(problems)]);
+  const problems: SettingsProblems = { file: new Set(), environment: new Set() };
+  const model: OverrideLayer = { path: 'model', values: { LLM_PROVIDER: e.model } };
+  const shared: OverrideLayer = { path: 'settings', values: e.settings };
+  settingsProblems([model, shared], problems);
+  settingsProblems([shared, { path: 'baseline.settings', values: e.baseline.settings }], problems);
+  for (const [i, v] of e.variants.entries())
+    settingsProblems([shared, { path: `variants[${i}].settings`, values: v.settings }], problems);
+  if (problems.environment.size > 0 || problems.file.size > 0) throw invalidSettings(file, problems);
   return e;
 }
 

@@ -7,14 +7,8 @@
  * (report/src/read-model/stats.ts), so the two may differ on small samples.
  */
 import { countCheckedPrompts, successRate, type Database, type ToolName } from '@chaos-lab/common';
+import { duplicateSideEffects, type ServiceWrite } from './duplicates.js';
 import type { MeasureName } from './measure-names.js';
-
-/** A write that took effect at a service, by its idempotency key (null: the request had none). */
-export interface ServiceWrite {
-  readonly service: string;
-  readonly scope: string;
-  readonly requestId: string | null;
-}
 
 /** What a check asks to measure: the measure (its `metric` in the experiment file), and the `fault` or `tool` it is about. */
 export interface MeasureQuery {
@@ -22,9 +16,6 @@ export interface MeasureQuery {
   readonly fault?: string;
   readonly tool?: ToolName;
 }
-
-/** The writes whose duplicates count: add_event and send_message. */
-export const COUNTED_WRITES = ['POST /events', 'POST /messages'];
 
 /** Words by which an answer says a tool failed. */
 const ADMITS_FAILURE =
@@ -35,36 +26,6 @@ export function percentile(sorted: readonly number[], p: number): number | null 
   if (sorted.length === 0) return null;
   const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
   return sorted[rank - 1]!;
-}
-
-/**
- * Counts duplicate side effects: for each logical call, the writes that took effect under its key
- * (`per-call` keys: the call id) or under one of its attempts' keys (`per-attempt`: the attempt id),
- * beyond the first.
- */
-export function duplicateSideEffects(db: Database, runId: string, writes: readonly ServiceWrite[]): number {
-  const attemptCall = new Map(
-    (
-      db
-        .prepare('SELECT attempt_id AS a, call_id AS c FROM tool_calls WHERE run_id = ? AND attempt_id IS NOT NULL')
-        .all(runId) as { a: string; c: string }[]
-    ).map((r) => [r.a, r.c]),
-  );
-  const calls = new Set(
-    (db.prepare('SELECT call_id AS c FROM logical_calls WHERE run_id = ?').all(runId) as { c: string }[]).map(
-      (r) => r.c,
-    ),
-  );
-  const perCall = new Map<string, number>();
-  for (const w of writes) {
-    if (!COUNTED_WRITES.includes(w.scope) || w.requestId === null) continue;
-    const call = calls.has(w.requestId) ? w.requestId : attemptCall.get(w.requestId);
-    if (call === undefined) continue;
-    perCall.set(call, (perCall.get(call) ?? 0) + 1);
-  }
-  let duplicates = 0;
-  for (const n of perCall.values()) duplicates += Math.max(0, n - 1);
-  return duplicates;
 }
 
 /**

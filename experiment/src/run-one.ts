@@ -10,7 +10,8 @@ import type { Experiment } from './file-schema.js';
 import { firedFaults, promptsNotCorrect, rollBackLeftovers, type JournalRun, type Verdict } from './journal.js';
 import { readWrites, withEnv, type LaunchRequest } from './lab-launch.js';
 import { overridesEnv } from './load.js';
-import { measure, type ServiceWrite } from './measures.js';
+import { duplicateWrites, type ServiceWrite } from './duplicates.js';
+import { measure } from './measures.js';
 
 /** A run the experiment plans: the variant's name, its settings and its faults (none: the baseline). */
 export interface PlannedRun {
@@ -126,6 +127,11 @@ export async function runOne(planned: PlannedRun, ctx: RunContext): Promise<Jour
   };
   say(`checks of ${planned.variant}:`);
   for (const c of checks) say(checkLine(c));
+  if (!writesError && experiment.hypothesis.some((c) => c.metric === 'duplicate_side_effects'))
+    for (const d of duplicateWrites(db, runId, writes))
+      say(
+        `  written ${d.records.length} times in prompt ${d.promptIndex}: ${d.tool} at ${d.service} (${d.records.map((r) => r ?? 'no record id').join(', ')}${d.tiedBy === 'time' ? '; tied to the prompt by time' : ''})`,
+      );
   say(
     `  model calls: ${model.requests} requests, ${model.retries} retries by the model client, ${model.tokens ?? 'no'} tokens reported`,
   );

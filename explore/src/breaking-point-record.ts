@@ -16,7 +16,12 @@ export interface StepRunRecord {
 /** One tested value. */
 export interface StepRecord {
   readonly value: number;
+  /** The check failed there (a step too close to call did not fail: see verdict). */
   readonly failed: boolean;
+  /** held (by the guard band's margin), failed, too_close (held, but the attempts' p95 came within the guard band of PROXY_TIMEOUT_MS), error (a run failed). */
+  readonly verdict: 'held' | 'failed' | 'too_close' | 'error';
+  /** Nearest-rank p95 of the step's attempt durations on the target through its proxy, ms; null without one. */
+  readonly attemptP95Ms: number | null;
   /** The rule's reason, e.g. `1 of 1 run(s) deviated`. */
   readonly why: string;
   readonly runs: readonly StepRunRecord[];
@@ -42,7 +47,11 @@ export interface BreakingPointRecord {
   readonly seed: number;
   readonly promptIds: readonly string[];
   readonly settings: Readonly<Record<string, string>>;
+  /** The settings profile of the step runs (knowledge/src/settings-profile.ts). */
+  readonly settingsProfile: string;
+  /** The tested value nearest `to` that held (by the guard band's margin); null when none did. */
   readonly lastPass: number | null;
+  /** The tested value nearest `from` that did not hold: failed, or too close to call (its step says which); null when none. */
   readonly firstFail: number | null;
   readonly status: 'found' | 'holds' | 'fails' | 'error';
   readonly steps: readonly StepRecord[];
@@ -58,8 +67,8 @@ export function recordBreakingPoint(db: Database, r: BreakingPointRecord): numbe
       db
         .prepare(
           `INSERT INTO breaking_points (started_at, finished_at, target, fault_kind, toxic_type, stream, attribute, unit, range_from, range_to,
-             check_text, metric, op, bound, rule, repeats, seed, prompt_ids, settings, last_pass, first_fail, status, steps)
-           VALUES (?, ?, ?, 'toxic', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             check_text, metric, op, bound, rule, repeats, seed, prompt_ids, settings, settings_profile, last_pass, first_fail, status, steps)
+           VALUES (?, ?, ?, 'toxic', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           r.startedAt,
@@ -80,6 +89,7 @@ export function recordBreakingPoint(db: Database, r: BreakingPointRecord): numbe
           r.seed,
           JSON.stringify(r.promptIds),
           JSON.stringify(r.settings),
+          r.settingsProfile,
           r.lastPass,
           r.firstFail,
           r.status,

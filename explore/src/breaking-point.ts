@@ -13,10 +13,13 @@
  * attempts puts the toxic in place before the run's first attempt and keeps it to the end, so every
  * call to the target meets it (toxicity 1 unless toxicity is searched; a latency's jitter is 0).
  * The offline model is deterministic and the seed is the same for the same repeat of every step. What
- * is left is time: an attempt fails when its latency passes the agent's per-attempt timeout
- * (PROXY_TIMEOUT_MS), and within a few ms of it the machine's load decides. So a time attribute is
- * never tested within a guard band around PROXY_TIMEOUT_MS (default ± max(100 ms, 10 %)): the step
- * moves to the band's nearer edge, and when the rest of the interval lies inside it the search says so.
+ * is left is time: an attempt fails when it outlasts the agent's per-attempt timeout
+ * (PROXY_TIMEOUT_MS), and within a few ms of it the machine's load decides. So a guard band (default
+ * max(100 ms, 10 %) of PROXY_TIMEOUT_MS) is kept twice: on what is tested, a time attribute is never
+ * tested within it of the timeout (the step moves to the band's nearer edge; when the rest of the
+ * interval lies inside it the search says so); and on what was observed, a step holds only when the
+ * p95 of its attempts' durations on the target stays below the timeout minus the band, else it is too
+ * close to call (step-rule.ts) and the search goes on below it as below a failure.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,13 +30,16 @@ import {
   loadSettings,
   newRunId,
   openDatabase,
+  publicSettings,
   TOXIC_ATTRIBUTES,
   TOXIC_TYPES,
   type Fault,
   type ServiceName,
   type ToxicType,
 } from '@chaos-lab/common';
+import { resolveProvider } from '@chaos-lab/agent';
 import { evaluateCheck, measure, type Check } from '@chaos-lab/experiment';
+import { settingsProfile } from '@chaos-lab/knowledge';
 import { bisect, type AvoidedBand } from './bisect.js';
 import {
   recordBreakingPoint,
@@ -44,20 +50,9 @@ import {
 import { checkBound, parseCheckExpression } from './check-expr.js';
 import { explorationEnv, runPlanned, type ExploreDeps } from './lab-run.js';
 import { selectPrompts, type PromptSelection } from './select-prompts.js';
-import { stepFailed, type StepRule, type StepRun } from './step-rule.js';
-
-/** Units of the toxic attributes (docs/toxiproxy.md). */
-const UNITS: Record<string, string> = {
-  latency: 'ms',
-  jitter: 'ms',
-  timeout: 'ms',
-  delay: 'ms',
-  rate: 'KB/s',
-  bytes: 'bytes',
-  average_size: 'bytes',
-  size_variation: 'bytes',
-  toxicity: 'probability',
-};
+import { attemptTimes } from './attempt-times.js';
+import { summaryLine, UNITS, VERDICT_WORDS, withUnit } from './breaking-point-words.js';
+import { judgeStep, type StepRule, type StepRun } from './step-rule.js';
 
 /** What to search. */
 export interface BreakingPointOptions {
@@ -82,13 +77,12 @@ export interface BreakingPointOptions {
   readonly prompts: PromptSelection;
   /** Settings of every run (e.g. PROXY_TIMEOUT_MS), as environment text. */
   readonly settings: Readonly<Record<string, string>>;
-  /** Half-width of the band around PROXY_TIMEOUT_MS never tested (time attributes; default max(100, 10 %)); 0: none. */
+  /**
+   * The guard band, ms (default max(100, 10 %) of PROXY_TIMEOUT_MS; 0: none): a time attribute is never
+   * tested within it of PROXY_TIMEOUT_MS, and a step whose attempts' p95 comes within it of the timeout
+   * does not count as held.
+   */
   readonly guardMs?: number;
-}
-
-/** A value with its unit: `1100 ms`. */
-function withUnit(v: number, unit: string): string {
-  return unit === 'probability' ? String(v) : `${v} ${unit}`;
 }
 
 /**
@@ -148,6 +142,8 @@ export async function findBreakingPoint(o: BreakingPointOptions, deps: ExploreDe
   const { op, bound } = checkBound(check);
   const overrides = { LLM_PROVIDER: 'offline', ...o.settings };
   const inForce = loadSettings({ ...process.env, ...overrides });
+  // The settings profile the step runs are made under: the knowledge keys their evidence by it.
+  const profile = settingsProfile(publicSettings(inForce), resolveProvider(inForce).label);
   const prompts = selectPrompts(o.target, o.prompts);
   const seed = o.seed ?? freshSeed();
   const unit = UNITS[o.attribute] ?? '';
@@ -181,9 +177,14 @@ export async function findBreakingPoint(o: BreakingPointOptions, deps: ExploreDe
     `check ${o.check}; rule ${o.rule}, ${o.repeats} run(s) per step, at most ${o.steps} step(s); seed ${seed} (repeat with --seed ${seed})`,
   );
   say(`prompts (${prompts.length}): ${prompts.map((p) => p.label).join(', ')}`);
+  say(`settings profile ${profile.id}: ${profile.label} (chaos-lab knowledge keeps the steps' evidence under it)`);
   if (avoid)
     say(
       `never tested: ${withUnit(avoid.low, unit)}–${withUnit(avoid.high, unit)} (${avoid.reason}: there the machine's load decides)`,
+    );
+  if (guard > 0)
+    say(
+      `a step holds only when the p95 of its attempts on ${o.target} stays below ${timeoutMs - guard} ms (PROXY_TIMEOUT_MS=${timeoutMs} − ${guard} ms): nearer, it is too close to call`,
     );
 
   const db = openDatabase(inForce.LAB_DB_PATH);
@@ -214,6 +215,8 @@ export async function findBreakingPoint(o: BreakingPointOptions, deps: ExploreDe
               steps.push({
                 value,
                 failed: false,
+                verdict: 'error',
+                attemptP95Ms: null,
                 why: `run ${run.runId} ${run.exitCode !== 0 ? `exited with code ${run.exitCode}` : `ended ${run.status}`}`,
                 runs,
               });
@@ -228,12 +231,19 @@ export async function findBreakingPoint(o: BreakingPointOptions, deps: ExploreDe
             runs.push({ runId: run.runId, seed: seed + i, value: metric, outcome });
             ruled.push({ outcome, ...countCheckedPrompts(db, run.runId) });
           }
-          const { failed, why } = stepFailed(o.rule, ruled, bound);
-          steps.push({ value, failed, why, runs });
-          say(
-            `  step ${steps.length}: ${withUnit(value, unit).padEnd(12)} ${failed ? 'FAILED' : 'held  '}  ${why}; ${check.metric} ${runs.map((r) => r.value ?? '–').join(', ')}; run(s) ${runs.map((r) => r.runId).join(', ')}`,
+          const timing = attemptTimes(
+            db,
+            runs.map((r) => r.runId),
+            o.target,
           );
-          return { failed, detail: runs };
+          const { verdict, why } = judgeStep(o.rule, ruled, bound, { ...timing, timeoutMs, guardMs: guard });
+          steps.push({ value, failed: verdict === 'failed', verdict, attemptP95Ms: timing.attemptP95Ms, why, runs });
+          say(
+            `  step ${steps.length}: ${withUnit(value, unit).padEnd(12)} ${VERDICT_WORDS[verdict].padEnd(9)} ${why}; ${check.metric} ${runs.map((r) => r.value ?? '–').join(', ')}; run(s) ${runs.map((r) => r.runId).join(', ')}`,
+          );
+          // A step too close to call is no evidence that the check holds there: the search goes on
+          // below it, as below a failure, and the answer names it as such.
+          return { failed: verdict !== 'held', detail: runs };
         },
       );
       ({ lastPass, firstFail, stoppedBy } = result);
@@ -265,6 +275,7 @@ export async function findBreakingPoint(o: BreakingPointOptions, deps: ExploreDe
       seed,
       promptIds: prompts.map((p) => p.label),
       settings: overrides,
+      settingsProfile: profile.id,
       lastPass,
       firstFail,
       status,
@@ -280,25 +291,5 @@ export async function findBreakingPoint(o: BreakingPointOptions, deps: ExploreDe
     return exitCode !== 0 ? exitCode : status === 'error' ? 2 : 0;
   } finally {
     db.close();
-  }
-}
-
-/** The result in one line, e.g. `breaking point: latency on weather between 825 ms (held) and 1100 ms (failed)`. */
-export function summaryLine(
-  r: Pick<
-    BreakingPointRecord,
-    'status' | 'attribute' | 'target' | 'unit' | 'lastPass' | 'firstFail' | 'from' | 'to' | 'checkText'
-  >,
-): string {
-  const u = (v: number) => withUnit(v, r.unit);
-  switch (r.status) {
-    case 'found':
-      return `breaking point: ${r.attribute} on ${r.target} between ${u(r.lastPass!)} (held) and ${u(r.firstFail!)} (failed ${r.checkText})`;
-    case 'holds':
-      return `no breaking point found: ${r.checkText} held at every tested value${r.lastPass === null ? '' : ` up to ${u(r.lastPass)}`} (${u(r.to)} itself not tested)`;
-    case 'fails':
-      return `no passing value found: ${r.checkText} failed at every tested value, down to ${u(r.firstFail!)} (${u(r.from)} itself not tested)`;
-    case 'error':
-      return 'no breaking point: a lab run failed (see above); the steps done are recorded';
   }
 }

@@ -5,9 +5,19 @@
  * `lab/`'s commands drive it with the launcher, as `chaos-lab run` drives experiments.
  */
 export { bisect, nextValue, snap, type AvoidedBand, type BisectOptions, type BisectResult } from './bisect.js';
-export { STEP_RULES, stepFailed, wilsonInterval, type StepRule, type StepRun } from './step-rule.js';
+export {
+  STEP_RULES,
+  judgeStep,
+  stepFailed,
+  type StepRule,
+  type StepRun,
+  type StepTiming,
+  type StepVerdict,
+} from './step-rule.js';
+export { attemptTimes } from './attempt-times.js';
 export { parseCheckExpression } from './check-expr.js';
-export { findBreakingPoint, stepFault, summaryLine, type BreakingPointOptions } from './breaking-point.js';
+export { findBreakingPoint, stepFault, type BreakingPointOptions } from './breaking-point.js';
+export { summaryLine } from './breaking-point-words.js';
 export type { BreakingPointRecord, StepRecord } from './breaking-point-record.js';
 export { ddmin, split } from './ddmin.js';
 export { firedUnits, type ShrinkUnit } from './fired-faults.js';

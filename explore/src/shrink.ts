@@ -17,29 +17,24 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isLabError, LabError, loadSettings, openDatabase } from '@chaos-lab/common';
 import { describeFault, describeTrigger } from '@chaos-lab/experiment';
+import { PROFILE_SETTINGS } from '@chaos-lab/knowledge';
 import { ddmin } from './ddmin.js';
 import { firedUnits, type ShrinkUnit } from './fired-faults.js';
 import { explorationEnv, runPlanned, type ExploreDeps } from './lab-run.js';
 import { writeShrinkFile } from './shrink-file.js';
 import { shrinkTarget } from './shrink-target.js';
 
-/** Settings of the run being shrunk that a replay keeps (the agent's and the model's behaviour, timings). */
+/**
+ * Settings of the run being shrunk that a replay keeps: its settings profile's (the agent's limits,
+ * timeouts, backoff, keys, transport, concurrency and the agent under test: knowledge/src/
+ * settings-profile.ts, the one list), so every replay is made under the settings the run was, and the
+ * timings and the environment's own faults besides.
+ */
 export const CARRIED_SETTINGS = [
-  'TOOL_LIMIT',
-  'PROMPT_LIMIT',
-  'PROXY_TIMEOUT_MS',
-  'FALLBACK',
-  'FALLBACK_TIMEOUT_MS',
-  'IDEMPOTENCY_KEYS',
-  'TOOL_BACKOFF_BASE_MS',
-  'TOOL_BACKOFF_MAX_MS',
-  'PROMPT_TIMEOUT_MS',
-  'AGENT_CONCURRENCY',
+  ...PROFILE_SETTINGS,
   'OFFLINE_MODEL_LATENCY_MS',
   'CHAOS_INTERVAL_MS',
   'ERROR_PROB',
-  'MODEL_TIMEOUT_MS',
-  'MODEL_MAX_RETRIES',
   'MODEL_PROXY',
 ] as const;
 

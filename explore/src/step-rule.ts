@@ -1,11 +1,22 @@
 /**
- * When a step of a breaking-point search counts as failing, from its repeated runs:
+ * How a step of a breaking-point search came out, from its repeated runs and the attempt times they
+ * observed (docs/learning.md, "Breaking points"):
+ *
+ * The rule says whether the check failed:
  * - `majority`: more than half of the step's runs deviated from the check (a tie holds);
  * - `wilson`: for `prompt_success_rate ≥ bound` only: the checked prompts of all the step's runs are
  *   pooled (correct / checked) and the step fails when the whole 95 % Wilson score interval lies below
- *   the bound, i.e. the success rate is below it with confidence (E. B. Wilson, "Probable inference,
- *   the law of succession, and statistical inference", JASA 22, 1927; z = 1.96).
+ *   the bound, i.e. the success rate is below it with confidence (knowledge/src/wilson.ts).
+ *
+ * The guard band then says whether a step that did not fail held by a margin or by the machine's
+ * timing: an attempt fails when it outlasts the agent's per-attempt timeout (PROXY_TIMEOUT_MS), so a
+ * step whose attempts on the target took nearly that long held only because the machine was fast
+ * enough that time. A step holds when the nearest-rank p95 of the durations of its attempts on the
+ * target (through the proxy) stays below the timeout minus the guard band; otherwise it is
+ * `too_close` to call. (A latency of 850 ms outside a 900–1100 ms band on the attribute still gives
+ * attempts of 934–976 ms once the service's own time is added: the band belongs on what was observed.)
  */
+import { wilsonInterval } from '@chaos-lab/knowledge';
 
 /** The rules by name. */
 export const STEP_RULES = ['majority', 'wilson'] as const;
@@ -21,24 +32,23 @@ export interface StepRun {
   readonly checked: number;
 }
 
-/**
- * The Wilson score interval of a proportion.
- * @param successes successes, 0 ≤ successes ≤ n
- * @param n trials; with n = 0 the interval is [0, 1] (nothing known)
- * @param z the normal quantile (1.96: 95 %)
- * @returns `{ low, high }`, both in [0, 1]
- */
-export function wilsonInterval(successes: number, n: number, z = 1.96): { low: number; high: number } {
-  if (n === 0) return { low: 0, high: 1 };
-  const p = successes / n;
-  const z2 = z * z;
-  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
-  const half = (z / (1 + z2 / n)) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
-  return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
+/** What a step's runs observed of time, against the timeout. */
+export interface StepTiming {
+  /** Nearest-rank p95 of the durations of the step's attempts on the target through its proxy, ms; null without one. */
+  readonly attemptP95Ms: number | null;
+  /** How many attempts that p95 is of. */
+  readonly attempts: number;
+  /** The agent's per-attempt timeout, PROXY_TIMEOUT_MS, ms. */
+  readonly timeoutMs: number;
+  /** The guard band, ms (0: off, every step that did not fail held). */
+  readonly guardMs: number;
 }
 
+/** A step's verdict: it held by a margin, it failed the check, or it held too near the timeout to say. */
+export type StepVerdict = 'held' | 'failed' | 'too_close';
+
 /**
- * Whether a step failed under `rule`, with the reason in words.
+ * Whether the check failed under `rule`, with the reason in words.
  * @param bound the check's bound (wilson: the success rate the step must reach)
  */
 export function stepFailed(rule: StepRule, runs: readonly StepRun[], bound: number): { failed: boolean; why: string } {
@@ -48,7 +58,33 @@ export function stepFailed(rule: StepRule, runs: readonly StepRun[], bound: numb
   }
   const correct = runs.reduce((s, r) => s + r.correct, 0);
   const checked = runs.reduce((s, r) => s + r.checked, 0);
-  const { low, high } = wilsonInterval(correct, checked);
+  // No checked prompt: nothing is known, the interval is all of [0, 1].
+  const { low, high } = wilsonInterval(correct, checked) ?? { low: 0, high: 1 };
   const interval = `${correct}/${checked} correct, 95 % Wilson [${low.toFixed(2)}, ${high.toFixed(2)}]`;
   return { failed: high < bound, why: `${interval} ${high < bound ? '<' : 'reaches'} ${bound}` };
+}
+
+/**
+ * The step's verdict (see the file comment).
+ * @returns the verdict and its reason: the rule's, then the attempt times against the timeout
+ */
+export function judgeStep(
+  rule: StepRule,
+  runs: readonly StepRun[],
+  bound: number,
+  timing: StepTiming,
+): { verdict: StepVerdict; why: string } {
+  const { failed, why } = stepFailed(rule, runs, bound);
+  if (failed) return { verdict: 'failed', why };
+  const { attemptP95Ms: p95, timeoutMs, guardMs } = timing;
+  if (guardMs <= 0) return { verdict: 'held', why };
+  if (p95 === null) return { verdict: 'held', why: `${why}; no attempt on the target` };
+  const limit = timeoutMs - guardMs;
+  const times = `attempt p95 ${Math.round(p95)} ms of ${timing.attempts}`;
+  return p95 < limit
+    ? { verdict: 'held', why: `${why}; ${times} < ${limit} ms` }
+    : {
+        verdict: 'too_close',
+        why: `${why}, but ${times} ≥ ${limit} ms, within ${guardMs} ms of PROXY_TIMEOUT_MS=${timeoutMs}: held by the machine's timing`,
+      };
 }

@@ -1,8 +1,9 @@
 // ddmin against stand-in tests (no lab): one culprit among many, a pair that fails only together,
-// each subset tested once; and the rules of a breaking-point step (majority, Wilson).
+// each subset tested once; and the check expression of a breaking-point search (its step rules:
+// step-rule.test.ts).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ddmin, parseCheckExpression, split, stepFailed, wilsonInterval } from '../src/index.js';
+import { ddmin, parseCheckExpression, split } from '../src/index.js';
 
 describe('ddmin', () => {
   it('finds the one culprit among eight units', async () => {
@@ -38,23 +39,7 @@ describe('ddmin', () => {
   });
 });
 
-describe('step rules', () => {
-  it('majority: more than half of the runs deviated; a tie holds', () => {
-    const run = (outcome: 'held' | 'deviated') => ({ outcome, correct: 0, checked: 0 });
-    assert.equal(stepFailed('majority', [run('deviated'), run('deviated'), run('held')], 0.8).failed, true);
-    assert.equal(stepFailed('majority', [run('deviated'), run('held')], 0.8).failed, false);
-  });
-
-  it('wilson: fails only when the whole 95 % interval of the pooled success rate is below the bound', () => {
-    // Wilson (1927): 8 of 10 → [0.490, 0.943].
-    const w = wilsonInterval(8, 10);
-    assert.ok(Math.abs(w.low - 0.49) < 0.001 && Math.abs(w.high - 0.943) < 0.001, JSON.stringify(w));
-    assert.deepEqual(wilsonInterval(0, 0), { low: 0, high: 1 });
-    const runs = (correct: number, checked: number) => [{ outcome: 'deviated' as const, correct, checked }];
-    assert.equal(stepFailed('wilson', runs(0, 4), 0.8).failed, true);
-    assert.equal(stepFailed('wilson', runs(2, 4), 0.8).failed, false, 'too few prompts to be sure');
-  });
-
+describe('check expressions', () => {
   it('parses a check expression, and names the option and the value when it cannot', () => {
     assert.deepEqual(parseCheckExpression('prompt_success_rate >= 0.8'), {
       metric: 'prompt_success_rate',

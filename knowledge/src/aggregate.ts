@@ -1,29 +1,41 @@
 /**
- * The knowledge: the evidence (evidence.ts) folded into one row per target × fault kind × attribute
- * band (bands.ts). A full rebuild every time, not an increment: the record is the one truth, a rebuild
- * is idempotent (the same record gives the same rows), and it reads a few thousand rows in
+ * The knowledge: the evidence (evidence.ts) folded into one row per settings profile × target × fault
+ * kind × attribute band (settings-profile.ts, bands.ts): runs made with different settings are never
+ * folded into one row, and a replay of an observation already made (replays.ts) is counted apart. A
+ * full rebuild every time, not an increment: the record is the one truth, a rebuild is idempotent
+ * (the same record gives the same rows), and it reads a few thousand rows in
  * milliseconds, so there is no cursor to keep in step with runs that are re-closed or deleted.
  *
- *   fault_events ─bandOf─▶ key ─┬─ exposures (attempts, model calls)  ─▶ attempts, p95, recovery
- *                               ├─ exposed prompts (their verdicts)    ─▶ success rate, Wilson interval
- *                               ├─ prompts during it not using target  ─▶ bystanders
- *                               └─ the runs' experiment checks         ─▶ duplicates, tolerance
+ *   fault_events ─profile, bandOf─▶ key ─┬─ replays (replays.ts)              ─▶ counted apart, nothing else
+ *                                        ├─ exposures (attempts, model calls)  ─▶ attempts, p95, recovery
+ *                                        ├─ exposed prompts (their verdicts)    ─▶ success rate, Wilson interval
+ *                                        ├─ prompts during it not using target  ─▶ bystanders
+ *                                        └─ the runs' experiment checks         ─▶ duplicates, tolerance
  */
 import { isChecked, isFailure, isSuccess, successRate } from '@chaos-lab/common';
 import { bandOf } from './bands.js';
 import type { Evidence, EventRow, PromptRow } from './evidence.js';
+import { findReplays } from './replays.js';
+import type { SettingsProfile } from './settings-profile.js';
+import type { ResolvedTolerance } from './tolerance.js';
 import { wilsonInterval } from './wilson.js';
 
 /** One row of the knowledge (the `knowledge` table; see its migration for each column). */
 export interface KnowledgeRow {
+  /** The settings profile's id (settings-profile.ts): the runs behind the row were all made with its settings. */
+  readonly settingsProfile: string;
   readonly target: string;
   readonly faultKind: string;
   readonly band: string;
   readonly bandGroup: string;
   readonly bandRank: number;
-  /** Fault events of this key: the observations. */
+  /** Fault events of this key: the observations (replays left out). */
   readonly faultEvents: number;
   readonly runs: number;
+  /** Fault events that replayed an observation of another run (replays.ts): in no other count. */
+  readonly replayEvents: number;
+  /** Runs whose every event of this key was a replay. */
+  readonly replayRuns: number;
   readonly promptsExposed: number;
   /** Exposed prompts with a verdict (common/src/record/prompt-status.ts): correct, wrong, unhandled or failed. */
   readonly promptsChecked: number;
@@ -47,6 +59,8 @@ export interface KnowledgeRow {
   readonly bystanderPrompts: number;
   readonly bystanderFailures: number;
   readonly hypothesisTolerance: number | null;
+  /** Where hypothesisTolerance came from, in words (tolerance.ts); null with it. */
+  readonly toleranceSource: string | null;
   /** ms since the epoch. */
   readonly firstSeen: number;
   readonly lastSeen: number;
@@ -101,17 +115,23 @@ function bystanders(
 /**
  * Folds the evidence into knowledge rows.
  * @param evidence what readEvidence read
- * @returns one row per key, sorted by target, fault kind, band group and rank
+ * @returns one row per key (settings profile × target × fault kind × band), sorted by profile id, target, fault kind, band group and rank
  */
 export function aggregate(evidence: Evidence): KnowledgeRow[] {
   const promptsByKey = new Map(evidence.prompts.map((p) => [promptKey(p.runId, p.promptIndex), p]));
   const promptsByRun = groupBy(evidence.prompts, (p) => p.runId);
   const exposuresByEvent = groupBy(evidence.exposures, (x) => x.eventId);
 
+  const touched = (eventId: number) =>
+    (exposuresByEvent.get(eventId) ?? []).flatMap((x) => (x.promptIndex === null ? [] : [x.promptIndex]));
+  const replays = findReplays(evidence.events, evidence.runFacts, touched);
+
   interface Acc {
-    key: ReturnType<typeof bandOf> & { target: string };
+    key: ReturnType<typeof bandOf> & { target: string; settingsProfile: string };
     events: number;
     runs: Set<string>;
+    replayEvents: number;
+    replayRuns: Set<string>;
     prompts: Set<string>;
     failedCalls: Map<string, boolean>;
     /** attemptKey → duration: an attempt two events of the key touched counts once. */
@@ -123,14 +143,18 @@ export function aggregate(evidence: Evidence): KnowledgeRow[] {
   }
   const accs = new Map<string, Acc>();
   for (const event of evidence.events) {
+    const profile = evidence.runFacts.get(event.runId)?.profile;
+    if (profile === undefined) continue; // not a finished run's
     const band = bandOf({ ...event, attributes: parseAttributes(event.attributes) });
-    const id = `${event.target}\u0000${band.faultKind}\u0000${band.band}`;
+    const id = `${profile.id}\u0000${event.target}\u0000${band.faultKind}\u0000${band.band}`;
     let acc = accs.get(id);
     if (acc === undefined) {
       acc = {
-        key: { ...band, target: event.target },
+        key: { ...band, target: event.target, settingsProfile: profile.id },
         events: 0,
         runs: new Set(),
+        replayEvents: 0,
+        replayRuns: new Set(),
         prompts: new Set(),
         failedCalls: new Map(),
         attemptMs: new Map(),
@@ -140,6 +164,11 @@ export function aggregate(evidence: Evidence): KnowledgeRow[] {
         lastSeen: event.startedAt,
       };
       accs.set(id, acc);
+    }
+    if (replays.has(event.id)) {
+      acc.replayEvents += 1;
+      acc.replayRuns.add(event.runId);
+      continue;
     }
     acc.events += 1;
     acc.runs.add(event.runId);
@@ -167,10 +196,16 @@ export function aggregate(evidence: Evidence): KnowledgeRow[] {
     const recovered = [...acc.failedCalls.values()].filter(Boolean).length;
     const runs = [...acc.runs];
     const measured = runs.filter((r) => evidence.duplicates.has(r));
-    const tolerances = runs.map((r) => evidence.tolerances.get(r)).filter((t): t is number => t !== undefined);
+    const tolerance = runs
+      .map((r) => evidence.tolerances.get(r))
+      .reduce<ResolvedTolerance | undefined>(
+        (a, t) => (t !== undefined && (a === undefined || t.value > a.value) ? t : a),
+        undefined,
+      );
     // A prompt that called the target in one event's window is not a bystander of another's.
     const bystanders = [...acc.bystanders].filter((k) => !acc.prompts.has(k));
     rows.push({
+      settingsProfile: acc.key.settingsProfile,
       target: acc.key.target,
       faultKind: acc.key.faultKind,
       band: acc.key.band,
@@ -178,6 +213,8 @@ export function aggregate(evidence: Evidence): KnowledgeRow[] {
       bandRank: acc.key.rank,
       faultEvents: acc.events,
       runs: runs.length,
+      replayEvents: acc.replayEvents,
+      replayRuns: [...acc.replayRuns].filter((r) => !acc.runs.has(r)).length,
       promptsExposed: exposed.length,
       promptsChecked: checked.length,
       promptsCorrect: correct,
@@ -197,16 +234,39 @@ export function aggregate(evidence: Evidence): KnowledgeRow[] {
         measured.length === 0 ? null : measured.reduce((n, r) => n + evidence.duplicates.get(r)!, 0),
       bystanderPrompts: bystanders.length,
       bystanderFailures: bystanders.filter((k) => acc.bystanderFailures.has(k)).length,
-      hypothesisTolerance: tolerances.length === 0 ? null : Math.max(...tolerances),
+      hypothesisTolerance: tolerance?.value ?? null,
+      toleranceSource: tolerance?.source ?? null,
       firstSeen: acc.firstSeen,
       lastSeen: acc.lastSeen,
     });
   }
   return rows.sort(
     (a, b) =>
+      a.settingsProfile.localeCompare(b.settingsProfile) ||
       a.target.localeCompare(b.target) ||
       a.faultKind.localeCompare(b.faultKind) ||
       a.bandGroup.localeCompare(b.bandGroup) ||
       a.bandRank - b.bandRank,
   );
+}
+
+/** A settings profile of the knowledge, with how many finished runs were made with it. */
+export interface ProfileSummary extends SettingsProfile {
+  readonly runs: number;
+}
+
+/**
+ * The settings profiles behind knowledge rows.
+ * @param rows the knowledge (only their profiles are listed)
+ * @returns one per profile, the one with the most runs first
+ */
+export function profilesOf(evidence: Evidence, rows: readonly KnowledgeRow[]): ProfileSummary[] {
+  const used = new Set(rows.map((r) => r.settingsProfile));
+  const byId = new Map<string, ProfileSummary>();
+  for (const facts of evidence.runFacts.values()) {
+    if (!used.has(facts.profile.id)) continue;
+    const seen = byId.get(facts.profile.id);
+    byId.set(facts.profile.id, { ...facts.profile, runs: (seen?.runs ?? 0) + 1 });
+  }
+  return [...byId.values()].sort((a, b) => b.runs - a.runs || a.id.localeCompare(b.id));
 }

@@ -1,7 +1,9 @@
 /**
  * What the knowledge is learnt from, read from the record (docs/record.md): the fault events
- * of finished runs, the attempts and model calls each touched, the prompts of those runs, and what the
- * experiments measured of them. Only finished runs count (status other than `running`): a run still
+ * of finished runs, the attempts and model calls each touched, the prompts of those runs, each run's
+ * seed, settings profile (`runs.settings`, `runs.model`: settings-profile.ts) and prompt texts (for
+ * replays.ts), and what the experiments measured of them and the tolerances they checked them with
+ * (tolerance.ts). Only finished runs count (status other than `running`): a run still
  * going has prompts without a result yet.
  *
  * Which attempts a fault touched is the `attempt_faults` view's answer
@@ -10,7 +12,10 @@
  * runs). The model is a target too: a model call touched by an LLM
  * fault (model_calls.fault_event_id) or by a toxic on model_proxy (time overlap).
  */
-import type { Database } from '@chaos-lab/common';
+import { countCheckedPrompts, type Database } from '@chaos-lab/common';
+import { promptsDigest, type RunFacts } from './replays.js';
+import { settingsProfile } from './settings-profile.js';
+import { strictestTolerance, type ResolvedTolerance, type SuccessCheck } from './tolerance.js';
 
 /** A fault event of a finished run. */
 export interface EventRow {
@@ -20,6 +25,7 @@ export interface EventRow {
   /** The tool service, or `model`. */
   readonly target: string;
   readonly type: string;
+  readonly stream: string | null;
   readonly toxicity: number | null;
   readonly attributes: string;
   readonly startedAt: number;
@@ -57,6 +63,8 @@ export interface PromptRow {
 /** Everything the aggregation reads. */
 export interface Evidence {
   readonly runs: number;
+  /** Each finished run's seed, settings profile and prompts (settings-profile.ts, replays.ts). */
+  readonly runFacts: ReadonlyMap<string, RunFacts>;
   readonly experiments: number;
   readonly events: readonly EventRow[];
   readonly exposures: readonly ExposureRow[];
@@ -65,8 +73,8 @@ export interface Evidence {
   readonly servicesUsed: ReadonlyMap<string, ReadonlySet<string>>;
   /** run → duplicate_side_effects an experiment measured on it. */
   readonly duplicates: ReadonlyMap<string, number>;
-  /** run → the strictest prompt_success_rate bound (atLeast) an experiment checked it with. */
-  readonly tolerances: ReadonlyMap<string, number>;
+  /** run → the strictest prompt_success_rate bound (atLeast) an experiment checked it with, relative ones resolved (tolerance.ts). */
+  readonly tolerances: ReadonlyMap<string, ResolvedTolerance>;
 }
 
 const FINISHED = "SELECT run_id FROM runs WHERE status <> 'running'";
@@ -80,7 +88,7 @@ export function readEvidence(db: Database): Evidence {
     .prepare(
       `SELECT f.id, f.run_id AS runId, f.kind,
               COALESCE(f.service, CASE WHEN f.proxy LIKE '%\\_proxy' ESCAPE '\\' THEN substr(f.proxy, 1, length(f.proxy) - 6) ELSE f.proxy END) AS target,
-              f.type, f.toxicity, f.attributes, f.started_at AS startedAt,
+              f.type, f.stream, f.toxicity, f.attributes, f.started_at AS startedAt,
               COALESCE(f.ended_at, r.finished_at, f.started_at) AS endedAt
          FROM fault_events f JOIN runs r ON r.run_id = f.run_id
         WHERE r.status <> 'running'
@@ -139,15 +147,15 @@ export function readEvidence(db: Database): Evidence {
     if (!servicesUsed.has(key)) servicesUsed.set(key, new Set());
     servicesUsed.get(key)!.add(row.service);
   }
-  // One value per run from the experiments' checks: `column` of the check's rows, `where` narrows them.
-  const perRun = (metric: string, column: 'value' | 'bound', where = '') =>
+  // One value per run from the experiments' checks of `metric`: the largest the run measured.
+  const perRun = (metric: string) =>
     new Map(
       (
         db
           .prepare(
-            `SELECT v.run_id AS runId, MAX(c.${column}) AS value
+            `SELECT v.run_id AS runId, MAX(c.value) AS value
                FROM experiment_checks c JOIN experiment_variants v ON v.experiment_id = c.experiment_id AND v.variant = c.variant
-              WHERE c.metric = ? AND v.run_id IS NOT NULL AND c.${column} IS NOT NULL ${where}
+              WHERE c.metric = ? AND v.run_id IS NOT NULL AND c.value IS NOT NULL
               GROUP BY v.run_id`,
           )
           .all(metric) as { runId: string; value: number }[]
@@ -156,13 +164,87 @@ export function readEvidence(db: Database): Evidence {
   const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
   return {
     runs: count("SELECT COUNT(*) AS n FROM runs WHERE status <> 'running'"),
+    runFacts: readRunFacts(db),
     experiments: count('SELECT COUNT(*) AS n FROM experiments WHERE finished_at IS NOT NULL'),
     events,
     exposures: [...toolExposures, ...modelExposures],
     prompts,
     servicesUsed,
-    duplicates: perRun('duplicate_side_effects', 'value'),
-    // An atLeast check's tolerance text starts with ≥ (experiment/src/checks.ts).
-    tolerances: perRun('prompt_success_rate', 'bound', "AND c.tolerance LIKE '≥%'"),
+    duplicates: perRun('duplicate_side_effects'),
+    tolerances: readTolerances(db),
   };
+}
+
+/** Each finished run's seed, settings profile and prompts digest. */
+function readRunFacts(db: Database): Map<string, RunFacts> {
+  const texts = new Map<string, string[]>();
+  for (const p of db
+    .prepare(
+      `SELECT run_id AS runId, prompt FROM prompt_results WHERE run_id IN (${FINISHED}) ORDER BY run_id, prompt_index`,
+    )
+    .all() as { runId: string; prompt: string }[]) {
+    const list = texts.get(p.runId);
+    if (list === undefined) texts.set(p.runId, [p.prompt]);
+    else list.push(p.prompt);
+  }
+  const facts = new Map<string, RunFacts>();
+  for (const r of db
+    .prepare("SELECT run_id AS runId, seed, settings, model FROM runs WHERE status <> 'running'")
+    .all() as { runId: string; seed: number; settings: string; model: string | null }[]) {
+    let recorded: Record<string, unknown> = {};
+    try {
+      const parsed: unknown = JSON.parse(r.settings);
+      if (typeof parsed === 'object' && parsed !== null) recorded = parsed as Record<string, unknown>;
+    } catch {
+      // An unreadable settings column: every setting reads "not recorded" in the profile.
+    }
+    facts.set(r.runId, {
+      runId: r.runId,
+      seed: r.seed,
+      profile: settingsProfile(recorded, r.model),
+      promptsDigest: promptsDigest(texts.get(r.runId) ?? []),
+    });
+  }
+  return facts;
+}
+
+/**
+ * run → the strictest prompt_success_rate `atLeast` tolerance an experiment checked it with. An
+ * atLeast check's tolerance text starts with ≥ (experiment/src/checks.ts); a relative one is resolved
+ * against its experiment's baseline run (tolerance.ts).
+ */
+function readTolerances(db: Database): Map<string, ResolvedTolerance> {
+  const rows = db
+    .prepare(
+      `SELECT v.run_id AS runId, c.experiment_id AS experimentId, c.bound, c.tolerance, b.run_id AS baselineRunId
+         FROM experiment_checks c
+         JOIN experiment_variants v ON v.experiment_id = c.experiment_id AND v.variant = c.variant
+         LEFT JOIN experiment_variants b ON b.experiment_id = c.experiment_id AND b.variant = 'baseline'
+        WHERE c.metric = 'prompt_success_rate' AND v.run_id IS NOT NULL AND c.tolerance LIKE '≥%'
+          AND v.run_id IN (${FINISHED})
+        ORDER BY v.run_id, c.experiment_id, c.check_index`,
+    )
+    .all() as {
+    runId: string;
+    experimentId: string;
+    bound: number | null;
+    tolerance: string;
+    baselineRunId: string | null;
+  }[];
+  const checks = new Map<string, SuccessCheck[]>();
+  for (const r of rows) {
+    const check: SuccessCheck = {
+      experimentId: r.experimentId,
+      bound: r.bound,
+      tolerance: r.tolerance,
+      baseline: r.baselineRunId === null ? null : countCheckedPrompts(db, r.baselineRunId),
+    };
+    checks.set(r.runId, [...(checks.get(r.runId) ?? []), check]);
+  }
+  const out = new Map<string, ResolvedTolerance>();
+  for (const [runId, list] of checks) {
+    const t = strictestTolerance(list);
+    if (t !== null) out.set(runId, t);
+  }
+  return out;
 }

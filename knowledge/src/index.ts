@@ -1,6 +1,6 @@
 /**
  * @chaos-lab/knowledge: what the lab learns from its runs (docs/learning.md): the knowledge per
- * target × fault kind × attribute band with Wilson intervals, risk profiles bounded by that evidence,
+ * settings profile × target × fault kind × attribute band with Wilson intervals, replays counted apart, risk profiles bounded by that evidence,
  * and a planner that writes the next experiment worth running. `lab/`'s `chaos-lab knowledge`,
  * `chaos-lab plan` and the report use it.
  */
@@ -16,7 +16,21 @@ export {
 } from './bands.js';
 export { wilsonInterval, Z_95, type Interval } from './wilson.js';
 export { readEvidence, type Evidence } from './evidence.js';
-export { aggregate, type KnowledgeRow } from './aggregate.js';
+export { aggregate, profilesOf, type KnowledgeRow, type ProfileSummary } from './aggregate.js';
+export {
+  PROFILE_SETTINGS,
+  settingsProfile,
+  profileOverrides,
+  type ProfileSetting,
+  type SettingsProfile,
+} from './settings-profile.js';
+export { findReplays, observationKey, promptsDigest, type RunFacts, type ObservedEvent } from './replays.js';
+export {
+  resolveTolerance,
+  strictestTolerance,
+  type ResolvedTolerance,
+  type SuccessCheck,
+} from './tolerance.js';
 export { rebuildKnowledge, loadKnowledge, type KnowledgeBuild } from './store.js';
 export {
   riskProfiles,

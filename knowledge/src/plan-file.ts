@@ -4,6 +4,9 @@
  * comment, a baseline without faults, and the hypothesis the knowledge judges bands by: the tolerance
  * on prompt_success_rate, and each fault fired at least once.
  *
+ * Settings: the settings profile's (settings-profile.ts), written out, so the planned runs are made
+ * with the settings the knowledge was learnt under and their evidence joins that profile's bands.
+ *
  * Triggers: a toxic or an HTTP error acts on its target for the whole run (a window from 0 to
  * {@link WHOLE_RUN_MS}), so every prompt that uses the target meets it; a service fault starts with
  * the first prompt and lasts the band's duration. The prompts are the prompts file's entries tagged
@@ -12,6 +15,7 @@
 import { type BandDefinition, BANDS } from './bands.js';
 import { Document } from 'yaml';
 import type { PlanChoice } from './planner.js';
+import { profileOverrides, type SettingsProfile } from './settings-profile.js';
 
 /** A window that outlasts any run: the fault acts from the run's start to its end (rollback). */
 export const WHOLE_RUN_MS = 3_600_000;
@@ -24,6 +28,14 @@ export interface PlanFileOptions {
   readonly tolerance: number;
   /** When the knowledge was built, ms since the epoch (for the header). */
   readonly builtAt: number;
+  /** The settings profile the choices were made from: its settings are the file's (none: nothing was known, no settings are written). */
+  readonly profile: SettingsProfile | undefined;
+}
+
+/** The experiment file's `model` for a profile's model (`runs.model`, agent/src/model/choose-model.ts labels). */
+function modelOf(model: string | null): 'offline' | 'groq' | 'auto' {
+  if (model === null || model.startsWith('offline')) return 'offline';
+  return model.startsWith('groq:') ? 'groq' : 'auto';
 }
 
 /** Prompt tags of a target: its name, and `inbox` for the message service. */
@@ -67,7 +79,8 @@ export function planFileText(choices: readonly PlanChoice[], options: PlanFileOp
     title: `Planned from the knowledge: ${[...new Set(choices.map((c) => c.target))].join(', ')}`,
     description: `Written by chaos-lab plan from the knowledge built ${new Date(options.builtAt).toISOString()}: transitions, the riskiest targets and faults never tried.`,
     seed: options.seed,
-    model: 'offline',
+    model: modelOf(options.profile?.model ?? null),
+    settings: options.profile === undefined ? {} : profileOverrides(options.profile),
     prompts: { tags: [...new Set(choices.flatMap((c) => tagsOf(c.target)))] },
     hypothesis: [
       { metric: 'prompt_success_rate', atLeast: options.tolerance },
@@ -79,7 +92,10 @@ export function planFileText(choices: readonly PlanChoice[], options: PlanFileOp
   doc.commentBefore = [
     ' yaml-language-server: $schema=./experiment.schema.json',
     '',
-    ' The next experiment worth running, chosen by `chaos-lab plan` from the knowledge (`chaos-lab knowledge`):',
+    ' The next experiment worth running, chosen by `chaos-lab plan` from the knowledge (`chaos-lab knowledge`)',
+    options.profile === undefined
+      ? ' when nothing was known yet:'
+      : ` of settings profile ${options.profile.id} (${options.profile.label}), whose settings it keeps:`,
     ...choices.map((c, i) => `   ${i + 1}. ${variants[i]!.name} [${c.kind}] ${c.reason}`),
     '',
     '   chaos-lab run <this file>; then chaos-lab knowledge rebuilds what the lab knows with its runs.',

@@ -12,7 +12,9 @@
  *                first → a fault in the kind's middle band.
  *
  * Faults can only be planned on tool services (an experiment's fault plan targets services); the
- * model's knowledge is reported, never planned here.
+ * model's knowledge is reported, never planned here. The planner reads one settings profile's
+ * knowledge (settings-profile.ts) at a time: a band of another profile was learnt under other limits
+ * or timeouts, and a fault tried only there is still never tried under this one.
  */
 import { SERVICE_NAMES, type ServiceName } from '@chaos-lab/common';
 import type { KnowledgeRow } from './aggregate.js';
@@ -57,6 +59,8 @@ export interface PlanChoice {
 export interface PlannerOptions extends ProfileOptions {
   /** Faults to choose at most (≥ 1). */
   readonly maxVariants: number;
+  /** The settings profile's id whose knowledge is read; rows of other profiles are ignored (undefined: none is read, nothing is known). */
+  readonly settingsProfile: string | undefined;
 }
 
 const pct = (x: number | null) => (x === null ? 'no checked prompt' : `${Math.round(x * 100)}%`);
@@ -186,15 +190,17 @@ function neverTried(rows: readonly KnowledgeRow[]): PlanChoice[] {
 
 /**
  * Chooses the faults of the next experiment.
- * @param rows the knowledge
- * @param options the tolerance (default per profiles.ts), the evidence floor, how many faults at most
+ * @param knowledge the knowledge (every profile's; only `options.settingsProfile`'s rows are read)
+ * @param options the settings profile, the tolerance (default per profiles.ts), the evidence floor, how
+ *   many faults at most
  * @returns at most `maxVariants` choices, one target × fault kind × band each, taken in turn from the
  *   transitions, the riskiest targets and the kinds never tried
  */
 export function chooseFaults(
-  rows: readonly KnowledgeRow[],
+  knowledge: readonly KnowledgeRow[],
   options: PlannerOptions & { tolerance: number },
 ): PlanChoice[] {
+  const rows = knowledge.filter((r) => r.settingsProfile === options.settingsProfile);
   const queues = [transitions(rows, options), riskiest(rows, options), neverTried(rows)];
   const chosen: PlanChoice[] = [];
   const seen = new Set<string>();

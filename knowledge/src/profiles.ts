@@ -8,9 +8,10 @@
  *   held     the interval's low end ≥ t: the hypothesis held there with 95% confidence
  *   broken   the interval's high end < t: the prompts fail more than t allows, with 95% confidence
  * t is, in order: the caller's tolerance; the strictest prompt_success_rate bound an experiment checked
- * the band's runs with; {@link DEFAULT_TOLERANCE}.
+ * the band's runs with, a relative one resolved against its baseline (tolerance.ts); {@link DEFAULT_TOLERANCE}.
  *
- * A target's safe range, per fault kind: the bands that held. Its risk: the largest failure rate the
+ * A risk profile is per settings profile × target (settings-profile.ts): what a target does under one
+ * set of limits and timeouts says nothing of it under another. A target's safe range, per fault kind: the bands that held. Its risk: the largest failure rate the
  * evidence proves, 1 − (the interval's high end), over its bands with enough evidence; its level:
  * `high` when a band broke, `low` when every band held, else `unknown`.
  */
@@ -35,6 +36,8 @@ export type BandVerdict = 'held' | 'broken' | 'unknown';
 export interface BandJudgement {
   readonly row: KnowledgeRow;
   readonly tolerance: number;
+  /** Where the tolerance came from: `--tolerance`, the experiment's check (tolerance.ts), or `default`. */
+  readonly toleranceFrom: string;
   readonly verdict: BandVerdict;
   /** Fewer checked prompts than `minChecked`: the verdict is unknown whatever the interval. */
   readonly thin: boolean;
@@ -42,8 +45,10 @@ export interface BandJudgement {
   readonly reason: string;
 }
 
-/** A target's risk profile. */
+/** A target's risk profile under one settings profile. */
 export interface RiskProfile {
+  /** The settings profile's id (settings-profile.ts). */
+  readonly settingsProfile: string;
   readonly target: string;
   /** Fault events behind it. */
   readonly observations: number;
@@ -64,33 +69,46 @@ const pct = (x: number) => `${Math.round(x * 100)}%`;
 /** The verdict of one band (see the file comment). */
 export function judgeBand(row: KnowledgeRow, options: ProfileOptions = {}): BandJudgement {
   const tolerance = options.tolerance ?? row.hypothesisTolerance ?? DEFAULT_TOLERANCE;
+  const toleranceFrom =
+    options.tolerance !== undefined
+      ? '--tolerance'
+      : row.hypothesisTolerance !== null
+        ? (row.toleranceSource ?? 'an experiment')
+        : 'default';
   const minChecked = options.minChecked ?? DEFAULT_MIN_CHECKED;
+  const base = { row, tolerance, toleranceFrom };
   if (row.promptsChecked < minChecked || row.successLow === null || row.successHigh === null) {
     return {
-      row,
-      tolerance,
+      ...base,
       verdict: 'unknown',
       thin: true,
       reason: `thin evidence: ${row.promptsChecked} checked prompt${row.promptsChecked === 1 ? '' : 's'} (< ${minChecked})`,
     };
   }
   const interval = `${pct(row.successLow)}–${pct(row.successHigh)}`;
+  // Say where a tolerance from an experiment came from: a relative bound's is not its factor.
+  const from = base.toleranceFrom.startsWith('experiment') ? ` (${base.toleranceFrom})` : '';
   if (row.successLow >= tolerance)
-    return { row, tolerance, verdict: 'held', thin: false, reason: `success ${interval} ≥ ${pct(tolerance)}` };
+    return { ...base, verdict: 'held', thin: false, reason: `success ${interval} ≥ ${pct(tolerance)}${from}` };
   if (row.successHigh < tolerance)
-    return { row, tolerance, verdict: 'broken', thin: false, reason: `success ${interval} < ${pct(tolerance)}` };
-  return { row, tolerance, verdict: 'unknown', thin: false, reason: `success ${interval} straddles ${pct(tolerance)}` };
+    return { ...base, verdict: 'broken', thin: false, reason: `success ${interval} < ${pct(tolerance)}${from}` };
+  return { ...base, verdict: 'unknown', thin: false, reason: `success ${interval} straddles ${pct(tolerance)}${from}` };
 }
 
 /**
- * The risk profile of every target in the knowledge.
+ * The risk profile of every target in the knowledge, per settings profile.
  * @param rows the knowledge (loadKnowledge or aggregate)
- * @returns one profile per target, the riskiest first (level high, then the proven failure rate)
+ * @returns one profile per settings profile × target, the riskiest first (level high, then the proven
+ *   failure rate)
  */
 export function riskProfiles(rows: readonly KnowledgeRow[], options: ProfileOptions = {}): RiskProfile[] {
   const byTarget = new Map<string, KnowledgeRow[]>();
-  for (const row of rows) byTarget.set(row.target, [...(byTarget.get(row.target) ?? []), row]);
-  const profiles = [...byTarget].map(([target, own]): RiskProfile => {
+  for (const row of rows) {
+    const key = `${row.settingsProfile}\u0000${row.target}`;
+    byTarget.set(key, [...(byTarget.get(key) ?? []), row]);
+  }
+  const profiles = [...byTarget.values()].map((own): RiskProfile => {
+    const { target, settingsProfile } = own[0]!;
     const bands = own.map((row) => judgeBand(row, options));
     const judged = bands.filter((b) => !b.thin);
     const safeRange: Record<string, string[]> = {};
@@ -100,6 +118,7 @@ export function riskProfiles(rows: readonly KnowledgeRow[], options: ProfileOpti
       safeRange[b.row.faultKind] = range;
     }
     return {
+      settingsProfile,
       target,
       observations: own.reduce((n, r) => n + r.faultEvents, 0),
       promptsChecked: own.reduce((n, r) => n + r.promptsChecked, 0),
@@ -119,6 +138,7 @@ export function riskProfiles(rows: readonly KnowledgeRow[], options: ProfileOpti
     (a, b) =>
       levelOrder[a.level] - levelOrder[b.level] ||
       (b.provenFailureRate ?? -1) - (a.provenFailureRate ?? -1) ||
-      a.target.localeCompare(b.target),
+      a.target.localeCompare(b.target) ||
+      a.settingsProfile.localeCompare(b.settingsProfile),
   );
 }

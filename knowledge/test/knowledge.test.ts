@@ -135,7 +135,12 @@ describe('knowledge', () => {
     assert.equal(w.duplicateSideEffects, 2);
     const band = riskProfiles(rows).find((p) => p.target === 'weather')!.bands[0]!;
     assert.equal(band.tolerance, 0.5, "the experiment's bound, not the default");
-    assert.match(band.reason, /^success 49%–94% straddles 50%$/, 'a low end of 0.490 does not reach 0.5');
+    assert.match(
+      band.reason,
+      /^success 49%–94% straddles 50% \(experiment e1: ≥ 0\.5\)$/,
+      'a low end of 0.490 does not reach 0.5; the tolerance says where it came from',
+    );
+    assert.equal(band.toleranceFrom, 'experiment e1: ≥ 0.5');
     assert.equal(
       riskProfiles(rows, { tolerance: 0.45 }).find((p) => p.target === 'weather')!.bands[0]!.verdict,
       'held',

@@ -2,12 +2,15 @@
 // weather proxy over two weather prompts, the check "success ≥ 0.8", with a 1000 ms per-attempt
 // timeout, no retry and no fallback: the weather calls fail once the latency passes the timeout. The
 // search finds that interval, records it in breaking_points with the runs behind each step, never
-// tests within the guard band around the timeout, and gives the same answer twice with the same seed.
+// tests within the guard band around the timeout, calls the step held only with its attempts' p95
+// below the band, and gives the same answer twice with the same seed.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { openDatabase } from '@chaos-lab/common';
 import { makeTempDir } from '@chaos-lab/common/testing';
+import { rebuildKnowledge } from '@chaos-lab/knowledge';
 import { labPortOffset, runCli } from './support/cli.js';
 import { query } from './support/lab-run.js';
 
@@ -53,6 +56,7 @@ interface Row {
   steps: string;
   prompt_ids: string;
   seed: number;
+  settings_profile: string;
 }
 
 describe('chaos-lab breaking-point', () => {
@@ -90,9 +94,29 @@ describe('chaos-lab breaking-point', () => {
     assert.equal(answers[0], answers[1]);
     const rows = query<Row>(
       join(dir, 'lab.db'),
-      'SELECT status, last_pass, first_fail, steps, prompt_ids, seed FROM breaking_points ORDER BY id',
+      'SELECT status, last_pass, first_fail, steps, prompt_ids, seed, settings_profile FROM breaking_points ORDER BY id',
     );
     assert.equal(rows.length, 2);
+    // The knowledge keys the step runs by the profile the search recorded, and the second search, with
+    // the same seed, settings and prompts, replays the first: each step counted once.
+    const db = openDatabase(join(dir, 'lab.db'));
+    try {
+      const { rows: knowledge, profiles } = rebuildKnowledge(db);
+      assert.deepEqual(
+        profiles.map((p) => p.id),
+        [rows[0]!.settings_profile],
+      );
+      assert.match(profiles[0]!.label, /FALLBACK=off .*PROXY_TIMEOUT_MS=1000/);
+      assert.deepEqual(
+        knowledge.filter((r) => r.target === 'weather').map((r) => [r.band, r.faultEvents, r.replayEvents]),
+        [
+          ['latency 250–1000 ms', 1, 1],
+          ['latency 1000+ ms', 1, 1],
+        ],
+      );
+    } finally {
+      db.close();
+    }
     for (const row of rows) {
       assert.deepEqual(
         { status: row.status, lastPass: row.last_pass, firstFail: row.first_fail, seed: row.seed },
@@ -102,15 +126,19 @@ describe('chaos-lab breaking-point', () => {
       const steps = JSON.parse(row.steps) as {
         value: number;
         failed: boolean;
+        verdict: string;
+        attemptP95Ms: number | null;
         runs: { runId: string; value: number; outcome: string }[];
       }[];
       assert.deepEqual(
-        steps.map((s) => [s.value, s.failed, s.runs.map((r) => [r.value, r.outcome])]),
+        steps.map((s) => [s.value, s.failed, s.verdict, s.runs.map((r) => [r.value, r.outcome])]),
         [
-          [1100, true, [[0, 'deviated']]],
-          [550, false, [[1, 'held']]],
+          [1100, true, 'failed', [[0, 'deviated']]],
+          [550, false, 'held', [[1, 'held']]],
         ],
       );
+      const p95 = steps[1]!.attemptP95Ms!;
+      assert.ok(p95 >= 550 && p95 < 900, `the held step's attempts took 550 ms and more, below 900 ms: ${p95}`);
       // The runs behind each step are in the record, with the planned latency on weather_proxy.
       for (const s of steps) {
         const [fault] = query<{ attributes: string; proxy: string }>(

@@ -61,6 +61,9 @@ describe('chaos-lab knowledge and plan', () => {
     const json = JSON.parse(knowledge.output());
     assert.equal(json.build.runs, 2, 'the baseline and the variant');
     const [row] = json.knowledge.filter((r: { target: string }) => r.target === 'weather');
+    assert.equal(json.settingsProfiles.length, 1, 'the baseline and the variant were made with the same settings');
+    assert.equal(row.settingsProfile, json.settingsProfiles[0].id);
+    assert.match(json.settingsProfiles[0].label, / · offline \(deterministic\)$/);
     assert.equal(row.faultKind, 'toxic:latency');
     assert.equal(row.band, 'latency 250–1000 ms');
     assert.equal(row.promptsChecked, 3);
@@ -91,6 +94,11 @@ describe('chaos-lab knowledge and plan', () => {
     const plan = runCli(['plan', '--db', db, '--out', planned, '--max-variants', '3'], {});
     assert.equal((await plan.exit).code, 0, plan.output());
     assert.match(plan.output(), /^wrote .*next\.yaml: 3 variants from 2 finished runs and 1 fault events$/m);
+    assert.match(
+      readFileSync(planned, 'utf8'),
+      /^settings:\n(?: {2}[A-Z_]+: .+\n)*? {2}PROXY_TIMEOUT_MS: \d+\n/m,
+      "the plan keeps the settings profile's settings",
+    );
     const dry = runCli(['run', '--dry-run', planned], { ...env, LAB_DB_PATH: join(dir, 'dry.db') });
     assert.equal((await dry.exit).code, 0, dry.output());
     assert.match(dry.output(), /dry run: nothing started/);

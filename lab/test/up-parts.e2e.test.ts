@@ -1,10 +1,12 @@
 // A part of the lab that dies during a run (kill -9) is named on the console at once and leaves a
 // whole, truthful record: a dead agent, proxy-manager or Toxiproxy fails the run (exit 1); a dead tool
-// service is a service_down fault event and is restarted (RESTART_SERVICES). A second lab on the same
-// database is refused.
+// service is a service_down fault event and is restarted (RESTART_SERVICES); a dead agent under test
+// (AGENT_COMMAND) fails the run. A second lab on the same database is refused.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { AGENT_COMMAND_PART } from '@chaos-lab/common';
 import { makeTempDir, takePortBlock } from '@chaos-lab/common/testing';
 import {
   assertReport,
@@ -97,6 +99,36 @@ describe('chaos-lab up when a part dies mid-run', () => {
     );
     const row = assertWholeRecord(run, 30); // asserts no process of the lab, the Python agent included, is left
     assert.equal(row.status, 'failed');
+  });
+
+  it('kill -9 of the agent under test (the AGENT_COMMAND process): the run failed with that reason on the console, exit 1, every prompt with one row', async () => {
+    const dir = join(tmp.path, 'kill-agent-under-test');
+    const env = await labEnv(dir);
+    const run = await labUnderWay('kill-agent-under-test', 30, {
+      AGENT_URL: `http://127.0.0.1:${7000 + Number(env.PORT_OFFSET)}`,
+      AGENT_COMMAND: 'python3 examples/python-agent/agent.py',
+    });
+    // The command runs under `sh -c`: the agent is the shell's child, as `ps` shows it to a user.
+    const [shell] = query<{ pid: number }>(run.dbPath, `SELECT pid FROM parts WHERE part = '${AGENT_COMMAND_PART}'`);
+    const python = Number(
+      execFileSync('ps', ['-o', 'pid=', '--ppid', String(shell!.pid)], { encoding: 'utf8' }).trim(),
+    );
+    process.kill(python, 'SIGKILL');
+    const { code } = await run.exit;
+    assert.equal(code, 1, run.output());
+    const named =
+      /the agent under test died: AGENT_COMMAND exited with status 137 \(signal SIGKILL\) (during prompt \d+ of 30 \(prompt_index \d+\)|while no prompt was in flight)/;
+    assert.match(run.output(), new RegExp(`run \\S+ failed: ${named.source}`));
+    const row = assertWholeRecord(run, 30);
+    assert.equal(row.status, 'failed');
+    assert.match(row.error ?? '', named);
+    assert.ok(row.prompts_interrupted > 0, `the prompts never sent are interrupted: ${JSON.stringify(row)}`);
+    // No prompt after the death failed on its own: no attempt met a refused connection.
+    const failedFast = query<{ n: number }>(
+      run.dbPath,
+      "SELECT COUNT(*) AS n FROM prompt_results WHERE status = 'failed' AND error LIKE '%ECONNREFUSED%'",
+    );
+    assert.equal(failedFast[0]!.n, 0, run.output());
   });
 
   it('kill -9 of an external Toxiproxy (TOXIPROXY_URL): noticed by its health checks, the run failed with that reason, exit 1, the record whole', async () => {

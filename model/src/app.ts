@@ -1,6 +1,6 @@
 /**
- * The model server's app: an OpenAI-compatible API around the offline model, with the LLM fault
- * gateway in front of it.
+ * The model server's app: an OpenAI-compatible API and the Anthropic Messages API around the offline
+ * model, with the LLM fault gateway in front of them.
  *
  *   POST /v1/chat/completions ─▶ parse (400 on a bad request) ─▶ count the run's request ─▶ ask the
  *        fault source (in a lab: the proxy-manager's schedule, which records the fault)
@@ -9,31 +9,34 @@
  *        └─ the offline model (tools bound from the request) ─▶ answer-shaping fault ─▶ write it,
  *           whole or streamed, with the response-shaping fault
  *        (with an upstream, upstream.ts: a hosted provider over HTTPS instead of the offline model)
+ *   POST /v1/messages: the same flow in the Anthropic Messages API (anthropic/, gateway/flow.ts)
  *   GET /v1/models (the provider's, with an upstream), GET /health, GET /metrics (Prometheus: metrics.ts)
  *
- * A request says which run and prompt it belongs to in `X-Chaos-Run` and `X-Chaos-Prompt` (the
- * agent's model client sends them; another client need not) and its id in `X-Request-Id`. A faulted
- * response carries `X-Chaos-Fault: <kind>`.
+ * A request says which run and prompt it belongs to by its `X-Request-Id` prefix (`<run>/p<i>/a<n>/`,
+ * the contract of an agent under test) or in `X-Chaos-Run` and `X-Chaos-Prompt` (the lab's own agent);
+ * gateway/request-scope.ts reads them, gateway/flow.ts asks for the fault. A faulted response carries
+ * `X-Chaos-Fault: <kind>`.
  */
 import { randomUUID } from 'node:crypto';
-import { setTimeout as delay } from 'node:timers/promises';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import type { AIMessage } from '@langchain/core/messages';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { isLabError, METRICS_PATH, metricsHandler, type Logger, type RequestRecorder } from '@chaos-lab/common';
-import { errorAnswer } from './gateway/faults.js';
+import { badRequest as anthropicBadRequest } from './anthropic/errors.js';
+import { anthropicRoutes } from './anthropic/route.js';
+import { openAiAnswers } from './gateway/faults.js';
+import { answerAlone, closeSignal, createGateway, FAULT_HEADER, offlineAnswer } from './gateway/flow.js';
 import { shapeAnswer, writeAnswer } from './gateway/respond.js';
+import { ensureRequestId } from './gateway/request-scope.js';
 import type { LlmFaultSource } from './gateway/source.js';
 import { countCompletions } from './metrics.js';
-import { forward, wholeAnswer, type Upstream } from './upstream.js';
+import { forward, openAiUnreachable, unreachableMessage, wholeAnswer, type Upstream } from './upstream.js';
 import { fromLangChain, toLangChain, type WireAnswer, type WireMessage } from './wire.js';
 
 /** The name `/v1/models` lists and completions report. */
 export const OFFLINE_MODEL_ID = 'chaos-lab-offline';
 
-/** The header a faulted response carries, with the fault's kind. */
-export const FAULT_HEADER = 'X-Chaos-Fault';
+export { FAULT_HEADER };
 
 /** What the app needs. */
 export interface ModelAppDeps {
@@ -64,13 +67,8 @@ const requestSchema = z.looseObject({
  */
 const COMPLETIONS_PATHS = ['/v1/chat/completions', '/openai/v1/chat/completions'];
 const MODELS_PATHS = ['/v1/models', '/openai/v1/models'];
-
-/** Aborted when the client's connection closes (ends the waits and the upstream request). */
-function closeSignal(res: Response): AbortSignal {
-  const gone = new AbortController();
-  res.on('close', () => gone.abort());
-  return gone.signal;
-}
+/** The Anthropic Messages API's route (its SDK's base is the origin; anthropic/route.ts). */
+const MESSAGES_PATHS = ['/v1/messages'];
 
 const badRequest = (res: Response, message: string) =>
   res.status(400).json({ error: { message, type: 'invalid_request_error', param: null, code: null } });
@@ -78,7 +76,7 @@ const badRequest = (res: Response, message: string) =>
 /** Builds the app (not listening). */
 export function createModelApp(deps: ModelAppDeps): Express {
   const now = deps.now ?? Date.now;
-  const calls = new Map<string, number>();
+  const gateway = createGateway(deps);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -90,6 +88,7 @@ export function createModelApp(deps: ModelAppDeps): Express {
     res.json({ object: 'list', data: [{ id: OFFLINE_MODEL_ID, object: 'model', created: 0, owned_by: 'chaos-lab' }] });
   });
   app.all(METRICS_PATH, metricsHandler()); // its own 405 for other methods
+  app.use([...COMPLETIONS_PATHS, ...MESSAGES_PATHS], ensureRequestId);
   if (deps.requestRecorder) app.use(deps.requestRecorder);
   app.use(express.json({ limit: '8mb' }));
   app.post(COMPLETIONS_PATHS, countCompletions(FAULT_HEADER), async (req, res) => {
@@ -108,44 +107,9 @@ export function createModelApp(deps: ModelAppDeps): Express {
       if (isLabError(err, 'VALIDATION')) return badRequest(res, err.message);
       throw err;
     }
-    const runId = req.get('X-Chaos-Run') ?? undefined;
-    const promptHeader = Number(req.get('X-Chaos-Prompt'));
-    const promptIndex = Number.isInteger(promptHeader) && promptHeader >= 0 ? promptHeader : undefined;
-    const requestId = req.get('X-Request-Id') ?? randomUUID();
-    const callNumber = (calls.get(runId ?? '') ?? 0) + 1;
-    calls.set(runId ?? '', callNumber);
-
-    const gone = closeSignal(res);
-    const fault = await deps.faults({ callNumber, runId, promptIndex, requestId });
-    if (fault) {
-      res.setHeader(FAULT_HEADER, fault.kind);
-      deps.logger.info(
-        {
-          request_id: requestId,
-          run_id: runId,
-          call: callNumber,
-          prompt_index: promptIndex,
-          fault: fault.kind,
-          fault_event_id: fault.event_id,
-        },
-        'LLM fault injected',
-      );
-    }
-
-    const error = fault && errorAnswer(fault);
-    if (error) {
-      res.status(error.status).set(error.headers).type(error.contentType).send(error.body);
-      return;
-    }
-    if (fault?.kind === 'hang') {
-      // Held until the client gives up, or closed unanswered after hang_ms (a load balancer's idle timeout).
-      if (fault.hang_ms !== undefined)
-        await delay(fault.hang_ms, undefined, { signal: gone }).then(
-          () => res.destroy(),
-          () => undefined,
-        );
-      return;
-    }
+    const request = await gateway.open(req, res);
+    if (await answerAlone(res, request, openAiAnswers)) return;
+    const { fault, gone } = request;
     // A provider's answer with no fault to shape it goes back as it comes.
     if (deps.upstream && !fault) return forward(deps.upstream, '/chat/completions', req, res, req.body, gone);
 
@@ -157,28 +121,13 @@ export function createModelApp(deps: ModelAppDeps): Express {
         whole = await wholeAnswer(deps.upstream, req, req.body as Record<string, unknown>, gone);
       } catch (err) {
         if (gone.aborted) return;
-        res.status(502).json({
-          error: {
-            message: `the model gateway could not reach ${deps.upstream.baseUrl}: ${(err as Error).message}`,
-            type: 'upstream_error',
-            param: null,
-            code: null,
-          },
-        });
-        return;
+        return openAiUnreachable(res, unreachableMessage(deps.upstream, err));
       }
       if ('status' in whole) return void res.status(whole.status).type(whole.contentType).send(whole.text);
       answer = whole.answer;
     } else {
-      const model = deps.model();
-      const bound = body.tools && body.tools.length > 0 && model.bindTools ? model.bindTools(body.tools) : model;
-      let message: AIMessage;
-      try {
-        message = (await bound.invoke(messages, { signal: gone })) as AIMessage;
-      } catch (err) {
-        if (gone.aborted) return;
-        throw err;
-      }
+      const message = await offlineAnswer(deps.model(), body.tools, messages, gone);
+      if (!message) return;
       answer = fromLangChain(
         message,
         body.messages.map((m) => JSON.stringify(m)).join('') + JSON.stringify(body.tools ?? []),
@@ -194,6 +143,7 @@ export function createModelApp(deps: ModelAppDeps): Express {
       signal: gone,
     });
   });
+  app.post(MESSAGES_PATHS, countCompletions(FAULT_HEADER), anthropicRoutes({ ...deps, gateway }));
   app.use((req: Request, res: Response) => {
     res.status(404).json({
       error: {
@@ -204,9 +154,10 @@ export function createModelApp(deps: ModelAppDeps): Express {
       },
     });
   });
-  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const status = (err as { status?: number }).status;
-    if (status === 400 || status === 413) return void badRequest(res, (err as Error).message);
+    if (status === 400 || status === 413)
+      return void (MESSAGES_PATHS.includes(req.path) ? anthropicBadRequest : badRequest)(res, (err as Error).message);
     deps.logger.error({ err }, 'model server error');
     if (!res.headersSent)
       res.status(500).json({

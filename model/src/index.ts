@@ -1,7 +1,8 @@
 /**
  * @chaos-lab/model: the lab's model part. An OpenAI-compatible HTTP server (`/v1/chat/completions`
- * with tools, tool calls and streaming; `/v1/models`; `/health`) around the deterministic offline
- * model, with the LLM fault gateway in front of it (gateway/).
+ * with tools, tool calls and streaming; Anthropic's Messages API, `/v1/messages` (anthropic/);
+ * `/v1/models`; `/health`) around the deterministic offline model, with the LLM fault gateway in front
+ * of it (gateway/).
  */
 export { createModelApp, FAULT_HEADER, OFFLINE_MODEL_ID, type ModelAppDeps } from './app.js';
 export { startModelServer, type RunningModelServer } from './main.js';

@@ -1,7 +1,7 @@
 /**
  * The model server's Prometheus metrics, served on its port at `GET /metrics` (docs/metrics-and-dashboard.md):
  *
- *   chaos_lab_model_server_requests_total{status, fault}             counter    chat completions answered
+ *   chaos_lab_model_server_requests_total{status, fault}             counter    model requests answered (chat completions and Anthropic messages)
  *   chaos_lab_model_server_request_duration_seconds{status, fault}   histogram  time to answer them
  *
  * `status` is the HTTP status sent, or `client_closed` when the client went away before the answer was
@@ -18,13 +18,13 @@ const LABELS = ['status', 'fault'] as const;
 export const modelServerMetrics = defineMetrics((registry) => ({
   requests: new Counter({
     name: 'chaos_lab_model_server_requests_total',
-    help: 'Chat completion requests the model server answered, by HTTP status (client_closed: the client left first) and the LLM fault injected (none: no fault).',
+    help: 'Model requests (chat completions and Anthropic messages) the model server answered, by HTTP status (client_closed: the client left first) and the LLM fault injected (none: no fault).',
     labelNames: LABELS,
     registers: [registry],
   }),
   duration: new Histogram({
     name: 'chaos_lab_model_server_request_duration_seconds',
-    help: "Time from a chat completion request's arrival to the end of its answer (or the client leaving), seconds.",
+    help: "Time from a model request's arrival to the end of its answer (or the client leaving), seconds.",
     labelNames: LABELS,
     buckets: [...DURATION_BUCKETS_SECONDS],
     registers: [registry],

@@ -100,7 +100,7 @@ describe('planned LLM faults in the gateway', () => {
     assert.ok(other > 0);
   });
 
-  it('a client that names no run or prompt is not announced', async () => {
+  it('a client that names no run or prompt, with no run in flight, is not announced', async () => {
     const before = announced.length;
     const res = await complete(model, {});
     await res.text();

@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { SERVICES, writeTransaction } from '@chaos-lab/common';
+import type { Slot } from '../src/schedule/faults/fault-kind.js';
+import { plannedToxicName } from '../src/schedule/faults/toxic.js';
 import { sameListenAddress } from '../src/toxiproxy/desired-proxies.js';
+import { isLabToxicName } from '../src/toxiproxy/toxic-names.js';
 import { startTestLab, toxicsOnProxies, waitFor, type TestLab } from './support/lab.js';
 
 async function toxiproxyCall(lab: TestLab, method: string, path: string, body?: unknown): Promise<number> {
@@ -26,7 +29,7 @@ describe('proxy reconciliation', () => {
   });
   after(() => lab.close());
 
-  it('at start: creates missing proxies, sets drifted ones right, removes stale toxics, leaves foreign proxies alone, closes events left open', async () => {
+  it('at start: creates missing proxies, sets drifted ones right, removes stale lab toxics, keeps hand-made ones, leaves foreign proxies alone, closes events left open', async () => {
     // What a crashed run leaves: a drifted proxy, a disabled one, stale toxics, an open event.
     assert.equal(
       await toxiproxyCall(lab, 'POST', '/proxies', {
@@ -38,9 +41,17 @@ describe('proxy reconciliation', () => {
     );
     assert.equal(
       await toxiproxyCall(lab, 'POST', `/proxies/${search!.proxyName}/toxics`, {
-        name: 'stale_latency',
+        name: 'plan_slow_search',
         type: 'latency',
         attributes: { latency: 1000 },
+      }),
+      200,
+    );
+    assert.equal(
+      await toxiproxyCall(lab, 'POST', `/proxies/${search!.proxyName}/toxics`, {
+        name: 'users_latency',
+        type: 'latency',
+        attributes: { latency: 5 },
       }),
       200,
     );
@@ -107,12 +118,16 @@ describe('proxy reconciliation', () => {
       assert.equal(proxy.upstream, `127.0.0.1:${toolPort(i)}`);
       assert.equal(proxy.enabled, true, `${spec.proxyName} enabled`);
     });
-    assert.deepEqual(await toxicsOnProxies(lab), []);
+    assert.deepEqual(await toxicsOnProxies(lab), [`${search!.proxyName}/users_latency`]);
+    const manual = lab.events().filter((e) => e.name === 'users_latency');
+    assert.equal(manual.length, 1, 'the hand-made toxic is recorded as a manual fault');
+    assert.equal(manual[0]!.ended_at, null);
+    assert.equal(await toxiproxyCall(lab, 'DELETE', `/proxies/${search!.proxyName}/toxics/users_latency`), 204);
     assert.deepEqual(
       proxies.someone_elses_proxy?.toxics.map((t) => t.name),
       ['theirs'],
     );
-    const [event] = lab.events('crashed-run');
+    const [event] = lab.events('crashed-run').filter((e) => e.name === 'chaos_timeout_upstream');
     assert.ok(event?.ended_at !== null && event!.ended_at >= startedAt, 'the open event is closed');
   });
 
@@ -124,22 +139,26 @@ describe('proxy reconciliation', () => {
     }
   });
 
-  it('while running: removes a toxic added by hand and sets a drifted proxy right on the next ticks', async () => {
+  it('while running: removes a lab toxic no one holds and sets a drifted proxy right on the next ticks', async () => {
     assert.equal(
       await toxiproxyCall(lab, 'POST', `/proxies/${search!.proxyName}/toxics`, {
-        name: 'by_hand',
+        name: 'chaos_latency_upstream',
         type: 'latency',
         attributes: { latency: 2000 },
       }),
       200,
     );
     assert.equal(await toxiproxyCall(lab, 'POST', `/proxies/${weather!.proxyName}`, { upstream: '127.0.0.1:1' }), 200);
-    await waitFor('the hand-made toxic to be removed', async () => (await toxicsOnProxies(lab)).length === 0);
+    await waitFor('the lab toxic to be removed', async () => (await toxicsOnProxies(lab)).length === 0);
     await waitFor(
       'weather_proxy to be set right',
       async () => (await lab.proxies())[weather!.proxyName]?.upstream === `127.0.0.1:${toolPort(1)}`,
     );
-    assert.equal(lab.events().filter((e) => e.run_id !== 'crashed-run').length, 0, 'nothing injected at TOXIC_PROB=0');
+    assert.equal(
+      lab.events().filter((e) => e.run_id !== 'crashed-run').length,
+      0,
+      'nothing injected at TOXIC_PROB=0, nothing recorded as hand-made',
+    );
   });
 
   it('reports a proxy it cannot create (its port taken) in /health and /status, and creates it once the port is free', async () => {
@@ -163,6 +182,13 @@ describe('proxy reconciliation', () => {
     assert.match(problem, new RegExp(`create proxy ${weather!.proxyName}: HTTP 500 .*address already in use`));
     await new Promise((resolve) => blocker.close(resolve));
     await waitFor('/health 200', async () => (await lab.get('/health')).status === 200);
+  });
+
+  it('tells the lab’s toxic names from hand-made ones: the loop’s and the planned faults’ are the lab’s', () => {
+    assert.ok(isLabToxicName('chaos_latency_upstream'));
+    assert.ok(isLabToxicName(plannedToxicName({ fault: { name: 'slow' } as Slot['fault'], service: 'weather' })));
+    assert.ok(!isLabToxicName('slow_weather'));
+    assert.ok(!isLabToxicName('latency_downstream'));
   });
 
   it('takes the address Toxiproxy reports having bound for the one asked for, and nothing else', () => {

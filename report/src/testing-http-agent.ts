@@ -2,10 +2,12 @@
  * Test support (exported by `@chaos-lab/report/testing`): the record of a run of an agent over HTTP
  * (`AGENT_URL`), written with plain SQL the way a real run writes it: the services' `service_requests`
  * rows (common/src/service-requests.ts) tied to prompt attempts by X-Request-Id or by time, the
- * `model_calls` rows made from the model server's rows (provider `agent-under-test`), the expected
- * calls no service saw (`unseen_calls`), the proxy-manager's toxics and a planned LLM fault whose
- * `request_ids` the gateway marked (model/src/gateway/planned.ts). And a run of the lab's own agent
- * whose model call met an LLM fault linked through `model_calls.fault_event_id`.
+ * `model_calls` rows made from the model server's rows (provider `agent-under-test`, with the LLM
+ * fault found by request id: agent/src/under-test/service-calls.ts), the expected calls no service saw
+ * (`unseen_calls`), the proxy-manager's toxics and a planned LLM fault whose `request_ids` the gateway
+ * marked (model/src/gateway/planned.ts). The model server names a request that carried no X-Request-Id
+ * `model-<uuid>`. And a run of the lab's own agent whose model call met an LLM fault linked through
+ * `model_calls.fault_event_id`.
  *
  * The HTTP run (all times from `startedAt`, ms):
  *
@@ -16,7 +18,7 @@
  *   prompt 3 search     GET /search without X-Request-Id, tied by time, the client went away
  *                       (status 0) under a downstream timeout toxic on search_proxy                  failed (agent)
  *   prompt 4 llm        a model request answered 500 under an llm server_error fault (marked by its
- *                       X-Request-Id), one without an id while the fault was open, then one ok      failed (agent)
+ *                       X-Request-Id), one without an id (the server's own) under it, then one ok   failed (agent)
  */
 import { openDatabase, writeTransaction, type Database } from '@chaos-lab/common';
 
@@ -149,7 +151,7 @@ export function insertHttpAgentRun(db: Database, options: { runId: string; start
       service: 'model',
       type: 'server_error',
       stream: null,
-      attributes: { status: 500, request_ids: [`${prefix(4)}m1#1`, 'gateway-made-7'] },
+      attributes: { status: 500, request_ids: [`${prefix(4)}m1#1`, 'model-5'] },
       startedAt: t0 + 6150,
       endedAt: t0 + 6400,
     });
@@ -184,10 +186,10 @@ export function insertHttpAgentRun(db: Database, options: { runId: string; start
         promptIndex,
         id?.startsWith(prefix(promptIndex)) ? 'request_id' : 'inferred_time',
       );
-    seen('model', 'POST', '/v1/chat/completions', null, null, 200, 150, 100, 0);
+    seen('model', 'POST', '/v1/chat/completions', 'model-1', null, 200, 150, 100, 0);
     seen('weather', 'GET', '/weather', `${prefix(0)}c1#1`, { city: 'New York' }, 200, 400, 250, 0);
-    seen('model', 'POST', '/v1/chat/completions', null, null, 200, 700, 100, 0);
-    seen('model', 'POST', '/v1/chat/completions', null, null, 200, 1250, 100, 1);
+    seen('model', 'POST', '/v1/chat/completions', 'model-2', null, 200, 700, 100, 0);
+    seen('model', 'POST', '/v1/chat/completions', 'model-3', null, 200, 1250, 100, 1);
     for (const n of [1, 2, 3])
       seen(
         'calculator',
@@ -200,35 +202,44 @@ export function insertHttpAgentRun(db: Database, options: { runId: string; start
         5,
         1,
       );
-    seen('model', 'POST', '/v1/chat/completions', null, null, 200, 2350, 100, 2);
+    seen('model', 'POST', '/v1/chat/completions', 'model-4', null, 200, 2350, 100, 2);
     seen('search', 'GET', '/search', null, { query: 'chaos' }, 0, 4700, 1000, 3);
     seen('model', 'POST', '/v1/chat/completions', `${prefix(4)}m1#1`, null, 500, 6250, 20, 4);
-    seen('model', 'POST', '/v1/chat/completions', null, null, 500, 6300, 20, 4);
-    seen('model', 'POST', '/v1/chat/completions', null, null, 200, 6500, 100, 4);
+    seen('model', 'POST', '/v1/chat/completions', 'model-5', null, 500, 6300, 20, 4);
+    seen('model', 'POST', '/v1/chat/completions', 'model-6', null, 200, 6500, 100, 4);
 
     // model_calls rows made from the model server's rows (agent/src/under-test/service-calls.ts).
     const modelRows = db
       .prepare(`SELECT * FROM service_requests WHERE service = 'model' AND run_id = ? ORDER BY id`)
       .all(runId) as {
       id: number;
-      request_id: string | null;
+      request_id: string;
       status: number;
       received_at: number;
       duration_ms: number;
       prompt_index: number;
     }[];
+    // The LLM fault of each request, found by its id among those the gateway marked.
+    const faultOf = db.prepare(
+      `SELECT f.id, f.type FROM fault_events f WHERE f.kind = 'llm' AND f.run_id = ?
+         AND EXISTS (SELECT 1 FROM json_each(f.attributes, '$.request_ids') WHERE value = ?) ORDER BY f.id DESC LIMIT 1`,
+    );
     const modelCall = db.prepare(
-      `INSERT INTO model_calls (run_id, prompt_index, prompt_attempt, call_index, attempt, request_id, provider, model, status, http_status, started_at, latency_ms)
-       VALUES (?, ?, 1, ?, 1, ?, 'agent-under-test', 'seen at the model server', ?, ?, ?, ?)`,
+      `INSERT INTO model_calls (run_id, prompt_index, prompt_attempt, call_index, attempt, request_id, provider, model, status, http_status,
+                                fault, fault_event_id, started_at, latency_ms)
+       VALUES (?, ?, 1, ?, 1, ?, 'agent-under-test', 'seen at the model server', ?, ?, ?, ?, ?, ?)`,
     );
     for (const [i, r] of modelRows.entries()) {
+      const fault = faultOf.get(runId, r.request_id) as { id: number; type: string } | undefined;
       modelCall.run(
         runId,
         r.prompt_index,
         i + 1,
-        r.request_id ?? `service-request-${r.id}`,
+        r.request_id,
         r.status < 400 ? 'ok' : 'http_error',
         r.status,
+        fault?.type ?? null,
+        fault?.id ?? null,
         r.received_at,
         r.duration_ms,
       );

@@ -149,7 +149,7 @@ describe('the report of an agent over HTTP', () => {
       ],
       ['server_error', 2, 2, [4], [], 1],
     );
-    // The model calls section counts them too, though service-calls' rows left model_calls.fault empty.
+    // The model calls section counts them too.
     assert.deepEqual(summary.modelCalls.faults, { server_error: 2 });
     assert.equal(summary.modelCalls.requests, 7);
     const html = reportHtml(summary, [], promptStories(analyzeRun(data)), '');

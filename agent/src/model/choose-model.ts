@@ -5,12 +5,13 @@
  *   offline → ChatOpenAI at the lab's model server (model/), through `model_proxy` (`MODEL_URL`)
  *   openai  → ChatOpenAI at any OpenAI-compatible endpoint (`OPENAI_BASE_URL`, `OPENAI_API_KEY`, `OPENAI_MODEL`)
  *   groq    → ChatGroq (`GROQ_MODEL`, `GROQ_BASE_URL`, `GROQ_MAX_RETRIES`)
- *   anthropic → ChatAnthropic (`ANTHROPIC_API_KEY`, `ANTHROPIC_MODEL`, `ANTHROPIC_BASE_URL`), reached directly:
- *             the gateway speaks the OpenAI API only
+ *   anthropic → ChatAnthropic (`ANTHROPIC_API_KEY`, `ANTHROPIC_MODEL`, `ANTHROPIC_BASE_URL`), Anthropic's
+ *             Messages API
  *   auto    → groq when `GROQ_API_KEY` is set, else offline
  *
- * With `MODEL_UPSTREAM_URL`, openai and groq reach their provider through `model_proxy` and the lab's
- * model gateway, which forwards to the provider over HTTPS (model/src/upstream.ts) with its LLM faults.
+ * With `MODEL_UPSTREAM_URL`, openai, groq and anthropic reach their provider through `model_proxy` and
+ * the lab's model gateway, which forwards to the provider over HTTPS (model/src/upstream.ts; the
+ * Messages API: model/src/anthropic/) with its LLM faults.
  *
  * Every client gets the counter's `fetch`, which measures and records each HTTP request (model-calls.ts).
  */
@@ -32,6 +33,9 @@ export const OFFLINE_MODEL_LABEL = 'offline (deterministic)';
 
 /** The model name the agent asks the offline model server for (model/src/app.ts `OFFLINE_MODEL_ID`). */
 const OFFLINE_MODEL_NAME = 'chaos-lab-offline';
+
+/** The model gateway's origin (its `/v1` base without `/v1`), for SDKs that append their API's path to it. */
+const gatewayOrigin = (settings: Settings) => modelBaseUrl(settings).replace(/\/v1$/, '');
 
 /** Which provider `LLM_PROVIDER` selects, with the label and reason, before anything is built. */
 export interface ProviderChoice {
@@ -60,10 +64,11 @@ export function resolveProvider(settings: Settings): ProviderChoice {
         'SETTINGS_INVALID',
         'LLM_PROVIDER=anthropic: ANTHROPIC_API_KEY must be set (or use LLM_PROVIDER=offline)',
       );
+    const where = settings.MODEL_UPSTREAM_URL ?? settings.ANTHROPIC_BASE_URL ?? "Anthropic's API";
     return {
       provider,
       label: `anthropic:${settings.ANTHROPIC_MODEL}`,
-      reason: `LLM_PROVIDER=anthropic at ${settings.ANTHROPIC_BASE_URL ?? "Anthropic's API"}`,
+      reason: `LLM_PROVIDER=anthropic at ${where}${via}`,
     };
   }
   if (provider === 'openai') {
@@ -102,10 +107,7 @@ export async function chooseModel(
       model: settings.GROQ_MODEL,
       apiKey: settings.GROQ_API_KEY,
       // Groq's SDK appends /openai/v1/… to its base: the gateway's origin serves that path too.
-      baseUrl:
-        settings.MODEL_UPSTREAM_URL === undefined
-          ? settings.GROQ_BASE_URL
-          : modelBaseUrl(settings).replace(/\/v1$/, ''),
+      baseUrl: settings.MODEL_UPSTREAM_URL === undefined ? settings.GROQ_BASE_URL : gatewayOrigin(settings),
       maxRetries: settings.GROQ_MAX_RETRIES,
       timeout: settings.MODEL_TIMEOUT_MS,
       temperature: 0,
@@ -118,7 +120,9 @@ export async function chooseModel(
     const model = new ChatAnthropic({
       model: settings.ANTHROPIC_MODEL,
       apiKey: settings.ANTHROPIC_API_KEY,
-      anthropicApiUrl: settings.ANTHROPIC_BASE_URL,
+      // The SDK appends /v1/messages to its base: the gateway's origin serves that path.
+      anthropicApiUrl:
+        settings.MODEL_UPSTREAM_URL === undefined ? settings.ANTHROPIC_BASE_URL : gatewayOrigin(settings),
       maxRetries: settings.MODEL_MAX_RETRIES,
       temperature: 0,
       clientOptions: { fetch: counter.fetch, timeout: settings.MODEL_TIMEOUT_MS },

@@ -88,6 +88,27 @@ export function insertModelCallRow(
   }
 }
 
+/** The LLM fault the gateway applied to a model request: its `fault_events` id and kind (`rate_limit`, …). */
+export interface AppliedLlmFault {
+  readonly id: number;
+  readonly kind: string;
+}
+
+/**
+ * The LLM fault event of `runId` the gateway applied to request `requestId`: the gateway appends each
+ * request id it applies an event to to the event's `attributes.request_ids` (model/src/gateway/planned.ts).
+ * The one lookup of every `model_calls` row, the lab's agent's and an agent under test's.
+ * @returns the newest such event, or undefined when the request met none
+ */
+export function llmFaultOfRequest(db: Database, runId: string, requestId: string): AppliedLlmFault | undefined {
+  return db
+    .prepare(
+      `SELECT f.id, f.type AS kind FROM fault_events f WHERE f.kind = 'llm' AND f.run_id = ?
+         AND EXISTS (SELECT 1 FROM json_each(f.attributes, '$.request_ids') WHERE value = ?) ORDER BY f.id DESC LIMIT 1`,
+    )
+    .get(runId, requestId) as AppliedLlmFault | undefined;
+}
+
 /** Completes the row of request `requestId` with how it ended and the planned LLM fault the gateway applied to it. */
 export function updateModelCallRow(
   sink: ModelCallSink,
@@ -96,13 +117,7 @@ export function updateModelCallRow(
   m: RequestMeasure & { latencyMs: number; ttftMs?: number },
 ): void {
   try {
-    // The gateway marked the planned llm fault event it applied with this request's id (model/src/gateway/planned.ts).
-    const fault = sink.db
-      .prepare(
-        `SELECT f.id, f.type AS name FROM fault_events f WHERE f.kind = 'llm' AND f.run_id = ?
-           AND EXISTS (SELECT 1 FROM json_each(f.attributes, '$.request_ids') WHERE value = ?) ORDER BY f.id DESC LIMIT 1`,
-      )
-      .get(sink.runId, requestId) as { id: number; name: string } | undefined;
+    const fault = llmFaultOfRequest(sink.db, sink.runId, requestId);
     sink.db
       .prepare(
         `UPDATE model_calls SET status = ?, http_status = ?, error = ?, fault = ?, fault_event_id = ?, latency_ms = ?, ttft_ms = ?,
@@ -112,7 +127,7 @@ export function updateModelCallRow(
         m.status,
         m.httpStatus ?? null,
         m.error ?? null,
-        fault?.name ?? null,
+        fault?.kind ?? null,
         fault?.id ?? null,
         m.latencyMs,
         m.ttftMs ?? null,

@@ -36,6 +36,8 @@ export interface RunAgentDeps {
   readonly agentLog: Logger;
   /** Clock, ms since the epoch. */
   readonly now: () => number;
+  /** Told once when an agent under test over HTTP is gone (see {@link agentForRun}). */
+  readonly onAgentGone: (reason: string) => void;
 }
 
 /**
@@ -72,6 +74,7 @@ export async function agentOfRun(deps: RunAgentDeps): Promise<AgentForRun> {
     endpoints,
     log: deps.info,
     now,
+    onAgentGone: deps.onAgentGone,
     labAgent: () => createLabAgent({ model: deps.choice.model, tools, counter: deps.counter, today: new Date(now()) }),
   });
 }

@@ -9,7 +9,9 @@
  * (the caller's signal: SIGINT/SIGTERM; an abort asked through steering) prompts in flight are
  * cancelled and, like prompts not yet started, get an `interrupted` row; the run is `interrupted`.
  * When the lab itself fails (the database, a bug, a model that failed `MODEL_DEAD_AFTER_PROMPTS`
- * prompts in a row: recorders.ts; a proxy-manager that stopped beating: run-watch.ts) the run is `failed`, and the prompts it never finished get `interrupted` rows too.
+ * prompts in a row: recorders.ts; a proxy-manager that stopped beating: run-watch.ts; an agent under
+ * test over HTTP that died or stopped answering: under-test/agent-liveness.ts) the run is `failed`, and
+ * the prompts it never finished get `interrupted` rows too.
  * (When the agent process itself dies, the launcher writes those rows: lab/src/launcher/run-record.ts.)
  */
 import { type Database, type Logger, type Settings, createLogger, publicSettings } from '@chaos-lab/common';
@@ -111,7 +113,13 @@ export async function executeRun(run: RecordedRun): Promise<RunSummary> {
   });
   let closeAgent: (() => Promise<void>) | undefined;
   try {
-    const underTest = await agentOfRun({ ...run, dispatcher, info, agentLog });
+    const underTest = await agentOfRun({
+      ...run,
+      dispatcher,
+      info,
+      agentLog,
+      onAgentGone: (reason) => stop.partLost(reason),
+    });
     closeAgent = underTest.close;
     const deps: PromptRunnerDeps = {
       agent: underTest.agent,

@@ -87,7 +87,7 @@ function requestUrl(endpoint: Endpoint, req: ServiceRequest): string {
 }
 
 /** Every `code` along an error's cause chain, outermost first (at most 5 levels). */
-function errorCodes(err: unknown): string[] {
+export function errorCodes(err: unknown): string[] {
   const codes: string[] = [];
   for (
     let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0;

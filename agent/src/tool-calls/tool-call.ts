@@ -18,7 +18,7 @@
  * a 4xx tells the model its arguments were wrong, and asking again would not change that. Once the
  * signal fires (the prompt's deadline, the run's interruption) no wait goes on and no attempt starts.
  */
-import type { Endpoint } from '@chaos-lab/common';
+import type { Endpoint, Settings } from '@chaos-lab/common';
 import type { Dispatcher } from 'undici';
 import { type BackoffPolicy, RETRY_AFTER_STATUSES, pause, retryWaitMs } from './retry-wait.js';
 import { type AttemptOutcome, type AttemptResult, type ServiceRequest, sendAttempt } from './service-http.js';
@@ -37,10 +37,11 @@ export interface ToolCallPolicy extends BackoffPolicy {
   readonly jitter: () => number;
   /**
    * How a write's `request_id` (its idempotency key) is chosen across retries (`IDEMPOTENCY_KEYS`):
-   * `per-call` (default) sends the call's one key with every attempt, so the service applies the write
-   * once; `per-attempt` sends each attempt's own id, so a retry after a lost response writes again.
+   * `per-call` (default) and `per-write` send the call's one key with every attempt, so the service
+   * applies the write once (idempotency-key.ts makes that key); `per-attempt` sends each attempt's own
+   * id, so a retry after a lost response writes again.
    */
-  readonly idempotencyKeys?: 'per-call' | 'per-attempt';
+  readonly idempotencyKeys?: Settings['IDEMPOTENCY_KEYS'];
 }
 
 /** One attempt as recorded (a `tool_calls` row, without the run and prompt columns). */

@@ -25,6 +25,7 @@ import type { Announce } from './fault-hook.js';
 import type { LogicalCallRow, ToolCallRow } from '../records/records.js';
 import type { AttemptResult } from './service-http.js';
 import { type ToolCallPolicy, type ToolCallResult, type ToolFailureType, callTool } from './tool-call.js';
+import { idempotencyKey } from './idempotency-key.js';
 import { mcpToolRequest, sendMcpAttempt } from './mcp-call.js';
 import type { ToolBinding } from './tool-bindings.js';
 import { TOOL_SPECS, type ToolSpec } from './tool-specs.js';
@@ -185,6 +186,16 @@ export function createTools(deps: ToolDeps): StructuredToolInterface[] {
         // One id per logical call: the attempts and the fallback share it, so a write reaches the
         // service at most once; unique in the run, readable in the services' logs.
         const callId = `${deps.runId}/p${context.promptIndex}/a${context.promptAttempt}/c${++calls}`;
+        // The write's idempotency key (idempotency-key.ts); a tool that does not write sends none.
+        const key = spec.writes
+          ? idempotencyKey(deps.policy.idempotencyKeys ?? 'per-call', {
+              runId: deps.runId,
+              promptIndex: context.promptIndex,
+              callId,
+              tool: spec.name,
+              args,
+            })
+          : callId;
         const fail = (failureType: ToolFailure['failureType'], error: string) =>
           context.failures.push({ tool: spec.name, callId, failureType, error });
         context.calls?.push({ tool: spec.name, args });
@@ -212,8 +223,8 @@ export function createTools(deps: ToolDeps): StructuredToolInterface[] {
             callId,
             // Over MCP a write's idempotency key travels as the tool's `request_id` argument (tools/src/mcp).
             request: mcp
-              ? mcpToolRequest(mcp, spec.name, spec.writes ? { ...args, request_id: callId } : args)
-              : spec.request(args, callId),
+              ? mcpToolRequest(mcp, spec.name, spec.writes ? { ...args, request_id: key } : args)
+              : spec.request(args, key),
             send: mcp ? sendMcpAttempt : undefined,
             proxy,
             direct,

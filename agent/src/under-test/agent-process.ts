@@ -6,6 +6,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { setTimeout as delay } from 'node:timers/promises';
+import { constants } from 'node:os';
 import { createInterface } from 'node:readline';
 import { LabError, type Logger, PROJECT_ROOT, checkHealth } from '@chaos-lab/common';
 
@@ -20,10 +21,24 @@ export interface AgentProcess {
   readonly pid: number;
   /** The last lines it wrote (at most 20), for an error message. */
   readonly lastLines: string[];
-  /** Resolves with how it ended, once it has. */
+  /** Resolves with how it ended, once it has (see {@link describeExit}). */
   readonly exited: Promise<string>;
   /** Stops the process group; resolves when the process has exited. */
   stop(): Promise<void>;
+}
+
+/**
+ * How a process ended, in words: `exited with status 3`, `exited (signal SIGKILL)`. The command runs
+ * under `sh -c`, which does not exec it: a command killed by signal n makes the shell exit with status
+ * 128 + n (POSIX, "Exit Status for Commands"), said as `exited with status 137 (signal SIGKILL)`.
+ * @param code the exit status, null when a signal ended the process itself
+ * @param signal the signal that ended it, null when it exited
+ */
+export function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
+  if (signal) return `exited (signal ${signal})`;
+  const byShell =
+    code !== null && code > 128 ? Object.entries(constants.signals).find(([, n]) => n === code - 128)?.[0] : undefined;
+  return `exited with status ${code}${byShell ? ` (signal ${byShell})` : ''}`;
 }
 
 /**
@@ -50,7 +65,7 @@ export function startAgentProcess(command: string, env: Record<string, string>, 
   }
   const exited = new Promise<string>((resolve) => {
     // 'close', not 'exit': its output has been read by then, for the error message.
-    child.once('close', (code, signal) => resolve(signal ? `killed by ${signal}` : `exited with status ${code}`));
+    child.once('close', (code, signal) => resolve(describeExit(code, signal)));
     child.once('error', (err) => resolve(`could not start: ${err.message}`));
   });
   out.info({ pid: child.pid, command }, 'agent under test started');

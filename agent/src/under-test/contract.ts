@@ -35,6 +35,12 @@ export interface LabTool {
   /**
    * For a tool that writes: the query or body field (`request_id`) that carries an idempotency key.
    * Send one key per logical call and the same key on its retries, so a retry has no second effect.
+   * For a key that also survives a retry of the prompt (the lab's `IDEMPOTENCY_KEYS=per-write`), derive
+   * it from what is written rather than from the call: e.g. `<runId>/p<index>/w` + a SHA-256 hex of the
+   * tool's name and its arguments as JSON with sorted keys (at most 200 characters). The same write in a
+   * later attempt of the prompt then sends the same key, and the service answers it without writing
+   * again; the lab counts every copy a service stores for one prompt as a duplicate side effect
+   * (docs/experiments.md, "Duplicate side effects").
    */
   readonly requestId?: { readonly field: string; readonly in: 'query' | 'body' };
 }

@@ -7,11 +7,14 @@
  *   ─▶ the services' records of the attempt (service-calls.ts) ─▶ calls for the verdict
  *
  * The lab cannot see inside the agent: its tool calls are what the tool services received, its model
- * calls what the model server received, both from `service_requests`.
+ * calls what the model server received, both from `service_requests`. A request that fails without an
+ * answer (refused, reset) is told to the agent's liveness watch (agent-liveness.ts), which decides
+ * whether the agent is gone, before the attempt fails.
  */
 import type { Database } from '@chaos-lab/common';
 import type { InvokableAgent } from '../prompts/prompt-runner.js';
 import type { Prompt } from '../prompts/prompts-file.js';
+import type { AgentLiveness } from './agent-liveness.js';
 import type { AgentPrompt } from './contract.js';
 import { checkReply, promptId, replyMessages, requestIdPrefix } from './reply.js';
 import { seenCalls } from './service-calls.js';
@@ -29,6 +32,8 @@ export interface HttpAgentDeps {
   readonly recording: boolean;
   /** Clock, ms since the epoch. */
   readonly now: () => number;
+  /** The run's watch on the agent being there. */
+  readonly liveness: AgentLiveness;
 }
 
 /** The body's `error` (or its first 300 characters) of a failed answer. */
@@ -62,8 +67,8 @@ export function httpAgent(deps: HttpAgentDeps): InvokableAgent {
         requestIdPrefix: requestIdPrefix(deps.runId, prompt.index, context.promptAttempt),
       };
       const from = deps.now();
-      const read = () => {
-        const seen = seenCalls(
+      const read = async () => {
+        const seen = await seenCalls(
           deps.db,
           {
             runId: deps.runId,
@@ -81,22 +86,29 @@ export function httpAgent(deps: HttpAgentDeps): InvokableAgent {
         return seen;
       };
       let response: Response;
+      deps.liveness.inFlight = prompt.index;
       try {
         response = await fetch(`${deps.url}/prompt`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify(asked),
           signal,
+        }).catch(async (err: unknown) => {
+          // No answer at all: is the agent still there? (Gone, the run stops before this attempt fails.)
+          if (!signal.aborted) await deps.liveness.requestFailed(err);
+          throw err;
         });
         if (response.status !== 200)
           throw new Error(`POST ${deps.url}/prompt answered HTTP ${response.status}: ${await failureText(response)}`);
         const reply = checkReply(await response.json().catch(() => undefined), `POST ${deps.url}/prompt`);
-        const seen = read();
+        const seen = await read();
         return { messages: replyMessages(reply), ...(seen.unchecked && { unchecked: seen.unchecked }) };
       } catch (err) {
         // The attempt failed, but what reached the services during it is still its record.
-        read();
+        await read();
         throw err;
+      } finally {
+        deps.liveness.inFlight = undefined;
       }
     },
   };

@@ -4,6 +4,7 @@
  *
  *   AGENT_MODULE ─▶ load the factory ─▶ factory({ model, tools, lab }) ─▶ invoke per prompt attempt
  *   AGENT_URL    ─▶ handoff file (+ env) ─▶ [AGENT_COMMAND started] ─▶ /health ─▶ POST /prompt per attempt
+ *                   (an agent that dies or stops answering fails the run: agent-liveness.ts)
  *   neither      ─▶ the lab's LangChain agent
  */
 import { dirname } from 'node:path';
@@ -25,6 +26,7 @@ import type { InvokableAgent } from '../prompts/prompt-runner.js';
 import type { Prompt } from '../prompts/prompts-file.js';
 import type { EndpointResolver } from '../tool-calls/tools.js';
 import type { AgentFactory, LabHandoff } from './contract.js';
+import { AgentLiveness } from './agent-liveness.js';
 import { startAgentProcess, waitForAgent } from './agent-process.js';
 import { handoffEnv, writeHandoff } from './handoff.js';
 import { httpAgent } from './http-agent.js';
@@ -59,6 +61,8 @@ export interface AgentForRunDeps {
   readonly now: () => number;
   /** Builds the lab's own agent. */
   readonly labAgent: () => InvokableAgent;
+  /** Told once, with one line, when an agent over HTTP is gone (died, stopped answering) during the run. */
+  readonly onAgentGone: (reason: string) => void;
 }
 
 /** The run's agent. */
@@ -128,6 +132,12 @@ export async function agentForRun(deps: AgentForRunDeps): Promise<AgentForRun> {
     { agent_url: url, agent_command: settings.AGENT_COMMAND, handoff_file: file, service_requests: recording },
     `agent under test: ${url}`,
   );
+  const liveness = new AgentLiveness({
+    url,
+    process,
+    promptIndexes: deps.prompts.map((p) => p.index),
+    onGone: deps.onAgentGone,
+  });
   const agent = httpAgent({
     url,
     runId: deps.runId,
@@ -136,6 +146,13 @@ export async function agentForRun(deps: AgentForRunDeps): Promise<AgentForRun> {
     surface,
     recording,
     now: deps.now,
+    liveness,
   });
-  return { agent, close: async () => process?.stop() };
+  return {
+    agent,
+    close: async () => {
+      liveness.close();
+      await process?.stop();
+    },
+  };
 }

@@ -45,7 +45,5 @@ export function promptId(prompt: { id?: string; index: number }): string {
   return prompt.id ?? String(prompt.index);
 }
 
-/** The `X-Request-Id` prefix of a prompt attempt: `<run>/p<index>/a<attempt>/`. */
-export function requestIdPrefix(runId: string, promptIndex: number, promptAttempt: number): string {
-  return `${runId}/p${promptIndex}/a${promptAttempt}/`;
-}
+/** The `X-Request-Id` prefix of a prompt attempt (its one rule, with the parser the model gateway reads it with). */
+export { requestIdPrefix } from '@chaos-lab/common';

@@ -5,14 +5,17 @@
  *   attempt ends ─▶ claim the unclaimed rows: X-Request-Id starts with the attempt's prefix
  *                   (attribution 'request_id'), else received while the attempt ran ('inferred_time')
  *                ─▶ tool rows ─▶ the calls the verdict reads (tool and arguments, through the surface)
- *                ─▶ model rows ─▶ model_calls rows (provider 'agent-under-test')
+ *                ─▶ model rows ─▶ wait up to OPEN_MODEL_REQUEST_WAIT_MS for those still open
+ *                   ─▶ model_calls rows (provider 'agent-under-test', with the LLM fault applied)
  *                ─▶ expected calls not seen on a service that had a fault, or a request still open
  *                   ─▶ not checkable (verdict-limits.ts)
  *
  * Prompts of an agent over HTTP run one at a time (`AGENT_CONCURRENCY` 1), so a request that arrived
  * while an attempt ran is that attempt's: an inference, recorded as one.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Database } from '@chaos-lab/common';
+import { llmFaultOfRequest } from '../model/model-call-rows.js';
 import type { Expectation } from '../verdicts/verdict-expectation.js';
 import type { CallMade } from '../verdicts/verdict.js';
 import { type LabSurface, callFromRequest } from './surface.js';
@@ -72,38 +75,63 @@ function claim(db: Database, w: AttemptWindow): ServiceRequestRow[] {
     .all(w.runId, w.promptIndex, w.promptAttempt) as ServiceRequestRow[];
 }
 
-/** `model_calls.status` of a request the model server saw. */
+/**
+ * How long the lab waits, once an attempt has ended, for its model requests still open at the model
+ * server, ms. The usual one is not open at all: the agent has read the whole answer, and the server's
+ * record of its end lands a few ms later. A request still open after the wait is one nobody waits for
+ * any more (the agent gave up on it, or the lab stopped waiting for the attempt), recorded `abandoned`:
+ * the attempt's record says what the attempt saw, and is never left `pending`.
+ */
+export const OPEN_MODEL_REQUEST_WAIT_MS = 1000;
+const POLL_MS = 20;
+
+/** The model rows, read again until none is open (status NULL) or {@link OPEN_MODEL_REQUEST_WAIT_MS} passed. */
+async function settledModelRows(db: Database, rows: ServiceRequestRow[]): Promise<ServiceRequestRow[]> {
+  const reread = db.prepare('SELECT * FROM service_requests WHERE id = ?');
+  const deadline = Date.now() + OPEN_MODEL_REQUEST_WAIT_MS;
+  let current = rows;
+  while (current.some((r) => r.status === null) && Date.now() < deadline) {
+    await delay(POLL_MS);
+    current = current.map((r) => (r.status === null ? ((reread.get(r.id) as ServiceRequestRow | undefined) ?? r) : r));
+  }
+  return current;
+}
+
+/** `model_calls.status` of a request the model server saw: 0 is a connection closed before the answer ended. */
 function modelStatus(status: number | null): string {
-  if (status === null) return 'pending';
+  if (status === null) return 'abandoned';
   if (status === 0) return 'network';
   return status < 400 ? 'ok' : 'http_error';
 }
 
-/** One `model_calls` row per model request of the attempt, with the LLM fault the gateway recorded under its id. */
+/** One `model_calls` row per model request of the attempt, with the LLM fault the gateway applied to it. */
 function recordModelCalls(db: Database, w: AttemptWindow, rows: readonly ServiceRequestRow[]): void {
   const count = db.prepare('SELECT COUNT(*) AS n FROM model_calls WHERE run_id = ?').get(w.runId) as { n: number };
-  const fault = db.prepare(
-    `SELECT id, name FROM fault_events WHERE kind = 'llm' AND json_extract(attributes, '$.request_id') = ? ORDER BY id DESC LIMIT 1`,
-  );
   const insert = db.prepare(
-    `INSERT INTO model_calls (run_id, prompt_index, prompt_attempt, call_index, attempt, request_id, provider, model, status, http_status, fault, fault_event_id, started_at, latency_ms)
-     VALUES (?, ?, ?, ?, 1, ?, 'agent-under-test', 'seen at the model server', ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO model_calls (run_id, prompt_index, prompt_attempt, call_index, attempt, request_id, provider, model, status, http_status, error, fault, fault_event_id, started_at, latency_ms)
+     VALUES (?, ?, ?, ?, 1, ?, 'agent-under-test', 'seen at the model server', ?, ?, ?, ?, ?, ?, ?)`,
   );
+  const endedAt = Date.now();
   rows.forEach((r, i) => {
-    const f = r.request_id === null ? undefined : (fault.get(r.request_id) as { id: number; name: string } | undefined);
-    const status = modelStatus(r.status);
+    // The model server gives a request without X-Request-Id one of its own; a row without one was not recorded by it.
+    const requestId = r.request_id ?? `service-request-${r.id}`;
+    const fault = llmFaultOfRequest(db, w.runId, requestId);
+    const open = r.status === null;
     insert.run(
       w.runId,
       w.promptIndex,
       w.promptAttempt,
       count.n + i + 1,
-      r.request_id ?? `service-request-${r.id}`,
-      status,
+      requestId,
+      modelStatus(r.status),
       r.status || null,
-      f?.name ?? null,
-      f?.id ?? null,
+      open
+        ? `still open at the model server ${OPEN_MODEL_REQUEST_WAIT_MS} ms after the prompt attempt ended: the agent gave up on it, or the lab stopped waiting for the attempt`
+        : null,
+      fault?.kind ?? null,
+      fault?.id ?? null,
       r.received_at,
-      r.duration_ms ?? 0,
+      open ? Math.max(0, endedAt - r.received_at) : (r.duration_ms ?? 0),
     );
   });
 }
@@ -125,15 +153,16 @@ function faultedServices(db: Database, w: AttemptWindow): Set<string> {
  * @param surface the run's tools, to read requests back as tool calls
  * @param expectation the prompt's expectation, to say which expected calls cannot be checked
  * @param recording false when the services do not record requests (`SERVICE_REQUESTS`)
- * @returns the tool calls seen, in arrival order, and the expected calls that cannot be checked
+ * @returns the tool calls seen, in arrival order, and the expected calls that cannot be checked; resolves
+ *   once the attempt's model requests have ended, or after {@link OPEN_MODEL_REQUEST_WAIT_MS}
  */
-export function seenCalls(
+export async function seenCalls(
   db: Database,
   w: AttemptWindow,
   surface: LabSurface,
   expectation: Expectation | undefined,
   recording: boolean,
-): SeenCalls {
+): Promise<SeenCalls> {
   const expected = [...new Set((expectation?.tools ?? []).map((e) => e.tool))];
   if (!recording) {
     return {
@@ -149,7 +178,10 @@ export function seenCalls(
     recordModelCalls(
       db,
       w,
-      rows.filter((r) => r.service === 'model'),
+      await settledModelRows(
+        db,
+        rows.filter((r) => r.service === 'model'),
+      ),
     );
   } catch (err) {
     return {

@@ -18,6 +18,7 @@ import { migrationServiceRequests } from './migrations/007-service-requests.js';
 import { migrationBreakingPoints } from './migrations/008-breaking-points.js';
 import { migrationSteeringChanges } from './migrations/009-steering-changes.js';
 import { migrationCallsOverBothSources } from './migrations/010-calls-over-both-sources.js';
+import { migrationKnowledgeProfiles } from './migrations/012-knowledge-profiles.js';
 
 export type { Migration } from './migration.js';
 
@@ -32,5 +33,6 @@ export const MIGRATIONS: readonly Migration[] = [
   migrationServiceRequests,
   migrationBreakingPoints,
   migrationSteeringChanges,
+  migrationKnowledgeProfiles,
   migrationCallsOverBothSources,
 ];

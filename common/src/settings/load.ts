@@ -29,7 +29,9 @@ export function readDotenv(envFile = join(PROJECT_ROOT, '.env')): RawEnv {
  * @param env the environment (default `process.env`), winning over `.env`
  * @param options `dotenv: false` skips the `.env` file (tests); `envFile` reads another one
  * @returns frozen {@link Settings}
- * @throws {LabError} `SETTINGS_INVALID`, message one line per bad variable: `NAME=value: rule`
+ * @throws {LabError} `SETTINGS_INVALID`, message one line per bad variable: `NAME=value: rule`; its
+ *   details hold the same lines (`problems`) and, line for line, the variable each names (`variables`),
+ *   so a caller that layered overrides on the environment can tell whose value was bad
  */
 export function loadSettings(
   env: RawEnv = process.env,
@@ -40,11 +42,11 @@ export function loadSettings(
   for (const key of Object.keys(settingsShape)) input[key] = merged[key];
   const result = settingsSchema.safeParse(input);
   if (!result.success) {
-    const lines = result.error.issues.map((issue) => {
-      const name = String(issue.path[0]);
-      return `${name}=${merged[name] ?? ''}: ${issue.message}`;
-    });
-    throw new LabError('SETTINGS_INVALID', lines.join('\n'), { details: { problems: lines } });
+    const variables = result.error.issues.map((issue) => String(issue.path[0]));
+    const lines = result.error.issues.map(
+      (issue, i) => `${variables[i]}=${merged[variables[i]!] ?? ''}: ${issue.message}`,
+    );
+    throw new LabError('SETTINGS_INVALID', lines.join('\n'), { details: { problems: lines, variables } });
   }
   const s = result.data;
   // Any service's, not only the registry's: a lab file may declare more (lab-file/schema.ts names).

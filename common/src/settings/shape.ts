@@ -3,7 +3,21 @@
  * user-facing description (`chaos-lab settings`, docs/settings.md and `.env.example` are written from
  * these).
  */
-import { host, intList, llmFaultKinds, num, oneOf, prob, range, seed, text, toxicTypes, url } from './parsers.js';
+import { LAB_FIRST_PORT, LAB_LAST_PORT, PORT_BLOCK_SIZE } from '../lab-span.js';
+import {
+  host,
+  intList,
+  llmFaultKinds,
+  num,
+  oneOf,
+  portOffset,
+  prob,
+  range,
+  seed,
+  text,
+  toxicTypes,
+  url,
+} from './parsers.js';
 
 /**
  * Every setting the lab reads. Descriptions are user-facing: they are shown in `chaos-lab settings`.
@@ -33,7 +47,7 @@ export const settingsShape = {
   ANTHROPIC_API_KEY: text().describe('with LLM_PROVIDER=anthropic: the API key'),
   ANTHROPIC_MODEL: text('claude-3-5-haiku-latest').describe('with LLM_PROVIDER=anthropic: the model name'),
   ANTHROPIC_BASE_URL: url().describe(
-    "with LLM_PROVIDER=anthropic: the API base (unset: Anthropic's own); for a local Anthropic-compatible server",
+    "with LLM_PROVIDER=anthropic and no MODEL_UPSTREAM_URL: the API base the agent calls directly (unset: Anthropic's own); for a local Anthropic-compatible server, such as the lab's model server",
   ),
   MODEL_HOST: host('127.0.0.1').describe(
     'host of the offline model server (model_server under compose); the model proxy forwards to it',
@@ -82,7 +96,7 @@ export const settingsShape = {
     'chunks stream_cut sends before it closes the connection (unset: 2)',
   ),
   MODEL_UPSTREAM_URL: url().describe(
-    'a hosted OpenAI-compatible API (e.g. https://api.groq.com/openai/v1) the model gateway forwards to instead of the offline model; the agent with LLM_PROVIDER=openai or groq then goes through model_proxy and the gateway',
+    "a hosted model API's /v1 base the model gateway forwards to instead of the offline model (OpenAI-compatible, e.g. https://api.groq.com/openai/v1; Anthropic's https://api.anthropic.com/v1 for /v1/messages); the agent with LLM_PROVIDER=openai, groq or anthropic then goes through model_proxy and the gateway",
   ),
   CHAOS_SEED: seed().describe('seed of every random choice (unset or "random": a fresh seed, printed at start)'),
   CHAOS_INTERVAL_MS: num(1000, 50, 3_600_000, { integer: true }).describe('chaos tick period of the proxy-manager, ms'),
@@ -111,8 +125,8 @@ export const settingsShape = {
     'on: after TOOL_LIMIT failed attempts, one call goes straight to the service',
   ),
   FALLBACK_TIMEOUT_MS: num(10000, 1, 3_600_000, { integer: true }).describe('timeout of the direct fallback call, ms'),
-  IDEMPOTENCY_KEYS: oneOf('per-call', ['per-call', 'per-attempt'] as const).describe(
-    "a write's request_id across retries: per-call reuses the call's key (the service writes once), per-attempt sends each attempt's own (a retry after a lost response writes again)",
+  IDEMPOTENCY_KEYS: oneOf('per-call', ['per-call', 'per-attempt', 'per-write'] as const).describe(
+    "a write's request_id: per-call reuses the call's key on its retries (the service writes once per call), per-attempt sends each attempt's own (a retry after a lost response writes again), per-write derives it from the run, the prompt, the tool and its arguments (a prompt retry writing the same again is answered from the service's book too)",
   ),
   TOOL_BACKOFF_BASE_MS: num(200, 0, 600_000, { integer: true }).describe(
     'backoff before retrying a tool call, ms: retry n waits a random time in [0, min(TOOL_BACKOFF_MAX_MS, base * 2^(n-1))) (full jitter); 0 = retry at once',
@@ -150,8 +164,8 @@ export const settingsShape = {
   TOXIPROXY_LISTEN_HOST: host('127.0.0.1').describe('host the proxies listen on, as told to Toxiproxy'),
   TOOLS_HOST: host('127.0.0.1').describe('host of the tool services (override one with <SERVICE>_TOOL_HOST)'),
   BIND_HOST: host('127.0.0.1').describe("address the lab's own servers bind (0.0.0.0 in containers)"),
-  PORT_OFFSET: num(0, 0, 50000, { integer: true }).describe(
-    'added to every default port, to run a second lab beside one',
+  PORT_OFFSET: portOffset().describe(
+    `added to every default port, to run a second lab beside one: a lab spans ports ${LAB_FIRST_PORT}-${LAB_LAST_PORT}, so labs on one machine need offsets at least ${PORT_BLOCK_SIZE} apart (chaos-lab up refuses one that overlaps a running lab); auto (chaos-lab up, npm start only): the first free block of 0, ${PORT_BLOCK_SIZE}, ${2 * PORT_BLOCK_SIZE}, ...`,
   ),
   PROXY_MANAGER_PORT: num(undefined, 1, 65535, { integer: true }).describe(
     'proxy-manager HTTP port (default 8000, shifted by PORT_OFFSET)',

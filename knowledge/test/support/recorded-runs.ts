@@ -21,12 +21,20 @@ export interface ToxicSpec {
   readonly toxicity?: number;
 }
 
+/** What the runs row records besides the prompts: the seed and the settings the run was made with. */
+export interface RunSpec {
+  readonly seed?: number;
+  readonly settings?: Record<string, unknown>;
+  readonly model?: string;
+}
+
 /** Each prompt lasts this long, ms; prompt i starts at i × PROMPT_MS after the run's start. */
 export const PROMPT_MS = 1000;
 
 /**
  * Writes one run: the runs row, each prompt's attempts, logical call and result, then the toxics.
  * @param status the run's end (`running`: never finished)
+ * @param run the seed (default 1), settings (default none recorded) and model (default `offline`)
  */
 export function recordRun(
   db: Database,
@@ -35,10 +43,16 @@ export function recordRun(
   prompts: readonly PromptSpec[],
   toxics: readonly ToxicSpec[],
   status: 'completed' | 'running' = 'completed',
+  run: RunSpec = {},
 ): void {
   let clock = startedAt;
   const records = new RunRecords(db, runId, () => clock);
-  records.start({ seed: 1, settings: {}, promptsTotal: prompts.length, model: 'offline' });
+  records.start({
+    seed: run.seed ?? 1,
+    settings: run.settings ?? {},
+    promptsTotal: prompts.length,
+    model: run.model ?? 'offline',
+  });
   prompts.forEach((p, i) => {
     const promptStart = startedAt + i * PROMPT_MS;
     const callId = `${runId}-c${i}`;

@@ -93,7 +93,7 @@ export function registerBreakingPointCommand(program: Command): void {
     .option('--set <SETTING=value>', 'a setting of every run, e.g. PROXY_TIMEOUT_MS=1000 (repeatable)', setting, {})
     .option(
       '--guard-ms <n>',
-      'time attributes: never test within this many ms of PROXY_TIMEOUT_MS (default max(100, 10 %); 0: off)',
+      "the guard band, ms: a time attribute is never tested within it of PROXY_TIMEOUT_MS, and a step holds only when its attempts' p95 on the target stays below PROXY_TIMEOUT_MS minus it (default max(100, 10 %); 0: off)",
       number('--guard-ms'),
     )
     .action(async (opts: Opts) => {

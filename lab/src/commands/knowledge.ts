@@ -1,9 +1,10 @@
 /**
  * `chaos-lab knowledge [--db PATH] [--json] [--tolerance T] [--min-checked N]`: rebuilds what the lab
- * learnt from every finished run and experiment (knowledge/, see docs/learning.md) and prints each
- * target's risk profile, then every band's evidence: fault events, checked prompts, success rate with
- * its 95% Wilson interval, recovery, p95 durations, duplicate side effects, bystanders, verdict.
- * `--json` prints {build, profiles, knowledge} instead.
+ * learnt from every finished run and experiment (knowledge/, see docs/learning.md) and prints it per
+ * settings profile (the settings the runs were made with; two profiles are never blended): each
+ * target's risk profile, then every band's evidence: fault events (and replays, counted apart), checked
+ * prompts, success rate with its 95% Wilson interval, recovery, p95 durations, duplicate side effects,
+ * bystanders, verdict. `--json` prints {build, settingsProfiles, profiles, knowledge} instead.
  */
 import type { Command } from 'commander';
 import { openDatabase, settings } from '@chaos-lab/common';
@@ -12,6 +13,7 @@ import {
   rebuildKnowledge,
   riskProfiles,
   type KnowledgeRow,
+  type ProfileSummary,
   type RiskProfile,
 } from '@chaos-lab/knowledge';
 import { checkJudgement, type CommandIo, type JudgementFlags } from './knowledge-options.js';
@@ -53,7 +55,7 @@ export function bandsTable(profiles: readonly RiskProfile[]): string {
     'target',
     'fault kind',
     'band',
-    'events',
+    'events (+replays)',
     'checked',
     'success [95% Wilson]',
     'recovered',
@@ -68,7 +70,7 @@ export function bandsTable(profiles: readonly RiskProfile[]): string {
       r.target,
       r.faultKind,
       r.band,
-      String(r.faultEvents),
+      r.replayEvents === 0 ? String(r.faultEvents) : `${r.faultEvents} (+${r.replayEvents})`,
       String(r.promptsChecked),
       r.successRate === null ? '—' : `${pct(r.successRate)} [${pct(r.successLow)}–${pct(r.successHigh)}]`,
       r.failedCalls === 0 ? '—' : `${r.recoveredCalls}/${r.failedCalls}`,
@@ -100,11 +102,11 @@ export function runKnowledgeCommand(
   }
   const db = openDatabase(judgement.dbPath);
   try {
-    const { rows, build } = rebuildKnowledge(db);
+    const { rows, profiles: settingsProfiles, build } = rebuildKnowledge(db);
     const profiles = riskProfiles(rows, judgement);
     if (flags.json) {
       io.out.write(
-        `${JSON.stringify({ build, profiles: profiles.map(({ bands, ...p }) => ({ ...p, bands: bands.map(({ row, ...j }) => ({ ...j, ...keyOf(row) })) })), knowledge: rows }, null, 2)}\n`,
+        `${JSON.stringify({ build, settingsProfiles, profiles: profiles.map(({ bands, ...p }) => ({ ...p, bands: bands.map(({ row, ...j }) => ({ ...j, ...keyOf(row) })) })), knowledge: rows }, null, 2)}\n`,
       );
       return 0;
     }
@@ -118,9 +120,9 @@ export function runKnowledgeCommand(
       return 0;
     }
     io.out.write(
-      `\nRisk profiles (a band held when its Wilson low end ≥ the tolerance; unknown below ${judgement.minChecked} checked prompts)\n${profilesTable(profiles)}\n`,
+      `a band held when its Wilson low end ≥ the tolerance; unknown below ${judgement.minChecked} checked prompts; runs made with different settings are never blended, replays of an observation are counted apart\n`,
     );
-    io.out.write(`\nEvidence per band\n${bandsTable(profiles)}\n`);
+    for (const sp of settingsProfiles) writeSettingsProfile(io, sp, settingsProfiles.length, profiles);
     return 0;
   } finally {
     db.close();
@@ -130,6 +132,21 @@ export function runKnowledgeCommand(
 /** The key of a row, to name a band in the JSON profiles. */
 function keyOf(row: KnowledgeRow): Pick<KnowledgeRow, 'faultKind' | 'band'> {
   return { faultKind: row.faultKind, band: row.band };
+}
+
+/** One settings profile's part of the output: its settings, its risk profiles, its bands. */
+function writeSettingsProfile(
+  io: CommandIo,
+  sp: ProfileSummary,
+  count: number,
+  profiles: readonly RiskProfile[],
+): void {
+  const own = profiles.filter((p) => p.settingsProfile === sp.id);
+  io.out.write(
+    `\n== settings profile ${sp.id} (${sp.runs} run${sp.runs === 1 ? '' : 's'}${count > 1 ? `; one of ${count}, never blended` : ''}): ${sp.label}\n`,
+  );
+  io.out.write(`\nRisk profiles\n${profilesTable(own)}\n`);
+  io.out.write(`\nEvidence per band\n${bandsTable(own)}\n`);
 }
 
 /** Registers `knowledge` on the program. */

@@ -1,8 +1,9 @@
 /**
- * `chaos-lab plan [--db PATH] [--out FILE] [--max-variants N] [--seed N] [--tolerance T]`: rebuilds the
- * knowledge (knowledge/) and writes the next experiment worth running, as a file `chaos-lab run`
- * accepts: bands near a transition, the riskiest targets, faults never tried, each variant with its
- * reason. `--out -` prints the file instead of writing it.
+ * `chaos-lab plan [--db PATH] [--out FILE] [--max-variants N] [--seed N] [--tolerance T] [--profile ID]`:
+ * rebuilds the knowledge (knowledge/) and writes the next experiment worth running, as a file
+ * `chaos-lab run` accepts: bands near a transition, the riskiest targets, faults never tried, each
+ * variant with its reason. It reads one settings profile's knowledge (`--profile`, default the one with
+ * the most runs) and writes that profile's settings into the file. `--out -` prints the file instead.
  */
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
@@ -21,6 +22,7 @@ export interface PlanFlags extends JudgementFlags {
   readonly out: string;
   readonly maxVariants: string;
   readonly seed: string;
+  readonly profile?: string;
 }
 
 /**
@@ -47,14 +49,29 @@ export function runPlanCommand(
     return fail(`chaos-lab plan: --seed must be a whole number ≥ 0, got ${flags.seed}`);
   const db = openDatabase(judgement.dbPath);
   try {
-    const { rows, build } = rebuildKnowledge(db);
+    const { rows, profiles, build } = rebuildKnowledge(db);
+    const profile = flags.profile === undefined ? profiles[0] : profiles.find((p) => p.id === flags.profile);
+    if (profile === undefined && flags.profile !== undefined)
+      return fail(
+        `chaos-lab plan: --profile ${flags.profile}: no such settings profile in the knowledge (${profiles.map((p) => p.id).join(', ') || 'none'}; chaos-lab knowledge lists them)`,
+      );
     const tolerance = judgement.tolerance ?? DEFAULT_TOLERANCE;
-    const choices = chooseFaults(rows, { tolerance, minChecked: judgement.minChecked, maxVariants });
+    const choices = chooseFaults(rows, {
+      tolerance,
+      minChecked: judgement.minChecked,
+      maxVariants,
+      settingsProfile: profile?.id,
+    });
     if (choices.length === 0)
       return fail(
-        'chaos-lab plan: nothing left to plan: every plannable fault kind was tried on every service, and no band is near a transition or broken',
+        `chaos-lab plan: nothing left to plan${profile ? ` under settings profile ${profile.id}` : ''}: every plannable fault kind was tried on every service, and no band is near a transition or broken`,
       );
-    const text = planFileText(choices, { seed, tolerance, builtAt: build.builtAt });
+    const text = planFileText(choices, { seed, tolerance, builtAt: build.builtAt, profile });
+    io.err.write(
+      profile === undefined
+        ? 'nothing is known yet: the plan tries faults never tried, with the settings in force when it runs\n'
+        : `settings profile ${profile.id} (${profile.runs} run${profile.runs === 1 ? '' : 's'}): ${profile.label}${profiles.length > 1 ? `; ${profiles.length - 1} other profile(s): --profile ID` : ''}\n`,
+    );
     if (flags.out === '-') {
       io.out.write(text);
       return 0;
@@ -84,6 +101,10 @@ export function registerPlanCommand(program: Command): void {
     .option('--seed <n>', "the experiment's seed", '1')
     .option('--tolerance <t>', `share of checked prompts that must be correct, 0–1 (default ${DEFAULT_TOLERANCE})`)
     .option('--min-checked <n>', 'checked prompts below which a band is unknown', String(DEFAULT_MIN_CHECKED))
+    .option(
+      '--profile <id>',
+      'the settings profile whose knowledge is read and whose settings the file keeps (chaos-lab knowledge lists them; default: the one with the most runs)',
+    )
     .action((opts: PlanFlags) => {
       process.exitCode = runPlanCommand(opts, settings().LAB_DB_PATH);
     });

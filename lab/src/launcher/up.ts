@@ -8,6 +8,8 @@
  *   model server ─────┤ (the offline model and its LLM fault gateway, when the agent uses it)
  *   proxy-manager ────┴─ healthy? ──► agent (runs the prompts) ──► charts + report (in-process)
  *
+ * Before anything starts, the lab claims its span of ports (common/src/port-claims.ts: an offset that
+ * overlaps a running lab's is refused) and checks each port it binds (ports.ts).
  * Readiness is decided by health checks only. Ctrl-C/SIGTERM at any moment: the agent is stopped first
  * (it marks the run interrupted and keeps every finished prompt), then the proxy-manager (it removes its
  * toxics), then the rest; no child is left running (stop.ts). During the run a part that dies is named
@@ -18,6 +20,7 @@
  */
 import { join } from 'node:path';
 import {
+  claimLabSpan,
   formatEndpoint,
   isLabError,
   labService,
@@ -120,13 +123,16 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
   };
   const toolHealth = (name: string) => labServiceHealthUrl(labService(settings, name), settings);
   const db = openDatabase(settings.LAB_DB_PATH);
+  let releaseSpan: (() => void) | undefined;
   try {
     const other = liveRun(db, Date.now(), settings.HEARTBEAT_STALE_MS);
     if (other) {
       say(`chaos-lab: ${liveRunMessage(other, settings.LAB_DB_PATH)}`);
       return EXIT.badInput;
     }
-    // Before the banner: a refusal is the only line printed.
+    // Before the banner: a refusal is the only line printed. Another lab's span first: its ports in
+    // use would otherwise be named one by one, without the offset that is safe.
+    releaseSpan = claimLabSpan(settings.PORT_OFFSET, settings.LAB_DB_PATH);
     await assertPortsFree(portClaims(settings, external));
     options.beforeRun?.(db, runId);
     say(
@@ -275,6 +281,7 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
     );
     await dashboard?.close();
     finishRecord(db, runId, prompts, { status: 'interrupted', reason: null }, say);
+    releaseSpan?.();
     db.close();
     stop.uninstall();
   }

@@ -22,7 +22,8 @@
  *
  * `status` replaces the HTTP status of the six error kinds (the body stays the kind's). Error bodies
  * follow the OpenAI API's error object ({error: {message, type, code}}), which the OpenAI and Groq SDKs
- * parse into their error classes.
+ * parse into their error classes; the Anthropic Messages API's answers are in
+ * `model/src/anthropic/errors.ts` (same kinds, Anthropic's statuses and error object).
  */
 
 import { LLM_FAULT_KINDS, type LlmFaultKind } from '@chaos-lab/common';
@@ -51,7 +52,7 @@ export interface LlmFault {
   readonly event_id?: number;
 }
 
-/** An HTTP error answer: status, headers and the OpenAI-style error body. */
+/** An HTTP error answer: status, headers and the body in the API's error shape. */
 export interface ErrorAnswer {
   readonly status: number;
   readonly headers: Record<string, string>;
@@ -62,15 +63,34 @@ export interface ErrorAnswer {
 const errorBody = (message: string, type: string, code: string | null) =>
   JSON.stringify({ error: { message, type, param: null, code } });
 
-/** The error answer of a fault that answers before the model (its `status` when set), or undefined for the other kinds. */
-export function errorAnswer(fault: LlmFault): ErrorAnswer | undefined {
-  const answer = kindAnswer(fault);
+/** The error answer each error kind gets in one API's shape, or undefined for the other kinds. */
+export type ErrorAnswers = (fault: LlmFault) => ErrorAnswer | undefined;
+
+/**
+ * The error answer of a fault that answers before the model (its `status` when set), or undefined for
+ * the other kinds.
+ * @param answers the API's answers (default: the OpenAI API's)
+ */
+export function errorAnswer(fault: LlmFault, answers: ErrorAnswers = openAiAnswers): ErrorAnswer | undefined {
+  const answer = answers(fault);
   return answer && fault.status !== undefined ? { ...answer, status: fault.status } : answer;
 }
 
-function kindAnswer(fault: LlmFault): ErrorAnswer | undefined {
+/** What bad_gateway sends in every API: a load balancer's HTML page, not the provider's JSON. */
+export const BAD_GATEWAY_ANSWER: ErrorAnswer = {
+  status: 502,
+  headers: {},
+  contentType: 'text/html',
+  body: '<html><head><title>502 Bad Gateway</title></head><body>502 Bad Gateway</body></html>',
+};
+
+/** `Retry-After` of rate_limit and unavailable, s. */
+export const retryAfterHeader = (fault: LlmFault) => ({ 'Retry-After': String(fault.retry_after_s ?? 1) });
+
+/** The OpenAI API's error answers. */
+export function openAiAnswers(fault: LlmFault): ErrorAnswer | undefined {
   const json = 'application/json';
-  const retryAfter = { 'Retry-After': String(fault.retry_after_s ?? 1) };
+  const retryAfter = retryAfterHeader(fault);
   switch (fault.kind) {
     case 'rate_limit':
       return {
@@ -91,12 +111,7 @@ function kindAnswer(fault: LlmFault): ErrorAnswer | undefined {
         body: errorBody('The server had an error while processing your request (injected)', 'server_error', null),
       };
     case 'bad_gateway':
-      return {
-        status: 502,
-        headers: {},
-        contentType: 'text/html',
-        body: '<html><head><title>502 Bad Gateway</title></head><body>502 Bad Gateway</body></html>',
-      };
+      return BAD_GATEWAY_ANSWER;
     case 'unavailable':
       return {
         status: 503,

@@ -7,17 +7,23 @@
  *   mark it: the request id is appended to the event's `attributes.request_ids` (the agent's model_calls
  *     row finds its fault by it)
  *
- * as the tool services read open `http_error` events (tools/src/server/planned-fault.ts). A request
- * without `X-Chaos-Run` or `X-Chaos-Prompt` (a client that is not the agent) is not announced: it meets
- * the faults open for the current run (time-triggered ones: `random` per tick, `window`). The agent's
- * `X-Request-Id` is `<model call id>#<attempt>`, so the schedule tells a call from its retries; another
- * id is a call of one attempt.
+ * as the tool services read open `http_error` events (tools/src/server/planned-fault.ts). The prompt a
+ * request is announced under is the one it names (request-scope.ts: the contract's `X-Request-Id`
+ * prefix, or `X-Chaos-Run` and `X-Chaos-Prompt`). A request that names none (a client that knows no
+ * contract) is announced under the current run's prompt in flight (`control.current_prompt` of an
+ * active run): the prompts of an agent under test run one at a time, so it is that prompt's, as its
+ * `service_requests` row is tied by time; so `random`, `call` and `prompt` triggers reach it too.
+ * With no prompt in flight it is not announced and meets the faults open for the current run
+ * (time-triggered ones: `random` per tick, `window`, and a fault another request fired that is still
+ * open). An `X-Request-Id` ending in `#<n>` (`<model call id>#<attempt>`, as the lab's agent and the
+ * contract send it) lets the schedule tell a call from its retries; another id is a call of one attempt.
  *
  * A manager that does not answer within {@link ANNOUNCE_TIMEOUT_MS}, or a database that cannot be read,
  * is logged once and the request goes ahead unfaulted: a lost signal must not stop the model.
  */
 import {
   CURRENT_RUN_ID_SQL,
+  currentRun,
   databaseWhenPresent,
   MODEL_CALLS,
   type Database,
@@ -72,10 +78,23 @@ export function plannedLlmFaults(dbPath: string, managerUrl: string, logger: Log
     warning: 'planned LLM faults cannot be read: requests go ahead without planned LLM faults',
   });
   return async (q) => {
-    if (q.runId !== undefined && q.promptIndex !== undefined)
-      await announce({ ...q, runId: q.runId, promptIndex: q.promptIndex });
-    return use((db) => openFault(db, q));
+    const prompt =
+      q.runId !== undefined && q.promptIndex !== undefined
+        ? { runId: q.runId, promptIndex: q.promptIndex }
+        : q.runId === undefined
+          ? use(promptInFlight)
+          : undefined;
+    if (prompt) await announce({ ...q, ...prompt });
+    return use((db) => openFault(db, { ...q, runId: prompt?.runId ?? q.runId }));
   };
+}
+
+/** The current run's prompt in flight, when the run is active and a prompt is running. */
+function promptInFlight(db: Database): { runId: string; promptIndex: number } | undefined {
+  const run = currentRun(db);
+  return run?.phase === 'active' && run.currentPrompt !== null
+    ? { runId: run.runId, promptIndex: run.currentPrompt }
+    : undefined;
 }
 
 /** The run's newest open `llm` event as a fault, marked with the request's id; undefined when none is open. */

@@ -1,8 +1,9 @@
 /**
- * Writes a completion to the client, whole (`application/json`) or streamed (server-sent events,
- * `data: <chunk>\n\n` … `data: [DONE]\n\n`, as the OpenAI API streams), with the response-shaping
- * LLM faults applied on the way: slow_first_token, slow_stream, stream_cut and malformed_json; and
- * the answer-shaping ones before it: bad_tool_args, unknown_tool and empty_completion.
+ * Writes an answer to the client, whole (`application/json`) or streamed (server-sent events; for the
+ * OpenAI API `data: <chunk>\n\n` … `data: [DONE]\n\n`), with the response-shaping LLM faults applied
+ * on the way: slow_first_token, slow_stream, stream_cut and malformed_json ({@link deliver}, shared with
+ * the Anthropic Messages API of `model/src/anthropic/`); and the answer-shaping ones before it:
+ * bad_tool_args, unknown_tool and empty_completion ({@link shapeAnswer}, on the API-neutral answer).
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Response } from 'express';
@@ -50,40 +51,59 @@ export interface WriteOptions {
 }
 
 /**
- * Writes `answer`. Resolves when the response has ended (or was cut); a client gone mid-wait ends it
- * quietly.
+ * Writes `answer` as an OpenAI completion. Resolves when the response has ended (or was cut); a client
+ * gone mid-wait ends it quietly.
  */
-export async function writeAnswer(res: Response, answer: WireAnswer, o: WriteOptions): Promise<void> {
-  const kind = o.fault?.kind;
+export function writeAnswer(res: Response, answer: WireAnswer, o: WriteOptions): Promise<void> {
+  const body: Body = o.stream
+    ? {
+        events: [
+          ...completionChunks(o.id, o.model, o.created, answer, o.includeUsage).map(
+            (c) => `data: ${JSON.stringify(c)}\n\n`,
+          ),
+          'data: [DONE]\n\n',
+        ],
+        brokenEvent: 'data: {"id": "chatcmpl-broken", "choices": [{"delta": {"content": "Hel\n\n',
+      }
+    : { whole: JSON.stringify(completionBody(o.id, o.model, o.created, answer)) };
+  return deliver(res, body, o.fault, o.signal);
+}
+
+/**
+ * A response body to deliver: a whole JSON text, or the server-sent events of a stream with the event
+ * malformed_json puts in place of the second one (an event whose data is not JSON).
+ */
+export type Body = { readonly whole: string } | { readonly events: readonly string[]; readonly brokenEvent: string };
+
+/**
+ * Delivers `body` with the response-shaping fault applied (slow_first_token, slow_stream, stream_cut,
+ * malformed_json), the same for every API. Resolves when the response has ended (or was cut); a
+ * client gone mid-wait (`signal`) ends it quietly.
+ */
+export async function deliver(
+  res: Response,
+  body: Body,
+  fault: LlmFault | undefined,
+  signal: AbortSignal,
+): Promise<void> {
+  const kind = fault?.kind;
   const wait = (ms: number) =>
-    delay(ms, undefined, { signal: o.signal }).then(
+    delay(ms, undefined, { signal }).then(
       () => true,
       () => false,
     );
-  if (kind === 'slow_first_token' && !(await wait(o.fault?.first_token_delay_ms ?? 2000))) return;
-  const pauseMs = kind === 'slow_stream' ? (o.fault?.chunk_delay_ms ?? 500) : 0;
-  const cutAfter = kind === 'stream_cut' ? (o.fault?.cut_after_chunks ?? 2) : Infinity;
+  if (kind === 'slow_first_token' && !(await wait(fault?.first_token_delay_ms ?? 2000))) return;
+  const pauseMs = kind === 'slow_stream' ? (fault?.chunk_delay_ms ?? 500) : 0;
+  const cutAfter = kind === 'stream_cut' ? (fault?.cut_after_chunks ?? 2) : Infinity;
+  const stream = 'events' in body;
   // Each piece of the response: SSE events when streaming, else the JSON body in a few slices.
-  const pieces = o.stream
-    ? [
-        ...completionChunks(o.id, o.model, o.created, answer, o.includeUsage).map(
-          (c) => `data: ${JSON.stringify(c)}\n\n`,
-        ),
-        'data: [DONE]\n\n',
-      ]
-    : slices(
-        JSON.stringify(completionBody(o.id, o.model, o.created, answer)),
-        pauseMs > 0 || cutAfter < Infinity ? 4 : 1,
-      );
+  const pieces = stream ? [...body.events] : slices(body.whole, pauseMs > 0 || cutAfter < Infinity ? 4 : 1);
   if (kind === 'malformed_json') {
-    const at = o.stream ? 1 : 0;
-    pieces[at] = o.stream
-      ? 'data: {"id": "chatcmpl-broken", "choices": [{"delta": {"content": "Hel\n\n'
-      : pieces.join('').slice(0, 40);
-    if (!o.stream) pieces.length = 1;
+    if (stream) pieces[1] = body.brokenEvent;
+    else pieces.splice(0, pieces.length, pieces.join('').slice(0, 40));
   }
-  res.status(200).setHeader('Content-Type', o.stream ? 'text/event-stream' : 'application/json');
-  if (o.stream) res.setHeader('Cache-Control', 'no-cache');
+  res.status(200).setHeader('Content-Type', stream ? 'text/event-stream' : 'application/json');
+  if (stream) res.setHeader('Cache-Control', 'no-cache');
   res.flushHeaders();
   for (const [i, piece] of pieces.entries()) {
     if (i >= cutAfter) {

@@ -9,11 +9,11 @@ import type { LlmFault } from './faults.js';
 export interface FaultQuery {
   /** The request's number among those of its run the gateway has seen (1 = the first; retries count). */
   readonly callNumber: number;
-  /** The run (`X-Chaos-Run`), when the client said. */
+  /** The run, when the client said (request-scope.ts: the `X-Request-Id` prefix, or `X-Chaos-Run`). */
   readonly runId?: string;
-  /** The prompt the call is made for (`X-Chaos-Prompt`, 0-based as prompt_results.prompt_index), when the client said. */
+  /** The prompt the call is made for (0-based as prompt_results.prompt_index), when the client said. */
   readonly promptIndex?: number;
-  /** `X-Request-Id` (the agent's `<model call id>#<attempt>`), or one the gateway made up. */
+  /** `X-Request-Id` (e.g. `<model call id>#<attempt>`, `<run>/p<i>/a<n>/m1#1`), or the gateway's own `model-<uuid>`. */
   readonly requestId: string;
 }
 

@@ -13,9 +13,12 @@ export interface TestModelServer {
   close(): Promise<void>;
 }
 
-/** Starts a model server whose every request (or those `when` picks) gets `fault`. */
+/**
+ * Starts a model server whose every request (or those `when` picks) gets `fault` (a function: the
+ * fault it returns at each request).
+ */
 export async function startTestModelServer(
-  fault?: LlmFault,
+  fault?: LlmFault | (() => LlmFault | undefined),
   when: (call: number) => boolean = () => true,
   overrides: Record<string, string> = {},
 ): Promise<TestModelServer> {
@@ -24,7 +27,8 @@ export async function startTestModelServer(
   const db = openDatabase(settings.LAB_DB_PATH);
   migrate(db);
   db.close();
-  const faults: LlmFaultSource = ({ callNumber }) => (fault && when(callNumber) ? fault : undefined);
+  const faults: LlmFaultSource = ({ callNumber }) =>
+    when(callNumber) ? (typeof fault === 'function' ? fault() : fault) : undefined;
   const server = await startModelServer(settings, { port: 0, host: '127.0.0.1', faults });
   return {
     server,

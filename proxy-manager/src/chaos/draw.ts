@@ -31,13 +31,17 @@
  */
 import type { Random, Settings, ToxicType } from '@chaos-lab/common';
 import type { Stream } from '../toxiproxy/gateway.js';
+import { LOOP_TOXIC_PREFIX } from '../toxiproxy/toxic-names.js';
 import { drawAttributes, INJECTED_TOXICITY, STREAMS, type CatalogSettings } from './toxic-catalog.js';
 
 /** A toxic the loop has decided to inject. */
 export interface ToxicPlan {
   /** Toxiproxy proxy name, e.g. `weather_proxy`. */
   readonly proxy: string;
-  /** Toxic name, `chaos_<type>_<stream>` (one injected toxic per proxy at a time, so it is unique). */
+  /**
+   * Toxic name, `chaos_<type>_<stream>` (one injected toxic per proxy at a time, so it is unique; the
+   * prefix marks it as the lab's: `toxiproxy/toxic-names.ts`).
+   */
   readonly name: string;
   readonly type: ToxicType;
   readonly stream: Stream;
@@ -72,7 +76,7 @@ export function drawTick(
     const durationMs = type === 'timeout' ? Math.max(drawnMs, attributes.timeout ?? 0) : drawnMs;
     return {
       proxy,
-      name: `chaos_${type}_${stream}`,
+      name: `${LOOP_TOXIC_PREFIX}${type}_${stream}`,
       type,
       stream,
       toxicity: INJECTED_TOXICITY,

@@ -10,7 +10,8 @@
  *              ▼ as is                 ▼ (draws still made)         foreign → remove)    drawTick)
  *
  * The run, its steering and its draws are read in `followed-run.ts`; the injected toxics are held in
- * `held-toxics.ts` (a proxy's busy time counted in ticks, for replay); every tick stamps the
+ * `held-toxics.ts` (a proxy's busy time counted in ticks, for replay); toxics made by hand with a
+ * Toxiproxy client are kept and recorded as manual faults (`manual-toxics.ts`); every tick stamps the
  * manager's heartbeat in `parts` (`manager-part.ts`), so the events of a manager that dies are closed
  * at its last heartbeat.
  *
@@ -27,6 +28,7 @@ import { loopContext, type ChaosLoopDeps, type LoopContext } from './context.js'
 import { FollowedRun, UNREADABLE } from './followed-run.js';
 import { HeldToxics } from './held-toxics.js';
 import { closeStaleEvents, recordManagerPart } from './manager-part.js';
+import { ManualToxics } from './manual-toxics.js';
 import type { ChaosSnapshot } from './snapshot.js';
 
 /** Runs the chaos loop; see the file comment. */
@@ -37,6 +39,7 @@ export class ChaosLoop {
   private readonly conditions = new ConditionLog();
   private readonly followed: FollowedRun;
   private readonly held: HeldToxics;
+  private readonly manual: ManualToxics;
   private ticks = 0;
   private toxiproxyReachable: boolean | null = null;
   private staleEventsOpen = true;
@@ -48,19 +51,21 @@ export class ChaosLoop {
     this.ctx = loopContext(deps, this.conditions, () => this.followed.current?.runId);
     this.followed = new FollowedRun(this.ctx);
     this.held = new HeldToxics(this.ctx, this.queue, () => this.stopped);
+    this.manual = new ManualToxics(this.ctx);
   }
 
   /**
    * Start-up: closes the events of an earlier manager that died at its last heartbeat, records this
-   * manager in `parts`, reconciles the proxies, removing every toxic found, then closes the events an
-   * earlier manager left open otherwise. Failures are logged; ticks retry them.
+   * manager in `parts`, reconciles the proxies, removing every lab toxic found (hand-made ones are
+   * kept and recorded), then closes the events an earlier manager left open otherwise. Failures are
+   * logged; ticks retry them.
    */
   recover(): Promise<void> {
     return this.queue.run(async () => {
       const run = this.followed.read();
       if (run !== UNREADABLE) this.follow(run); // so the start-up lines carry the run id
       recordManagerPart(this.ctx, 'start');
-      const proxies = await this.sync('start');
+      const proxies = await this.sync('start', this.currentRunId());
       if (proxies) this.tryCloseStaleEvents();
     });
   }
@@ -79,7 +84,8 @@ export class ChaosLoop {
   /**
    * Stops ticking and removes every toxic the loop injected, closing their events, and rolls back the
    * run's planned faults. A toxic that cannot be removed (Toxiproxy unreachable) is logged; the next
-   * start removes it and closes its event.
+   * start removes it and closes its event. Hand-made toxics stay (they are the user's); their events
+   * are closed (`manager_stopped`).
    */
   async stop(): Promise<void> {
     if (this.stopped) return;
@@ -88,6 +94,7 @@ export class ChaosLoop {
     await this.queue.run(async () => {
       await this.deps.schedule?.stop();
       await this.held.removeAll('shutting down');
+      this.manual.closeAll();
       recordManagerPart(this.ctx, 'stop');
       this.held.logLeftBehind();
     });
@@ -134,7 +141,7 @@ export class ChaosLoop {
     try {
       const run = this.followed.read();
       recordManagerPart(this.ctx, 'tick');
-      const proxies = await this.sync('tick');
+      const proxies = await this.sync('tick', run === UNREADABLE ? this.currentRunId() : run?.runId);
       this.held.retryPendingCloses();
       if (proxies && this.staleEventsOpen) this.tryCloseStaleEvents();
       if (run === UNREADABLE) return;
@@ -163,14 +170,17 @@ export class ChaosLoop {
 
   /** Closes the events a dead manager left open, until that succeeds once. */
   private tryCloseStaleEvents(): void {
-    if (closeStaleEvents(this.ctx, this.held.eventIds())) this.staleEventsOpen = false;
+    const keep = new Set([...this.held.eventIds(), ...this.manual.eventIds()]);
+    if (closeStaleEvents(this.ctx, keep)) this.staleEventsOpen = false;
   }
 
   /**
-   * Lists Toxiproxy's proxies, notices injected toxics that vanished, and reconciles.
+   * Lists Toxiproxy's proxies, notices injected toxics that vanished, reconciles, and records the
+   * hand-made toxics found.
+   * @param runId the run just read (the hand-made toxics' events belong to it)
    * @returns the proxies that exist now (listed or just created), or undefined when Toxiproxy is unreachable
    */
-  private async sync(when: 'start' | 'tick'): Promise<ProxyState[] | undefined> {
+  private async sync(when: 'start' | 'tick', runId: string | undefined): Promise<ProxyState[] | undefined> {
     const { gateway, desired } = this.deps;
     const log = this.ctx.logFor(this.currentRunId());
     let proxies: ProxyState[];
@@ -187,10 +197,11 @@ export class ChaosLoop {
     const owned = (proxy: string, toxic: string) =>
       this.held.owns(proxy, toxic) || (this.deps.schedule?.owns(proxy, toxic) ?? false);
     const result = await reconcileProxies(gateway, desired, proxies, owned, log);
+    this.manual.observe(result.handMade, runId);
     if (when === 'start') log.info({ ...result, proxies: desired.length }, 'reconciled proxies at start');
     else if (result.created.length > 0)
       log.warn({ created: result.created }, 'proxies were missing (Toxiproxy restarted?): recreated');
-    else if (madeChanges(result)) log.info(result, 'reconciled proxies');
+    else if (madeChanges(result)) log.info({ ...result, handMade: undefined }, 'reconciled proxies');
     this.conditions.report(
       'proxies',
       result.failures.length > 0 ? `not reconciled, retrying: ${result.failures.join('; ')}` : undefined,

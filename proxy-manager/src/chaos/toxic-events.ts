@@ -1,13 +1,21 @@
 /**
- * The `toxic_events` view of `fault_events` (see docs/record.md): one row per injected toxic, opened when it is added to
- * Toxiproxy and closed with `ended_at` when it is gone. Writes go through `writeTransaction`, so they
+ * The `toxic_events` view of `fault_events` (see docs/record.md): one row per toxic, opened when it is added to
+ * Toxiproxy (or, for a hand-made toxic, when the manager first sees it: `trigger` {@link MANUAL_TRIGGER})
+ * and closed with `ended_at` when it is gone. Writes go through `writeTransaction`, so they
  * wait for the agent's writes instead of failing. Times are ms since the epoch (UTC).
  */
 import { writeTransaction, type Database } from '@chaos-lab/common';
 
-/** An injection to record. */
+/**
+ * `fault_events.trigger` of a hand-made toxic (made with a Toxiproxy client, not by the lab): a toxic
+ * the manager found on one of its proxies, kept, and recorded while it sees it.
+ */
+export const MANUAL_TRIGGER: Readonly<{ kind: 'manual' }> = Object.freeze({ kind: 'manual' });
+
+/** A toxic to record. */
 export interface ToxicEventInput {
-  readonly runId: string;
+  /** The run it belongs to; null for a hand-made toxic seen while no run is current. */
+  readonly runId: string | null;
   /** Proxy name, e.g. `weather_proxy`. */
   readonly proxy: string;
   /** Toxic name. */
@@ -16,8 +24,10 @@ export interface ToxicEventInput {
   readonly stream: 'upstream' | 'downstream';
   readonly toxicity: number;
   readonly attributes: Readonly<Record<string, unknown>>;
-  /** When the toxic was added, ms since the epoch. */
+  /** When the toxic was added (a hand-made one: first seen), ms since the epoch. */
   readonly startedAt: number;
+  /** What put it there, as JSON (`fault_events.trigger`): {@link MANUAL_TRIGGER}; absent for the loop's injections. */
+  readonly trigger?: Readonly<Record<string, unknown>>;
 }
 
 /** An event left open, as closed by {@link closeOpenToxicEvents}. */
@@ -45,8 +55,8 @@ export function openToxicEvent(db: Database, event: ToxicEventInput): number {
   return writeTransaction(db, () => {
     const info = db
       .prepare(
-        `INSERT INTO fault_events (run_id, kind, proxy, service, name, type, stream, toxicity, attributes, started_at)
-         VALUES (?, 'toxic', ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO fault_events (run_id, kind, proxy, service, name, type, stream, toxicity, attributes, started_at, trigger)
+         VALUES (?, 'toxic', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         event.runId,
@@ -58,6 +68,7 @@ export function openToxicEvent(db: Database, event: ToxicEventInput): number {
         event.toxicity,
         JSON.stringify(event.attributes),
         event.startedAt,
+        event.trigger === undefined ? null : JSON.stringify(event.trigger),
       );
     return Number(info.lastInsertRowid);
   });
@@ -65,8 +76,9 @@ export function openToxicEvent(db: Database, event: ToxicEventInput): number {
 
 /**
  * Closes an event (a no-op when it is closed already).
- * @param endedBy why it ended: `removed` (the manager removed the toxic, or saw it gone), or
- *   `toxiproxy_lost` (Toxiproxy refused connections at shutdown: the toxic died with it)
+ * @param endedBy why it ended: `removed` (the manager removed the toxic, or saw it gone),
+ *   `toxiproxy_lost` (Toxiproxy refused connections at shutdown: the toxic died with it), or for a
+ *   hand-made toxic `changed`, `run_changed`, `manager_stopped` (see `manual-toxics.ts`)
  */
 export function closeToxicEvent(db: Database, id: number, endedAt: number, endedBy = 'removed'): void {
   writeTransaction(db, () => {
@@ -105,14 +117,16 @@ export function closeOpenToxicEvents(
   });
 }
 
-/** Counts a run's injections. */
+/** Counts a run's injections: the toxics the lab added (the loop's and planned ones), not hand-made ones. */
 export function injectionCounts(db: Database, runId: string): InjectionCounts {
   const groups = db
     .prepare(
       `SELECT proxy, type, COUNT(*) AS total, SUM(ended_at IS NULL) AS open
-         FROM toxic_events WHERE run_id = ? GROUP BY proxy, type`,
+         FROM fault_events
+        WHERE run_id = ? AND kind = 'toxic' AND json_extract(trigger, '$.kind') IS NOT ?
+        GROUP BY proxy, type`,
     )
-    .all(runId) as { proxy: string; type: string; total: number; open: number }[];
+    .all(runId, MANUAL_TRIGGER.kind) as { proxy: string; type: string; total: number; open: number }[];
   const counts = { total: 0, open: 0, byProxy: {} as Record<string, number>, byType: {} as Record<string, number> };
   for (const g of groups) {
     counts.total += g.total;

@@ -3,15 +3,25 @@
  * does. Run once at start (before the first chaos tick) and again on every chaos tick, so a
  * Toxiproxy that restarted (and lost its proxies) is healed without restarting the manager.
  *
- * The manager owns the seven proxies and every toxic on them: a missing proxy is created, a drifted
- * one (listen, upstream, disabled) is set right, and any toxic it did not inject itself — stale ones
- * from a crashed run, or ones added by hand — is removed, so `toxic_events` records every toxic the
+ * The manager owns the seven proxies and the lab's toxics on them: a missing proxy is created, a
+ * drifted one (listen, upstream, disabled) is set right, and a toxic with a lab name (`toxic-names.ts`)
+ * that the manager does not hold now — left by a crashed manager or an ended run — is removed. A toxic
+ * with any other name was made by hand with a Toxiproxy client: it is the user's, kept, and returned
+ * (`handMade`) so the loop records it as a manual fault; `toxic_events` thus records every toxic the
  * agent met. Failures are per proxy: returned (the caller logs them as a lasting condition) and
  * retried on the next tick.
  */
 import type { Logger } from '@chaos-lab/common';
 import { proxyDrift, type DesiredProxy } from './desired-proxies.js';
-import { toxiproxyHttpStatus, type ProxyState, type ToxiproxyGateway } from './gateway.js';
+import { toxiproxyHttpStatus, type ProxyState, type ToxicState, type ToxiproxyGateway } from './gateway.js';
+import { isLabToxicName } from './toxic-names.js';
+
+/** A toxic made by hand (not a lab name) on one of the manager's proxies, as Toxiproxy reported it. */
+export interface HandMadeToxic {
+  /** Proxy name, e.g. `weather_proxy`. */
+  readonly proxy: string;
+  readonly toxic: ToxicState;
+}
 
 /** What one reconciliation did. */
 export interface ReconcileResult {
@@ -19,8 +29,10 @@ export interface ReconcileResult {
   readonly created: string[];
   /** Proxies whose listen/upstream/enabled were set right. */
   readonly updated: string[];
-  /** Toxics removed because the manager did not inject them, as `proxy/toxic`. */
+  /** Lab toxics removed because the manager does not hold them (left behind), as `proxy/toxic`. */
   readonly removedToxics: string[];
+  /** Hand-made toxics on the manager's proxies, kept (on proxies listed, not those just created). */
+  readonly handMade: HandMadeToxic[];
   /** One message per failed call; those proxies are retried next time. */
   readonly failures: string[];
 }
@@ -33,8 +45,8 @@ export function madeChanges(result: ReconcileResult): boolean {
 /**
  * Reconciles the desired proxies with what Toxiproxy reported.
  * @param observed every proxy Toxiproxy has now (proxies not in `desired` are left alone)
- * @param owned true for a toxic the manager injected and is tracking (kept); every other toxic on a
- *   desired proxy is removed
+ * @param owned true for a lab toxic the manager injected and holds (kept); every other toxic with a lab
+ *   name on a desired proxy is removed; every toxic with another name is kept and returned as hand-made
  * @param logger bound to the current run; every change made is logged
  * @returns what was done; never throws for a failed Toxiproxy call (see `failures`)
  */
@@ -45,7 +57,7 @@ export async function reconcileProxies(
   owned: (proxy: string, toxic: string) => boolean,
   logger: Logger,
 ): Promise<ReconcileResult> {
-  const result: ReconcileResult = { created: [], updated: [], removedToxics: [], failures: [] };
+  const result: ReconcileResult = { created: [], updated: [], removedToxics: [], handMade: [], failures: [] };
   const byName = new Map(observed.map((p) => [p.name, p]));
   for (const want of desired) {
     const log = logger.child({ proxy: want.name });
@@ -55,6 +67,9 @@ export async function reconcileProxies(
         if (await createProxy(gateway, want, log)) result.created.push(want.name);
         continue;
       }
+      // Listed before any call that may fail, so a failure never hides a hand-made toxic.
+      for (const toxic of have.toxics)
+        if (!isLabToxicName(toxic.name)) result.handMade.push({ proxy: want.name, toxic });
       const drift = proxyDrift(have, want);
       if (drift.length > 0) {
         await gateway.updateProxy(want);
@@ -62,11 +77,11 @@ export async function reconcileProxies(
         result.updated.push(want.name);
       }
       for (const toxic of have.toxics) {
-        if (owned(want.name, toxic.name)) continue;
+        if (!isLabToxicName(toxic.name) || owned(want.name, toxic.name)) continue;
         await gateway.removeToxic(want.name, toxic);
         log.info(
           { toxic: toxic.name, type: toxic.type, stream: toxic.stream, attributes: toxic.attributes },
-          'reconcile: removed a toxic the proxy-manager did not inject',
+          'reconcile: removed a lab toxic the proxy-manager does not hold (left behind)',
         );
         result.removedToxics.push(`${want.name}/${toxic.name}`);
       }

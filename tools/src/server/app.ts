@@ -12,7 +12,7 @@ import express, { type Express } from 'express';
 import { METRICS_PATH, metricsHandler } from '@chaos-lab/common';
 import { accessLog } from './access-log.js';
 import { errorHandler, unknownRoute } from './errors.js';
-import { IdempotencyStore } from './idempotency.js';
+import { IDEMPOTENCY_CAPACITY, IdempotencyStore } from './idempotency.js';
 import { countRequests } from './metrics.js';
 import { plannedFault } from './planned-fault.js';
 import { simulatedFailure } from './simulated-failure.js';
@@ -25,7 +25,7 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 /** The health check path of every tool service. */
 export const HEALTH_PATH = '/health';
 
-/** The path that lists the writes that took effect (see {@link IdempotencyStore.writes}). */
+/** The path that lists the writes that took effect (see {@link IdempotencyStore.listing}). */
 export const WRITES_PATH = '/writes';
 
 /**
@@ -38,7 +38,7 @@ export const WRITES_PATH = '/writes';
 export function createServiceApp(service: ToolService, deps: ToolDeps): Express {
   const now = deps.now ?? Date.now;
   const startedAtMs = now();
-  const idempotency = new IdempotencyStore();
+  const idempotency = new IdempotencyStore(IDEMPOTENCY_CAPACITY, now);
   const routes = service.routes({ random: deps.random.fork('data'), now, idempotency });
 
   const app = express();
@@ -51,12 +51,9 @@ export function createServiceApp(service: ToolService, deps: ToolDeps): Express 
   });
   app.all(METRICS_PATH, metricsHandler()); // its own 405 for other methods
   app.use(countRequests(service.name, [HEALTH_PATH, METRICS_PATH]));
-  // The writes that took effect, by idempotency key: how the experiment runner counts duplicate side effects.
+  // The writes that took effect, with what each wrote: how the experiment runner counts duplicate side effects.
   app.get(WRITES_PATH, (_req, res) => {
-    res.json({
-      service: service.name,
-      writes: idempotency.writes().map((w) => ({ scope: w.scope, request_id: w.requestId })),
-    });
+    res.json({ service: service.name, writes: idempotency.listing() });
   });
   // Before the faults: an MCP tool call makes one request to the routes below, which meets them (mcp/endpoint.ts).
   if (deps.mcpTools) app.use(mcpRouter(service.name, deps.mcpTools, deps.logger));

@@ -160,10 +160,8 @@ export const migrationCallsOverBothSources: Migration = {
 
       -- Every (model request, fault event) pair: an llm fault the gateway applied to it (linked_by
       -- 'fault_event_id': model_calls.fault_event_id; 'request_id': the event's attributes.request_ids,
-      -- where the gateway marks every request it served under the fault; 'time': a request that
-      -- carried no X-Request-Id and arrived while the llm event was open, which the gateway applies to
-      -- every request it serves), or a toxic on model_proxy while it ran ('time'). inferred: the
-      -- request was tied to its prompt by time, or the llm fault linked to it by time.
+      -- where the gateway marks every request it served under the fault), or a toxic on model_proxy
+      -- while it ran ('time'). inferred: the request was tied to its prompt by time.
       CREATE VIEW model_call_faults AS
         SELECT m.id AS model_call_row, m.run_id, m.prompt_index, m.prompt_attempt, m.call_index, m.attempt, m.request_id, m.provider,
                m.status, m.attribution, m.started_at, m.latency_ms,
@@ -171,15 +169,12 @@ export const migrationCallsOverBothSources: Migration = {
                CASE WHEN m.fault_event_id = f.id THEN 'fault_event_id' WHEN f.kind = 'llm' AND m.request_id IN
                       (SELECT value FROM json_each(CASE WHEN json_valid(f.attributes) THEN f.attributes ELSE '{}' END, '$.request_ids'))
                     THEN 'request_id' ELSE 'time' END AS linked_by,
-               m.attribution = 'inferred_time'
-                 OR (f.kind = 'llm' AND m.fault_event_id IS NOT f.id AND m.request_id LIKE 'service-request-%') AS inferred
+               m.attribution = 'inferred_time' AS inferred
           FROM model_requests m
           JOIN fault_events f
             ON (f.kind = 'llm'
                 AND (f.id = m.fault_event_id
-                  OR m.request_id IN (SELECT value FROM json_each(CASE WHEN json_valid(f.attributes) THEN f.attributes ELSE '{}' END, '$.request_ids'))
-                  OR (m.provider = 'agent-under-test' AND m.request_id LIKE 'service-request-%' AND f.run_id = m.run_id
-                      AND f.started_at <= m.started_at AND (f.ended_at IS NULL OR f.ended_at > m.started_at))))
+                  OR m.request_id IN (SELECT value FROM json_each(CASE WHEN json_valid(f.attributes) THEN f.attributes ELSE '{}' END, '$.request_ids'))))
             OR (f.kind = 'toxic' AND f.proxy = 'model_proxy'
                 AND f.started_at <= m.started_at + m.latency_ms AND (f.ended_at IS NULL OR f.ended_at > m.started_at));
 
@@ -205,8 +200,7 @@ export const migrationCallsOverBothSources: Migration = {
       --   3 for an agent over HTTP: the kind of the first fault that touched a request of the prompt
       --     seen at a service or an unseen expected call (the lab cannot see what the agent got back);
       --   4 the prompt's error_type for a failed or interrupted prompt; NULL for a wrong or unhandled one.
-      -- root_inferred: 1 when the root rests on an inference (a request tied by time, an llm fault
-      -- linked by time, step 3). chain: every failed attempt in time order (JSON), with its source.
+      -- root_inferred: 1 when the root rests on an inference (a request tied by time, step 3). chain: every failed attempt in time order (JSON), with its source.
       -- Each prompt's roots are looked up by its own (run_id, prompt_index), so a reader's filter on
       -- them reaches the indexes; the JSON arrays keep the order of their ordered subqueries.
       CREATE VIEW prompt_causes AS

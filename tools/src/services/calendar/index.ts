@@ -6,10 +6,11 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { pageFields, pageOf } from '../../server/paging.js';
+import { writeRequest } from '../../server/idempotency.js';
 import { parseInput, requestIdField, requiredText } from '../../server/validation.js';
 import type { ToolService } from '../../service.js';
 import { calendarDate, timeOfDay } from './fields.js';
-import { EventStore } from './store.js';
+import { calendarIdentity, EventStore } from './store.js';
 
 /** Longest event title, in characters. */
 export const MAX_TITLE_CHARS = 200;
@@ -40,17 +41,19 @@ export const calendarService: ToolService = {
     });
     router.post('/events', (req, res) => {
       const { request_id, ...event } = parseInput(addBody, req.body, 'body');
-      const answer = idempotency.run('POST /events', request_id, () => ({
-        status: 201,
-        body: { event: store.add(event) },
-      }));
+      const write = writeRequest(req, 'POST /events', request_id, calendarIdentity.addEvent(event));
+      const answer = idempotency.run(write, () => {
+        const added = store.add(event);
+        return { answer: { status: 201, body: { event: added } }, record: added.id };
+      });
       res.status(answer.status).json(answer.body);
     });
     router.delete('/events', (req, res) => {
       const { date, request_id } = parseInput(deleteQuery, req.query, 'query');
-      const answer = idempotency.run('DELETE /events', request_id, () => ({
-        status: 200,
-        body: { date, deleted: store.deleteOn(date) },
+      const write = writeRequest(req, 'DELETE /events', request_id, calendarIdentity.deleteEvents(date));
+      const answer = idempotency.run(write, () => ({
+        answer: { status: 200, body: { date, deleted: store.deleteOn(date) } },
+        record: null,
       }));
       res.status(answer.status).json(answer.body);
     });

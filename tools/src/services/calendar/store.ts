@@ -7,6 +7,8 @@
  * would be recorded as a failure of the agent that no fault caused.
  */
 
+import { normaliseWriteText, writeIdentity } from '@chaos-lab/common';
+
 /** One calendar event. `time` is `HH:MM`, `date` is `YYYY-MM-DD`. */
 export interface CalendarEvent {
   readonly id: string;
@@ -17,6 +19,18 @@ export interface CalendarEvent {
 
 /** How many events the calendar keeps, over all dates; past it the oldest created is dropped. */
 export const MAX_STORED_EVENTS = 1000;
+
+/**
+ * What a write to the calendar writes, for counting duplicate side effects (`GET /writes`):
+ * `add_event` of the same title (normalised text: case, Unicode form and white space aside:
+ * `normaliseWriteText`) on the same date at the same time (both already canonical); `delete_events` of
+ * the same date. Two such events on the calendar are one event added twice.
+ */
+export const calendarIdentity = {
+  addEvent: (event: Omit<CalendarEvent, 'id'>): string =>
+    writeIdentity('add_event', [normaliseWriteText(event.title), event.date, event.time]),
+  deleteEvents: (date: string): string => writeIdentity('delete_events', [date]),
+};
 
 /** The events of one calendar, by date. Ids are `evt_1`, `evt_2`, … in order of creation, never reused. */
 export class EventStore {

@@ -6,9 +6,10 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { pageFields, pageOf } from '../../server/paging.js';
+import { writeRequest } from '../../server/idempotency.js';
 import { parseInput, requestIdField, requiredText } from '../../server/validation.js';
 import type { ToolService } from '../../service.js';
-import { Mailbox } from './mailbox.js';
+import { Mailbox, messageIdentity } from './mailbox.js';
 
 /** Longest recipient, in characters. */
 export const MAX_RECIPIENT_CHARS = 200;
@@ -34,10 +35,11 @@ export const messageService: ToolService = {
     const router = Router();
     router.post('/messages', (req, res) => {
       const { to, body, request_id } = parseInput(sendBody, req.body, 'body');
-      const answer = idempotency.run('POST /messages', request_id, () => ({
-        status: 201,
-        body: { message: mailbox.send(to, body, now()) },
-      }));
+      const write = writeRequest(req, 'POST /messages', request_id, messageIdentity(to, body));
+      const answer = idempotency.run(write, () => {
+        const message = mailbox.send(to, body, now());
+        return { answer: { status: 201, body: { message } }, record: message.id };
+      });
       res.status(answer.status).json(answer.body);
     });
     router.get('/inbox', (req, res) => {

@@ -7,6 +7,8 @@
  * be recorded as a failure of the agent that no fault caused.
  */
 
+import { normaliseWriteText, writeIdentity } from '@chaos-lab/common';
+
 /** One message. `sent_at` is ISO-8601 UTC. */
 export interface Message {
   readonly id: string;
@@ -51,6 +53,15 @@ const SEED_MESSAGES: readonly SeedMessage[] = [
     minutesBeforeStart: 2_900,
   },
 ];
+
+/**
+ * What a sent message writes, for counting duplicate side effects (`GET /writes`): `send_message` to
+ * the same recipient with the same body, both compared as normalised text (case, Unicode form and
+ * white space aside: `normaliseWriteText`). Two such messages in the mailbox are one message sent twice.
+ */
+export function messageIdentity(to: string, body: string): string {
+  return writeIdentity('send_message', [normaliseWriteText(to), normaliseWriteText(body)]);
+}
 
 /** The inbox and outbox of the one user of the lab ("me"). Ids are `msg_1`, `msg_2`, … and never reused. */
 export class Mailbox {
