@@ -17,6 +17,7 @@ import { migrationKnowledge } from './migrations/006-knowledge.js';
 import { migrationServiceRequests } from './migrations/007-service-requests.js';
 import { migrationBreakingPoints } from './migrations/008-breaking-points.js';
 import { migrationSteeringChanges } from './migrations/009-steering-changes.js';
+import { migrationLandedFaults } from './migrations/014-landed-faults.js';
 
 export type { Migration } from './migration.js';
 
@@ -31,4 +32,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migrationServiceRequests,
   migrationBreakingPoints,
   migrationSteeringChanges,
+  migrationLandedFaults,
 ];
