@@ -38,7 +38,7 @@ async function write(
   p: ToolCallPolicy,
   proxy: StubServer,
   direct: StubServer,
-  beforeAttempt?: (n: number) => Promise<ReportAttemptEnd | undefined | void>,
+  beforeAttempt?: (n: number) => Promise<ReportAttemptEnd | undefined>,
 ) {
   return callTool({
     callId: 'r/p0/a1/c1',
@@ -75,6 +75,7 @@ describe('fault hook and idempotency keys', () => {
     await write(policy(), proxy, direct, async (n) => {
       seenAtAnnouncement.push(proxy.requests.length + direct.requests.length);
       assert.equal(seenAtAnnouncement.length, n);
+      return undefined;
     });
     assert.deepEqual(seenAtAnnouncement, [0, 1, 2], 'attempt n is announced when n - 1 requests have arrived');
   });
@@ -86,7 +87,11 @@ describe('fault hook and idempotency keys', () => {
     await write(policy(), proxy, direct, async (n) => async (end) => {
       ends.push(`${n} sent=${end.sent} more=${end.more} requests=${proxy.requests.length + direct.requests.length}`);
     });
-    assert.deepEqual(ends, ['1 sent=true more=true requests=1', '2 sent=true more=true requests=2', '3 sent=true more=false requests=3']);
+    assert.deepEqual(ends, [
+      '1 sent=true more=true requests=1',
+      '2 sent=true more=true requests=2',
+      '3 sent=true more=false requests=3',
+    ]);
   });
 
   it('the announcer posts the attempt to the manager and resolves on its answer; a manager that refuses does not stop the attempt', async () => {

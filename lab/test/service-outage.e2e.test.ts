@@ -34,7 +34,11 @@ describe('a planned service kill of 2 s', () => {
   const standbys: LabChild[] = [];
   /** Until the newest standby has loaded (in a run, the lab's start and its first prompts give it that time). */
   const standbyLoaded = () =>
-    waitFor('a loaded standby', () => standbys.at(-1)?.stdout.some((line) => line.includes('waiting for "go"')), 60_000);
+    waitFor(
+      'a loaded standby',
+      () => standbys.at(-1)?.stdout.some((line) => line.includes('waiting for "go"')),
+      60_000,
+    );
   let settings: Settings;
   let db: Database;
   let supervisor: PartSupervisor | undefined;
@@ -101,7 +105,13 @@ describe('a planned service kill of 2 s', () => {
     const outages: string[] = [];
     for (const n of [1, 2]) {
       await standbyLoaded();
-      await schedule!.announce({ runId: 'outage-run', promptIndex: 0, tool: 'get_weather', callId: `c${n}`, attempt: 1 });
+      await schedule!.announce({
+        runId: 'outage-run',
+        promptIndex: 0,
+        tool: 'get_weather',
+        callId: `c${n}`,
+        attempt: 1,
+      });
       const row = await waitFor(
         `the outage of kill-${n}`,
         () =>

@@ -111,7 +111,13 @@ describe('call trigger on one of two parallel calls', () => {
         .prepare(
           'SELECT trigger, started_at, ended_at, ended_by, touched_attempts FROM fault_events WHERE run_id = ? AND fault IS NOT NULL',
         )
-        .all(runId) as Array<{ trigger: string; started_at: number; ended_at: number; ended_by: string; touched_attempts: string }>;
+        .all(runId) as Array<{
+        trigger: string;
+        started_at: number;
+        ended_at: number;
+        ended_by: string;
+        touched_attempts: string;
+      }>;
       const where = `repetition ${rep} (${order})`;
       assert.equal(event.length, 1, `${where}: one fault fired`);
       const fault = event[0]!;
@@ -122,14 +128,22 @@ describe('call trigger on one of two parallel calls', () => {
         const overlaps = s.startedAt < fault.ended_at && s.endedAt >= fault.started_at;
         if (s.id === named) {
           assert.equal(s.outcome, 'reset', `${where}: the named attempt ${s.id} met the reset`);
-          assert.ok(fault.started_at <= s.startedAt && fault.ended_at >= s.endedAt, `${where}: in place all along ${s.id}`);
+          assert.ok(
+            fault.started_at <= s.startedAt && fault.ended_at >= s.endedAt,
+            `${where}: in place all along ${s.id}`,
+          );
         } else {
           assert.equal(s.outcome, 'ok', `${where}: ${s.id} met nothing`);
-          assert.ok(!overlaps, `${where}: ${s.id} [${s.startedAt}, ${s.endedAt}] is outside the fault [${fault.started_at}, ${fault.ended_at})`);
+          assert.ok(
+            !overlaps,
+            `${where}: ${s.id} [${s.startedAt}, ${s.endedAt}] is outside the fault [${fault.started_at}, ${fault.ended_at})`,
+          );
         }
       }
       const held = lab.db
-        .prepare("SELECT call_id || '#' || attempt AS id, held_ms, held_by FROM call_announcements WHERE run_id = ? AND held_ms > 0")
+        .prepare(
+          "SELECT call_id || '#' || attempt AS id, held_ms, held_by FROM call_announcements WHERE run_id = ? AND held_ms > 0",
+        )
         .all(runId) as Array<{ id: string; held_ms: number; held_by: string }>;
       if (order !== 'together') assert.ok(held.length > 0, `${where}: an attempt waited (${JSON.stringify(held)})`);
       landed.push(`${order}: ${named} reset; held ${held.map((h) => `${h.id} ${h.held_ms} ms`).join(', ') || 'none'}`);

@@ -134,7 +134,7 @@ export async function callTool(call: {
    * Awaited before each attempt is sent (after its wait): the fault plan's announcement (fault-hook.ts);
    * what it resolves with is awaited with the attempt's end (sent or not, whether another may follow).
    */
-  beforeAttempt?: (attempt: number) => Promise<ReportAttemptEnd | undefined | void>;
+  beforeAttempt?: (attempt: number) => Promise<ReportAttemptEnd | undefined>;
   /** Sends one attempt (default {@link sendAttempt}; an MCP call reads the tool result out of the answer: mcp-call.ts). */
   send?: typeof sendAttempt;
 }): Promise<ToolCallResult> {

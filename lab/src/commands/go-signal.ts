@@ -20,7 +20,9 @@ export function goSignal(): Promise<void> {
       process.stdin.destroy(); // an open pipe would keep the process alive after the run
     });
     lines.once('close', () =>
-      reject(new LabError('NOT_READY', 'standard input ended before "go": the launcher went away before the lab was ready')),
+      reject(
+        new LabError('NOT_READY', 'standard input ended before "go": the launcher went away before the lab was ready'),
+      ),
     );
   });
 }

@@ -212,8 +212,7 @@ export class PartSupervisor {
       prepared.send('go');
       // The service faults signal the pid in `parts`: from now on, this process's.
       if (prepared.process.pid !== undefined) partStarted(db, `tool:${service}`, prepared.process.pid, spawnedAt);
-    }
-    else this.#deps.children.push(child);
+    } else this.#deps.children.push(child);
     this.watchTool(child, service);
     try {
       await waitUntilHealthy(this.#deps.healthUrl(service), {
@@ -281,7 +280,10 @@ export class PartSupervisor {
       return;
     }
     const downs = (plan?.faults ?? []).some(
-      (f) => f.kind === 'service' && (f.action === 'kill' || f.action === 'stop') && targetServices(f).includes(service as FaultTarget),
+      (f) =>
+        f.kind === 'service' &&
+        (f.action === 'kill' || f.action === 'stop') &&
+        targetServices(f).includes(service as FaultTarget),
     );
     const child = downs ? prepareTool(service) : undefined;
     if (!child) return;

@@ -65,7 +65,8 @@ export class AttemptsInFlight {
     if (!entry) return;
     this.#attempts.delete(key);
     const still: QuietWaiter[] = [];
-    for (const w of this.#waiters) (w.service === entry.service && this.quiet(w.service, now) ? w.resolve() : still.push(w));
+    for (const w of this.#waiters)
+      w.service === entry.service && this.quiet(w.service, now) ? w.resolve() : still.push(w);
     this.#waiters = still;
   }
 
@@ -94,7 +95,7 @@ export class AttemptsInFlight {
  */
 export async function settlesWithin(until: Promise<void>, ms: number, clock: Clock): Promise<boolean> {
   if (ms <= 0) return false;
-  let cancel = () => undefined as void;
+  let cancel: () => void = () => undefined;
   const timedOut = new Promise<false>((resolve) => (cancel = clock.setTimeout(() => resolve(false), ms)));
   try {
     return await Promise.race([until.then(() => true as const), timedOut]);

@@ -173,7 +173,8 @@ export class FaultSchedule {
       const blocker = progress.overdue ? undefined : plan.slots.find((s) => s.service === service && this.#holds(s, a));
       if (blocker) {
         const hold = blocker.hold!;
-        if (blocker.active) hold.ending ??= triggerKind(blocker.fault.trigger).held?.(blocker.fault.trigger, blocker.state, a);
+        if (blocker.active)
+          hold.ending ??= triggerKind(blocker.fault.trigger).held?.(blocker.fault.trigger, blocker.state, a);
         await this.#endQuietSlots(plan);
         return { kind: 'wait', until: hold.released, heldBy: blocker.fault.name };
       }
@@ -228,7 +229,12 @@ export class FaultSchedule {
         const hold = slot.hold;
         if (!slot.active || !hold) continue;
         if (hold.touched.has(id)) hold.touched.set(id, ended.sent);
-        const why = triggerKind(slot.fault.trigger).done?.(slot.fault.trigger, slot.state, { ...a, ...ended }, plan.counters);
+        const why = triggerKind(slot.fault.trigger).done?.(
+          slot.fault.trigger,
+          slot.state,
+          { ...a, ...ended },
+          plan.counters,
+        );
         hold.ending ??= why;
       }
       await this.#endQuietSlots(plan);
@@ -403,7 +409,10 @@ export class FaultSchedule {
       log.error({ err: (err as Error).message }, 'planned fault event could not be closed');
     }
     this.#release(slot);
-    log.info({ endedBy, why, touched }, touched?.length === 0 ? 'planned fault ended, touching no attempt' : 'planned fault ended');
+    log.info(
+      { endedBy, why, touched },
+      touched?.length === 0 ? 'planned fault ended, touching no attempt' : 'planned fault ended',
+    );
   }
 
   /** Releases the attempts a slot held (its fault removed, or never put in place). */

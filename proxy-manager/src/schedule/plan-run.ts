@@ -30,7 +30,13 @@ export interface SlotRun extends Slot {
    * The fault in place: its event, when its duration ends (ms since the epoch; undefined: no duration)
    * and the timer then, and its shape (drawn once: an `llm` kind may draw its type).
    */
-  active?: { eventId: number; endsAt: number | undefined; cancelTimer: () => void; shape: EventShape; inPlaceAt: number };
+  active?: {
+    eventId: number;
+    endsAt: number | undefined;
+    cancelTimer: () => void;
+    shape: EventShape;
+    inPlaceAt: number;
+  };
   /** For a trigger that holds (`attempt-holds.ts`): set from its firing (or reservation) to its removal. */
   hold?: SlotHold;
   /** Fired for an announced attempt and waiting for its service's attempts in flight to end: the firing, and that attempt's key. */
