@@ -117,12 +117,15 @@ describe('a planned service kill of 2 s', () => {
         () =>
           db
             .prepare(
-              `SELECT p.outage_ms AS planned, p.due_at - p.started_at AS dueMs, d.outage_ms AS down
+              `SELECT p.outage_ms AS planned, p.due_at - p.started_at AS dueMs, d.outage_ms AS down,
+                      p.ended_at AS plannedEnd, p.ended_by AS endedBy, d.ended_at AS downEnd
                  FROM fault_events p, fault_events d
                 WHERE p.fault = ? AND p.outage_ms IS NOT NULL AND d.kind = 'service_down' AND d.ended_by = 'restarted'
                   AND d.started_at >= p.started_at - 100 ORDER BY d.id LIMIT 1`,
             )
-            .get(`kill-${n}`) as { planned: number; dueMs: number; down: number } | undefined,
+            .get(`kill-${n}`) as
+            | { planned: number; dueMs: number; down: number; plannedEnd: number; endedBy: string; downEnd: number }
+            | undefined,
         30_000,
       );
       outages.push(`kill-${n}: outage ${row.planned} ms (service_down ${row.down} ms, due after ${row.dueMs} ms)`);
@@ -131,6 +134,11 @@ describe('a planned service kill of 2 s', () => {
         `kill-${n}: outage ${row.planned} ms, want ${FAULT_MS} ± ${TOLERANCE_MS} ms`,
       );
       assert.equal(row.down, row.planned, 'the service_down event measures the same outage');
+      assert.deepEqual(
+        [row.endedBy, row.plannedEnd],
+        ['duration', row.downEnd],
+        'the kill lasts until the service answers again',
+      );
     }
     console.log([...outages, ...said.filter((line) => line.includes('back after'))].join('\n'));
   });

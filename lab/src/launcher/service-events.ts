@@ -66,9 +66,20 @@ export function openPlannedDowntime(db: Database, runId: string, service: string
     .get(service, runId) as PlannedDowntime | undefined;
 }
 
-/** Records the measured outage a planned kill or stop caused (`fault_events.outage_ms`), ms. */
-export function recordPlannedOutage(db: Database, id: number, outageMs: number): void {
+/**
+ * Ends a planned kill or stop whose service answers again: records the measured outage
+ * (`fault_events.outage_ms`) and closes the event at `backAt` (`ended_by` `duration`) unless the
+ * manager closed it already (its trigger or a rollback ended it).
+ * @param backAt when the service answered again, ms since the epoch
+ * @param outageMs from its exit to that answer, ms
+ */
+export function endPlannedDowntime(db: Database, id: number, backAt: number, outageMs: number): void {
   writeTransaction(db, () => {
-    db.prepare('UPDATE fault_events SET outage_ms = ? WHERE id = ?').run(outageMs, id);
+    db.prepare(
+      `UPDATE fault_events SET outage_ms = ?,
+              ended_by = CASE WHEN ended_at IS NULL THEN 'duration' ELSE ended_by END,
+              ended_at = coalesce(ended_at, max(?, started_at))
+        WHERE id = ?`,
+    ).run(outageMs, backAt, id);
   });
 }

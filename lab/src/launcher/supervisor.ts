@@ -29,7 +29,7 @@ import {
 } from '@chaos-lab/common';
 import type { LabChild } from './child.js';
 import { waitUntilHealthy } from './readiness.js';
-import { closeServiceDown, openPlannedDowntime, openServiceDown, recordPlannedOutage } from './service-events.js';
+import { closeServiceDown, endPlannedDowntime, openPlannedDowntime, openServiceDown } from './service-events.js';
 
 /** A part the run cannot go on without, dead. */
 export interface LostPart {
@@ -103,9 +103,9 @@ export class PartSupervisor {
   readonly #now: () => number;
   readonly #openEvents = new Map<string, number>();
   readonly #restarts = new Map<string, number>();
-  /** The last restart's time, spawn to healthy, ms (the estimate until one is measured). */
+  /** A restart's expected time, spawn to healthy, ms: the estimate given, then learnt from each restart. */
   #restartMs: number;
-  /** The last prepared restart's time, `go` to healthy, ms. */
+  /** A prepared restart's expected time, `go` to healthy, ms, learnt from each one. */
   #goMs = DEFAULT_GO_ESTIMATE_MS;
   /** Per service the plan kills or stops: a replacement loaded and waiting for `go`. */
   readonly #standbys = new Map<string, LabChild>();
@@ -227,19 +227,20 @@ export class PartSupervisor {
     }
     if (this.#stopped) return;
     const backAt = this.#now();
-    if (go) this.#goMs = backAt - spawnedAt;
-    else this.#restartMs = backAt - spawnedAt;
+    // Learnt as the mean of the estimate and this measure, so one fast or slow restart moves it half way.
+    if (go) this.#goMs = Math.round((this.#goMs + backAt - spawnedAt) / 2);
+    else this.#restartMs = Math.round((this.#restartMs + backAt - spawnedAt) / 2);
     const outageMs = backAt - diedAt;
     const id = this.#openEvents.get(service);
-    if (id !== undefined) this.#close(service, id, 'restarted', outageMs);
+    if (id !== undefined) this.#close(service, id, 'restarted', { at: backAt, outageMs });
     if (planned !== undefined) {
       try {
-        recordPlannedOutage(db, planned, outageMs);
+        endPlannedDowntime(db, planned, backAt, outageMs);
       } catch (err) {
-        logger.error({ err, service, eventId: planned }, 'could not record the outage of a planned fault');
+        logger.error({ err, service, eventId: planned }, 'could not end a planned fault with its outage');
       }
     }
-    const how = go ? `prepared, go to healthy ${this.#goMs} ms` : `restart ${this.#restartMs} ms`;
+    const how = `${go ? 'prepared, go' : 'restarted, spawn'} to healthy ${backAt - spawnedAt} ms`;
     logger.info({ service, outageMs, restart: how, plannedEventId: planned }, 'tool service back');
     say(`chaos-lab: the ${service} tool service is back after ${outageMs} ms (${how})`);
   }
@@ -299,10 +300,15 @@ export class PartSupervisor {
     return child;
   }
 
-  #close(service: string, id: number, endedBy: 'restarted' | 'lab_stopped', outageMs?: number): void {
+  #close(
+    service: string,
+    id: number,
+    endedBy: 'restarted' | 'lab_stopped',
+    back?: { readonly at: number; readonly outageMs: number },
+  ): void {
     this.#openEvents.delete(service);
     try {
-      closeServiceDown(this.#deps.db, id, this.#now(), endedBy, outageMs);
+      closeServiceDown(this.#deps.db, id, back?.at ?? this.#now(), endedBy, back?.outageMs);
     } catch (err) {
       this.#deps.logger.error({ err, service, eventId: id }, 'could not close a service_down event');
     }

@@ -403,8 +403,13 @@ export class FaultSchedule {
     // Only a pause is undone here (a kill or stop is measured by the launcher, which restarts the service).
     const outageMs = active.shape.type === 'pause' ? now - active.inPlaceAt : undefined;
     const touched = slot.hold && plan.reportsEnds ? touchedIds(slot.hold) : undefined;
+    // A kill or stop that ran its time lasts until the service answers again: the launcher, which brings
+    // it back for its due end, closes the event then, with the outage (lab/src/launcher/supervisor.ts).
+    const { kind, type } = active.shape;
+    const untilBack = endedBy === 'duration' && kind === 'service' && (type === 'kill' || type === 'stop');
     try {
-      closePlannedEvent(this.#deps.db, active.eventId, now, endedBy, { touched, outageMs });
+      if (untilBack) plan.leftToLauncher.push(active.eventId);
+      else closePlannedEvent(this.#deps.db, active.eventId, now, endedBy, { touched, outageMs });
     } catch (err) {
       log.error({ err: (err as Error).message }, 'planned fault event could not be closed');
     }
@@ -427,6 +432,16 @@ export class FaultSchedule {
     if (!plan) return;
     for (const slot of plan.slots) if (slot.reserved) this.#release(slot);
     await Promise.all(plan.slots.filter((s) => s.active).map((s) => this.#end(plan, s, 'rollback', why)));
+    for (const eventId of plan.leftToLauncher.splice(0)) {
+      try {
+        closePlannedEvent(this.#deps.db, eventId, this.#deps.clock.now(), 'rollback');
+      } catch (err) {
+        this.#log(plan.runId).error(
+          { err: (err as Error).message, eventId },
+          'planned fault event could not be closed',
+        );
+      }
+    }
   }
 
   #log(runId: string): Logger {

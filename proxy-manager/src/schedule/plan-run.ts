@@ -51,6 +51,8 @@ export interface PlanRun {
   readonly random: Random;
   /** Set at the first announcement that reports its end: from then on a fault's touched attempts are known. */
   reportsEnds: boolean;
+  /** Kill and stop events whose time ran out, left open for the launcher to close when the service answers again. */
+  readonly leftToLauncher: number[];
 }
 
 /** What loading a plan needs. */
@@ -94,7 +96,14 @@ export function loadPlanRun(
     attempts: 0,
   };
   log.info({ faults: plan.faults.map((f) => f.name), slots: slots.length }, 'following the fault plan of the run');
-  return { runId, slots, counters, random: createRandom(recordedSeed).fork('fault-plan'), reportsEnds: false };
+  return {
+    runId,
+    slots,
+    counters,
+    random: createRandom(recordedSeed).fork('fault-plan'),
+    reportsEnds: false,
+    leftToLauncher: [],
+  };
 }
 
 /**
