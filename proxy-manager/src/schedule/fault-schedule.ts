@@ -17,18 +17,8 @@
  * Rollback always: a new current run, the run `done`, or {@link FaultSchedule.stop} ends every active
  * slot (`ended_by` rollback); the journal reads them back. Nothing thrown here leaves the schedule.
  */
-import {
-  MODEL_CALLS,
-  MODEL_PART,
-  serviceForTool,
-  TOOL_NAMES,
-  type CurrentRun,
-  type Database,
-  type Fault,
-  type FaultTarget,
-  type Logger,
-  type ToolName,
-} from '@chaos-lab/common';
+import { MODEL_CALLS, type CurrentRun, type Database, type Fault, type Logger } from '@chaos-lab/common';
+import { serviceOfTool, type AnnounceProgress, type AnnounceStep, type Announcement } from './announcement.js';
 import type { Clock } from '../util/clock.js';
 import type { FaultKind, Slot } from './faults/fault-kind.js';
 import { httpErrorFaults } from './faults/http-error.js';
@@ -65,39 +55,7 @@ export interface FaultScheduleDeps {
   readonly settingsFaults?: readonly Fault[];
 }
 
-/**
- * A tool call attempt announced by the agent before its first byte is sent, or (with `ended`) the
- * report of its end.
- */
-export interface Announcement {
-  readonly runId: string;
-  /** 0-based. */
-  readonly promptIndex: number;
-  readonly tool: string;
-  readonly callId: string;
-  /** 1-based. */
-  readonly attempt: number;
-  /**
-   * How long the announcer agrees to be held before the acknowledgement, ms; an announcer that sets it
-   * reports each attempt's end (`ended`). Absent or 0: never held, ends not reported.
-   */
-  readonly holdMaxMs?: number;
-  /** Present on the report of the attempt's end (answered at once). */
-  readonly ended?: { readonly sent: boolean; readonly more: boolean };
-}
-
-/** One step of an announcement: acknowledged with the faults in place, or to wait for `until` first. */
-type AnnounceStep =
-  | { readonly kind: 'ack'; readonly faults: string[] }
-  | { readonly kind: 'wait'; readonly until: Promise<void>; readonly heldBy: string };
-
-/** An announcement on its way: whether it was counted, whether its holds are over, its waits. */
-interface AnnounceProgress {
-  counted: boolean;
-  overdue: boolean;
-  heldMs: number;
-  heldBy: string | undefined;
-}
+export type { Announcement } from './announcement.js';
 
 /** See the file comment. */
 export class FaultSchedule {
@@ -447,10 +405,4 @@ export class FaultSchedule {
   #log(runId: string): Logger {
     return this.#deps.logger.child({ run_id: runId });
   }
-}
-
-/** The target an announced tool belongs to: a tool's service, the model for `model`, undefined for a name that is neither. */
-function serviceOfTool(tool: string): FaultTarget | undefined {
-  if (tool === MODEL_CALLS) return MODEL_PART.name;
-  return (TOOL_NAMES as readonly string[]).includes(tool) ? serviceForTool(tool as ToolName).name : undefined;
 }
