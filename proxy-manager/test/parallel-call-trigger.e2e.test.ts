@@ -151,4 +151,31 @@ describe('call trigger on one of two parallel calls', () => {
     assert.equal(landed.length, 10);
     console.log(landed.join('\n'));
   });
+
+  it('a fault whose attempt was never sent is recorded as touching no attempt', async () => {
+    const runId = 'never-sent';
+    lab.startRun(runId, 'active');
+    writeFaultPlan(lab.db, runId, {
+      faults: [
+        {
+          kind: 'toxic',
+          name: 'reset-1st-weather',
+          type: 'reset_peer',
+          attributes: { timeout: 0 },
+          stream: 'downstream',
+          toxicity: 1,
+          targets: ['weather'],
+          trigger: { kind: 'call', tool: 'get_weather', n: 1, attempts: 1 },
+        },
+      ],
+    });
+    const a = { runId, promptIndex: 0, tool: 'get_weather', callId: 'cancelled', attempt: 1 };
+    await post({ ...a, holdMaxMs: HOLD_MAX_MS });
+    // The prompt's deadline came between the acknowledgement and the first byte.
+    await post({ ...a, ended: { sent: false, more: false } });
+    const row = lab.db
+      .prepare('SELECT ended_by, touched_attempts FROM fault_events WHERE run_id = ? AND fault IS NOT NULL')
+      .get(runId) as { ended_by: string | null; touched_attempts: string | null };
+    assert.deepEqual(row, { ended_by: 'trigger', touched_attempts: '[]' });
+  });
 });
