@@ -18,6 +18,7 @@ import { migrationServiceRequests } from './migrations/007-service-requests.js';
 import { migrationBreakingPoints } from './migrations/008-breaking-points.js';
 import { migrationSteeringChanges } from './migrations/009-steering-changes.js';
 import { migrationKnowledgeProfiles } from './migrations/012-knowledge-profiles.js';
+import { migrationLandedFaults } from './migrations/014-landed-faults.js';
 
 export type { Migration } from './migration.js';
 
@@ -33,4 +34,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migrationBreakingPoints,
   migrationSteeringChanges,
   migrationKnowledgeProfiles,
+  migrationLandedFaults,
 ];
