@@ -6,7 +6,12 @@ import { after, describe, it } from 'node:test';
 import { join } from 'node:path';
 import { createLogger, openDatabase } from '@chaos-lab/common';
 import { makeTempDir, testSettings } from '@chaos-lab/common/testing';
-import { announcer, runNeedsAnnouncements } from '../src/tool-calls/fault-hook.js';
+import {
+  ANNOUNCE_HOLD_MAX_MS,
+  announcer,
+  runNeedsAnnouncements,
+  type ReportAttemptEnd,
+} from '../src/tool-calls/fault-hook.js';
 import { type ToolCallPolicy, callTool } from '../src/tool-calls/tool-call.js';
 import { type StubServer, stubPool } from './support/stub-server.js';
 
@@ -33,7 +38,7 @@ async function write(
   p: ToolCallPolicy,
   proxy: StubServer,
   direct: StubServer,
-  beforeAttempt?: (n: number) => Promise<void>,
+  beforeAttempt?: (n: number) => Promise<ReportAttemptEnd | undefined>,
 ) {
   return callTool({
     callId: 'r/p0/a1/c1',
@@ -70,8 +75,23 @@ describe('fault hook and idempotency keys', () => {
     await write(policy(), proxy, direct, async (n) => {
       seenAtAnnouncement.push(proxy.requests.length + direct.requests.length);
       assert.equal(seenAtAnnouncement.length, n);
+      return undefined;
     });
     assert.deepEqual(seenAtAnnouncement, [0, 1, 2], 'attempt n is announced when n - 1 requests have arrived');
+  });
+
+  it("each attempt's end is reported after its answer: whether it was sent and whether another may follow", async () => {
+    const proxy = await stub({ status: 503 }, { status: 503 });
+    const direct = await stub({ status: 201, body: {} });
+    const ends: string[] = [];
+    await write(policy(), proxy, direct, async (n) => async (end) => {
+      ends.push(`${n} sent=${end.sent} more=${end.more} requests=${proxy.requests.length + direct.requests.length}`);
+    });
+    assert.deepEqual(ends, [
+      '1 sent=true more=true requests=1',
+      '2 sent=true more=true requests=2',
+      '3 sent=true more=false requests=3',
+    ]);
   });
 
   it('the announcer posts the attempt to the manager and resolves on its answer; a manager that refuses does not stop the attempt', async () => {
@@ -92,12 +112,15 @@ describe('fault hook and idempotency keys', () => {
       const { port } = server.address() as { port: number };
       const logger = createLogger({ name: 'agent', settings: testSettings(temp.path) });
       const announce = announcer(`http://127.0.0.1:${port}`, 'run-7', logger);
-      await announce({ promptIndex: 2, tool: 'add_event', callId: 'c1', attempt: 1 });
+      const reportEnd = await announce({ promptIndex: 2, tool: 'add_event', callId: 'c1', attempt: 1 });
+      await reportEnd!({ sent: true, more: true });
       status = 400;
       await announce({ promptIndex: 2, tool: 'add_event', callId: 'c1', attempt: 2 });
+      const attempt1 = { runId: 'run-7', promptIndex: 2, tool: 'add_event', callId: 'c1', attempt: 1 };
       assert.deepEqual(bodies, [
-        { runId: 'run-7', promptIndex: 2, tool: 'add_event', callId: 'c1', attempt: 1 },
-        { runId: 'run-7', promptIndex: 2, tool: 'add_event', callId: 'c1', attempt: 2 },
+        { ...attempt1, holdMaxMs: ANNOUNCE_HOLD_MAX_MS },
+        { ...attempt1, ended: { sent: true, more: true } },
+        { ...attempt1, attempt: 2, holdMaxMs: ANNOUNCE_HOLD_MAX_MS },
       ]);
     } finally {
       server.close();

@@ -58,6 +58,7 @@ describe('an agent over HTTP that goes away mid-run', () => {
       ],
       JSON.stringify(rows),
     );
+    assert.match(rows[1]!.error!, /the run failed: the agent under test stopped answering at /);
     assert.match(rows[2]!.error!, /^the run failed before the prompt finished: the agent under test stopped answering/);
   });
 });

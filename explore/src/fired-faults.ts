@@ -11,7 +11,9 @@
  *   being the prompt of the first tool attempt the event touched (`attempt_faults`), `durationMs` from
  *   that prompt's start to the event's end (the run's last prompt's end when it never ended). The
  *   replay's fault so covers every attempt the recorded event touched (it may start earlier in prompt N);
- *   the chaos tick it fell on is gone, the prompts it hit are what a replay can reproduce.
+ *   the chaos tick it fell on is gone, the prompts it hit are what a replay can reproduce. A toxic made
+ *   by hand with a Toxiproxy client (`trigger` `{"kind": "manual"}`) replays the same way, named
+ *   `manual-<type>-…`: it was part of what the run met, and the replay makes it the lab's own.
  *
  * Not units: `service_down` (the launcher's record of a death, a consequence), LLM faults (`llm`, the
  * gateway's own), toxics on `model_proxy` (not a tool service), and random events that touched no tool
@@ -45,6 +47,7 @@ interface EventRow {
   started_at: number;
   ended_at: number | null;
   fault: string | null;
+  trigger: string | null;
 }
 
 /**
@@ -78,7 +81,7 @@ export function firedUnits(db: Database, runId: string): { units: ShrinkUnit[]; 
   const plan = planRow ? faultPlanSchema.parse(JSON.parse(planRow.plan)).faults : [];
   const events = db
     .prepare(
-      'SELECT id, kind, service, proxy, type, stream, toxicity, attributes, started_at, ended_at, fault FROM fault_events WHERE run_id = ? ORDER BY started_at, id',
+      'SELECT id, kind, service, proxy, type, stream, toxicity, attributes, started_at, ended_at, fault, trigger FROM fault_events WHERE run_id = ? ORDER BY started_at, id',
     )
     .all(runId) as EventRow[];
   const units: ShrinkUnit[] = [];
@@ -123,7 +126,8 @@ export function firedUnits(db: Database, runId: string): { units: ShrinkUnit[]; 
       continue;
     }
     const trigger = { kind: 'prompt' as const, ...window };
-    const name = `${planned ? planned.name : `random-${e.type}`}-${service}-${e.id}`.slice(0, 63);
+    const origin = e.trigger !== null && JSON.parse(e.trigger).kind === 'manual' ? 'manual' : 'random';
+    const name = `${planned ? planned.name : `${origin}-${e.type}`}-${service}-${e.id}`.slice(0, 63);
     const fault: Fault = planned
       ? ({ ...planned, name, targets: [service], trigger } as Fault)
       : {

@@ -52,3 +52,23 @@ export function errorMessage(err: unknown): string {
       : `${text(first)} (${text(root)})`;
   return message.split('\n')[0]!.slice(0, 500);
 }
+
+/** What the run's stop signal is aborted with when the run is interrupted (a signal, an abort through steering). */
+export class RunInterruptedError extends Error {
+  constructor() {
+    super('the run was interrupted');
+    this.name = 'RunInterruptedError';
+  }
+}
+
+/**
+ * Why the run stopped, as a stopped prompt's error text.
+ * @param runSignal the run's stop signal (aborted)
+ * @returns `the run was interrupted`, or `the run failed: <why>` when the lab failed (a part died)
+ */
+export function runStopReason(runSignal: AbortSignal): string {
+  const reason: unknown = runSignal.reason;
+  return reason instanceof Error && !(reason instanceof RunInterruptedError)
+    ? `the run failed: ${reason.message}`
+    : new RunInterruptedError().message;
+}

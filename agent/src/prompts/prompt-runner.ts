@@ -17,7 +17,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '@chaos-lab/common';
 import { AIMessage, type BaseMessage, HumanMessage } from '@langchain/core/messages';
-import { classifyAgentError, errorMessage } from './prompt-errors.js';
+import { classifyAgentError, errorMessage, runStopReason } from './prompt-errors.js';
 import type { Prompt } from './prompts-file.js';
 import type { PromptErrorType, PromptResultRow } from '../records/records.js';
 import type { PromptAttemptContext } from '../tool-calls/tools.js';
@@ -118,7 +118,7 @@ async function runPromptAttempt(
     const error = timedOut
       ? `no answer within ${deps.promptTimeoutMs} ms`
       : interrupted
-        ? 'the run was interrupted'
+        ? runStopReason(deps.runSignal)
         : errorMessage(err);
     return { status: 'failed', answer: null, errorType, error, calls };
   }

@@ -5,6 +5,7 @@
  * failure wins over an interruption when both happen, and the first failure is the one reported.
  */
 import { LabError } from '@chaos-lab/common';
+import { RunInterruptedError } from '../prompts/prompt-errors.js';
 import type { RunStatus } from '../records/records.js';
 
 /** The run's stop signal and why it fired. */
@@ -38,7 +39,7 @@ export class RunStop {
 
   /** Stops the run as interrupted (no-op once stopped). */
   interrupt(): void {
-    this.#controller.abort(new Error('the run was interrupted'));
+    this.#controller.abort(new RunInterruptedError());
   }
 
   /**

@@ -22,6 +22,7 @@ import type { Endpoint, Settings } from '@chaos-lab/common';
 import type { Dispatcher } from 'undici';
 import { type BackoffPolicy, RETRY_AFTER_STATUSES, pause, retryWaitMs } from './retry-wait.js';
 import { type AttemptOutcome, type AttemptResult, type ServiceRequest, sendAttempt } from './service-http.js';
+import type { ReportAttemptEnd } from './fault-hook.js';
 
 /** How tool calls are attempted: the tool call settings (docs/settings.md). */
 export interface ToolCallPolicy extends BackoffPolicy {
@@ -130,8 +131,11 @@ export async function callTool(call: {
   dispatcher?: Dispatcher;
   now: () => number;
   onAttempt: (attempt: ToolAttempt) => void;
-  /** Awaited before each attempt is sent (after its wait): the fault plan's announcement (fault-hook.ts). */
-  beforeAttempt?: (attempt: number) => Promise<void>;
+  /**
+   * Awaited before each attempt is sent (after its wait): the fault plan's announcement (fault-hook.ts);
+   * what it resolves with is awaited with the attempt's end (sent or not, whether another may follow).
+   */
+  beforeAttempt?: (attempt: number) => Promise<ReportAttemptEnd | undefined>;
   /** Sends one attempt (default {@link sendAttempt}; an MCP call reads the tool result out of the answer: mcp-call.ts). */
   send?: typeof sendAttempt;
 }): Promise<ToolCallResult> {
@@ -152,8 +156,11 @@ export async function callTool(call: {
     if (call.signal.aborted) break;
     const attempt = index + 1;
     const id = attemptId(call.callId, attempt);
-    await call.beforeAttempt?.(attempt);
-    if (call.signal.aborted) break;
+    const reportEnd = await call.beforeAttempt?.(attempt);
+    if (call.signal.aborted) {
+      await reportEnd?.({ sent: false, more: false });
+      break;
+    }
     const startedAt = call.now();
     const request = policy.idempotencyKeys === 'per-attempt' ? withRequestId(call.request, id) : call.request;
     last = await (call.send ?? sendAttempt)(via === 'proxy' ? call.proxy : call.direct, request, {
@@ -177,6 +184,8 @@ export async function callTool(call: {
       waitMs,
       retryAfterMs: last.retryAfterMs,
     });
+    const more = !isAnswer(last) && last.outcome !== 'cancelled' && index < vias.length - 1;
+    await reportEnd?.({ sent: true, more });
     if (isAnswer(last)) return { kind: 'result', final: last, attempts };
     if (last.outcome === 'cancelled') break;
   }

@@ -19,6 +19,7 @@ import { migrationBreakingPoints } from './migrations/008-breaking-points.js';
 import { migrationSteeringChanges } from './migrations/009-steering-changes.js';
 import { migrationCallsOverBothSources } from './migrations/010-calls-over-both-sources.js';
 import { migrationKnowledgeProfiles } from './migrations/012-knowledge-profiles.js';
+import { migrationLandedFaults } from './migrations/014-landed-faults.js';
 
 export type { Migration } from './migration.js';
 
@@ -34,5 +35,6 @@ export const MIGRATIONS: readonly Migration[] = [
   migrationBreakingPoints,
   migrationSteeringChanges,
   migrationKnowledgeProfiles,
+  migrationLandedFaults,
   migrationCallsOverBothSources,
 ];

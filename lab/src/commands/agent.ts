@@ -7,10 +7,10 @@
  * itself failed, 2 for bad settings, a bad prompts file or a run id already used, 130 when
  * interrupted by Ctrl-C (SIGTERM: 0, after the unfinished prompts are recorded as interrupted).
  */
-import { type Settings, LabError, createLogger, isLabError, onShutdown, settings } from '@chaos-lab/common';
+import { type Settings, createLogger, isLabError, onShutdown, settings } from '@chaos-lab/common';
 import { type RunStart, type RunSummary, formatSummary, runAgent, startAgentMetricsServer } from '@chaos-lab/agent';
 import type { Command } from 'commander';
-import { createInterface } from 'node:readline';
+import { goSignal } from './go-signal.js';
 
 /** Exit status for a finished run. */
 const EXIT_BY_STATUS: Record<RunSummary['status'], number> = { completed: 0, failed: 1, interrupted: 130 };
@@ -24,28 +24,6 @@ function startLine(s: Settings, run: RunStart): string {
     `chaos-lab agent: run ${run.runId}, ${run.promptsTotal} prompt${run.promptsTotal === 1 ? '' : 's'} from ${run.promptsFile}\n` +
     `  model ${run.model} (${run.modelReason}); seed ${s.CHAOS_SEED}, TOOL_LIMIT ${s.TOOL_LIMIT}, PROMPT_LIMIT ${s.PROMPT_LIMIT}, FALLBACK ${s.FALLBACK}\n`
   );
-}
-
-/**
- * Resolves on a line `go` on standard input; rejects when the input ends first. The launcher starts
- * the agent while the rest of the lab is still coming up, so LangChain loads in parallel, and says
- * `go` once every part is healthy.
- */
-function goSignal(): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const lines = createInterface({ input: process.stdin });
-    lines.on('line', (line) => {
-      if (line.trim() !== 'go') return;
-      resolve(); // before close(): close() emits 'close' at once, which would reject
-      lines.close();
-      process.stdin.destroy(); // an open pipe would keep the process alive after the run
-    });
-    lines.once('close', () =>
-      reject(
-        new LabError('NOT_READY', 'standard input ended before "go": the launcher went away before the lab was ready'),
-      ),
-    );
-  });
 }
 
 /** Registers `chaos-lab agent`. */

@@ -5,6 +5,7 @@
 import { createLogger, isLabError, onShutdown, SERVICE_NAMES, settings, type ServiceName } from '@chaos-lab/common';
 import { startAllTools, startToolService, type RunningToolService } from '@chaos-lab/tools';
 import { InvalidArgumentError, type Command } from 'commander';
+import { goSignal } from './go-signal.js';
 
 function parsePort(value: string): number {
   const port = /^\d{1,5}$/.test(value) ? Number(value) : NaN;
@@ -55,11 +56,19 @@ export function registerToolCommands(program: Command): void {
       parsePort,
     )
     .option('--host <host>', 'address to bind (default: BIND_HOST)')
-    .action(async (name: string, opts: { port?: number; host?: string }, command: Command) => {
+    .option(
+      '--wait-for-go',
+      'listen only after a line "go" on standard input (a restart the launcher prepares ahead of a planned kill\'s end)',
+    )
+    .action(async (name: string, opts: { port?: number; host?: string; waitForGo?: boolean }, command: Command) => {
       if (!isServiceName(name)) {
         command.error(`chaos-lab: unknown tool service "${name}": expected one of ${SERVICE_NAMES.join(', ')}`, {
           exitCode: 2,
         });
+      }
+      if (opts.waitForGo) {
+        process.stdout.write(`${name} loaded, waiting for "go"\n`);
+        await goSignal();
       }
       await serve(async () => [await startToolService(name, settings(), { port: opts.port, host: opts.host })]);
     });

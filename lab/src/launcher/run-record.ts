@@ -4,6 +4,8 @@
  * the run's record from the database and the prompts file it loaded:
  *
  *   agent gone ──► run still `running`? ──yes──► `interrupted` row for every prompt without one
+ *                        │                          ──► model_calls left `pending` (the agent died reading
+ *                        │                              them) become `cancelled`, with the reason
  *                        │                          ──► runs: status, reason, counts from the rows
  *                        no (the agent closed it) ──► a dead part overrides the status: `failed`, reason
  *
@@ -63,6 +65,10 @@ export function completeRunRecord(
         if (!have.has(prompt.index))
           records.addPromptResult(unfinishedPromptRow(prompt, { status: ending.status, reason: ending.reason }, now()));
       }
+      db.prepare("UPDATE model_calls SET status = 'cancelled', error = ? WHERE run_id = ? AND status = 'pending'").run(
+        `the agent stopped before the request finished${ending.reason ? `: ${ending.reason}` : ''}`,
+        runId,
+      );
       records.finish(ending.status, ending.reason);
     } else if (ending.status === 'failed' && run.status !== 'failed') {
       // The agent closed its run without knowing a part of the lab had died under it.

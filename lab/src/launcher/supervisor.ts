@@ -2,8 +2,13 @@
  * Watches the lab's parts while a run is on, and says at once on the console when one dies:
  *
  *   tool service exits ──► `service_down` fault event opened at its exit ──► RESTART_SERVICES=on:
- *                          (a planned kill/stop: after its event closes) started again ──► healthy
- *                          ──► event closed (`restarted`)
+ *                          (a planned kill/stop: its standby, started when the service was watched
+ *                          and the run's plan kills or stops it, loaded and waiting for `go`, is told
+ *                          `go` ahead of the fault's due end by the last go-to-healthy time; without a
+ *                          standby, started ahead by the last restart's time: it answers again when
+ *                          the fault is due to end) started again ──► healthy
+ *                          ──► event closed (`restarted`), the outage measured (`outage_ms`, on the
+ *                          planned fault's event too)
  *                          (off, or the restart failed: the event is closed when the lab stops)
  *   Toxiproxy or proxy-manager exits ──► {@link PartSupervisor.lost} settles with the reason: the
  *                          launcher stops the run, which is then `failed` with that reason
@@ -13,10 +18,18 @@
  * Exits the launcher asked for ({@link LabChild.stopping}) are not deaths.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { checkHealth, type Database, type Logger } from '@chaos-lab/common';
+import {
+  checkHealth,
+  partStarted,
+  readFaultPlan,
+  targetServices,
+  type Database,
+  type FaultTarget,
+  type Logger,
+} from '@chaos-lab/common';
 import type { LabChild } from './child.js';
 import { waitUntilHealthy } from './readiness.js';
-import { closeServiceDown, openServiceDown } from './service-events.js';
+import { closeServiceDown, endPlannedDowntime, openPlannedDowntime, openServiceDown } from './service-events.js';
 
 /** A part the run cannot go on without, dead. */
 export interface LostPart {
@@ -29,7 +42,16 @@ export interface LostPart {
 }
 
 /** How often a planned downtime's end is looked for in the record, ms. */
-const PLANNED_DOWNTIME_POLL_MS = 100;
+const PLANNED_DOWNTIME_POLL_MS = 20;
+
+/** How often a restarted service's health is checked, ms: the resolution of a measured outage. */
+const RESTART_HEALTH_POLL_MS = 20;
+
+/** How long a tool service's restart (spawn to healthy) is expected to take before one was measured, ms. */
+export const DEFAULT_RESTART_ESTIMATE_MS = 1500;
+
+/** How long a prepared tool service takes from `go` to healthy before one was measured, ms. */
+export const DEFAULT_GO_ESTIMATE_MS = 250;
 
 /** Checks of an external Toxiproxy in a row that must fail (refused, or an error status) before it counts as dead. */
 export const EXTERNAL_DOWN_AFTER_CHECKS = 3;
@@ -57,6 +79,20 @@ export interface SupervisorDeps {
   readonly healthUrl: (service: string) => string;
   /** How long a restarted service may take to become healthy, ms. */
   readonly readyTimeoutMs: number;
+  /**
+   * How long a tool service's restart (spawn to healthy) is expected to take on this machine until one
+   * is measured, ms (e.g. how long the tools took to start; default {@link DEFAULT_RESTART_ESTIMATE_MS}).
+   * A planned kill or stop is restarted that much ahead of its due end; each restart measured replaces it.
+   */
+  readonly restartEstimateMs?: number;
+  /**
+   * Starts a tool service's process that loads, then listens only after a line `go` on its standard
+   * input (`chaos-lab tool <name> --wait-for-go`, with a stdin pipe), without recording its pid (the
+   * supervisor records it in `parts` when it says `go`); returns undefined for a service that cannot be
+   * prepared (a lab file's own command). Absent: a planned kill or stop is restarted cold, ahead by the
+   * last restart's time.
+   */
+  readonly prepareTool?: (service: string) => LabChild | undefined;
   /** Clock, ms since the epoch. */
   readonly now?: () => number;
 }
@@ -67,6 +103,12 @@ export class PartSupervisor {
   readonly #now: () => number;
   readonly #openEvents = new Map<string, number>();
   readonly #restarts = new Map<string, number>();
+  /** A restart's expected time, spawn to healthy, ms: the estimate given, then learnt from each restart. */
+  #restartMs: number;
+  /** A prepared restart's expected time, `go` to healthy, ms, learnt from each one. */
+  #goMs = DEFAULT_GO_ESTIMATE_MS;
+  /** Per service the plan kills or stops: a replacement loaded and waiting for `go`. */
+  readonly #standbys = new Map<string, LabChild>();
   #stopped = false;
   readonly #stopChecks = new AbortController();
   #onLost!: (lost: LostPart) => void;
@@ -76,6 +118,7 @@ export class PartSupervisor {
   constructor(deps: SupervisorDeps) {
     this.#deps = deps;
     this.#now = deps.now ?? Date.now;
+    this.#restartMs = deps.restartEstimateMs ?? DEFAULT_RESTART_ESTIMATE_MS;
     this.lost = new Promise((resolve) => (this.#onLost = resolve));
   }
 
@@ -120,6 +163,7 @@ export class PartSupervisor {
 
   /** Watches a tool service: its death is a recorded fault, and it is restarted (see the file comment). */
   watchTool(child: LabChild, service: string): void {
+    this.#prepareStandby(service);
     void child.exited.then((why) => {
       if (!this.#stopped && !child.stopping()) void this.#serviceDied(service, why);
     });
@@ -158,50 +202,113 @@ export class PartSupervisor {
     );
     if (!willRestart) return;
     this.#restarts.set(service, restarts + 1);
-    await this.#plannedDowntime(service);
+    const prepared = this.#takeStandby(service);
+    const planned = await this.#plannedDowntime(service, prepared ? this.#goMs : this.#restartMs);
     if (this.#stopped) return;
-    const child = this.#deps.startTool(service);
-    this.#deps.children.push(child);
+    const spawnedAt = this.#now();
+    const go = prepared !== undefined && !prepared.hasExited();
+    const child = go ? prepared : this.#deps.startTool(service);
+    if (go) {
+      prepared.send('go');
+      // The service faults signal the pid in `parts`: from now on, this process's.
+      if (prepared.process.pid !== undefined) partStarted(db, `tool:${service}`, prepared.process.pid, spawnedAt);
+    } else this.#deps.children.push(child);
     this.watchTool(child, service);
     try {
       await waitUntilHealthy(this.#deps.healthUrl(service), {
         name: `${service} tool service`,
         timeoutMs: this.#deps.readyTimeoutMs,
         abandon: child.exited,
+        intervalMs: RESTART_HEALTH_POLL_MS,
       });
     } catch (err) {
       if (!this.#stopped) say(`chaos-lab: the ${service} tool service did not come back: ${(err as Error).message}`);
       return;
     }
     if (this.#stopped) return;
+    const backAt = this.#now();
+    // Learnt as the mean of the estimate and this measure, so one fast or slow restart moves it half way.
+    if (go) this.#goMs = Math.round((this.#goMs + backAt - spawnedAt) / 2);
+    else this.#restartMs = Math.round((this.#restartMs + backAt - spawnedAt) / 2);
+    const outageMs = backAt - diedAt;
     const id = this.#openEvents.get(service);
-    if (id !== undefined) this.#close(service, id, 'restarted');
-    say(`chaos-lab: the ${service} tool service is back after ${this.#now() - diedAt} ms`);
+    if (id !== undefined) this.#close(service, id, 'restarted', { at: backAt, outageMs });
+    if (planned !== undefined) {
+      try {
+        endPlannedDowntime(db, planned, backAt, outageMs);
+      } catch (err) {
+        logger.error({ err, service, eventId: planned }, 'could not end a planned fault with its outage');
+      }
+    }
+    const how = `${go ? 'prepared, go' : 'restarted, spawn'} to healthy ${backAt - spawnedAt} ms`;
+    logger.info({ service, outageMs, restart: how, plannedEventId: planned }, 'tool service back');
+    say(`chaos-lab: the ${service} tool service is back after ${outageMs} ms (${how})`);
   }
 
   /**
    * Waits while the fault plan keeps the service down: an open planned `service` event of type kill or
-   * stop (proxy-manager/src/schedule/faults/service.ts) for it; the manager closes it when its time is up.
+   * stop (proxy-manager/src/schedule/faults/service.ts) for it, until its due end less the last
+   * restart's time (so the service answers again when the fault is due to end), or until the manager
+   * closes it (a fault with no set end).
+   * @param leadMs how long before the due end to return: the time the restart is expected to take
+   * @returns the id of the planned event that kept it down, or undefined when none did
    */
-  async #plannedDowntime(service: string): Promise<void> {
-    const open = this.#deps.db.prepare(
-      "SELECT 1 FROM fault_events WHERE kind = 'service' AND type IN ('kill', 'stop') AND service = ? AND run_id = ? AND ended_at IS NULL",
-    );
-    let announced = false;
-    while (!this.#stopped && open.get(service, this.#deps.runId) !== undefined) {
-      if (!announced)
+  async #plannedDowntime(service: string, leadMs: number): Promise<number | undefined> {
+    let planned: number | undefined;
+    while (!this.#stopped) {
+      const open = openPlannedDowntime(this.#deps.db, this.#deps.runId, service);
+      if (!open) return planned;
+      if (planned === undefined)
         this.#deps.say(
-          `chaos-lab: the fault plan keeps the ${service} tool service down; restarting it when the fault ends`,
+          `chaos-lab: the fault plan keeps the ${service} tool service down; restarting it for the fault's end`,
         );
-      announced = true;
-      await new Promise((resolve) => setTimeout(resolve, PLANNED_DOWNTIME_POLL_MS));
+      planned = open.id;
+      if (open.dueAt !== null && this.#now() >= open.dueAt - leadMs) return planned;
+      await delay(PLANNED_DOWNTIME_POLL_MS);
     }
+    return planned;
   }
 
-  #close(service: string, id: number, endedBy: 'restarted' | 'lab_stopped'): void {
+  /** Starts a standby for `service` when the run's plan kills or stops it and it has none alive. */
+  #prepareStandby(service: string): void {
+    const { prepareTool, db, runId, logger } = this.#deps;
+    if (!prepareTool || this.#stopped || this.#standbys.get(service)?.hasExited() === false) return;
+    let plan: ReturnType<typeof readFaultPlan>;
+    try {
+      plan = readFaultPlan(db, runId);
+    } catch (err) {
+      logger.warn({ err, service }, 'fault plan not readable: no standby for the service');
+      return;
+    }
+    const downs = (plan?.faults ?? []).some(
+      (f) =>
+        f.kind === 'service' &&
+        (f.action === 'kill' || f.action === 'stop') &&
+        targetServices(f).includes(service as FaultTarget),
+    );
+    const child = downs ? prepareTool(service) : undefined;
+    if (!child) return;
+    this.#deps.children.push(child);
+    this.#standbys.set(service, child);
+  }
+
+  /** The service's standby, alive and waiting for `go`, while the fault plan keeps the service down. */
+  #takeStandby(service: string): LabChild | undefined {
+    const child = this.#standbys.get(service);
+    if (!child || child.hasExited() || !openPlannedDowntime(this.#deps.db, this.#deps.runId, service)) return undefined;
+    this.#standbys.delete(service);
+    return child;
+  }
+
+  #close(
+    service: string,
+    id: number,
+    endedBy: 'restarted' | 'lab_stopped',
+    back?: { readonly at: number; readonly outageMs: number },
+  ): void {
     this.#openEvents.delete(service);
     try {
-      closeServiceDown(this.#deps.db, id, this.#now(), endedBy);
+      closeServiceDown(this.#deps.db, id, back?.at ?? this.#now(), endedBy, back?.outageMs);
     } catch (err) {
       this.#deps.logger.error({ err, service, eventId: id }, 'could not close a service_down event');
     }

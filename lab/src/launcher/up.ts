@@ -191,6 +191,11 @@ export async function runLab(settings: Settings, logger: Logger, options: UpOpti
       children,
       restart: settings.RESTART_SERVICES === 'on',
       startTool: toolChild,
+      // A built-in tool's standby for planned kills: loaded, listening on "go" (supervisor.ts).
+      prepareTool: (name) =>
+        labService(settings, name).run === 'builtin'
+          ? startChild(name, ['tool', name, '--wait-for-go'], env, logger, { stdin: true })
+          : undefined,
       healthUrl: toolHealth,
       readyTimeoutMs,
     });

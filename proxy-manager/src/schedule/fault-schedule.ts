@@ -12,21 +12,13 @@
  * its trigger's state (loading and expanding the plan: `plan-run.ts`). The model gateway announces
  * each model request under the tool `model`.
  * Jobs run one at a time on a {@link SerialQueue}, so a tick and an announcement never interleave.
+ * An in-place fault lands on exactly the attempts it names when the agent reports its attempts' ends:
+ * other attempts to its service are held meanwhile (`attempt-holds.ts`).
  * Rollback always: a new current run, the run `done`, or {@link FaultSchedule.stop} ends every active
  * slot (`ended_by` rollback); the journal reads them back. Nothing thrown here leaves the schedule.
  */
-import {
-  MODEL_CALLS,
-  MODEL_PART,
-  serviceForTool,
-  TOOL_NAMES,
-  type CurrentRun,
-  type Database,
-  type Fault,
-  type FaultTarget,
-  type Logger,
-  type ToolName,
-} from '@chaos-lab/common';
+import { MODEL_CALLS, type CurrentRun, type Database, type Fault, type Logger } from '@chaos-lab/common';
+import { serviceOfTool, type AnnounceProgress, type AnnounceStep, type Announcement } from './announcement.js';
 import type { Clock } from '../util/clock.js';
 import type { FaultKind, Slot } from './faults/fault-kind.js';
 import { httpErrorFaults } from './faults/http-error.js';
@@ -40,8 +32,10 @@ import {
   newerRun,
   openPlannedEvent,
   recordAnnouncement,
+  setPlannedDue,
   type PlannedEnd,
 } from './planned-events.js';
+import { AttemptsInFlight, attemptId, newHold, settlesWithin, touchedIds } from './attempt-holds.js';
 import { loadPlanRun, type PlanRun, type SlotRun } from './plan-run.js';
 import { SerialQueue } from '../util/serial-queue.js';
 import type { ToxiproxyGateway } from '../toxiproxy/gateway.js';
@@ -61,22 +55,14 @@ export interface FaultScheduleDeps {
   readonly settingsFaults?: readonly Fault[];
 }
 
-/** A tool call attempt announced by the agent before its first byte is sent. */
-export interface Announcement {
-  readonly runId: string;
-  /** 0-based. */
-  readonly promptIndex: number;
-  readonly tool: string;
-  readonly callId: string;
-  /** 1-based. */
-  readonly attempt: number;
-}
+export type { Announcement } from './announcement.js';
 
 /** See the file comment. */
 export class FaultSchedule {
   readonly #deps: FaultScheduleDeps;
   readonly #queue = new SerialQueue();
   readonly #kinds: Record<Slot['fault']['kind'], FaultKind>;
+  readonly #inFlight = new AttemptsInFlight();
   #run: PlanRun | undefined;
   #followed: string | undefined;
   #stopped = false;
@@ -103,31 +89,124 @@ export class FaultSchedule {
 
   /**
    * An announced attempt: counts it, ends and fires the slots its event decides, records it, and
-   * resolves once every fault for it is in place (the acknowledgement).
+   * resolves once every fault for it is in place (the acknowledgement). An attempt another attempt's
+   * fault is in place for on its service waits until that fault is removed, at most its `holdMaxMs`;
+   * the named attempt waits for the attempts in flight on its service to end before its fault fires.
+   * A report of an attempt's end (`ended`) resolves at once, with no fault.
    * @returns the names of the planned faults active on the attempt's service
    */
-  announce(a: Announcement): Promise<string[]> {
-    return this.#queue.run(async () => {
-      if (this.#stopped) return [];
-      await this.#follow(a.runId, undefined);
-      const plan = this.#run;
-      if (!plan) return [];
+  async announce(a: Announcement): Promise<string[]> {
+    if (a.ended) {
+      await this.#attemptEnded(a, a.ended);
+      return [];
+    }
+    const holdMaxMs = a.holdMaxMs ?? 0;
+    const progress: AnnounceProgress = { counted: false, overdue: holdMaxMs <= 0, heldMs: 0, heldBy: undefined };
+    for (;;) {
+      const step = await this.#queue.run(() => this.#announceStep(a, progress));
+      if (step.kind === 'ack') return step.faults;
+      progress.heldBy ??= step.heldBy;
+      const waitFrom = this.#deps.clock.now();
+      const released = await settlesWithin(step.until, holdMaxMs - progress.heldMs, this.#deps.clock);
+      progress.heldMs += this.#deps.clock.now() - waitFrom;
+      if (!released) {
+        progress.overdue = true;
+        this.#log(a.runId).warn(
+          { call_id: a.callId, attempt: a.attempt, fault: step.heldBy, holdMaxMs },
+          'attempt held past its holdMaxMs: it goes ahead and may meet the fault',
+        );
+      }
+    }
+  }
+
+  async #announceStep(a: Announcement, progress: AnnounceProgress): Promise<AnnounceStep> {
+    if (this.#stopped) return { kind: 'ack', faults: [] };
+    await this.#follow(a.runId, undefined);
+    const plan = this.#run;
+    if (!plan) return { kind: 'ack', faults: [] };
+    const service = serviceOfTool(a.tool);
+    const key = `${a.runId} ${attemptId(a)}`;
+    const reports = (a.holdMaxMs ?? 0) > 0;
+    if (!progress.counted) {
+      const blocker = progress.overdue ? undefined : plan.slots.find((s) => s.service === service && this.#holds(s, a));
+      if (blocker) {
+        const hold = blocker.hold!;
+        if (blocker.active)
+          hold.ending ??= triggerKind(blocker.fault.trigger).held?.(blocker.fault.trigger, blocker.state, a);
+        await this.#endQuietSlots(plan);
+        return { kind: 'wait', until: hold.released, heldBy: blocker.fault.name };
+      }
       const c = plan.counters;
       if (a.attempt === 1) c.callsByTool.set(a.tool, (c.callsByTool.get(a.tool) ?? 0) + 1);
       c.attemptsByTool.set(a.tool, (c.attemptsByTool.get(a.tool) ?? 0) + 1);
       // `attempts` counts the tools' attempts: the model gateway's requests are counted under `model` only.
       if (a.tool !== MODEL_CALLS) c.attempts++;
-      const now = this.#deps.clock.now();
-      await this.#see({ kind: 'call', now, ...a });
-      const service = serviceOfTool(a.tool);
-      const faults = plan.slots.filter((s) => s.active && s.service === service).map((s) => s.fault.name);
-      try {
-        recordAnnouncement(this.#deps.db, { ...a, at: now, faults });
-      } catch (err) {
-        this.#log(a.runId).warn({ err: (err as Error).message }, 'announcement not recorded');
+      if (reports) plan.reportsEnds = true;
+      progress.counted = true;
+      await this.#see({ kind: 'call', now: this.#deps.clock.now(), ...a }, reports ? key : undefined);
+    }
+    const mine = plan.slots.filter((s) => s.reserved?.forKey === key);
+    const now = this.#deps.clock.now();
+    const busy = progress.overdue ? undefined : mine.find((s) => !this.#inFlight.quiet(s.service, now));
+    if (busy) return { kind: 'wait', until: this.#inFlight.whenQuiet(busy.service), heldBy: busy.fault.name };
+    for (const slot of mine) {
+      const { firing } = slot.reserved!;
+      slot.reserved = undefined;
+      await this.#fire(plan, slot, firing);
+    }
+    const active = plan.slots.filter((s) => s.active && s.service === service);
+    if (reports && service) {
+      this.#inFlight.add(key, service, now + (a.holdMaxMs ?? 0));
+      for (const s of active) s.hold?.touched.set(attemptId(a), undefined);
+    }
+    const faults = active.map((s) => s.fault.name);
+    try {
+      recordAnnouncement(this.#deps.db, { ...a, at: now, faults, heldMs: progress.heldMs, heldBy: progress.heldBy });
+    } catch (err) {
+      this.#log(a.runId).warn({ err: (err as Error).message }, 'announcement not recorded');
+    }
+    return { kind: 'ack', faults };
+  }
+
+  /** True when `slot` holds back attempt `a` (announced by an agent that reports ends) of its service. */
+  #holds(slot: SlotRun, a: Announcement): boolean {
+    if (!slot.hold || (a.holdMaxMs ?? 0) <= 0) return false;
+    if (slot.reserved || slot.hold.ending !== undefined) return true;
+    const names = triggerKind(slot.fault.trigger).names;
+    return !names?.(slot.fault.trigger, slot.state, a, this.#run!.counters);
+  }
+
+  /** An attempt's end reported: off the attempts in flight; a slot it was named by may end now. */
+  async #attemptEnded(a: Announcement, ended: NonNullable<Announcement['ended']>): Promise<void> {
+    this.#inFlight.remove(`${a.runId} ${attemptId(a)}`, this.#deps.clock.now());
+    await this.#queue.run(async () => {
+      const plan = this.#run;
+      if (this.#stopped || plan?.runId !== a.runId) return;
+      const id = attemptId(a);
+      for (const slot of plan.slots) {
+        const hold = slot.hold;
+        if (!slot.active || !hold) continue;
+        if (hold.touched.has(id)) hold.touched.set(id, ended.sent);
+        const why = triggerKind(slot.fault.trigger).done?.(
+          slot.fault.trigger,
+          slot.state,
+          { ...a, ...ended },
+          plan.counters,
+        );
+        hold.ending ??= why;
       }
-      return faults;
+      await this.#endQuietSlots(plan);
     });
+  }
+
+  /** Ends the slots whose trigger ended them once their service has no reported attempt in flight. */
+  async #endQuietSlots(plan: PlanRun): Promise<void> {
+    const now = this.#deps.clock.now();
+    for (const slot of plan.slots) {
+      const why = slot.hold?.ending;
+      if (slot.active && why !== undefined && this.#inFlight.quiet(slot.service, now))
+        await this.#end(plan, slot, 'trigger', why);
+    }
   }
 
   /** True when a toxic on `proxy` named `toxic` is one of this schedule's (reconciliation keeps it). */
@@ -162,6 +241,7 @@ export class FaultSchedule {
   async #follow(runId: string, seed: number | undefined): Promise<void> {
     if (this.#followed === runId) return;
     await this.#rollback('another run started');
+    this.#inFlight.clear();
     this.#followed = runId;
     this.#run = loadPlanRun(this.#deps, runId, seed, this.#log(runId));
   }
@@ -169,8 +249,11 @@ export class FaultSchedule {
   /**
    * Ends then fires the slots an event decides, in plan order. A slot whose duration ended by the
    * event's time ended by its duration, even when its timer (late on a loaded machine) has not run yet.
+   * A slot that holds ends when its trigger says so and its service has no reported attempt in flight;
+   * fired for `reportedKey` (an attempt whose end will be reported), it is reserved for that attempt
+   * and fires once the attempts in flight on its service have ended (`#announceStep`).
    */
-  async #see(event: ScheduleEvent): Promise<void> {
+  async #see(event: ScheduleEvent, reportedKey?: string): Promise<void> {
     const plan = this.#run;
     if (!plan) return;
     for (const slot of plan.slots) {
@@ -180,18 +263,19 @@ export class FaultSchedule {
         continue;
       }
       const why = triggerKind(slot.fault.trigger).end(slot.fault.trigger, slot.state, event, plan.counters);
-      if (why) await this.#end(plan, slot, 'trigger', why);
+      if (why && slot.hold) slot.hold.ending ??= why;
+      else if (why) await this.#end(plan, slot, 'trigger', why);
     }
+    await this.#endQuietSlots(plan);
     for (const slot of plan.slots) {
-      if (slot.active) continue;
-      const firing = triggerKind(slot.fault.trigger).fire(
-        slot.fault.trigger,
-        slot.state,
-        event,
-        plan.counters,
-        plan.random,
-      );
-      if (firing) await this.#fire(plan, slot, firing);
+      if (slot.active || slot.reserved) continue;
+      const kind = triggerKind(slot.fault.trigger);
+      const firing = kind.fire(slot.fault.trigger, slot.state, event, plan.counters, plan.random);
+      if (!firing) continue;
+      const holds = kind.names !== undefined && (kind.holds?.(slot.fault.trigger) ?? true);
+      if (holds) slot.hold = newHold();
+      if (holds && reportedKey !== undefined) slot.reserved = { firing, forKey: reportedKey };
+      else await this.#fire(plan, slot, firing);
     }
   }
 
@@ -217,6 +301,7 @@ export class FaultSchedule {
       });
     } catch (err) {
       log.error({ err: (err as Error).message }, 'planned fault could not be recorded: not fired');
+      this.#release(slot);
       return;
     }
     try {
@@ -231,6 +316,7 @@ export class FaultSchedule {
           'the event of a fault that did not fire could not be removed',
         );
       }
+      this.#release(slot);
       return;
     }
     // In place now: a duration counts from here.
@@ -246,7 +332,14 @@ export class FaultSchedule {
             () => void this.#queue.run(() => this.#endIfActive(plan, slot, eventId)),
             Math.max(0, endsAt - now),
           );
-    slot.active = { eventId, endsAt, cancelTimer, shape };
+    slot.active = { eventId, endsAt, cancelTimer, shape, inPlaceAt: now };
+    if (endsAt !== undefined) {
+      try {
+        setPlannedDue(db, eventId, endsAt);
+      } catch (err) {
+        log.warn({ err: (err as Error).message, eventId }, 'planned end of the fault not recorded');
+      }
+    }
     plannedFaultMoved(shape, slot.proxy, 'started');
     const durationMs = endsAt === undefined ? null : endsAt - now;
     log.info({ eventId, type: shape.type, trigger, durationMs }, 'planned fault fired');
@@ -264,27 +357,52 @@ export class FaultSchedule {
     plannedFaultMoved(active.shape, slot.proxy, 'ended');
     const log = this.#log(plan.runId).child({ fault: slot.fault.name, service: slot.service, eventId: active.eventId });
     await this.#kinds[slot.fault.kind].revert(slot, log);
+    const now = this.#deps.clock.now();
+    // Only a pause is undone here (a kill or stop is measured by the launcher, which restarts the service).
+    const outageMs = active.shape.type === 'pause' ? now - active.inPlaceAt : undefined;
+    const touched = slot.hold && plan.reportsEnds ? touchedIds(slot.hold) : undefined;
+    // A kill or stop that ran its time lasts until the service answers again: the launcher, which brings
+    // it back for its due end, closes the event then, with the outage (lab/src/launcher/supervisor.ts).
+    const { kind, type } = active.shape;
+    const untilBack = endedBy === 'duration' && kind === 'service' && (type === 'kill' || type === 'stop');
     try {
-      closePlannedEvent(this.#deps.db, active.eventId, this.#deps.clock.now(), endedBy);
+      if (untilBack) plan.leftToLauncher.push(active.eventId);
+      else closePlannedEvent(this.#deps.db, active.eventId, now, endedBy, { touched, outageMs });
     } catch (err) {
       log.error({ err: (err as Error).message }, 'planned fault event could not be closed');
     }
-    log.info({ endedBy, why }, 'planned fault ended');
+    this.#release(slot);
+    log.info(
+      { endedBy, why, touched },
+      touched?.length === 0 ? 'planned fault ended, touching no attempt' : 'planned fault ended',
+    );
+  }
+
+  /** Releases the attempts a slot held (its fault removed, or never put in place). */
+  #release(slot: SlotRun): void {
+    slot.reserved = undefined;
+    slot.hold?.release();
+    slot.hold = undefined;
   }
 
   async #rollback(why: string): Promise<void> {
     const plan = this.#run;
     if (!plan) return;
+    for (const slot of plan.slots) if (slot.reserved) this.#release(slot);
     await Promise.all(plan.slots.filter((s) => s.active).map((s) => this.#end(plan, s, 'rollback', why)));
+    for (const eventId of plan.leftToLauncher.splice(0)) {
+      try {
+        closePlannedEvent(this.#deps.db, eventId, this.#deps.clock.now(), 'rollback');
+      } catch (err) {
+        this.#log(plan.runId).error(
+          { err: (err as Error).message, eventId },
+          'planned fault event could not be closed',
+        );
+      }
+    }
   }
 
   #log(runId: string): Logger {
     return this.#deps.logger.child({ run_id: runId });
   }
-}
-
-/** The target an announced tool belongs to: a tool's service, the model for `model`, undefined for a name that is neither. */
-function serviceOfTool(tool: string): FaultTarget | undefined {
-  if (tool === MODEL_CALLS) return MODEL_PART.name;
-  return (TOOL_NAMES as readonly string[]).includes(tool) ? serviceForTool(tool as ToolName).name : undefined;
 }

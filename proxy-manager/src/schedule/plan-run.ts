@@ -20,7 +20,8 @@ import {
 import type { Clock } from '../util/clock.js';
 import type { EventShape, Slot } from './faults/fault-kind.js';
 import { runStartedAt } from './planned-events.js';
-import type { RunCounters, SlotState } from './triggers/trigger.js';
+import type { SlotHold } from './attempt-holds.js';
+import type { Firing, RunCounters, SlotState } from './triggers/trigger.js';
 
 /** A slot of the followed plan with its trigger state and, while it is in place, its active fault. */
 export interface SlotRun extends Slot {
@@ -29,7 +30,17 @@ export interface SlotRun extends Slot {
    * The fault in place: its event, when its duration ends (ms since the epoch; undefined: no duration)
    * and the timer then, and its shape (drawn once: an `llm` kind may draw its type).
    */
-  active?: { eventId: number; endsAt: number | undefined; cancelTimer: () => void; shape: EventShape };
+  active?: {
+    eventId: number;
+    endsAt: number | undefined;
+    cancelTimer: () => void;
+    shape: EventShape;
+    inPlaceAt: number;
+  };
+  /** For a trigger that holds (`attempt-holds.ts`): set from its firing (or reservation) to its removal. */
+  hold?: SlotHold;
+  /** Fired for an announced attempt and waiting for its service's attempts in flight to end: the firing, and that attempt's key. */
+  reserved?: { readonly firing: Firing; readonly forKey: string };
 }
 
 /** The followed run's plan: its slots, counters and random. */
@@ -38,6 +49,10 @@ export interface PlanRun {
   readonly slots: SlotRun[];
   readonly counters: RunCounters;
   readonly random: Random;
+  /** Set at the first announcement that reports its end: from then on a fault's touched attempts are known. */
+  reportsEnds: boolean;
+  /** Kill and stop events whose time ran out, left open for the launcher to close when the service answers again. */
+  readonly leftToLauncher: number[];
 }
 
 /** What loading a plan needs. */
@@ -81,7 +96,14 @@ export function loadPlanRun(
     attempts: 0,
   };
   log.info({ faults: plan.faults.map((f) => f.name), slots: slots.length }, 'following the fault plan of the run');
-  return { runId, slots, counters, random: createRandom(recordedSeed).fork('fault-plan') };
+  return {
+    runId,
+    slots,
+    counters,
+    random: createRandom(recordedSeed).fork('fault-plan'),
+    reportsEnds: false,
+    leftToLauncher: [],
+  };
 }
 
 /**

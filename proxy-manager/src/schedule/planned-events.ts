@@ -54,12 +54,41 @@ export function deletePlannedEvent(db: Database, id: number): void {
   });
 }
 
+/** What a closed planned event records besides its end (NULL columns when left out). */
+export interface PlannedEndFacts {
+  /** The attempt ids it touched (`fault_events.touched_attempts`); undefined: the schedule cannot tell. */
+  readonly touched?: readonly string[];
+  /** The measured outage of a service fault, ms (`fault_events.outage_ms`). */
+  readonly outageMs?: number;
+}
+
 /** Closes a planned event (a no-op when closed already). */
-export function closePlannedEvent(db: Database, id: number, endedAt: number, endedBy: PlannedEnd): void {
+export function closePlannedEvent(
+  db: Database,
+  id: number,
+  endedAt: number,
+  endedBy: PlannedEnd,
+  facts: PlannedEndFacts = {},
+): void {
   writeTransaction(db, () => {
     db.prepare(
-      'UPDATE fault_events SET ended_at = max(?, started_at), ended_by = ? WHERE id = ? AND ended_at IS NULL',
-    ).run(endedAt, endedBy, id);
+      `UPDATE fault_events SET ended_at = max(?, started_at), ended_by = ?,
+              touched_attempts = coalesce(?, touched_attempts), outage_ms = coalesce(?, outage_ms)
+        WHERE id = ? AND ended_at IS NULL`,
+    ).run(
+      endedAt,
+      endedBy,
+      facts.touched === undefined ? null : JSON.stringify(facts.touched),
+      facts.outageMs ?? null,
+      id,
+    );
+  });
+}
+
+/** Records when a planned event is due to end (`fault_events.due_at`, ms since the epoch). */
+export function setPlannedDue(db: Database, id: number, dueAt: number): void {
+  writeTransaction(db, () => {
+    db.prepare('UPDATE fault_events SET due_at = ? WHERE id = ?').run(dueAt, id);
   });
 }
 
@@ -74,12 +103,26 @@ export function recordAnnouncement(
     attempt: number;
     at: number;
     faults: readonly string[];
+    /** How long it was held before its acknowledgement, ms, and by which planned fault. */
+    heldMs: number;
+    heldBy: string | undefined;
   },
 ): void {
   writeTransaction(db, () => {
     db.prepare(
-      'INSERT INTO call_announcements (run_id, prompt_index, tool, call_id, attempt, at, faults) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    ).run(a.runId, a.promptIndex, a.tool, a.callId, a.attempt, a.at, JSON.stringify(a.faults));
+      `INSERT INTO call_announcements (run_id, prompt_index, tool, call_id, attempt, at, faults, held_ms, held_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      a.runId,
+      a.promptIndex,
+      a.tool,
+      a.callId,
+      a.attempt,
+      a.at,
+      JSON.stringify(a.faults),
+      Math.round(a.heldMs),
+      a.heldBy ?? null,
+    );
   });
 }
 

@@ -5,11 +5,12 @@
  * the loop's reconciliation keeps it (see `FaultSchedule.owns`).
  */
 import type { ToxiproxyGateway } from '../../toxiproxy/gateway.js';
+import { PLANNED_TOXIC_PREFIX } from '../../toxiproxy/toxic-names.js';
 import type { EventShape, FaultKind, Slot } from './fault-kind.js';
 
 /** The Toxiproxy name of a planned toxic. */
 export function plannedToxicName(slot: Pick<Slot, 'fault' | 'service'>): string {
-  return `plan_${slot.fault.name}_${slot.service}`;
+  return `${PLANNED_TOXIC_PREFIX}${slot.fault.name}_${slot.service}`;
 }
 
 function request(slot: Slot) {

@@ -3,7 +3,9 @@
  * run, 1-based) is sent: the agent announces the attempt and waits for the acknowledgement, which the
  * schedule gives only once the fault is in place. It lasts `attempts` attempts of that call: it ends
  * before attempt `attempts + 1` is acknowledged, or when another call of the tool or another prompt
- * is seen, or after `durationMs` when given.
+ * is seen, or after `durationMs` when given. With an agent that reports its attempts' ends
+ * (`attempt-holds.ts`), it names the call's first `attempts` attempts: other attempts to the service
+ * are held meanwhile, and it ends once the last of those attempts (or the call's last) has ended.
  */
 import { eventPrompt, type TriggerKind } from './trigger.js';
 
@@ -27,5 +29,13 @@ export const callTrigger: TriggerKind<CallTrigger> = {
     const prompt = eventPrompt(event);
     if (prompt !== null && prompt !== state.promptIndex) return 'another prompt';
     return undefined;
+  },
+  names(trigger, state, a) {
+    return a.callId === state.callId && a.attempt <= trigger.attempts;
+  },
+  done(trigger, state, ended) {
+    if (ended.callId !== state.callId) return undefined;
+    if (ended.attempt >= trigger.attempts) return `attempt ${ended.attempt} of the call ended`;
+    return ended.more ? undefined : `the call ended at attempt ${ended.attempt}`;
   },
 };

@@ -2,7 +2,9 @@
  * `first_attempts`: the run's first K attempts (of `tool`, or of every tool) meet the fault: it fires
  * at the first event of the run (a chaos tick, or the first announced attempt, in place) and ends
  * before attempt K + 1 is acknowledged. Without `tool` it counts tool attempts only: the model
- * gateway's requests (`model`) count only when `tool` is `model`.
+ * gateway's requests (`model`) count only when `tool` is `model`. With an agent that reports its
+ * attempts' ends (`attempt-holds.ts`), it names those K attempts: later ones to the service are held
+ * until the K have ended and the fault is removed.
  */
 import { MODEL_CALLS } from '@chaos-lab/common';
 import type { RunCounters, ScheduleEvent, TriggerKind } from './trigger.js';
@@ -31,6 +33,14 @@ export const firstAttemptsTrigger: TriggerKind<FirstAttemptsTrigger> = {
   end(trigger, _state, event, counters) {
     return counts(trigger, event) && seen(trigger, counters) > trigger.k
       ? `attempt ${seen(trigger, counters)} is past the first ${trigger.k}`
+      : undefined;
+  },
+  names(trigger, _state, a, counters) {
+    return counts(trigger, { kind: 'call', now: 0, ...a }) && seen(trigger, counters) < trigger.k;
+  },
+  done(trigger, _state, ended, counters) {
+    return counts(trigger, { kind: 'call', now: 0, ...ended }) && seen(trigger, counters) >= trigger.k
+      ? `the first ${trigger.k} attempts ended`
       : undefined;
   },
 };

@@ -5,7 +5,9 @@
  * requests): on every announced attempt of that tool, each idle slot fires with `probability`, in place
  * before the attempt is sent, and lasts that attempt (it ends at the tool's next announced attempt, or
  * after `durationMs` when given). Draws come from the run's plan source, so a seed replays the same
- * draws for the same sequence of events. A slot fires again once it has ended.
+ * draws for the same sequence of events. A slot fires again once it has ended. With a `tool` and an
+ * agent that reports its attempts' ends (`attempt-holds.ts`), it names its one attempt: others to the
+ * service are held until that attempt has ended and the fault is removed.
  */
 import type { TriggerKind } from './trigger.js';
 
@@ -13,10 +15,14 @@ type RandomTrigger = Extract<import('@chaos-lab/common').Trigger, { kind: 'rando
 
 /** See the file comment. */
 export const randomTrigger: TriggerKind<RandomTrigger> = {
-  fire(trigger, _state, event, _counters, random) {
+  fire(trigger, state, event, _counters, random) {
     const perAttempt = trigger.tool !== undefined;
     if (perAttempt ? event.kind !== 'call' || event.tool !== trigger.tool : event.kind !== 'tick') return undefined;
     if (!random.chance(trigger.probability)) return undefined;
+    if (event.kind === 'call') {
+      state.callId = event.callId;
+      state.attempt = event.attempt;
+    }
     const durationMs =
       trigger.durationMs && random.int(Math.round(trigger.durationMs[0]), Math.round(trigger.durationMs[1]));
     return {
@@ -31,5 +37,14 @@ export const randomTrigger: TriggerKind<RandomTrigger> = {
     return trigger.tool !== undefined && event.kind === 'call' && event.tool === trigger.tool
       ? `the next attempt of ${trigger.tool}`
       : undefined;
+  },
+  names(_trigger, state, a) {
+    return a.callId === state.callId && a.attempt === state.attempt;
+  },
+  holds(trigger) {
+    return trigger.tool !== undefined;
+  },
+  done(_trigger, state, ended) {
+    return ended.callId === state.callId && ended.attempt === state.attempt ? 'its attempt ended' : undefined;
   },
 };

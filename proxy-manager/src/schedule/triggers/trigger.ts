@@ -24,6 +24,17 @@ export type ScheduleEvent =
       readonly attempt: number;
     };
 
+/** An announced attempt (the `call` event's fields). */
+export type AnnouncedAttempt = Omit<Extract<ScheduleEvent, { kind: 'call' }>, 'kind' | 'now'>;
+
+/** An announced attempt's end, as its announcer reported it. */
+export interface AttemptEnded extends AnnouncedAttempt {
+  /** False when the attempt was not sent after all (the prompt's deadline came first). */
+  readonly sent: boolean;
+  /** True when another attempt of the same call may follow (it failed and attempts are left). */
+  readonly more: boolean;
+}
+
 /** The run's counters, updated before the triggers see a call event. */
 export interface RunCounters {
   /** When the run started (`runs.started_at`), ms since the epoch. */
@@ -43,6 +54,8 @@ export interface SlotState {
   /** Set by `fire` for `end` to read: the call or prompt it fired for. */
   callId?: string;
   promptIndex?: number;
+  /** Set by `fire` of a per-attempt trigger: the attempt it fired for. */
+  attempt?: number;
 }
 
 /**
@@ -63,6 +76,21 @@ export interface TriggerKind<T extends Trigger = Trigger> {
   fire(trigger: T, state: SlotState, event: ScheduleEvent, counters: RunCounters, random: Random): Firing | undefined;
   /** Why an active slot ends on this event (before the announced attempt is acknowledged), or undefined. */
   end(trigger: T, state: SlotState, event: ScheduleEvent, counters: RunCounters): string | undefined;
+  /**
+   * For a kind that fires in place (`attempt-holds.ts`): whether `attempt`, announced while the slot is
+   * in place, is one the fault is for (called before it is counted). The others of its service are
+   * held until the fault is removed. Absent: the kind holds nothing.
+   */
+  names?(trigger: T, state: SlotState, attempt: AnnouncedAttempt, counters: RunCounters): boolean;
+  /** Whether this trigger holds (default: when `names` exists), e.g. `random` only with a `tool`. */
+  holds?(trigger: T): boolean;
+  /**
+   * Why the slot ends now that `ended`, an attempt it named, has ended (it is removed once no reported
+   * attempt is in flight on its service), or undefined.
+   */
+  done?(trigger: T, state: SlotState, ended: AttemptEnded, counters: RunCounters): string | undefined;
+  /** Why the slot ends (once its service is quiet) because it holds `attempt` back, or undefined. */
+  held?(trigger: T, state: SlotState, attempt: AnnouncedAttempt): string | undefined;
 }
 
 /** The prompt an event is about: the announced call's, or the tick's current prompt. */
