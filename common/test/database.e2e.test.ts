@@ -52,11 +52,19 @@ describe('database', () => {
       'service_requests',
       'steering_changes',
       'tool_calls',
+      'unseen_calls',
     ]);
     const views = (
       db.prepare("SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name").all() as { name: string }[]
     ).map((r) => r.name);
-    assert.ok(views.includes('toxic_events'));
+    for (const view of [
+      'toxic_events',
+      'tool_attempts',
+      'tool_call_summaries',
+      'model_call_faults',
+      'unseen_call_faults',
+    ])
+      assert.ok(views.includes(view), view);
     assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
     assert.equal(schemaVersion(db), MIGRATIONS.length);
     db.close();

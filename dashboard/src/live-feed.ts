@@ -5,8 +5,9 @@
  *   every pollMs ─► fingerprint of the current run (one cheap query) ─► changed? ─► build its RunView
  *                                                                            └─► `event: run` to every client
  *
- * The record is the one source: the agent, the proxy-manager and the launcher write it (WAL, so this
- * reader never blocks them), and the feed notices a row within `pollMs`. A new client gets the latest
+ * The record is the one source: the agent, the proxy-manager, the launcher and, for an agent over HTTP,
+ * the services (`service_requests`, tied to its prompts) write it (WAL, so this reader never blocks
+ * them), and the feed notices a row within `pollMs`. A new client gets the latest
  * page at once. A failed read is sent as `event: problem` and retried at the next poll.
  */
 import type { ServerResponse } from 'node:http';
@@ -27,6 +28,7 @@ const FINGERPRINT_SQL = `
          c.phase || ':' || coalesce(c.current_prompt, '') || ':' || r.status || ':' || coalesce(r.finished_at, '') || ':' ||
          (SELECT COUNT(*) FROM prompt_results WHERE run_id = c.run_id) || ':' ||
          (SELECT coalesce(max(id), 0) FROM tool_calls WHERE run_id = c.run_id) || ':' ||
+         (SELECT COUNT(*) || '/' || COUNT(status) FROM service_requests WHERE run_id = c.run_id) || ':' ||
          (SELECT COUNT(*) || '/' || COUNT(ended_at) FROM fault_events WHERE run_id = c.run_id) || ':' ||
          (SELECT COUNT(*) FROM steering_changes WHERE run_id = c.run_id) AS print
     FROM control c JOIN runs r ON r.run_id = c.run_id

@@ -6,14 +6,20 @@ import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { getJson } from './api.js';
 
+/** How an attempt reached the record: its route, and for a request seen at a service whether it was tied to the prompt by time. */
+function route(a) {
+  if (a.via !== 'service') return a.via;
+  return a.attribution === 'inferred_time' ? 'seen at the service, tied by time' : 'seen at the service';
+}
+
 function Attempts({ attempts }) {
   return html`<table class="attempts">
     <thead><tr><th>attempt</th><th>via</th><th>outcome</th><th>ms</th><th>at (s)</th><th>cause</th><th>fault blamed</th><th>faults active</th></tr></thead>
     <tbody>
       ${attempts.map(
         (a) => html`<tr key=${`${a.via}${a.attempt}`} data-testid="attempt">
-          <td>${a.attempt}</td><td>${a.via}</td><td>${a.outcome}</td><td>${Math.round(a.durationMs)}</td><td>${a.startS.toFixed(1)}</td>
-          <td>${a.cause ?? ''}</td><td class="text">${a.fault ?? ''}</td><td class="text">${a.activeFaults.join('; ')}</td>
+          <td>${a.attempt}</td><td>${route(a)}</td><td>${a.outcome}</td><td>${Math.round(a.durationMs)}</td><td>${a.startS.toFixed(1)}</td>
+          <td>${a.cause === 'unknown' ? 'cause unknown' : (a.cause ?? '')}</td><td class="text">${a.fault ?? ''}</td><td class="text">${a.activeFaults.join('; ')}</td>
         </tr>`,
       )}
     </tbody>

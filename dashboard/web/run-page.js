@@ -52,7 +52,7 @@ function PromptTable({ prompts, selected, onSelect }) {
           <td>${p.promptIndex}</td><td class="text">${p.prompt}</td>
           <td><span class=${`status status-${p.status}`}>${p.status}</span></td>
           <td class="text">${p.verdict ?? ''}</td><td>${p.attempts}</td><td>${Math.round(p.durationMs)}</td>
-          <td>${p.rootCause ?? ''}</td><td>${p.tools.join(', ')}</td>
+          <td>${p.rootCause === null ? '' : `${p.rootCause}${p.rootInferred ? ' (inferred)' : ''}`}</td><td>${p.tools.join(', ')}</td>
         </tr>`,
       )}
     </tbody>

@@ -13,12 +13,15 @@ export const MEASURES = {
   prompts_unhandled: 'prompts the model said it could not handle',
   prompt_p50_ms: 'median prompt duration, ms',
   prompt_p95_ms: '95th percentile prompt duration, ms',
-  tool_call_p50_ms: 'median tool call attempt duration, ms (tool: one tool only)',
+  tool_call_p50_ms:
+    'median tool call attempt duration, ms (tool: one tool only; an agent over HTTP: its requests as the services timed them)',
   tool_call_p95_ms: '95th percentile tool call attempt duration, ms (tool: one tool only)',
   max_tool_call_ms: 'longest tool call attempt, ms (tool: one tool only)',
-  retries: 'attempts through a proxy after the first of their call',
-  fallbacks: 'direct fallback attempts',
-  hung_tool_calls: 'attempts that got no answer before their deadline (outcome timeout) or were cancelled',
+  retries:
+    'attempts through a proxy after the first of their call (an agent over HTTP: requests after the first with the same X-Request-Id before its #)',
+  fallbacks: "direct fallback attempts (the lab's own agent only: a service does not see which way a request came)",
+  hung_tool_calls:
+    'attempts that got no answer before their deadline (outcome timeout) or were cancelled; an agent over HTTP: requests whose client went away before the answer, or never answered',
   faults_fired: 'times the fault named by `fault` fired (each target counts)',
   model_retries:
     "HTTP requests of model calls after the first of their call (the model client's own retries, model_calls attempt > 1)",

@@ -1,7 +1,8 @@
 /**
- * Measures of one run, read from the record (the same tables the report reads) and, for duplicate
- * side effects, from the services' own stores of writes (read by the runner before the run's services
- * stop: `GET /writes`). Percentiles are nearest-rank (the smallest value with at least p % of the
+ * Measures of one run, read from the record (the same views the report reads: `tool_attempts` and
+ * `tool_call_summaries` hold the lab's own agent's tool calls and an agent over HTTP's requests as the
+ * services saw them, docs/record.md) and, for duplicate side effects, from the services' own stores of
+ * writes (read by the runner before the run's services stop: `GET /writes`). Percentiles are nearest-rank (the smallest value with at least p % of the
  * values at or below it); the report's run summary interpolates between ranks instead
  * (report/src/read-model/stats.ts), so the two may differ on small samples.
  */
@@ -39,7 +40,7 @@ export function measure(db: Database, runId: string, q: MeasureQuery, writes: re
   const attemptDurations = () =>
     (
       db
-        .prepare(`SELECT duration_ms AS d FROM tool_calls WHERE run_id = ?${toolFilter} ORDER BY duration_ms`)
+        .prepare(`SELECT duration_ms AS d FROM tool_attempts WHERE run_id = ?${toolFilter} ORDER BY duration_ms`)
         .all(runId, ...toolArgs) as { d: number }[]
     ).map((r) => r.d);
   const promptDurations = () =>
@@ -68,17 +69,20 @@ export function measure(db: Database, runId: string, q: MeasureQuery, writes: re
     case 'tool_call_p95_ms':
       return percentile(attemptDurations(), 95);
     case 'max_tool_call_ms':
-      return one(`SELECT MAX(duration_ms) AS n FROM tool_calls WHERE run_id = ?${toolFilter}`, ...toolArgs);
+      return one(`SELECT MAX(duration_ms) AS n FROM tool_attempts WHERE run_id = ?${toolFilter}`, ...toolArgs);
     case 'retries':
       return one(
-        `SELECT COUNT(*) AS n FROM tool_calls WHERE run_id = ? AND via = 'proxy' AND attempt > 1${toolFilter}`,
+        `SELECT COUNT(*) AS n FROM tool_attempts WHERE run_id = ? AND via IN ('proxy', 'service') AND attempt > 1${toolFilter}`,
         ...toolArgs,
       );
     case 'fallbacks':
-      return one(`SELECT COUNT(*) AS n FROM tool_calls WHERE run_id = ? AND via = 'direct'${toolFilter}`, ...toolArgs);
+      return one(
+        `SELECT COUNT(*) AS n FROM tool_attempts WHERE run_id = ? AND via = 'direct'${toolFilter}`,
+        ...toolArgs,
+      );
     case 'hung_tool_calls':
       return one(
-        `SELECT COUNT(*) AS n FROM tool_calls WHERE run_id = ? AND outcome IN ('timeout', 'cancelled')${toolFilter}`,
+        `SELECT COUNT(*) AS n FROM tool_attempts WHERE run_id = ? AND outcome IN ('timeout', 'cancelled', 'abandoned', 'open')${toolFilter}`,
         ...toolArgs,
       );
     case 'faults_fired':
@@ -96,7 +100,7 @@ export function measure(db: Database, runId: string, q: MeasureQuery, writes: re
       const rows = db
         .prepare(
           `SELECT p.answer AS answer FROM prompt_results p
-            WHERE p.run_id = ? AND EXISTS (SELECT 1 FROM logical_calls l WHERE l.run_id = p.run_id AND l.prompt_index = p.prompt_index AND l.status = 'no_result')`,
+            WHERE p.run_id = ? AND EXISTS (SELECT 1 FROM tool_call_summaries l WHERE l.run_id = p.run_id AND l.prompt_index = p.prompt_index AND l.status = 'no_result')`,
         )
         .all(runId) as { answer: string | null }[];
       const honest = rows.filter((r) => r.answer === null || ADMITS_FAILURE.test(r.answer)).length;

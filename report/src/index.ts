@@ -18,6 +18,7 @@ export type {
   AttemptCount,
   FaultBar,
 } from './read-model/views.js';
-export { loadRunData, type RunData } from './read-model/run-data.js';
+export { loadRunData } from './read-model/run-data.js';
+export type { RunData } from './read-model/run-rows.js';
 export { analyzeRun, type RunAnalysis } from './read-model/analysis.js';
 export { summarizeRun } from './read-model/summary.js';

@@ -289,3 +289,5 @@ export function writeThreeRuns(dbPath: string, t0: number): { older: SyntheticRu
     writer.close();
   }
 }
+
+export * from './testing-http-agent.js';

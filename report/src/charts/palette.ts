@@ -5,7 +5,7 @@
  * they mean failed and correct.
  */
 import { PROMPT_STATUSES, SERVICE_NAMES, TOXIC_TYPES, type PromptStatus } from '@chaos-lab/common';
-import { ATTEMPT_CAUSES, type AttemptCause } from '../read-model/run-data.js';
+import { ATTEMPT_CAUSES, type AttemptCause } from '../read-model/run-rows.js';
 
 /** Service colours, in {@link SERVICE_NAMES} order (from the Tableau 10 scheme, red and green left out). */
 const SERVICE_COLOURS = ['#4c78a8', '#f58518', '#b279a2', '#72b7b2', '#9d755d', '#d4a72c', '#ff9da6'];

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { CallStory, PromptStory } from '../read-model/prompt-stories.js';
+import type { AttemptStory, CallStory, PromptStory } from '../read-model/prompt-stories.js';
 import { escapeHtml } from './html.js';
 
 /** Answers longer than this are folded into a <details>, characters. */
@@ -28,13 +28,26 @@ function argumentsText(call: CallStory): string {
   return call.arguments === null ? '(arguments not recorded)' : JSON.stringify(call.arguments);
 }
 
+/** How an attempt reached the record, in words: the route, and for a request seen at a service how it was tied to the prompt. */
+function routeText(a: AttemptStory): string {
+  if (a.via !== 'service') return a.via;
+  return a.attribution === 'inferred_time' ? 'seen at the service, tied by time' : 'seen at the service';
+}
+
+/** A failed attempt's cause in words: `unknown` says the record cannot tell. */
+function causeText(cause: string): string {
+  return cause === 'unknown' ? 'cause unknown' : cause;
+}
+
 function callHtml(call: CallStory): string {
   const attempts = call.attempts
     .map((a) => {
       const cause =
-        a.cause === null ? '' : ` → <span class="cause cause-${escapeHtml(a.cause)}">${escapeHtml(a.cause)}</span>`;
+        a.cause === null
+          ? ''
+          : ` → <span class="cause cause-${escapeHtml(a.cause)}">${escapeHtml(causeText(a.cause))}</span>`;
       const fault = a.fault === null ? '' : ` <span class="fault">${escapeHtml(a.fault)}</span>`;
-      return `<li>#${a.attempt} ${escapeHtml(a.via)} <code>${escapeHtml(a.outcome)}</code> ${a.durationMs} ms${cause}${fault}</li>`;
+      return `<li>#${a.attempt} ${escapeHtml(routeText(a))} <code>${escapeHtml(a.outcome)}</code> ${a.durationMs} ms${cause}${fault}</li>`;
     })
     .join('');
   const digest =
@@ -49,6 +62,12 @@ function answerHtml(answer: string | null): string {
   if (answer === null) return '<span class="muted">no answer</span>';
   if (answer.length <= ANSWER_FOLD_CHARS) return escapeHtml(answer);
   return `<details><summary>${escapeHtml(answer.slice(0, ANSWER_FOLD_CHARS))}…</summary>${escapeHtml(answer)}</details>`;
+}
+
+/** The root cause in words, `(inferred)` when it rests on an inference. */
+function rootText(p: PromptStory): string {
+  if (p.rootCause === null) return '';
+  return `${causeText(p.rootCause)}${p.rootInferred ? ' (inferred)' : ''}`;
 }
 
 function rowHtml(p: PromptStory): string {
@@ -66,7 +85,7 @@ function rowHtml(p: PromptStory): string {
 <td><span class="status status-${escapeHtml(p.status)}">${escapeHtml(p.status)}</span>${verdict}${error}</td>
 <td class="attempts num">${p.attempts}</td>
 <td class="calls">${calls}<span class="failed" hidden>${failedAttempts}</span></td>
-<td class="root">${escapeHtml(p.rootCause ?? '')}</td>
+<td class="root">${escapeHtml(rootText(p))}</td>
 <td class="answer">${answerHtml(p.answer)}</td>
 </tr>`;
 }

@@ -146,6 +146,12 @@ ${rows([
   ['fallbacks answered', t.fallbacksAnswered],
   ['calls never answered', t.unanswered],
   ['failed attempts', t.failedAttempts],
+  ...(t.seenAtService > 0
+    ? ([
+        ['seen at the services (an agent over HTTP)', t.seenAtService],
+        ['of those, tied to their prompt by time', t.tiedByTime],
+      ] as const)
+    : []),
 ])}
 </table>
 <table><caption><strong>Failed attempts by cause</strong></caption>
@@ -169,7 +175,7 @@ ${s.toxics.open > 0 ? rows([['never removed', s.toxics.open]]) : ''}
 }
 
 function faultRow(f: FaultBlastRadius): string {
-  const what = f.kind === 'toxic' ? `${f.type} ${f.stream ?? ''}` : f.kind;
+  const what = f.kind === 'toxic' ? `${f.type} ${f.stream ?? ''}` : `${f.kind} ${f.type}`;
   const cells = [
     `#${f.id}`,
     what,
@@ -177,10 +183,16 @@ function faultRow(f: FaultBlastRadius): string {
     JSON.stringify(f.attributes),
     `${f.startedAt.slice(11, 23)} → ${f.endedAt === null ? 'never removed' : f.endedAt.slice(11, 23)}${f.endedBy ? ` (${f.endedBy})` : ''}`,
   ].map((c) => `<td>${escapeHtml(c)}</td>`);
-  const numbers = [f.attemptsTouched, f.attemptsFailed, f.attemptsAttributed, f.promptsRootCaused].map(
-    (n) => `<td class="num">${n}</td>`,
-  );
-  return `<tr>${cells.join('')}${numbers.join('')}<td>${escapeHtml(f.promptsTouched.join(', '))}</td></tr>`;
+  const numbers = [
+    f.attemptsTouched,
+    f.attemptsFailed,
+    f.attemptsAttributed,
+    `${f.modelRequestsTouched} (${f.modelRequestsFailed} failed)`,
+    f.promptsRootCaused,
+  ].map((n) => `<td class="num">${n}</td>`);
+  const inferred = new Set(f.promptsTouchedInferred);
+  const prompts = f.promptsTouched.map((i) => (inferred.has(i) ? `${i} (inferred)` : String(i))).join(', ');
+  return `<tr>${cells.join('')}${numbers.join('')}<td>${escapeHtml(prompts)}</td></tr>`;
 }
 
 /** Each fault event's blast radius, one row per event. */
@@ -195,6 +207,7 @@ function blastRadiusTable(faults: readonly FaultBlastRadius[]): string {
     'attempts touched',
     'failed',
     'attributed to it',
+    'model requests touched',
     'prompts it root-caused',
     'prompts touched',
   ];

@@ -10,7 +10,7 @@
  * [start, start + duration], a fault [start, end).
  */
 import { SERVICES } from '@chaos-lab/common';
-import type { FaultEventRow, PromptRow, RunData, ToolCallRow } from './run-data.js';
+import type { FaultEventRow, PromptRow, RunData, ToolCallRow } from './run-rows.js';
 import { groupBy } from './stats.js';
 
 /** One tool-call attempt, placed on the run's time axis. */
@@ -18,9 +18,9 @@ export interface AttemptFact extends ToolCallRow {
   /** Start, seconds since the run started. */
   readonly startS: number;
   /**
-   * True when the attempt went through the proxy and a toxic was on that service's proxy at some
-   * moment between the attempt's start and end. Always false for direct (fallback) attempts, which
-   * bypass the proxy.
+   * True when the attempt went through the proxy (or was seen at the service: an agent over HTTP is
+   * handed the proxies only) and a toxic was on that service's proxy at some moment between the
+   * attempt's start and end. Always false for direct (fallback) attempts, which bypass the proxy.
    */
   readonly underToxic: boolean;
   /** The type of the (first) toxic on the attempt's proxy during it; null when clean. */
@@ -32,7 +32,9 @@ export type CallResult =
   | 'answered through proxy'
   | 'answered by fallback'
   | 'failed after fallback'
-  | 'failed, no fallback';
+  | 'failed, no fallback'
+  | 'answered, seen at the service'
+  | 'no answer, seen at the service';
 
 /** Every {@link CallResult}, in legend order. */
 export const CALL_RESULTS: readonly CallResult[] = [
@@ -40,6 +42,8 @@ export const CALL_RESULTS: readonly CallResult[] = [
   'answered by fallback',
   'failed after fallback',
   'failed, no fallback',
+  'answered, seen at the service',
+  'no answer, seen at the service',
 ];
 
 /** One logical tool call: its proxy attempts and its fallback, if any. */
@@ -48,7 +52,7 @@ export interface CallFact {
   readonly promptIndex: number;
   readonly tool: string;
   readonly service: string;
-  /** Attempts through the proxy (1 = no retry). */
+  /** Attempts through the proxy (1 = no retry); for a call seen at a service (an agent over HTTP), its requests. */
   readonly proxyAttempts: number;
   /** True when a direct fallback call was made. */
   readonly fallback: boolean;
@@ -127,7 +131,8 @@ function callFact(attempts: readonly ToolCallRow[]): CallFact {
   const fallback = attempts.some((a) => a.via === 'direct');
   const answered = attempts.some((a) => a.outcome === 'ok');
   let result: CallResult;
-  if (answered)
+  if (first.via === 'service') result = answered ? 'answered, seen at the service' : 'no answer, seen at the service';
+  else if (answered)
     result = attempts.some((a) => a.via === 'proxy' && a.outcome === 'ok')
       ? 'answered through proxy'
       : 'answered by fallback';
@@ -137,7 +142,7 @@ function callFact(attempts: readonly ToolCallRow[]): CallFact {
     promptIndex: first.promptIndex,
     tool: first.tool,
     service: first.service,
-    proxyAttempts: attempts.filter((a) => a.via === 'proxy').length,
+    proxyAttempts: attempts.filter((a) => a.via !== 'direct').length,
     fallback,
     answered,
     result,
@@ -175,7 +180,7 @@ export function analyzeRun(data: RunData): RunAnalysis {
   const toxicsByProxy = groupBy(toxics, (t) => t.row);
   const attempts: AttemptFact[] = toolCalls.map((c) => {
     const toxic =
-      c.via === 'proxy'
+      c.via !== 'direct'
         ? (toxicsByProxy.get(`${c.service}_proxy`) ?? []).find((t) =>
             overlaps(c.startedAt, c.startedAt + c.durationMs, t.startedAt, t.endedAt ?? Infinity),
           )

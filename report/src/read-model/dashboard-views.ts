@@ -22,6 +22,7 @@ function promptLine(story: PromptStory, finishedAt: number): PromptLine {
     durationMs: story.durationMs,
     finishedAt,
     rootCause: story.rootCause,
+    rootInferred: story.rootInferred,
     tools: story.tools,
   };
 }
@@ -101,7 +102,7 @@ export function promptDetail(db: Database, runId: string, promptIndex: number): 
             (f) =>
               f.service === fact.service &&
               // A toxic sits on the proxy: a direct (fallback) attempt never meets it.
-              (f.kind !== 'toxic' || fact.via === 'proxy') &&
+              (f.kind !== 'toxic' || fact.via !== 'direct') &&
               f.startedAt <= fact.startedAt + fact.durationMs &&
               (f.endedAt ?? Infinity) >= fact.startedAt,
           )

@@ -49,9 +49,13 @@ export function loadModelCalls(db: Database, runId: string): ModelCallRow[] {
   if (!table) return [];
   return db
     .prepare(
-      `SELECT attempt, status, fault, latency_ms AS latencyMs, ttft_ms AS ttftMs, tokens_in AS tokensIn, tokens_out AS tokensOut,
-              retry_after_ms AS retryAfterMs, next_wait_ms AS nextWaitMs, retry_after_honored AS honored
-         FROM model_calls WHERE run_id = ? ORDER BY id`,
+      `SELECT m.attempt, m.status,
+              -- An agent over HTTP's rows may lack the fault the gateway marked by request id (model_call_faults links it).
+              COALESCE(m.fault, (SELECT mf.type FROM model_call_faults mf WHERE mf.model_call_row = m.id AND mf.kind = 'llm'
+                                  ORDER BY mf.fault_event_id LIMIT 1)) AS fault,
+              m.latency_ms AS latencyMs, m.ttft_ms AS ttftMs, m.tokens_in AS tokensIn, m.tokens_out AS tokensOut,
+              m.retry_after_ms AS retryAfterMs, m.next_wait_ms AS nextWaitMs, m.retry_after_honored AS honored
+         FROM model_calls m WHERE m.run_id = ? ORDER BY m.id`,
     )
     .all(runId) as ModelCallRow[];
 }

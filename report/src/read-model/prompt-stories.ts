@@ -1,20 +1,27 @@
 /**
  * Each prompt's whole story, read from the record alone (docs/record.md):
  *
- *   prompt_results ─▶ logical_calls (tool, arguments, status, result digest)
- *                        └─▶ tool_calls attempts (via, outcome, duration) ─▶ attempt_causes (cause, fault event)
+ *   prompt_results ─▶ tool_call_summaries (tool, arguments, status, result digest)
+ *                        └─▶ tool_attempts (via, outcome, duration) ─▶ attempt_causes (cause, fault event)
+ *
+ * Both sources tell it the same way: the lab's own agent's calls, and an agent over HTTP's requests as
+ * the services saw them (via `service`), each saying how it was tied to the prompt.
  *
  * Attempts whose call has no `logical_calls` row (a run recorded before schema v2, or an agent that
  * died mid-call) still appear, under a call rebuilt from the attempts, with unknown arguments.
  */
 import type { PromptStatus } from '@chaos-lab/common';
 import type { AttemptFact, FaultFact, RunAnalysis } from './analysis.js';
+import type { CallAttribution } from './run-rows.js';
 import { groupBy } from './stats.js';
 
 /** One attempt of a tool call, as the report shows it. */
 export interface AttemptStory {
   readonly attempt: number;
-  readonly via: 'proxy' | 'direct';
+  /** `service`: seen at the service (an agent over HTTP). */
+  readonly via: 'proxy' | 'direct' | 'service';
+  /** How the attempt is tied to its prompt; `inferred_time` is shown as "tied by time". */
+  readonly attribution: CallAttribution;
   /** The outcome with its HTTP status, e.g. `ok 200`, `http_error 503`, `timeout`. */
   readonly outcome: string;
   readonly durationMs: number;
@@ -59,6 +66,8 @@ export interface PromptStory {
   readonly durationMs: number;
   /** The root cause (prompt_causes) of a prompt that did not end well; null otherwise or when nothing explains it. */
   readonly rootCause: string | null;
+  /** True when the root cause rests on an inference (a request tied by time, a fault on an unseen expected call). */
+  readonly rootInferred: boolean;
   /** In the order they started. */
   readonly calls: readonly CallStory[];
   /** Distinct tools called, in first-call order. */
@@ -72,7 +81,7 @@ export function describeFault(f: FaultFact): string {
   const what =
     f.kind === 'toxic'
       ? `toxic #${f.id} ${f.type}${f.stream ? ` ${f.stream}` : ''} on ${f.row}`
-      : `${f.kind} #${f.id} of ${f.service}`;
+      : `${f.kind} #${f.id} ${f.type} of ${f.service}`;
   const attributes = Object.keys(f.attributes).length > 0 ? ` ${JSON.stringify(f.attributes)}` : '';
   return what + attributes;
 }
@@ -82,6 +91,7 @@ function attemptStory(a: AttemptFact, faults: Map<number, FaultFact>): AttemptSt
   return {
     attempt: a.attempt,
     via: a.via,
+    attribution: a.attribution,
     outcome: a.httpStatus === null ? a.outcome : `${a.outcome} ${a.httpStatus}`,
     durationMs: a.durationMs,
     startS: a.startS,
@@ -93,7 +103,7 @@ function attemptStory(a: AttemptFact, faults: Map<number, FaultFact>): AttemptSt
       : a.faultEventId !== null
         ? `fault event #${a.faultEventId}`
         : a.cause === null && a.underToxic
-          ? `answered under a ${a.toxicType} toxic on ${a.service}_proxy`
+          ? `${a.via === 'service' ? 'answered at the service' : 'answered'} under a ${a.toxicType} toxic on ${a.service}_proxy`
           : null,
   };
 }
@@ -106,7 +116,7 @@ function attemptStory(a: AttemptFact, faults: Map<number, FaultFact>): AttemptSt
 export function promptStories(analysis: RunAnalysis): PromptStory[] {
   const { logicalCalls, promptCauses } = analysis.data;
   const faults = new Map(analysis.faults.map((f) => [f.id, f]));
-  const rootCause = new Map(promptCauses.map((c) => [c.promptIndex, c.rootCause]));
+  const rootCause = new Map(promptCauses.map((c) => [c.promptIndex, c]));
   const key = (promptIndex: number, promptAttempt: number, callId: string) =>
     JSON.stringify([promptIndex, promptAttempt, callId]);
   const attemptsByCall = groupBy(analysis.attempts, (a) => key(a.promptIndex, a.promptAttempt, a.callId));
@@ -161,7 +171,8 @@ export function promptStories(analysis: RunAnalysis): PromptStory[] {
       error: p.error,
       answer: p.answer,
       durationMs: p.durationMs,
-      rootCause: rootCause.get(p.promptIndex) ?? null,
+      rootCause: rootCause.get(p.promptIndex)?.rootCause ?? null,
+      rootInferred: rootCause.get(p.promptIndex)?.rootInferred ?? false,
       calls: own,
       tools: [...new Set(own.map((c) => c.tool))],
       causes: [...new Set(causes)],

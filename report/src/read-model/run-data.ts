@@ -1,177 +1,32 @@
 /**
  * Reads one run's rows from the lab database (the record: docs/record.md): the `runs` row, its prompt
- * results, tool call attempts with their causes, logical tool calls, fault events with their blast
- * radius and the root causes of its prompts (the attribution views of schema migration 3).
- * Read-only; times stay ms since the epoch, durations ms.
+ * results, tool call attempts with their causes, tool calls, fault events with their blast radius and
+ * the root causes of its prompts (the views of schema migration 10, over both sources: the lab's own
+ * agent's `tool_calls` and an agent over HTTP's `service_requests`). Read-only; times stay ms since
+ * the epoch, durations ms.
  */
-import { LabError, type Database, type PromptStatus } from '@chaos-lab/common';
-import { loadModelCalls, type ModelCallRow } from './model-calls.js';
-
-/** The `runs` row of the run being charted. */
-export interface RunRow {
-  readonly runId: string;
-  /** ms since the epoch. */
-  readonly startedAt: number;
-  /** ms since the epoch; null while the run is still going (or when it crashed). */
-  readonly finishedAt: number | null;
-  readonly status: string;
-  readonly seed: number;
-  /** The run's settings as the agent stored them (secrets already redacted); {} when not JSON. */
-  readonly settings: Record<string, unknown>;
-  readonly promptsTotal: number;
-  /** The model label the agent recorded, e.g. `offline` or a Groq model name; null when unknown. */
-  readonly model: string | null;
-  readonly error: string | null;
-}
-
-/** One `prompt_results` row. */
-export interface PromptRow {
-  /** 0-based position in the prompts file. */
-  readonly promptIndex: number;
-  /** The prompt's `id` in the prompts file; null when it has none. */
-  readonly promptId: string | null;
-  readonly prompt: string;
-  readonly status: PromptStatus;
-  readonly attempts: number;
-  readonly answer: string | null;
-  /** Why the status: which expectation was not met, or that the answer was not checked. */
-  readonly verdict: string | null;
-  readonly errorType: string | null;
-  readonly error: string | null;
-  readonly startedAt: number;
-  readonly finishedAt: number;
-  readonly durationMs: number;
-}
-
-/** Why a failed attempt failed (the `attempt_causes` view, schema migration 3). */
-export type AttemptCause = 'simulated_error' | 'service_down' | 'toxic' | 'cancelled' | 'client_timeout' | 'unknown';
-
-/** Every {@link AttemptCause}, in the view's precedence order. */
-export const ATTEMPT_CAUSES: readonly AttemptCause[] = [
-  'simulated_error',
-  'service_down',
-  'toxic',
-  'cancelled',
-  'client_timeout',
-  'unknown',
-];
-
-/** One `tool_calls` row: a single attempt of a tool call, through the proxy or direct, with its cause. */
-export interface ToolCallRow {
-  /** `tool_calls.id` (`attempt_row` in the attribution views). */
-  readonly id: number;
-  readonly promptIndex: number;
-  readonly promptAttempt: number;
-  /** Groups the attempts (proxy retries and the direct fallback) of one logical tool call. */
-  readonly callId: string;
-  /** The attempt's own request id (X-Request-Id); null in runs recorded before schema v2. */
-  readonly attemptId: string | null;
-  readonly tool: string;
-  /** Registry service name, e.g. `weather`. */
-  readonly service: string;
-  readonly attempt: number;
-  readonly via: 'proxy' | 'direct';
-  readonly outcome: 'ok' | 'http_error' | 'timeout' | 'connection_error' | 'reset' | 'closed' | 'cancelled';
-  readonly httpStatus: number | null;
-  /** True when the service marked its answer as a simulated error. */
-  readonly simulated: boolean;
-  readonly startedAt: number;
-  readonly durationMs: number;
-  readonly error: string | null;
-  /**
-   * The failure's cause: an {@link AttemptCause}, or the kind of a fault added later (a planned
-   * `http_error` or `service` fault); null for an attempt that got an answer (2xx, or a 4xx that ends the call).
-   */
-  readonly cause: AttemptCause | (string & {}) | null;
-  /** The fault event blamed (toxic or service_down cause), else null. */
-  readonly faultEventId: number | null;
-}
-
-/** One `logical_calls` row: a tool call as the model asked for it. */
-export interface LogicalCallRow {
-  readonly callId: string;
-  readonly promptIndex: number;
-  readonly promptAttempt: number;
-  readonly tool: string;
-  readonly service: string;
-  /** The model's arguments; {} when the column is not JSON. */
-  readonly arguments: Record<string, unknown>;
-  /** `result`, `refused`, `no_result` or `agent_error`. */
-  readonly status: string;
-  readonly attempts: number;
-  readonly httpStatus: number | null;
-  /** The first characters of the answer's body; null without one. */
-  readonly resultDigest: string | null;
-  readonly startedAt: number;
-  readonly finishedAt: number;
-}
-
-/** One `fault_events` row: a fault (a toxic on a proxy, a service down…) from `startedAt` to `endedAt`. */
-export interface FaultEventRow {
-  readonly id: number;
-  /** `toxic`, `service_down`, … */
-  readonly kind: string;
-  /** Toxiproxy proxy name, `<service>_proxy`; null for a fault that is not on a proxy. */
-  readonly proxy: string | null;
-  readonly service: string | null;
-  readonly name: string;
-  /** Toxiproxy toxic type for a toxic (e.g. `timeout`), the fault's own type otherwise. */
-  readonly type: string;
-  readonly stream: 'upstream' | 'downstream' | null;
-  readonly toxicity: number | null;
-  /** The fault's attributes (toxic attributes: `latency` ms, `timeout` ms, …); {} when not JSON. */
-  readonly attributes: Record<string, unknown>;
-  readonly startedAt: number;
-  /** null while the fault is still active. */
-  readonly endedAt: number | null;
-  readonly endedBy: string | null;
-}
-
-/** One `fault_blast_radius` row: what a fault event touched and caused (see schema migration 3). */
-export interface BlastRadiusRow {
-  readonly faultEventId: number;
-  readonly attemptsTouched: number;
-  readonly attemptsFailed: number;
-  readonly attemptsAttributed: number;
-  readonly promptsTouched: number;
-  /** Indexes of the prompts touched, ascending. */
-  readonly promptIndexes: number[];
-  readonly promptsRootCaused: number;
-}
-
-/** One `prompt_causes` row: the root cause of a prompt that did not end well. */
-export interface PromptCauseRow {
-  readonly promptIndex: number;
-  /** An {@link AttemptCause}, or the prompt's error type when no tool call ended without an answer; null for none. */
-  readonly rootCause: string | null;
-  readonly rootFaultEventId: number | null;
-  readonly failedAttempts: number;
-}
-
-/** Everything recorded about one run. */
-export interface RunData {
-  readonly run: RunRow;
-  /** Ordered by prompt index. */
-  readonly prompts: readonly PromptRow[];
-  /** Ordered by start time. */
-  readonly toolCalls: readonly ToolCallRow[];
-  /** Ordered by start time. */
-  readonly logicalCalls: readonly LogicalCallRow[];
-  /** The run's fault events of every kind, ordered by start time. */
-  readonly faultEvents: readonly FaultEventRow[];
-  /** One per fault event, in `faultEvents` order. */
-  readonly blastRadius: readonly BlastRadiusRow[];
-  /** Prompts that did not end well, by prompt index. */
-  readonly promptCauses: readonly PromptCauseRow[];
-  /** One per HTTP request of a model call, in order (none before schema 5). */
-  readonly modelCalls: readonly ModelCallRow[];
-}
+import { LabError, MIGRATIONS, schemaVersion, type Database } from '@chaos-lab/common';
+import { loadModelCalls } from './model-calls.js';
+import type {
+  BlastRadiusRow,
+  FaultEventRow,
+  LogicalCallRow,
+  PromptCauseRow,
+  PromptRow,
+  RunData,
+  RunRow,
+  ToolCallRow,
+} from './run-rows.js';
 
 type RawRunRow = Omit<RunRow, 'settings'> & { settings: string };
 
 /** A `fault_blast_radius` row as read: the fault event's columns and its blast radius. */
 type RawFaultRow = Omit<FaultEventRow, 'attributes'> &
-  Omit<BlastRadiusRow, 'faultEventId' | 'promptIndexes'> & { attributes: string; promptIndexes: string };
+  Omit<BlastRadiusRow, 'faultEventId' | 'promptIndexes' | 'inferredPromptIndexes'> & {
+    attributes: string;
+    promptIndexes: string;
+    inferredPromptIndexes: string;
+  };
 
 /** A JSON object column as an object; {} when it is not one. */
 function parseObject(text: string | null): Record<string, unknown> {
@@ -225,6 +80,12 @@ export function loadRunData(db: Database, runId?: string): RunData {
     const hint = recent.length > 0 ? `; latest runs: ${recent.join(', ')}` : '; the database holds no runs';
     throw new LabError('NOT_FOUND', `no run "${runId}" in ${db.name}${hint}`);
   }
+  const version = schemaVersion(db);
+  if (version < MIGRATIONS.length)
+    throw new LabError(
+      'DATABASE',
+      `${db.name} is at schema version ${version}, the report reads version ${MIGRATIONS.length}: run any chaos-lab command on it once (it upgrades the file in place)`,
+    );
   const id = run.runId;
   const prompts = db
     .prepare(
@@ -236,20 +97,23 @@ export function loadRunData(db: Database, runId?: string): RunData {
   const toolCalls = (
     db
       .prepare(
-        `SELECT t.id, t.prompt_index AS promptIndex, t.prompt_attempt AS promptAttempt, t.call_id AS callId, t.attempt_id AS attemptId,
-                t.tool, t.service, t.attempt, t.via, t.outcome, t.http_status AS httpStatus, t.simulated, t.started_at AS startedAt,
-                t.duration_ms AS durationMs, t.error, c.cause, c.fault_event_id AS faultEventId
-           FROM tool_calls t LEFT JOIN attempt_causes c ON c.attempt_row = t.id
-          WHERE t.run_id = ? ORDER BY t.started_at, t.id`,
+        `SELECT t.attempt_row AS id, t.source, t.attribution, t.prompt_index AS promptIndex, t.prompt_attempt AS promptAttempt,
+                t.call_id AS callId, t.attempt_id AS attemptId, t.tool, t.service, t.attempt, t.via, t.outcome, t.http_status AS httpStatus,
+                t.simulated, t.started_at AS startedAt, t.duration_ms AS durationMs, t.error, c.cause, c.fault_event_id AS faultEventId
+           FROM tool_attempts t
+           -- The run named in the subquery too, so the view is computed for this run's attempts only.
+           LEFT JOIN (SELECT attempt_row, cause, fault_event_id FROM attempt_causes WHERE run_id = ?) c ON c.attempt_row = t.attempt_row
+          WHERE t.run_id = ? ORDER BY t.started_at, t.attempt_row`,
       )
-      .all(id) as (Omit<ToolCallRow, 'simulated'> & { simulated: number })[]
+      .all(id, id) as (Omit<ToolCallRow, 'simulated'> & { simulated: number })[]
   ).map((c) => ({ ...c, simulated: c.simulated === 1 }));
   const logicalCalls = (
     db
       .prepare(
-        `SELECT call_id AS callId, prompt_index AS promptIndex, prompt_attempt AS promptAttempt, tool, service, arguments, status,
-                attempts, http_status AS httpStatus, result_digest AS resultDigest, started_at AS startedAt, finished_at AS finishedAt
-           FROM logical_calls WHERE run_id = ? ORDER BY started_at, call_id`,
+        `SELECT call_id AS callId, source, attribution, prompt_index AS promptIndex, prompt_attempt AS promptAttempt, tool, service,
+                arguments, status, attempts, http_status AS httpStatus, result_digest AS resultDigest, started_at AS startedAt,
+                finished_at AS finishedAt
+           FROM tool_call_summaries WHERE run_id = ? ORDER BY started_at, call_id`,
       )
       .all(id) as (Omit<LogicalCallRow, 'arguments'> & { arguments: string })[]
   ).map((c) => ({ ...c, arguments: parseObject(c.arguments) }));
@@ -258,7 +122,9 @@ export function loadRunData(db: Database, runId?: string): RunData {
       `SELECT b.fault_event_id AS id, b.kind, b.proxy, b.service, b.name, b.type, b.stream, b.toxicity, b.attributes,
               b.started_at AS startedAt, b.ended_at AS endedAt, b.ended_by AS endedBy,
               b.attempts_touched AS attemptsTouched, b.attempts_failed AS attemptsFailed, b.attempts_attributed AS attemptsAttributed,
-              b.prompts_touched AS promptsTouched, b.prompt_indexes AS promptIndexes, b.prompts_root_caused AS promptsRootCaused
+              b.model_requests_touched AS modelRequestsTouched, b.model_requests_failed AS modelRequestsFailed,
+              b.prompts_touched AS promptsTouched, b.prompt_indexes AS promptIndexes,
+              b.inferred_prompt_indexes AS inferredPromptIndexes, b.prompts_root_caused AS promptsRootCaused
          FROM fault_blast_radius b WHERE b.run_id = ? ORDER BY b.started_at, b.fault_event_id`,
     )
     .all(id) as RawFaultRow[];
@@ -281,16 +147,22 @@ export function loadRunData(db: Database, runId?: string): RunData {
     attemptsTouched: f.attemptsTouched,
     attemptsFailed: f.attemptsFailed,
     attemptsAttributed: f.attemptsAttributed,
+    modelRequestsTouched: f.modelRequestsTouched,
+    modelRequestsFailed: f.modelRequestsFailed,
     promptsTouched: f.promptsTouched,
     promptIndexes: JSON.parse(f.promptIndexes) as number[],
+    inferredPromptIndexes: JSON.parse(f.inferredPromptIndexes) as number[],
     promptsRootCaused: f.promptsRootCaused,
   }));
-  const promptCauses = db
-    .prepare(
-      `SELECT prompt_index AS promptIndex, root_cause AS rootCause, root_fault_event_id AS rootFaultEventId, failed_attempts AS failedAttempts
-         FROM prompt_causes WHERE run_id = ? ORDER BY prompt_index`,
-    )
-    .all(id) as PromptCauseRow[];
+  const promptCauses = (
+    db
+      .prepare(
+        `SELECT prompt_index AS promptIndex, root_cause AS rootCause, root_fault_event_id AS rootFaultEventId,
+                root_inferred AS rootInferred, failed_attempts AS failedAttempts
+           FROM prompt_causes WHERE run_id = ? ORDER BY prompt_index`,
+      )
+      .all(id) as (Omit<PromptCauseRow, 'rootInferred'> & { rootInferred: number })[]
+  ).map((c) => ({ ...c, rootInferred: c.rootInferred === 1 }));
   const modelCalls = loadModelCalls(db, id);
   return {
     run: { ...run, settings: parseObject(run.settings) },

@@ -10,7 +10,7 @@
  */
 import { checkedCount, countPromptStatuses, successRate, type PromptStatus } from '@chaos-lab/common';
 import type { RunAnalysis } from './analysis.js';
-import { ATTEMPT_CAUSES } from './run-data.js';
+import { ATTEMPT_CAUSES } from './run-rows.js';
 import { countBy, percentile } from './stats.js';
 import { summarizeModelCalls, type ModelCallSummary } from './model-calls.js';
 
@@ -37,14 +37,20 @@ export interface FaultBlastRadius {
   /** ISO 8601 (UTC); null while still active (or left open by a crash). */
   readonly endedAt: string | null;
   readonly endedBy: string | null;
-  /** Attempts it could reach during its window (through its proxy; any attempt of a service down). */
+  /** Tool attempts it could reach during its window (through its proxy or seen at its service; any attempt of a service down). */
   readonly attemptsTouched: number;
   /** Of those, attempts that failed, whatever the cause. */
   readonly attemptsFailed: number;
   /** Failed attempts whose cause is this event. */
   readonly attemptsAttributed: number;
-  /** Prompt indexes of the attempts touched. */
+  /** Model requests it touched (an llm fault applied to them, a toxic on model_proxy while they ran). */
+  readonly modelRequestsTouched: number;
+  /** Of those, requests that did not end `ok`. */
+  readonly modelRequestsFailed: number;
+  /** Prompt indexes it touched: through tool attempts, model requests or unseen expected calls. */
   readonly promptsTouched: number[];
+  /** Of those, the prompts touched by inference only (a request tied to its prompt by time, an unseen expected call). */
+  readonly promptsTouchedInferred: number[];
   /** Prompts whose root cause is this event. */
   readonly promptsRootCaused: number;
 }
@@ -84,7 +90,10 @@ export interface RunSummary {
     readonly successRate: number | null;
     /** Failed prompts per error type. */
     readonly byErrorType: Record<string, number>;
-    /** Prompts that did not end well (failed, wrong, unhandled, interrupted) per root cause; `none` when no fault explains one. */
+    /**
+     * Prompts that did not end well (failed, wrong, unhandled, interrupted) per root cause, `<cause> (inferred)` when it
+     * rests on an inference (prompt_causes.root_inferred); `none` when nothing explains one.
+     */
     readonly byRootCause: Record<string, number>;
     readonly responseTimeMs: { readonly p50: number | null; readonly p95: number | null; readonly max: number | null };
   };
@@ -105,6 +114,9 @@ export interface RunSummary {
     readonly byOutcome: Record<string, number>;
     /** Attempts that failed (every outcome but ok, HTTP 4xx answers left out). */
     readonly failedAttempts: number;
+    /** Attempts seen at a service (an agent over HTTP), and of those, tied to their prompt by time only. */
+    readonly seenAtService: number;
+    readonly tiedByTime: number;
     /** Failed attempts per cause, every cause present (`unknown` included, 0 when none). */
     readonly failedByCause: Record<string, number>;
   };
@@ -193,7 +205,9 @@ export function summarizeRun(analysis: RunAnalysis): RunSummary {
         prompts.filter((p) => p.status === 'failed'),
         (p) => p.errorType ?? 'unrecorded',
       ),
-      byRootCause: countBy(analysis.data.promptCauses, (c) => c.rootCause ?? 'none'),
+      byRootCause: countBy(analysis.data.promptCauses, (c) =>
+        c.rootCause === null ? 'none' : c.rootInferred ? `${c.rootCause} (inferred)` : c.rootCause,
+      ),
       responseTimeMs: {
         p50: percentileMs(durations, 50),
         p95: percentileMs(durations, 95),
@@ -209,6 +223,8 @@ export function summarizeRun(analysis: RunAnalysis): RunSummary {
       unanswered: calls.filter((c) => !c.answered).length,
       byOutcome: countBy(attempts, (a) => a.outcome),
       failedAttempts: failed.length,
+      seenAtService: attempts.filter((a) => a.source === 'service').length,
+      tiedByTime: attempts.filter((a) => a.attribution === 'inferred_time').length,
       failedByCause: { ...Object.fromEntries(ATTEMPT_CAUSES.map((c) => [c, 0])), ...countBy(failed, (a) => a.cause!) },
     },
     toolLatency: {
@@ -238,7 +254,10 @@ export function summarizeRun(analysis: RunAnalysis): RunSummary {
         attemptsTouched: b?.attemptsTouched ?? 0,
         attemptsFailed: b?.attemptsFailed ?? 0,
         attemptsAttributed: b?.attemptsAttributed ?? 0,
+        modelRequestsTouched: b?.modelRequestsTouched ?? 0,
+        modelRequestsFailed: b?.modelRequestsFailed ?? 0,
         promptsTouched: b?.promptIndexes ?? [],
+        promptsTouchedInferred: b?.inferredPromptIndexes ?? [],
         promptsRootCaused: b?.promptsRootCaused ?? 0,
       };
     }),

@@ -19,6 +19,8 @@ export interface PromptLine {
   /** ms since the epoch. */
   readonly finishedAt: number;
   readonly rootCause: string | null;
+  /** True when the root cause rests on an inference (a request tied by time, a fault on an unseen expected call). */
+  readonly rootInferred: boolean;
   /** Tool names, in first-call order. */
   readonly tools: readonly string[];
 }
@@ -45,7 +47,8 @@ export interface AttemptCount {
   readonly outcome: string;
   /** The attribution (`simulated_error`, `toxic`, …), `none` for an answered attempt. */
   readonly cause: string;
-  readonly via: 'proxy' | 'direct';
+  /** `service`: seen at the service (an agent over HTTP). */
+  readonly via: 'proxy' | 'direct' | 'service';
   readonly count: number;
 }
 
@@ -82,7 +85,7 @@ export interface RunView {
 
 /** One attempt in a prompt's drill-down: its story and the faults it met. */
 export interface AttemptDetail extends AttemptStory {
-  /** Every fault on the attempt's service (or its proxy, for an attempt through it) while it ran, in words. */
+  /** Every fault on the attempt's service (or its proxy, for an attempt through it or seen at the service) while it ran, in words. */
   readonly activeFaults: readonly string[];
 }
 

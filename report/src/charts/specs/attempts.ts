@@ -10,8 +10,11 @@ import { chartSpec, COUNT_AXIS, noDataPanel, PANEL, plural } from '../spec-kit.j
 const X_TITLE = 'attempts through the proxy (1 = no retry)';
 const Y_TITLE = 'tool calls';
 
-/** Result colours: greens for answered, reds for not; the pale one of each pair used the fallback. */
-const RESULT_COLOURS = [STATUS_COLOURS.correct, '#a6d96a', '#f4a582', STATUS_COLOURS.failed];
+/**
+ * Result colours: greens for answered, reds for not; the pale one of each pair used the fallback; the
+ * grey-green and grey-red pair were seen at the service (an agent over HTTP).
+ */
+const RESULT_COLOURS = [STATUS_COLOURS.correct, '#a6d96a', '#f4a582', STATUS_COLOURS.failed, '#8fb996', '#c98b8b'];
 
 /** The attempts chart. */
 export const attemptsChart: ChartDefinition = {

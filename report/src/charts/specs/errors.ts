@@ -6,7 +6,7 @@
 import type { AttemptFact, RunAnalysis } from '../../read-model/analysis.js';
 import type { ChartDefinition } from '../chart.js';
 import { causeScale, serviceScale, STATUS_COLOURS } from '../palette.js';
-import type { PromptCauseRow } from '../../read-model/run-data.js';
+import type { PromptCauseRow } from '../../read-model/run-rows.js';
 import { chartSpec, COUNT_AXIS, noDataPanel, plural, type ViewSpec } from '../spec-kit.js';
 
 const PANEL_WIDTH = 300;
