@@ -1,6 +1,6 @@
 /**
  * The `knowledge`, `knowledge_profiles` and `knowledge_builds` tables (common/src/schema/migrations/
- * 006-knowledge.ts, 012-knowledge-profiles.ts): {@link rebuildKnowledge} replaces every row in one
+ * 006-knowledge.ts, 010-knowledge-profiles.ts): {@link rebuildKnowledge} replaces every row in one
  * immediate transaction, so a reader sees the old knowledge or the new, never half of each;
  * {@link loadKnowledge} reads it back.
  */

@@ -17,9 +17,9 @@ import { migrationKnowledge } from './migrations/006-knowledge.js';
 import { migrationServiceRequests } from './migrations/007-service-requests.js';
 import { migrationBreakingPoints } from './migrations/008-breaking-points.js';
 import { migrationSteeringChanges } from './migrations/009-steering-changes.js';
-import { migrationCallsOverBothSources } from './migrations/010-calls-over-both-sources.js';
-import { migrationKnowledgeProfiles } from './migrations/012-knowledge-profiles.js';
-import { migrationLandedFaults } from './migrations/014-landed-faults.js';
+import { migrationCallsOverBothSources } from './migrations/012-calls-over-both-sources.js';
+import { migrationKnowledgeProfiles } from './migrations/010-knowledge-profiles.js';
+import { migrationLandedFaults } from './migrations/011-landed-faults.js';
 
 export type { Migration } from './migration.js';
 
