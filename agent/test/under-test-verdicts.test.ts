@@ -80,12 +80,12 @@ describe("verdicts from the services' records", () => {
       verdict: 'every expectation met',
     });
     const rows = db
-      .prepare('SELECT service, attribution FROM service_requests WHERE prompt_index = 0 ORDER BY id')
+      .prepare('SELECT service, tool, attribution FROM service_requests WHERE prompt_index = 0 ORDER BY id')
       .all();
     assert.deepEqual(rows, [
-      { service: 'weather', attribution: 'request_id' },
-      { service: 'model', attribution: 'inferred_time' },
-      { service: 'search', attribution: 'request_id' },
+      { service: 'weather', tool: 'get_weather', attribution: 'request_id' },
+      { service: 'model', tool: null, attribution: 'inferred_time' },
+      { service: 'search', tool: 'search_web', attribution: 'request_id' },
     ]);
     assert.deepEqual(db.prepare("SELECT prompt_index, provider, status FROM model_calls WHERE run_id = 'r1'").all(), [
       { prompt_index: 0, provider: 'agent-under-test', status: 'ok' },
@@ -98,6 +98,10 @@ describe("verdicts from the services' records", () => {
     ).run();
     const seen = await seenCalls(db, window(1, 2100, 2200), surface, translate!.expect, true);
     assert.deepEqual(seen.unchecked, { tools: ['translate'], reason: 'translator had a fault while the prompt ran' });
+    // Recorded as a call the fault may have cut, for the blast radius and root causes.
+    assert.deepEqual(db.prepare('SELECT prompt_index, prompt_attempt, tool, service FROM unseen_calls').all(), [
+      { prompt_index: 1, prompt_attempt: 1, tool: 'translate', service: 'translator' },
+    ]);
     assert.deepEqual(judgeWithLimits(translate!.expect, { answer: 'Hola', calls: seen.calls }, seen.unchecked), {
       status: 'unchecked',
       verdict:

@@ -4,11 +4,12 @@
  *
  *   attempt ends ─▶ claim the unclaimed rows: X-Request-Id starts with the attempt's prefix
  *                   (attribution 'request_id'), else received while the attempt ran ('inferred_time')
- *                ─▶ tool rows ─▶ the calls the verdict reads (tool and arguments, through the surface)
+ *                ─▶ tool rows ─▶ the calls the verdict reads (tool and arguments, through the surface);
+ *                   each row gets its tool's name (service_requests.tool)
  *                ─▶ model rows ─▶ wait up to OPEN_MODEL_REQUEST_WAIT_MS for those still open
  *                   ─▶ model_calls rows (provider 'agent-under-test', with the LLM fault applied)
  *                ─▶ expected calls not seen on a service that had a fault, or a request still open
- *                   ─▶ not checkable (verdict-limits.ts)
+ *                   ─▶ not checkable (verdict-limits.ts); those of a faulted service ─▶ unseen_calls
  *
  * Prompts of an agent over HTTP run one at a time (`AGENT_CONCURRENCY` 1), so a request that arrived
  * while an attempt ran is that attempt's: an inference, recorded as one.
@@ -192,6 +193,7 @@ export async function seenCalls(
     };
   }
   const toolRows = rows.filter((r) => r.service !== 'model');
+  const nameTool = db.prepare('UPDATE service_requests SET tool = ? WHERE id = ?');
   const calls = toolRows.flatMap((r) => {
     const call = callFromRequest(surface, {
       service: r.service,
@@ -199,6 +201,7 @@ export async function seenCalls(
       path: r.path,
       fields: r.arguments === null ? {} : (JSON.parse(r.arguments) as Record<string, unknown>),
     });
+    if (call) nameTool.run(call.tool, r.id);
     return call ? [call] : [];
   });
   const faulted = faultedServices(db, w);
@@ -208,6 +211,13 @@ export async function seenCalls(
     (tool) => !calls.some((c) => c.tool === tool) && (faulted.has(serviceOf(tool)) || open.has(serviceOf(tool))),
   );
   if (blind.length === 0) return { calls };
+  // An expected call a fault may have cut before it reached its service: the views count it as touched
+  // by that fault (inferred), so the blast radius and root causes do not miss it.
+  const unseen = db.prepare(
+    'INSERT INTO unseen_calls (run_id, prompt_index, prompt_attempt, tool, service) VALUES (?, ?, ?, ?, ?)',
+  );
+  for (const tool of blind.filter((t) => faulted.has(serviceOf(t))))
+    unseen.run(w.runId, w.promptIndex, w.promptAttempt, tool, serviceOf(tool));
   const why = blind.map(
     (tool) =>
       `${serviceOf(tool)} ${faulted.has(serviceOf(tool)) ? 'had a fault' : 'had a request still open'} while the prompt ran`,
