@@ -112,7 +112,9 @@ export const migrationCallsOverBothSources: Migration = {
             ON f.started_at <= t.started_at + t.duration_ms
            AND (f.ended_at IS NULL OR f.ended_at > t.started_at)
            AND ((f.kind = 'toxic' AND t.via IN ('proxy', 'service') AND f.proxy = t.service || '_proxy')
-             OR (f.kind IN ('service_down', 'http_error', 'service') AND f.service = t.service));
+             OR (f.kind IN ('service_down', 'http_error', 'service') AND f.service = t.service))
+           -- A fault that knows the attempts it touched (touched_attempts, migration 11) touched only those.
+           AND (f.touched_attempts IS NULL OR t.attempt_id IN (SELECT value FROM json_each(f.touched_attempts)));
 
       -- One row per failed attempt of either source, with migration 3's cause rule: simulated_error,
       -- service_down, the fault by kind (of several, the latest started before the attempt, else the
@@ -189,7 +191,8 @@ export const migrationCallsOverBothSources: Migration = {
           JOIN fault_events f
             ON f.started_at <= p.finished_at AND (f.ended_at IS NULL OR f.ended_at > p.started_at)
            AND ((f.kind = 'toxic' AND f.proxy = u.service || '_proxy')
-             OR (f.kind IN ('service_down', 'http_error', 'service') AND f.service = u.service));
+             OR (f.kind IN ('service_down', 'http_error', 'service') AND f.service = u.service))
+           AND f.touched_attempts IS NULL;
 
       -- One row per prompt that did not end well (failed, wrong, unhandled, interrupted). root_cause,
       -- first that holds:
