@@ -36,7 +36,7 @@ export interface EventRow {
 /** One attempt (tool call attempt or model call request) a fault touched. */
 export interface ExposureRow {
   readonly eventId: number;
-  /** The attempt's own row: `t<tool_calls.id>` or `m<model_calls.id>`. */
+  /** The attempt's own row: `t<tool_attempts.attempt_row>` (negative: seen at a service) or `m<model_calls.id>`. */
   readonly attemptKey: string;
   readonly runId: string;
   /** null for a model call outside a prompt. */
@@ -97,17 +97,19 @@ export function readEvidence(db: Database): Evidence {
     .all() as EventRow[];
   const toolExposures = db
     .prepare(
-      `SELECT af.fault_event_id AS eventId, 't' || t.id AS attemptKey, t.run_id AS runId, t.prompt_index AS promptIndex, t.call_id AS callKey,
-              t.duration_ms AS durationMs,
-              (t.outcome <> 'ok' AND NOT (t.outcome = 'http_error' AND t.http_status BETWEEN 400 AND 499)) AS failed,
-              COALESCE(lc.status = 'result', 0) AS callResult
+      `SELECT af.fault_event_id AS eventId, 't' || af.attempt_row AS attemptKey, af.run_id AS runId, af.prompt_index AS promptIndex,
+              af.call_id AS callKey, af.attempt_ended_at - af.attempt_started_at AS durationMs, af.failed,
+              CASE WHEN af.source = 'agent'
+                   THEN COALESCE((SELECT lc.status = 'result' FROM logical_calls lc WHERE lc.call_id = af.call_id), 0)
+                   ELSE EXISTS (SELECT 1 FROM service_tool_requests s
+                                 WHERE s.run_id = af.run_id AND s.prompt_index = af.prompt_index
+                                   AND s.prompt_attempt = af.prompt_attempt AND s.call_id = af.call_id
+                                   AND s.status BETWEEN 1 AND 399) END AS callResult
          FROM attempt_faults af
-         JOIN tool_calls t ON t.id = af.attempt_row
          JOIN fault_events f ON f.id = af.fault_event_id
          JOIN runs fr ON fr.run_id = f.run_id AND fr.status <> 'running'
-         LEFT JOIN logical_calls lc ON lc.call_id = t.call_id
-        WHERE t.run_id IN (${FINISHED})
-          AND t.started_at < COALESCE(f.ended_at, fr.finished_at, f.started_at + 1)`,
+        WHERE af.run_id IN (${FINISHED})
+          AND af.attempt_started_at < COALESCE(f.ended_at, fr.finished_at, f.started_at + 1)`,
     )
     .all() as ExposureRow[];
   const modelExposures = db
@@ -136,7 +138,7 @@ export function readEvidence(db: Database): Evidence {
   const servicesUsed = new Map<string, Set<string>>();
   for (const row of db
     .prepare(
-      `SELECT DISTINCT run_id AS runId, prompt_index AS promptIndex, service FROM tool_calls WHERE run_id IN (${FINISHED})`,
+      `SELECT DISTINCT run_id AS runId, prompt_index AS promptIndex, service FROM tool_attempts WHERE run_id IN (${FINISHED})`,
     )
     .all() as {
     runId: string;
