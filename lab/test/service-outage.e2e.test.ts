@@ -131,7 +131,7 @@ describe('a planned service kill of 2 s', () => {
       outages.push(`kill-${n}: outage ${row.planned} ms (service_down ${row.down} ms, due after ${row.dueMs} ms)`);
       assert.ok(
         Math.abs(row.planned - FAULT_MS) <= TOLERANCE_MS,
-        `kill-${n}: outage ${row.planned} ms, want ${FAULT_MS} ± ${TOLERANCE_MS} ms`,
+        `kill-${n}: outage ${row.planned} ms, want ${FAULT_MS} ± ${TOLERANCE_MS} ms; the launcher said: ${said.join(' | ')}`,
       );
       assert.equal(row.down, row.planned, 'the service_down event measures the same outage');
       assert.deepEqual(

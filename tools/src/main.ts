@@ -39,7 +39,8 @@ export interface RunningToolService {
  * @param name the service, e.g. `weather`
  * @param settings validated settings; the seeded source is `createRandom(CHAOS_SEED).fork(name)`
  * @param options `port` (default: the lab file's port, else the registry's, + `PORT_OFFSET`; 0 = a free port), `host`
- *   (default `BIND_HOST`), `logger` (default: `createLogger` to `info.log`, named after the service)
+ *   (default `BIND_HOST`), `logger` (default: `createLogger` to `info.log`, named after the service),
+ *   `listenAfter` (called once the service is built, listened only when it resolves: a standby's `go`)
  * @returns the running service
  * @throws {LabError} `PORT_IN_USE` naming the port when it is taken; `INTERNAL` for a broken data file
  *   or another listen error
@@ -47,7 +48,7 @@ export interface RunningToolService {
 export async function startToolService(
   name: ServiceName,
   settings: Settings,
-  options: { port?: number; host?: string; logger?: Logger } = {},
+  options: { port?: number; host?: string; logger?: Logger; listenAfter?: () => Promise<void> } = {},
 ): Promise<RunningToolService> {
   // The lab file's port when it declares the service (a user may move it), else the registry's.
   const spec = labServices(settings).find((s) => s.name === name && s.run === 'builtin') ?? getService(name);
@@ -64,6 +65,9 @@ export async function startToolService(
     errorProb: errorProbFromDatabase(settings.LAB_DB_PATH, settings.ERROR_PROB, logger),
   });
   const server = createServer(app);
+  // A standby (a restart prepared ahead of a planned kill's end) has everything built before its `go`,
+  // so `go` to healthy is only the listen.
+  await options.listenAfter?.();
   const port = await listenOn(
     server,
     options.port ?? spec.toolPort + settings.PORT_OFFSET,

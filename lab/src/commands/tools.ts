@@ -66,11 +66,15 @@ export function registerToolCommands(program: Command): void {
           exitCode: 2,
         });
       }
-      if (opts.waitForGo) {
-        process.stdout.write(`${name} loaded, waiting for "go"\n`);
-        await goSignal();
-      }
-      await serve(async () => [await startToolService(name, settings(), { port: opts.port, host: opts.host })]);
+      const listenAfter = opts.waitForGo
+        ? () => {
+            process.stdout.write(`${name} loaded, waiting for "go"\n`);
+            return goSignal();
+          }
+        : undefined;
+      await serve(async () => [
+        await startToolService(name, settings(), { port: opts.port, host: opts.host, listenAfter }),
+      ]);
     });
 
   program

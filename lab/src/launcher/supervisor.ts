@@ -50,8 +50,8 @@ const RESTART_HEALTH_POLL_MS = 20;
 /** How long a tool service's restart (spawn to healthy) is expected to take before one was measured, ms. */
 export const DEFAULT_RESTART_ESTIMATE_MS = 1500;
 
-/** How long a prepared tool service takes from `go` to healthy before one was measured, ms. */
-export const DEFAULT_GO_ESTIMATE_MS = 250;
+/** How long a prepared tool service (built, waiting to listen) takes from `go` to healthy before one was measured, ms. */
+export const DEFAULT_GO_ESTIMATE_MS = 100;
 
 /** Checks of an external Toxiproxy in a row that must fail (refused, or an error status) before it counts as dead. */
 export const EXTERNAL_DOWN_AFTER_CHECKS = 3;
