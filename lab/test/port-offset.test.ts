@@ -72,10 +72,10 @@ describe('PORT_OFFSET: labs a whole span apart', () => {
     }
   });
 
-  it('auto is for chaos-lab up only: any other reader of the settings says so', () => {
+  it('auto is for the commands that launch labs only: any other reader of the settings says so', () => {
     assert.throws(
       () => loadSettings({ PORT_OFFSET: 'auto' }, { dotenv: false }),
-      /PORT_OFFSET=auto: auto is picked by chaos-lab up \(npm start\) only; here it must be an integer from 0 to 50000$/m,
+      /PORT_OFFSET=auto: auto is picked only by the commands that launch labs \(up, run, shrink, breaking-point\); here it must be an integer from 0 to 50000$/m,
     );
     assert.throws(
       () => loadSettings({ PORT_OFFSET: '-3' }, { dotenv: false }),

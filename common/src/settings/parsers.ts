@@ -38,15 +38,15 @@ export function num<D extends number | undefined>(
 }
 
 /**
- * `PORT_OFFSET`: an integer from 0 to 50000. `auto` is resolved to a number by `chaos-lab up` before
- * the settings are read (lab/src/commands/up.ts, common/src/port-claims.ts `pickPortOffset`), so any
+ * `PORT_OFFSET`: an integer from 0 to 50000. `auto` is resolved to a number by the commands that launch labs before
+ * the settings are read (lab/src/commands/port-offset-auto.ts, common/src/port-claims.ts), so any
  * other reader refuses it with that said.
  */
 export function portOffset() {
   const offset = num(0, 0, 50000, { integer: true });
   return raw.transform((v, ctx): number => {
     if (v?.toLowerCase() === 'auto')
-      return fail(ctx, 'auto is picked by chaos-lab up (npm start) only; here it must be an integer from 0 to 50000');
+      return fail(ctx, 'auto is picked only by the commands that launch labs (up, run, shrink, breaking-point); here it must be an integer from 0 to 50000');
     const parsed = offset.safeParse(v);
     return parsed.success ? parsed.data : fail(ctx, parsed.error.issues[0]!.message);
   });

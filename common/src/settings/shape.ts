@@ -165,7 +165,7 @@ export const settingsShape = {
   TOOLS_HOST: host('127.0.0.1').describe('host of the tool services (override one with <SERVICE>_TOOL_HOST)'),
   BIND_HOST: host('127.0.0.1').describe("address the lab's own servers bind (0.0.0.0 in containers)"),
   PORT_OFFSET: portOffset().describe(
-    `added to every default port, to run a second lab beside one: a lab spans ports ${LAB_FIRST_PORT}-${LAB_LAST_PORT}, so labs on one machine need offsets at least ${PORT_BLOCK_SIZE} apart (chaos-lab up refuses one that overlaps a running lab); auto (chaos-lab up, npm start only): the first free block of 0, ${PORT_BLOCK_SIZE}, ${2 * PORT_BLOCK_SIZE}, ...`,
+    `added to every default port, to run a second lab beside one: a lab spans ports ${LAB_FIRST_PORT}-${LAB_LAST_PORT}, so labs on one machine need offsets at least ${PORT_BLOCK_SIZE} apart (chaos-lab up refuses one that overlaps a running lab); auto (the commands that launch labs: up / npm start, run, shrink, breaking-point): the first free block of 0, ${PORT_BLOCK_SIZE}, ${2 * PORT_BLOCK_SIZE}, ...`,
   ),
   PROXY_MANAGER_PORT: num(undefined, 1, 65535, { integer: true }).describe(
     'proxy-manager HTTP port (default 8000, shifted by PORT_OFFSET)',

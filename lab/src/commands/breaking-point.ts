@@ -15,6 +15,7 @@ import {
 } from '@chaos-lab/common';
 import { findBreakingPoint, STEP_RULES, type StepRule } from '@chaos-lab/explore';
 import { launchOnce } from '../launcher/launch-once.js';
+import { resolveAutoPortOffset } from './port-offset-auto.js';
 
 const number = (what: string) => (v: string) => {
   const n = Number(v);
@@ -104,6 +105,7 @@ export function registerBreakingPointCommand(program: Command): void {
         say(`chaos-lab breaking-point: ${line}`);
         process.exitCode = 2;
       };
+      if (!(await resolveAutoPortOffset())) return void (process.exitCode = 2);
       if (!(SERVICE_NAMES as readonly string[]).includes(opts.target))
         return fail(`--target ${opts.target}: must be one of ${SERVICE_NAMES.join(', ')}`);
       if (!(TOXIC_TYPES as readonly string[]).includes(opts.toxic))

@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { experimentJsonSchema, runExperiment } from '@chaos-lab/experiment';
 import { launchOnce } from '../launcher/launch-once.js';
+import { resolveAutoPortOffset } from './port-offset-auto.js';
 
 /** Registers `chaos-lab run`. */
 export function registerRunCommand(program: Command): void {
@@ -38,6 +39,10 @@ export function registerRunCommand(program: Command): void {
         };
         if (file === undefined) {
           say('chaos-lab run: name an experiment file, e.g. chaos-lab run experiments/original-lab.yaml');
+          process.exitCode = 2;
+          return;
+        }
+        if (!opts.dryRun && !(await resolveAutoPortOffset())) {
           process.exitCode = 2;
           return;
         }

@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import { isLabError } from '@chaos-lab/common';
 import { shrinkRun } from '@chaos-lab/explore';
 import { launchOnce } from '../launcher/launch-once.js';
+import { resolveAutoPortOffset } from './port-offset-auto.js';
 
 /** Registers `chaos-lab shrink`. */
 export function registerShrinkCommand(program: Command): void {
@@ -27,6 +28,10 @@ export function registerShrinkCommand(program: Command): void {
       const say = (line: string) => {
         if (process.stdout.writable) process.stdout.write(`${line}\n`);
       };
+      if (!(await resolveAutoPortOffset())) {
+        process.exitCode = 2;
+        return;
+      }
       try {
         process.exitCode = await shrinkRun(
           { runId: run, prompt: opts.prompt, out: opts.out ? resolve(opts.out) : undefined },

@@ -4,17 +4,10 @@
  * them too and a bad value is reported like any bad setting (`TOXIC_PROB=1.5: must be …`).
  */
 import { resolve } from 'node:path';
-import {
-  createLogger,
-  isLabError,
-  labSpan,
-  PORT_BLOCK_SIZE,
-  pickPortOffset,
-  readDotenv,
-  settings,
-} from '@chaos-lab/common';
+import { createLogger, PORT_BLOCK_SIZE, settings } from '@chaos-lab/common';
 import type { Command } from 'commander';
 import { runLab } from '../launcher/up.js';
+import { resolveAutoPortOffset } from './port-offset-auto.js';
 
 /** Options of `up` and the variable each one sets. */
 const OPTION_VARIABLES = [
@@ -32,27 +25,6 @@ const OPTION_VARIABLES = [
     `shift every port by n (labs on one machine need offsets ${PORT_BLOCK_SIZE} apart), or auto: a free block`,
   ],
 ] as const;
-
-/**
- * `PORT_OFFSET=auto` (environment, `.env` or `--port-offset auto`): picks a free block and sets the
- * variable to it, so the settings and every child see the number.
- * @returns false when no block is free (the reason printed)
- */
-async function resolveAutoPortOffset(): Promise<boolean> {
-  const value = process.env.PORT_OFFSET ?? readDotenv().PORT_OFFSET;
-  if (value?.trim().toLowerCase() !== 'auto') return true;
-  try {
-    const offset = await pickPortOffset();
-    process.env.PORT_OFFSET = String(offset);
-    const { first, last } = labSpan(offset);
-    process.stdout.write(`PORT_OFFSET=auto: ${offset} (ports ${first}–${last})\n`);
-    return true;
-  } catch (err) {
-    if (!isLabError(err, 'PORT_IN_USE')) throw err;
-    process.stdout.write(`chaos-lab: ${err.message}\n`);
-    return false;
-  }
-}
 
 /** Registers `chaos-lab up`. */
 export function registerUpCommand(program: Command): void {
