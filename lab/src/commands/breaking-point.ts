@@ -105,7 +105,7 @@ export function registerBreakingPointCommand(program: Command): void {
         say(`chaos-lab breaking-point: ${line}`);
         process.exitCode = 2;
       };
-      if (!(await resolveAutoPortOffset())) return void (process.exitCode = 2);
+      if (!(await resolveAutoPortOffset())) return fail('no free port block for PORT_OFFSET=auto');
       if (!(SERVICE_NAMES as readonly string[]).includes(opts.target))
         return fail(`--target ${opts.target}: must be one of ${SERVICE_NAMES.join(', ')}`);
       if (!(TOXIC_TYPES as readonly string[]).includes(opts.toxic))
