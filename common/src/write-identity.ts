@@ -25,3 +25,16 @@ export function writeIdentity(tool: string, fields: readonly string[]): string {
     .digest('hex')
     .slice(0, 32);
 }
+
+/**
+ * One write as a writing tool service's `GET /writes` lists it (JSON, snake_case): what the service
+ * wrote (`tools/src/server/idempotency.ts`), read back by experiments to count duplicates.
+ */
+export interface WriteListing {
+  readonly scope: string;
+  readonly request_id: string | null;
+  readonly x_request_id: string | null;
+  readonly identity: string;
+  readonly record: string | null;
+  readonly written_at: number;
+}

@@ -3,7 +3,14 @@
  * environment the run inherits ({@link withEnv}), and the services' writes read before it stops
  * ({@link readWrites}). `explore/` launches its runs the same way.
  */
-import { formatEndpoint, SERVICES, toolEndpoint, type Database, type Settings } from '@chaos-lab/common';
+import {
+  formatEndpoint,
+  SERVICES,
+  toolEndpoint,
+  type Database,
+  type Settings,
+  type WriteListing,
+} from '@chaos-lab/common';
 import type { ServiceWrite } from './duplicates.js';
 
 /** One lab run, as the launcher makes it. */
@@ -16,16 +23,6 @@ export interface LaunchRequest {
   readonly beforeStop: (runId: string) => Promise<void>;
   /** false: no charts and report for this run (default true). */
   readonly report?: boolean;
-}
-
-/** One write as a service's `GET /writes` lists it (tools/src/server/idempotency.ts). */
-interface WriteListing {
-  readonly scope: string;
-  readonly request_id: string | null;
-  readonly x_request_id: string | null;
-  readonly identity: string;
-  readonly record: string | null;
-  readonly written_at: number;
 }
 
 /** Reads the writes that took effect at the services that write (calendar, message), from their `GET /writes`. */

@@ -13,6 +13,7 @@
  * request's `X-Request-Id`: how the experiment runner counts duplicate side effects, whatever key or
  * logical call produced them (experiment/src/duplicates.ts).
  */
+import type { WriteListing } from '@chaos-lab/common';
 
 /** A write's answer: HTTP status and JSON body. */
 export interface WriteAnswer {
@@ -56,16 +57,6 @@ export interface EffectiveWrite {
   readonly record: string | null;
   /** When it took effect, ms since the epoch. */
   readonly writtenAt: number;
-}
-
-/** One write as `GET /writes` lists it (JSON, snake_case). */
-export interface WriteListing {
-  readonly scope: string;
-  readonly request_id: string | null;
-  readonly x_request_id: string | null;
-  readonly identity: string;
-  readonly record: string | null;
-  readonly written_at: number;
 }
 
 /** Longest `X-Request-Id` the book keeps, in characters (the access log's limit: access-log.ts). */
