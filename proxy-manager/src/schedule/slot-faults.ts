@@ -150,7 +150,7 @@ export class SlotFaults {
     const outageMs = active.shape.type === 'pause' ? now - active.inPlaceAt : undefined;
     const touched = slot.hold && plan.reportsEnds ? touchedIds(slot.hold) : undefined;
     // A kill or stop that ran its time lasts until the service answers again: the launcher, which brings
-    // it back for its due end, closes the event then, with the outage (lab/src/launcher/supervisor.ts).
+    // it back for its due end, closes the event then, with the outage (lab/src/launcher/planned-restart.ts).
     const { kind, type } = active.shape;
     const untilBack = endedBy === 'duration' && kind === 'service' && (type === 'kill' || type === 'stop');
     try {
