@@ -15,21 +15,17 @@
  *   an external Toxiproxy (TOXIPROXY_URL, not a child) refuses {@link EXTERNAL_DOWN_AFTER_CHECKS}
  *                          checks in a row ──► the same (a late answer on a loaded machine is not death)
  *
- * Exits the launcher asked for ({@link LabChild.stopping}) are not deaths.
+ * Exits the launcher asked for ({@link LabChild.stopping}) are not deaths. When a restart waits for a
+ * planned kill or stop, with which process (its standby, or a new one): `planned-restart.ts`.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import {
-  checkHealth,
-  partStarted,
-  readFaultPlan,
-  targetServices,
-  type Database,
-  type FaultTarget,
-  type Logger,
-} from '@chaos-lab/common';
+import { checkHealth, partStarted } from '@chaos-lab/common';
 import type { LabChild } from './child.js';
+import { PlannedRestarts, type PlannedRestartDeps } from './planned-restart.js';
 import { waitUntilHealthy } from './readiness.js';
-import { closeServiceDown, endPlannedDowntime, openPlannedDowntime, openServiceDown } from './service-events.js';
+import { closeServiceDown, openServiceDown } from './service-events.js';
+
+export { DEFAULT_GO_ESTIMATE_MS, DEFAULT_RESTART_ESTIMATE_MS } from './planned-restart.js';
 
 /** A part the run cannot go on without, dead. */
 export interface LostPart {
@@ -41,17 +37,8 @@ export interface LostPart {
   readonly at: number;
 }
 
-/** How often a planned downtime's end is looked for in the record, ms. */
-const PLANNED_DOWNTIME_POLL_MS = 20;
-
 /** How often a restarted service's health is checked, ms: the resolution of a measured outage. */
 const RESTART_HEALTH_POLL_MS = 20;
-
-/** How long a tool service's restart (spawn to healthy) is expected to take before one was measured, ms. */
-export const DEFAULT_RESTART_ESTIMATE_MS = 1500;
-
-/** How long a prepared tool service (built, waiting to listen) takes from `go` to healthy before one was measured, ms. */
-export const DEFAULT_GO_ESTIMATE_MS = 100;
 
 /** Checks of an external Toxiproxy in a row that must fail (refused, or an error status) before it counts as dead. */
 export const EXTERNAL_DOWN_AFTER_CHECKS = 3;
@@ -63,13 +50,8 @@ export const EXTERNAL_CHECK_MS = 1000;
 export const MAX_RESTARTS_PER_SERVICE = 5;
 
 /** What the supervisor needs. */
-export interface SupervisorDeps {
-  readonly db: Database;
-  readonly runId: string;
-  readonly logger: Logger;
-  /** Writes one line to the console. */
-  readonly say: (line: string) => void;
-  /** The launcher's list of children: replacements are added to it, so the stop reaches them. */
+export interface SupervisorDeps extends PlannedRestartDeps {
+  /** The launcher's list of children: replacements (and standbys) are added to it, so the stop reaches them. */
   readonly children: LabChild[];
   /** RESTART_SERVICES: restart a tool service that died. */
   readonly restart: boolean;
@@ -79,22 +61,6 @@ export interface SupervisorDeps {
   readonly healthUrl: (service: string) => string;
   /** How long a restarted service may take to become healthy, ms. */
   readonly readyTimeoutMs: number;
-  /**
-   * How long a tool service's restart (spawn to healthy) is expected to take on this machine until one
-   * is measured, ms (e.g. how long the tools took to start; default {@link DEFAULT_RESTART_ESTIMATE_MS}).
-   * A planned kill or stop is restarted that much ahead of its due end; each restart measured replaces it.
-   */
-  readonly restartEstimateMs?: number;
-  /**
-   * Starts a tool service's process that loads, then listens only after a line `go` on its standard
-   * input (`chaos-lab tool <name> --wait-for-go`, with a stdin pipe), without recording its pid (the
-   * supervisor records it in `parts` when it says `go`); returns undefined for a service that cannot be
-   * prepared (a lab file's own command). Absent: a planned kill or stop is restarted cold, ahead by the
-   * last restart's time.
-   */
-  readonly prepareTool?: (service: string) => LabChild | undefined;
-  /** Clock, ms since the epoch. */
-  readonly now?: () => number;
 }
 
 /** See the file comment. */
@@ -103,12 +69,7 @@ export class PartSupervisor {
   readonly #now: () => number;
   readonly #openEvents = new Map<string, number>();
   readonly #restarts = new Map<string, number>();
-  /** A restart's expected time, spawn to healthy, ms: the estimate given, then learnt from each restart. */
-  #restartMs: number;
-  /** A prepared restart's expected time, `go` to healthy, ms, learnt from each one. */
-  #goMs = DEFAULT_GO_ESTIMATE_MS;
-  /** Per service the plan kills or stops: a replacement loaded and waiting for `go`. */
-  readonly #standbys = new Map<string, LabChild>();
+  readonly #planned: PlannedRestarts;
   #stopped = false;
   readonly #stopChecks = new AbortController();
   #onLost!: (lost: LostPart) => void;
@@ -118,7 +79,7 @@ export class PartSupervisor {
   constructor(deps: SupervisorDeps) {
     this.#deps = deps;
     this.#now = deps.now ?? Date.now;
-    this.#restartMs = deps.restartEstimateMs ?? DEFAULT_RESTART_ESTIMATE_MS;
+    this.#planned = new PlannedRestarts(deps);
     this.lost = new Promise((resolve) => (this.#onLost = resolve));
   }
 
@@ -163,7 +124,7 @@ export class PartSupervisor {
 
   /** Watches a tool service: its death is a recorded fault, and it is restarted (see the file comment). */
   watchTool(child: LabChild, service: string): void {
-    this.#prepareStandby(service);
+    this.#planned.prepareStandby(service);
     void child.exited.then((why) => {
       if (!this.#stopped && !child.stopping()) void this.#serviceDied(service, why);
     });
@@ -176,6 +137,7 @@ export class PartSupervisor {
   stop(): void {
     this.#stopped = true;
     this.#stopChecks.abort();
+    this.#planned.stop();
     for (const [service, id] of this.#openEvents) this.#close(service, id, 'lab_stopped');
   }
 
@@ -202,8 +164,7 @@ export class PartSupervisor {
     );
     if (!willRestart) return;
     this.#restarts.set(service, restarts + 1);
-    const prepared = this.#takeStandby(service);
-    const planned = await this.#plannedDowntime(service, prepared ? this.#goMs : this.#restartMs);
+    const { prepared, planned } = await this.#planned.waitToRestart(service);
     if (this.#stopped) return;
     const spawnedAt = this.#now();
     const go = prepared !== undefined && !prepared.hasExited();
@@ -227,77 +188,13 @@ export class PartSupervisor {
     }
     if (this.#stopped) return;
     const backAt = this.#now();
-    // Learnt as the mean of the estimate and this measure, so one fast or slow restart moves it half way.
-    if (go) this.#goMs = Math.round((this.#goMs + backAt - spawnedAt) / 2);
-    else this.#restartMs = Math.round((this.#restartMs + backAt - spawnedAt) / 2);
     const outageMs = backAt - diedAt;
     const id = this.#openEvents.get(service);
     if (id !== undefined) this.#close(service, id, 'restarted', { at: backAt, outageMs });
-    if (planned !== undefined) {
-      try {
-        endPlannedDowntime(db, planned, backAt, outageMs);
-      } catch (err) {
-        logger.error({ err, service, eventId: planned }, 'could not end a planned fault with its outage');
-      }
-    }
+    this.#planned.restarted(service, planned, go, backAt - spawnedAt, { at: backAt, outageMs });
     const how = `${go ? 'prepared, go' : 'restarted, spawn'} to healthy ${backAt - spawnedAt} ms`;
     logger.info({ service, outageMs, restart: how, plannedEventId: planned }, 'tool service back');
     say(`chaos-lab: the ${service} tool service is back after ${outageMs} ms (${how})`);
-  }
-
-  /**
-   * Waits while the fault plan keeps the service down: an open planned `service` event of type kill or
-   * stop (proxy-manager/src/schedule/faults/service.ts) for it, until its due end less the last
-   * restart's time (so the service answers again when the fault is due to end), or until the manager
-   * closes it (a fault with no set end).
-   * @param leadMs how long before the due end to return: the time the restart is expected to take
-   * @returns the id of the planned event that kept it down, or undefined when none did
-   */
-  async #plannedDowntime(service: string, leadMs: number): Promise<number | undefined> {
-    let planned: number | undefined;
-    while (!this.#stopped) {
-      const open = openPlannedDowntime(this.#deps.db, this.#deps.runId, service);
-      if (!open) return planned;
-      if (planned === undefined)
-        this.#deps.say(
-          `chaos-lab: the fault plan keeps the ${service} tool service down; restarting it for the fault's end`,
-        );
-      planned = open.id;
-      if (open.dueAt !== null && this.#now() >= open.dueAt - leadMs) return planned;
-      await delay(PLANNED_DOWNTIME_POLL_MS);
-    }
-    return planned;
-  }
-
-  /** Starts a standby for `service` when the run's plan kills or stops it and it has none alive. */
-  #prepareStandby(service: string): void {
-    const { prepareTool, db, runId, logger } = this.#deps;
-    if (!prepareTool || this.#stopped || this.#standbys.get(service)?.hasExited() === false) return;
-    let plan: ReturnType<typeof readFaultPlan>;
-    try {
-      plan = readFaultPlan(db, runId);
-    } catch (err) {
-      logger.warn({ err, service }, 'fault plan not readable: no standby for the service');
-      return;
-    }
-    const downs = (plan?.faults ?? []).some(
-      (f) =>
-        f.kind === 'service' &&
-        (f.action === 'kill' || f.action === 'stop') &&
-        targetServices(f).includes(service as FaultTarget),
-    );
-    const child = downs ? prepareTool(service) : undefined;
-    if (!child) return;
-    this.#deps.children.push(child);
-    this.#standbys.set(service, child);
-  }
-
-  /** The service's standby, alive and waiting for `go`, while the fault plan keeps the service down. */
-  #takeStandby(service: string): LabChild | undefined {
-    const child = this.#standbys.get(service);
-    if (!child || child.hasExited() || !openPlannedDowntime(this.#deps.db, this.#deps.runId, service)) return undefined;
-    this.#standbys.delete(service);
-    return child;
   }
 
   #close(

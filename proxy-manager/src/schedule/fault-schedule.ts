@@ -9,45 +9,27 @@
  *                                                    ack ◄── announcement recorded with active faults
  *
  * A plan's fault is expanded into slots, one per target (a tool service, or the model); each slot has
- * its trigger's state (loading and expanding the plan: `plan-run.ts`). The model gateway announces
- * each model request under the tool `model`.
+ * its trigger's state (loading and expanding the plan: `plan-run.ts`). This file decides when a slot
+ * fires and ends; putting its fault in place and taking it away (its row, its duration's timer, the
+ * rollback) is `slot-faults.ts`. The model gateway announces each model request under the tool `model`.
  * Jobs run one at a time on a {@link SerialQueue}, so a tick and an announcement never interleave.
  * An in-place fault lands on exactly the attempts it names when the agent reports its attempts' ends:
  * other attempts to its service are held meanwhile (`attempt-holds.ts`).
  * Rollback always: a new current run, the run `done`, or {@link FaultSchedule.stop} ends every active
  * slot (`ended_by` rollback); the journal reads them back. Nothing thrown here leaves the schedule.
  */
-import { MODEL_CALLS, type CurrentRun, type Database, type Fault, type Logger } from '@chaos-lab/common';
+import { MODEL_CALLS, type CurrentRun, type Fault, type Logger } from '@chaos-lab/common';
 import { serviceOfTool, type AnnounceProgress, type AnnounceStep, type Announcement } from './announcement.js';
-import type { Clock } from '../util/clock.js';
-import type { FaultKind, Slot } from './faults/fault-kind.js';
-import { httpErrorFaults } from './faults/http-error.js';
-import { llmFaults } from './faults/llm.js';
-import { plannedFaultMoved } from '../metrics.js';
-import { serviceFaults } from './faults/service.js';
-import { toxicFaults } from './faults/toxic.js';
-import {
-  closePlannedEvent,
-  deletePlannedEvent,
-  newerRun,
-  openPlannedEvent,
-  recordAnnouncement,
-  setPlannedDue,
-  type PlannedEnd,
-} from './planned-events.js';
-import { AttemptsInFlight, attemptId, newHold, settlesWithin, touchedIds } from './attempt-holds.js';
+import { newerRun, recordAnnouncement } from './planned-events.js';
+import { AttemptsInFlight, attemptId, newHold, settlesWithin } from './attempt-holds.js';
 import { loadPlanRun, type PlanRun, type SlotRun } from './plan-run.js';
 import { SerialQueue } from '../util/serial-queue.js';
-import type { ToxiproxyGateway } from '../toxiproxy/gateway.js';
+import { SlotFaults, type SlotFaultDeps } from './slot-faults.js';
 import { triggerKind } from './triggers/registry.js';
-import type { Firing, ScheduleEvent } from './triggers/trigger.js';
+import type { ScheduleEvent } from './triggers/trigger.js';
 
 /** What the schedule needs. */
-export interface FaultScheduleDeps {
-  readonly db: Database;
-  readonly gateway: ToxiproxyGateway;
-  readonly clock: Clock;
-  readonly logger: Logger;
+export interface FaultScheduleDeps extends SlotFaultDeps {
   /**
    * Faults every run's plan gets on top of its own (the `LLM_FAULT_*` settings as plan entries,
    * `faults/llm-settings.ts`); a name the run's plan already uses is left out.
@@ -61,7 +43,7 @@ export type { Announcement } from './announcement.js';
 export class FaultSchedule {
   readonly #deps: FaultScheduleDeps;
   readonly #queue = new SerialQueue();
-  readonly #kinds: Record<Slot['fault']['kind'], FaultKind>;
+  readonly #slots: SlotFaults;
   readonly #inFlight = new AttemptsInFlight();
   #run: PlanRun | undefined;
   #followed: string | undefined;
@@ -69,19 +51,14 @@ export class FaultSchedule {
 
   constructor(deps: FaultScheduleDeps) {
     this.#deps = deps;
-    this.#kinds = {
-      toxic: toxicFaults(deps.gateway),
-      http_error: httpErrorFaults,
-      service: serviceFaults(deps.db),
-      llm: llmFaults,
-    };
+    this.#slots = new SlotFaults(deps, this.#queue);
   }
 
   /** Called by the chaos loop every tick with the run it read (undefined: none) and whether it is active. */
   onTick(run: CurrentRun | undefined, active: boolean): Promise<void> {
     return this.#queue.run(async () => {
       if (this.#stopped || (run && this.#isStale(run.runId))) return;
-      if (!run || run.phase === 'done') return this.#rollback(run ? `run is done` : 'no current run');
+      if (!run || run.phase === 'done') return this.#slots.rollback(this.#run, run ? `run is done` : 'no current run');
       await this.#follow(run.runId, run.seed);
       if (active) await this.#see({ kind: 'tick', now: this.#deps.clock.now(), currentPrompt: run.currentPrompt });
     });
@@ -152,7 +129,7 @@ export class FaultSchedule {
     for (const slot of mine) {
       const { firing } = slot.reserved!;
       slot.reserved = undefined;
-      await this.#fire(plan, slot, firing);
+      await this.#slots.fire(plan, slot, firing);
     }
     const active = plan.slots.filter((s) => s.active && s.service === service);
     if (reports && service) {
@@ -205,7 +182,7 @@ export class FaultSchedule {
     for (const slot of plan.slots) {
       const why = slot.hold?.ending;
       if (slot.active && why !== undefined && this.#inFlight.quiet(slot.service, now))
-        await this.#end(plan, slot, 'trigger', why);
+        await this.#slots.end(plan, slot, 'trigger', why);
     }
   }
 
@@ -222,7 +199,7 @@ export class FaultSchedule {
   /** Rolls back every active fault and stops taking events (shutdown). */
   stop(): Promise<void> {
     return this.#queue.run(async () => {
-      await this.#rollback('the proxy-manager is stopping');
+      await this.#slots.rollback(this.#run, 'the proxy-manager is stopping');
       this.#stopped = true;
     });
   }
@@ -240,7 +217,7 @@ export class FaultSchedule {
   /** Makes `runId` the followed run: rolls back the previous one's faults, loads the new plan. */
   async #follow(runId: string, seed: number | undefined): Promise<void> {
     if (this.#followed === runId) return;
-    await this.#rollback('another run started');
+    await this.#slots.rollback(this.#run, 'another run started');
     this.#inFlight.clear();
     this.#followed = runId;
     this.#run = loadPlanRun(this.#deps, runId, seed, this.#log(runId));
@@ -259,12 +236,12 @@ export class FaultSchedule {
     for (const slot of plan.slots) {
       if (!slot.active) continue;
       if (slot.active.endsAt !== undefined && event.now >= slot.active.endsAt) {
-        await this.#end(plan, slot, 'duration', 'its duration ended');
+        await this.#slots.end(plan, slot, 'duration', 'its duration ended');
         continue;
       }
       const why = triggerKind(slot.fault.trigger).end(slot.fault.trigger, slot.state, event, plan.counters);
       if (why && slot.hold) slot.hold.ending ??= why;
-      else if (why) await this.#end(plan, slot, 'trigger', why);
+      else if (why) await this.#slots.end(plan, slot, 'trigger', why);
     }
     await this.#endQuietSlots(plan);
     for (const slot of plan.slots) {
@@ -275,130 +252,7 @@ export class FaultSchedule {
       const holds = kind.names !== undefined && (kind.holds?.(slot.fault.trigger) ?? true);
       if (holds) slot.hold = newHold();
       if (holds && reportedKey !== undefined) slot.reserved = { firing, forKey: reportedKey };
-      else await this.#fire(plan, slot, firing);
-    }
-  }
-
-  async #fire(plan: PlanRun, slot: SlotRun, firing: Firing): Promise<void> {
-    const trigger = { kind: slot.fault.trigger.kind, ...firing.detail };
-    const { db, clock } = this.#deps;
-    const kind = this.#kinds[slot.fault.kind];
-    const log = this.#log(plan.runId).child({ fault: slot.fault.name, service: slot.service });
-    slot.state.fired++;
-    const shape = kind.shape(slot, plan.random);
-    // Recorded before it acts: whoever sees its effect first (the launcher sees a killed service exit
-    // at once) finds the event already there.
-    let eventId: number;
-    try {
-      eventId = openPlannedEvent(db, {
-        ...shape,
-        runId: plan.runId,
-        proxy: slot.proxy,
-        service: slot.service,
-        fault: slot.fault.name,
-        trigger,
-        startedAt: clock.now(),
-      });
-    } catch (err) {
-      log.error({ err: (err as Error).message }, 'planned fault could not be recorded: not fired');
-      this.#release(slot);
-      return;
-    }
-    try {
-      await kind.apply(slot, log);
-    } catch (err) {
-      log.error({ err: (err as Error).message }, 'planned fault could not be put in place: not fired');
-      try {
-        deletePlannedEvent(db, eventId);
-      } catch (deleteErr) {
-        log.error(
-          { err: (deleteErr as Error).message, eventId },
-          'the event of a fault that did not fire could not be removed',
-        );
-      }
-      this.#release(slot);
-      return;
-    }
-    // In place now: a duration counts from here.
-    const now = clock.now();
-    const endsAt =
-      slot.fault.kind === 'service' && slot.fault.action === 'restart'
-        ? now
-        : (firing.endsAt ?? (firing.durationMs === undefined ? undefined : now + firing.durationMs));
-    const cancelTimer =
-      endsAt === undefined
-        ? () => undefined
-        : clock.setTimeout(
-            () => void this.#queue.run(() => this.#endIfActive(plan, slot, eventId)),
-            Math.max(0, endsAt - now),
-          );
-    slot.active = { eventId, endsAt, cancelTimer, shape, inPlaceAt: now };
-    if (endsAt !== undefined) {
-      try {
-        setPlannedDue(db, eventId, endsAt);
-      } catch (err) {
-        log.warn({ err: (err as Error).message, eventId }, 'planned end of the fault not recorded');
-      }
-    }
-    plannedFaultMoved(shape, slot.proxy, 'started');
-    const durationMs = endsAt === undefined ? null : endsAt - now;
-    log.info({ eventId, type: shape.type, trigger, durationMs }, 'planned fault fired');
-  }
-
-  async #endIfActive(plan: PlanRun, slot: SlotRun, eventId: number): Promise<void> {
-    if (slot.active?.eventId === eventId) await this.#end(plan, slot, 'duration', 'its duration ended');
-  }
-
-  async #end(plan: PlanRun, slot: SlotRun, endedBy: PlannedEnd, why: string): Promise<void> {
-    const active = slot.active;
-    if (!active) return;
-    slot.active = undefined;
-    active.cancelTimer();
-    plannedFaultMoved(active.shape, slot.proxy, 'ended');
-    const log = this.#log(plan.runId).child({ fault: slot.fault.name, service: slot.service, eventId: active.eventId });
-    await this.#kinds[slot.fault.kind].revert(slot, log);
-    const now = this.#deps.clock.now();
-    // Only a pause is undone here (a kill or stop is measured by the launcher, which restarts the service).
-    const outageMs = active.shape.type === 'pause' ? now - active.inPlaceAt : undefined;
-    const touched = slot.hold && plan.reportsEnds ? touchedIds(slot.hold) : undefined;
-    // A kill or stop that ran its time lasts until the service answers again: the launcher, which brings
-    // it back for its due end, closes the event then, with the outage (lab/src/launcher/supervisor.ts).
-    const { kind, type } = active.shape;
-    const untilBack = endedBy === 'duration' && kind === 'service' && (type === 'kill' || type === 'stop');
-    try {
-      if (untilBack) plan.leftToLauncher.push(active.eventId);
-      else closePlannedEvent(this.#deps.db, active.eventId, now, endedBy, { touched, outageMs });
-    } catch (err) {
-      log.error({ err: (err as Error).message }, 'planned fault event could not be closed');
-    }
-    this.#release(slot);
-    log.info(
-      { endedBy, why, touched },
-      touched?.length === 0 ? 'planned fault ended, touching no attempt' : 'planned fault ended',
-    );
-  }
-
-  /** Releases the attempts a slot held (its fault removed, or never put in place). */
-  #release(slot: SlotRun): void {
-    slot.reserved = undefined;
-    slot.hold?.release();
-    slot.hold = undefined;
-  }
-
-  async #rollback(why: string): Promise<void> {
-    const plan = this.#run;
-    if (!plan) return;
-    for (const slot of plan.slots) if (slot.reserved) this.#release(slot);
-    await Promise.all(plan.slots.filter((s) => s.active).map((s) => this.#end(plan, s, 'rollback', why)));
-    for (const eventId of plan.leftToLauncher.splice(0)) {
-      try {
-        closePlannedEvent(this.#deps.db, eventId, this.#deps.clock.now(), 'rollback');
-      } catch (err) {
-        this.#log(plan.runId).error(
-          { err: (err as Error).message, eventId },
-          'planned fault event could not be closed',
-        );
-      }
+      else await this.#slots.fire(plan, slot, firing);
     }
   }
 
