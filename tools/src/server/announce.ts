@@ -1,0 +1,96 @@
+/**
+ * Announcing the tool calls of an agent under test (docs/your-agent.md) to the proxy-manager's fault
+ * schedule, so the planned faults whose triggers count announced attempts (`call`, `first_attempts`,
+ * `prompt`, `random` with a `tool`) reach an agent that knows nothing of the schedule:
+ *
+ *   request with X-Request-Id <run>/p<i>/a<k>/<call>#<n>, to a route of one of the service's tools
+ *     ─▶ POST <PROXY_MANAGER_URL>/calls { runId, promptIndex, tool, callId: <run>/p<i>/a<k>/<call>, attempt: n, holdMaxMs }
+ *     ─▶ the schedule fires (or holds, or ends) its faults, then acknowledges
+ *     ─▶ the request is handled (a planned http_error is read now) and answered
+ *     ─▶ once the answer is finished: POST /calls { …, ended: { sent: true, more } }
+ *
+ * A fault fired for the attempt is in place before the service writes its answer, so a downstream
+ * toxic or a planned HTTP error lands on that answer; an upstream toxic reaches only the bytes after
+ * the request (it has crossed the proxy already). The service cannot tell whether the agent will retry:
+ * `more` is true when its answer is an error an agent retries (429, 5xx) or was cut off.
+ *
+ * The lab's own agent announces its attempts itself (agent/src/tool-calls/fault-hook.ts) and sends
+ * `<call id>#<attempt>` with no prompt prefix: such requests, like any without the prefix, are not
+ * announced here, so no attempt is announced twice. A manager that does not answer within
+ * {@link ANNOUNCE_TIMEOUT_MS} (plus the hold) is logged once and the request goes ahead unfaulted.
+ */
+import type { RequestHandler } from 'express';
+import {
+  callOfRequest,
+  promptAttemptOfRequestId,
+  type DeclaredTool,
+  type Logger,
+} from '@chaos-lab/common';
+
+/** How long a request waits for the manager's acknowledgement, ms, besides a hold (as the lab's agent waits). */
+export const ANNOUNCE_TIMEOUT_MS = 5000;
+
+/** The longest the manager may hold a request while another attempt's fault is in place on the service, ms (as the lab's agent allows). */
+export const ANNOUNCE_HOLD_MAX_MS = 60_000;
+
+/**
+ * The tool a request to a service calls: the one whose `http` mapping (lab-file/http-mapping.ts) has
+ * the request's method and path.
+ * @param tools the service's declared tools (`builtinDeclaredTools(service)`)
+ * @param method the request's HTTP method, e.g. `GET`
+ * @param path the request's path without query, e.g. `/weather`
+ * @returns the tool's name, e.g. `get_weather`; undefined when no tool maps to it (`/health`, `/writes`)
+ */
+export function toolOfRoute(tools: readonly DeclaredTool[], method: string, path: string): string | undefined {
+  return tools.find((t) => t.http.method === method && t.http.path === path)?.name;
+}
+
+/**
+ * The middleware that announces each request of an agent under test.
+ * @param managerUrl the proxy-manager's HTTP API (`PROXY_MANAGER_URL`), e.g. `http://127.0.0.1:8000`
+ * @param tools the service's declared tools, whose routes are announced
+ * @param logger the service's logger (one warning when the manager does not answer)
+ * @returns an Express middleware; it never fails a request
+ */
+export function announceAgentRequests(
+  managerUrl: string,
+  tools: readonly DeclaredTool[],
+  logger: Logger,
+): RequestHandler {
+  let warned = false;
+  const post = async (body: object, timeoutMs: number): Promise<void> => {
+    try {
+      const res = await fetch(`${managerUrl}/calls`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      if (!res.ok) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
+      await res.arrayBuffer();
+    } catch (err) {
+      if (!warned)
+        logger.warn(
+          { err: (err as Error).message, managerUrl },
+          'the proxy-manager did not acknowledge a tool call of the agent under test: requests go ahead without the planned faults that count calls',
+        );
+      warned = true;
+    }
+  };
+  return async (req, res, next) => {
+    const requestId = req.get('x-request-id');
+    const prompt = requestId === undefined ? undefined : promptAttemptOfRequestId(requestId);
+    const tool = prompt && toolOfRoute(tools, req.method, req.path);
+    if (!prompt || !tool) {
+      next();
+      return;
+    }
+    const attempt = { runId: prompt.runId, promptIndex: prompt.promptIndex, tool, ...callOfRequest(requestId!) };
+    await post({ ...attempt, holdMaxMs: ANNOUNCE_HOLD_MAX_MS }, ANNOUNCE_TIMEOUT_MS + ANNOUNCE_HOLD_MAX_MS);
+    res.once('close', () => {
+      const more = !res.writableFinished || res.statusCode === 429 || res.statusCode >= 500;
+      void post({ ...attempt, ended: { sent: true, more } }, ANNOUNCE_TIMEOUT_MS);
+    });
+    next();
+  };
+}
