@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { getService, proxyEndpoint, requestIdPrefix, writeFaultPlan } from '@chaos-lab/common';
 import { startToolService, type RunningToolService } from '@chaos-lab/tools';
-import { startTestLab, type TestLab } from './support/lab.js';
+import { startTestLab, waitFor, type TestLab } from './support/lab.js';
 
 describe('the tool services announce the requests of an agent under test', () => {
   let lab: TestLab;
@@ -77,6 +77,61 @@ describe('the tool services announce the requests of an agent under test', () =>
       announced.map((a) => `${a.tool} ${a.id}`),
       [1, 2, 3].map((k) => `get_weather ${prefix}c${k}#1`),
     );
+  });
+
+  it('an MCP tools/call is announced once, its answer the attempt that meets the fault', async () => {
+    const runId = 'mcp-agent';
+    lab.startRun(runId, 'active');
+    writeFaultPlan(lab.db, runId, {
+      faults: [
+        {
+          kind: 'toxic',
+          name: 'reset-1st-weather',
+          type: 'reset_peer',
+          attributes: { timeout: 0 },
+          stream: 'downstream',
+          toxicity: 1,
+          targets: ['weather'],
+          trigger: { kind: 'call', tool: 'get_weather', n: 1, attempts: 1 },
+        },
+      ],
+    });
+    const id = `${requestIdPrefix(runId, 0, 1)}mcp1#1`;
+    const { host, port } = proxyEndpoint(getService('weather'), lab.settings);
+    const call = (requestId: string) =>
+      fetch(`http://${host}:${port}/mcp`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          'x-request-id': requestId,
+          connection: 'close',
+        },
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'tools/call',
+          params: { name: 'get_weather', arguments: { city: 'Oslo' } },
+        }),
+      }).then(
+        async (res) => `HTTP ${res.status} ${await res.text()}`,
+        (err: Error) => `failed: ${(err.cause as NodeJS.ErrnoException | undefined)?.code ?? err.message}`,
+      );
+    assert.match(await call(id), /^failed: (ECONNRESET|UND_ERR_SOCKET)/);
+    // The attempt's end is reported once the MCP answer closed; the fault is closed after it.
+    const touched = await waitFor('the fault event closed', () => {
+      const row = lab.db
+        .prepare('SELECT touched_attempts FROM fault_events WHERE run_id = ? AND fault IS NOT NULL')
+        .get(runId) as { touched_attempts: string | null } | undefined;
+      return row?.touched_attempts ?? undefined;
+    });
+    assert.deepEqual(JSON.parse(touched), [id]);
+    const announced = lab.db
+      .prepare("SELECT tool, call_id || '#' || attempt AS id FROM call_announcements WHERE run_id = ?")
+      .all(runId);
+    assert.deepEqual(announced, [{ tool: 'get_weather', id }], 'announced once: not its inner request too');
+    // The next call (call 2) meets nothing: its answer carries the weather.
+    assert.match(await call(`${requestIdPrefix(runId, 0, 1)}mcp2#1`), /^HTTP 200 .*Oslo/);
   });
 
   it("a request without the prompt prefix (the lab's agent announces its own) is not announced", async () => {

@@ -14,12 +14,16 @@
  * the request (it has crossed the proxy already). The service cannot tell whether the agent will retry:
  * `more` is true when its answer is an error an agent retries (429, 5xx) or was cut off.
  *
+ * An MCP `tools/call` (mcp/endpoint.ts) is announced the same way by the endpoint, its end being the
+ * MCP answer's; its inner request to the tool's route is marked {@link ANNOUNCED_HEADER} and not
+ * announced again.
+ *
  * The lab's own agent announces its attempts itself (agent/src/tool-calls/fault-hook.ts) and sends
  * `<call id>#<attempt>` with no prompt prefix: such requests, like any without the prefix, are not
  * announced here, so no attempt is announced twice. A manager that does not answer within
  * {@link ANNOUNCE_TIMEOUT_MS} (plus the hold) is logged once and the request goes ahead unfaulted.
  */
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import {
   callOfRequest,
   promptAttemptOfRequestId,
@@ -45,18 +49,24 @@ export function toolOfRoute(tools: readonly DeclaredTool[], method: string, path
   return tools.find((t) => t.http.method === method && t.http.path === path)?.name;
 }
 
+/** The header the `/mcp` endpoint sets on a tool call's inner request, which it announced itself. */
+export const ANNOUNCED_HEADER = 'x-chaos-announced';
+
 /**
- * The middleware that announces each request of an agent under test.
- * @param managerUrl the proxy-manager's HTTP API (`PROXY_MANAGER_URL`), e.g. `http://127.0.0.1:8000`
- * @param tools the service's declared tools, whose routes are announced
- * @param logger the service's logger (one warning when the manager does not answer)
- * @returns an Express middleware; it never fails a request
+ * Announces one request of an agent under test, when its id names a prompt attempt, and reports its
+ * end once `res` closes. Resolves once the manager acknowledged (or was given up on); never rejects.
+ * @param requestId the request's `X-Request-Id` (undefined, or without the prompt prefix: nothing is announced)
+ * @param tool the tool the request calls, e.g. `get_weather`
+ * @param res the response whose end is the attempt's end
  */
-export function announceAgentRequests(
-  managerUrl: string,
-  tools: readonly DeclaredTool[],
-  logger: Logger,
-): RequestHandler {
+export type AnnounceAttempt = (requestId: string | undefined, tool: string, res: Response) => Promise<void>;
+
+/**
+ * The announcer of a service.
+ * @param managerUrl the proxy-manager's HTTP API (`PROXY_MANAGER_URL`), e.g. `http://127.0.0.1:8000`
+ * @param logger the service's logger (one warning when the manager does not answer)
+ */
+export function attemptAnnouncer(managerUrl: string, logger: Logger): AnnounceAttempt {
   let warned = false;
   const post = async (body: object, timeoutMs: number): Promise<void> => {
     try {
@@ -77,20 +87,29 @@ export function announceAgentRequests(
       warned = true;
     }
   };
-  return async (req, res, next) => {
-    const requestId = req.get('x-request-id');
+  return async (requestId, tool, res) => {
     const prompt = requestId === undefined ? undefined : promptAttemptOfRequestId(requestId);
-    const tool = prompt && toolOfRoute(tools, req.method, req.path);
-    if (!prompt || !tool) {
-      next();
-      return;
-    }
+    if (!prompt) return;
     const attempt = { runId: prompt.runId, promptIndex: prompt.promptIndex, tool, ...callOfRequest(requestId!) };
     await post({ ...attempt, holdMaxMs: ANNOUNCE_HOLD_MAX_MS }, ANNOUNCE_TIMEOUT_MS + ANNOUNCE_HOLD_MAX_MS);
     res.once('close', () => {
       const more = !res.writableFinished || res.statusCode === 429 || res.statusCode >= 500;
       void post({ ...attempt, ended: { sent: true, more } }, ANNOUNCE_TIMEOUT_MS);
     });
+  };
+}
+
+/**
+ * The middleware that announces each request of an agent under test to one of the service's tools
+ * (not the inner request of an MCP tool call: the endpoint announced its outer request).
+ * @param announce the service's {@link attemptAnnouncer}
+ * @param tools the service's declared tools, whose routes are announced
+ * @returns an Express middleware; it never fails a request
+ */
+export function announceAgentRequests(announce: AnnounceAttempt, tools: readonly DeclaredTool[]): RequestHandler {
+  return async (req, res, next) => {
+    const tool = req.get(ANNOUNCED_HEADER) ? undefined : toolOfRoute(tools, req.method, req.path);
+    if (tool) await announce(req.get('x-request-id'), tool, res);
     next();
   };
 }

@@ -12,7 +12,7 @@
 import express, { type Express } from 'express';
 import { METRICS_PATH, metricsHandler } from '@chaos-lab/common';
 import { accessLog } from './access-log.js';
-import { announceAgentRequests } from './announce.js';
+import { announceAgentRequests, attemptAnnouncer } from './announce.js';
 import { errorHandler, unknownRoute } from './errors.js';
 import { IDEMPOTENCY_CAPACITY, IdempotencyStore } from './idempotency.js';
 import { countRequests } from './metrics.js';
@@ -58,10 +58,11 @@ export function createServiceApp(service: ToolService, deps: ToolDeps): Express 
     res.json({ service: service.name, writes: idempotency.listing() });
   });
   // Before the faults: an MCP tool call makes one request to the routes below, which meets them (mcp/endpoint.ts).
-  if (deps.mcpTools) app.use(mcpRouter(service.name, deps.mcpTools, deps.logger));
+  const announce = deps.managerUrl ? attemptAnnouncer(deps.managerUrl, deps.logger) : undefined;
+  if (deps.mcpTools) app.use(mcpRouter(service.name, deps.mcpTools, deps.logger, announce));
   if (deps.requestRecorder) app.use(deps.requestRecorder);
   // Before the planned error: a fault the announcement fires is in place when the answer is written.
-  if (deps.managerUrl && deps.mcpTools) app.use(announceAgentRequests(deps.managerUrl, deps.mcpTools, deps.logger));
+  if (announce && deps.mcpTools) app.use(announceAgentRequests(announce, deps.mcpTools));
   app.use(plannedFault(deps.plannedErrors, HEALTH_PATH));
   app.use(
     simulatedFailure(deps.errorProb ?? deps.settings.ERROR_PROB, deps.random.fork('simulated-failure'), HEALTH_PATH),
