@@ -17,9 +17,13 @@ describe('the tool services announce the requests of an agent under test', () =>
     // The lab's weather service, again on its port, told where this manager listens.
     const original = lab.tools.find((t) => t.name === 'weather')!;
     await original.close();
-    weather = await startToolService('weather', { ...lab.settings, PROXY_MANAGER_URL: manager.url }, {
-      port: original.port,
-    });
+    weather = await startToolService(
+      'weather',
+      { ...lab.settings, PROXY_MANAGER_URL: manager.url },
+      {
+        port: original.port,
+      },
+    );
   });
   after(async () => {
     await weather?.close();

@@ -24,12 +24,7 @@
  * {@link ANNOUNCE_TIMEOUT_MS} (plus the hold) is logged once and the request goes ahead unfaulted.
  */
 import type { RequestHandler, Response } from 'express';
-import {
-  callOfRequest,
-  promptAttemptOfRequestId,
-  type DeclaredTool,
-  type Logger,
-} from '@chaos-lab/common';
+import { callOfRequest, promptAttemptOfRequestId, type DeclaredTool, type Logger } from '@chaos-lab/common';
 
 /** How long a request waits for the manager's acknowledgement, ms, besides a hold (as the lab's agent waits). */
 export const ANNOUNCE_TIMEOUT_MS = 5000;
