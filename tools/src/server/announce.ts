@@ -9,9 +9,11 @@
  *     ─▶ the request is handled (a planned http_error is read now) and answered
  *     ─▶ once the answer is finished: POST /calls { …, ended: { sent: true, more } }
  *
- * A fault fired for the attempt is in place before the service writes its answer, so a downstream
- * toxic or a planned HTTP error lands on that answer; an upstream toxic reaches only the bytes after
- * the request (it has crossed the proxy already). The service cannot tell whether the agent will retry:
+ * A fault fired for the attempt is in place before the service writes its answer, so a planned HTTP
+ * error or a downstream toxic acting on the bytes as they pass (`reset_peer`, `limit_data`) lands on
+ * that answer; an upstream toxic reaches only the bytes after the request (it has crossed the proxy
+ * already). The service sees the attempt end when its answer is written, before the answer has crossed
+ * the proxy: a toxic that holds the bytes (`latency`, `timeout`, …) is removed then, and lets them go. The service cannot tell whether the agent will retry:
  * `more` is true when its answer is an error an agent retries (429, 5xx) or was cut off.
  *
  * An MCP `tools/call` (mcp/endpoint.ts) is announced the same way by the endpoint, its end being the
