@@ -46,10 +46,7 @@ export function portOffset() {
   const offset = num(0, 0, 50000, { integer: true });
   return raw.transform((v, ctx): number => {
     if (v?.toLowerCase() === 'auto')
-      return fail(
-        ctx,
-        'auto is picked only by the commands that launch labs (up, run, shrink, breaking-point); here it must be an integer from 0 to 50000',
-      );
+      return fail(ctx, 'auto is picked only by the commands that launch labs (up, run, shrink, breaking-point); here it must be an integer from 0 to 50000');
     const parsed = offset.safeParse(v);
     return parsed.success ? parsed.data : fail(ctx, parsed.error.issues[0]!.message);
   });
