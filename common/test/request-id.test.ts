@@ -1,7 +1,7 @@
 /** The contract's request id (common/src/record/request-id.ts): the prefix the lab hands out reads back. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { promptAttemptOfRequestId, requestIdPrefix } from '../src/index.js';
+import { callOfRequest, promptAttemptOfRequestId, requestIdPrefix } from '../src/index.js';
 
 describe('the request id of a prompt attempt', () => {
   it('a prefix reads back as its run, prompt and attempt, whatever follows it', () => {
@@ -22,5 +22,10 @@ describe('the request id of a prompt attempt', () => {
 
   it('the first prefix counts when the agent repeats one in its own part', () => {
     assert.deepEqual(promptAttemptOfRequestId('r/p1/a2/r/p9/a9/m1'), { runId: 'r', promptIndex: 1, promptAttempt: 2 });
+  });
+
+  it('the call of a prefixed id keeps the prefix (unique in the run); `#<n>` is its attempt', () => {
+    assert.deepEqual(callOfRequest('run-1/p2/a1/c3#2'), { callId: 'run-1/p2/a1/c3', attempt: 2 });
+    assert.deepEqual(callOfRequest('run-1/p2/a1/c3'), { callId: 'run-1/p2/a1/c3', attempt: 1 });
   });
 });

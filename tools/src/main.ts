@@ -62,6 +62,7 @@ export async function startToolService(
     requestRecorder: recordsServiceRequests(settings)
       ? serviceRequestRecorder({ dbPath: settings.LAB_DB_PATH, service: name, withArguments: true, logger })
       : undefined,
+    managerUrl: settings.PROXY_MANAGER_URL,
     errorProb: errorProbFromDatabase(settings.LAB_DB_PATH, settings.ERROR_PROB, logger),
   });
   const server = createServer(app);

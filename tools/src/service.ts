@@ -23,6 +23,11 @@ export interface ToolDeps {
   requestRecorder?: RequestRecorder;
   /** The tools `/mcp` offers (`createApp`'s default: the service's built-in tools); no `/mcp` when absent. */
   mcpTools?: readonly DeclaredTool[];
+  /**
+   * The proxy-manager's HTTP API (`PROXY_MANAGER_URL`): the requests of an agent under test to the
+   * service's tools are announced to its fault schedule (server/announce.ts); none announced when absent.
+   */
+  managerUrl?: string;
   /** `ERROR_PROB` read at each request (server/steered-error-prob.ts); `settings.ERROR_PROB` when absent. */
   errorProb?: () => number;
 }

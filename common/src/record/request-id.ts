@@ -7,6 +7,7 @@
  *
  *   requestIdPrefix('run-1', 2, 1)              → 'run-1/p2/a1/'
  *   promptAttemptOfRequestId('run-1/p2/a1/m3#2') → { runId: 'run-1', promptIndex: 2, promptAttempt: 1 }
+ *   callOfRequest('run-1/p2/a1/m3#2')            → { callId: 'run-1/p2/a1/m3', attempt: 2 }
  */
 
 /** The prompt attempt a request id names. */
@@ -44,4 +45,15 @@ export function promptAttemptOfRequestId(requestId: string): RequestIdAttempt | 
   const promptAttempt = Number(m[3]);
   if (!Number.isSafeInteger(promptIndex) || !Number.isSafeInteger(promptAttempt) || promptAttempt < 1) return undefined;
   return { runId: m[1]!, promptIndex, promptAttempt };
+}
+
+/**
+ * The call id and attempt of a request id, as the fault schedule counts them (`POST /calls`).
+ * @param requestId an `X-Request-Id` value: `<call>#<n>` as the lab's agent and the agent-under-test
+ *   contract send it
+ * @returns the call and its 1-based attempt; another id (or `#0`) is the whole id as a call of one attempt
+ */
+export function callOfRequest(requestId: string): { callId: string; attempt: number } {
+  const m = /^(.+)#(\d+)$/.exec(requestId);
+  return m && Number(m[2]) >= 1 ? { callId: m[1]!, attempt: Number(m[2]) } : { callId: requestId, attempt: 1 };
 }

@@ -94,7 +94,7 @@ export const SETTING_READERS: Partial<Record<SettingName, readonly LabPart[]>> =
   BIND_HOST: ['tools', 'toxiproxy', 'proxy-manager', 'model', 'agent', 'dashboard'],
   PORT_OFFSET: ['tools', 'toxiproxy', 'proxy-manager', 'model', 'agent', 'dashboard'],
   PROXY_MANAGER_PORT: ['proxy-manager'],
-  PROXY_MANAGER_URL: ['launcher', 'agent', 'model', 'dashboard'],
+  PROXY_MANAGER_URL: ['launcher', 'tools', 'agent', 'model', 'dashboard'],
   AGENT_METRICS_PORT: ['agent'],
   DASHBOARD: ['launcher'],
   DASHBOARD_PORT: ['dashboard'],

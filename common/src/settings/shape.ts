@@ -171,7 +171,7 @@ export const settingsShape = {
     'proxy-manager HTTP port (default 8000, shifted by PORT_OFFSET)',
   ),
   PROXY_MANAGER_URL: url().describe(
-    'where the launcher and the agent (announcing attempts of a run with a fault plan) reach the proxy-manager (default http://127.0.0.1:PROXY_MANAGER_PORT)',
+    'where the launcher, the agent (announcing attempts of a run with a fault plan), the model gateway and the tool services (announcing the requests of an agent under test) reach the proxy-manager (default http://127.0.0.1:PROXY_MANAGER_PORT)',
   ),
   AGENT_METRICS_PORT: num(undefined, 0, 65535, { integer: true }).describe(
     "port of the agent's Prometheus GET /metrics while it runs (default 8300, shifted by PORT_OFFSET); 0 = none",

@@ -22,6 +22,7 @@
  * is logged once and the request goes ahead unfaulted: a lost signal must not stop the model.
  */
 import {
+  callOfRequest,
   CURRENT_RUN_ID_SQL,
   currentRun,
   databaseWhenPresent,
@@ -36,11 +37,8 @@ import type { FaultQuery, LlmFaultSource } from './source.js';
 /** How long a request waits for the schedule's acknowledgement, ms (the agent's tool calls wait as long). */
 export const ANNOUNCE_TIMEOUT_MS = 5000;
 
-/** The call id and attempt of a request id: `<call>#<n>` as the agent sends it, else the id as a call of one attempt. */
-export function callOfRequest(requestId: string): { callId: string; attempt: number } {
-  const m = /^(.+)#(\d+)$/.exec(requestId);
-  return m && Number(m[2]) >= 1 ? { callId: m[1]!, attempt: Number(m[2]) } : { callId: requestId, attempt: 1 };
-}
+/** The call id and attempt of a request id (common/src/record/request-id.ts), re-exported for the gateway's readers. */
+export { callOfRequest };
 
 /**
  * The planned source.

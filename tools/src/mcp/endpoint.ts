@@ -18,6 +18,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { formatEndpoint, mapToolRequest, REQUEST_ID_FIELD, type DeclaredTool, type Logger } from '@chaos-lab/common';
 import express, { type Request, type Router } from 'express';
+import { ANNOUNCED_HEADER, type AnnounceAttempt } from '../server/announce.js';
 
 /** Where the endpoint is mounted on each tool service. */
 export const MCP_PATH = '/mcp';
@@ -54,12 +55,14 @@ async function callThrough(
   tool: DeclaredTool,
   args: Record<string, unknown>,
   requestId: string | undefined,
+  announced: boolean,
 ): Promise<CallToolResult> {
   const mapped = mapToolRequest(tool, args);
   const url = new URL(`${origin}${mapped.path}`);
   for (const [k, v] of Object.entries(mapped.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
   const headers: Record<string, string> = { accept: 'application/json' };
   if (requestId) headers['x-request-id'] = requestId;
+  if (announced) headers[ANNOUNCED_HEADER] = '1';
   if (mapped.body) headers['content-type'] = 'application/json';
   const res = await fetch(url, {
     method: mapped.method,
@@ -78,9 +81,16 @@ async function callThrough(
  * @param serviceName named in `initialize` (`chaos-lab-<service>`)
  * @param tools the service's declared tools (lab file)
  * @param logger the service's logger
+ * @param announce announces a `tools/call` of an agent under test to the fault schedule before the call,
+ *   its end being the MCP answer's (server/announce.ts); none announced when absent
  * @returns a router answering POST /mcp, and 405 to GET and DELETE (no sessions, no server stream)
  */
-export function mcpRouter(serviceName: string, tools: readonly DeclaredTool[], logger: Logger): Router {
+export function mcpRouter(
+  serviceName: string,
+  tools: readonly DeclaredTool[],
+  logger: Logger,
+  announce?: AnnounceAttempt,
+): Router {
   const router = express.Router();
   const byName = new Map(tools.map((t) => [t.name, t]));
   router.post(MCP_PATH, express.json({ limit: 64 * 1024 }), async (req, res) => {
@@ -102,7 +112,8 @@ export function mcpRouter(serviceName: string, tools: readonly DeclaredTool[], l
           isError: true,
         };
       const requestId = req.get('x-request-id');
-      return callThrough(selfOrigin(req), tool, call.params.arguments ?? {}, requestId);
+      await announce?.(requestId, tool.name, res);
+      return callThrough(selfOrigin(req), tool, call.params.arguments ?? {}, requestId, announce !== undefined);
     });
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     res.on('close', () => {

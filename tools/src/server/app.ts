@@ -3,6 +3,7 @@
  *
  *   request ─▶ access log + request id ─▶ GET /health, GET /metrics ─▶ request metrics (metrics.ts)
  *           ─▶ GET /writes, POST /mcp ─▶ service_requests row (when SERVICE_REQUESTS is on)
+ *           ─▶ an agent under test's tool call announced to the fault schedule (announce.ts)
  *           ─▶ planned HTTP error (the proxy-manager's open http_error event) ─▶ simulated 503 (ERROR_PROB)
  *           ─▶ JSON body (≤ BODY_LIMIT_BYTES) ─▶ the service's routes ─▶ JSON 404 ─▶ JSON errors
  *
@@ -11,6 +12,7 @@
 import express, { type Express } from 'express';
 import { METRICS_PATH, metricsHandler } from '@chaos-lab/common';
 import { accessLog } from './access-log.js';
+import { announceAgentRequests, attemptAnnouncer } from './announce.js';
 import { errorHandler, unknownRoute } from './errors.js';
 import { IDEMPOTENCY_CAPACITY, IdempotencyStore } from './idempotency.js';
 import { countRequests } from './metrics.js';
@@ -56,8 +58,11 @@ export function createServiceApp(service: ToolService, deps: ToolDeps): Express 
     res.json({ service: service.name, writes: idempotency.listing() });
   });
   // Before the faults: an MCP tool call makes one request to the routes below, which meets them (mcp/endpoint.ts).
-  if (deps.mcpTools) app.use(mcpRouter(service.name, deps.mcpTools, deps.logger));
+  const announce = deps.managerUrl ? attemptAnnouncer(deps.managerUrl, deps.logger) : undefined;
+  if (deps.mcpTools) app.use(mcpRouter(service.name, deps.mcpTools, deps.logger, announce));
   if (deps.requestRecorder) app.use(deps.requestRecorder);
+  // Before the planned error: a fault the announcement fires is in place when the answer is written.
+  if (announce && deps.mcpTools) app.use(announceAgentRequests(announce, deps.mcpTools));
   app.use(plannedFault(deps.plannedErrors, HEALTH_PATH));
   app.use(
     simulatedFailure(deps.errorProb ?? deps.settings.ERROR_PROB, deps.random.fork('simulated-failure'), HEALTH_PATH),
