@@ -86,7 +86,10 @@ export interface ToolCallRow {
   readonly attempt: number;
   /** `service`: seen at the service, whether it crossed the proxy is not recorded. */
   readonly via: 'proxy' | 'direct' | 'service';
-  /** As the agent saw it; for a request seen at a service, `abandoned` (the client went away first) or `open` (no answer recorded). */
+  /**
+   * As the agent saw it; for a request seen at a service, `abandoned` (the client went away first), `open`
+   * (no answer recorded) or `lost` (answered, but the agent sent the call again: the answer did not reach it).
+   */
   readonly outcome:
     | 'ok'
     | 'http_error'
@@ -96,6 +99,7 @@ export interface ToolCallRow {
     | 'closed'
     | 'cancelled'
     | 'abandoned'
+    | 'lost'
     | 'open';
   readonly httpStatus: number | null;
   /** True when the service marked its answer as a simulated error. */

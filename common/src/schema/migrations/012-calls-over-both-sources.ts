@@ -50,8 +50,10 @@ export const migrationCallsOverBothSources: Migration = {
       --     tool_calls id; attribution 'request_id' or 'inferred_time' as tied); attempt: its rank among
       --     the requests of its call id in the prompt attempt; via 'service' (seen at the service:
       --     whether it crossed the proxy is not recorded); outcome from the status the service sent: ok
-      --     (< 400), http_error, abandoned (0: the client went away before the answer), open (none
-      --     recorded); simulated 0 (not recorded); error NULL (the service does not know why a client failed).
+      --     (< 400), lost (< 400, but the agent sent the call again: the answer did not reach it, e.g. a
+      --     downstream toxic cut it after the service wrote it; an inference from the retry), http_error,
+      --     abandoned (0: the client went away before the answer), open (none recorded); simulated 0 (not
+      --     recorded); error NULL (the service does not know why a client failed).
       -- failed: 1 unless the attempt got an answer (ok, or a 4xx: the service answering that the
       -- arguments were wrong, not a fault; the agent ends the call on it).
       -- Per-row subqueries rather than window functions, so a reader's WHERE run_id = ? reaches the
@@ -70,10 +72,15 @@ export const migrationCallsOverBothSources: Migration = {
                    AND e.call_id = s.call_id AND (e.received_at < s.received_at OR (e.received_at = s.received_at AND e.id <= s.id))),
                'service',
                CASE WHEN s.status IS NULL THEN 'open' WHEN s.status = 0 THEN 'abandoned'
-                    WHEN s.status < 400 THEN 'ok' ELSE 'http_error' END,
+                    WHEN s.status < 400 AND s.retried THEN 'lost' WHEN s.status < 400 THEN 'ok' ELSE 'http_error' END,
                NULLIF(s.status, 0), 0, s.received_at, COALESCE(s.duration_ms, 0), NULL,
-               COALESCE(NOT (s.status BETWEEN 1 AND 499), 1)
-          FROM service_tool_requests s;
+               COALESCE(NOT (s.status BETWEEN 1 AND 499), 1) OR (s.status < 400 AND s.retried)
+          FROM (SELECT r.*,
+                       EXISTS (SELECT 1 FROM service_tool_requests n
+                                WHERE n.run_id = r.run_id AND n.prompt_index = r.prompt_index
+                                  AND n.prompt_attempt = r.prompt_attempt AND n.call_id = r.call_id
+                                  AND (n.received_at > r.received_at OR (n.received_at = r.received_at AND n.id > r.id))) AS retried
+                  FROM service_tool_requests r) s;
 
       -- One row per tool call (the attempts of one call id in one prompt attempt), from either source:
       -- logical_calls for the lab's agent; for service rows, the tool, the first request's arguments
