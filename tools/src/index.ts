@@ -6,5 +6,5 @@
  */
 export type { ToolDeps } from './service.js';
 export { createApp } from './app.js';
-export { startToolService, startAllTools, type RunningToolService } from './main.js';
+export { LISTENING_SINCE, startToolService, startAllTools, type RunningToolService } from './main.js';
 export { BODY_LIMIT_BYTES, HEALTH_PATH } from './server/app.js';

@@ -21,6 +21,12 @@ import { createApp } from './app.js';
 import { plannedErrorsFromDatabase } from './server/planned-fault.js';
 import { errorProbFromDatabase } from './server/steered-error-prob.js';
 
+/**
+ * The line a single tool service prints once it listens, followed by that moment (ms since the epoch):
+ * the launcher dates a restarted service's return by it rather than by its next health check.
+ */
+export const LISTENING_SINCE = 'listening since ';
+
 /** A tool service that is listening. */
 export interface RunningToolService {
   readonly name: ServiceName;
@@ -30,6 +36,8 @@ export interface RunningToolService {
   readonly port: number;
   /** Where to reach it, e.g. `http://127.0.0.1:5001` (a wildcard bind is reached on loopback). */
   readonly url: string;
+  /** When it began to listen, ms since the epoch. */
+  readonly listeningSince: number;
   /** Stops accepting connections, lets requests in flight finish, closes idle keep-alive connections. */
   close(): Promise<void>;
 }
@@ -75,6 +83,7 @@ export async function startToolService(
     host,
     `${name} tool service`,
   );
+  const listeningSince = Date.now();
   const url = `http://${formatEndpoint({ host: connectHost(host), port })}`;
   logger.info({ host, port, url, errorProb: settings.ERROR_PROB, seed: settings.CHAOS_SEED }, 'tool service listening');
   let closing: Promise<void> | undefined;
@@ -83,6 +92,7 @@ export async function startToolService(
     host,
     port,
     url,
+    listeningSince,
     close() {
       closing ??= new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));

@@ -3,7 +3,7 @@
  * Ctrl-C or SIGTERM, when the services stop accepting connections and finish the requests in flight.
  */
 import { createLogger, isLabError, onShutdown, SERVICE_NAMES, settings, type ServiceName } from '@chaos-lab/common';
-import { startAllTools, startToolService, type RunningToolService } from '@chaos-lab/tools';
+import { LISTENING_SINCE, startAllTools, startToolService, type RunningToolService } from '@chaos-lab/tools';
 import { InvalidArgumentError, type Command } from 'commander';
 import { goSignal } from './go-signal.js';
 
@@ -41,6 +41,7 @@ async function serve(start: () => Promise<RunningToolService[]>): Promise<void> 
     { logger },
   );
   for (const service of running) process.stdout.write(`${service.name.padEnd(10)} ${service.url}\n`);
+  if (running.length === 1) process.stdout.write(`${LISTENING_SINCE}${running[0]!.listeningSince}\n`);
   process.stdout.write(`seed ${s.CHAOS_SEED}, ERROR_PROB ${s.ERROR_PROB}; Ctrl-C to stop\n`);
 }
 

@@ -20,6 +20,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { checkHealth, partStarted } from '@chaos-lab/common';
+import { LISTENING_SINCE } from '@chaos-lab/tools';
 import type { LabChild } from './child.js';
 import { PlannedRestarts, type PlannedRestartDeps } from './planned-restart.js';
 import { waitUntilHealthy } from './readiness.js';
@@ -187,7 +188,7 @@ export class PartSupervisor {
       return;
     }
     if (this.#stopped) return;
-    const backAt = this.#now();
+    const backAt = listeningSince(child) ?? this.#now();
     const outageMs = backAt - diedAt;
     const id = this.#openEvents.get(service);
     if (id !== undefined) this.#close(service, id, 'restarted', { at: backAt, outageMs });
@@ -210,4 +211,15 @@ export class PartSupervisor {
       this.#deps.logger.error({ err, service, eventId: id }, 'could not close a service_down event');
     }
   }
+}
+
+/**
+ * When a tool service child began to listen, as it printed it (`chaos-lab tool <name>`): a call it
+ * answered between that moment and the launcher's health check must not fall inside its outage.
+ * @returns ms since the epoch, or undefined when it printed none
+ */
+function listeningSince(child: LabChild): number | undefined {
+  const line = child.stdout.findLast((l) => l.startsWith(LISTENING_SINCE));
+  const at = line === undefined ? Number.NaN : Number(line.slice(LISTENING_SINCE.length));
+  return Number.isFinite(at) ? at : undefined;
 }
