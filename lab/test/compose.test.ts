@@ -242,6 +242,13 @@ describe('compose services', () => {
     );
   });
 
+  it('no service mounts one path twice (compose refuses non-unique volumes)', () => {
+    for (const [name, service] of Object.entries(base)) {
+      const volumes = service.volumes ?? [];
+      assert.equal(new Set(volumes).size, volumes.length, `${name}: ${volumes.join(', ')}`);
+    }
+  });
+
   it('the prompts file is mounted, not built into the image', () => {
     assert.match(readFileSync(join(PROJECT_ROOT, '.dockerignore'), 'utf8'), /^agent\/prompts\.json$/m);
     const volumes = base.agent!.volumes ?? [];
