@@ -4,7 +4,7 @@
 // through weather_proxy with prefixed request ids c1#1, c2#1, c3#1: the 2nd meets the reset_peer.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { getService, proxyEndpoint, requestIdPrefix, writeFaultPlan } from '@chaos-lab/common';
+import { ANNOUNCED_HEADER, getService, proxyEndpoint, requestIdPrefix, writeFaultPlan } from '@chaos-lab/common';
 import { startToolService, type RunningToolService } from '@chaos-lab/tools';
 import { startTestLab, waitFor, type TestLab } from './support/lab.js';
 
@@ -31,11 +31,11 @@ describe('the tool services announce the requests of an agent under test', () =>
   });
 
   /** GET /weather through weather_proxy with `X-Request-Id: id`: `ok` with a 200, `reset`/`failed` else. */
-  const get = async (id: string, city: string): Promise<string> => {
+  const get = async (id: string, city: string, more: Record<string, string> = {}): Promise<string> => {
     const { host, port } = proxyEndpoint(getService('weather'), lab.settings);
     try {
       const res = await fetch(`http://${host}:${port}/weather?city=${city}`, {
-        headers: { 'x-request-id': id, connection: 'close' },
+        headers: { 'x-request-id': id, connection: 'close', ...more },
       });
       const body = (await res.json()) as { city?: string };
       return res.status === 200 && body.city ? 'ok' : `HTTP ${res.status}`;
@@ -138,10 +138,12 @@ describe('the tool services announce the requests of an agent under test', () =>
     assert.match(await call(`${requestIdPrefix(runId, 0, 1)}mcp2#1`), /^HTTP 200 .*Oslo/);
   });
 
-  it("a request without the prompt prefix (the lab's agent announces its own) is not announced", async () => {
+  it("a request without the prompt prefix, or one the lab's agent announced itself, is not announced", async () => {
     const runId = 'lab-agent';
     lab.startRun(runId, 'active');
     assert.equal(await get('tool-ab12#1', 'Berlin'), 'ok');
+    // The lab's own agent sends prefixed ids too, and marks the attempts it announced.
+    assert.equal(await get(`${runId}/p0/a1/c1#1`, 'Berlin', { [ANNOUNCED_HEADER]: '1' }), 'ok');
     const count = lab.db.prepare('SELECT count(*) AS n FROM call_announcements WHERE run_id = ?').get(runId) as {
       n: number;
     };

@@ -23,7 +23,7 @@
  * decides what to retry from one classified value.
  */
 import { performance } from 'node:perf_hooks';
-import { type Endpoint, formatEndpoint } from '@chaos-lab/common';
+import { ANNOUNCED_HEADER, type Endpoint, formatEndpoint } from '@chaos-lab/common';
 import { type Dispatcher, request } from 'undici';
 import { parseRetryAfterMs } from './retry-wait.js';
 
@@ -149,7 +149,11 @@ export async function sendAttempt(
   const elapsed = () => performance.now() - started;
   const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
   if (req.body !== undefined) headers['content-type'] = 'application/json';
-  if (options.attemptId !== undefined) headers['x-request-id'] = options.attemptId;
+  if (options.attemptId !== undefined) {
+    headers['x-request-id'] = options.attemptId;
+    // The lab's own agent announces its attempts (fault-hook.ts): the service must not announce it again.
+    headers[ANNOUNCED_HEADER] = '1';
+  }
   let httpStatus: number | null = null;
   let retryAfterMs: number | null = null;
   let simulatedHeader = false;

@@ -57,3 +57,10 @@ export function callOfRequest(requestId: string): { callId: string; attempt: num
   const m = /^(.+)#(\d+)$/.exec(requestId);
   return m && Number(m[2]) >= 1 ? { callId: m[1]!, attempt: Number(m[2]) } : { callId: requestId, attempt: 1 };
 }
+
+/**
+ * The header of a tool request whose attempt its sender announced to the fault schedule itself (the
+ * lab's own agent, whose tools announce every attempt; the MCP endpoint, for a tool call's inner
+ * request): the tool services announce only an agent under test's requests, and never one twice.
+ */
+export const ANNOUNCED_HEADER = 'x-chaos-announced';

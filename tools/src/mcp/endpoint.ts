@@ -16,9 +16,16 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { formatEndpoint, mapToolRequest, REQUEST_ID_FIELD, type DeclaredTool, type Logger } from '@chaos-lab/common';
+import {
+  ANNOUNCED_HEADER,
+  formatEndpoint,
+  mapToolRequest,
+  REQUEST_ID_FIELD,
+  type DeclaredTool,
+  type Logger,
+} from '@chaos-lab/common';
 import express, { type Request, type Router } from 'express';
-import { ANNOUNCED_HEADER, type AnnounceAttempt } from '../server/announce.js';
+import type { AnnounceAttempt } from '../server/announce.js';
 
 /** Where the endpoint is mounted on each tool service. */
 export const MCP_PATH = '/mcp';
@@ -112,8 +119,16 @@ export function mcpRouter(
           isError: true,
         };
       const requestId = req.get('x-request-id');
-      await announce?.(requestId, tool.name, res);
-      return callThrough(selfOrigin(req), tool, call.params.arguments ?? {}, requestId, announce !== undefined);
+      // The lab's own agent announced its attempt itself.
+      const announcedBySender = req.get(ANNOUNCED_HEADER) !== undefined;
+      if (!announcedBySender) await announce?.(requestId, tool.name, res);
+      return callThrough(
+        selfOrigin(req),
+        tool,
+        call.params.arguments ?? {},
+        requestId,
+        announcedBySender || announce !== undefined,
+      );
     });
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     res.on('close', () => {

@@ -20,13 +20,19 @@
  * MCP answer's; its inner request to the tool's route is marked {@link ANNOUNCED_HEADER} and not
  * announced again.
  *
- * The lab's own agent announces its attempts itself (agent/src/tool-calls/fault-hook.ts) and sends
- * `<call id>#<attempt>` with no prompt prefix: such requests, like any without the prefix, are not
- * announced here, so no attempt is announced twice. A manager that does not answer within
+ * The lab's own agent announces its attempts itself (agent/src/tool-calls/fault-hook.ts) and marks
+ * them {@link ANNOUNCED_HEADER} (its ids carry the prompt prefix too): they are not announced here, nor
+ * is a request without the prefix, so no attempt is announced twice. A manager that does not answer within
  * {@link ANNOUNCE_TIMEOUT_MS} (plus the hold) is logged once and the request goes ahead unfaulted.
  */
 import type { RequestHandler, Response } from 'express';
-import { callOfRequest, promptAttemptOfRequestId, type DeclaredTool, type Logger } from '@chaos-lab/common';
+import {
+  ANNOUNCED_HEADER,
+  callOfRequest,
+  promptAttemptOfRequestId,
+  type DeclaredTool,
+  type Logger,
+} from '@chaos-lab/common';
 
 /** How long a request waits for the manager's acknowledgement, ms, besides a hold (as the lab's agent waits). */
 export const ANNOUNCE_TIMEOUT_MS = 5000;
@@ -45,9 +51,6 @@ export const ANNOUNCE_HOLD_MAX_MS = 60_000;
 export function toolOfRoute(tools: readonly DeclaredTool[], method: string, path: string): string | undefined {
   return tools.find((t) => t.http.method === method && t.http.path === path)?.name;
 }
-
-/** The header the `/mcp` endpoint sets on a tool call's inner request, which it announced itself. */
-export const ANNOUNCED_HEADER = 'x-chaos-announced';
 
 /**
  * Announces one request of an agent under test, when its id names a prompt attempt, and reports its
