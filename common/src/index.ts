@@ -8,6 +8,7 @@ export * from './random.js';
 export * from './paths.js';
 export * from './settings/index.js';
 export * from './logger.js';
+export * from './announce-client.js';
 export * from './schema/index.js';
 export * from './database.js';
 export * from './database-when-present.js';

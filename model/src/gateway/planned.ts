@@ -22,6 +22,7 @@
  * is logged once and the request goes ahead unfaulted: a lost signal must not stop the model.
  */
 import {
+  announcementPoster,
   callOfRequest,
   CURRENT_RUN_ID_SQL,
   currentRun,
@@ -46,31 +47,16 @@ export { callOfRequest };
  * @param managerUrl the proxy-manager's HTTP API, e.g. `http://127.0.0.1:8000`
  */
 export function plannedLlmFaults(dbPath: string, managerUrl: string, logger: Logger): LlmFaultSource {
-  let announceWarned = false;
-  const announce = async (q: FaultQuery & { runId: string; promptIndex: number }) => {
-    try {
-      const res = await fetch(`${managerUrl}/calls`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          runId: q.runId,
-          promptIndex: q.promptIndex,
-          tool: MODEL_CALLS,
-          ...callOfRequest(q.requestId),
-        }),
-        signal: AbortSignal.timeout(ANNOUNCE_TIMEOUT_MS),
-      });
-      if (!res.ok) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
-      await res.arrayBuffer();
-    } catch (err) {
-      if (!announceWarned)
-        logger.warn(
-          { err: (err as Error).message },
-          'the proxy-manager did not acknowledge a model call: requests go ahead without planned LLM faults',
-        );
-      announceWarned = true;
-    }
-  };
+  const post = announcementPoster(
+    managerUrl,
+    logger,
+    'the proxy-manager did not acknowledge a model call: requests go ahead without planned LLM faults',
+  );
+  const announce = (q: FaultQuery & { runId: string; promptIndex: number }) =>
+    post(
+      { runId: q.runId, promptIndex: q.promptIndex, tool: MODEL_CALLS, ...callOfRequest(q.requestId) },
+      ANNOUNCE_TIMEOUT_MS,
+    );
   const use = databaseWhenPresent(dbPath, {
     logger,
     warning: 'planned LLM faults cannot be read: requests go ahead without planned LLM faults',

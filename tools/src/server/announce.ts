@@ -28,6 +28,7 @@
 import type { RequestHandler, Response } from 'express';
 import {
   ANNOUNCED_HEADER,
+  announcementPoster,
   callOfRequest,
   promptAttemptOfRequestId,
   type DeclaredTool,
@@ -67,26 +68,11 @@ export type AnnounceAttempt = (requestId: string | undefined, tool: string, res:
  * @param logger the service's logger (one warning when the manager does not answer)
  */
 export function attemptAnnouncer(managerUrl: string, logger: Logger): AnnounceAttempt {
-  let warned = false;
-  const post = async (body: object, timeoutMs: number): Promise<void> => {
-    try {
-      const res = await fetch(`${managerUrl}/calls`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      if (!res.ok) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
-      await res.arrayBuffer();
-    } catch (err) {
-      if (!warned)
-        logger.warn(
-          { err: (err as Error).message, managerUrl },
-          'the proxy-manager did not acknowledge a tool call of the agent under test: requests go ahead without the planned faults that count calls',
-        );
-      warned = true;
-    }
-  };
+  const post = announcementPoster(
+    managerUrl,
+    logger,
+    'the proxy-manager did not acknowledge a tool call of the agent under test: requests go ahead without the planned faults that count calls',
+  );
   return async (requestId, tool, res) => {
     const prompt = requestId === undefined ? undefined : promptAttemptOfRequestId(requestId);
     if (!prompt) return;
